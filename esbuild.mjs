@@ -1,0 +1,69 @@
+// Build script: one esbuild call per target (extension host, trainer, CLI, webviews, tests).
+// It does not type-check; `npm run check-types` does. Usage: node esbuild.mjs [--production] [--watch] [--no-tests]
+import * as esbuild from 'esbuild';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+
+const production = process.argv.includes('--production');
+const watch = process.argv.includes('--watch');
+const withTests = !process.argv.includes('--no-tests');
+
+const base = { bundle: true, sourcemap: !production, minify: production, logLevel: 'warning', metafile: true };
+
+/** Recursively lists files under `dir` whose name ends with `suffix` (Node 20 has no fs.glob). */
+function findFiles(dir, suffix) {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) return findFiles(path, suffix);
+    return name.endsWith(suffix) ? [path] : [];
+  });
+}
+
+const builds = [
+  { ...base, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js',
+    platform: 'node', format: 'cjs', target: 'node20', external: ['vscode'] },
+  // tfjs-node is optional and native: never bundled, required at run time when present.
+  { ...base, entryPoints: ['src/trainer/main.ts'], outfile: 'dist/trainer.js',
+    platform: 'node', format: 'cjs', target: 'node20', external: ['@tensorflow/tfjs-node'] },
+  { ...base, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js',
+    platform: 'node', format: 'cjs', target: 'node20', banner: { js: '#!/usr/bin/env node' },
+    external: ['@tensorflow/tfjs-node'] },
+  { ...base, entryPoints: { dashboard: 'webview/dashboard/main.ts', sidebar: 'webview/sidebar/main.ts' },
+    outdir: 'dist/webview', platform: 'browser', format: 'iife', target: 'es2022' },
+];
+
+if (withTests) {
+  const tiers = ['unit', 'trainer', 'webview', 'slurm'];
+  const entryPoints = tiers.flatMap((tier) => findFiles(join('test', tier), '.test.ts'));
+  if (entryPoints.length > 0) {
+    builds.push({ ...base, sourcemap: true, minify: false, entryPoints, outdir: 'out/test', outbase: 'test',
+      platform: 'node', format: 'cjs', target: 'node20', packages: 'external' });
+  }
+}
+
+/** Drops builds whose entry files do not exist yet, so a partial tree still builds. */
+function present(build) {
+  const entries = Array.isArray(build.entryPoints) ? build.entryPoints : Object.values(build.entryPoints);
+  return entries.every((entry) => existsSync(entry));
+}
+
+/** The wasm backend loads its binary at run time from dist/wasm (see src/trainer/backend.ts). */
+function copyWasm() {
+  mkdirSync('dist/wasm', { recursive: true });
+  const from = 'node_modules/@tensorflow/tfjs-backend-wasm/dist';
+  for (const file of ['tfjs-backend-wasm-simd.wasm', 'tfjs-backend-wasm.wasm']) {
+    copyFileSync(join(from, file), join('dist/wasm', file));
+  }
+}
+
+const active = builds.filter(present);
+copyWasm();
+if (watch) {
+  const contexts = await Promise.all(active.map((b) => esbuild.context(b)));
+  await Promise.all(contexts.map((c) => c.watch()));
+  console.log('[watch] build started');
+} else {
+  await Promise.all(active.map((b) => esbuild.build(b)));
+  console.log(`built ${active.length} bundle group(s)${production ? ' (production)' : ''}`);
+}

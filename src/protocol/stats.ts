@@ -1,0 +1,94 @@
+/**
+ * Data shapes carried by both channels (trainer -> host -> webview) and persisted in the run store.
+ * Plain JSON: numbers and arrays only. No behaviour here.
+ */
+
+/** Fixed-range histogram: `counts[i]` covers [lo + i*w, lo + (i+1)*w), w = (hi - lo) / counts.length. */
+export interface Histogram {
+  lo: number;
+  hi: number;
+  counts: number[];
+  /** Values below lo / at or above hi. */
+  under: number;
+  over: number;
+}
+
+/** Summary of a batch of values (all units x all samples of a layer). */
+export interface Distribution {
+  mean: number;
+  variance: number;
+  min: number;
+  max: number;
+  /**
+   * TensorBoard's 9 percentiles, in this order: 0 (min), 6.68, 15.87, 30.85, 50, 69.15, 84.13, 93.32, 100 (max) %.
+   * They are the +-0, 0.5, 1, 1.5, inf sigma points of a normal.
+   */
+  percentiles: number[];
+  histogram: Histogram;
+}
+
+/** Weight statistics of one dense layer (incoming weights W, shape [fanIn, units]). */
+export interface WeightStats {
+  mean: number;
+  variance: number;
+  /** Per-unit omega = sum_i w_i (paper's omega = n * E[w]): mean and std over units. */
+  omegaMean: number;
+  omegaStd: number;
+  /** Per-unit tau = sum_i w_i^2 (paper's tau = n * E[w^2]): mean and std over units. */
+  tauMean: number;
+  tauStd: number;
+}
+
+/** Everything reported for one hidden layer at one step. Layer index is 0-based over hidden layers. */
+export interface LayerStats {
+  layer: number;
+  units: number;
+  /** Pre-activation z = W x + b (after normalisation when the model has it). */
+  pre: Distribution;
+  /** Activation y = f(z) (after dropout in training mode). */
+  post: Distribution;
+  /** Fraction of activations within 1e-3 (relative) of SELU's saturation value -lambda*alpha (0 for non-SELU). */
+  saturated: number;
+  /** Fraction of units that are zero for every sample of the batch (ReLU-family dead units; 0 otherwise). */
+  dead: number;
+  weights: WeightStats;
+  /** L2 norm of the loss gradient w.r.t. this layer's weight matrix (NaN in probe mode: no backward pass). */
+  gradNorm: number;
+  /** ||delta W|| / ||W|| of the last optimiser update (NaN when not measured). */
+  updateRatio: number;
+}
+
+/** Metric names: 'loss', 'accuracy', 'auc', 'mse' prefixed by nothing (train), 'val_' or 'test_'. */
+export type Metrics = Record<string, number>;
+
+/** One hidden layer's place in the network, sent once when a run starts. */
+export interface LayerInfo {
+  layer: number;
+  units: number;
+  fanIn: number;
+  activation: string;
+  normalization: string;
+  dropout: string;
+}
+
+/** The backend a trainer process actually runs on. */
+export interface BackendInfo {
+  name: 'tensorflow' | 'wasm' | 'cpu';
+  /** Version of tfjs-core and, for tensorflow, of tfjs-node. */
+  versions: Record<string, string>;
+  /** Why a preferred backend was not used (e.g. "tfjs-node not installed"), if it was not. */
+  fallbackReason?: string;
+}
+
+/** Final numbers of a finished run. */
+export interface RunSummary {
+  steps: number;
+  epochs: number;
+  durationMs: number;
+  /** Last epoch's train/validation metrics. */
+  final: Metrics;
+  /** Test-set metrics of the final (or best, with early stopping) model. */
+  test: Metrics;
+  stoppedEarly: boolean;
+  samplesPerSec: number;
+}

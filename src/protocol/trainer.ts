@@ -1,0 +1,59 @@
+/**
+ * Host <-> trainer messages (Node IPC over fork). Discriminated unions on `type`.
+ * Everything received is `unknown` until a parser in this file (or trainerParse.ts) accepts it.
+ * Steps and epochs are 0-based; `step` counts optimiser updates since the start of the run.
+ */
+import type { RunConfig } from '../core/config/experimentConfig';
+import type { RunId } from './ids';
+import type { BackendInfo, LayerInfo, LayerStats, Metrics, RunSummary } from './stats';
+
+export type BackendChoice = 'auto' | 'tensorflow' | 'wasm' | 'cpu';
+
+/** Commands from the host. */
+export type HostToTrainer =
+  | {
+      type: 'start';
+      runId: RunId;
+      /** 'train' runs the loop; 'probe' only forwards a large batch through the freshly initialised net. */
+      mode: 'train' | 'probe';
+      config: RunConfig;
+      /** Absolute directory of the experiment file: relative data paths resolve against it. */
+      baseDir: string;
+      /** Where the trainer writes the trained weights (the run store owns everything else). */
+      runDir?: string;
+      /** Probe batch size (default 2048). */
+      probeSamples?: number;
+    }
+  | { type: 'stop' };
+
+export type FailureReason = 'diverged' | 'data' | 'internal' | 'stopped' | 'crashed';
+
+/** Events from the trainer. */
+export type TrainerToHost =
+  | { type: 'ready'; protocolVersion: number; backend: BackendInfo; pid: number }
+  | {
+      type: 'started';
+      runId: RunId;
+      layers: LayerInfo[];
+      totalSteps: number;
+      stepsPerEpoch: number;
+      samples: { train: number; validation: number; test: number };
+      features: number;
+      /** Number of classes (1 for regression). */
+      classes: number;
+    }
+  | { type: 'progress'; runId: RunId; step: number; epoch: number; loss: number; samplesPerSec: number }
+  | { type: 'epochEnd'; runId: RunId; epoch: number; step: number; metrics: Metrics }
+  | { type: 'layerStats'; runId: RunId; step: number; epoch: number; layers: LayerStats[] }
+  | { type: 'log'; level: 'info' | 'warn' | 'error'; message: string }
+  | { type: 'finished'; runId: RunId; summary: RunSummary }
+  | {
+      type: 'failed';
+      runId: RunId;
+      reason: FailureReason;
+      message: string;
+      stack?: string;
+      /** For 'diverged': the step and the first hidden layer (0-based) with a non-finite value, if known. */
+      step?: number;
+      layer?: number;
+    };
