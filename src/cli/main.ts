@@ -1,0 +1,25 @@
+/**
+ * `snn-lab` command-line entry: wires subcommands, each defined in its own module. Exit codes:
+ * 0 ok, 1 a run failed, 2 invalid input (bad arguments, invalid experiment file).
+ */
+import { Command, CommanderError } from 'commander';
+import { registerRunCommands } from './runCommands';
+import { registerTheoryCommands } from './theoryCommand';
+import { registerValidateCommand } from './validateCommand';
+
+const program = new Command('snn-lab')
+  .description('Self-Normalizing Neural Network lab: theory, validation, training, probing')
+  .exitOverride()
+  .configureOutput({ outputError: (text, write) => write(text) });
+
+registerTheoryCommands(program);
+registerValidateCommand(program);
+registerRunCommands(program);
+
+program.parseAsync(process.argv).catch((error: unknown) => {
+  if (error instanceof CommanderError) {
+    process.exit(error.exitCode === 0 ? 0 : 2);
+  }
+  process.stderr.write(`snn-lab: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,4 @@
+/** Placeholder until the owning issue lands its subcommands here. */
+import type { Command } from 'commander';
+
+export function registerValidateCommand(_program: Command): void {}
