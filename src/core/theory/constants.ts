@@ -12,21 +12,22 @@ export interface SeluParams {
 /**
  * alpha01 = -sqrt(2/pi) / (erfc(1/sqrt 2)*sqrt(e) - 1) = 1.673263242354377284817042991671652...
  * Source: Klambauer et al., "Self-Normalizing Neural Networks", NIPS 2017, eq. 14 (arXiv 1706.02515); the
- * 32-digit literal is the one used by tfjs-core / TF / PyTorch; the float64 value is correctly rounded.
+ * literal below is the shortest decimal that round-trips to the correctly rounded float64 of that value (and of
+ * the 32-digit literal used by tfjs-core, TF and PyTorch).
  */
-export const SELU_ALPHA = 1.6732632423543772848170429916717;
+export const SELU_ALPHA = 1.6732632423543772;
 
 /**
  * lambda01 = 1.0507009873554804934193349852946064... Source: Klambauer et al. 2017, eq. 14; same literal as
- * tfjs-core `SELU_SCALE`.
+ * tfjs-core `SELU_SCALE`; the literal is the correctly rounded float64.
  */
-export const SELU_LAMBDA = 1.0507009873554804934193349852946;
+export const SELU_LAMBDA = 1.0507009873554805;
 
 /**
  * alpha' = -lambda01*alpha01 = -1.7580993408473768599402175208123 (correctly rounded; tfjs-core
- * `SELU_SCALEALPHA`). Note float64(alpha)*float64(lambda) is one ulp away (-1.7580993408473766).
+ * `SELU_SCALEALPHA`), written as its correctly rounded float64. Note float64(alpha)*float64(lambda) is one ulp away (-1.7580993408473766).
  */
-export const SELU_ALPHA_PRIME = -1.7580993408473768599402175208123;
+export const SELU_ALPHA_PRIME = -1.7580993408473768;
 
 /** The standard SELU parameters (alpha01, lambda01). */
 export const DEFAULT_SELU: SeluParams = Object.freeze({ alpha: SELU_ALPHA, lambda: SELU_LAMBDA });
