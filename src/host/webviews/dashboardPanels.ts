@@ -1,0 +1,144 @@
+/**
+ * The dashboard editor tab (viewType snnLab.dashboard): one panel showing the compared runs, fed from the run store
+ * through a WebviewChannel, restored after a window reload by a WebviewPanelSerializer. Owns no chart logic.
+ */
+import * as vscode from 'vscode';
+import type { RunId } from '../../protocol/ids';
+import { asRunId } from '../../protocol/ids';
+import type { DashboardTab, WebviewToHost } from '../../protocol/webview';
+import { DASHBOARD_TABS } from '../../protocol/webview';
+import type { RunManagerApi, RunStoreApi } from '../runs/runTypes';
+import { DashboardFeed } from './dashboardFeed';
+import { webviewHtml, webviewOptions } from './html';
+import { runSafely, runWebviewAction } from './webviewActions';
+import { WebviewChannel } from './webviewChannel';
+
+/** Constructor options shared by DashboardPanels and SidebarView. */
+export interface WebviewHostOptions {
+  extensionUri: vscode.Uri;
+  store: RunStoreApi;
+  runs: RunManagerApi;
+  log: vscode.LogOutputChannel;
+}
+
+/** What the dashboard webview persists with setState (and the serializer gets back after a reload). */
+export interface DashboardState {
+  selected: RunId[];
+  tab?: DashboardTab;
+}
+
+/** Reads a persisted state defensively: it comes from the webview. */
+export function parseDashboardState(value: unknown): DashboardState {
+  const out: DashboardState = { selected: [] };
+  if (typeof value !== 'object' || value === null) return out;
+  const v = value as { selected?: unknown; tab?: unknown };
+  if (Array.isArray(v.selected)) {
+    for (const id of v.selected) {
+      if (typeof id === 'string' && /^[A-Za-z0-9._-]+$/.test(id)) out.selected.push(asRunId(id));
+    }
+  }
+  if ((DASHBOARD_TABS as readonly unknown[]).includes(v.tab)) out.tab = v.tab as DashboardTab;
+  return out;
+}
+
+interface Open {
+  panel: vscode.WebviewPanel;
+  channel: WebviewChannel;
+  disposables: vscode.Disposable[];
+}
+
+export class DashboardPanels implements vscode.Disposable {
+  static readonly viewType = 'snnLab.dashboard';
+  private current: Open | undefined;
+  private readonly feed: DashboardFeed;
+  private tab: DashboardTab | undefined;
+  private readonly subscription: vscode.Disposable;
+  private readonly opts: WebviewHostOptions;
+
+  constructor(opts: WebviewHostOptions) {
+    this.opts = opts;
+    this.feed = new DashboardFeed(opts.store);
+    this.subscription = opts.store.onDidChange((change) => {
+      const channel = this.current?.channel;
+      if (!channel) return;
+      const delta = this.feed.deltaFor(change);
+      if (delta === 'snapshot') channel.invalidate();
+      else if (delta) channel.append(delta);
+    });
+  }
+
+  /** Shows the dashboard for `runIds` (default: the current selection, else the latest runs), on `tab`. */
+  open(runIds?: RunId[], tab?: DashboardTab): void {
+    if (runIds !== undefined || this.feed.selection.length === 0) this.feed.select(runIds);
+    if (tab) this.tab = tab;
+    if (this.current) {
+      this.current.panel.reveal();
+      this.current.channel.invalidate();
+      return;
+    }
+    const panel = vscode.window.createWebviewPanel(
+      DashboardPanels.viewType,
+      'SNN Lab Dashboard',
+      vscode.ViewColumn.Active,
+      webviewOptions(this.opts.extensionUri),
+    );
+    this.adopt(panel);
+  }
+
+  /** Restores dashboards after a window reload; register once (helper D pushes it into subscriptions). */
+  registerSerializer(): vscode.Disposable {
+    return vscode.window.registerWebviewPanelSerializer(DashboardPanels.viewType, {
+      deserializeWebviewPanel: (panel, state) => {
+        const restored = parseDashboardState(state);
+        if (this.current) {
+          panel.dispose();
+          return Promise.resolve();
+        }
+        this.feed.select(restored.selected);
+        this.tab = restored.tab;
+        panel.webview.options = webviewOptions(this.opts.extensionUri);
+        this.adopt(panel);
+        return Promise.resolve();
+      },
+    });
+  }
+
+  dispose(): void {
+    this.subscription.dispose();
+    this.current?.panel.dispose();
+    this.current = undefined;
+  }
+
+  private adopt(panel: vscode.WebviewPanel): void {
+    const { log } = this.opts;
+    const channel = new WebviewChannel({
+      webview: panel.webview,
+      view: 'dashboard',
+      log,
+      snapshot: () => this.feed.snapshot(this.tab),
+      onMessage: (m) => this.onMessage(m),
+    });
+    const disposables: vscode.Disposable[] = [channel];
+    disposables.push(
+      panel.onDidDispose(() => {
+        for (const d of disposables) d.dispose();
+        if (this.current?.panel === panel) this.current = undefined;
+      }),
+    );
+    panel.iconPath = vscode.Uri.joinPath(this.opts.extensionUri, 'media', 'dashboard.svg');
+    panel.webview.html = webviewHtml(panel.webview, this.opts.extensionUri, 'dashboard');
+    this.current = { panel, channel, disposables };
+  }
+
+  private onMessage(m: WebviewToHost): void {
+    const channel = this.current?.channel;
+    if (m.type === 'selectRuns') {
+      this.feed.select(m.runIds);
+      channel?.invalidate();
+    } else if (m.type === 'tabChanged') {
+      this.tab = m.tab;
+    } else {
+      runSafely(() => runWebviewAction(m, this.opts.log), this.opts.log, `dashboard action ${m.type}`);
+    }
+  }
+}

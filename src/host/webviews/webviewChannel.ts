@@ -1,0 +1,183 @@
+/**
+ * Typed channel between the host and one webview document: validates what the webview sends, answers `ready` and
+ * `resync` with a full snapshot, and coalesces appended data into at most one sequenced push per interval (~10/s).
+ * Runtime-free of `vscode` (the webview is passed in through a narrow interface) so it is unit-tested in Node.
+ */
+import type { Disposable } from '../../core/events';
+import type { RunId } from '../../protocol/ids';
+import { PROTOCOL_VERSION } from '../../protocol/version';
+import type { CurveSeries, HostToWebview, RunInfo, WebviewKind, WebviewToHost } from '../../protocol/webview';
+import { parseWebviewToHost } from '../../protocol/webview';
+
+/** The part of vscode.Webview the channel uses. */
+export interface WebviewLike {
+  postMessage(message: unknown): PromiseLike<boolean>;
+  onDidReceiveMessage(listener: (message: unknown) => unknown): Disposable;
+}
+
+/** The part of vscode.LogOutputChannel the channel uses. */
+export interface ChannelLog {
+  info(message: string): void;
+  warn(message: string): void;
+  error(message: string): void;
+}
+
+type Snapshot = Extract<HostToWebview, { type: 'snapshot' | 'sidebarSnapshot' }>;
+type DistributeOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
+/** What the owner supplies: a snapshot without seq and protocolVersion. */
+export type SnapshotBody = DistributeOmit<Snapshot, 'seq' | 'protocolVersion'>;
+/** New data for one run, merged with other pending data for it until the next flush. */
+export type Delta = Omit<Extract<HostToWebview, { type: 'appended' }>, 'type' | 'seq'>;
+
+export interface ChannelOptions {
+  webview: WebviewLike;
+  view: WebviewKind;
+  log: ChannelLog;
+  snapshot: () => SnapshotBody;
+  /** Validated messages other than ready/resync. */
+  onMessage: (message: WebviewToHost) => void;
+  /** Minimum time between two pushes (ms). */
+  intervalMs?: number;
+}
+
+function appendCurves(into: Record<string, CurveSeries>, from: Record<string, CurveSeries>): void {
+  for (const [name, c] of Object.entries(from)) {
+    const t = (into[name] ??= { step: [], epoch: [], value: [] });
+    t.step.push(...c.step);
+    t.epoch.push(...c.epoch);
+    t.value.push(...c.value);
+  }
+}
+
+/** One webview document's connection. Create one per webview; dispose with it. */
+export class WebviewChannel implements Disposable {
+  private seq = 0;
+  private ready = false;
+  private snapshotDue = false;
+  private pending = new Map<RunId, Delta>();
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  private lastPush = 0;
+  private readonly subscription: Disposable;
+  private readonly intervalMs: number;
+  private disposed = false;
+  private readonly o: ChannelOptions;
+
+  constructor(options: ChannelOptions) {
+    this.o = options;
+    this.intervalMs = options.intervalMs ?? 100;
+    this.subscription = options.webview.onDidReceiveMessage((raw) => this.receive(raw));
+  }
+
+  /** True once the webview said `ready` (with a matching protocol version). */
+  get isReady(): boolean {
+    return this.ready;
+  }
+
+  /** Queues new data for a run; merged and pushed with the next flush. */
+  append(delta: Delta): void {
+    if (!this.ready || this.snapshotDue) return;
+    const p = this.pending.get(delta.runId);
+    if (!p) {
+      this.pending.set(delta.runId, structuredClone(delta));
+    } else {
+      if (delta.info) p.info = delta.info;
+      appendCurves(p.curves, delta.curves);
+      p.frames.push(...delta.frames);
+      // Histogram frames are thinned hardest in the webview: per push only the newest one is worth sending.
+      if (delta.histograms.length > 0) p.histograms = delta.histograms.slice(-1);
+    }
+    this.schedule();
+  }
+
+  /** Replaces anything pending with a full snapshot at the next flush. */
+  invalidate(): void {
+    this.snapshotDue = true;
+    this.pending.clear();
+    if (this.ready) this.schedule();
+  }
+
+  /** Sends an unsequenced message (showTab, notice) now. */
+  post(message: Extract<HostToWebview, { type: 'showTab' | 'notice' }>): void {
+    void this.send(message);
+  }
+
+  dispose(): void {
+    this.disposed = true;
+    this.subscription.dispose();
+    if (this.timer) clearTimeout(this.timer);
+    this.pending.clear();
+  }
+
+  private receive(raw: unknown): void {
+    const parsed = parseWebviewToHost(raw);
+    if (!parsed.ok) {
+      this.o.log.warn(`${this.o.view} webview: ignored a bad message: ${parsed.error}`);
+      return;
+    }
+    const m = parsed.value;
+    if (m.type === 'ready') {
+      if (m.protocolVersion !== PROTOCOL_VERSION) {
+        const text = `${this.o.view} webview speaks protocol ${m.protocolVersion}, the host ${PROTOCOL_VERSION}: rebuild (npm run build) and reload the window`;
+        this.o.log.error(text);
+        this.post({ type: 'notice', level: 'error', message: text });
+        return;
+      }
+      this.ready = true;
+      this.flushSnapshot();
+    } else if (m.type === 'resync') {
+      this.o.log.info(`${this.o.view} webview: resync after seq ${m.lastSeq}`);
+      this.flushSnapshot();
+    } else {
+      this.o.onMessage(m);
+    }
+  }
+
+  private schedule(): void {
+    if (this.timer || this.disposed) return;
+    const wait = Math.max(0, this.lastPush + this.intervalMs - Date.now());
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      this.flush();
+    }, wait);
+  }
+
+  private flush(): void {
+    if (!this.ready || this.disposed) return;
+    if (this.snapshotDue) return this.flushSnapshot();
+    for (const delta of this.pending.values())
+      void this.send({ type: 'appended', seq: ++this.seq, ...delta });
+    this.pending.clear();
+    this.lastPush = Date.now();
+  }
+
+  private flushSnapshot(): void {
+    this.snapshotDue = false;
+    this.pending.clear();
+    let body: SnapshotBody;
+    try {
+      body = this.o.snapshot();
+    } catch (error) {
+      this.o.log.error(`${this.o.view} webview: cannot build a snapshot: ${String(error)}`);
+      return;
+    }
+    this.seq += 1;
+    void this.send({ ...body, seq: this.seq, protocolVersion: PROTOCOL_VERSION } as HostToWebview);
+    this.lastPush = Date.now();
+  }
+
+  private async send(message: HostToWebview): Promise<void> {
+    if (this.disposed) return;
+    try {
+      const delivered = await this.o.webview.postMessage(message);
+      // A hidden (torn down) document misses messages; it re-sends `ready` when shown and gets a snapshot.
+      if (!delivered && message.type === 'appended') this.ready = false;
+    } catch (error) {
+      this.o.log.warn(`${this.o.view} webview: postMessage failed: ${String(error)}`);
+    }
+  }
+}
+
+/** Convenience for owners: a run's info-only delta. */
+export function infoDelta(info: RunInfo): Delta {
+  return { runId: info.runId, info, curves: {}, frames: [], histograms: [] };
+}

@@ -1,0 +1,225 @@
+/**
+ * Host <-> webview messages (postMessage) for the dashboard panel and the sidebar view, plus guards for what the
+ * webview sends (untrusted). Order: webview `ready` -> host `snapshot` -> host `appended`* (seq + 1 each); a webview
+ * that sees a seq gap posts `resync` and gets a fresh snapshot. No behaviour beyond guards. See docs/dashboard.md.
+ */
+import type { RunConfig } from '../core/config/experimentConfig';
+import type { RunId } from './ids';
+import { asRunId } from './ids';
+import type { Distribution, Histogram, LayerInfo, LayerStats, RunSummary } from './stats';
+
+/** The dashboard's tabs, in display order. */
+export const DASHBOARD_TABS = ['curves', 'layers', 'distributions', 'fixedPoint', 'theory'] as const;
+export type DashboardTab = (typeof DASHBOARD_TABS)[number];
+
+/** Which webview a message belongs to. */
+export type WebviewKind = 'dashboard' | 'sidebar';
+
+/** Run status as shown (mirrors RunStatus of host/runs/runTypes.ts, kept here so protocol stays leaf-level). */
+export type RunStatusView =
+  'queued' | 'running' | 'finished' | 'failed' | 'diverged' | 'stopped' | 'interrupted' | 'cancelled';
+
+/** What the webview knows about a run besides its series. Timestamps are ISO 8601. */
+export interface RunInfo {
+  runId: RunId;
+  name: string;
+  status: RunStatusView;
+  mode: 'train' | 'probe';
+  /** Backend name, e.g. 'wasm' (undefined until the trainer reported it). */
+  backend?: string;
+  createdAt: string;
+  startedAt?: string;
+  endedAt?: string;
+  /** Last progress; `totalSteps` is known once the run started. */
+  step?: number;
+  epoch?: number;
+  totalSteps?: number;
+  layers: LayerInfo[];
+  /** The resolved config; present for runs whose series are sent (RunPayload.info), absent in `allRuns`. */
+  config?: RunConfig;
+  summary?: RunSummary;
+  failure?: { reason: string; message: string };
+}
+
+/**
+ * One metric over time as parallel arrays (same length). `epoch` is fractional for per-step points
+ * (step / stepsPerEpoch) and the 1-based count of finished epochs for epoch-end points.
+ */
+export interface CurveSeries {
+  step: number[];
+  epoch: number[];
+  value: number[];
+}
+
+/** A Distribution without its histogram: what the step-by-step views need. */
+export type Moments = Omit<Distribution, 'histogram'>;
+
+/** LayerStats with histograms removed (they travel in {@link HistogramFrame}s, at fewer steps). */
+export type LayerPoint = Omit<LayerStats, 'pre' | 'post'> & { pre: Moments; post: Moments };
+
+/** All hidden layers at one reported step (0-based step and epoch, as in protocol/trainer.ts). */
+export interface LayerFrame {
+  step: number;
+  epoch: number;
+  layers: LayerPoint[];
+}
+
+/** The histograms of all hidden layers at one step; `pre[i]`/`post[i]` belong to hidden layer i. */
+export interface HistogramFrame {
+  step: number;
+  pre: Histogram[];
+  post: Histogram[];
+}
+
+/** Everything the dashboard shows of one run, already thinned by the host (src/core/series.ts). */
+export interface RunPayload {
+  info: RunInfo;
+  /** Keyed by metric name: 'batch_loss' (every progress report), then epoch metrics ('loss', 'val_accuracy', ...). */
+  curves: Record<string, CurveSeries>;
+  frames: LayerFrame[];
+  histograms: HistogramFrame[];
+}
+
+/** One row of the sidebar: status, progress and a sparkline of the training loss. */
+export interface SidebarRun {
+  info: RunInfo;
+  /** Training loss, at most ~48 points. */
+  spark: number[];
+  /** The run's headline number (e.g. val_accuracy or final loss), when there is one. */
+  keyMetric?: { name: string; value: number };
+}
+
+/** Messages from the host. `seq` increases by 1 per sequenced message; a snapshot resets the count. */
+export type HostToWebview =
+  | {
+      type: 'snapshot';
+      seq: number;
+      protocolVersion: number;
+      /** Every known run (for the run picker); series only for `selected` runs, in `runs`. */
+      allRuns: RunInfo[];
+      selected: RunId[];
+      runs: RunPayload[];
+      /** Tab to show (set by open(runIds, tab)); absent keeps the current one. */
+      tab?: DashboardTab;
+    }
+  | {
+      type: 'appended';
+      seq: number;
+      runId: RunId;
+      /** Latest info when it changed (status, progress). */
+      info?: RunInfo;
+      /** New points per metric, to append after the existing ones. */
+      curves: Record<string, CurveSeries>;
+      frames: LayerFrame[];
+      histograms: HistogramFrame[];
+    }
+  | { type: 'sidebarSnapshot'; seq: number; protocolVersion: number; runs: SidebarRun[] }
+  | { type: 'showTab'; tab: DashboardTab }
+  | { type: 'notice'; level: 'info' | 'error'; message: string };
+
+/** Messages from a webview. Parse with {@link parseWebviewToHost}: the webview is untrusted. */
+export type WebviewToHost =
+  | { type: 'ready'; protocolVersion: number; view: WebviewKind }
+  | { type: 'resync'; lastSeq: number }
+  | { type: 'selectRuns'; runIds: RunId[] }
+  | { type: 'openDashboard'; runIds: RunId[]; tab?: DashboardTab }
+  | { type: 'stopRun'; runId: RunId }
+  | { type: 'exportRun'; runId: RunId }
+  /** Save a chart or series: `format` png carries a data: URL, csv carries the text. `fileName` is a suggestion. */
+  | { type: 'saveFile'; format: 'png' | 'csv'; fileName: string; data: string }
+  | { type: 'tabChanged'; tab: DashboardTab }
+  | { type: 'error'; message: string };
+
+/** Result of {@link parseWebviewToHost}: the message, or why it was rejected (for the log). */
+export type ParseResult<T> = { ok: true; value: T } | { ok: false; error: string };
+
+/** Upper bound of a saved file's payload (a 4k PNG data URL is ~2-10 MB); bigger payloads are rejected. */
+export const MAX_SAVE_BYTES = 32 * 1024 * 1024;
+
+type Rec = Record<string, unknown>;
+const isRecord = (v: unknown): v is Rec => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+function str(m: Rec, key: string, max = 4096): string {
+  const v = m[key];
+  if (typeof v !== 'string') throw new Error(`field "${key}" must be a string`);
+  if (v.length > max) throw new Error(`field "${key}" is longer than ${max} characters`);
+  return v;
+}
+
+function int(m: Rec, key: string): number {
+  const v = m[key];
+  if (typeof v !== 'number' || !Number.isSafeInteger(v)) throw new Error(`field "${key}" must be an integer`);
+  return v;
+}
+
+function runId(v: unknown, where: string): RunId {
+  if (typeof v !== 'string' || v.length > 200) throw new Error(`${where} must be a run id string`);
+  try {
+    return asRunId(v);
+  } catch (error) {
+    throw new Error(`${where}: ${(error as Error).message}`, { cause: error });
+  }
+}
+
+function runIds(m: Rec): RunId[] {
+  const v = m.runIds;
+  if (!Array.isArray(v) || v.length > 256)
+    throw new Error('field "runIds" must be an array of at most 256 run ids');
+  return v.map((id, i) => runId(id, `runIds[${i}]`));
+}
+
+function tab(v: unknown): DashboardTab {
+  if (!(DASHBOARD_TABS as readonly unknown[]).includes(v)) {
+    throw new Error(`field "tab" must be one of ${DASHBOARD_TABS.join(', ')}`);
+  }
+  return v as DashboardTab;
+}
+
+const parsers: { [K in WebviewToHost['type']]: (m: Rec) => Extract<WebviewToHost, { type: K }> } = {
+  ready: (m) => {
+    const view = m.view;
+    if (view !== 'dashboard' && view !== 'sidebar')
+      throw new Error('field "view" must be "dashboard" or "sidebar"');
+    return { type: 'ready', protocolVersion: int(m, 'protocolVersion'), view };
+  },
+  resync: (m) => ({ type: 'resync', lastSeq: int(m, 'lastSeq') }),
+  selectRuns: (m) => ({ type: 'selectRuns', runIds: runIds(m) }),
+  openDashboard: (m) =>
+    m.tab === undefined
+      ? { type: 'openDashboard', runIds: runIds(m) }
+      : { type: 'openDashboard', runIds: runIds(m), tab: tab(m.tab) },
+  stopRun: (m) => ({ type: 'stopRun', runId: runId(m.runId, 'field "runId"') }),
+  exportRun: (m) => ({ type: 'exportRun', runId: runId(m.runId, 'field "runId"') }),
+  saveFile: (m) => {
+    const format = m.format;
+    if (format !== 'png' && format !== 'csv') throw new Error('field "format" must be "png" or "csv"');
+    const fileName = str(m, 'fileName', 200);
+    if (!/^[\w.() -]+$/.test(fileName))
+      throw new Error('field "fileName" may hold only letters, digits, " ._()-"');
+    const data = str(m, 'data', MAX_SAVE_BYTES);
+    if (format === 'png' && !data.startsWith('data:image/png;base64,')) {
+      throw new Error('field "data" of a png must be a data:image/png;base64 URL');
+    }
+    return { type: 'saveFile', format, fileName, data };
+  },
+  tabChanged: (m) => ({ type: 'tabChanged', tab: tab(m.tab) }),
+  error: (m) => ({ type: 'error', message: str(m, 'message', 20_000) }),
+};
+
+/**
+ * Validates a message received from a webview. Never throws: a bad message yields `{ ok: false, error }` naming
+ * the offending field, for the host's log.
+ */
+export function parseWebviewToHost(value: unknown): ParseResult<WebviewToHost> {
+  if (!isRecord(value)) return { ok: false, error: 'message is not an object' };
+  const type = value.type;
+  if (typeof type !== 'string' || !Object.hasOwn(parsers, type)) {
+    return { ok: false, error: `unknown message type ${JSON.stringify(type)?.slice(0, 60)}` };
+  }
+  try {
+    const parse = parsers[type as WebviewToHost['type']] as (m: Rec) => WebviewToHost;
+    return { ok: true, value: parse(value) };
+  } catch (error) {
+    return { ok: false, error: `${type}: ${(error as Error).message}` };
+  }
+}
