@@ -1,0 +1,119 @@
+// Drives Debian's Chromium with playwright-core: launch with a fresh profile, wait for the VS Code workbench,
+// run palette commands (with the retry vscode-e2e.md prescribes), reach into webview iframes, take screenshots.
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium } from 'playwright-core';
+
+const CANDIDATES = [process.env.SNN_LAB_CHROMIUM, '/usr/lib/chromium/chromium', '/usr/bin/chromium'];
+
+/** Path of the Chromium binary, or an Error telling how to install it (never a silent skip). */
+export function findChromium() {
+  const found = CANDIDATES.find((p) => p && existsSync(p));
+  if (!found) {
+    throw new Error(
+      'Chromium not found (looked at $SNN_LAB_CHROMIUM, /usr/lib/chromium/chromium, /usr/bin/chromium). ' +
+        'Install it with: sudo apt-get install -y chromium',
+    );
+  }
+  return found;
+}
+
+/** Launches headless Chromium with a fresh profile; close() also deletes the profile. */
+export async function launchBrowser({ width = 1400, height = 900 } = {}) {
+  const profile = mkdtempSync(join(tmpdir(), 'snn-lab-chromium-'));
+  let context;
+  try {
+    context = await chromium.launchPersistentContext(profile, {
+      executablePath: findChromium(),
+      headless: true,
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--disable-dev-shm-usage',
+      ],
+      viewport: { width, height },
+    });
+  } catch (err) {
+    rmSync(profile, { recursive: true, force: true });
+    throw err;
+  }
+  const page = context.pages()[0] ?? (await context.newPage());
+  return {
+    context,
+    page,
+    async close() {
+      await context.close().catch(() => {});
+      rmSync(profile, { recursive: true, force: true, maxRetries: 3 });
+    },
+  };
+}
+
+/** Waits for the workbench and its status bar (60 s, vscode-e2e.md step 3). */
+export async function waitForWorkbench(page) {
+  await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+  await page.locator('#workbench\\.parts\\.statusbar').waitFor({ timeout: 60_000 });
+}
+
+/**
+ * Runs a command by its palette title (e.g. "SNN Lab: Open Dashboard"). F1 can be swallowed and remote
+ * commands appear late, so each attempt that does not find the row is cancelled and retried.
+ */
+export async function runCommand(page, title, { attempts = 12 } = {}) {
+  let lastError;
+  for (let i = 0; i < attempts; i += 1) {
+    try {
+      await page.keyboard.press('F1');
+      const input = page.locator('.quick-input-widget .quick-input-box input');
+      await input.waitFor({ state: 'visible', timeout: 3000 });
+      await input.fill(`>${title}`);
+      const row = page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first();
+      await row.waitFor({ timeout: 3000 });
+      await page.keyboard.press('Enter');
+      return;
+    } catch (err) {
+      lastError = err;
+      await page.keyboard.press('Escape').catch(() => {});
+      await page.waitForTimeout(500);
+    }
+  }
+  throw new Error(`command "${title}" never appeared in the palette: ${lastError?.message ?? ''}`);
+}
+
+/**
+ * FrameLocator for the content of a webview. Webviews are two nested iframes (host page → #active-frame);
+ * `match` narrows the host frame, e.g. by its `title` or by `src*=` of the view type.
+ */
+export function webviewFrame(page, match = '') {
+  return page.frameLocator(`iframe.webview.ready${match}`).frameLocator('#active-frame');
+}
+
+/** Saves a full-window screenshot under `dir` and returns its path. */
+export async function screenshot(page, dir, name) {
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, `${name}.png`);
+  await page.screenshot({ path: file });
+  return file;
+}
+
+/** Polls `fn` until it returns a truthy value or `timeout` ms pass; returns the value or throws `message`. */
+export async function poll(fn, { timeout = 30_000, interval = 250, message = 'condition' } = {}) {
+  const until = Date.now() + timeout;
+  let last;
+  for (;;) {
+    try {
+      last = await fn();
+      if (last) return last;
+    } catch (err) {
+      last = err;
+    }
+    if (Date.now() > until)
+      throw new Error(`timed out after ${timeout} ms waiting for ${message} (last: ${last})`);
+    await new Promise((r) => setTimeout(r, interval));
+  }
+}

@@ -1,0 +1,135 @@
+#!/usr/bin/env node
+// The e2e tier: SNN Lab inside a real VS Code (code-server's server + workbench, Debian Chromium, playwright-core).
+// Runs the in-host mocha suite, the workbench UI tests and the packaged-.vsix smoke test; prints "N passed, N failed".
+// Usage: node scripts/run-e2e-tests.mjs [host] [ui] [package]   (default: all three). VERBOSE=1 shows host logs.
+import { spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as esbuild from 'esbuild';
+import { findChromium } from './e2e/browser.mjs';
+import { REPO_ROOT, ensureCodeServer, vscodeVersion } from './e2e/codeServer.mjs';
+import { runHostTests } from './e2e/hostTests.mjs';
+
+const PARTS = ['host', 'ui', 'package'];
+const wanted = process.argv.slice(2).length > 0 ? process.argv.slice(2) : PARTS;
+const results = [];
+const timings = [];
+const t0 = Date.now();
+
+function record(part, passed, failed, seconds) {
+  results.push({ part, passed, failed });
+  timings.push(`${part} ${seconds.toFixed(1)} s`);
+  console.log(`e2e ${part}: ${passed} passed, ${failed} failed (${seconds.toFixed(1)} s)`);
+}
+
+/** Bundles the in-host suite (vscode and mocha stay external: the host provides one, node_modules the other). */
+async function buildHostTests() {
+  const dir = join(REPO_ROOT, 'test', 'e2e', 'host');
+  const entryPoints = readdirSync(dir)
+    .filter((f) => f === 'index.ts' || f.endsWith('.test.ts'))
+    .map((f) => join(dir, f));
+  const outdir = join(REPO_ROOT, 'out', 'test', 'e2e', 'host');
+  rmSync(outdir, { recursive: true, force: true });
+  await esbuild.build({
+    entryPoints,
+    outdir,
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    sourcemap: true,
+    external: ['vscode', 'mocha'],
+    logLevel: 'warning',
+  });
+  return outdir;
+}
+
+/** A scratch copy of examples/ so runs started by the tests never write into the repository. */
+export function copyExamples() {
+  const ws = mkdtempSync(join(tmpdir(), 'snn-lab-e2e-ws-'));
+  const examples = join(REPO_ROOT, 'examples');
+  if (existsSync(examples))
+    cpSync(examples, ws, { recursive: true, filter: (src) => !src.includes('.snn-lab') });
+  return ws;
+}
+
+/** node:test over the given files; counts from its "ℹ pass N / ℹ fail N" summary. */
+function nodeTests(files, env) {
+  const r = spawnSync(
+    process.execPath,
+    ['--test', '--test-concurrency=1', '--test-reporter=spec', ...files],
+    {
+      cwd: REPO_ROOT,
+      env: { ...process.env, ...env },
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
+  process.stdout.write(r.stdout);
+  const num = (re) => Number(r.stdout.match(re)?.[1] ?? 0);
+  const passed = num(/^ℹ pass (\d+)/m);
+  const failed = num(/^ℹ fail (\d+)/m) + num(/^ℹ cancelled (\d+)/m);
+  return { passed, failed: r.status !== 0 && failed === 0 ? 1 : failed };
+}
+
+async function main() {
+  // Preconditions fail loudly with the command that fixes them: no silent skips.
+  findChromium();
+  const paths = await ensureCodeServer();
+  console.log(`VS Code ${vscodeVersion(paths)} (code-server) — chromium ${findChromium()}`);
+  if (!existsSync(join(REPO_ROOT, 'dist', 'extension.js'))) {
+    const b = spawnSync(process.execPath, ['esbuild.mjs'], { cwd: REPO_ROOT, stdio: 'inherit' });
+    if (b.status !== 0) throw new Error('node esbuild.mjs failed');
+  }
+
+  if (wanted.includes('host')) {
+    const started = Date.now();
+    const outdir = await buildHostTests();
+    const ws = copyExamples();
+    try {
+      console.log('\n# extension-host tests (mocha inside VS Code)');
+      const r = await runHostTests({
+        devPath: REPO_ROOT,
+        testsPath: join(outdir, 'index.js'),
+        folder: ws,
+        env: { SNN_LAB_E2E: '1' },
+        verbose: process.env.VERBOSE === '1',
+      });
+      const failed = r.exitCode !== 0 && r.failed === 0 ? 1 : r.failed;
+      record('host', r.passed, failed, (Date.now() - started) / 1000);
+    } finally {
+      rmSync(ws, { recursive: true, force: true });
+    }
+  }
+
+  for (const part of ['ui', 'package']) {
+    if (!wanted.includes(part)) continue;
+    const dir = join(REPO_ROOT, 'test', 'e2e', part);
+    const files = existsSync(dir)
+      ? readdirSync(dir)
+          .filter((f) => f.endsWith('.test.mjs'))
+          .map((f) => join(dir, f))
+      : [];
+    if (files.length === 0) continue;
+    console.log(`\n# ${part} tests (node:test + playwright-core)`);
+    const started = Date.now();
+    const r = nodeTests(files, {});
+    record(part, r.passed, r.failed, (Date.now() - started) / 1000);
+  }
+}
+
+try {
+  await main();
+} catch (err) {
+  console.error(`\ne2e tier could not run: ${err instanceof Error ? err.message : String(err)}`);
+  results.push({ part: 'setup', passed: 0, failed: 1 });
+}
+const passed = results.reduce((s, r) => s + r.passed, 0);
+const failed = results.reduce((s, r) => s + r.failed, 0);
+console.log(
+  `\ne2e timings: ${timings.join(', ') || 'none'}; total ${((Date.now() - t0) / 1000).toFixed(1)} s`,
+);
+if (passed + failed === 0) console.log('no e2e test ran — counted as a failure');
+console.log(`${passed} passed, ${failed + (passed + failed === 0 ? 1 : 0)} failed`);
+process.exit(failed > 0 || passed === 0 ? 1 : 0);
