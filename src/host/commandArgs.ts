@@ -1,0 +1,41 @@
+/**
+ * Normalises what VS Code passes to a command into run ids: nothing, a RunId string, a runs-tree item, an object
+ * with `runId` or `runIds` (webview buttons), or the (clicked, selected[]) pair of a multi-select tree. vscode-free.
+ */
+import { asRunId, type RunId } from '../protocol/ids';
+
+function idsOf(value: unknown): RunId[] {
+  if (typeof value === 'string') return /^[A-Za-z0-9._-]+$/.test(value) ? [asRunId(value)] : [];
+  if (Array.isArray(value)) return value.flatMap(idsOf);
+  if (value && typeof value === 'object') {
+    const record = value as { runId?: unknown; runIds?: unknown; meta?: { runId?: unknown } };
+    if (record.runIds !== undefined) return idsOf(record.runIds);
+    if (record.runId !== undefined) return idsOf(record.runId);
+    if (record.meta?.runId !== undefined) return idsOf(record.meta.runId);
+  }
+  return [];
+}
+
+/**
+ * Run ids named by a command's arguments, without duplicates, in order. A multi-select tree passes
+ * (clicked item, all selected items): the selection wins when present.
+ */
+export function runIdsFromArgs(args: readonly unknown[]): RunId[] {
+  const [first, second] = args;
+  const fromSelection = Array.isArray(second) ? idsOf(second) : [];
+  const ids =
+    fromSelection.length > 0
+      ? fromSelection
+      : idsOf(args.length > 1 && !Array.isArray(second) ? [...args] : first);
+  return [...new Set(ids)];
+}
+
+/** The experiment file a run command targets: a Uri-like `{ fsPath }`, a path string, or undefined. */
+export function experimentPathFromArgs(args: readonly unknown[]): string | undefined {
+  const [first] = args;
+  if (typeof first === 'string' && first.length > 0) return first;
+  if (first && typeof first === 'object' && typeof (first as { fsPath?: unknown }).fsPath === 'string') {
+    return (first as { fsPath: string }).fsPath;
+  }
+  return undefined;
+}

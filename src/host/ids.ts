@@ -1,0 +1,41 @@
+/**
+ * Every identifier SNN Lab shares with package.json `contributes`: command ids, view ids and context keys.
+ * vscode-free so the consistency test (test/unit/host/contributions.test.ts) can import it in plain Node.
+ */
+
+/** Command ids, one handler each in commands.ts. */
+export const COMMAND_IDS = [
+  'snnLab.newExperiment',
+  'snnLab.runExperiment',
+  'snnLab.runSweep',
+  'snnLab.runVariant',
+  'snnLab.probeAtInit',
+  'snnLab.stopRun',
+  'snnLab.stopAll',
+  'snnLab.openDashboard',
+  'snnLab.compareRuns',
+  'snnLab.openTheoryExplorer',
+  'snnLab.exportRun',
+  'snnLab.deleteRun',
+  'snnLab.showLogs',
+  'snnLab.refreshRuns',
+] as const;
+
+export type CommandId = (typeof COMMAND_IDS)[number];
+
+/** View container and views contributed in package.json. */
+export const VIEW_CONTAINER_ID = 'snnLab';
+export const VIEW_IDS = { dashboard: 'snnLab.dashboardView', runs: 'snnLab.runs' } as const;
+
+/** Context keys set by the extension and used in `when` clauses. */
+export const CONTEXT_KEYS = { hasActiveRuns: 'snnLab.hasActiveRuns' } as const;
+
+/** `contextValue` prefix of run items in the runs tree; the suffix is the run status. */
+export const RUN_ITEM_CONTEXT = 'snnLabRun';
+
+/** Experiment files: `*.snn.json`, `*.snn.yaml`, `*.snn.yml`. */
+export const EXPERIMENT_GLOB = '**/*.snn.{json,yaml,yml}';
+
+export function isExperimentFile(fileName: string): boolean {
+  return /\.snn\.(json|ya?ml)$/i.test(fileName);
+}

@@ -1,0 +1,99 @@
+/**
+ * How a run looks in the runs tree, quick picks and the status bar: label, description, tooltip, icon and
+ * contextValue, derived from RunMeta alone. vscode-free (icons are codicon ids + theme colour ids) so it is unit-tested.
+ */
+import type { RunMeta, RunStatus } from './runs/runTypes';
+import { RUN_ITEM_CONTEXT } from './ids';
+
+export interface RunLook {
+  label: string;
+  description: string;
+  tooltip: string;
+  /** Codicon id (with ~spin where it animates) and an optional theme colour id. */
+  icon: { id: string; color?: string };
+  contextValue: string;
+}
+
+const ICONS: Record<RunStatus, { id: string; color?: string }> = {
+  queued: { id: 'clock' },
+  running: { id: 'sync~spin' },
+  finished: { id: 'pass', color: 'testing.iconPassed' },
+  failed: { id: 'error', color: 'testing.iconFailed' },
+  diverged: { id: 'flame', color: 'list.warningForeground' },
+  stopped: { id: 'debug-stop' },
+  interrupted: { id: 'debug-disconnect', color: 'list.warningForeground' },
+  cancelled: { id: 'circle-slash', color: 'disabledForeground' },
+};
+
+export function isActive(status: RunStatus): boolean {
+  return status === 'queued' || status === 'running';
+}
+
+/** Fraction of steps done in [0, 1], or undefined before the trainer reported its total. */
+export function runFraction(meta: RunMeta): number | undefined {
+  if (!meta.totalSteps || !meta.progress) return undefined;
+  return Math.min(1, Math.max(0, meta.progress.step / meta.totalSteps));
+}
+
+/** The run name without its experiment prefix ("mnist/SNN/model.depth=16" -> "SNN/model.depth=16"). */
+export function shortName(meta: RunMeta): string {
+  const slash = meta.name.indexOf('/');
+  return slash > 0 && slash < meta.name.length - 1 ? meta.name.slice(slash + 1) : meta.name;
+}
+
+/** "12 s", "5 min", "3 h", "2 d" between two instants. */
+export function formatAge(fromIso: string, now: number): string {
+  const ms = now - Date.parse(fromIso);
+  if (!Number.isFinite(ms)) return '';
+  const s = Math.max(0, Math.round(ms / 1000));
+  if (s < 60) return `${s} s`;
+  if (s < 3600) return `${Math.round(s / 60)} min`;
+  if (s < 86400) return `${Math.round(s / 3600)} h`;
+  return `${Math.round(s / 86400)} d`;
+}
+
+/** One-line status such as "running · epoch 2 · 45%" or "finished · loss 0.1234". */
+export function statusLine(meta: RunMeta): string {
+  const parts: string[] = [meta.mode === 'probe' ? `${meta.status} (probe)` : meta.status];
+  const fraction = runFraction(meta);
+  if (meta.status === 'running' && meta.progress) {
+    parts.push(`epoch ${meta.progress.epoch + 1}`);
+    if (fraction !== undefined) parts.push(`${Math.floor(fraction * 100)}%`);
+  } else if (meta.progress && Number.isFinite(meta.progress.loss)) {
+    parts.push(`loss ${meta.progress.loss.toPrecision(4)}`);
+  }
+  if (meta.failure && !isActive(meta.status)) parts.push(meta.failure.reason);
+  return parts.join(' · ');
+}
+
+export function runLook(meta: RunMeta, now: number): RunLook {
+  const age = formatAge(meta.startedAt ?? meta.createdAt, now);
+  const lines = [
+    meta.name,
+    `Status: ${statusLine(meta)}`,
+    `Run id: ${meta.runId}`,
+    `Seed: ${meta.seed}${meta.fold !== undefined ? ` · fold ${meta.fold}` : ''}`,
+    `Experiment: ${meta.experiment}`,
+  ];
+  if (meta.backend) lines.push(`Backend: ${meta.backend.name}`);
+  if (meta.executor?.kind === 'slurm') lines.push(`Slurm job ${meta.executor.jobId}_${meta.executor.taskId}`);
+  if (meta.failure) lines.push(`Failure (${meta.failure.reason}): ${meta.failure.message}`);
+  return {
+    label: shortName(meta),
+    description: age ? `${statusLine(meta)} · ${age} ago` : statusLine(meta),
+    tooltip: lines.join('\n'),
+    icon: ICONS[meta.status],
+    contextValue: `${RUN_ITEM_CONTEXT}:${meta.status}`,
+  };
+}
+
+/** Groups runs by experiment file, newest run first in each group and newest group first. */
+export function groupByExperiment(runs: RunMeta[]): { experiment: string; runs: RunMeta[] }[] {
+  const groups = new Map<string, RunMeta[]>();
+  for (const meta of [...runs].sort((a, b) => b.createdAt.localeCompare(a.createdAt))) {
+    const list = groups.get(meta.experiment) ?? [];
+    list.push(meta);
+    groups.set(meta.experiment, list);
+  }
+  return [...groups].map(([experiment, list]) => ({ experiment, runs: list }));
+}
