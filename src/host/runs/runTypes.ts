@@ -4,7 +4,7 @@
  * summary.json and the trained weights; every file carries `schemaVersion`.
  */
 import type { RunConfig, RunPlan } from '../../core/config/experimentConfig';
-import type { Event } from '../../core/events';
+import type { Disposable, Event } from '../../core/events';
 import type { RunId } from '../../protocol/ids';
 import type { BackendInfo, LayerInfo, LayerStats, Metrics, RunSummary } from '../../protocol/stats';
 import type { BackendChoice, FailureReason, TrainerToHost } from '../../protocol/trainer';
@@ -13,14 +13,7 @@ export const RUN_SCHEMA_VERSION = 1;
 
 /** Terminal states: finished, failed, diverged, stopped, interrupted (host died mid-run), cancelled (before start or by Slurm). */
 export type RunStatus =
-  | 'queued'
-  | 'running'
-  | 'finished'
-  | 'failed'
-  | 'diverged'
-  | 'stopped'
-  | 'interrupted'
-  | 'cancelled';
+  'queued' | 'running' | 'finished' | 'failed' | 'diverged' | 'stopped' | 'interrupted' | 'cancelled';
 
 export type RunMode = 'train' | 'probe';
 
@@ -49,10 +42,22 @@ export interface RunMeta {
   progress?: { step: number; epoch: number; loss: number };
   failure?: { reason: FailureReason; message: string; step?: number; layer?: number };
   /** Where it ran: a local trainer process, or a Slurm array task. */
-  executor?: { kind: 'local'; pid?: number } | { kind: 'slurm'; jobId: string; taskId: number; state?: string };
+  executor?:
+    { kind: 'local'; pid?: number } | { kind: 'slurm'; jobId: string; taskId: number; state?: string };
+  /** The process that created the run and records its messages (extension host or CLI); used by recovery. */
+  owner?: { pid: number; hostname: string };
+  /** PROTOCOL_VERSION of the trainer that ran it (from its `ready`). */
+  protocolVersion?: number;
+  /** Data set facts from the trainer's `started` message. */
+  dataset?: {
+    samples: { train: number; validation: number; test: number };
+    features: number;
+    classes: number;
+    stepsPerEpoch: number;
+  };
 }
 
-/** One line of metrics.jsonl. */
+/** One line of metrics.jsonl. `time` is when the host recorded it, in ms since the Unix epoch. */
 export type MetricRecord =
   | { kind: 'progress'; step: number; epoch: number; loss: number; samplesPerSec: number; time: number }
   | { kind: 'epoch'; step: number; epoch: number; metrics: Metrics; time: number };
@@ -81,6 +86,8 @@ export type RunChange =
 /** Persistent store of runs under one directory. Implemented by runStore.ts. */
 export interface RunStoreApi {
   readonly root: string;
+  /** Absolute directory of one run (the trainer writes its weights there). */
+  runDir(runId: RunId): string;
   readonly onDidChange: Event<RunChange>;
   /** Creates the run directory with config.json and meta.json (status 'queued'). */
   create(plan: RunPlan, options: { experiment: string; mode: RunMode }): RunId;
@@ -92,6 +99,13 @@ export interface RunStoreApi {
   delete(runId: RunId): void;
   /** Marks runs left 'running' or 'queued' by a dead process as 'interrupted'; returns their ids. */
   recoverInterrupted(isAlive: (meta: RunMeta) => boolean): RunId[];
+  /**
+   * Re-reads the directory to pick up runs written by other processes (CLI, Slurm tasks): fires 'created',
+   * 'updated', 'deleted', and 'metrics'/'layers' for lines appended since the last refresh.
+   */
+  refresh(): void;
+  /** Calls refresh() every `intervalMs` until the result is disposed. */
+  watch(intervalMs?: number): Disposable;
 }
 
 export interface StartOptions {
@@ -99,6 +113,11 @@ export interface StartOptions {
   experiment: string;
   mode: RunMode;
   backend?: BackendChoice;
+  /** Workspace root: CSV paths resolving outside it are refused unless allowOutsideWorkspace (forwarded in 'start'). */
+  workspaceRoot?: string;
+  allowOutsideWorkspace?: boolean;
+  /** Probe input (mode 'probe'): the run's training data (default) or N(0, I); forwarded in 'start'. */
+  probeInput?: 'data' | 'normal';
 }
 
 /** Queue of trainer processes honouring a concurrency limit. Implemented by runManager.ts. */

@@ -1,0 +1,236 @@
+/**
+ * Runs queued plans in trainer processes, at most `maxConcurrent` at a time, and records every trainer message
+ * in the run store. An exit without `finished`/`failed` becomes a `failed` run with reason `crashed`.
+ */
+import { existsSync } from 'node:fs';
+import { dirname } from 'node:path';
+import type { RunPlan } from '../../core/config/experimentConfig';
+import { Emitter, type Disposable } from '../../core/events';
+import type { RunId } from '../../protocol/ids';
+import type { BackendChoice, TrainerToHost } from '../../protocol/trainer';
+import type { Logger } from './logger';
+import type { RunStore } from './runStore';
+import { isTerminal } from './runSchema';
+import type { RunManagerApi, RunMeta, RunStatus, StartOptions } from './runTypes';
+import { STOP_GRACE_MS, TrainerProcess, type TrainerExit } from './trainerProcess';
+
+export interface RunManagerOptions {
+  /** Absolute path of dist/trainer.js. */
+  trainerPath: string;
+  store: RunStore;
+  logger: Logger;
+  /** Default 1. */
+  maxConcurrent?: number;
+  /** Node executable for trainers (default: this process's). */
+  execPath?: string;
+  /** ms between `stop` and SIGKILL (default STOP_GRACE_MS). */
+  stopGraceMs?: number;
+  /** Extra environment for trainers. */
+  env?: Record<string, string>;
+  /** Probe batch size passed with mode 'probe'. */
+  probeSamples?: number;
+}
+
+interface Queued {
+  runId: RunId;
+  plan: RunPlan;
+  options: StartOptions;
+}
+
+interface Active extends Queued {
+  trainer: TrainerProcess;
+  stopping: boolean;
+}
+
+export class RunManager implements RunManagerApi, Disposable {
+  private readonly runChanges = new Emitter<{ runId: RunId; status: RunStatus }>();
+  private readonly runMessages = new Emitter<{ runId: RunId; message: TrainerToHost }>();
+  readonly onDidChangeRun = this.runChanges.event;
+  readonly onMessage = this.runMessages.event;
+  private readonly queue: Queued[] = [];
+  private readonly running = new Map<RunId, Active>();
+  private readonly waiters = new Map<RunId, ((status: RunStatus) => void)[]>();
+  private maxConcurrent: number;
+  private disposed = false;
+
+  constructor(private readonly options: RunManagerOptions) {
+    this.maxConcurrent = Math.max(1, options.maxConcurrent ?? 1);
+  }
+
+  enqueue(plans: RunPlan[], options: StartOptions): RunId[] {
+    if (this.disposed) throw new Error('the run manager has been disposed');
+    const ids = plans.map((plan) => {
+      const runId = this.options.store.create(plan, { experiment: options.experiment, mode: options.mode });
+      this.queue.push({ runId, plan, options });
+      this.runChanges.fire({ runId, status: 'queued' });
+      return runId;
+    });
+    this.pump();
+    return ids;
+  }
+
+  async stop(runId: RunId): Promise<void> {
+    const index = this.queue.findIndex((entry) => entry.runId === runId);
+    if (index >= 0) {
+      this.queue.splice(index, 1);
+      this.finish(runId, 'cancelled');
+      return;
+    }
+    const active = this.running.get(runId);
+    if (!active) return;
+    active.stopping = true;
+    await active.trainer.stop(this.options.stopGraceMs ?? STOP_GRACE_MS);
+    await this.whenDone(runId);
+  }
+
+  async stopAll(): Promise<void> {
+    for (const entry of this.queue.splice(0)) this.finish(entry.runId, 'cancelled');
+    await Promise.all([...this.running.keys()].map((runId) => this.stop(runId)));
+  }
+
+  whenDone(runId: RunId): Promise<RunStatus> {
+    const meta = this.options.store.readMeta(runId);
+    if (!meta) return Promise.reject(new Error(`unknown run ${runId}`));
+    if (isTerminal(meta.status) && !this.running.has(runId)) return Promise.resolve(meta.status);
+    return new Promise((resolve) => {
+      const list = this.waiters.get(runId) ?? [];
+      list.push(resolve);
+      this.waiters.set(runId, list);
+    });
+  }
+
+  active(): RunId[] {
+    return [...this.running.keys()];
+  }
+
+  /** Run ids waiting for a free slot, in order. */
+  queued(): RunId[] {
+    return this.queue.map((entry) => entry.runId);
+  }
+
+  setMaxConcurrent(n: number): void {
+    this.maxConcurrent = Math.max(1, Math.floor(n));
+    this.pump();
+  }
+
+  async dispose(): Promise<void> {
+    if (this.disposed) return;
+    this.disposed = true;
+    await this.stopAll();
+    this.options.store.flush();
+    this.runChanges.dispose();
+    this.runMessages.dispose();
+  }
+
+  private pump(): void {
+    while (!this.disposed && this.running.size < this.maxConcurrent && this.queue.length > 0) {
+      const next = this.queue.shift();
+      if (next) this.start(next);
+    }
+  }
+
+  private start(entry: Queued): void {
+    const { store, logger } = this.options;
+    const { runId, plan, options } = entry;
+    const backend: BackendChoice = options.backend ?? 'auto';
+    if (!existsSync(this.options.trainerPath)) {
+      const message = `trainer not found at ${this.options.trainerPath}; build it with \`node esbuild.mjs\``;
+      logger.error(`[${runId}] ${message}`);
+      store.setStatus(runId, 'failed', { reason: 'internal', message });
+      this.finish(runId, 'failed', false);
+      return;
+    }
+    const trainer = new TrainerProcess({
+      trainerPath: this.options.trainerPath,
+      logger,
+      backend,
+      label: runId,
+      ...(this.options.execPath ? { execPath: this.options.execPath } : {}),
+      ...(this.options.env ? { env: this.options.env } : {}),
+    });
+    const active: Active = { ...entry, trainer, stopping: false };
+    this.running.set(runId, active);
+    store.patchMeta(runId, {
+      executor: { kind: 'local', ...(trainer.pid !== undefined ? { pid: trainer.pid } : {}) },
+    });
+    store.setStatus(runId, 'running');
+    this.runChanges.fire({ runId, status: 'running' });
+    logger.info(`[${runId}] started trainer pid ${trainer.pid ?? '?'} (${plan.name}, backend ${backend})`);
+    trainer.onStderr((line) => store.appendLog(runId, `[stderr] ${line}`));
+    trainer.onMessage((message) => {
+      if (message.type === 'ready') {
+        trainer.send({
+          type: 'start',
+          runId,
+          mode: options.mode,
+          config: plan.config,
+          baseDir: dirname(options.experiment),
+          runDir: store.runDir(runId),
+          ...(plan.fold !== undefined ? { fold: plan.fold } : {}),
+          ...(options.workspaceRoot !== undefined ? { workspaceRoot: options.workspaceRoot } : {}),
+          ...(options.allowOutsideWorkspace !== undefined
+            ? { allowOutsideWorkspace: options.allowOutsideWorkspace }
+            : {}),
+          ...(options.probeInput !== undefined ? { probeInput: options.probeInput } : {}),
+          ...(this.options.probeSamples !== undefined ? { probeSamples: this.options.probeSamples } : {}),
+        });
+      }
+      if ('runId' in message && message.runId !== runId) {
+        logger.warn(`[${runId}] ignored a ${message.type} message for another run (${message.runId})`);
+        return;
+      }
+      store.record(runId, message);
+      this.runMessages.fire({ runId, message });
+      if (message.type === 'log') logger[message.level](`[${runId}] ${message.message}`);
+      if (message.type === 'finished' || message.type === 'failed') {
+        // The trainer exits by itself after its last message; one that hangs is killed so its slot frees.
+        const timer = setTimeout(() => trainer.kill(), this.options.stopGraceMs ?? STOP_GRACE_MS);
+        trainer.onExit(() => clearTimeout(timer));
+      }
+    });
+    trainer.onExit((exit) => this.exited(active, exit));
+  }
+
+  private exited(active: Active, exit: TrainerExit): void {
+    const { store, logger } = this.options;
+    const { runId } = active;
+    this.running.delete(runId);
+    active.trainer.dispose();
+    const meta = store.readMeta(runId);
+    if (meta && !isTerminal(meta.status)) {
+      const how = exit.signal ? `signal ${exit.signal}` : `exit code ${exit.code ?? '?'}`;
+      let failure: NonNullable<RunMeta['failure']>;
+      let status: RunStatus;
+      if (exit.error) {
+        status = 'failed';
+        failure = { reason: 'internal', message: exit.error };
+      } else if (active.stopping) {
+        status = 'stopped';
+        failure = { reason: 'stopped', message: `stopped by the user (trainer ended with ${how})` };
+      } else {
+        status = 'failed';
+        failure = {
+          reason: 'crashed',
+          message: `the trainer process ended with ${how} before it finished${oomHint(exit)}`,
+        };
+      }
+      store.setStatus(runId, status, failure);
+      logger.warn(`[${runId}] ${failure.message}`);
+    }
+    this.finish(runId, store.readMeta(runId)?.status ?? 'failed', false);
+    this.pump();
+  }
+
+  /** Sets a terminal status (when `write`), fires the change and resolves whenDone() waiters. */
+  private finish(runId: RunId, status: RunStatus, write = true): void {
+    if (write) this.options.store.setStatus(runId, status);
+    this.runChanges.fire({ runId, status });
+    for (const resolve of this.waiters.get(runId) ?? []) resolve(status);
+    this.waiters.delete(runId);
+  }
+}
+
+/** SIGKILL without a stop request is what the Linux OOM killer does; say so. */
+function oomHint(exit: TrainerExit): string {
+  return exit.signal === 'SIGKILL' ? ' (killed: out of memory, or killed by another process)' : '';
+}

@@ -1,0 +1,127 @@
+/**
+ * Versioned on-disk shapes of a run directory (docs/run-store.md) and their migrations: every reader goes
+ * through these functions, which upgrade older versions or reject unknown ones with a message saying why.
+ */
+import type { RunConfig, RunPlan } from '../../core/config/experimentConfig';
+import type { RunSummary } from '../../protocol/stats';
+import { RUN_SCHEMA_VERSION, type RunMeta, type RunStatus } from './runTypes';
+
+/** The files of a run directory. */
+export const RUN_FILES = {
+  config: 'config.json',
+  meta: 'meta.json',
+  metrics: 'metrics.jsonl',
+  layers: 'layers.jsonl',
+  summary: 'summary.json',
+  log: 'trainer.log',
+} as const;
+
+/** config.json: the resolved RunConfig plus where it came from in the experiment's expanded plan list. */
+export interface RunConfigFile {
+  schemaVersion: number;
+  plan: Omit<RunPlan, 'config'>;
+  config: RunConfig;
+}
+
+/** summary.json: RunSummary with a version. */
+export type RunSummaryFile = RunSummary & { schemaVersion: number };
+
+/** First line of metrics.jsonl and layers.jsonl. */
+export interface JsonlHeader {
+  schemaVersion: number;
+  file: 'metrics' | 'layers';
+}
+
+/** Thrown when a run file is from an unknown schema version or is not a run file at all. */
+export class RunSchemaError extends Error {
+  override readonly name = 'RunSchemaError';
+}
+
+export const RUN_STATUSES: readonly RunStatus[] = [
+  'queued',
+  'running',
+  'finished',
+  'failed',
+  'diverged',
+  'stopped',
+  'interrupted',
+  'cancelled',
+];
+
+const TERMINAL: ReadonlySet<RunStatus> = new Set([
+  'finished',
+  'failed',
+  'diverged',
+  'stopped',
+  'interrupted',
+  'cancelled',
+]);
+
+/** True for statuses a run never leaves (everything but queued and running). */
+export function isTerminal(status: RunStatus): boolean {
+  return TERMINAL.has(status);
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** Checks the schemaVersion of any run file; `what` names the file in the message. */
+export function checkSchemaVersion(value: unknown, what: string): Record<string, unknown> {
+  if (!isRecord(value)) throw new RunSchemaError(`${what}: expected a JSON object`);
+  const version = value.schemaVersion;
+  if (typeof version !== 'number' || !Number.isInteger(version) || version < 1) {
+    throw new RunSchemaError(
+      `${what}: missing or invalid schemaVersion (${JSON.stringify(version)}); not an SNN Lab run file`,
+    );
+  }
+  if (version > RUN_SCHEMA_VERSION) {
+    throw new RunSchemaError(
+      `${what}: schemaVersion ${version} is newer than this SNN Lab understands (${RUN_SCHEMA_VERSION}); update SNN Lab to read it`,
+    );
+  }
+  return value;
+}
+
+/** Upgrades a parsed meta.json to the current RunMeta, or throws RunSchemaError naming what is wrong. */
+export function migrateRunMeta(value: unknown, what: string = RUN_FILES.meta): RunMeta {
+  const record = checkSchemaVersion(value, what);
+  for (const key of ['runId', 'name', 'experiment', 'createdAt'] as const) {
+    if (typeof record[key] !== 'string') throw new RunSchemaError(`${what}: field "${key}" must be a string`);
+  }
+  if (!RUN_STATUSES.includes(record.status as RunStatus)) {
+    throw new RunSchemaError(`${what}: unknown status ${JSON.stringify(record.status)}`);
+  }
+  if (record.mode !== 'train' && record.mode !== 'probe') {
+    throw new RunSchemaError(`${what}: unknown mode ${JSON.stringify(record.mode)}`);
+  }
+  if (typeof record.seed !== 'number') throw new RunSchemaError(`${what}: field "seed" must be a number`);
+  // Version 1 is the only version so far; later versions add their upgrade steps here.
+  return {
+    ...record,
+    sweepPoint: isRecord(record.sweepPoint) ? record.sweepPoint : {},
+  } as unknown as RunMeta;
+}
+
+/** Upgrades a parsed config.json, or throws RunSchemaError. */
+export function migrateRunConfigFile(value: unknown, what: string = RUN_FILES.config): RunConfigFile {
+  const record = checkSchemaVersion(value, what);
+  if (!isRecord(record.config)) throw new RunSchemaError(`${what}: field "config" must be an object`);
+  if (!isRecord(record.plan)) throw new RunSchemaError(`${what}: field "plan" must be an object`);
+  return record as unknown as RunConfigFile;
+}
+
+/** Upgrades a parsed summary.json, or throws RunSchemaError. */
+export function migrateRunSummary(value: unknown, what: string = RUN_FILES.summary): RunSummary {
+  const { schemaVersion: _version, ...summary } = checkSchemaVersion(value, what);
+  return summary as unknown as RunSummary;
+}
+
+/** Checks the header line of a jsonl file; returns the version. */
+export function checkJsonlHeader(value: unknown, file: JsonlHeader['file'], what: string): number {
+  const record = checkSchemaVersion(value, what);
+  if (record.file !== file) {
+    throw new RunSchemaError(`${what}: header names file ${JSON.stringify(record.file)}, expected "${file}"`);
+  }
+  return record.schemaVersion as number;
+}

@@ -1,0 +1,330 @@
+/**
+ * The persistent run store: one directory per run under `root` (format in docs/run-store.md). It records trainer
+ * messages as they arrive (flushed appends, atomic meta replacement) and can follow runs other processes write.
+ */
+import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { join } from 'node:path';
+import type { RunPlan } from '../../core/config/experimentConfig';
+import { Emitter, type Disposable } from '../../core/events';
+import { asRunId, type RunId } from '../../protocol/ids';
+import type { TrainerToHost } from '../../protocol/trainer';
+import type { Logger } from './logger';
+import { silentLogger } from './logger';
+import { appendJsonLine, decodeNonFinite, readJsonLines, writeJsonAtomic } from './runFiles';
+import { makeRunId } from './runId';
+import { RunTail } from './runTail';
+import {
+  RUN_FILES,
+  checkJsonlHeader,
+  isTerminal,
+  migrateRunConfigFile,
+  migrateRunMeta,
+  migrateRunSummary,
+  type JsonlHeader,
+  type RunConfigFile,
+} from './runSchema';
+import { applyMessage, type MessageEffect } from './runRecord';
+import {
+  RUN_SCHEMA_VERSION,
+  type LayerStatsRecord,
+  type MetricRecord,
+  type RunChange,
+  type RunData,
+  type RunMeta,
+  type RunMode,
+  type RunStatus,
+  type RunStoreApi,
+} from './runTypes';
+
+export interface RunStoreOptions {
+  logger?: Logger;
+  /** Clock (tests inject one). */
+  now?: () => Date;
+  /** Minimum ms between meta.json rewrites for progress-only updates (status changes are written at once). */
+  progressFlushMs?: number;
+}
+
+export interface CreateOptions {
+  experiment: string;
+  mode: RunMode;
+  /** Where the run will execute (default: a local trainer, pid filled in when it starts). */
+  executor?: RunMeta['executor'];
+}
+
+/** Persistent store of runs under one directory. */
+export class RunStore implements RunStoreApi, Disposable {
+  private readonly changes = new Emitter<RunChange>();
+  readonly onDidChange = this.changes.event;
+  private readonly logger: Logger;
+  private readonly now: () => Date;
+  private readonly progressFlushMs: number;
+  /** Runs this instance writes (never tailed: their events fire on write). */
+  private readonly owned = new Map<RunId, { meta: RunMeta; lastFlush: number; dirty: boolean }>();
+  private readonly tail: RunTail;
+
+  constructor(
+    readonly root: string,
+    options: RunStoreOptions = {},
+  ) {
+    this.logger = options.logger ?? silentLogger;
+    this.now = options.now ?? (() => new Date());
+    this.progressFlushMs = options.progressFlushMs ?? 1000;
+    this.tail = new RunTail(this, this.logger, (change) => this.changes.fire(change));
+    this.tail.prime(this.runIds());
+  }
+
+  runDir(runId: RunId): string {
+    return join(this.root, runId);
+  }
+
+  create(plan: RunPlan, options: CreateOptions): RunId {
+    const created = this.now();
+    let runId = makeRunId(plan.name, created);
+    while (existsSync(this.runDir(runId))) runId = makeRunId(plan.name, created);
+    const dir = this.runDir(runId);
+    mkdirSync(dir, { recursive: true });
+    const { config, ...where } = plan;
+    const configFile: RunConfigFile = { schemaVersion: RUN_SCHEMA_VERSION, plan: where, config };
+    writeJsonAtomic(join(dir, RUN_FILES.config), configFile);
+    for (const file of ['metrics', 'layers'] as const) {
+      const header: JsonlHeader = { schemaVersion: RUN_SCHEMA_VERSION, file };
+      appendJsonLine(join(dir, RUN_FILES[file]), header);
+    }
+    const meta: RunMeta = {
+      schemaVersion: RUN_SCHEMA_VERSION,
+      runId,
+      name: plan.name,
+      experiment: options.experiment,
+      mode: options.mode,
+      status: 'queued',
+      createdAt: created.toISOString(),
+      seed: config.seed,
+      ...(plan.variant !== undefined ? { variant: plan.variant } : {}),
+      sweepPoint: plan.sweepPoint,
+      ...(plan.fold !== undefined ? { fold: plan.fold } : {}),
+      ...(plan.group !== undefined ? { group: plan.group } : {}),
+      executor: options.executor ?? { kind: 'local' },
+      owner: { pid: process.pid, hostname: hostname() },
+    };
+    this.owned.set(runId, { meta, lastFlush: 0, dirty: false });
+    this.writeMeta(runId);
+    this.tail.forget(runId);
+    this.changes.fire({ kind: 'created', runId });
+    return runId;
+  }
+
+  record(runId: RunId, message: TrainerToHost): void {
+    const entry = this.ownedEntry(runId);
+    if (!entry) return;
+    const effect: MessageEffect = applyMessage(entry.meta, message, this.now());
+    const dir = this.runDir(runId);
+    if (effect.metric) this.append(runId, 'metrics', effect.metric);
+    if (effect.layers) this.append(runId, 'layers', effect.layers);
+    if (effect.log) this.appendLog(runId, effect.log);
+    if (effect.summary) {
+      writeJsonAtomic(
+        join(dir, RUN_FILES.summary),
+        { schemaVersion: RUN_SCHEMA_VERSION, ...effect.summary },
+        true,
+      );
+    }
+    if (effect.meta === 'now') this.writeMeta(runId);
+    else if (effect.meta === 'throttled') this.writeMetaThrottled(runId);
+  }
+
+  setStatus(runId: RunId, status: RunStatus, failure?: RunMeta['failure']): void {
+    const entry = this.ownedEntry(runId);
+    if (!entry) return;
+    const meta = entry.meta;
+    const at = this.now().toISOString();
+    meta.status = status;
+    if (status === 'running' && meta.startedAt === undefined) meta.startedAt = at;
+    if (isTerminal(status)) meta.endedAt = at;
+    if (failure) meta.failure = failure;
+    this.writeMeta(runId);
+  }
+
+  /** Updates fields of a run's meta (e.g. the executor once a trainer pid is known) and writes it. */
+  patchMeta(runId: RunId, patch: Partial<Pick<RunMeta, 'executor' | 'owner'>>): void {
+    const entry = this.ownedEntry(runId);
+    if (!entry) return;
+    Object.assign(entry.meta, patch);
+    this.writeMeta(runId);
+  }
+
+  /** Appends a text line to the run's trainer.log (trainer stderr, `log` messages). */
+  appendLog(runId: RunId, line: string): void {
+    try {
+      const stamp = this.now().toISOString();
+      appendJsonLineText(join(this.runDir(runId), RUN_FILES.log), `${stamp} ${line}`);
+    } catch (error) {
+      this.logger.warn(`run ${runId}: cannot append to ${RUN_FILES.log}: ${String(error)}`);
+    }
+  }
+
+  list(): RunMeta[] {
+    const metas: RunMeta[] = [];
+    for (const runId of this.runIds()) {
+      const meta = this.readMeta(runId);
+      if (meta) metas.push(meta);
+    }
+    return metas.sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.runId.localeCompare(b.runId));
+  }
+
+  read(runId: RunId): RunData | undefined {
+    const meta = this.readMeta(runId);
+    if (!meta) return undefined;
+    const dir = this.runDir(runId);
+    try {
+      const config = migrateRunConfigFile(
+        readJson(join(dir, RUN_FILES.config)),
+        `${runId}/${RUN_FILES.config}`,
+      ).config;
+      const summaryPath = join(dir, RUN_FILES.summary);
+      const summary = existsSync(summaryPath)
+        ? migrateRunSummary(readJson(summaryPath, true), `${runId}/${RUN_FILES.summary}`)
+        : undefined;
+      const metrics = this.readJsonl(runId, 'metrics') as MetricRecord[];
+      const layers = this.readJsonl(runId, 'layers') as LayerStatsRecord[];
+      return { meta, config, metrics, layers, ...(summary ? { summary } : {}) };
+    } catch (error) {
+      this.logger.warn(`run ${runId}: unreadable: ${error instanceof Error ? error.message : String(error)}`);
+      return undefined;
+    }
+  }
+
+  delete(runId: RunId): void {
+    rmSync(this.runDir(runId), { recursive: true, force: true });
+    this.owned.delete(runId);
+    this.tail.forget(runId);
+    this.changes.fire({ kind: 'deleted', runId });
+  }
+
+  recoverInterrupted(isAlive: (meta: RunMeta) => boolean): RunId[] {
+    const recovered: RunId[] = [];
+    for (const meta of this.list()) {
+      if (isTerminal(meta.status) || this.owned.has(meta.runId) || isAlive(meta)) continue;
+      const message = `the process that ${meta.status === 'queued' ? 'queued' : 'ran'} this run (pid ${meta.owner?.pid ?? '?'}) ended before it finished`;
+      const updated: RunMeta = {
+        ...meta,
+        status: 'interrupted',
+        endedAt: this.now().toISOString(),
+        failure: { reason: 'crashed', message },
+      };
+      writeJsonAtomic(join(this.runDir(meta.runId), RUN_FILES.meta), updated);
+      this.changes.fire({ kind: 'updated', runId: meta.runId });
+      recovered.push(meta.runId);
+    }
+    return recovered;
+  }
+
+  refresh(): void {
+    this.tail.refresh(this.runIds().filter((runId) => !this.owned.has(runId)));
+  }
+
+  watch(intervalMs = 1000): Disposable {
+    const timer = setInterval(() => {
+      try {
+        this.refresh();
+      } catch (error) {
+        this.logger.warn(`run store refresh failed: ${String(error)}`);
+      }
+    }, intervalMs);
+    timer.unref();
+    return { dispose: () => clearInterval(timer) };
+  }
+
+  /** Flushes pending progress to meta.json; the store stays usable. */
+  flush(): void {
+    for (const [runId, entry] of this.owned) if (entry.dirty) this.writeMeta(runId);
+  }
+
+  dispose(): void {
+    this.flush();
+    this.changes.dispose();
+  }
+
+  /** Reads meta.json (current, from memory, for runs this instance writes). Undefined when missing or invalid. */
+  readMeta(runId: RunId): RunMeta | undefined {
+    const owned = this.owned.get(runId);
+    if (owned) return structuredClone(owned.meta);
+    const path = join(this.runDir(runId), RUN_FILES.meta);
+    if (!existsSync(path)) return undefined;
+    try {
+      return migrateRunMeta(readJson(path), `${runId}/${RUN_FILES.meta}`);
+    } catch (error) {
+      this.tail.warnOnce(
+        runId,
+        `run ${runId}: skipped: ${error instanceof Error ? error.message : String(error)}`,
+      );
+      return undefined;
+    }
+  }
+
+  /** Reads the records of metrics.jsonl or layers.jsonl, checking the header; a truncated last line is ignored. */
+  readJsonl(runId: RunId, file: JsonlHeader['file']): unknown[] {
+    const what = `${runId}/${RUN_FILES[file]}`;
+    const { values, badLines } = readJsonLines(join(this.runDir(runId), RUN_FILES[file]));
+    if (badLines.length > 0) this.logger.warn(`${what}: skipped unparsable line(s) ${badLines.join(', ')}`);
+    if (values.length === 0) return [];
+    checkJsonlHeader(values[0], file, what);
+    return values.slice(1);
+  }
+
+  /** Run ids (directory names) under root, sorted. */
+  runIds(): RunId[] {
+    if (!existsSync(this.root)) return [];
+    return readdirSync(this.root)
+      .filter(
+        (name) =>
+          /^[A-Za-z0-9._-]+$/.test(name) && !name.startsWith('.') && isDirectory(join(this.root, name)),
+      )
+      .sort()
+      .map((name) => asRunId(name));
+  }
+
+  private ownedEntry(runId: RunId): { meta: RunMeta; lastFlush: number; dirty: boolean } | undefined {
+    const entry = this.owned.get(runId);
+    if (!entry) this.logger.warn(`run ${runId}: not created by this store; ignoring the update`);
+    return entry;
+  }
+
+  private append(runId: RunId, file: 'metrics' | 'layers', record: MetricRecord | LayerStatsRecord): void {
+    appendJsonLine(join(this.runDir(runId), RUN_FILES[file]), record);
+    if (file === 'metrics') this.changes.fire({ kind: 'metrics', runId, record: record as MetricRecord });
+    else this.changes.fire({ kind: 'layers', runId, record: record as LayerStatsRecord });
+  }
+
+  private writeMetaThrottled(runId: RunId): void {
+    const entry = this.owned.get(runId);
+    if (!entry) return;
+    if (Date.now() - entry.lastFlush >= this.progressFlushMs) this.writeMeta(runId);
+    else entry.dirty = true;
+  }
+
+  private writeMeta(runId: RunId): void {
+    const entry = this.owned.get(runId);
+    if (!entry) return;
+    writeJsonAtomic(join(this.runDir(runId), RUN_FILES.meta), entry.meta);
+    entry.lastFlush = Date.now();
+    entry.dirty = false;
+    this.changes.fire({ kind: 'updated', runId });
+  }
+}
+
+function readJson(path: string, numeric = false): unknown {
+  return JSON.parse(readFileSync(path, 'utf8'), numeric ? decodeNonFinite : undefined);
+}
+
+function isDirectory(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+function appendJsonLineText(path: string, line: string): void {
+  appendFileSync(path, `${line.replace(/\n+$/, '')}\n`);
+}

@@ -1,0 +1,126 @@
+/**
+ * Follows run directories written by other processes (the CLI, Slurm array tasks) by polling: new or removed
+ * directories, rewritten meta.json files, and complete lines appended to metrics.jsonl / layers.jsonl.
+ */
+import { statSync } from 'node:fs';
+import { join } from 'node:path';
+import type { RunId } from '../../protocol/ids';
+import type { Logger } from './logger';
+import { completeLength, readJsonLines } from './runFiles';
+import { RUN_FILES } from './runSchema';
+import type { LayerStatsRecord, MetricRecord, RunChange } from './runTypes';
+
+interface TailState {
+  /** mtime and size of meta.json when last seen. */
+  metaStamp: string;
+  metrics: number;
+  layers: number;
+}
+
+/** Where RunTail finds run directories. */
+export interface TailSource {
+  runDir(runId: RunId): string;
+}
+
+export class RunTail {
+  private readonly known = new Map<RunId, TailState>();
+  private readonly warned = new Set<string>();
+  private primed = false;
+
+  constructor(
+    private readonly source: TailSource,
+    private readonly logger: Logger,
+    private readonly fire: (change: RunChange) => void,
+  ) {}
+
+  /** Stops following a run (it was deleted, or this process writes it itself). */
+  forget(runId: RunId): void {
+    this.known.delete(runId);
+  }
+
+  /** Logs a warning once per distinct message (a polled, unreadable run would otherwise log every second). */
+  warnOnce(_runId: RunId, message: string): void {
+    if (this.warned.has(message)) return;
+    this.warned.add(message);
+    this.logger.warn(message);
+  }
+
+  /**
+   * Records the current state of `runIds` without firing events (the baseline: callers read the store's
+   * current state with list()/read() and learn about later changes from refresh()).
+   */
+  prime(runIds: RunId[]): void {
+    for (const runId of runIds) {
+      const state = this.snapshot(runId);
+      if (state) this.known.set(runId, state);
+    }
+    this.primed = true;
+  }
+
+  /** Compares `runIds` (the directories present now, minus the caller's own runs) with what was seen before. */
+  refresh(runIds: RunId[]): void {
+    if (!this.primed) {
+      this.prime(runIds);
+      return;
+    }
+    const present = new Set(runIds);
+    for (const runId of [...this.known.keys()]) {
+      if (!present.has(runId)) {
+        this.known.delete(runId);
+        this.fire({ kind: 'deleted', runId });
+      }
+    }
+    for (const runId of runIds) {
+      const previous = this.known.get(runId);
+      if (!previous) {
+        const state = this.snapshot(runId);
+        if (!state) continue; // meta.json not written yet: report it next time
+        this.known.set(runId, state);
+        this.fire({ kind: 'created', runId });
+        continue;
+      }
+      const metaStamp = this.metaStamp(runId);
+      if (metaStamp !== undefined && metaStamp !== previous.metaStamp) {
+        previous.metaStamp = metaStamp;
+        this.fire({ kind: 'updated', runId });
+      }
+      previous.metrics = this.follow(runId, 'metrics', previous.metrics);
+      previous.layers = this.follow(runId, 'layers', previous.layers);
+    }
+  }
+
+  private snapshot(runId: RunId): TailState | undefined {
+    const metaStamp = this.metaStamp(runId);
+    if (metaStamp === undefined) return undefined;
+    const dir = this.source.runDir(runId);
+    return {
+      metaStamp,
+      metrics: completeLength(join(dir, RUN_FILES.metrics)),
+      layers: completeLength(join(dir, RUN_FILES.layers)),
+    };
+  }
+
+  private metaStamp(runId: RunId): string | undefined {
+    try {
+      const stat = statSync(join(this.source.runDir(runId), RUN_FILES.meta));
+      return `${stat.ino}:${stat.mtimeMs}:${stat.size}`;
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** Fires an event per complete line appended since `offset`; returns the new offset. */
+  private follow(runId: RunId, file: 'metrics' | 'layers', offset: number): number {
+    const path = join(this.source.runDir(runId), RUN_FILES[file]);
+    const { values, offset: next, badLines } = readJsonLines(path, offset);
+    if (badLines.length > 0) {
+      this.warnOnce(runId, `${runId}/${RUN_FILES[file]}: skipped unparsable line(s) after byte ${offset}`);
+    }
+    for (const value of values) {
+      if (typeof value !== 'object' || value === null || 'schemaVersion' in value) continue; // header line
+      if (file === 'metrics') this.fire({ kind: 'metrics', runId, record: value as MetricRecord });
+      else this.fire({ kind: 'layers', runId, record: value as LayerStatsRecord });
+    }
+    return next;
+  }
+}

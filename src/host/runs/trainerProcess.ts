@@ -1,0 +1,191 @@
+/**
+ * One trainer child process (dist/trainer.js): the only `fork` in SNN Lab. It validates every message the trainer
+ * sends, checks the protocol version of its `ready`, forwards stdout/stderr lines to the log, and stops it
+ * politely (a `stop` message, a grace period, then SIGKILL).
+ */
+import { fork, type ChildProcess } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import { Emitter, type Disposable } from '../../core/events';
+import { parseTrainerToHost } from '../../protocol/trainerParse';
+import type { BackendChoice, HostToTrainer, TrainerToHost } from '../../protocol/trainer';
+import { PROTOCOL_VERSION } from '../../protocol/version';
+import type { Logger } from './logger';
+
+export interface TrainerProcessOptions {
+  /** Absolute path of dist/trainer.js. */
+  trainerPath: string;
+  logger: Logger;
+  backend?: BackendChoice;
+  /** Node executable to run the trainer with (default: this process's own, as child_process.fork does). */
+  execPath?: string;
+  /** Extra environment variables for the trainer. */
+  env?: Record<string, string>;
+  /** Prefix of log lines, e.g. the run id. */
+  label?: string;
+}
+
+export interface TrainerExit {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  /** True when the host asked it to stop, or the trainer reported `finished`/`failed` before exiting. */
+  expected: boolean;
+  /** Set when the host ended the trainer because of a protocol error (e.g. a version mismatch). */
+  error?: string;
+}
+
+/** Default grace period between `stop` and SIGKILL. */
+export const STOP_GRACE_MS = 5000;
+
+export class TrainerProcess implements Disposable {
+  private readonly messages = new Emitter<TrainerToHost>();
+  private readonly exits = new Emitter<TrainerExit>();
+  private readonly stderrLines = new Emitter<string>();
+  /** Validated messages from the trainer. */
+  readonly onMessage = this.messages.event;
+  /** Fires once, after the process has exited and its pipes are drained (no message arrives after it). */
+  readonly onExit = this.exits.event;
+  /** Each line the trainer writes to stderr (also logged). */
+  readonly onStderr = this.stderrLines.event;
+  private readonly child: ChildProcess;
+  private readonly logger: Logger;
+  private readonly label: string;
+  private readonly invalidKinds = new Set<string>();
+  private stopRequested = false;
+  private terminalSeen = false;
+  private protocolError: string | undefined;
+  private exitInfo: TrainerExit | undefined;
+  private readonly exited: Promise<TrainerExit>;
+  private readonly trainerPath: string;
+
+  constructor(options: TrainerProcessOptions) {
+    this.logger = options.logger;
+    this.trainerPath = options.trainerPath;
+    this.child = fork(options.trainerPath, ['--backend', options.backend ?? 'auto'], {
+      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+      // 'advanced' (structured clone) keeps NaN and Infinity in statistics; JSON would turn them into null.
+      serialization: 'advanced',
+      env: { ...process.env, ...options.env },
+      ...(options.execPath ? { execPath: options.execPath } : {}),
+    });
+    this.label = options.label ?? `trainer ${this.child.pid ?? '?'}`;
+    this.child.on('message', (value: unknown) => this.receive(value));
+    this.child.on('error', (error) => this.logger.error(`[${this.label}] ${error.message}`));
+    this.lines(this.child.stderr, (line) => {
+      this.logger.warn(`[${this.label}] ${line}`);
+      this.stderrLines.fire(line);
+    });
+    this.lines(this.child.stdout, (line) => this.logger.info(`[${this.label}] ${line}`));
+    this.exited = new Promise((resolve) => {
+      this.child.once('close', (code, signal) => {
+        const info: TrainerExit = {
+          code,
+          signal,
+          expected: this.stopRequested || this.terminalSeen,
+          ...(this.protocolError ? { error: this.protocolError } : {}),
+        };
+        this.exitInfo = info;
+        this.exits.fire(info);
+        resolve(info);
+      });
+    });
+  }
+
+  /** The trainer's process id (undefined if it could not be spawned). */
+  get pid(): number | undefined {
+    return this.child.pid;
+  }
+
+  /** Set once the process has exited. */
+  get exit(): TrainerExit | undefined {
+    return this.exitInfo;
+  }
+
+  /** Resolves when the process has exited (immediately if it already has). */
+  whenExited(): Promise<TrainerExit> {
+    return this.exited;
+  }
+
+  /** Sends a command; false when the channel is already closed. */
+  send(message: HostToTrainer): boolean {
+    if (!this.child.connected) return false;
+    try {
+      return this.child.send(message, (error) => {
+        if (error) this.logger.warn(`[${this.label}] could not send ${message.type}: ${error.message}`);
+      });
+    } catch (error) {
+      this.logger.warn(`[${this.label}] could not send ${message.type}: ${String(error)}`);
+      return false;
+    }
+  }
+
+  /** Asks the trainer to stop, waits up to `graceMs` for it to exit, then kills it. Resolves on exit. */
+  async stop(graceMs = STOP_GRACE_MS): Promise<TrainerExit> {
+    if (this.exitInfo) return this.exitInfo;
+    this.stopRequested = true;
+    this.send({ type: 'stop' });
+    const timer = setTimeout(() => this.kill(), graceMs);
+    try {
+      return await this.exited;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /** SIGKILLs the process (no grace). */
+  kill(): void {
+    if (this.exitInfo || this.child.exitCode !== null || this.child.signalCode !== null) return;
+    if (!this.child.kill('SIGKILL')) {
+      this.logger.warn(`[${this.label}] could not kill pid ${this.child.pid ?? '?'}`);
+    }
+  }
+
+  /** Kills the process if it is still running and drops listeners. */
+  dispose(): void {
+    this.stopRequested = true;
+    this.kill();
+    this.messages.dispose();
+    this.stderrLines.dispose();
+  }
+
+  private receive(value: unknown): void {
+    const message = parseTrainerToHost(value);
+    if (!message) {
+      const kind =
+        typeof value === 'object' && value !== null && 'type' in value ? String(value.type) : typeof value;
+      if (!this.invalidKinds.has(kind)) {
+        this.invalidKinds.add(kind);
+        this.logger.warn(
+          `[${this.label}] ignored an invalid or unknown trainer message (type ${kind}): ${preview(value)}`,
+        );
+      }
+      return;
+    }
+    if (message.type === 'ready' && message.protocolVersion !== PROTOCOL_VERSION) {
+      this.protocolError =
+        `trainer protocol version ${message.protocolVersion} does not match the host's ${PROTOCOL_VERSION}: ` +
+        `${this.trainerPath} is from another build; rebuild with \`node esbuild.mjs\``;
+      this.logger.error(`[${this.label}] ${this.protocolError}`);
+      this.kill();
+      return;
+    }
+    if (message.type === 'finished' || message.type === 'failed') this.terminalSeen = true;
+    this.messages.fire(message);
+  }
+
+  private lines(stream: NodeJS.ReadableStream | null, handle: (line: string) => void): void {
+    if (!stream) return;
+    createInterface({ input: stream, crlfDelay: Infinity }).on('line', (line) => {
+      if (line.trim() !== '') handle(line);
+    });
+  }
+}
+
+function preview(value: unknown): string {
+  let text: string;
+  try {
+    text = JSON.stringify(value) ?? String(value);
+  } catch {
+    text = String(value);
+  }
+  return text.length > 200 ? `${text.slice(0, 200)}...` : text;
+}
