@@ -23,6 +23,13 @@ export type HostToTrainer =
       runDir?: string;
       /** Probe batch size (default 2048). */
       probeSamples?: number;
+      /** Workspace root: data paths that resolve outside it are refused unless allowOutsideWorkspace (LoadOptions). */
+      workspaceRoot?: string;
+      allowOutsideWorkspace?: boolean;
+      /** Probe input: the run's training data (default) or N(0, I) with `model.width` features. */
+      probeInput?: 'data' | 'normal';
+      /** With k-fold cross-validation, the 0-based fold whose part is the validation set (RunPlan.fold). */
+      fold?: number;
     }
   | { type: 'stop' };
 

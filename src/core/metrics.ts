@@ -1,0 +1,100 @@
+/**
+ * Evaluation metrics computed in plain JS from a model's outputs: softmax cross-entropy, accuracy, ROC AUC
+ * (binary, and macro-averaged one-vs-rest for more classes) and mean squared error. Outputs are row-major
+ * [n, classes] arrays; labels are class indices (classification) or targets (regression).
+ */
+
+/**
+ * Area under the ROC curve of `scores` for binary `positive` labels, via the Mann–Whitney U statistic with
+ * average ranks for ties (equivalent to the trapezoidal ROC area). NaN when one class is absent.
+ */
+export function binaryAuc(scores: ArrayLike<number>, positive: ArrayLike<boolean>): number {
+  const n = scores.length;
+  const order = Array.from({ length: n }, (_, i) => i).sort(
+    (a, b) => (scores[a] as number) - (scores[b] as number),
+  );
+  let positives = 0;
+  let rankSum = 0;
+  let i = 0;
+  while (i < n) {
+    let j = i;
+    while (j + 1 < n && scores[order[j + 1] as number] === scores[order[i] as number]) j++;
+    const averageRank = (i + j) / 2 + 1; // 1-based ranks i+1 .. j+1
+    for (let k = i; k <= j; k++) {
+      if (positive[order[k] as number]) {
+        positives++;
+        rankSum += averageRank;
+      }
+    }
+    i = j + 1;
+  }
+  const negatives = n - positives;
+  if (positives === 0 || negatives === 0) return NaN;
+  return (rankSum - (positives * (positives + 1)) / 2) / (positives * negatives);
+}
+
+/**
+ * AUC of class probabilities `probs` ([n, classes] row-major): for 2 classes the AUC of class 1's score; for more,
+ * the unweighted mean of the one-vs-rest AUCs over classes that have both positive and negative samples.
+ */
+export function macroAuc(probs: ArrayLike<number>, labels: ArrayLike<number>, classes: number): number {
+  const n = labels.length;
+  const aucOf = (c: number): number => {
+    const scores = new Float64Array(n);
+    const positive = new Array<boolean>(n);
+    for (let i = 0; i < n; i++) {
+      scores[i] = probs[i * classes + c] as number;
+      positive[i] = labels[i] === c;
+    }
+    return binaryAuc(scores, positive);
+  };
+  if (classes === 2) return aucOf(1);
+  const aucs = Array.from({ length: classes }, (_, c) => aucOf(c)).filter((a) => !Number.isNaN(a));
+  return aucs.length === 0 ? NaN : aucs.reduce((s, a) => s + a, 0) / aucs.length;
+}
+
+/** Row-wise softmax of logits ([n, classes] row-major), numerically stable (max subtracted). */
+export function softmax(logits: ArrayLike<number>, classes: number): Float64Array {
+  const out = new Float64Array(logits.length);
+  for (let row = 0; row < logits.length; row += classes) {
+    let max = -Infinity;
+    for (let c = 0; c < classes; c++) max = Math.max(max, logits[row + c] as number);
+    let sum = 0;
+    for (let c = 0; c < classes; c++) sum += out[row + c] = Math.exp((logits[row + c] as number) - max);
+    for (let c = 0; c < classes; c++) out[row + c] = (out[row + c] as number) / sum;
+  }
+  return out;
+}
+
+/** Mean softmax cross-entropy, accuracy and AUC of logits against class-index labels. */
+export function classificationMetrics(
+  logits: ArrayLike<number>,
+  labels: ArrayLike<number>,
+  classes: number,
+): { loss: number; accuracy: number; auc: number } {
+  const n = labels.length;
+  const probs = softmax(logits, classes);
+  let loss = 0;
+  let correct = 0;
+  for (let i = 0; i < n; i++) {
+    const row = i * classes;
+    const label = labels[i] as number;
+    let best = 0;
+    for (let c = 1; c < classes; c++) {
+      if ((logits[row + c] as number) > (logits[row + best] as number)) best = c;
+    }
+    if (best === label) correct++;
+    loss -= Math.log(Math.max(probs[row + label] as number, Number.MIN_VALUE));
+  }
+  return { loss: loss / n, accuracy: correct / n, auc: macroAuc(probs, labels, classes) };
+}
+
+/** Mean squared error of predictions against targets. */
+export function meanSquaredError(predictions: ArrayLike<number>, targets: ArrayLike<number>): number {
+  let sum = 0;
+  for (let i = 0; i < targets.length; i++) {
+    const d = (predictions[i] as number) - (targets[i] as number);
+    sum += d * d;
+  }
+  return sum / targets.length;
+}

@@ -1,0 +1,179 @@
+/**
+ * Hand-written validators for the host <-> trainer IPC messages (src/protocol/trainer.ts). Whatever arrives over
+ * `process.on('message')` is `unknown`; these return the typed message or `undefined` (unknown `type` included).
+ */
+import type { RunConfig } from '../core/config/experimentConfig';
+import type { RunId } from './ids';
+import type {
+  BackendInfo,
+  Distribution,
+  Histogram,
+  LayerInfo,
+  LayerStats,
+  Metrics,
+  RunSummary,
+  WeightStats,
+} from './stats';
+import type { FailureReason, HostToTrainer, TrainerToHost } from './trainer';
+
+type Obj = Record<string, unknown>;
+
+const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
+/** Numbers may be NaN/Infinity in statistics (e.g. gradNorm NaN in probe mode), so only the type is checked. */
+const isNum = (v: unknown): v is number => typeof v === 'number';
+const isInt = (v: unknown): v is number => Number.isInteger(v) && (v as number) >= 0;
+const isStr = (v: unknown): v is string => typeof v === 'string';
+const isRunId = (v: unknown): v is RunId => isStr(v) && /^[A-Za-z0-9._-]+$/.test(v);
+const optional = (v: unknown, guard: (x: unknown) => boolean): boolean => v === undefined || guard(v);
+const isNumArray = (v: unknown): v is number[] => Array.isArray(v) && v.every(isNum);
+const arrayOf = <T>(v: unknown, guard: (x: unknown) => x is T): v is T[] =>
+  Array.isArray(v) && v.every(guard);
+const isRecordOf = (v: unknown, guard: (x: unknown) => boolean): boolean =>
+  isObj(v) && Object.values(v).every(guard);
+
+const FAILURE_REASONS: readonly FailureReason[] = ['diverged', 'data', 'internal', 'stopped', 'crashed'];
+const BACKENDS = ['tensorflow', 'wasm', 'cpu'];
+
+function isHistogram(v: unknown): v is Histogram {
+  return isObj(v) && isNum(v.lo) && isNum(v.hi) && isNumArray(v.counts) && isNum(v.under) && isNum(v.over);
+}
+
+function isDistribution(v: unknown): v is Distribution {
+  return (
+    isObj(v) &&
+    isNum(v.mean) &&
+    isNum(v.variance) &&
+    isNum(v.min) &&
+    isNum(v.max) &&
+    isNumArray(v.percentiles) &&
+    isHistogram(v.histogram)
+  );
+}
+
+function isWeightStats(v: unknown): v is WeightStats {
+  return (
+    isObj(v) &&
+    ['mean', 'variance', 'omegaMean', 'omegaStd', 'tauMean', 'tauStd'].every((key) => isNum(v[key]))
+  );
+}
+
+/** Accepts one LayerStats record (exported for the run store, which persists them). */
+export function isLayerStats(v: unknown): v is LayerStats {
+  return (
+    isObj(v) &&
+    isInt(v.layer) &&
+    isInt(v.units) &&
+    isDistribution(v.pre) &&
+    isDistribution(v.post) &&
+    isNum(v.saturated) &&
+    isNum(v.dead) &&
+    isWeightStats(v.weights) &&
+    isNum(v.gradNorm) &&
+    isNum(v.updateRatio)
+  );
+}
+
+function isLayerInfo(v: unknown): v is LayerInfo {
+  return (
+    isObj(v) &&
+    isInt(v.layer) &&
+    isInt(v.units) &&
+    isInt(v.fanIn) &&
+    isStr(v.activation) &&
+    isStr(v.normalization) &&
+    isStr(v.dropout)
+  );
+}
+
+const isMetrics = (v: unknown): v is Metrics => isRecordOf(v, isNum);
+
+function isBackendInfo(v: unknown): v is BackendInfo {
+  return (
+    isObj(v) &&
+    isStr(v.name) &&
+    BACKENDS.includes(v.name) &&
+    isRecordOf(v.versions, isStr) &&
+    optional(v.fallbackReason, isStr)
+  );
+}
+
+function isRunSummary(v: unknown): v is RunSummary {
+  return (
+    isObj(v) &&
+    isInt(v.steps) &&
+    isInt(v.epochs) &&
+    isNum(v.durationMs) &&
+    isMetrics(v.final) &&
+    isMetrics(v.test) &&
+    typeof v.stoppedEarly === 'boolean' &&
+    isNum(v.samplesPerSec)
+  );
+}
+
+function isSamples(v: unknown): boolean {
+  return isObj(v) && isInt(v.train) && isInt(v.validation) && isInt(v.test);
+}
+
+/**
+ * Validates a message sent by the host to the trainer. The `config` of `start` is only checked to be an object
+ * here; the trainer checks its contents (src/trainer/configCheck.ts) so it can say what is wrong.
+ * @returns the typed message, or undefined when `value` is not a well-formed HostToTrainer.
+ */
+export function parseHostToTrainer(value: unknown): HostToTrainer | undefined {
+  if (!isObj(value)) return undefined;
+  switch (value.type) {
+    case 'stop':
+      return { type: 'stop' };
+    case 'start': {
+      const ok =
+        isRunId(value.runId) &&
+        (value.mode === 'train' || value.mode === 'probe') &&
+        isObj(value.config) &&
+        isStr(value.baseDir) &&
+        optional(value.runDir, isStr) &&
+        optional(value.probeSamples, (v) => isInt(v) && (v as number) > 0) &&
+        optional(value.fold, isInt) &&
+        optional(value.probeInput, (v) => v === 'data' || v === 'normal');
+      if (!ok) return undefined;
+      return { ...value, config: value.config as unknown as RunConfig } as HostToTrainer;
+    }
+    default:
+      return undefined;
+  }
+}
+
+const TRAINER_GUARDS: Record<TrainerToHost['type'], (v: Obj) => boolean> = {
+  ready: (v) => isInt(v.protocolVersion) && isBackendInfo(v.backend) && isInt(v.pid),
+  started: (v) =>
+    isRunId(v.runId) &&
+    arrayOf(v.layers, isLayerInfo) &&
+    isInt(v.totalSteps) &&
+    isInt(v.stepsPerEpoch) &&
+    isSamples(v.samples) &&
+    isInt(v.features) &&
+    isInt(v.classes),
+  progress: (v) =>
+    isRunId(v.runId) && isInt(v.step) && isInt(v.epoch) && isNum(v.loss) && isNum(v.samplesPerSec),
+  epochEnd: (v) => isRunId(v.runId) && isInt(v.epoch) && isInt(v.step) && isMetrics(v.metrics),
+  layerStats: (v) => isRunId(v.runId) && isInt(v.step) && isInt(v.epoch) && arrayOf(v.layers, isLayerStats),
+  log: (v) => (v.level === 'info' || v.level === 'warn' || v.level === 'error') && isStr(v.message),
+  finished: (v) => isRunId(v.runId) && isRunSummary(v.summary),
+  failed: (v) =>
+    isRunId(v.runId) &&
+    isStr(v.reason) &&
+    (FAILURE_REASONS as readonly string[]).includes(v.reason) &&
+    isStr(v.message) &&
+    optional(v.stack, isStr) &&
+    optional(v.step, isInt) &&
+    optional(v.layer, isInt),
+};
+
+/**
+ * Validates a message sent by the trainer to the host.
+ * @returns the typed message, or undefined when `value` is not a well-formed TrainerToHost.
+ */
+export function parseTrainerToHost(value: unknown): TrainerToHost | undefined {
+  if (!isObj(value) || !isStr(value.type) || !Object.hasOwn(TRAINER_GUARDS, value.type)) return undefined;
+  const guard = TRAINER_GUARDS[value.type as TrainerToHost['type']];
+  return guard(value) ? (value as unknown as TrainerToHost) : undefined;
+}

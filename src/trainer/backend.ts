@@ -1,0 +1,111 @@
+/**
+ * The one place that picks the tfjs backend: tfjs-node ("tensorflow", optional native addon) when it loads, else
+ * wasm (SIMD, single-threaded; .wasm files in dist/wasm), else the pure-JS cpu backend. Everything else uses the
+ * `tf` object returned here, because tfjs-node brings its own copy of tfjs-core (a different engine).
+ */
+import * as tfCore from '@tensorflow/tfjs-core';
+// tfjs-core alone registers no gradients and no chained tensor methods; the union package @tensorflow/tfjs does.
+import '@tensorflow/tfjs-core/dist/register_all_gradients';
+import '@tensorflow/tfjs-core/dist/public/chained_ops/register_all_chained_ops';
+import { version_cpu } from '@tensorflow/tfjs-backend-cpu';
+import { setWasmPaths, version_wasm } from '@tensorflow/tfjs-backend-wasm';
+import * as path from 'node:path';
+import type { BackendInfo } from '../protocol/stats';
+import type { BackendChoice } from '../protocol/trainer';
+
+/** The tfjs API (tfjs-core's namespace; tfjs-node's full `tf` object is a superset). */
+export type Tf = typeof tfCore;
+
+export interface BackendHandle {
+  tf: Tf;
+  info: BackendInfo;
+}
+
+const CHOICES: readonly BackendChoice[] = ['auto', 'tensorflow', 'wasm', 'cpu'];
+
+/** Parses `--backend <choice>` from argv (default 'auto'); throws on an unknown value. */
+export function backendFromArgv(argv: readonly string[]): BackendChoice {
+  const index = argv.indexOf('--backend');
+  if (index < 0) return 'auto';
+  const value = argv[index + 1];
+  if (!CHOICES.includes(value as BackendChoice)) {
+    throw new Error(`--backend must be one of ${CHOICES.join(', ')}, got ${JSON.stringify(value)}`);
+  }
+  return value as BackendChoice;
+}
+
+/** Loads tfjs-node with a plain runtime require (esbuild leaves it external); returns its tf or the reason. */
+function loadTfjsNode(): { tf?: Tf; reason?: string } {
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const tf = require('@tensorflow/tfjs-node') as Tf;
+    return { tf };
+  } catch (error) {
+    const code = (error as { code?: string }).code;
+    if (code === 'MODULE_NOT_FOUND' && String((error as Error).message).includes('@tensorflow/tfjs-node')) {
+      return { reason: 'tfjs-node not installed' };
+    }
+    return { reason: `tfjs-node failed to load: ${(error as Error).message.split('\n')[0]}` };
+  }
+}
+
+/** Directory holding tfjs-backend-wasm*.wasm: dist/wasm next to the bundle (override: SNN_LAB_WASM_DIR). */
+function wasmDir(): string {
+  return process.env.SNN_LAB_WASM_DIR ?? path.join(__dirname, 'wasm');
+}
+
+async function tryWasm(): Promise<string | undefined> {
+  try {
+    setWasmPaths(wasmDir() + path.sep);
+    const ok = await tfCore.setBackend('wasm');
+    if (ok && tfCore.getBackend() === 'wasm') return undefined;
+    return `wasm backend did not initialise (looked for .wasm files in ${wasmDir()})`;
+  } catch (error) {
+    return `wasm backend failed: ${(error as Error).message}`;
+  }
+}
+
+async function useCpu(): Promise<void> {
+  if (!(await tfCore.setBackend('cpu'))) throw new Error('the cpu backend failed to initialise');
+}
+
+/**
+ * Initialises the requested backend. 'auto' tries tensorflow, then wasm, then cpu and records why a preferred one
+ * was skipped in `fallbackReason`. An explicit choice that fails throws (the user asked for it).
+ */
+export async function initBackend(choice: BackendChoice): Promise<BackendHandle> {
+  const reasons: string[] = [];
+  const versions: Record<string, string> = { 'tfjs-core': tfCore.version_core };
+  if (choice === 'auto' || choice === 'tensorflow') {
+    const loaded = loadTfjsNode();
+    if (loaded.tf) {
+      const tf = loaded.tf;
+      await tf.ready();
+      const nodeVersion = (tf as unknown as { version?: Record<string, string> }).version ?? {};
+      const info: BackendInfo = {
+        name: 'tensorflow',
+        versions: { 'tfjs-core': tf.version_core, 'tfjs-node': nodeVersion['tfjs-node'] ?? 'unknown' },
+      };
+      return { tf, info };
+    }
+    if (choice === 'tensorflow') throw new Error(`backend tensorflow unavailable: ${loaded.reason}`);
+    reasons.push(loaded.reason ?? 'tfjs-node unavailable');
+  }
+  if (choice === 'auto' || choice === 'wasm') {
+    const failure = await tryWasm();
+    if (failure === undefined) {
+      const info: BackendInfo = {
+        name: 'wasm',
+        versions: { ...versions, 'tfjs-backend-wasm': version_wasm },
+      };
+      if (reasons.length > 0) info.fallbackReason = reasons.join('; ');
+      return { tf: tfCore, info };
+    }
+    if (choice === 'wasm') throw new Error(failure);
+    reasons.push(failure);
+  }
+  await useCpu();
+  const info: BackendInfo = { name: 'cpu', versions: { ...versions, 'tfjs-backend-cpu': version_cpu } };
+  if (reasons.length > 0) info.fallbackReason = reasons.join('; ');
+  return { tf: tfCore, info };
+}

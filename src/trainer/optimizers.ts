@@ -1,0 +1,43 @@
+/**
+ * Optimisers from tfjs-core's tf.train (sgd, momentum 0.9, adam with Keras defaults, rmsprop decay 0.9) plus L2
+ * weight decay added to the gradients of weight matrices only (g + wd·W; biases and norm parameters undecayed).
+ */
+import type { NamedTensorMap, Optimizer, Tensor, Variable } from '@tensorflow/tfjs-core';
+import type { TrainConfig } from '../core/config/experimentConfig';
+import type { Tf } from './backend';
+
+/** Momentum coefficient of the 'momentum' optimiser (the usual default). */
+export const MOMENTUM = 0.9;
+
+/** Creates the configured optimiser. */
+export function createOptimizer(tf: Tf, train: TrainConfig): Optimizer {
+  const lr = train.learningRate;
+  switch (train.optimizer) {
+    case 'sgd':
+      return tf.train.sgd(lr);
+    case 'momentum':
+      return tf.train.momentum(lr, MOMENTUM);
+    case 'adam':
+      return tf.train.adam(lr, 0.9, 0.999, 1e-7);
+    case 'rmsprop':
+      return tf.train.rmsprop(lr, 0.9);
+    default:
+      throw new Error(`unknown optimizer ${String(train.optimizer satisfies never)}`);
+  }
+}
+
+/** Adds weightDecay·W to the gradient of every decayed variable (in place in `grads`; old gradients disposed). */
+export function addWeightDecay(
+  tf: Tf,
+  grads: NamedTensorMap,
+  decayed: Variable[],
+  weightDecay: number,
+): void {
+  if (weightDecay <= 0) return;
+  for (const v of decayed) {
+    const g = grads[v.name] as Tensor | undefined;
+    if (!g) continue;
+    grads[v.name] = tf.tidy(() => tf.add(g, tf.mul(v, weightDecay)));
+    g.dispose();
+  }
+}

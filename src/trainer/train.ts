@@ -1,0 +1,157 @@
+/**
+ * train(): the training loop as an ordinary async function that knows nothing about IPC. It emits protocol
+ * events through `sink`, checks `signal` between batches (yielding to the event loop so a stop is seen
+ * mid-epoch), and throws a TrainFailure for a diverged or stopped run.
+ */
+import type { RunConfig } from '../core/config/experimentConfig';
+import { createRng, deriveSeed } from '../core/random';
+import type { RunId } from '../protocol/ids';
+import type { Metrics, RunSummary } from '../protocol/stats';
+import type { TrainerToHost } from '../protocol/trainer';
+import type { Dataset } from '../node/data/dataset';
+import type { Tf } from './backend';
+import { EarlyStopping } from './earlyStopping';
+import { evaluateSplit, firstNonFiniteLayer, gatherRows, metricsOf, targetTensor } from './evaluate';
+import { reduceLayerStats, statsLayers } from './layerStats';
+import { buildModel } from './model';
+import { createOptimizer } from './optimizers';
+import { seluFor } from './seluConfig';
+import { trainStep } from './step';
+import { saveWeights } from './weightsFile';
+
+/** Minimum time between two `progress` events (at most ~10 per second). */
+const PROGRESS_INTERVAL_MS = 100;
+
+/** A run that ended without finishing; `reason` becomes the `failed` message's reason. */
+export class TrainFailure extends Error {
+  constructor(
+    readonly reason: 'diverged' | 'stopped' | 'data',
+    message: string,
+    readonly step?: number,
+    readonly layer?: number,
+  ) {
+    super(message);
+  }
+}
+
+export interface TrainOptions {
+  tf: Tf;
+  data: Dataset;
+  runId: RunId;
+  sink: (message: TrainerToHost) => void;
+  signal: AbortSignal;
+  now: () => number;
+  /** Where weights.json / weights.bin are written at the end (skipped when absent). */
+  runDir?: string;
+}
+
+const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+/** Trains one run and returns its summary. */
+export async function train(config: RunConfig, options: TrainOptions): Promise<RunSummary> {
+  const { tf, data, runId, sink, signal, now } = options;
+  if (data.train.n === 0) throw new TrainFailure('data', 'the training split is empty');
+  const selu = seluFor(config.model);
+  const outputs = data.task === 'regression' ? 1 : data.classes;
+  const model = buildModel(tf, config.model, selu, data.features, outputs, config.seed);
+  const optimizer = createOptimizer(tf, config.train);
+  const batchSize = Math.min(config.train.batchSize, data.train.n);
+  const stepsPerEpoch = Math.ceil(data.train.n / batchSize);
+  const reported = statsLayers(config.stats, model.layers.length);
+  const statsContext = { stats: config.stats, activation: config.model.activation, selu };
+  const early = config.train.earlyStopping
+    ? new EarlyStopping(tf, model, config.train.earlyStopping)
+    : undefined;
+  const shuffleRng = createRng(deriveSeed(config.seed, 'shuffle'));
+  const order = Array.from({ length: data.train.n }, (_, i) => i);
+  sink({
+    type: 'started',
+    runId,
+    layers: model.info,
+    totalSteps: stepsPerEpoch * config.train.epochs,
+    stepsPerEpoch,
+    samples: { train: data.train.n, validation: data.validation.n, test: data.test.n },
+    features: data.features,
+    classes: data.classes,
+  });
+  const started = now();
+  let step = 0;
+  let samples = 0;
+  let epochsDone = 0;
+  let lastProgress = -Infinity;
+  let final: Metrics = {};
+  try {
+    for (let epoch = 0; epoch < config.train.epochs; epoch++) {
+      shuffleRng.shuffle(order);
+      const epochOutputs = new Float32Array(data.train.n * outputs);
+      const epochLabels = new Float32Array(data.train.n);
+      for (let from = 0; from < data.train.n; from += batchSize) {
+        if (signal.aborted) throw new TrainFailure('stopped', `stopped at step ${step}`, step);
+        const to = Math.min(data.train.n, from + batchSize);
+        const batch = gatherRows(data.train, data.features, order, from, to);
+        const x = tf.tensor2d(batch.x, [to - from, data.features]);
+        const target = targetTensor(tf, data, batch.y);
+        const report = step % config.stats.everySteps === 0 && reported.length > 0;
+        try {
+          const result = await trainStep(
+            { tf, model, optimizer, task: data.task, weightDecay: config.train.weightDecay },
+            { x, target, statsLayers: report ? reported : undefined },
+          );
+          if (result.nonFinite) {
+            const layer = await firstNonFiniteLayer(tf, model, x);
+            const where = layer === undefined ? 'the output layer' : `hidden layer ${layer}`;
+            throw new TrainFailure(
+              'diverged',
+              `loss is ${result.loss} at step ${step} (first non-finite: ${where})`,
+              step,
+              layer,
+            );
+          }
+          epochOutputs.set(result.outputs, from * outputs);
+          epochLabels.set(batch.y, from);
+          if (result.stats) {
+            const layers = await reduceLayerStats(result.stats, model, statsContext);
+            sink({ type: 'layerStats', runId, step, epoch, layers });
+          }
+          const t = now();
+          if (t - lastProgress >= PROGRESS_INTERVAL_MS || to === data.train.n) {
+            lastProgress = t;
+            const samplesPerSec = (samples + to - from) / Math.max(1e-3, (t - started) / 1000);
+            sink({ type: 'progress', runId, step, epoch, loss: result.loss, samplesPerSec });
+          }
+        } finally {
+          x.dispose();
+          target.dispose();
+        }
+        step++;
+        samples += to - from;
+        await yieldToEventLoop();
+      }
+      const metrics = {
+        ...metricsOf(data, epochOutputs, epochLabels),
+        ...(await evaluateSplit(tf, model, data, data.validation, 'val_')),
+      };
+      final = metrics;
+      epochsDone = epoch + 1;
+      sink({ type: 'epochEnd', runId, epoch, step, metrics });
+      if (early?.update(metrics, epoch, (m) => sink({ type: 'log', level: 'warn', message: m }))) break;
+    }
+    const stoppedEarly = early?.restoreBest() ?? false;
+    const test = await evaluateSplit(tf, model, data, data.test, 'test_');
+    if (options.runDir) await saveWeights(options.runDir, model, config);
+    const durationMs = now() - started;
+    return {
+      steps: step,
+      epochs: epochsDone,
+      durationMs,
+      final,
+      test,
+      stoppedEarly,
+      samplesPerSec: samples / Math.max(1e-3, durationMs / 1000),
+    };
+  } finally {
+    early?.dispose();
+    optimizer.dispose();
+    model.dispose();
+  }
+}

@@ -1,0 +1,119 @@
+// Unit tests of the host <-> trainer message validators (src/protocol/trainerParse.ts).
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { parseHostToTrainer, parseTrainerToHost } from '../../../src/protocol/trainerParse';
+
+const dist = {
+  mean: 0,
+  variance: 1,
+  min: -3,
+  max: 3,
+  percentiles: [-3, -1.5, -1, -0.5, 0, 0.5, 1, 1.5, 3],
+  histogram: { lo: -5, hi: 5, counts: [1, 2, 3], under: 0, over: 0 },
+};
+const layerStats = {
+  layer: 0,
+  units: 8,
+  pre: dist,
+  post: dist,
+  saturated: 0.01,
+  dead: 0,
+  weights: { mean: 0, variance: 0.1, omegaMean: 0, omegaStd: 0.3, tauMean: 1, tauStd: 0.2 },
+  gradNorm: NaN,
+  updateRatio: NaN,
+};
+const summary = {
+  steps: 10,
+  epochs: 1,
+  durationMs: 12.5,
+  final: { loss: 0.5 },
+  test: { test_loss: 0.6 },
+  stoppedEarly: false,
+  samplesPerSec: 100,
+};
+const valid: Record<string, unknown> = {
+  ready: {
+    type: 'ready',
+    protocolVersion: 1,
+    backend: { name: 'wasm', versions: { 'tfjs-core': '4.22.0' } },
+    pid: 42,
+  },
+  started: {
+    type: 'started',
+    runId: 'run-1',
+    layers: [{ layer: 0, units: 8, fanIn: 4, activation: 'selu', normalization: 'none', dropout: 'none' }],
+    totalSteps: 10,
+    stepsPerEpoch: 10,
+    samples: { train: 100, validation: 0, test: 10 },
+    features: 4,
+    classes: 2,
+  },
+  progress: { type: 'progress', runId: 'run-1', step: 3, epoch: 0, loss: 0.7, samplesPerSec: 1000 },
+  epochEnd: { type: 'epochEnd', runId: 'run-1', epoch: 0, step: 10, metrics: { loss: 0.5, val_auc: 0.9 } },
+  layerStats: { type: 'layerStats', runId: 'run-1', step: 0, epoch: 0, layers: [layerStats] },
+  log: { type: 'log', level: 'warn', message: 'hello' },
+  finished: { type: 'finished', runId: 'run-1', summary },
+  failed: { type: 'failed', runId: 'run-1', reason: 'diverged', message: 'loss NaN', step: 5, layer: 2 },
+};
+
+describe('parseTrainerToHost', () => {
+  for (const [type, message] of Object.entries(valid)) {
+    it(`accepts a well-formed ${type}`, () => {
+      assert.deepEqual(parseTrainerToHost(message), message);
+    });
+  }
+  it('accepts NaN statistics (probe mode has no gradients)', () => {
+    assert.ok(parseTrainerToHost(valid.layerStats));
+  });
+  it('rejects unknown types, non-objects and missing fields', () => {
+    assert.equal(parseTrainerToHost({ type: 'bogus' }), undefined);
+    assert.equal(parseTrainerToHost({ type: 'toString' }), undefined);
+    assert.equal(parseTrainerToHost(null), undefined);
+    assert.equal(parseTrainerToHost('ready'), undefined);
+    assert.equal(parseTrainerToHost([valid.ready]), undefined);
+    const { pid: _pid, ...noPid } = valid.ready as Record<string, unknown>;
+    assert.equal(parseTrainerToHost(noPid), undefined);
+  });
+  it('rejects wrong field types and enum values', () => {
+    assert.equal(parseTrainerToHost({ ...(valid.failed as object), reason: 'exploded' }), undefined);
+    assert.equal(parseTrainerToHost({ ...(valid.progress as object), step: -1 }), undefined);
+    assert.equal(parseTrainerToHost({ ...(valid.progress as object), step: 1.5 }), undefined);
+    assert.equal(parseTrainerToHost({ ...(valid.progress as object), runId: '../etc' }), undefined);
+    assert.equal(parseTrainerToHost({ ...(valid.log as object), level: 'debug' }), undefined);
+    assert.equal(parseTrainerToHost({ ...(valid.epochEnd as object), metrics: { loss: '0.5' } }), undefined);
+    const badLayer = {
+      ...layerStats,
+      pre: { ...dist, histogram: { lo: 0, hi: 1, counts: ['x'], under: 0, over: 0 } },
+    };
+    assert.equal(parseTrainerToHost({ ...(valid.layerStats as object), layers: [badLayer] }), undefined);
+    const badBackend = { name: 'webgl', versions: {} };
+    assert.equal(parseTrainerToHost({ ...(valid.ready as object), backend: badBackend }), undefined);
+  });
+});
+
+describe('parseHostToTrainer', () => {
+  const start = { type: 'start', runId: 'r', mode: 'train', config: { seed: 1 }, baseDir: '/tmp' };
+  it('accepts start (with optional fields) and stop', () => {
+    assert.deepEqual(parseHostToTrainer(start), start);
+    const full = {
+      ...start,
+      mode: 'probe',
+      runDir: '/tmp/r',
+      probeSamples: 100,
+      fold: 2,
+      probeInput: 'normal',
+    };
+    assert.deepEqual(parseHostToTrainer(full), full);
+    assert.deepEqual(parseHostToTrainer({ type: 'stop' }), { type: 'stop' });
+  });
+  it('rejects malformed start messages and unknown types', () => {
+    assert.equal(parseHostToTrainer({ ...start, mode: 'fit' }), undefined);
+    assert.equal(parseHostToTrainer({ ...start, config: 'x' }), undefined);
+    assert.equal(parseHostToTrainer({ ...start, baseDir: 3 }), undefined);
+    assert.equal(parseHostToTrainer({ ...start, probeSamples: 0 }), undefined);
+    assert.equal(parseHostToTrainer({ ...start, probeInput: 'zeros' }), undefined);
+    assert.equal(parseHostToTrainer({ ...start, runId: 'a/b' }), undefined);
+    assert.equal(parseHostToTrainer({ type: 'pause' }), undefined);
+    assert.equal(parseHostToTrainer(undefined), undefined);
+  });
+});
