@@ -1,0 +1,128 @@
+// RunManager + TrainerProcess against a scripted fake trainer (real child processes, fake training):
+// queue limits, cancellation, crashes, protocol errors, invalid messages, stop with and without cooperation.
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
+import type { Logger } from '../../../src/host/runs/logger';
+import { RunManager } from '../../../src/host/runs/runManager';
+import { RunStore } from '../../../src/host/runs/runStore';
+import { writeFakeTrainer } from './fakeTrainer';
+import { tinyPlan } from './fixtures';
+
+const trainerPath = writeFakeTrainer();
+const roots: string[] = [];
+after(() => roots.forEach((root) => rmSync(root, { recursive: true, force: true })));
+
+function setup(env: Record<string, string> = {}, maxConcurrent = 1, stopGraceMs = 2000) {
+  const root = mkdtempSync(join(tmpdir(), 'snn-manager-'));
+  roots.push(root);
+  const logs: string[] = [];
+  const logger: Logger = {
+    info: (m) => logs.push(`info ${m}`),
+    warn: (m) => logs.push(`warn ${m}`),
+    error: (m) => logs.push(`error ${m}`),
+  };
+  const store = new RunStore(root, { logger });
+  const manager = new RunManager({ trainerPath, store, logger, maxConcurrent, env, stopGraceMs });
+  return { store, manager, logs };
+}
+
+const start = { experiment: '/nowhere/exp.snn.json', mode: 'train' as const };
+
+describe('RunManager with a fake trainer', () => {
+  it('runs two plans one at a time with limit 1, each to finished', async () => {
+    const { store, manager } = setup();
+    let maxActive = 0;
+    manager.onDidChangeRun(() => (maxActive = Math.max(maxActive, manager.active().length)));
+    const ids = manager.enqueue([tinyPlan('a'), tinyPlan('b')], start);
+    assert.deepEqual(manager.active(), [ids[0]]);
+    assert.deepEqual(manager.queued(), [ids[1]]);
+    assert.deepEqual(await Promise.all(ids.map((id) => manager.whenDone(id))), ['finished', 'finished']);
+    assert.equal(maxActive, 1);
+    const [a, b] = ids.map((id) => store.read(id));
+    assert.ok(a && b && a.meta.endedAt && b.meta.startedAt);
+    assert.ok(b.meta.startedAt >= a.meta.endedAt, 'b started after a ended');
+    assert.equal(a.metrics.length, 5);
+    assert.equal(a.meta.backend?.name, 'cpu');
+    await manager.dispose();
+  });
+
+  it('cancels a queued run without ever starting it', async () => {
+    const { store, manager } = setup();
+    const [first, second] = manager.enqueue([tinyPlan('a'), tinyPlan('b')], start) as [never, never];
+    await manager.stop(second);
+    assert.equal(await manager.whenDone(second), 'cancelled');
+    assert.deepEqual(store.readMeta(second)?.executor, { kind: 'local' }, 'no trainer pid: never started');
+    assert.equal(await manager.whenDone(first), 'finished');
+    await manager.dispose();
+  });
+
+  it('turns a trainer that exits mid-run into failed/crashed and keeps what it recorded', async () => {
+    const { store, manager } = setup({ FAKE_MODE: 'crash' });
+    const [runId] = manager.enqueue([tinyPlan()], start) as [never];
+    assert.equal(await manager.whenDone(runId), 'failed');
+    const data = store.read(runId);
+    assert.equal(data?.meta.failure?.reason, 'crashed');
+    assert.match(data?.meta.failure?.message ?? '', /exit code 3/);
+    assert.deepEqual(
+      data?.metrics.map((m) => m.step),
+      [0, 1],
+    );
+    await manager.dispose();
+  });
+
+  it('fails loudly on a protocol version mismatch', async () => {
+    const { store, manager, logs } = setup({ FAKE_MODE: 'badversion' });
+    const [runId] = manager.enqueue([tinyPlan()], start) as [never];
+    assert.equal(await manager.whenDone(runId), 'failed');
+    const failure = store.readMeta(runId)?.failure;
+    assert.equal(failure?.reason, 'internal');
+    assert.match(failure?.message ?? '', /protocol version 999 does not match the host's 1/);
+    assert.ok(logs.some((l) => l.startsWith('error') && l.includes('protocol version 999')));
+    await manager.dispose();
+  });
+
+  it('logs an invalid message kind once and ignores it', async () => {
+    const { manager, logs } = setup({ FAKE_MODE: 'invalid' });
+    const [runId] = manager.enqueue([tinyPlan()], start) as [never];
+    assert.equal(await manager.whenDone(runId), 'finished');
+    const invalid = logs.filter((l) => l.includes('ignored an invalid or unknown trainer message'));
+    assert.equal(invalid.length, 2, invalid.join('\n')); // one for 'progress', one for 'bogus'
+    await manager.dispose();
+  });
+
+  it('stops a running run, and kills one that ignores stop after the grace period', async () => {
+    for (const mode of ['normal', 'ignorestop']) {
+      const { store, manager } = setup({ FAKE_MODE: mode, FAKE_STEPS: '1000' }, 1, 300);
+      const [runId] = manager.enqueue([tinyPlan()], start) as [never];
+      await new Promise<void>((resolve) => {
+        const sub = manager.onMessage(({ message }) => {
+          if (message.type === 'progress') {
+            sub.dispose();
+            resolve();
+          }
+        });
+      });
+      await manager.stop(runId);
+      assert.equal(await manager.whenDone(runId), 'stopped', mode);
+      const failure = store.readMeta(runId)?.failure;
+      assert.equal(failure?.reason, 'stopped', mode);
+      if (mode === 'ignorestop') assert.match(failure?.message ?? '', /signal SIGKILL/);
+      assert.ok((store.read(runId)?.metrics.length ?? 0) < 1000, mode);
+      await manager.dispose();
+    }
+  });
+
+  it('fails a run whose trainer file is missing, with a build hint', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'snn-manager-'));
+    roots.push(root);
+    const store = new RunStore(root);
+    const logger: Logger = { info() {}, warn() {}, error() {} };
+    const manager = new RunManager({ trainerPath: join(root, 'missing.js'), store, logger });
+    const [runId] = manager.enqueue([tinyPlan()], start) as [never];
+    assert.equal(await manager.whenDone(runId), 'failed');
+    assert.match(store.readMeta(runId)?.failure?.message ?? '', /trainer not found .*node esbuild\.mjs/);
+  });
+});
