@@ -8,7 +8,9 @@ const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
 const withTests = !process.argv.includes('--no-tests');
 
-const base = { bundle: true, sourcemap: !production, minify: production, logLevel: 'warning', metafile: true };
+// jsonc-parser's UMD build requires its modules dynamically, which esbuild cannot bundle: use its ESM build.
+const alias = { 'jsonc-parser': './node_modules/jsonc-parser/lib/esm/main.js' };
+const base = { bundle: true, sourcemap: !production, minify: production, logLevel: 'warning', metafile: true, alias };
 
 /** Recursively lists files under `dir` whose name ends with `suffix` (Node 20 has no fs.glob). */
 function findFiles(dir, suffix) {

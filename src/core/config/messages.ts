@@ -1,0 +1,207 @@
+/**
+ * Turns ajv schema errors into readable issues ("model.depth must be an integer, got "x"") attached to a path in
+ * the file, with "did you mean" suggestions for unknown keys and enum values.
+ */
+import type { ErrorObject } from 'ajv';
+import { deref, type SchemaNode } from './schema';
+
+/** A problem before it is placed in the text: where (a path; its key or its value) and what. */
+export interface Issue {
+  path: (string | number)[];
+  at: 'key' | 'value';
+  message: string;
+  code: string;
+  severity?: 'error' | 'warning';
+}
+
+/** Renders a path as dotted text: model.depth, variants["ReLU+BN"].model, stats.layers[2]. */
+export function describePath(path: readonly (string | number)[]): string {
+  let out = '';
+  for (const segment of path) {
+    if (typeof segment === 'number') out += `[${segment}]`;
+    else if (/^[A-Za-z_$][\w$]*$/.test(segment)) out += out ? `.${segment}` : segment;
+    else out += `[${JSON.stringify(segment)}]`;
+  }
+  return out;
+}
+
+/** Short JSON rendering of a value for messages. */
+export function show(value: unknown): string {
+  const text = JSON.stringify(value) ?? String(value);
+  return text.length > 40 ? `${text.slice(0, 37)}...` : text;
+}
+
+function normalise(word: string): string {
+  return word.toLowerCase().replace(/[-_\s]/g, '');
+}
+
+/** Optimal-string-alignment distance (Levenshtein plus adjacent transpositions). */
+export function editDistance(a: string, b: string): number {
+  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) => [
+    i,
+    ...Array<number>(b.length).fill(0),
+  ]);
+  for (let j = 0; j <= b.length; j++) (d[0] as number[])[j] = j;
+  for (let i = 1; i <= a.length; i++) {
+    const row = d[i] as number[];
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      row[j] = Math.min(
+        (d[i - 1] as number[])[j]! + 1,
+        row[j - 1]! + 1,
+        (d[i - 1] as number[])[j - 1]! + cost,
+      );
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) {
+        row[j] = Math.min(row[j]!, (d[i - 2] as number[])[j - 2]! + 1);
+      }
+    }
+  }
+  return (d[a.length] as number[])[b.length]!;
+}
+
+/** The closest candidate to `word`, if close enough to be a plausible typo. */
+export function closest(word: string, candidates: readonly string[]): string | undefined {
+  let best: string | undefined;
+  let bestDistance = Infinity;
+  for (const candidate of candidates) {
+    const distance = editDistance(normalise(word), normalise(candidate));
+    if (distance < bestDistance) {
+      best = candidate;
+      bestDistance = distance;
+    }
+  }
+  const allowed = Math.max(2, Math.ceil(word.length / 3));
+  return bestDistance <= allowed ? best : undefined;
+}
+
+/** " Did you mean "x"?" or "". */
+export function didYouMean(word: string, candidates: readonly string[]): string {
+  const match = closest(word, candidates);
+  return match === undefined ? '' : ` Did you mean "${match}"?`;
+}
+
+const TYPE_WORDS: Record<string, string> = {
+  integer: 'an integer',
+  number: 'a number',
+  string: 'a string',
+  boolean: 'true or false',
+  object: 'an object',
+  array: 'an array',
+  null: 'null',
+};
+
+const PATTERN_HINTS: Record<string, string> = {
+  name: 'must not contain "/"',
+  timeLimit: 'must be a Slurm time such as "30", "1:00:00" or "2-00:00:00"',
+  memory: 'must be a Slurm memory size such as "4G" or "500M"',
+};
+
+function typeWords(type: unknown): string {
+  const types = Array.isArray(type) ? type : [type];
+  return types.map((t) => TYPE_WORDS[String(t)] ?? String(t)).join(' or ');
+}
+
+/** " when source is "csv"" for errors raised inside data's if/then branches. */
+function branchCondition(schemaPath: string): string {
+  const match = /\/allOf\/(\d+)\/then\//.exec(schemaPath);
+  if (!match) return '';
+  const data = deref({ $ref: '#/definitions/data' });
+  const condition = data?.allOf?.[Number(match[1])]?.if?.properties ?? {};
+  return Object.entries(condition)
+    .map(([key, sub]) => ` when ${key} is ${show(sub.const)}`)
+    .join('');
+}
+
+function describeAlternative(schema: SchemaNode): string {
+  if (schema.const !== undefined) return show(schema.const);
+  if (schema.enum) return schema.enum.map(show).join(', ');
+  return typeWords(schema.type);
+}
+
+function pathOf(instancePath: string, root: unknown): (string | number)[] {
+  if (!instancePath) return [];
+  const path: (string | number)[] = [];
+  let current: unknown = root;
+  for (const raw of instancePath.slice(1).split('/')) {
+    const segment = raw.replace(/~1/g, '/').replace(/~0/g, '~');
+    const key = Array.isArray(current) ? Number(segment) : segment;
+    path.push(key);
+    current = (current as Record<string | number, unknown> | undefined)?.[key];
+  }
+  return path;
+}
+
+/** Converts ajv errors for `root` into issues, dropping ajv's redundant follow-up errors. */
+export function schemaIssues(errors: ErrorObject[], root: unknown): Issue[] {
+  const anyOfPaths = errors.filter((e) => e.keyword === 'anyOf').map((e) => `${e.schemaPath}/`);
+  const issues: Issue[] = [];
+  for (const error of errors) {
+    if (error.keyword === 'if' || error.propertyName !== undefined) continue;
+    if (anyOfPaths.some((prefix) => error.schemaPath.startsWith(prefix))) continue;
+    const path = pathOf(error.instancePath, root);
+    const where = describePath(path);
+    const got = `, got ${show(error.data)}`;
+    const when = branchCondition(error.schemaPath);
+    const params = error.params as Record<string, unknown>;
+    const parent = (error.parentSchema ?? {}) as SchemaNode;
+    const issue = (message: string, at: Issue['at'] = 'value', issuePath = path): void => {
+      issues.push({ path: issuePath, at, message, code: `schema-${error.keyword}` });
+    };
+    switch (error.keyword) {
+      case 'additionalProperties': {
+        const key = String(params.additionalProperty);
+        const place = path.length === 0 ? ' at the top level' : ` in ${where}`;
+        const known = Object.keys(parent.properties ?? {}).filter((k) => k !== '$schema');
+        issue(`Unknown property "${key}"${place}.${didYouMean(key, known)}`.trimEnd(), 'key', [...path, key]);
+        break;
+      }
+      case 'required':
+        issue(
+          `${where || 'The file'} is missing required property "${String(params.missingProperty)}"${when}`,
+          'key',
+        );
+        break;
+      case 'type':
+        issue(`${where} must be ${typeWords(params.type)}${when}${got}`);
+        break;
+      case 'enum': {
+        const allowed = (params.allowedValues as unknown[]).map(String);
+        const hint = typeof error.data === 'string' ? didYouMean(error.data, allowed) : '';
+        issue(`${where} must be one of ${allowed.join(', ')}${got}.${hint}`.replace(/\.$/, ''));
+        break;
+      }
+      case 'const':
+        issue(`${where} must be ${show(params.allowedValue)}${got}`);
+        break;
+      case 'anyOf':
+        issue(`${where} must be ${(parent.anyOf ?? []).map(describeAlternative).join(' or ')}${got}`);
+        break;
+      case 'minimum':
+      case 'maximum':
+      case 'exclusiveMinimum':
+      case 'exclusiveMaximum':
+        issue(`${where} must be ${String(params.comparison)} ${String(params.limit)}${when}${got}`);
+        break;
+      case 'minItems':
+        issue(`${where} must have at least ${String(params.limit)} item${params.limit === 1 ? '' : 's'}`);
+        break;
+      case 'minLength':
+        issue(`${where} must not be empty`);
+        break;
+      case 'pattern': {
+        const last = String(path.at(-1) ?? '');
+        issue(`${where} ${PATTERN_HINTS[last] ?? `must match ${String(params.pattern)}`}${got}`);
+        break;
+      }
+      case 'propertyNames': {
+        const name = String(params.propertyName);
+        const rule = path[0] === 'variants' ? 'must not contain "/", "," or "="' : 'is not allowed';
+        if (path[0] !== 'sweep') issue(`Name "${name}" in ${where} ${rule}`, 'key', [...path, name]);
+        break;
+      }
+      default:
+        issue(`${where || 'The file'} ${error.message ?? 'is invalid'}`);
+    }
+  }
+  return issues;
+}

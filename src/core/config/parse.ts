@@ -1,0 +1,97 @@
+/**
+ * Parses an experiment file (JSONC or YAML, chosen from the file name) into a defaulted ExperimentFile plus every
+ * problem found, each with a precise line:col range. Pure: no file system; the Node side reads the text.
+ */
+import type { ExperimentFile } from './experimentConfig';
+import { fileIssues } from './fileChecks';
+import { withDefaults } from './defaults';
+import { schemaIssues, type Issue } from './messages';
+import { LineIndex, sortProblems, type Problem, type ProblemFix } from './problem';
+import { pitfallIssues, runIssues } from './runChecks';
+import { schemaErrors } from './schema';
+import { locate, parseSource, type SourceNode } from './sourceTree';
+
+/** Result of parseExperiment: `file` is set exactly when no problem is an error. */
+export interface ParseResult {
+  file?: ExperimentFile;
+  problems: Problem[];
+}
+
+/** The experiment name implied by a file name: "runs/depth.snn.yaml" -> "depth". */
+export function defaultName(fileName: string): string {
+  const base = fileName.split(/[\\/]/).pop() ?? fileName;
+  const stem = base.replace(/(\.snn)?\.(jsonc?|ya?ml)$/i, '');
+  return stem.replace(/\//g, '-') || 'experiment';
+}
+
+function place(index: LineIndex, root: SourceNode | undefined, issue: Issue & { fix?: ProblemFix }): Problem {
+  const { node, depth } = locate(root, issue.path);
+  const complete = depth === issue.path.length;
+  let range = node ?? { offset: 0, length: 0 };
+  if (issue.at === 'key' || !complete) range = node?.key ?? range;
+  if (!node?.key && (issue.at === 'key' || !complete)) {
+    range = { offset: range.offset, length: Math.min(1, range.length) };
+  }
+  const extra = { code: issue.code, ...(issue.fix ? { fix: issue.fix } : {}) };
+  return index.problem(issue.severity ?? 'error', issue.message, range.offset, range.length, extra);
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/**
+ * Parses and validates experiment text.
+ * @param text the file's content
+ * @param fileName used to choose the format (.yaml/.yml: YAML; otherwise JSON with comments) and the default name
+ */
+export function parseExperiment(text: string, fileName: string): ParseResult {
+  const index = new LineIndex(text);
+  const source = parseSource(text, fileName);
+  if (source.issues.length > 0) {
+    const problems = source.issues.map((i) =>
+      index.problem('error', i.message, i.offset, i.length, { code: 'syntax' }),
+    );
+    return { problems: sortProblems(problems) };
+  }
+  const value = source.value;
+  if (!isRecord(value)) {
+    const what = source.format === 'yaml' ? 'a YAML mapping' : 'a JSON object';
+    const range = source.root ?? { offset: 0, length: 0 };
+    const message = `An experiment file must be ${what} with sections such as data, model and train`;
+    return {
+      problems: [index.problem('error', message, range.offset, range.length, { code: 'not-object' })],
+    };
+  }
+  const issues: (Issue & { fix?: ProblemFix })[] = [
+    ...schemaIssues(schemaErrors(value), value),
+    ...fileIssues(value),
+  ];
+  const named = { ...value, name: value.name ?? defaultName(fileName) };
+  const hasError = (): boolean => issues.some((issue) => (issue.severity ?? 'error') === 'error');
+  if (!hasError()) issues.push(...runIssues(named));
+  if (!hasError()) issues.push(...pitfallIssues(named));
+  const problems = sortProblems(issues.map((issue) => place(index, source.root, issue)));
+  if (problems.some((p) => p.severity === 'error')) return { problems };
+  return { file: toExperimentFile(named), problems };
+}
+
+/** Applies defaults and normalises the executor (Slurm settings only for kind "slurm"). */
+function toExperimentFile(value: Record<string, unknown>): ExperimentFile {
+  const { $schema: _schema, ...rest } = withDefaults(value) as Record<string, unknown>;
+  const file = rest as unknown as ExperimentFile;
+  if (file.executor.kind === 'local') file.executor = { kind: 'local' };
+  return file;
+}
+
+/** An error Problem at the value of `path` in the text (1:1 when the text cannot be parsed or lacks the path). */
+export function problemAt(
+  text: string,
+  fileName: string,
+  path: (string | number)[],
+  message: string,
+  code = 'error',
+): Problem {
+  const source = parseSource(text, fileName);
+  return place(new LineIndex(text), source.root, { path, at: 'value', message, code });
+}

@@ -1,0 +1,150 @@
+/**
+ * Checks of the resolved runs of a file: each variant (with each sweep value) is merged, defaulted and validated
+ * again, and every combination is checked for SNN pitfalls. Findings are traced back to where the responsible
+ * value is written (a sweep value, a variant override or the base) so the problem points there.
+ */
+import { sweepPoints, variantList, formatValue } from './expand';
+import { buildRunValue, getPath } from './merge';
+import { schemaIssues, type Issue } from './messages';
+import { findPitfalls } from './pitfalls';
+import { schemaErrors } from './schema';
+import type { ProblemFix } from './problem';
+
+/** Combinations checked for pitfalls before falling back to one sweep key at a time. */
+const MAX_COMBINATIONS = 512;
+
+/** An issue plus an optional quick fix (fix.path is the file path to edit). */
+export interface RunIssue extends Issue {
+  fix?: ProblemFix;
+}
+
+interface Combination {
+  variant?: string;
+  override: unknown;
+  point: Record<string, unknown>;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** Longest prefix of `path` that exists in `value`. */
+function existingPrefix(value: unknown, path: readonly (string | number)[]): (string | number)[] {
+  const prefix: (string | number)[] = [];
+  let current = value;
+  for (const segment of path) {
+    if (!isRecord(current) || !(segment in current)) break;
+    prefix.push(segment);
+    current = current[segment];
+  }
+  return prefix;
+}
+
+/** Where in the file the value at config `path` of a combination comes from. */
+function origin(
+  file: Record<string, unknown>,
+  combo: Combination,
+  path: (string | number)[],
+): (string | number)[] {
+  const sweep = isRecord(file.sweep) ? file.sweep : {};
+  for (const [key, value] of Object.entries(combo.point)) {
+    const keyPath = key.split('.');
+    if (keyPath.every((segment, i) => path[i] === segment)) {
+      const values = sweep[key];
+      const index = Array.isArray(values) ? values.indexOf(value) : 0;
+      return ['sweep', key, index, ...path.slice(keyPath.length)];
+    }
+  }
+  const inVariant = combo.variant === undefined ? [] : existingPrefix(combo.override, path);
+  const inBase = existingPrefix(file, path);
+  if (combo.variant === undefined) return inBase;
+  const variantPath = ['variants', combo.variant, ...inVariant];
+  if (inVariant.length === path.length) return variantPath;
+  if (inBase.length === path.length) return inBase;
+  return inVariant.length >= inBase.length ? variantPath : inBase;
+}
+
+function context(combo: Combination): string {
+  const parts: string[] = [];
+  if (combo.variant !== undefined) parts.push(`variant "${combo.variant}"`);
+  const point = Object.entries(combo.point).map(([key, value]) => `${key}=${formatValue(value)}`);
+  if (point.length > 0) parts.push(`sweep ${point.join(',')}`);
+  return parts.length > 0 ? `In ${parts.join(' with ')}: ` : '';
+}
+
+/** Validation problems that only show once variants and sweep values are merged into the base. */
+export function runIssues(file: Record<string, unknown>): RunIssue[] {
+  const issues: RunIssue[] = [];
+  const sweep = isRecord(file.sweep) ? (file.sweep as Record<string, unknown[]>) : {};
+  for (const { name, override } of variantList({ variants: file.variants as Record<string, unknown> })) {
+    const probes: Record<string, unknown>[] = [{}];
+    for (const [key, values] of Object.entries(sweep)) {
+      probes.push(...values.map((value) => ({ [key]: value })));
+    }
+    for (const point of probes) {
+      const combo: Combination = { variant: name, override, point };
+      const run = buildRunValue(file, override, point);
+      const found = [...schemaIssues(schemaErrors(run), run), ...splitIssues(run)];
+      for (const issue of found) {
+        issues.push({
+          ...issue,
+          path: origin(file, combo, issue.path),
+          message: context(combo) + issue.message,
+        });
+      }
+    }
+  }
+  return issues;
+}
+
+function splitIssues(run: Record<string, unknown>): Issue[] {
+  const split = getPath(run, ['data', 'split']) as
+    { test?: number; validation?: number; folds?: number } | undefined;
+  const test = split?.test ?? 0;
+  const validation = (split?.folds ?? 0) >= 2 ? 0 : (split?.validation ?? 0);
+  if (test + validation < 1) return [];
+  return [
+    {
+      path: ['data', 'split'],
+      at: 'key',
+      code: 'split-sum',
+      message: `data.split.test + data.split.validation must be below 1 (got ${test} + ${validation}): nothing is left to train on`,
+    },
+  ];
+}
+
+/** SNN pitfall warnings over every run of the file, each with a quick fix at the value's origin. */
+export function pitfallIssues(file: Record<string, unknown>): RunIssue[] {
+  const sweep = isRecord(file.sweep) ? (file.sweep as Record<string, unknown[]>) : {};
+  const variants = variantList({ variants: file.variants as Record<string, unknown> });
+  let points = sweepPoints(sweep);
+  if (points.length * variants.length > MAX_COMBINATIONS) {
+    points = [
+      {},
+      ...Object.entries(sweep).flatMap(([key, values]) => values.map((value) => ({ [key]: value }))),
+    ];
+  }
+  const issues: RunIssue[] = [];
+  const seen = new Set<string>();
+  for (const { name, override } of variants) {
+    for (const point of points) {
+      const combo: Combination = { variant: name, override, point };
+      for (const pitfall of findPitfalls(buildRunValue(file, override, point))) {
+        const at = origin(file, combo, pitfall.path);
+        const key = `${pitfall.code}|${JSON.stringify(at)}`;
+        if (seen.has(key)) continue;
+        seen.add(key);
+        const writable = at.length > 0 && getPath(file, at) !== undefined ? at : pitfall.path;
+        issues.push({
+          path: at,
+          at: 'value',
+          code: pitfall.code,
+          severity: 'warning',
+          message: pitfall.message,
+          fix: { title: pitfall.fix.title, path: writable, value: pitfall.fix.value },
+        });
+      }
+    }
+  }
+  return issues;
+}
