@@ -3,12 +3,11 @@
 // Runs the in-host mocha suite, the workbench UI tests and the packaged-.vsix smoke test; prints "N passed, N failed".
 // Usage: node scripts/run-e2e-tests.mjs [host] [ui] [package]   (default: all three). VERBOSE=1 shows host logs.
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import * as esbuild from 'esbuild';
 import { findChromium } from './e2e/browser.mjs';
 import { REPO_ROOT, ensureCodeServer, vscodeVersion } from './e2e/codeServer.mjs';
+import { buildHostTests, copyExamples } from './e2e/hostBuild.mjs';
 import { runHostTests } from './e2e/hostTests.mjs';
 
 const PARTS = ['host', 'ui', 'package'];
@@ -21,37 +20,6 @@ function record(part, passed, failed, seconds) {
   results.push({ part, passed, failed });
   timings.push(`${part} ${seconds.toFixed(1)} s`);
   console.log(`e2e ${part}: ${passed} passed, ${failed} failed (${seconds.toFixed(1)} s)`);
-}
-
-/** Bundles the in-host suite (vscode and mocha stay external: the host provides one, node_modules the other). */
-async function buildHostTests() {
-  const dir = join(REPO_ROOT, 'test', 'e2e', 'host');
-  const entryPoints = readdirSync(dir)
-    .filter((f) => f === 'index.ts' || f.endsWith('.test.ts'))
-    .map((f) => join(dir, f));
-  const outdir = join(REPO_ROOT, 'out', 'test', 'e2e', 'host');
-  rmSync(outdir, { recursive: true, force: true });
-  await esbuild.build({
-    entryPoints,
-    outdir,
-    bundle: true,
-    platform: 'node',
-    format: 'cjs',
-    target: 'node20',
-    sourcemap: true,
-    external: ['vscode', 'mocha'],
-    logLevel: 'warning',
-  });
-  return outdir;
-}
-
-/** A scratch copy of examples/ so runs started by the tests never write into the repository. */
-export function copyExamples() {
-  const ws = mkdtempSync(join(tmpdir(), 'snn-lab-e2e-ws-'));
-  const examples = join(REPO_ROOT, 'examples');
-  if (existsSync(examples))
-    cpSync(examples, ws, { recursive: true, filter: (src) => !src.includes('.snn-lab') });
-  return ws;
 }
 
 /** node:test over the given files; counts from its "ℹ pass N / ℹ fail N" summary. */
@@ -85,13 +53,13 @@ async function main() {
 
   if (wanted.includes('host')) {
     const started = Date.now();
-    const outdir = await buildHostTests();
+    const { index } = await buildHostTests();
     const ws = copyExamples();
     try {
       console.log('\n# extension-host tests (mocha inside VS Code)');
       const r = await runHostTests({
         devPath: REPO_ROOT,
-        testsPath: join(outdir, 'index.js'),
+        testsPath: index,
         folder: ws,
         env: { SNN_LAB_E2E: '1' },
         verbose: process.env.VERBOSE === '1',

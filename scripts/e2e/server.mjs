@@ -1,7 +1,16 @@
 // Starts a VS Code server (code-server's bundled server-main.js or the code-server CLI) on 127.0.0.1 with a
 // throw-away profile, and guarantees it is stopped: on stop(), on process exit, and on SIGINT/SIGTERM.
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, openSync, closeSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+  openSync,
+  closeSync,
+} from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -56,9 +65,9 @@ export function freePort() {
   });
 }
 
-/** Creates a scratch folder with a user profile (settings), extensions, server data and tmp subfolders. */
-export function makeScratch(prefix = 'snn-lab-e2e-', settings = {}) {
-  const root = mkdtempSync(join(tmpdir(), prefix));
+/** Creates (or reuses, with `root`) a scratch folder with a user profile (settings), extensions, server data and tmp subfolders. */
+export function makeScratch({ prefix = 'snn-lab-e2e-', settings = {}, root: fixed } = {}) {
+  const root = fixed ?? mkdtempSync(join(tmpdir(), prefix));
   const dirs = {
     root,
     userData: join(root, 'ud'),
@@ -70,10 +79,10 @@ export function makeScratch(prefix = 'snn-lab-e2e-', settings = {}) {
   };
   for (const d of Object.values(dirs)) mkdirSync(d, { recursive: true });
   mkdirSync(join(dirs.userData, 'User'), { recursive: true });
-  writeFileSync(
-    join(dirs.userData, 'User', 'settings.json'),
-    JSON.stringify({ ...TEST_SETTINGS, ...settings }, null, 2),
-  );
+  const settingsFile = join(dirs.userData, 'User', 'settings.json');
+  // A reused profile keeps the user's own settings.
+  if (!fixed || !existsSync(settingsFile))
+    writeFileSync(settingsFile, JSON.stringify({ ...TEST_SETTINGS, ...settings }, null, 2));
   return dirs;
 }
 

@@ -26,10 +26,11 @@ export async function waitFor<T>(
     } catch (err) {
       lastError = err;
     }
-    if (Date.now() > until)
+    if (Date.now() > until) {
       throw new Error(
         `timed out after ${timeoutMs} ms waiting for ${what}${lastError ? `: ${String(lastError)}` : ''}`,
       );
+    }
     await new Promise((r) => setTimeout(r, 200));
   }
 }

@@ -1,0 +1,38 @@
+// Shared by the e2e runner and the desktop runner: bundle the in-host mocha suite, and make a scratch copy of
+// examples/ to open as the workspace (so runs started by tests never write into the repository).
+import { cpSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as esbuild from 'esbuild';
+import { REPO_ROOT } from './codeServer.mjs';
+
+/** Bundles test/e2e/host/{index,*.test}.ts to out/test/e2e/host/ (vscode from the host, mocha from node_modules). */
+export async function buildHostTests() {
+  const dir = join(REPO_ROOT, 'test', 'e2e', 'host');
+  const entryPoints = readdirSync(dir)
+    .filter((f) => f === 'index.ts' || f.endsWith('.test.ts'))
+    .map((f) => join(dir, f));
+  const outdir = join(REPO_ROOT, 'out', 'test', 'e2e', 'host');
+  rmSync(outdir, { recursive: true, force: true });
+  await esbuild.build({
+    entryPoints,
+    outdir,
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    sourcemap: true,
+    external: ['vscode', 'mocha'],
+    logLevel: 'warning',
+  });
+  return { outdir, index: join(outdir, 'index.js') };
+}
+
+/** A scratch copy of examples/ (without run folders); the caller removes it. */
+export function copyExamples() {
+  const ws = mkdtempSync(join(tmpdir(), 'snn-lab-e2e-ws-'));
+  const examples = join(REPO_ROOT, 'examples');
+  if (existsSync(examples))
+    cpSync(examples, ws, { recursive: true, filter: (src) => !src.includes('.snn-lab') });
+  return ws;
+}

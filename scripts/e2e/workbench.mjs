@@ -1,0 +1,40 @@
+// One call to get a real VS Code workbench in headless Chromium (server + browser + page) for UI tests,
+// and one to tear both down; failure screenshots land in test-artifacts/e2e/ next to the step screenshots.
+import { join } from 'node:path';
+import { launchBrowser, screenshot, waitForWorkbench } from './browser.mjs';
+import { REPO_ROOT } from './codeServer.mjs';
+import { startServer, workbenchUrl } from './server.mjs';
+
+/** Where UI tests save their screenshots. */
+export const ARTIFACTS = join(REPO_ROOT, 'test-artifacts', 'e2e');
+
+/**
+ * Starts a server and a browser and opens `folder` in the workbench, with `devPath` loaded as development
+ * extension when given (otherwise only extensions installed in `scratch` run). Returns { page, server, close }.
+ */
+export async function openWorkbench({ folder, devPath, scratch, env = {}, width, height } = {}) {
+  const server = await startServer({ scratch, env });
+  let browser;
+  try {
+    browser = await launchBrowser({ width, height });
+    await browser.page.goto(workbenchUrl(server.url, { folder, devPath }));
+    await waitForWorkbench(browser.page);
+  } catch (err) {
+    await browser?.close();
+    await server.stop();
+    throw err;
+  }
+  return {
+    page: browser.page,
+    server,
+    /** Saves `<name>-fail.png` when `failed`, then stops browser and server. */
+    async close(failedStep) {
+      if (failedStep) {
+        await screenshot(browser.page, ARTIFACTS, `${failedStep}-fail`).catch(() => {});
+        console.log(`server log tail:\n${server.readLog().slice(-1500)}`);
+      }
+      await browser.close();
+      await server.stop();
+    },
+  };
+}
