@@ -169,10 +169,27 @@ const TRAINER_GUARDS: Record<TrainerToHost['type'], (v: Obj) => boolean> = {
 };
 
 /**
- * Validates a message sent by the trainer to the host.
+ * JSON (the default IPC serialisation, and JSON-lines logs) turns NaN and +-Infinity into null. No message field
+ * is legitimately null, so every null is read back as NaN (infinities are not recoverable and become NaN too).
+ */
+function reviveNulls(value: unknown): unknown {
+  if (value === null) return NaN;
+  if (Array.isArray(value)) {
+    return value.some((v) => v === null || typeof v === 'object') ? value.map(reviveNulls) : value;
+  }
+  if (typeof value !== 'object') return value;
+  const out: Obj = {};
+  for (const [key, v] of Object.entries(value as Obj)) out[key] = reviveNulls(v);
+  return out;
+}
+
+/**
+ * Validates a message sent by the trainer to the host. Statistics may be NaN (structured-clone IPC) or null (JSON
+ * IPC); nulls come back as NaN.
  * @returns the typed message, or undefined when `value` is not a well-formed TrainerToHost.
  */
-export function parseTrainerToHost(value: unknown): TrainerToHost | undefined {
+export function parseTrainerToHost(raw: unknown): TrainerToHost | undefined {
+  const value = reviveNulls(raw);
   if (!isObj(value) || !isStr(value.type) || !Object.hasOwn(TRAINER_GUARDS, value.type)) return undefined;
   const guard = TRAINER_GUARDS[value.type as TrainerToHost['type']];
   return guard(value) ? (value as unknown as TrainerToHost) : undefined;

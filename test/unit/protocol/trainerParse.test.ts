@@ -117,3 +117,16 @@ describe('parseHostToTrainer', () => {
     assert.equal(parseHostToTrainer(undefined), undefined);
   });
 });
+
+describe('parseTrainerToHost over JSON IPC', () => {
+  it('reads the nulls JSON makes of NaN statistics back as NaN', () => {
+    const overJson = JSON.parse(JSON.stringify(valid.layerStats)) as unknown;
+    const parsed = parseTrainerToHost(overJson);
+    assert.ok(parsed && parsed.type === 'layerStats');
+    assert.ok(Number.isNaN(parsed.layers[0]?.gradNorm));
+    assert.equal(parsed.layers[0]?.pre.mean, 0);
+  });
+  it('still rejects a null where a string is required', () => {
+    assert.equal(parseTrainerToHost({ ...(valid.log as object), message: null }), undefined);
+  });
+});
