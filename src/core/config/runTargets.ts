@@ -1,0 +1,61 @@
+/**
+ * Where code lenses go in an experiment file: the top of the file ("Run all N runs") and each variant ("Run
+ * variant"). Robust on invalid text: it reads whatever parses and counts errors instead of failing.
+ */
+import { countRuns, expandRuns } from './expand';
+import type { ExperimentFile } from './experimentConfig';
+import { parseExperiment } from './parse';
+import { LineIndex } from './problem';
+import { parseSource } from './sourceTree';
+
+/** Code-lens anchors of one experiment file; every line is 0-based. */
+export interface RunTargets {
+  /** Line of the first top-level key (0 for an empty or broken file). */
+  top: { line: number };
+  /** Runs the file expands to (an estimate from what parses when the file has errors). */
+  runCount: number;
+  /** Number of error problems (warnings not counted). */
+  problems: number;
+  /** Each variant's name and the line of its key. */
+  variants: { name: string; line: number }[];
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** Tolerant run count of a possibly invalid file value. */
+function estimateRuns(value: unknown): number {
+  if (!isRecord(value)) return 0;
+  const variants = isRecord(value.variants) ? value.variants : {};
+  const sweep = isRecord(value.sweep)
+    ? Object.fromEntries(Object.entries(value.sweep).map(([k, v]) => [k, Array.isArray(v) ? v : [v]]))
+    : {};
+  const split = isRecord(value.data) && isRecord(value.data.split) ? value.data.split : {};
+  const folds = typeof split.folds === 'number' ? split.folds : 0;
+  return countRuns({ variants, sweep, data: { split: { folds } } } as unknown as Pick<
+    ExperimentFile,
+    'variants' | 'sweep' | 'data'
+  >);
+}
+
+/**
+ * Finds the code-lens anchors of experiment text.
+ * @param text the file's content (may be invalid)
+ * @param fileName chooses JSONC or YAML, as in parseExperiment
+ */
+export function findRunTargets(text: string, fileName: string): RunTargets {
+  const index = new LineIndex(text);
+  const line = (offset: number): number => index.position(offset).line - 1;
+  const source = parseSource(text, fileName);
+  const firstKey = source.root?.props?.values().next().value?.key;
+  const variantNodes = source.root?.props?.get('variants')?.props;
+  const variants = [...(variantNodes?.entries() ?? [])].map(([name, node]) => ({
+    name,
+    line: line(node.key?.offset ?? node.offset),
+  }));
+  const parsed = parseExperiment(text, fileName);
+  const problems = parsed.problems.filter((p) => p.severity === 'error').length;
+  const runCount = parsed.file ? expandRuns(parsed.file).length : estimateRuns(source.value);
+  return { top: { line: firstKey ? line(firstKey.offset) : 0 }, runCount, problems, variants };
+}
