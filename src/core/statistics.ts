@@ -27,36 +27,33 @@ export function moments(values: ArrayLike<number>): { mean: number; variance: nu
 }
 
 /**
- * Rearranges a[lo..hi] so that a[k] holds the value of rank k, smaller ones before it, larger after. Quickselect
- * with a median-of-three pivot and a three-way partition, so runs of equal values (ReLU zeros) stay linear.
+ * Rearranges a[lo..hi] so that a[k] holds the value of rank k, smaller-or-equal ones before it, larger-or-equal
+ * after: Hoare-partition quickselect with a median-of-three pivot (N. Wirth, "Algorithms + Data Structures =
+ * Programs", 1976). Equal values stop both scans and are swapped, so runs of ties (ReLU zeros) stay fast.
  */
 function select(a: Float64Array, k: number, lo: number, hi: number): void {
   while (hi > lo) {
-    const mid = (lo + hi) >>> 1;
     const x = a[lo] as number;
-    const y = a[mid] as number;
+    const y = a[(lo + hi) >>> 1] as number;
     const z = a[hi] as number;
     const pivot = x < y ? (y < z ? y : x < z ? z : x) : x < z ? x : y < z ? z : y;
-    // Dutch national flag: [lo, lt) < pivot, [lt, i) == pivot, (gt, hi] > pivot.
-    let lt = lo;
-    let gt = hi;
     let i = lo;
-    while (i <= gt) {
-      const v = a[i] as number;
-      if (v < pivot) swap(a, lt++, i++);
-      else if (v > pivot) swap(a, i, gt--);
-      else i++;
+    let j = hi;
+    while (i <= j) {
+      while ((a[i] as number) < pivot) i++;
+      while ((a[j] as number) > pivot) j--;
+      if (i <= j) {
+        const t = a[i] as number;
+        a[i] = a[j] as number;
+        a[j] = t;
+        i++;
+        j--;
+      }
     }
-    if (k < lt) hi = lt - 1;
-    else if (k > gt) lo = gt + 1;
+    if (k <= j) hi = j;
+    else if (k >= i) lo = i;
     else return;
   }
-}
-
-function swap(a: Float64Array, i: number, j: number): void {
-  const t = a[i] as number;
-  a[i] = a[j] as number;
-  a[j] = t;
 }
 
 /** Places the order statistics of all `ranks` (ascending, within [lo, hi]) at their positions. */
