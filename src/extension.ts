@@ -1,0 +1,70 @@
+/** Entry point: builds SNN Lab's object graph and registers it with VS Code. Wiring only; logic lives in src/host. */
+import * as vscode from 'vscode';
+import { createCommandHandlers, registerCommands } from './host/commands';
+import { ExperimentCodeLensProvider } from './host/editor/experimentCodeLensProvider';
+import { ExperimentDiagnostics } from './host/editor/experimentDiagnostics';
+import { EXPERIMENT_SELECTOR, ParseCache } from './host/editor/parseCache';
+import { QuickFixProvider } from './host/editor/quickFixProvider';
+import { loadForRun, variantsOf } from './host/experimentLoader';
+import { currentSettings, runsRoot, watchSettings } from './host/hostSettings';
+import { RunLauncher } from './host/runLauncher';
+import { createRunServices, type RunServices } from './host/runServices';
+import { RunProgress } from './host/views/runProgress';
+import { RunsTreeProvider } from './host/views/runsTree';
+import { DashboardPanels } from './host/webviews/dashboardPanels';
+import { SidebarView } from './host/webviews/sidebarView';
+
+/** What activate() returns: lets in-host (e2e) tests await runs that commands start, and read diagnostics. */
+export interface SnnLabApi {
+  runs: RunServices['runs'];
+  store: RunServices['store'];
+  diagnostics: ExperimentDiagnostics;
+}
+
+let services: RunServices | undefined;
+
+export function activate(context: vscode.ExtensionContext): SnnLabApi {
+  const log = vscode.window.createOutputChannel('SNN Lab', { log: true });
+  const settings = currentSettings();
+  const { store, runs, slurm, stop, shutdown } = (services = createRunServices(
+    context,
+    settings,
+    runsRoot(context, settings),
+    log,
+  ));
+  const webviewOptions = { extensionUri: context.extensionUri, store, runs, log };
+  const dashboard = new DashboardPanels(webviewOptions);
+  const sidebar = new SidebarView(webviewOptions);
+  const tree = new RunsTreeProvider(store);
+  const cache = new ParseCache();
+  const diagnostics = new ExperimentDiagnostics(cache);
+  const lenses = new ExperimentCodeLensProvider(cache);
+  const launcher = new RunLauncher({ runs, slurm, log, settings: currentSettings, load: loadForRun });
+  const handlers = createCommandHandlers({ store, runs, launcher, slurm, dashboard, log, tree, variantsOf });
+
+  context.subscriptions.push(
+    log,
+    { dispose: () => void shutdown() },
+    dashboard,
+    dashboard.registerSerializer(),
+    sidebar,
+    vscode.window.registerWebviewViewProvider(SidebarView.viewType, sidebar),
+    tree,
+    diagnostics,
+    lenses,
+    vscode.languages.registerCodeLensProvider(EXPERIMENT_SELECTOR, lenses),
+    vscode.languages.registerCodeActionsProvider(EXPERIMENT_SELECTOR, new QuickFixProvider(cache, log), {
+      providedCodeActionKinds: QuickFixProvider.kinds,
+    }),
+    new RunProgress(store, runs, slurm.onDidChangeRun, stop),
+    store.watch(),
+    watchSettings((s) => runs.setMaxConcurrent(s.maxConcurrentRuns)),
+    ...registerCommands(handlers, log),
+  );
+  return { runs, store, diagnostics };
+}
+
+/** Stops running trainers (stop, grace period, kill) before VS Code unloads the extension. */
+export function deactivate(): Promise<void> | undefined {
+  return services?.shutdown();
+}

@@ -1,0 +1,168 @@
+/**
+ * Command handlers, one small function per id in COMMAND_IDS, and registerCommands, which wraps each handler so
+ * that a failure is shown once and logged with its stack. Handlers accept no arguments (they ask), a run id, a
+ * runs-tree item, arrays (multi-select) or an experiment Uri, as commandArgs.ts describes.
+ */
+import { existsSync } from 'node:fs';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { asRunId, type RunId } from '../protocol/ids';
+import { DASHBOARD_TABS, type DashboardTab } from '../protocol/webview';
+import { experimentPathFromArgs, runIdsFromArgs } from './commandArgs';
+import { reportError, UserError } from './errors';
+import { exportRuns } from './exportRunCommand';
+import { COMMAND_IDS, type CommandId } from './ids';
+import { newExperiment } from './newExperiment';
+import { pickExperiment, pickOne, pickRuns } from './pickers';
+import type { PlanTarget } from './planSelection';
+import { isActive } from './runLabels';
+import type { RunLauncher, SlurmSubmitter } from './runLauncher';
+import { RUN_FILES } from './runs/runSchema';
+import type { RunManagerApi, RunStoreApi } from './runs/runTypes';
+
+export { COMMAND_IDS, type CommandId };
+
+export type CommandHandler = (...args: unknown[]) => unknown;
+
+export interface CommandDeps {
+  store: RunStoreApi;
+  runs: RunManagerApi;
+  launcher: RunLauncher;
+  slurm: SlurmSubmitter | undefined;
+  dashboard: { open(runIds?: RunId[], tab?: DashboardTab): void };
+  log: vscode.LogOutputChannel;
+  tree: { refresh(): void };
+  /** Variant names of an experiment file (for Run Variant without arguments). */
+  variantsOf(experimentPath: string): Promise<string[]>;
+}
+
+export function createCommandHandlers(deps: CommandDeps): Record<CommandId, CommandHandler> {
+  const { store, runs, launcher, slurm, dashboard, log } = deps;
+  const known = (ids: RunId[]): RunId[] => {
+    const all = new Set(store.list().map((m) => m.runId));
+    const missing = ids.filter((id) => !all.has(id));
+    if (missing.length > 0) log.warn(`ignoring unknown run ids: ${missing.join(', ')}`);
+    return ids.filter((id) => all.has(id));
+  };
+  const chosen = async (
+    args: unknown[],
+    title: string,
+    filter: (active: boolean) => boolean,
+    many = true,
+  ) => {
+    const ids = known(runIdsFromArgs(args));
+    if (ids.length > 0) return ids;
+    return (
+      (await pickRuns(
+        store.list().filter((m) => filter(isActive(m.status))),
+        title,
+        many,
+      )) ?? []
+    );
+  };
+  const launch = async (args: unknown[], target: PlanTarget) => {
+    const experiment = experimentPathFromArgs(args) ?? (await pickExperiment());
+    return experiment ? launcher.launch(experiment, target) : [];
+  };
+  const stopOne = (id: RunId) => (slurm?.owns(id) ? slurm.stop(id) : runs.stop(id));
+
+  return {
+    'snnLab.newExperiment': () => newExperiment(),
+    'snnLab.runExperiment': (...args) => launch(args, { kind: 'run' }),
+    'snnLab.runSweep': (...args) => launch(args, { kind: 'sweep' }),
+    'snnLab.probeAtInit': (...args) => launch(args, { kind: 'probe' }),
+    'snnLab.runVariant': async (...args) => {
+      const experiment = experimentPathFromArgs(args) ?? (await pickExperiment());
+      if (!experiment) return [];
+      const variant =
+        typeof args[1] === 'string'
+          ? args[1]
+          : await pickOne(await deps.variantsOf(experiment), 'Run which variant?');
+      return variant === undefined ? [] : launcher.launch(experiment, { kind: 'variant', variant });
+    },
+    'snnLab.stopRun': async (...args) => {
+      const ids = await chosen(args, 'Stop which runs?', (active) => active);
+      await Promise.all(ids.map(stopOne));
+      return ids;
+    },
+    'snnLab.stopAll': async () => {
+      const slurmIds = slurm ? store.list().filter((m) => isActive(m.status) && slurm.owns(m.runId)) : [];
+      await Promise.all([runs.stopAll(), ...slurmIds.map((m) => stopOne(m.runId))]);
+    },
+    'snnLab.openDashboard': (...args) => {
+      const tab = args.find((a): a is DashboardTab => (DASHBOARD_TABS as readonly unknown[]).includes(a));
+      const rest = args.filter((a) => a !== tab);
+      const experiment = experimentPathFromArgs(rest);
+      let ids = known(runIdsFromArgs(rest));
+      if (ids.length === 0 && experiment && /\.snn\.(json|ya?ml)$/i.test(experiment)) {
+        ids = latestRuns(store, experiment);
+      }
+      dashboard.open(ids.length > 0 ? ids : undefined, tab);
+    },
+    'snnLab.compareRuns': async (...args) => {
+      let ids = known(runIdsFromArgs(args));
+      if (ids.length < 2) ids = (await pickRuns(store.list(), 'Compare which runs?', true)) ?? [];
+      if (ids.length > 0) dashboard.open(ids, 'curves');
+    },
+    'snnLab.openTheoryExplorer': () => dashboard.open(undefined, 'theory'),
+    'snnLab.exportRun': async (...args) => {
+      const ids = await chosen(args, 'Export which run?', () => true, false);
+      return ids.length > 0 ? exportRuns(store, ids) : [];
+    },
+    'snnLab.deleteRun': async (...args) =>
+      deleteRuns(store, await chosen(args, 'Delete which runs?', (a) => !a)),
+    'snnLab.showLogs': async (...args) => {
+      const [id] = known(runIdsFromArgs(args));
+      const file = id ? path.join(store.runDir(id), RUN_FILES.log) : undefined;
+      if (file && existsSync(file)) {
+        await vscode.window.showTextDocument(vscode.Uri.file(file), { preview: true });
+      } else log.show(true);
+    },
+    'snnLab.refreshRuns': () => {
+      store.refresh();
+      deps.tree.refresh();
+    },
+  };
+}
+
+/** The runs of the experiment's most recent batch (created within a minute of its newest run). */
+function latestRuns(store: RunStoreApi, experiment: string): RunId[] {
+  const mine = store.list().filter((m) => m.experiment === experiment);
+  const newest = Math.max(...mine.map((m) => Date.parse(m.createdAt)));
+  return mine.filter((m) => newest - Date.parse(m.createdAt) < 60_000).map((m) => m.runId);
+}
+
+async function deleteRuns(store: RunStoreApi, ids: RunId[]): Promise<RunId[]> {
+  if (ids.length === 0) return [];
+  const metas = ids.map((id) => store.list().find((m) => m.runId === id));
+  const busy = metas.filter((m) => m && isActive(m.status));
+  if (busy.length > 0) {
+    throw new UserError(`Stop ${busy.map((m) => m?.name).join(', ')} before deleting it.`, [], 'warning');
+  }
+  const what = ids.length === 1 ? `run ${metas[0]?.name ?? ids[0]}` : `${ids.length} runs`;
+  const answer = await vscode.window.showWarningMessage(
+    `Delete ${what}? Its files under ${store.root} are removed.`,
+    { modal: true },
+    'Delete',
+  );
+  if (answer !== 'Delete') return [];
+  for (const id of ids) store.delete(asRunId(id));
+  return ids;
+}
+
+/** Registers every handler; each call is wrapped so errors are shown once and logged with their stack. */
+export function registerCommands(
+  handlers: Record<CommandId, CommandHandler>,
+  log: vscode.LogOutputChannel,
+): vscode.Disposable[] {
+  return COMMAND_IDS.map((id) =>
+    vscode.commands.registerCommand(id, async (...args: unknown[]) => {
+      try {
+        return await handlers[id](...args);
+      } catch (error) {
+        void reportError(error, id.replace('snnLab.', ''), log);
+        return undefined;
+      }
+    }),
+  );
+}

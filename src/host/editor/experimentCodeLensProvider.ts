@@ -1,0 +1,48 @@
+/**
+ * Code lenses on experiment files, from core/config/runTargets: at the top "Run", "Run sweep (N runs)",
+ * "Probe at init" and "Open dashboard" (or "Fix N problems" while the file has errors); on each variant
+ * "Run this variant". VS Code re-asks on every edit; granting workspace trust refreshes them too.
+ */
+import * as vscode from 'vscode';
+import { findRunTargets } from '../../core/config/runTargets';
+import { Disposable } from '../disposable';
+import type { ParseCache } from './parseCache';
+
+export class ExperimentCodeLensProvider extends Disposable implements vscode.CodeLensProvider {
+  private readonly changed = this._register(new vscode.EventEmitter<void>());
+  readonly onDidChangeCodeLenses = this.changed.event;
+
+  constructor(private readonly cache: ParseCache) {
+    super();
+    this._register(vscode.workspace.onDidGrantWorkspaceTrust(() => this.changed.fire()));
+  }
+
+  provideCodeLenses(document: vscode.TextDocument): vscode.CodeLens[] {
+    if (!this.cache.isExperiment(document)) return [];
+    const targets = findRunTargets(document.getText(), document.fileName);
+    const at = (line: number) => new vscode.Range(line, 0, line, 0);
+    const top = at(targets.top.line);
+    const lens = (range: vscode.Range, title: string, command: string, ...args: unknown[]) =>
+      new vscode.CodeLens(range, { title, command, arguments: args });
+    const uri = document.uri;
+    const dashboard = lens(top, '$(graph) Open dashboard', 'snnLab.openDashboard', uri);
+    if (targets.problems > 0) {
+      const n = targets.problems;
+      return [
+        lens(top, `$(error) Fix ${n} problem${n === 1 ? '' : 's'}`, 'workbench.actions.view.problems'),
+        dashboard,
+      ];
+    }
+    const file = this.cache.get(document).file;
+    const hasSweep = Object.keys(file?.sweep ?? {}).length > 0;
+    const lenses = [lens(top, '$(play) Run', 'snnLab.runExperiment', uri)];
+    if (hasSweep) {
+      lenses.push(lens(top, `$(run-all) Run sweep (${targets.runCount} runs)`, 'snnLab.runSweep', uri));
+    }
+    lenses.push(lens(top, '$(beaker) Probe at init', 'snnLab.probeAtInit', uri), dashboard);
+    for (const variant of targets.variants) {
+      lenses.push(lens(at(variant.line), '$(play) Run this variant', 'snnLab.runVariant', uri, variant.name));
+    }
+    return lenses;
+  }
+}

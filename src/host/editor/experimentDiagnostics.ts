@@ -1,0 +1,77 @@
+/**
+ * Puts experiment-file problems (syntax, schema, run and SNN-pitfall checks from core/config/parse) into the
+ * Problems panel at their exact ranges, re-checking as the user types (debounced) and clearing closed files.
+ */
+import * as vscode from 'vscode';
+import type { Problem } from '../../core/config/problem';
+import { Disposable } from '../disposable';
+import type { ParseCache } from './parseCache';
+
+export const DIAGNOSTIC_SOURCE = 'SNN Lab';
+const DEBOUNCE_MS = 300;
+
+/** Converts one Problem to a Diagnostic, using offsets (exact for any line ending). */
+export function toDiagnostic(document: vscode.TextDocument, problem: Problem): vscode.Diagnostic {
+  const start = document.positionAt(problem.offset);
+  const end = document.positionAt(problem.offset + Math.max(problem.length, 0));
+  const severity =
+    problem.severity === 'error' ? vscode.DiagnosticSeverity.Error : vscode.DiagnosticSeverity.Warning;
+  const diagnostic = new vscode.Diagnostic(new vscode.Range(start, end), problem.message, severity);
+  diagnostic.source = DIAGNOSTIC_SOURCE;
+  if (problem.code) diagnostic.code = problem.code;
+  return diagnostic;
+}
+
+export class ExperimentDiagnostics extends Disposable {
+  private readonly collection = this._register(vscode.languages.createDiagnosticCollection('snnLab'));
+  private readonly timers = new Map<string, NodeJS.Timeout>();
+
+  constructor(private readonly cache: ParseCache) {
+    super();
+    this._register(vscode.workspace.onDidOpenTextDocument((d) => this.update(d)));
+    this._register(vscode.workspace.onDidChangeTextDocument((e) => this.schedule(e.document)));
+    this._register(
+      vscode.workspace.onDidCloseTextDocument((d) => {
+        this.cancel(d);
+        this.collection.delete(d.uri);
+        this.cache.forget(d);
+      }),
+    );
+    this._register({ dispose: () => [...this.timers.values()].forEach(clearTimeout) });
+    for (const document of vscode.workspace.textDocuments) this.update(document);
+  }
+
+  /** Problems currently shown for a document (used by tests through the API as well). */
+  diagnosticsFor(uri: vscode.Uri): readonly vscode.Diagnostic[] {
+    return this.collection.get(uri) ?? [];
+  }
+
+  private schedule(document: vscode.TextDocument): void {
+    if (!this.cache.isExperiment(document)) return;
+    this.cancel(document);
+    const key = document.uri.toString();
+    this.timers.set(
+      key,
+      setTimeout(() => {
+        this.timers.delete(key);
+        this.update(document);
+      }, DEBOUNCE_MS),
+    );
+  }
+
+  private cancel(document: vscode.TextDocument): void {
+    const key = document.uri.toString();
+    const timer = this.timers.get(key);
+    if (timer) clearTimeout(timer);
+    this.timers.delete(key);
+  }
+
+  private update(document: vscode.TextDocument): void {
+    if (this.isDisposed || !this.cache.isExperiment(document) || document.isClosed) return;
+    const { problems } = this.cache.get(document);
+    this.collection.set(
+      document.uri,
+      problems.map((p) => toDiagnostic(document, p)),
+    );
+  }
+}

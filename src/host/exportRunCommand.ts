@@ -1,0 +1,71 @@
+/**
+ * "Export Run": writes one run (or several, into a chosen folder) as metrics CSV, layer-statistics CSV or JSON,
+ * rendered by core/runExport.
+ */
+import * as vscode from 'vscode';
+import { exportRun, type ExportFormat } from '../core/runExport';
+import type { RunId } from '../protocol/ids';
+import { UserError } from './errors';
+import type { RunStoreApi } from './runs/runTypes';
+
+const FORMATS: { label: string; description: string; format: ExportFormat }[] = [
+  {
+    label: 'Metrics (CSV)',
+    description: 'one row per epoch: loss, accuracy, validation metrics',
+    format: 'metrics-csv',
+  },
+  {
+    label: 'Layer statistics (CSV)',
+    description: 'one row per reported step and layer',
+    format: 'layers-csv',
+  },
+  {
+    label: 'Everything (JSON)',
+    description: 'meta, config, metrics, layer statistics with histograms, summary',
+    format: 'json',
+  },
+];
+
+/** Asks for a format and a destination, writes the files, and returns their URIs. */
+export async function exportRuns(store: RunStoreApi, runIds: RunId[]): Promise<vscode.Uri[]> {
+  const pick = await vscode.window.showQuickPick(FORMATS, {
+    title: `Export ${runIds.length === 1 ? runIds[0] : `${runIds.length} runs`}`,
+  });
+  if (!pick) return [];
+  const files = runIds.map((id) => {
+    const data = store.read(id);
+    if (!data) throw new UserError(`Run ${id} is not in the run store (deleted?).`);
+    return exportRun(data, pick.format);
+  });
+  const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
+  let targets: vscode.Uri[];
+  const [single] = files;
+  if (single && files.length === 1) {
+    const target = await vscode.window.showSaveDialog({
+      title: 'Export run',
+      ...(folder ? { defaultUri: vscode.Uri.joinPath(folder, single.fileName) } : {}),
+    });
+    if (!target) return [];
+    targets = [target];
+  } else {
+    const dirs = await vscode.window.showOpenDialog({
+      title: 'Export runs into folder',
+      canSelectFolders: true,
+      canSelectFiles: false,
+      ...(folder ? { defaultUri: folder } : {}),
+    });
+    const dir = dirs?.[0];
+    if (!dir) return [];
+    targets = files.map((f) => vscode.Uri.joinPath(dir, f.fileName));
+  }
+  const encoder = new TextEncoder();
+  await Promise.all(
+    targets.map((uri, i) => vscode.workspace.fs.writeFile(uri, encoder.encode(files[i]?.text ?? ''))),
+  );
+  const shown =
+    targets.length === 1
+      ? vscode.workspace.asRelativePath(targets[0] as vscode.Uri)
+      : `${targets.length} files`;
+  void vscode.window.showInformationMessage(`SNN Lab: exported ${shown}.`);
+  return targets;
+}

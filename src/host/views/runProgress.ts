@@ -1,0 +1,131 @@
+/**
+ * Live feedback for running trainers: one notification per running run (progress bar, Cancel stops it), a
+ * status-bar summary, the `snnLab.hasActiveRuns` context key, and one message per failed/diverged run and per
+ * finished batch. Slurm runs count in the status bar too (their progress arrives through the store).
+ */
+import * as vscode from 'vscode';
+import type { Event } from '../../core/events';
+import type { RunId } from '../../protocol/ids';
+import { Disposable } from '../disposable';
+import { CONTEXT_KEYS } from '../ids';
+import { isActive } from '../runLabels';
+import type { RunManagerApi, RunStatus, RunStoreApi } from '../runs/runTypes';
+
+interface Live {
+  total?: number;
+  reported: number;
+  report?: (value: { message?: string; increment?: number }) => void;
+  done: () => void;
+}
+
+export class RunProgress extends Disposable {
+  private readonly status = this._register(
+    vscode.window.createStatusBarItem('snnLab.runs', vscode.StatusBarAlignment.Left, 50),
+  );
+  private readonly live = new Map<RunId, Live>();
+  private readonly active = new Map<RunId, RunStatus>();
+  private batch = { finished: 0, failed: 0, ids: [] as RunId[] };
+
+  constructor(
+    private readonly store: RunStoreApi,
+    runs: RunManagerApi,
+    slurmChanges: Event<{ runId: RunId; status: RunStatus }> | undefined,
+    private readonly stop: (runId: RunId) => Promise<void>,
+  ) {
+    super();
+    this.status.name = 'SNN Lab runs';
+    this._register(runs.onDidChangeRun((e) => this.onStatus(e.runId, e.status, true)));
+    if (slurmChanges) this._register(slurmChanges((e) => this.onStatus(e.runId, e.status, false)));
+    this._register(
+      runs.onMessage(({ runId, message }) => {
+        const live = this.live.get(runId);
+        if (!live) return;
+        if (message.type === 'started') live.total = message.totalSteps;
+        if (message.type === 'progress') this.reportProgress(live, message.step, message.epoch, message.loss);
+      }),
+    );
+    this._register({ dispose: () => [...this.live.values()].forEach((l) => l.done()) });
+    this.render();
+  }
+
+  private onStatus(runId: RunId, status: RunStatus, local: boolean): void {
+    if (isActive(status)) {
+      if (!this.active.has(runId)) this.batch.ids.push(runId);
+      this.active.set(runId, status);
+      if (status === 'running' && local && !this.live.has(runId)) this.showNotification(runId);
+    } else if (this.active.delete(runId)) {
+      this.live.get(runId)?.done();
+      this.live.delete(runId);
+      this.outcome(runId, status);
+    }
+    this.render();
+  }
+
+  private showNotification(runId: RunId): void {
+    const name = this.store.read(runId)?.meta.name ?? runId;
+    const live: Live = { reported: 0, done: () => undefined };
+    this.live.set(runId, live);
+    void vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: `SNN Lab: ${name}`, cancellable: true },
+      (progress, token) =>
+        new Promise<void>((resolve) => {
+          live.report = (value) => progress.report(value);
+          live.done = resolve;
+          token.onCancellationRequested(() => void this.stop(runId));
+          progress.report({ message: 'starting trainer…' });
+        }),
+    );
+  }
+
+  private reportProgress(live: Live, step: number, epoch: number, loss: number): void {
+    const percent = live.total ? Math.min(100, (100 * step) / live.total) : 0;
+    const increment = Math.max(0, percent - live.reported);
+    live.reported = Math.max(live.reported, percent);
+    const steps = live.total ? ` · step ${step}/${live.total}` : '';
+    live.report?.({ message: `epoch ${epoch + 1}${steps} · loss ${loss.toPrecision(4)}`, increment });
+  }
+
+  private outcome(runId: RunId, status: RunStatus): void {
+    const meta = this.store.read(runId)?.meta;
+    const name = meta?.name ?? runId;
+    if (status === 'finished') this.batch.finished++;
+    else if (status !== 'stopped' && status !== 'cancelled') this.batch.failed++;
+    if (status === 'failed' || status === 'diverged' || status === 'interrupted') {
+      const detail = meta?.failure ? ` (${meta.failure.reason}): ${meta.failure.message}` : '';
+      const show = status === 'failed' ? vscode.window.showErrorMessage : vscode.window.showWarningMessage;
+      void show(`SNN Lab: ${name} ${status}${detail}`, 'Open Dashboard', 'Show Logs').then((pick) => {
+        if (pick === 'Open Dashboard') void vscode.commands.executeCommand('snnLab.openDashboard', runId);
+        if (pick === 'Show Logs') void vscode.commands.executeCommand('snnLab.showLogs', runId);
+      });
+    }
+    if (this.active.size === 0) this.batchDone();
+  }
+
+  private batchDone(): void {
+    const { finished, failed, ids } = this.batch;
+    this.batch = { finished: 0, failed: 0, ids: [] };
+    if (finished === 0) return;
+    const text = `SNN Lab: ${finished} run${finished === 1 ? '' : 's'} finished${failed ? `, ${failed} did not` : ''}.`;
+    void vscode.window.showInformationMessage(text, 'Open Dashboard').then((pick) => {
+      if (pick) void vscode.commands.executeCommand('snnLab.openDashboard', ids);
+    });
+  }
+
+  private render(): void {
+    const running = [...this.active.values()].filter((s) => s === 'running').length;
+    const queued = this.active.size - running;
+    void vscode.commands.executeCommand('setContext', CONTEXT_KEYS.hasActiveRuns, this.active.size > 0);
+    if (this.active.size === 0) {
+      this.status.hide();
+      return;
+    }
+    this.status.text = `$(sync~spin) SNN ${running} running${queued ? ` · ${queued} queued` : ''}`;
+    this.status.tooltip = 'SNN Lab runs: click to open the dashboard of the active runs';
+    this.status.command = {
+      command: 'snnLab.openDashboard',
+      title: 'Open Dashboard',
+      arguments: [[...this.active.keys()]],
+    };
+    this.status.show();
+  }
+}
