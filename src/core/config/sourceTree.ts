@@ -38,7 +38,16 @@ export function formatOf(fileName: string): 'json' | 'yaml' {
 
 /** Parses `text` as JSONC or YAML (chosen from `fileName`). */
 export function parseSource(text: string, fileName: string): SourceTree {
-  return formatOf(fileName) === 'yaml' ? parseYaml(text) : parseJsonc(text);
+  const format = formatOf(fileName);
+  if (text.trim() === '') {
+    const what = format === 'yaml' ? 'a YAML mapping' : 'a JSON object';
+    return {
+      value: undefined,
+      issues: [{ message: `The file is empty: expected ${what}`, offset: 0, length: 0 }],
+      format,
+    };
+  }
+  return format === 'yaml' ? parseYaml(text) : parseJsonc(text);
 }
 
 /** Finds the node at `path`; returns the deepest existing node and how many segments matched. */
@@ -127,7 +136,7 @@ function fromJson(node: JsonNode, issues: SyntaxIssue[]): SourceNode {
 }
 
 function parseYaml(text: string): SourceTree {
-  const doc = parseDocument(text, { prettyErrors: false, uniqueKeys: true });
+  const doc = parseDocument(text, { prettyErrors: false, uniqueKeys: true, merge: true });
   const issues: SyntaxIssue[] = doc.errors.map((e) => ({
     message: e.message,
     offset: e.pos[0],
