@@ -125,7 +125,7 @@ export class DashboardPanels implements vscode.Disposable {
         if (this.current?.panel === panel) this.current = undefined;
       }),
     );
-    panel.iconPath = vscode.Uri.joinPath(this.opts.extensionUri, 'media', 'dashboard.svg');
+    panel.iconPath = vscode.Uri.joinPath(this.opts.extensionUri, 'media', 'snn-lab.svg');
     panel.webview.html = webviewHtml(panel.webview, this.opts.extensionUri, 'dashboard');
     this.current = { panel, channel, disposables };
   }

@@ -1,0 +1,126 @@
+/**
+ * Line chart over a numeric x axis (curves, statistics vs depth, gradient norm vs depth), with optional log y and
+ * shaded reference bands / lines drawn by a small plugin (the target band of a self-normalising layer).
+ */
+import type { ChartDataset, Plugin, ScatterDataPoint } from 'chart.js';
+import type { Theme } from '../../shared/theme';
+import { withAlpha } from '../../shared/theme';
+import type { CardOptions } from './card';
+import { ChartCard } from './card';
+
+export interface LineSeries {
+  label: string;
+  color: string;
+  points: ScatterDataPoint[];
+  dashed?: boolean;
+  /** Line opacity (raw curves behind smoothed ones are faint). */
+  alpha?: number;
+  width?: number;
+  /** Point radius (0 = no markers). */
+  radius?: number;
+  /** Hidden from the legend (raw twins of smoothed curves). */
+  quiet?: boolean;
+}
+
+/** Horizontal reference bands [from, to] and lines, in y units. */
+export interface Reference {
+  bands?: { from: number; to: number; label?: string }[];
+  lines?: number[];
+}
+
+const referencePlugin: Plugin<'line'> = {
+  id: 'snnReference',
+  beforeDatasetsDraw(chart, _args, options: Reference & { color?: string }) {
+    const y = chart.scales.y;
+    const area = chart.chartArea;
+    if (!y || !options.color) return;
+    const { ctx } = chart;
+    ctx.save();
+    for (const band of options.bands ?? []) {
+      const top = Math.max(area.top, y.getPixelForValue(band.to));
+      const bottom = Math.min(area.bottom, y.getPixelForValue(band.from));
+      if (!(bottom > top)) continue;
+      ctx.fillStyle = withAlpha(options.color, 0.13);
+      ctx.fillRect(area.left, top, area.right - area.left, bottom - top);
+    }
+    ctx.strokeStyle = withAlpha(options.color, 0.8);
+    ctx.setLineDash([4, 4]);
+    for (const value of options.lines ?? []) {
+      const py = y.getPixelForValue(value);
+      if (py < area.top || py > area.bottom) continue;
+      ctx.beginPath();
+      ctx.moveTo(area.left, py);
+      ctx.lineTo(area.right, py);
+      ctx.stroke();
+    }
+    ctx.restore();
+  },
+};
+
+export interface LineOptions {
+  xTitle: string;
+  yTitle: string;
+  logY?: boolean;
+  /** Integer ticks on x (layer indices). */
+  integerX?: boolean;
+  reference?: Reference;
+}
+
+export class LineChart {
+  readonly card: ChartCard<'line'>;
+  private readonly theme: Theme;
+
+  constructor(o: CardOptions) {
+    this.theme = o.theme;
+    this.card = new ChartCard<'line'>(o, {
+      type: 'line',
+      data: { datasets: [] },
+      options: {
+        parsing: false,
+        normalized: true,
+        spanGaps: true,
+        interaction: { mode: 'nearest', intersect: false },
+        scales: { x: { type: 'linear' }, y: { type: 'linear' } },
+        plugins: {
+          legend: {
+            labels: {
+              boxWidth: 12,
+              filter: (item, data) => !(data.datasets[item.datasetIndex ?? 0] as { quiet?: boolean }).quiet,
+            },
+          },
+        },
+      },
+      plugins: [referencePlugin],
+    });
+  }
+
+  set(series: readonly LineSeries[], o: LineOptions): void {
+    const chart = this.card.chart;
+    chart.data.datasets = series.map((s): ChartDataset<'line'> & { quiet?: boolean } => ({
+      label: s.label,
+      data: s.points,
+      borderColor: withAlpha(s.color, s.alpha ?? 1),
+      backgroundColor: withAlpha(s.color, s.alpha ?? 1),
+      borderWidth: s.width ?? 1.5,
+      borderDash: s.dashed ? [6, 4] : [],
+      pointRadius: s.radius ?? 0,
+      pointHoverRadius: (s.radius ?? 0) + 2,
+      fill: false,
+      quiet: s.quiet ?? false,
+    }));
+    const opts = chart.options;
+    opts.scales = {
+      x: {
+        type: 'linear',
+        title: { display: true, text: o.xTitle },
+        ticks: o.integerX ? { stepSize: 1, precision: 0 } : {},
+      },
+      y: { type: o.logY ? 'logarithmic' : 'linear', title: { display: true, text: o.yTitle } },
+    };
+    (opts.plugins as Record<string, unknown>).snnReference = {
+      ...(o.reference ?? {}),
+      color: this.theme.reference,
+    };
+    chart.update('none');
+  }
+}

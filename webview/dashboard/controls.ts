@@ -1,0 +1,116 @@
+/**
+ * Small DOM builders for the dashboard's controls (slider with live value, select, checkbox, button) on top of
+ * @vscode-elements/elements; native range inputs for sliders (vscode-elements has none). Keyboard-operable.
+ */
+import '@vscode-elements/elements/dist/vscode-button/index.js';
+import '@vscode-elements/elements/dist/vscode-checkbox/index.js';
+import '@vscode-elements/elements/dist/vscode-option/index.js';
+import '@vscode-elements/elements/dist/vscode-single-select/index.js';
+
+/** Creates an element with a class and optional text. */
+export function el<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  className = '',
+  text = '',
+): HTMLElementTagNameMap[K] {
+  const e = document.createElement(tag);
+  if (className) e.className = className;
+  if (text) e.textContent = text;
+  return e;
+}
+
+export interface SliderOptions {
+  label: string;
+  min: number;
+  max: number;
+  step: number;
+  value: number;
+  format?: (v: number) => string;
+  onInput: (v: number) => void;
+  id: string;
+}
+
+/** A labelled range slider showing its value; returns the wrapper and a setter that does not fire onInput. */
+export function slider(o: SliderOptions): { element: HTMLElement; set: (v: number, max?: number) => void } {
+  const wrap = el('label', 'control slider');
+  const name = el('span', 'control-label', o.label);
+  const input = el('input');
+  input.type = 'range';
+  input.id = o.id;
+  input.min = String(o.min);
+  input.max = String(o.max);
+  input.step = String(o.step);
+  input.value = String(o.value);
+  const out = el('output', 'control-value');
+  const format = o.format ?? ((v: number) => String(v));
+  out.textContent = format(o.value);
+  input.addEventListener('input', () => {
+    const v = Number(input.value);
+    out.textContent = format(v);
+    o.onInput(v);
+  });
+  wrap.append(name, input, out);
+  return {
+    element: wrap,
+    set: (v, max) => {
+      if (max !== undefined) input.max = String(max);
+      input.value = String(v);
+      out.textContent = format(v);
+    },
+  };
+}
+
+/** A labelled vscode-single-select. */
+export function select<T extends string>(
+  label: string,
+  options: readonly { value: T; label: string }[],
+  value: T,
+  onChange: (v: T) => void,
+  id: string,
+): { element: HTMLElement; setOptions: (opts: readonly { value: T; label: string }[], v: T) => void } {
+  const wrap = el('label', 'control');
+  wrap.append(el('span', 'control-label', label));
+  const sel = document.createElement('vscode-single-select');
+  sel.id = id;
+  const fill = (opts: readonly { value: T; label: string }[], v: T): void => {
+    sel.replaceChildren(
+      ...opts.map((o) => {
+        const opt = document.createElement('vscode-option');
+        opt.value = o.value;
+        opt.textContent = o.label;
+        if (o.value === v) opt.selected = true;
+        return opt;
+      }),
+    );
+    sel.value = v;
+  };
+  fill(options, value);
+  sel.addEventListener('change', () => onChange(sel.value as T));
+  wrap.append(sel);
+  return { element: wrap, setOptions: fill };
+}
+
+/** A vscode-checkbox with a label. */
+export function checkbox(
+  label: string,
+  checked: boolean,
+  onChange: (v: boolean) => void,
+  id: string,
+): HTMLElement {
+  const box = document.createElement('vscode-checkbox');
+  box.id = id;
+  box.label = label;
+  box.checked = checked;
+  box.addEventListener('change', () => onChange(box.checked));
+  return box;
+}
+
+/** A vscode-button. */
+export function button(label: string, onClick: () => void, secondary = true, title = ''): HTMLElement {
+  const b = document.createElement('vscode-button');
+  if (secondary) b.secondary = true;
+  b.textContent = label;
+  if (title) b.title = title;
+  b.addEventListener('click', onClick);
+  return b;
+}

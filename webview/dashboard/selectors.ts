@@ -1,0 +1,90 @@
+/**
+ * Derived views of the dashboard data shared by the tabs: the step axis, the frame of a run at a step, the
+ * measured (omega, tau) of a frame, config differences between runs and run durations. Pure functions.
+ */
+import type { HistogramFrame, LayerFrame, RunInfo, RunPayload } from '../../src/protocol/webview';
+
+/** The steps the step slider offers: the first run's frame steps. */
+export function frameSteps(runs: readonly RunPayload[]): number[] {
+  return runs[0]?.frames.map((f) => f.step) ?? [];
+}
+
+/** The last item whose step is <= `step` (the first item when all are later); undefined for an empty list. */
+export function atStep<T extends { step: number }>(items: readonly T[], step: number): T | undefined {
+  let found: T | undefined = items[0];
+  for (const item of items) {
+    if (item.step <= step) found = item;
+    else break;
+  }
+  return found;
+}
+
+/** The chosen step: the newest frame's step when following live, else the value itself. */
+export function resolveStep(runs: readonly RunPayload[], step: number | 'live'): number {
+  if (step !== 'live') return step;
+  return Math.max(0, ...runs.map((r) => r.frames.at(-1)?.step ?? 0));
+}
+
+export function frameAt(run: RunPayload, step: number): LayerFrame | undefined {
+  return atStep(run.frames, step);
+}
+
+export function histogramsAt(run: RunPayload, step: number): HistogramFrame | undefined {
+  return atStep(run.histograms, step);
+}
+
+/** Mean over layers of the measured per-unit omega and tau (the weights' statistics entering the map g). */
+export function measuredWeights(frame: LayerFrame | undefined): { omega: number; tau: number } | undefined {
+  if (!frame || frame.layers.length === 0) return undefined;
+  const n = frame.layers.length;
+  const omega = frame.layers.reduce((a, l) => a + l.weights.omegaMean, 0) / n;
+  const tau = frame.layers.reduce((a, l) => a + l.weights.tauMean, 0) / n;
+  return Number.isFinite(omega) && Number.isFinite(tau) && tau > 0 ? { omega, tau } : undefined;
+}
+
+/** Flattens a nested object to dotted keys with JSON-ish leaf values. */
+export function flatten(
+  value: unknown,
+  prefix = '',
+  out: Record<string, string> = {},
+): Record<string, string> {
+  if (typeof value === 'object' && value !== null && !Array.isArray(value)) {
+    for (const [k, v] of Object.entries(value)) flatten(v, prefix ? `${prefix}.${k}` : k, out);
+  } else if (prefix) {
+    out[prefix] = typeof value === 'string' ? value : JSON.stringify(value);
+  }
+  return out;
+}
+
+/** Config keys whose values differ between the runs (all keys when only one run has a config), with each value. */
+export function configDiff(runs: readonly RunInfo[]): { key: string; values: string[] }[] {
+  const flat = runs.map((r) => flatten(r.config ?? {}));
+  const keys = [...new Set(flat.flatMap((f) => Object.keys(f)))].sort();
+  return keys
+    .map((key) => ({ key, values: flat.map((f) => f[key] ?? '—') }))
+    .filter((row) => row.key !== 'name' && new Set(row.values).size > 1);
+}
+
+/** Run duration in ms: summary, or start to end/now. */
+export function durationMs(info: RunInfo, now = Date.now()): number | undefined {
+  if (info.summary) return info.summary.durationMs;
+  if (!info.startedAt) return undefined;
+  const end = info.endedAt ? Date.parse(info.endedAt) : now;
+  return end - Date.parse(info.startedAt);
+}
+
+export function formatDuration(ms: number | undefined): string {
+  if (ms === undefined || !Number.isFinite(ms)) return '—';
+  const s = Math.round(ms / 1000);
+  return s < 60
+    ? `${s}s`
+    : s < 3600
+      ? `${Math.floor(s / 60)}m ${s % 60}s`
+      : `${Math.floor(s / 3600)}h ${Math.floor((s % 3600) / 60)}m`;
+}
+
+/** Short label of a run: its name's last path segment(s). */
+export function runLabel(info: RunInfo): string {
+  const parts = info.name.split('/');
+  return parts.length > 2 ? parts.slice(1).join('/') : info.name;
+}

@@ -1,0 +1,64 @@
+/**
+ * The step chooser shared by the Layers, Distributions and Fixed point tabs: a slider over the reported steps and a
+ * "Follow live" checkbox (on by default: the newest step is shown as it arrives; Aim#2832 asks for exactly this).
+ */
+import type { RunPayload } from '../../../src/protocol/webview';
+import { checkbox, el, select, slider } from '../controls';
+import { frameSteps, resolveStep } from '../selectors';
+import type { TabContext } from './tab';
+
+export interface StepControl {
+  element: HTMLElement;
+  /** Updates the slider range for `runs` and returns the step to draw. */
+  sync(runs: readonly RunPayload[]): number;
+}
+
+export function stepControl(ctx: TabContext, idPrefix: string): StepControl {
+  let steps: number[] = [];
+  const wrap = el('div', 'toolbar');
+  const s = slider({
+    id: `${idPrefix}-step`,
+    label: 'Step',
+    min: 0,
+    max: 0,
+    step: 1,
+    value: 0,
+    format: (i) => String(steps[i] ?? '—'),
+    onInput: (i) => ctx.update({ step: steps[i] ?? 'live' }),
+  });
+  const live = checkbox(
+    'Follow live',
+    ctx.ui().step === 'live',
+    (v) => {
+      ctx.update({ step: v ? 'live' : resolveStep([], steps.at(-1) ?? 0) });
+    },
+    `${idPrefix}-live`,
+  );
+  wrap.append(s.element, live);
+  return {
+    element: wrap,
+    sync(runs) {
+      steps = frameSteps(runs);
+      const chosen = resolveStep(runs, ctx.ui().step);
+      let index = steps.findIndex((x) => x >= chosen);
+      if (index < 0) index = Math.max(0, steps.length - 1);
+      s.set(index, Math.max(0, steps.length - 1));
+      (live as HTMLElement & { checked: boolean }).checked = ctx.ui().step === 'live';
+      return chosen;
+    },
+  };
+}
+
+/** The pre/post choice shared by the statistics tabs. */
+export function quantitySelect(ctx: TabContext, id: string): HTMLElement {
+  return select(
+    'Values',
+    [
+      { value: 'post', label: 'activations (after f)' },
+      { value: 'pre', label: 'pre-activations (Wx + b)' },
+    ],
+    ctx.ui().quantity,
+    (v) => ctx.update({ quantity: v }),
+    id,
+  ).element;
+}

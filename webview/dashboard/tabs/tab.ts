@@ -1,0 +1,21 @@
+/** The contract between the dashboard shell (main.ts) and each tab module. */
+import type { DashboardData } from '../../shared/store';
+import type { Theme } from '../../shared/theme';
+import type { SaveFile } from '../charts/card';
+import type { UiState } from '../uiState';
+
+export interface TabContext {
+  save: SaveFile;
+  theme: Theme;
+  /** Current settings (read at render time). */
+  ui: () => UiState;
+  /** Changes settings; the shell persists them and re-renders the active tab. */
+  update: (patch: Partial<UiState>) => void;
+}
+
+export interface TabView {
+  readonly root: HTMLElement;
+  /** Draws the tab from the data and the current settings. Called only while the tab is visible. */
+  render(data: DashboardData): void;
+  destroy(): void;
+}

@@ -1,0 +1,66 @@
+/**
+ * window.__snnLab: what the browser tests and the benchmark read (chart dataset counts, render timings, received
+ * messages). Read-only views of the dashboard; nothing in the UI depends on it.
+ */
+import type { HostToWebview } from '../../src/protocol/webview';
+import type { DashboardData } from '../shared/store';
+import type { UiState } from './uiState';
+import { chartRegistry } from './charts/card';
+import { arrowCounts } from './charts/phasePlane';
+
+export interface ChartSummary {
+  type: string;
+  datasets: number;
+  /** Data points per dataset. */
+  points: number[];
+  labels: string[];
+  /** Arrows of the phase-plane field at the last paint (phase planes only). */
+  arrows?: number;
+}
+
+export interface TestHook {
+  charts(): Record<string, ChartSummary>;
+  data(): DashboardData;
+  ui(): UiState;
+  /** Milliseconds of each render (header + visible tab), in order. */
+  renders: number[];
+  /** Types and seqs of every message received. */
+  received: { type: string; seq?: number }[];
+}
+
+declare global {
+  interface Window {
+    __snnLab?: TestHook;
+  }
+}
+
+export function installTestHook(data: () => DashboardData, ui: () => UiState) {
+  const hook: TestHook = {
+    renders: [],
+    received: [],
+    data,
+    ui,
+    charts() {
+      const out: Record<string, ChartSummary> = {};
+      for (const [id, chart] of chartRegistry) {
+        const datasets = chart.data.datasets;
+        const summary: ChartSummary = {
+          type: String((chart.config as { type?: string }).type),
+          datasets: datasets.length,
+          points: datasets.map((d) => d.data.length),
+          labels: datasets.map((d) => String(d.label ?? '')),
+        };
+        const arrows = arrowCounts.get(chart);
+        if (arrows !== undefined) summary.arrows = arrows;
+        out[id] = summary;
+      }
+      return out;
+    },
+  };
+  window.__snnLab = hook;
+  return {
+    rendered: (ms: number) => hook.renders.push(ms),
+    received: (m: HostToWebview) =>
+      hook.received.push({ type: m.type, ...('seq' in m ? { seq: m.seq } : {}) }),
+  };
+}

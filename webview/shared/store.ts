@@ -1,0 +1,149 @@
+/**
+ * Pure reducers of the webviews' data state: `reduce(state, message) -> state` for the dashboard and the sidebar.
+ * Tracks `seq` (a gap sets `needsResync`), merges appended data and keeps long series thinned. No DOM: tested in Node.
+ */
+import { thin } from '../../src/core/series';
+import type { RunId } from '../../src/protocol/ids';
+import type {
+  CurveSeries,
+  DashboardTab,
+  HostToWebview,
+  RunInfo,
+  RunPayload,
+  SidebarRun,
+} from '../../src/protocol/webview';
+
+/** Bounds the webview keeps while appending; past them the older part is thinned evenly (latest kept). */
+export const LIMITS = { frames: 600, histograms: 48, curvePoints: 4000 } as const;
+
+export interface DashboardData {
+  /** Last applied seq; -1 before the first snapshot. */
+  seq: number;
+  /** Set when an appended message was skipped or out of order; the UI then posts `resync`. */
+  needsResync: boolean;
+  allRuns: RunInfo[];
+  selected: RunId[];
+  runs: Record<string, RunPayload>;
+  /** Tab requested by the host with the last snapshot or showTab (consumed by the UI). */
+  requestedTab?: DashboardTab;
+  notice?: { level: 'info' | 'error'; message: string };
+  /** Incremented on every change; charts compare it to skip redundant redraws. */
+  revision: number;
+}
+
+export const initialDashboard: DashboardData = {
+  seq: -1,
+  needsResync: false,
+  allRuns: [],
+  selected: [],
+  runs: {},
+  revision: 0,
+};
+
+/** Keeps at most `max` items by thinning evenly once the list grows 50 % past the bound. */
+function bound<T>(items: T[], max: number): T[] {
+  return items.length > max * 1.5 ? thin(items, max) : items;
+}
+
+function appendCurves(
+  into: Record<string, CurveSeries>,
+  from: Record<string, CurveSeries>,
+): Record<string, CurveSeries> {
+  const out = { ...into };
+  for (const [name, add] of Object.entries(from)) {
+    const old = out[name] ?? { step: [], epoch: [], value: [] };
+    let next: CurveSeries = {
+      step: [...old.step, ...add.step],
+      epoch: [...old.epoch, ...add.epoch],
+      value: [...old.value, ...add.value],
+    };
+    if (next.step.length > LIMITS.curvePoints * 1.5) {
+      const keep = thin(
+        next.step.map((_, i) => i),
+        LIMITS.curvePoints,
+      );
+      next = {
+        step: keep.map((i) => next.step[i] as number),
+        epoch: keep.map((i) => next.epoch[i] as number),
+        value: keep.map((i) => next.value[i] as number),
+      };
+    }
+    out[name] = next;
+  }
+  return out;
+}
+
+/** Merges a new RunInfo over an old one, keeping config/summary the delta does not carry. */
+function mergeInfo(old: RunInfo | undefined, next: RunInfo): RunInfo {
+  return old
+    ? { ...old, ...next, config: next.config ?? old.config, summary: next.summary ?? old.summary }
+    : next;
+}
+
+/** The dashboard reducer. Unknown message kinds leave the state unchanged. */
+export function reduceDashboard(state: DashboardData, m: HostToWebview): DashboardData {
+  switch (m.type) {
+    case 'snapshot': {
+      const runs: Record<string, RunPayload> = {};
+      for (const run of m.runs) runs[run.info.runId] = run;
+      return {
+        seq: m.seq,
+        needsResync: false,
+        allRuns: m.allRuns,
+        selected: m.selected.filter((id) => runs[id] !== undefined),
+        runs,
+        ...(m.tab ? { requestedTab: m.tab } : {}),
+        revision: state.revision + 1,
+      };
+    }
+    case 'appended': {
+      if (state.seq < 0 || state.needsResync) return state;
+      if (m.seq !== state.seq + 1) return { ...state, needsResync: true, revision: state.revision + 1 };
+      const run = state.runs[m.runId];
+      const info = m.info;
+      const allRuns = info
+        ? state.allRuns.map((r) => (r.runId === info.runId ? mergeInfo(r, info) : r))
+        : state.allRuns;
+      if (!run) return { ...state, seq: m.seq, allRuns, revision: state.revision + 1 };
+      const next: RunPayload = {
+        info: info ? mergeInfo(run.info, info) : run.info,
+        curves: appendCurves(run.curves, m.curves),
+        frames: bound([...run.frames, ...m.frames], LIMITS.frames),
+        histograms: bound([...run.histograms, ...m.histograms], LIMITS.histograms),
+      };
+      return {
+        ...state,
+        seq: m.seq,
+        allRuns,
+        runs: { ...state.runs, [m.runId]: next },
+        revision: state.revision + 1,
+      };
+    }
+    case 'showTab':
+      return { ...state, requestedTab: m.tab, revision: state.revision + 1 };
+    case 'notice':
+      return { ...state, notice: { level: m.level, message: m.message }, revision: state.revision + 1 };
+    default:
+      return state;
+  }
+}
+
+export interface SidebarData {
+  seq: number;
+  runs: SidebarRun[];
+  notice?: { level: 'info' | 'error'; message: string };
+}
+
+export const initialSidebar: SidebarData = { seq: -1, runs: [] };
+
+/** The sidebar reducer: it only ever receives full snapshots (and notices). */
+export function reduceSidebar(state: SidebarData, m: HostToWebview): SidebarData {
+  if (m.type === 'sidebarSnapshot') return { seq: m.seq, runs: m.runs };
+  if (m.type === 'notice') return { ...state, notice: { level: m.level, message: m.message } };
+  return state;
+}
+
+/** The selected runs' payloads, in selection order. */
+export function selectedRuns(state: DashboardData): RunPayload[] {
+  return state.selected.flatMap((id) => state.runs[id] ?? []);
+}

@@ -1,0 +1,111 @@
+/**
+ * The webviews' only link to the host, and the only file that calls acquireVsCodeApi(). The replay transport
+ * plays a recorded message stream instead, so a dashboard runs in a plain browser page (tests, development).
+ */
+import type { HostToWebview, RunPayload, WebviewToHost } from '../../src/protocol/webview';
+
+/** What the UI code talks to. */
+export interface HostTransport {
+  post(message: WebviewToHost): void;
+  onMessage(listener: (message: HostToWebview) => void): void;
+  getState(): unknown;
+  setState(state: unknown): void;
+}
+
+interface VsCodeApi {
+  postMessage(message: unknown): void;
+  getState(): unknown;
+  setState(state: unknown): void;
+}
+declare function acquireVsCodeApi(): VsCodeApi;
+
+/** The VS Code transport; messages from the host arrive as window 'message' events. */
+export function createVsCodeTransport(): HostTransport {
+  const api = acquireVsCodeApi();
+  return {
+    post: (message) => api.postMessage(message),
+    onMessage: (listener) =>
+      window.addEventListener('message', (event: MessageEvent<unknown>) => {
+        const data = event.data;
+        if (
+          typeof data === 'object' &&
+          data !== null &&
+          typeof (data as { type?: unknown }).type === 'string'
+        ) {
+          listener(data as HostToWebview);
+        }
+      }),
+    getState: () => api.getState(),
+    setState: (state) => api.setState(state),
+  };
+}
+
+/** A replay transport plus what a test needs to drive and observe it. */
+export interface ReplayTransport extends HostTransport {
+  /** Everything the webview posted, in order. */
+  readonly posted: WebviewToHost[];
+  /** Delivers one more message as if the host had sent it. */
+  emit(message: HostToWebview): void;
+}
+
+/**
+ * Plays `recorded` after the webview's `ready` (and again on `resync`, from its last snapshot). It answers
+ * `selectRuns` the way the host would, from the runs the recording holds, so run selection works offline.
+ */
+export function createReplayTransport(recorded: readonly HostToWebview[]): ReplayTransport {
+  const listeners: ((message: HostToWebview) => void)[] = [];
+  const posted: WebviewToHost[] = [];
+  let state: unknown;
+  let seq = 0;
+  const known = new Map<string, RunPayload>();
+  let lastSnapshot: Extract<HostToWebview, { type: 'snapshot' }> | undefined;
+  const deliver = (message: HostToWebview): void => {
+    if ('seq' in message) seq = message.seq;
+    if (message.type === 'snapshot') {
+      lastSnapshot = message;
+      for (const run of message.runs) known.set(run.info.runId, run);
+    }
+    setTimeout(() => {
+      for (const listener of listeners) listener(message);
+    }, 0);
+  };
+  const transport: ReplayTransport = {
+    posted,
+    emit: deliver,
+    post(message) {
+      posted.push(message);
+      if (message.type === 'ready') for (const m of recorded) deliver(m);
+      else if (message.type === 'resync' && lastSnapshot) deliver({ ...lastSnapshot, seq: seq + 1 });
+      else if (message.type === 'selectRuns' && lastSnapshot) {
+        const runs = message.runIds.flatMap((id) => known.get(id) ?? []);
+        deliver({
+          ...lastSnapshot,
+          seq: seq + 1,
+          selected: runs.map((r) => r.info.runId),
+          runs,
+          tab: undefined,
+        });
+      }
+    },
+    onMessage: (listener) => listeners.push(listener),
+    getState: () => state,
+    setState: (next) => {
+      state = next;
+    },
+  };
+  return transport;
+}
+
+/** Replay messages a test page put on window (see test/webview/harness), if any. */
+declare global {
+  interface Window {
+    __snnLabReplay?: HostToWebview[];
+  }
+}
+
+/** The VS Code transport inside VS Code; the replay transport when a test page supplied a recording. */
+export function createTransport(): HostTransport {
+  const recorded = window.__snnLabReplay;
+  if (recorded) return createReplayTransport(recorded);
+  return createVsCodeTransport();
+}
