@@ -4,6 +4,7 @@
  */
 import { Command, CommanderError } from 'commander';
 import { registerRunCommands } from './runCommands';
+import { registerSlurmCommands } from './slurmCommands';
 import { registerTheoryCommands } from './theoryCommand';
 import { registerValidateCommand } from './validateCommand';
 
@@ -15,6 +16,7 @@ const program = new Command('snn-lab')
 registerTheoryCommands(program);
 registerValidateCommand(program);
 registerRunCommands(program);
+registerSlurmCommands(program);
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   if (error instanceof CommanderError) {

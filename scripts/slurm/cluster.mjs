@@ -1,0 +1,276 @@
+// A throw-away single-node Slurm cluster (munged + slurmctld + slurmd started by hand, no systemd), following
+// /work/shared/reference/slurm-local.md. Used by scripts/run-slurm-tests.mjs; also runnable: up | down | status.
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+export const PACKAGES = ['slurmctld', 'slurmd', 'slurm-client', 'munge'];
+const BINARIES = {
+  slurmctld: 'slurmctld',
+  slurmd: 'slurmd',
+  sbatch: 'slurm-client',
+  squeue: 'slurm-client',
+  munged: 'munge',
+};
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+function which(bin) {
+  for (const dir of (process.env.PATH ?? '').split(':').concat(['/usr/sbin', '/sbin'])) {
+    if (dir && existsSync(join(dir, bin))) return join(dir, bin);
+  }
+  return undefined;
+}
+
+function quiet(cmd, args, env) {
+  return spawnSync(cmd, args, { encoding: 'utf8', env: env ?? process.env, timeout: 15_000 });
+}
+
+/** Installs the Debian packages when a binary is missing; throws a message naming what is missing otherwise. */
+export function ensurePackages(log = console.log) {
+  const missing = Object.keys(BINARIES).filter((bin) => !which(bin));
+  if (missing.length === 0) return;
+  const packages = [...new Set(missing.map((bin) => BINARIES[bin]))];
+  const root = process.getuid?.() === 0;
+  if (!root || !which('apt-get')) {
+    throw new Error(
+      `Slurm is not installed (missing: ${missing.join(', ')}) and this process cannot install it ` +
+        `(${root ? 'no apt-get' : 'not root'}). Install as root: apt-get install -y --no-install-recommends ${PACKAGES.join(' ')}`,
+    );
+  }
+  log(`installing ${PACKAGES.join(' ')} (missing: ${missing.join(', ')})`);
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  execFileSync('apt-get', ['update', '-qq'], { stdio: 'inherit', env });
+  execFileSync('apt-get', ['install', '-y', '-qq', '--no-install-recommends', ...PACKAGES], {
+    stdio: 'inherit',
+    env,
+  });
+}
+
+function alive(pid) {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+async function waitFor(check, timeoutMs, what) {
+  const start = Date.now();
+  while (Date.now() - start < timeoutMs) {
+    if (check()) return;
+    await sleep(200);
+  }
+  throw new Error(`timed out after ${timeoutMs / 1000} s waiting for ${what}`);
+}
+
+const mungeWorks = () =>
+  spawnSync('sh', ['-c', 'munge -n | unmunge'], { stdio: 'ignore', timeout: 5000 }).status === 0;
+
+/** Starts munged as user munge unless one already answers; returns its pid, or undefined when reused. */
+async function startMunge(dir) {
+  if (mungeWorks()) return undefined;
+  for (const path of ['/run/munge', '/var/log/munge', '/var/lib/munge']) {
+    mkdirSync(path, { recursive: true });
+    execFileSync('chown', ['munge:munge', path]);
+  }
+  execFileSync('chmod', ['0755', '/run/munge']);
+  if (!existsSync('/etc/munge/munge.key')) execFileSync('mungekey', ['--create'], { stdio: 'inherit' });
+  const out = openSync(join(dir, 'log', 'munged.log'), 'a');
+  const child = spawn('setpriv', ['--reuid=munge', '--regid=munge', '--init-groups', which('munged'), '-F'], {
+    stdio: ['ignore', out, out],
+    detached: true,
+  });
+  child.unref();
+  await waitFor(mungeWorks, 10_000, 'munged (munge -n | unmunge)');
+  return child.pid;
+}
+
+/** slurm.conf as in slurm-local.md; `nodeLine` is the first line of `slurmd -C`. */
+function slurmConf(dir, host, nodeLine, ctldPort, slurmdPort, cpus) {
+  const node = cpus ? `${nodeLine.replace(/ CPUs=\d+.*?(?= RealMemory=)/, ` CPUs=${cpus}`)}` : nodeLine;
+  return [
+    'ClusterName=snnci',
+    `SlurmctldHost=${host}(127.0.0.1)`,
+    `SlurmctldPort=${ctldPort}`,
+    `SlurmdPort=${slurmdPort}`,
+    'SlurmUser=root',
+    'SlurmdUser=root',
+    'AuthType=auth/munge',
+    'CredType=cred/munge',
+    'MpiDefault=none',
+    'MailProg=/bin/true',
+    'ProctrackType=proctrack/linuxproc',
+    'TaskPlugin=task/none',
+    'JobAcctGatherType=jobacct_gather/none',
+    'AccountingStorageType=accounting_storage/none',
+    'JobCompType=jobcomp/filetxt',
+    `JobCompLoc=${dir}/log/jobcomp.txt`,
+    'SelectType=select/cons_tres',
+    'SelectTypeParameters=CR_Core',
+    'SchedulerType=sched/backfill',
+    '# default batch_sched_delay=3 starts batch jobs in 3 s rounds (slurm-local.md, gotcha 1)',
+    'SchedulerParameters=batch_sched_delay=0',
+    'ReturnToService=2',
+    'MinJobAge=3600',
+    'KillWait=5',
+    ...(cpus ? ['SlurmdParameters=config_overrides'] : []),
+    `StateSaveLocation=${dir}/state`,
+    `SlurmdSpoolDir=${dir}/spool`,
+    `SlurmctldPidFile=${dir}/run/slurmctld.pidfile`,
+    `SlurmdPidFile=${dir}/run/slurmd.pidfile`,
+    `SlurmctldLogFile=${dir}/log/slurmctld.log`,
+    `SlurmdLogFile=${dir}/log/slurmd.log`,
+    `${node} NodeAddr=127.0.0.1 State=UNKNOWN`,
+    `PartitionName=debug Nodes=${host} Default=YES MaxTime=INFINITE State=UP`,
+    '',
+  ].join('\n');
+}
+
+function spawnDaemon(dir, name, args) {
+  const out = openSync(join(dir, 'log', `${name}.out`), 'a');
+  const child = spawn(which(name), args, { stdio: ['ignore', out, out], detached: true });
+  child.unref();
+  return child.pid;
+}
+
+const STATE_FILE = 'cluster.json';
+
+function tail(path, lines = 20) {
+  if (!existsSync(path)) return `(${path} missing)`;
+  return readFileSync(path, 'utf8').split('\n').slice(-lines).join('\n');
+}
+
+/**
+ * Brings the cluster up in `dir` (default: a fresh temp dir). Resolves to { dir, conf, env, pids } once the node is
+ * idle. Refuses to start when the cluster recorded in `dir` still has a live slurmctld.
+ */
+export async function up({
+  dir = join(tmpdir(), `snn-slurm-${process.pid}`),
+  cpus,
+  idleTimeoutMs = 60_000,
+  log = console.log,
+} = {}) {
+  ensurePackages(log);
+  if (process.getuid?.() !== 0)
+    throw new Error('starting munged/slurmctld/slurmd needs root (run with sudo)');
+  const statePath = join(dir, STATE_FILE);
+  if (existsSync(statePath)) {
+    const old = JSON.parse(readFileSync(statePath, 'utf8'));
+    if (old.pids?.slurmctld && alive(old.pids.slurmctld)) {
+      throw new Error(
+        `a cluster is still running from ${dir} (slurmctld pid ${old.pids.slurmctld}); stop it first: node scripts/slurm/cluster.mjs down ${dir}`,
+      );
+    }
+  }
+  for (const sub of ['state', 'spool']) rmSync(join(dir, sub), { recursive: true, force: true });
+  for (const sub of ['etc', 'state', 'spool', 'run', 'log']) mkdirSync(join(dir, sub), { recursive: true });
+  const pids = {};
+  const state = { dir, conf: join(dir, 'etc', 'slurm.conf'), pids };
+  const save = () => writeFileSync(statePath, JSON.stringify(state, null, 2));
+  pids.munged = await startMunge(dir);
+  save();
+  const host = execFileSync('hostname', ['-s'], { encoding: 'utf8' }).trim();
+  const nodeLine = execFileSync(which('slurmd'), ['-C'], { encoding: 'utf8' }).split('\n')[0] ?? '';
+  if (!nodeLine.startsWith('NodeName=')) throw new Error(`unexpected 'slurmd -C' output: ${nodeLine}`);
+  const [ctldPort, slurmdPort] = [await freePort(), await freePort()];
+  writeFileSync(state.conf, slurmConf(dir, host, nodeLine, ctldPort, slurmdPort, cpus));
+  const env = { ...process.env, SLURM_CONF: state.conf };
+  pids.slurmctld = spawnDaemon(dir, 'slurmctld', ['-D', '-f', state.conf]);
+  pids.slurmd = spawnDaemon(dir, 'slurmd', ['-D', '-f', state.conf]);
+  save();
+  try {
+    await waitFor(
+      () => quiet('sinfo', ['-h', '-N', '-o', '%T'], env).stdout?.split('\n')[0]?.trim() === 'idle',
+      idleTimeoutMs,
+      'the node to become idle',
+    );
+  } catch (error) {
+    const reasons = quiet('sinfo', ['-R'], env).stdout;
+    await down({ dir, log });
+    throw new Error(
+      `${error.message}\nsinfo -R:\n${reasons}\nslurmctld.log:\n${tail(join(dir, 'log', 'slurmctld.log'))}\nslurmd.log:\n${tail(join(dir, 'log', 'slurmd.log'))}`,
+    );
+  }
+  log(
+    `slurm cluster up in ${dir} (slurmctld ${pids.slurmctld}, slurmd ${pids.slurmd}, munged ${pids.munged ?? 'reused'})`,
+  );
+  return { ...state, env };
+}
+
+async function stopPids(pids, timeoutMs) {
+  const live = pids.filter((pid) => pid && alive(pid));
+  for (const pid of live) process.kill(pid, 'SIGTERM');
+  const start = Date.now();
+  while (live.some(alive) && Date.now() - start < timeoutMs) await sleep(200);
+  for (const pid of live.filter(alive)) process.kill(pid, 'SIGKILL');
+}
+
+/** Cancels every job, stops slurmd + slurmctld (then munged if we started it) by their recorded pids. */
+export async function down({ dir, log = console.log }) {
+  const statePath = join(dir, STATE_FILE);
+  if (!existsSync(statePath)) throw new Error(`no cluster recorded in ${dir}`);
+  const { conf, pids } = JSON.parse(readFileSync(statePath, 'utf8'));
+  const env = { ...process.env, SLURM_CONF: conf };
+  if (pids.slurmctld && alive(pids.slurmctld) && quiet('scontrol', ['ping'], env).status === 0) {
+    const jobs = [
+      ...new Set((quiet('squeue', ['-h', '-o', '%A'], env).stdout ?? '').split(/\s+/).filter(Boolean)),
+    ];
+    if (jobs.length > 0) quiet('scancel', jobs, env);
+    const start = Date.now();
+    while (
+      Date.now() - start < 10_000 &&
+      (quiet('squeue', ['-h', '-t', 'running,completing,pending'], env).stdout ?? '').trim() !== ''
+    ) {
+      await sleep(300);
+    }
+  }
+  await stopPids([pids.slurmd, pids.slurmctld], 15_000);
+  if (pids.munged) await stopPids([pids.munged], 5_000);
+  const left = [pids.slurmd, pids.slurmctld, pids.munged].filter((pid) => pid && alive(pid));
+  writeFileSync(
+    statePath,
+    JSON.stringify({ dir, conf, pids: {}, stopped: new Date().toISOString() }, null, 2),
+  );
+  log(`slurm cluster in ${dir} stopped${left.length ? ` (still alive: ${left.join(', ')})` : ''}`);
+  return left;
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const [command, dirArg] = process.argv.slice(2);
+  const dir = dirArg ?? join(tmpdir(), 'snn-slurm-manual');
+  try {
+    if (command === 'up') {
+      const cluster = await up({
+        dir,
+        cpus: process.env.SNN_SLURM_CPUS ? Number(process.env.SNN_SLURM_CPUS) : undefined,
+      });
+      console.log(`export SLURM_CONF=${cluster.conf}`);
+    } else if (command === 'down') {
+      process.exitCode = (await down({ dir })).length > 0 ? 1 : 0;
+    } else if (command === 'status') {
+      console.log(readFileSync(join(dir, STATE_FILE), 'utf8'));
+      const env = { ...process.env, SLURM_CONF: join(dir, 'etc', 'slurm.conf') };
+      console.log(quiet('sinfo', [], env).stdout, quiet('squeue', ['-a', '-t', 'all'], env).stdout);
+    } else {
+      console.error('usage: node scripts/slurm/cluster.mjs up|down|status [dir]');
+      process.exitCode = 2;
+    }
+  } catch (error) {
+    console.error(`cluster.mjs: ${error.message}`);
+    process.exitCode = 1;
+  }
+}

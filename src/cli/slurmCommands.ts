@@ -1,0 +1,187 @@
+/**
+ * `snn-lab slurm submit|status|cancel|task`: run an experiment's sweep as a Slurm job array, follow it, cancel it.
+ * `task` is what each array task runs (see the generated job.sh); users do not call it themselves.
+ */
+import type { Command } from 'commander';
+import { dirname, join, resolve } from 'node:path';
+import type { SlurmExecutorConfig } from '../core/config/experimentConfig';
+import { asRunId } from '../protocol/ids';
+import { formatProblem, loadExperiment } from '../node/loadExperiment';
+import { RunStore } from '../host/runs/runStore';
+import { SlurmExecutor } from '../host/runs/slurm/slurmExecutor';
+import { runSlurmTask } from '../host/runs/slurm/slurmTask';
+import { printStatus, statusRows } from './slurmStatus';
+
+/** Where the runs go when neither --runs-dir nor executor.runsDir says (the extension's default too). */
+export const DEFAULT_RUNS_DIR = '.snn-runs';
+
+const stderrLog = {
+  info: (m: string): void => void process.stderr.write(`${m}\n`),
+  warn: (m: string): void => void process.stderr.write(`warning: ${m}\n`),
+  error: (m: string): void => void process.stderr.write(`error: ${m}\n`),
+};
+
+interface SubmitOptions {
+  runsDir?: string;
+  partition?: string;
+  time?: string;
+  cpusPerTask?: string;
+  mem?: string;
+  parallel?: string;
+  sbatchOption?: string[];
+  wait?: boolean;
+  json?: boolean;
+}
+
+function int(value: string | undefined, flag: string): number | undefined {
+  if (value === undefined) return undefined;
+  if (!/^\d+$/.test(value)) throw new Error(`${flag} must be a positive integer (got "${value}")`);
+  return Number(value);
+}
+
+/** The executor settings of the file, overridden by the command-line flags. */
+function executorFrom(file: SlurmExecutorConfig | undefined, o: SubmitOptions): SlurmExecutorConfig {
+  const base: SlurmExecutorConfig = file ?? { kind: 'slurm' };
+  const pick = <T>(flag: T | undefined, value: T | undefined): T | undefined => flag ?? value;
+  const merged: SlurmExecutorConfig = { kind: 'slurm' };
+  const partition = pick(o.partition, base.partition);
+  const timeLimit = pick(o.time, base.timeLimit);
+  const cpusPerTask = pick(int(o.cpusPerTask, '--cpus-per-task'), base.cpusPerTask);
+  const memory = pick(o.mem, base.memory);
+  const parallel = pick(int(o.parallel, '--parallel'), base.parallel);
+  const sbatchOptions = [...(base.sbatchOptions ?? []), ...(o.sbatchOption ?? [])];
+  if (partition !== undefined) merged.partition = partition;
+  if (timeLimit !== undefined) merged.timeLimit = timeLimit;
+  if (cpusPerTask !== undefined) merged.cpusPerTask = cpusPerTask;
+  if (memory !== undefined) merged.memory = memory;
+  if (parallel !== undefined) merged.parallel = parallel;
+  if (sbatchOptions.length > 0) merged.sbatchOptions = sbatchOptions;
+  if (base.runsDir !== undefined) merged.runsDir = base.runsDir;
+  return merged;
+}
+
+/** The CLI bundle running now (dist/cli.js): array tasks run the same file with the same Node. */
+function cliPath(): string {
+  return resolve(process.argv[1] ?? join(__dirname, 'cli.js'));
+}
+
+function makeExecutor(runsDir: string): { store: RunStore; executor: SlurmExecutor } {
+  const store = new RunStore(resolve(runsDir), { logger: stderrLog });
+  return { store, executor: new SlurmExecutor({ store, log: stderrLog, cliPath: cliPath(), pollMs: 2000 }) };
+}
+
+async function submit(path: string, o: SubmitOptions): Promise<void> {
+  const loaded = await loadExperiment(path);
+  for (const problem of loaded.problems) process.stderr.write(`${formatProblem(path, problem)}\n`);
+  if (!loaded.file) {
+    process.exitCode = 2;
+    return;
+  }
+  const fromFile = loaded.file.executor.kind === 'slurm' ? loaded.file.executor : undefined;
+  const executorConfig = executorFrom(fromFile, o);
+  const runsDir =
+    o.runsDir ??
+    (fromFile?.runsDir !== undefined ? resolve(dirname(loaded.path), fromFile.runsDir) : DEFAULT_RUNS_DIR);
+  const { store, executor } = makeExecutor(runsDir);
+  try {
+    const runIds = await executor.submit(loaded.plans, { experiment: loaded.path, executor: executorConfig });
+    const jobId = executor.jobOf(runIds[0] ?? asRunId('none'));
+    if (o.json) process.stdout.write(`${JSON.stringify({ jobId, runsDir: store.root, runIds })}\n`);
+    else {
+      process.stdout.write(
+        `submitted job array ${jobId} with ${runIds.length} run(s) into ${store.root}\n${runIds.map((id) => `  ${id}`).join('\n')}\n`,
+      );
+    }
+    if (o.wait) {
+      const statuses = await Promise.all(runIds.map((id) => executor.whenDone(id)));
+      if (!o.json) printStatus(statusRows(store, executor));
+      if (statuses.some((s) => s !== 'finished')) process.exitCode = 1;
+    }
+  } finally {
+    executor.dispose();
+    store.dispose();
+  }
+}
+
+async function status(o: { runsDir?: string; json?: boolean; watch?: boolean }): Promise<void> {
+  const { store, executor } = makeExecutor(o.runsDir ?? DEFAULT_RUNS_DIR);
+  try {
+    for (;;) {
+      await executor.pollNow();
+      const rows = statusRows(store, executor);
+      if (o.json) process.stdout.write(`${JSON.stringify(rows)}\n`);
+      else printStatus(rows);
+      if (!o.watch || rows.every((r) => !r.live)) break;
+      await new Promise((r) => setTimeout(r, 2000));
+    }
+  } finally {
+    executor.dispose();
+    store.dispose();
+  }
+}
+
+async function cancel(target: string, o: { runsDir?: string }): Promise<void> {
+  const { store, executor } = makeExecutor(o.runsDir ?? DEFAULT_RUNS_DIR);
+  try {
+    if (/^\d+$/.test(target)) await executor.stopJob(target);
+    else await executor.stop(asRunId(target));
+    process.stdout.write(`cancelled ${target}\n`);
+  } finally {
+    executor.dispose();
+    store.dispose();
+  }
+}
+
+/** Registers `snn-lab slurm ...`. */
+export function registerSlurmCommands(program: Command): void {
+  const slurm = program
+    .command('slurm')
+    .description('run sweeps as Slurm job arrays on a cluster (from its login node)');
+  slurm
+    .command('submit')
+    .description('submit every run of an experiment as one sbatch job array')
+    .argument('<file>', 'experiment file')
+    .option(
+      '--runs-dir <dir>',
+      `shared run store (default: executor.runsDir of the file, else ${DEFAULT_RUNS_DIR})`,
+    )
+    .option('--partition <name>', 'Slurm partition')
+    .option('--time <limit>', 'time limit per run, e.g. 30 or 0-01:00:00')
+    .option('--cpus-per-task <n>', 'CPUs per run')
+    .option('--mem <size>', 'memory per run, e.g. 2G')
+    .option('--parallel <n>', 'at most n runs at once (the %n of --array)')
+    .option('--sbatch-option <opt...>', 'extra sbatch options, e.g. --sbatch-option=--account=lab')
+    .option('--wait', 'wait until every run has ended; exit 1 if any did not finish')
+    .option('--json', 'print {jobId, runsDir, runIds} as JSON')
+    .action((file: string, o: SubmitOptions) => submit(file, o));
+  slurm
+    .command('status')
+    .description('show the Slurm runs of a run store: Slurm state, run status, progress')
+    .option('--runs-dir <dir>', `run store (default ${DEFAULT_RUNS_DIR})`)
+    .option('--json', 'print the rows as JSON')
+    .option('--watch', 'repeat every 2 s until no run is live')
+    .action((o: { runsDir?: string; json?: boolean; watch?: boolean }) => status(o));
+  slurm
+    .command('cancel')
+    .description('cancel one run (its array task) or a whole job array')
+    .argument('<target>', 'a run id or an array job id')
+    .option('--runs-dir <dir>', `run store (default ${DEFAULT_RUNS_DIR})`)
+    .action((target: string, o: { runsDir?: string }) => cancel(target, o));
+  slurm
+    .command('task', { hidden: true })
+    .description('(inside an array task) train one pre-created run of the run store')
+    .requiredOption('--runs-dir <dir>', 'run store')
+    .requiredOption('--run-id <id>', 'the run to train')
+    .action(async (o: { runsDir: string; runId: string }) => {
+      process.exitCode = await runSlurmTask({
+        runsDir: resolve(o.runsDir),
+        runId: asRunId(o.runId),
+        trainerPath: join(dirname(cliPath()), 'trainer.js'),
+        logger: {
+          info: (m) => console.log(m),
+          warn: (m) => console.log(`warning: ${m}`),
+          error: (m) => console.log(`error: ${m}`),
+        },
+      });
+    });
+}

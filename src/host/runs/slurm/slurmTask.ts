@@ -1,0 +1,133 @@
+/**
+ * Inside a Slurm array task: trains one run that the executor pre-created (queued) in the shared run store,
+ * recording every trainer message into that run directory exactly as the run store does for local runs.
+ * SIGTERM (scancel, time limit, preemption) ends the run as 'cancelled'.
+ */
+import { appendFileSync, readFileSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { dirname, join } from 'node:path';
+import type { RunId } from '../../../protocol/ids';
+import type { TrainerToHost } from '../../../protocol/trainer';
+import type { Logger } from '../logger';
+import { appendJsonLine, writeJsonAtomic } from '../runFiles';
+import { applyMessage } from '../runRecord';
+import { RUN_FILES, isTerminal, migrateRunConfigFile, migrateRunMeta } from '../runSchema';
+import { RUN_SCHEMA_VERSION, type RunMeta } from '../runTypes';
+import { TrainerProcess } from '../trainerProcess';
+
+export interface TaskOptions {
+  runsDir: string;
+  runId: RunId;
+  /** Absolute path of dist/trainer.js. */
+  trainerPath: string;
+  logger: Logger;
+  /** Minimum ms between meta.json rewrites for progress (status changes are written at once). Default 1000. */
+  progressFlushMs?: number;
+}
+
+/** Runs the task; resolves to the process exit code (0 finished, 1 failed/diverged/stopped, 143 on SIGTERM). */
+export async function runSlurmTask(options: TaskOptions): Promise<number> {
+  const { runsDir, runId, logger } = options;
+  const dir = join(runsDir, runId);
+  const read = (file: string): unknown => JSON.parse(readFileSync(join(dir, file), 'utf8'));
+  const meta: RunMeta = migrateRunMeta(read(RUN_FILES.meta), `${runId}/${RUN_FILES.meta}`);
+  const { plan, config } = migrateRunConfigFile(read(RUN_FILES.config), `${runId}/${RUN_FILES.config}`);
+  if (isTerminal(meta.status)) {
+    logger.warn(`run ${runId} already ended (${meta.status}); not training it again`);
+    return meta.status === 'finished' ? 0 : 1;
+  }
+  let lastFlush = 0;
+  const writeMeta = (): void => {
+    writeJsonAtomic(join(dir, RUN_FILES.meta), meta);
+    lastFlush = Date.now();
+  };
+  const log = (line: string): void =>
+    appendFileSync(join(dir, RUN_FILES.log), `${new Date().toISOString()} ${line.replace(/\n+$/, '')}\n`);
+  const env = process.env;
+  const previous = meta.executor?.kind === 'slurm' ? meta.executor : undefined;
+  meta.executor = {
+    kind: 'slurm',
+    jobId: env.SLURM_ARRAY_JOB_ID ?? previous?.jobId ?? '',
+    taskId: Number(env.SLURM_ARRAY_TASK_ID ?? previous?.taskId ?? 0),
+    state: 'RUNNING',
+  };
+  meta.owner = { pid: process.pid, hostname: hostname() };
+  writeMeta();
+  logger.info(`run ${runId} (${meta.name}) on ${hostname()}, pid ${process.pid}`);
+
+  const trainer = new TrainerProcess({ trainerPath: options.trainerPath, logger, label: runId });
+  trainer.onStderr((line) => log(`[stderr] ${line}`));
+  const record = (message: TrainerToHost): void => {
+    const effect = applyMessage(meta, message, new Date());
+    if (effect.metric) appendJsonLine(join(dir, RUN_FILES.metrics), effect.metric);
+    if (effect.layers) appendJsonLine(join(dir, RUN_FILES.layers), effect.layers);
+    if (effect.log) log(effect.log);
+    if (effect.summary) {
+      writeJsonAtomic(
+        join(dir, RUN_FILES.summary),
+        { schemaVersion: RUN_SCHEMA_VERSION, ...effect.summary },
+        true,
+      );
+    }
+    if (
+      effect.meta === 'now' ||
+      (effect.meta === 'throttled' && Date.now() - lastFlush >= (options.progressFlushMs ?? 1000))
+    ) {
+      writeMeta();
+    }
+  };
+  trainer.onMessage((message) => {
+    if (message.type === 'ready') {
+      trainer.send({
+        type: 'start',
+        runId,
+        mode: meta.mode,
+        config,
+        baseDir: dirname(meta.experiment),
+        runDir: dir,
+        ...(plan.fold !== undefined ? { fold: plan.fold } : {}),
+      });
+    }
+    if ('runId' in message && message.runId !== runId) return;
+    record(message);
+    if (message.type === 'log') logger[message.level](message.message);
+  });
+
+  let signalled: NodeJS.Signals | undefined;
+  const onSignal = (signal: NodeJS.Signals): void => {
+    if (signalled) return;
+    signalled = signal;
+    if (!isTerminal(meta.status)) {
+      meta.status = 'cancelled';
+      meta.endedAt = new Date().toISOString();
+      meta.failure = {
+        reason: 'stopped',
+        message: `cancelled by Slurm (${signal}: scancel, time limit or preemption)`,
+      };
+      writeMeta();
+    }
+    logger.warn(`received ${signal}; run ${runId} cancelled`);
+    trainer.kill();
+  };
+  process.on('SIGTERM', onSignal);
+  process.on('SIGINT', onSignal);
+  const exit = await trainer.whenExited();
+  process.off('SIGTERM', onSignal);
+  process.off('SIGINT', onSignal);
+  if (!isTerminal(meta.status)) {
+    const why =
+      exit.error ??
+      `the trainer exited (code ${exit.code ?? '-'}, signal ${exit.signal ?? '-'}) without finishing`;
+    meta.status = 'failed';
+    meta.endedAt = new Date().toISOString();
+    meta.failure = { reason: 'crashed', message: why };
+    logger.error(`run ${runId}: ${why}`);
+  }
+  // The final Slurm state (COMPLETED, FAILED, ...) is only known after this process exits; the executor records it.
+  if (meta.executor.kind === 'slurm') delete meta.executor.state;
+  writeMeta();
+  trainer.dispose();
+  logger.info(`run ${runId} ${meta.status}`);
+  if (signalled) return 143;
+  return meta.status === 'finished' ? 0 : 1;
+}
