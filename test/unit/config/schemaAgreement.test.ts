@@ -110,7 +110,8 @@ test('every property in the schema has a description and a default', () => {
     const record = node as Record<string, unknown>;
     if (record.properties && typeof record.properties === 'object' && !/\/(if|then)(\/|$)/.test(where)) {
       for (const [key, sub] of Object.entries(record.properties as Record<string, Record<string, unknown>>)) {
-        const resolved = sub.$ref ? definitions[String(sub.$ref).split('/').pop() ?? ''] : sub;
+        const resolved = (sub.$ref ? definitions[String(sub.$ref).split('/').pop() ?? ''] : sub) as
+          Record<string, unknown> | undefined;
         const described = typeof sub.description === 'string' || typeof resolved?.description === 'string';
         const defaulted = 'default' in sub || (resolved !== undefined && 'default' in resolved);
         if (!described || !defaulted) missing.push(`${where}/${key}`);
