@@ -17,10 +17,11 @@ const fmt = (v: number): string =>
 function metricsText(info: RunInfo): string {
   const final = { ...(info.summary?.final ?? {}), ...prefixed(info.summary?.test ?? {}) };
   const entries = Object.entries(final).filter(([, v]) => Number.isFinite(v));
-  if (entries.length === 0)
+  if (entries.length === 0) {
     return info.step !== undefined
       ? `step ${info.step}${info.totalSteps ? ` / ${info.totalSteps}` : ''}`
       : '—';
+  }
   return entries.map(([k, v]) => `${k} ${fmt(v)}`).join(' · ');
 }
 
@@ -75,8 +76,9 @@ export function createHeader(
     }
     const runs = selectedRuns(data);
     const head = el('tr');
-    for (const h of ['', 'run', 'status', 'backend', 'duration', 'final metrics', ''])
+    for (const h of ['', 'run', 'status', 'backend', 'duration', 'final metrics', '']) {
       head.append(el('th', '', h));
+    }
     table.replaceChildren(
       head,
       ...runs.map((run, i) => {

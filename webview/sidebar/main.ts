@@ -97,8 +97,9 @@ function row(run: SidebarRun): HTMLLIElement {
       `Open the dashboard for ${info.name}`,
     ),
   );
-  if (info.status === 'running' || info.status === 'queued')
+  if (info.status === 'running' || info.status === 'queued') {
     actions.append(small('Stop', () => post({ type: 'stopRun', runId: info.runId }), `Stop ${info.name}`));
+  }
   actions.append(
     small('Export', () => post({ type: 'exportRun', runId: info.runId }), `Export ${info.name}`),
   );

@@ -144,8 +144,9 @@ export class WebviewChannel implements Disposable {
   private flush(): void {
     if (!this.ready || this.disposed) return;
     if (this.snapshotDue) return this.flushSnapshot();
-    for (const delta of this.pending.values())
+    for (const delta of this.pending.values()) {
       void this.send({ type: 'appended', seq: ++this.seq, ...delta });
+    }
     this.pending.clear();
     this.lastPush = Date.now();
   }

@@ -133,7 +133,7 @@ export function createTheoryTab(ctx: TabContext): TabView {
       });
       const fp = findFixedPoint({ omega: t.omega, tau: t.tau }, params);
       const series: PlaneSeries[] = [...trajectories];
-      if (fp.converged)
+      if (fp.converged) {
         series.push({
           label: 'fixed point',
           color: ctx.theme.reference,
@@ -141,6 +141,7 @@ export function createTheoryTab(ctx: TabContext): TabView {
           radius: 7,
           pointStyle: 'star',
         });
+      }
       const box = THEOREM_DOMAINS.theorem1.boxes[0];
       plane.set(series, { map, box: { mu: box.mu, nu: box.nu }, bounds: BOUNDS });
       readout.replaceChildren(...describe(t, params, fp));
