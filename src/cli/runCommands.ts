@@ -1,4 +1,191 @@
-/** Placeholder until the owning issue lands its subcommands here. */
-import type { Command } from 'commander';
+/**
+ * Registers `snn-lab run`, `snn-lab probe` and `snn-lab runs ...`. Exit codes: 0 every run finished, 1 a run
+ * did not finish (failed, diverged, stopped, cancelled), 2 invalid input (file problems, bad options).
+ */
+import { Option, type Command } from 'commander';
+import type { RunData } from '../host/runs/runTypes';
+import type { BackendChoice } from '../protocol/trainer';
+import { EXIT, action, loadPlans, parseInteger, resolveRunsDir } from './cliShared';
+import { displayMode, executePlans } from './runCommand';
+import { registerRunsCommand } from './runsCommand';
+import { cell, comparisonTable, durationSeconds, formatTable } from './table';
 
-export function registerRunCommands(_program: Command): void {}
+const BACKENDS: BackendChoice[] = ['auto', 'tensorflow', 'wasm', 'cpu'];
+
+interface RunFlags {
+  variant?: string;
+  index?: string;
+  runsDir?: string;
+  backend?: BackendChoice;
+  jobs?: string;
+  json?: boolean;
+}
+
+interface ProbeFlags extends Omit<RunFlags, 'jobs'> {
+  samples?: string;
+  input?: 'data' | 'normal';
+}
+
+/** One run's entry in `--json` output. */
+function runJson(run: RunData, dir: string) {
+  const { meta, summary } = run;
+  return {
+    runId: meta.runId,
+    name: meta.name,
+    ...(meta.variant !== undefined ? { variant: meta.variant } : {}),
+    sweepPoint: meta.sweepPoint,
+    ...(meta.fold !== undefined ? { fold: meta.fold } : {}),
+    status: meta.status,
+    ...(meta.failure ? { failure: meta.failure } : {}),
+    dir,
+    backend: meta.backend?.name ?? null,
+    seconds: durationSeconds(run) ?? null,
+    summary: summary ?? null,
+  };
+}
+
+function backendOption(): Option {
+  return new Option('--backend <backend>', 'tfjs backend of the trainer').choices(BACKENDS).default('auto');
+}
+
+export function registerRunCommands(program: Command): void {
+  program
+    .command('run')
+    .description('train the runs of an experiment file (all, one variant, or the --index-th run)')
+    .argument('<file>', 'experiment file (*.snn.json or *.snn.yaml)')
+    .option('--variant <name>', 'only the runs of this variant')
+    .option('--index <i>', '0-based index into the expanded run list (one run; used by Slurm array tasks)')
+    .option(
+      '--runs-dir <dir>',
+      'run store directory (default: $SNN_LAB_RUNS_DIR or <file dir>/.snn-lab/runs)',
+    )
+    .addOption(backendOption())
+    .option('--jobs <n>', 'trainer processes at a time (default: number of cores)')
+    .option('--json', 'print a machine-readable result instead of progress and a table')
+    .action(
+      action(async (file: string, flags: RunFlags) => {
+        const index = flags.index !== undefined ? parseInteger(flags.index, '--index', 0) : undefined;
+        const jobs = flags.jobs !== undefined ? parseInteger(flags.jobs, '--jobs', 1) : undefined;
+        const { path, plans } = await loadPlans(file, {
+          ...(flags.variant !== undefined ? { variant: flags.variant } : {}),
+          ...(index !== undefined ? { index } : {}),
+        });
+        const runsDir = resolveRunsDir(flags.runsDir, path);
+        const { store, runs } = await executePlans({
+          experiment: path,
+          plans,
+          runsDir,
+          mode: 'train',
+          ...(jobs !== undefined ? { jobs } : {}),
+          ...(flags.backend ? { backend: flags.backend } : {}),
+          display: displayMode(flags.json),
+        });
+        const ok = runs.every((run) => run.meta.status === 'finished');
+        if (flags.json) {
+          const result = {
+            experiment: path,
+            runsDir,
+            ok,
+            runs: runs.map((run) => runJson(run, store.runDir(run.meta.runId))),
+          };
+          process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+        } else {
+          process.stdout.write(`\n${comparisonTable(runs)}\n\nruns in ${runsDir}\n`);
+          for (const run of runs.filter((r) => r.meta.failure && r.meta.status !== 'finished')) {
+            process.stdout.write(`${run.meta.runId}: ${run.meta.status}: ${run.meta.failure?.message}\n`);
+          }
+        }
+        process.exitCode = ok ? EXIT.ok : EXIT.runFailed;
+      }),
+    );
+
+  program
+    .command('probe')
+    .description(
+      "forward a batch through a freshly initialised network and print each layer's mean and variance",
+    )
+    .argument('<file>', 'experiment file')
+    .option('--variant <name>', 'probe the first run of this variant (default: the first run)')
+    .option('--index <i>', '0-based index into the expanded run list')
+    .option(
+      '--runs-dir <dir>',
+      'run store directory (default: $SNN_LAB_RUNS_DIR or <file dir>/.snn-lab/runs)',
+    )
+    .addOption(backendOption())
+    .option('--samples <n>', 'probe batch size (trainer default 2048)')
+    .addOption(
+      new Option('--input <input>', 'probe input: the training data or N(0, I)').choices(['data', 'normal']),
+    )
+    .option('--json', 'print machine-readable statistics')
+    .action(
+      action(async (file: string, flags: ProbeFlags) => {
+        const index = flags.index !== undefined ? parseInteger(flags.index, '--index', 0) : undefined;
+        const samples = flags.samples !== undefined ? parseInteger(flags.samples, '--samples', 1) : undefined;
+        const { path, plans } = await loadPlans(file, {
+          ...(flags.variant !== undefined ? { variant: flags.variant } : {}),
+          ...(index !== undefined ? { index } : {}),
+        });
+        const plan = plans[0];
+        if (!plan) return;
+        const { runs } = await executePlans({
+          experiment: path,
+          plans: [plan],
+          runsDir: resolveRunsDir(flags.runsDir, path),
+          mode: 'probe',
+          jobs: 1,
+          ...(flags.backend ? { backend: flags.backend } : {}),
+          ...(samples !== undefined ? { probeSamples: samples } : {}),
+          ...(flags.input ? { probeInput: flags.input } : {}),
+          display: flags.json ? 'quiet' : 'lines',
+        });
+        const run = runs[0];
+        if (!run) return;
+        printProbe(run, Boolean(flags.json));
+        process.exitCode = run.meta.status === 'finished' ? EXIT.ok : EXIT.runFailed;
+      }),
+    );
+
+  registerRunsCommand(program);
+}
+
+/** Prints the per-layer statistics of a probe run (its last layerStats record). */
+function printProbe(run: RunData, json: boolean): void {
+  const stats = run.layers.at(-1)?.layers ?? [];
+  const info = new Map((run.meta.layers ?? []).map((layer) => [layer.layer, layer]));
+  if (json) {
+    const layers = stats.map((s) => ({
+      layer: s.layer,
+      units: s.units,
+      activation: info.get(s.layer)?.activation ?? null,
+      pre: { mean: s.pre.mean, variance: s.pre.variance },
+      post: { mean: s.post.mean, variance: s.post.variance },
+      saturated: s.saturated,
+      dead: s.dead,
+    }));
+    const result = { runId: run.meta.runId, name: run.meta.name, status: run.meta.status, layers };
+    process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+    return;
+  }
+  const rows = stats.map((s) => [
+    String(s.layer),
+    String(s.units),
+    info.get(s.layer)?.activation ?? '-',
+    cell(s.pre.mean),
+    cell(s.pre.variance),
+    cell(s.post.mean),
+    cell(s.post.variance),
+    cell(s.saturated, 3),
+  ]);
+  const headers = [
+    'layer',
+    'units',
+    'activation',
+    'pre mean',
+    'pre var',
+    'post mean',
+    'post var',
+    'saturated',
+  ];
+  process.stdout.write(`\n${run.meta.name} at initialisation (${run.meta.runId})\n`);
+  process.stdout.write(`${formatTable(headers, rows, new Set([0, 1, 3, 4, 5, 6, 7]))}\n`);
+}

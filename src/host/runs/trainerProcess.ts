@@ -29,9 +29,12 @@ export interface TrainerExit {
   signal: NodeJS.Signals | null;
   /** True when the host asked it to stop, or the trainer reported `finished`/`failed` before exiting. */
   expected: boolean;
-  /** Set when the host ended the trainer because of a protocol error (e.g. a version mismatch). */
+  /** Set when the trainer could not start, or the host ended it for a protocol error (version mismatch). */
   error?: string;
 }
+
+/** How long to wait, after the process exited, for its pipes and IPC channel to drain. */
+const DRAIN_MS = 2000;
 
 /** Default grace period between `stop` and SIGKILL. */
 export const STOP_GRACE_MS = 5000;
@@ -52,7 +55,7 @@ export class TrainerProcess implements Disposable {
   private readonly invalidKinds = new Set<string>();
   private stopRequested = false;
   private terminalSeen = false;
-  private protocolError: string | undefined;
+  private fatalError: string | undefined;
   private exitInfo: TrainerExit | undefined;
   private readonly exited: Promise<TrainerExit>;
   private readonly trainerPath: string;
@@ -75,18 +78,56 @@ export class TrainerProcess implements Disposable {
       this.stderrLines.fire(line);
     });
     this.lines(this.child.stdout, (line) => this.logger.info(`[${this.label}] ${line}`));
-    this.exited = new Promise((resolve) => {
-      this.child.once('close', (code, signal) => {
-        const info: TrainerExit = {
-          code,
-          signal,
-          expected: this.stopRequested || this.terminalSeen,
-          ...(this.protocolError ? { error: this.protocolError } : {}),
-        };
-        this.exitInfo = info;
-        this.exits.fire(info);
-        resolve(info);
-      });
+    this.exited = new Promise((resolve) => this.whenDrained(resolve));
+  }
+
+  /**
+   * Calls `done` once the process has exited AND its IPC channel and pipes are closed, so that no message
+   * arrives after onExit. ('close' alone is not enough: Node never emits it after a host-side disconnect().)
+   */
+  private whenDrained(done: (exit: TrainerExit) => void): void {
+    const pending = new Set(['exit', 'ipc', 'stdout', 'stderr']);
+    let status: { code: number | null; signal: NodeJS.Signals | null } = { code: null, signal: null };
+    let finished = false;
+    const finish = (): void => {
+      if (finished) return;
+      finished = true;
+      clearTimeout(safety);
+      const info: TrainerExit = {
+        ...status,
+        expected: this.stopRequested || this.terminalSeen,
+        ...(this.fatalError ? { error: this.fatalError } : {}),
+      };
+      this.exitInfo = info;
+      this.exits.fire(info);
+      done(info);
+    };
+    const settle = (what: string): void => {
+      pending.delete(what);
+      if (pending.size === 0) finish();
+    };
+    let safety: NodeJS.Timeout | undefined;
+    this.child.once('exit', (code, signal) => {
+      status = { code, signal };
+      // A grandchild holding the pipes open must not hang the run: give the streams a moment, then go on.
+      safety = setTimeout(finish, DRAIN_MS);
+      settle('exit');
+    });
+    this.child.once('close', (code, signal) => {
+      status = { code, signal };
+      finish();
+    });
+    if (this.child.connected) this.child.once('disconnect', () => settle('ipc'));
+    else settle('ipc');
+    for (const name of ['stdout', 'stderr'] as const) {
+      const stream = this.child[name];
+      if (stream) stream.once('close', () => settle(name));
+      else settle(name);
+    }
+    this.child.once('error', (error) => {
+      if (this.child.pid !== undefined) return;
+      this.fatalError = `could not start the trainer (${this.child.spawnfile}): ${error.message}`;
+      finish(); // never spawned: there will be no exit
     });
   }
 
@@ -131,6 +172,11 @@ export class TrainerProcess implements Disposable {
     }
   }
 
+  /** Closes the IPC channel, as a dying host does; the trainer exits on disconnect. */
+  disconnect(): void {
+    if (this.child.connected) this.child.disconnect();
+  }
+
   /** SIGKILLs the process (no grace). */
   kill(): void {
     if (this.exitInfo || this.child.exitCode !== null || this.child.signalCode !== null) return;
@@ -161,10 +207,10 @@ export class TrainerProcess implements Disposable {
       return;
     }
     if (message.type === 'ready' && message.protocolVersion !== PROTOCOL_VERSION) {
-      this.protocolError =
+      this.fatalError =
         `trainer protocol version ${message.protocolVersion} does not match the host's ${PROTOCOL_VERSION}: ` +
         `${this.trainerPath} is from another build; rebuild with \`node esbuild.mjs\``;
-      this.logger.error(`[${this.label}] ${this.protocolError}`);
+      this.logger.error(`[${this.label}] ${this.fatalError}`);
       this.kill();
       return;
     }

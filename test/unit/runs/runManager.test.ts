@@ -115,6 +115,19 @@ describe('RunManager with a fake trainer', () => {
     }
   });
 
+  it('fails a run whose Node executable cannot be started, saying why', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'snn-manager-'));
+    roots.push(root);
+    const store = new RunStore(root);
+    const logger: Logger = { info() {}, warn() {}, error() {} };
+    const manager = new RunManager({ trainerPath, store, logger, execPath: join(root, 'no-such-node') });
+    const [runId] = manager.enqueue([tinyPlan()], start) as [never];
+    assert.equal(await manager.whenDone(runId), 'failed');
+    const failure = store.readMeta(runId)?.failure;
+    assert.equal(failure?.reason, 'internal');
+    assert.match(failure?.message ?? '', /could not start the trainer .*no-such-node.*ENOENT/);
+  });
+
   it('fails a run whose trainer file is missing, with a build hint', async () => {
     const root = mkdtempSync(join(tmpdir(), 'snn-manager-'));
     roots.push(root);

@@ -1,0 +1,105 @@
+/**
+ * Helpers shared by the run, probe and runs subcommands: exit-code errors, the runs directory, loading an
+ * experiment and choosing its plans (printing file:line:col problems), number options.
+ */
+import { dirname, join, resolve } from 'node:path';
+import type { RunPlan } from '../core/config/experimentConfig';
+import { formatProblem, loadExperiment } from '../node/loadExperiment';
+
+/** Exit codes of snn-lab (see src/cli/main.ts). */
+export const EXIT = { ok: 0, runFailed: 1, invalidInput: 2 } as const;
+
+/** An error whose message is shown as is (no stack) and which sets the exit code (2: invalid input). */
+export class CliError extends Error {
+  constructor(
+    message: string,
+    readonly exitCode: number = EXIT.invalidInput,
+  ) {
+    super(message);
+  }
+}
+
+/** Wraps a commander action: a CliError prints `snn-lab: message` and sets its exit code. */
+export function action<A extends unknown[]>(
+  run: (...args: A) => Promise<void>,
+): (...args: A) => Promise<void> {
+  return async (...args: A) => {
+    try {
+      await run(...args);
+    } catch (error) {
+      if (!(error instanceof CliError)) throw error;
+      process.stderr.write(`snn-lab: ${error.message}\n`);
+      process.exitCode = error.exitCode;
+    }
+  };
+}
+
+/** --runs-dir, else $SNN_LAB_RUNS_DIR, else `<directory of the experiment file>/.snn-lab/runs` (or of cwd). */
+export function resolveRunsDir(option: string | undefined, experimentPath?: string): string {
+  if (option) return resolve(option);
+  const fromEnv = process.env.SNN_LAB_RUNS_DIR;
+  if (fromEnv) return resolve(fromEnv);
+  return join(experimentPath ? dirname(resolve(experimentPath)) : process.cwd(), '.snn-lab', 'runs');
+}
+
+/** Parses an integer option >= min, or throws a CliError naming the option. */
+export function parseInteger(value: string, option: string, min: number): number {
+  const number = Number(value);
+  if (!/^\s*\d+\s*$/.test(value) || !Number.isSafeInteger(number) || number < min) {
+    throw new CliError(`${option} must be an integer >= ${min}, got ${JSON.stringify(value)}`);
+  }
+  return number;
+}
+
+export interface PlanSelection {
+  variant?: string;
+  /** 0-based index into the full expanded plan list. */
+  index?: number;
+}
+
+/**
+ * Loads the experiment and returns its absolute path and the selected plans. Problems go to stderr as
+ * `file:line:col: severity: message`; any error problem, an unknown variant or an index out of range is a
+ * CliError (exit 2).
+ */
+export async function loadPlans(
+  file: string,
+  selection: PlanSelection,
+): Promise<{ path: string; plans: RunPlan[] }> {
+  const loaded = await loadExperiment(file);
+  for (const problem of loaded.problems) process.stderr.write(`${formatProblem(file, problem)}\n`);
+  const errors = loaded.problems.filter((p) => p.severity === 'error').length;
+  if (errors > 0 || !loaded.file) {
+    throw new CliError(`${file}: ${errors} error(s); nothing was run`);
+  }
+  const all = loaded.plans;
+  if (selection.variant !== undefined && selection.index !== undefined) {
+    throw new CliError('use either --variant or --index, not both');
+  }
+  if (selection.index !== undefined) {
+    const plan = all[selection.index];
+    if (!plan) {
+      throw new CliError(
+        `--index ${selection.index} is out of range: ${file} expands to ${all.length} run(s) (0..${all.length - 1})`,
+      );
+    }
+    return { path: loaded.path, plans: [plan] };
+  }
+  if (selection.variant !== undefined) {
+    const plans = all.filter((plan) => plan.variant === selection.variant);
+    if (plans.length === 0) {
+      const names = [...new Set(all.map((plan) => plan.variant).filter((v) => v !== undefined))];
+      throw new CliError(
+        `unknown variant ${JSON.stringify(selection.variant)}; ${file} has ${names.length > 0 ? `variants ${names.map((n) => JSON.stringify(n)).join(', ')}` : 'no variants'}`,
+      );
+    }
+    return { path: loaded.path, plans };
+  }
+  if (all.length === 0) throw new CliError(`${file} expands to no runs`);
+  return { path: loaded.path, plans: all };
+}
+
+/** The trainer bundle beside the CLI bundle (dist/cli.js and dist/trainer.js). */
+export function trainerPath(): string {
+  return join(__dirname, 'trainer.js');
+}

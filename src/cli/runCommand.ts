@@ -1,0 +1,95 @@
+/**
+ * `snn-lab run <file>` and `snn-lab probe <file>`: run plans of an experiment headlessly through the same
+ * RunManager/RunStore as the extension, N trainer processes at a time, and report the results.
+ */
+import { availableParallelism } from 'node:os';
+import type { RunPlan } from '../core/config/experimentConfig';
+import type { Logger } from '../host/runs/logger';
+import { RunManager } from '../host/runs/runManager';
+import { RunStore } from '../host/runs/runStore';
+import type { RunData, RunMode } from '../host/runs/runTypes';
+import type { RunId } from '../protocol/ids';
+import type { BackendChoice } from '../protocol/trainer';
+import { CliError, EXIT, trainerPath } from './cliShared';
+import { createProgress, type Progress } from './progress';
+
+export interface ExecuteOptions {
+  experiment: string;
+  plans: RunPlan[];
+  runsDir: string;
+  mode: RunMode;
+  jobs?: number;
+  backend?: BackendChoice;
+  display: 'tty' | 'lines' | 'quiet';
+  probeSamples?: number;
+  probeInput?: 'data' | 'normal';
+}
+
+/** The progress display for the current stdout: bars on a TTY, lines otherwise, none for --json. */
+export function displayMode(json: boolean | undefined): ExecuteOptions['display'] {
+  if (json) return 'quiet';
+  return process.stdout.isTTY && process.stderr.isTTY ? 'tty' : 'lines';
+}
+
+/** The CLI's logger: warnings and errors through the progress display, info only with SNN_LAB_VERBOSE. */
+function cliLogger(progress: Progress): Logger {
+  const verbose = Boolean(process.env.SNN_LAB_VERBOSE);
+  return {
+    info: (message) => verbose && progress.log(message),
+    warn: (message) => progress.log(`warning: ${message}`),
+    error: (message) => progress.log(`error: ${message}`),
+  };
+}
+
+/**
+ * Runs the plans (Ctrl-C stops them: runs end as 'stopped', a second Ctrl-C kills) and returns each run's data
+ * in plan order.
+ */
+export async function executePlans(options: ExecuteOptions): Promise<{ store: RunStore; runs: RunData[] }> {
+  const jobs = options.jobs ?? availableParallelism();
+  const progress = createProgress(options.display);
+  const logger = cliLogger(progress);
+  const store = new RunStore(options.runsDir, { logger });
+  const manager = new RunManager({
+    trainerPath: trainerPath(),
+    store,
+    logger,
+    maxConcurrent: jobs,
+    ...(options.probeSamples !== undefined ? { probeSamples: options.probeSamples } : {}),
+  });
+  manager.onMessage(({ runId, message }) => progress.message(runId, message));
+  manager.onDidChangeRun(({ runId, status }) => {
+    const failure = store.readMeta(runId)?.failure;
+    progress.status(runId, status, failure ? `${failure.reason}: ${failure.message}` : undefined);
+  });
+  let interrupted = 0;
+  const onSigint = (): void => {
+    interrupted++;
+    if (interrupted > 1) process.exit(130);
+    progress.log('interrupted: stopping runs (Ctrl-C again to quit at once)');
+    void manager.stopAll();
+  };
+  process.on('SIGINT', onSigint);
+  const ids: RunId[] = manager.enqueue(options.plans, {
+    experiment: options.experiment,
+    mode: options.mode,
+    ...(options.backend ? { backend: options.backend } : {}),
+    ...(options.probeInput ? { probeInput: options.probeInput } : {}),
+  });
+  // Trainers report asynchronously (after their fork), so bars added now see every message.
+  ids.forEach((runId, i) =>
+    progress.add(runId, options.plans[i]?.name ?? runId, options.plans[i]?.config.train.epochs ?? 0),
+  );
+  try {
+    await Promise.all(ids.map((runId) => manager.whenDone(runId)));
+  } finally {
+    process.off('SIGINT', onSigint);
+    await manager.dispose();
+    progress.stop();
+  }
+  const runs = ids.map((runId) => store.read(runId)).filter((run): run is RunData => run !== undefined);
+  if (runs.length !== ids.length) {
+    throw new CliError('a run directory could not be read back', EXIT.runFailed);
+  }
+  return { store, runs };
+}
