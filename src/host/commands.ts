@@ -9,6 +9,7 @@ import * as vscode from 'vscode';
 import { asRunId, type RunId } from '../protocol/ids';
 import { DASHBOARD_TABS, type DashboardTab } from '../protocol/webview';
 import { experimentPathFromArgs, runIdsFromArgs } from './commandArgs';
+import { DIAGNOSTIC_SOURCE } from './editor/experimentDiagnostics';
 import { reportError, UserError } from './errors';
 import { exportRuns } from './exportRunCommand';
 import { COMMAND_IDS, type CommandId } from './ids';
@@ -118,11 +119,25 @@ export function createCommandHandlers(deps: CommandDeps): Record<CommandId, Comm
         await vscode.window.showTextDocument(vscode.Uri.file(file), { preview: true });
       } else log.show(true);
     },
+    'snnLab.showProblems': async (...args) => {
+      const experiment = experimentPathFromArgs(args) ?? (await pickExperiment());
+      if (experiment) await showProblems(vscode.Uri.file(experiment));
+    },
     'snnLab.refreshRuns': () => {
       store.refresh();
       deps.tree.refresh();
     },
   };
+}
+
+/** Opens the file at its first error (SNN Lab's diagnostics) and reveals the Problems panel. */
+async function showProblems(uri: vscode.Uri): Promise<void> {
+  const first = vscode.languages
+    .getDiagnostics(uri)
+    .filter((d) => d.source === DIAGNOSTIC_SOURCE)
+    .sort((a, b) => a.severity - b.severity || a.range.start.compareTo(b.range.start))[0];
+  await vscode.window.showTextDocument(uri, first ? { selection: first.range } : {});
+  await vscode.commands.executeCommand('workbench.actions.view.problems');
 }
 
 /** The runs of the experiment's most recent batch (created within a minute of its newest run). */

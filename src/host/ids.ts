@@ -19,6 +19,7 @@ export const COMMAND_IDS = [
   'snnLab.deleteRun',
   'snnLab.showLogs',
   'snnLab.refreshRuns',
+  'snnLab.showProblems',
 ] as const;
 
 export type CommandId = (typeof COMMAND_IDS)[number];

@@ -29,7 +29,7 @@ export class ExperimentCodeLensProvider extends Disposable implements vscode.Cod
     if (targets.problems > 0) {
       const n = targets.problems;
       return [
-        lens(top, `$(error) Fix ${n} problem${n === 1 ? '' : 's'}`, 'workbench.actions.view.problems'),
+        lens(top, `$(error) Fix ${n} problem${n === 1 ? '' : 's'}`, 'snnLab.showProblems', uri),
         dashboard,
       ];
     }
