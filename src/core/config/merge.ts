@@ -3,6 +3,7 @@
  * merge key by key; arrays and scalars replace. Changing `data.source` replaces the data section (keeping only
  * `split` and `standardize`), since the other data keys mean different things per source.
  */
+import { solveSeluParameters } from '../theory/seluParams';
 import { withDefaults } from './defaults';
 import type { RunConfig } from './experimentConfig';
 
@@ -74,7 +75,20 @@ export function buildRunValue(
 ): Record<string, unknown> {
   let run = mergeRun(runPart(file), variant);
   for (const [key, value] of Object.entries(point)) run = mergeRun(run, overrideFor(key, value));
-  return withDefaults(run) as Record<string, unknown>;
+  return resolveSelu(withDefaults(run) as Record<string, unknown>);
+}
+
+/**
+ * Fills model.selu from model.fixedPoint (when selu is not given) with the theory core's solver.
+ * @throws Error when no SELU parameters have that fixed point
+ */
+export function resolveSelu(run: Record<string, unknown>): Record<string, unknown> {
+  const model = run.model;
+  if (!isRecord(model) || model.selu !== undefined || !isRecord(model.fixedPoint)) return run;
+  const { mean, variance } = model.fixedPoint;
+  if (typeof mean !== 'number' || typeof variance !== 'number') return run;
+  const { alpha, lambda } = solveSeluParameters(mean, variance);
+  return { ...run, model: { ...model, selu: { alpha, lambda } } };
 }
 
 /** Typed view of buildRunValue for an already validated file. */

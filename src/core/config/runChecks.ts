@@ -83,7 +83,15 @@ export function runIssues(file: Record<string, unknown>): RunIssue[] {
     }
     for (const point of probes) {
       const combo: Combination = { variant: name, override, point };
-      const run = buildRunValue(file, override, point);
+      let run: Record<string, unknown>;
+      try {
+        run = buildRunValue(file, override, point);
+      } catch (error) {
+        const message = `model.fixedPoint: ${error instanceof Error ? error.message : String(error)}`;
+        const at = origin(file, combo, ['model', 'fixedPoint']);
+        issues.push({ path: at, at: 'value', code: 'fixed-point', message: context(combo) + message });
+        continue;
+      }
       const found = [...schemaIssues(schemaErrors(run), run), ...splitIssues(run)];
       for (const issue of found) {
         issues.push({
@@ -129,7 +137,13 @@ export function pitfallIssues(file: Record<string, unknown>): RunIssue[] {
   for (const { name, override } of variants) {
     for (const point of points) {
       const combo: Combination = { variant: name, override, point };
-      for (const pitfall of findPitfalls(buildRunValue(file, override, point))) {
+      let run: Record<string, unknown>;
+      try {
+        run = buildRunValue(file, override, point);
+      } catch {
+        continue;
+      }
+      for (const pitfall of findPitfalls(run)) {
         const at = origin(file, combo, pitfall.path);
         const key = `${pitfall.code}|${JSON.stringify(at)}`;
         if (seen.has(key)) continue;

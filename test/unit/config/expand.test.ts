@@ -112,3 +112,16 @@ test('expansion is stable: the same text gives the same plans', () => {
     ],
   );
 });
+
+test('model.fixedPoint is solved into model.selu with the theory core', () => {
+  const [unit] = plansOf('model: {fixedPoint: {mean: 0, variance: 1}}');
+  // Tolerance 1e-9: the Newton solve reaches ~1e-15; the margin keeps the test independent of solver details.
+  assert.ok(Math.abs((unit?.config.model.selu?.alpha ?? 0) - 1.6732632423543772) < 1e-9);
+  assert.ok(Math.abs((unit?.config.model.selu?.lambda ?? 0) - 1.0507009873554805) < 1e-9);
+  const [explicit] = plansOf('model: {selu: {alpha: 2, lambda: 1}, fixedPoint: {mean: 0, variance: 1}}');
+  assert.deepEqual(explicit?.config.model.selu, { alpha: 2, lambda: 1 }, 'explicit selu wins');
+  const { problems } = parseExperiment('model:\n  fixedPoint: {mean: 5, variance: 0.001}\n', 'f.snn.yaml');
+  assert.equal(problems.length, 1);
+  assert.equal(`${problems[0]?.line}:${problems[0]?.col}`, '2:15');
+  assert.match(problems[0]?.message ?? '', /^model\.fixedPoint: no SELU parameters/);
+});
