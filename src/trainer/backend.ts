@@ -3,10 +3,9 @@
  * wasm (SIMD, single-threaded; .wasm files in dist/wasm), else the pure-JS cpu backend. Everything else uses the
  * `tf` object returned here, because tfjs-node brings its own copy of tfjs-core (a different engine).
  */
-import * as tfCore from '@tensorflow/tfjs-core';
-// tfjs-core alone registers no gradients and no chained tensor methods; the union package @tensorflow/tfjs does.
-import '@tensorflow/tfjs-core/dist/register_all_gradients';
-import '@tensorflow/tfjs-core/dist/public/chained_ops/register_all_chained_ops';
+// The union package, not tfjs-core alone: only it registers the gradients and chained ops in its CommonJS build
+// (tfjs-core's deep ESM imports do not load when tests keep packages external).
+import * as tfCore from '@tensorflow/tfjs';
 import { version_cpu } from '@tensorflow/tfjs-backend-cpu';
 import { setWasmPaths, version_wasm } from '@tensorflow/tfjs-backend-wasm';
 import * as path from 'node:path';
