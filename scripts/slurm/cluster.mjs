@@ -181,29 +181,32 @@ export async function up({
   const pids = {};
   const state = { dir, conf: join(dir, 'etc', 'slurm.conf'), pids };
   const save = () => writeFileSync(statePath, JSON.stringify(state, null, 2));
-  pids.munged = await startMunge(dir);
-  save();
-  const host = execFileSync('hostname', ['-s'], { encoding: 'utf8' }).trim();
-  const nodeLine = execFileSync(which('slurmd'), ['-C'], { encoding: 'utf8' }).split('\n')[0] ?? '';
-  if (!nodeLine.startsWith('NodeName=')) throw new Error(`unexpected 'slurmd -C' output: ${nodeLine}`);
-  const [ctldPort, slurmdPort] = [await freePort(), await freePort()];
-  writeFileSync(state.conf, slurmConf(dir, host, nodeLine, ctldPort, slurmdPort, cpus));
   const env = { ...process.env, SLURM_CONF: state.conf };
-  pids.slurmctld = spawnDaemon(dir, 'slurmctld', ['-D', '-f', state.conf]);
-  pids.slurmd = spawnDaemon(dir, 'slurmd', ['-D', '-f', state.conf]);
-  save();
   try {
+    pids.munged = await startMunge(dir);
+    save();
+    const host = execFileSync('hostname', ['-s'], { encoding: 'utf8' }).trim();
+    const nodeLine = execFileSync(which('slurmd'), ['-C'], { encoding: 'utf8' }).split('\n')[0] ?? '';
+    if (!nodeLine.startsWith('NodeName=')) throw new Error(`unexpected 'slurmd -C' output: ${nodeLine}`);
+    const [ctldPort, slurmdPort] = [await freePort(), await freePort()];
+    writeFileSync(state.conf, slurmConf(dir, host, nodeLine, ctldPort, slurmdPort, cpus));
+    pids.slurmctld = spawnDaemon(dir, 'slurmctld', ['-D', '-f', state.conf]);
+    pids.slurmd = spawnDaemon(dir, 'slurmd', ['-D', '-f', state.conf]);
+    save();
     await waitFor(
       () => quiet('sinfo', ['-h', '-N', '-o', '%T'], env).stdout?.split('\n')[0]?.trim() === 'idle',
       idleTimeoutMs,
       'the node to become idle',
-    );
+    ).catch((error) => {
+      const reasons = quiet('sinfo', ['-R'], env).stdout;
+      throw new Error(
+        `${error.message}\nsinfo -R:\n${reasons}\nslurmctld.log:\n${tail(join(dir, 'log', 'slurmctld.log'))}\nslurmd.log:\n${tail(join(dir, 'log', 'slurmd.log'))}`,
+      );
+    });
   } catch (error) {
-    const reasons = quiet('sinfo', ['-R'], env).stdout;
-    await down({ dir, log });
-    throw new Error(
-      `${error.message}\nsinfo -R:\n${reasons}\nslurmctld.log:\n${tail(join(dir, 'log', 'slurmctld.log'))}\nslurmd.log:\n${tail(join(dir, 'log', 'slurmd.log'))}`,
-    );
+    // Stop whatever was started (by recorded pid) before reporting the failure.
+    await down({ dir, log }).catch(() => undefined);
+    throw error;
   }
   log(
     `slurm cluster up in ${dir} (slurmctld ${pids.slurmctld}, slurmd ${pids.slurmd}, munged ${pids.munged ?? 'reused'})`,

@@ -1,0 +1,89 @@
+#!/usr/bin/env node
+// The `slurm` test tier: brings up a real single-node Slurm cluster (scripts/slurm/cluster.mjs: installs the Debian
+// packages if missing, starts munged, slurmctld, slurmd by hand), runs out/test/slurm/*.test.js against it with
+// `node --test`, ALWAYS stops the daemons it started, and prints "N passed, N failed". Exit 1 on any failure.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { down, up } from './slurm/cluster.mjs';
+
+const root = resolve(import.meta.dirname, '..');
+const testDir = join(root, 'out', 'test', 'slurm');
+const log = (message) => console.log(`[slurm-tests] ${message}`);
+
+function finish(passed, failed, why) {
+  if (why) console.log(`[slurm-tests] ${why}`);
+  console.log(`${passed} passed, ${failed} failed`);
+  process.exit(failed > 0 || passed === 0 ? 1 : 0);
+}
+
+if (
+  !existsSync(join(root, 'dist', 'cli.js')) ||
+  !existsSync(join(root, 'dist', 'trainer.js')) ||
+  !existsSync(testDir)
+) {
+  log('dist/ or out/test/slurm missing: building with node esbuild.mjs');
+  const build = spawnSync(process.execPath, ['esbuild.mjs'], { cwd: root, stdio: 'inherit' });
+  if (build.status !== 0) finish(0, 1, 'the build failed');
+}
+const files = existsSync(testDir)
+  ? readdirSync(testDir)
+      .filter((f) => f.endsWith('.test.js'))
+      .map((f) => join(testDir, f))
+  : [];
+if (files.length === 0) finish(0, 1, `no test files in ${testDir}`);
+
+const dir = mkdtempSync(join(tmpdir(), 'snn-slurm-tier-'));
+let cluster;
+let stopping;
+const stop = async () => {
+  stopping ??= cluster
+    ? down({ dir, log }).catch((error) => log(`stopping the cluster failed: ${error.message}`))
+    : Promise.resolve([]);
+  return stopping;
+};
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
+  process.on(signal, () => {
+    log(`${signal}: stopping the cluster`);
+    void stop().then(() => process.exit(1));
+  });
+}
+
+let outcome = { passed: 0, failed: 1, why: undefined };
+try {
+  try {
+    cluster = await up({ dir, log });
+  } catch (error) {
+    throw new Error(`could not start Slurm: ${error.message}`);
+  }
+  const env = { ...process.env, SLURM_CONF: cluster.conf, SNN_LAB_ROOT: root, SNN_SLURM_DIR: dir };
+  const result = spawnSync(
+    process.execPath,
+    ['--test', '--test-reporter=spec', '--test-concurrency=1', ...files],
+    {
+      cwd: root,
+      env,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'inherit'],
+      timeout: 15 * 60_000,
+    },
+  );
+  process.stdout.write(result.stdout ?? '');
+  const pass = [...(result.stdout ?? '').matchAll(/^[ℹ#] pass (\d+)/gm)].at(-1);
+  const fail = [...(result.stdout ?? '').matchAll(/^[ℹ#] fail (\d+)/gm)].at(-1);
+  outcome = { passed: Number(pass?.[1] ?? 0), failed: Number(fail?.[1] ?? 0) };
+  if (result.status !== 0 && outcome.failed === 0)
+    outcome = { ...outcome, failed: 1, why: `node --test exited with ${result.status ?? result.signal}` };
+} catch (error) {
+  outcome = { passed: 0, failed: 1, why: error.message };
+} finally {
+  const left = await stop();
+  if (left.length > 0)
+    outcome = {
+      ...outcome,
+      failed: outcome.failed + 1,
+      why: `daemons still alive after stop: ${left.join(', ')}`,
+    };
+}
+finish(outcome.passed, outcome.failed, outcome.why);

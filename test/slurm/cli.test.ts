@@ -1,0 +1,104 @@
+/**
+ * `snn-lab slurm submit|status` against a real Slurm cluster: a sweep submitted and waited for, status as JSON,
+ * a missing partition refused with a clear message, and a task that dies reported with Slurm state, exit code
+ * and the tail of its output file.
+ */
+import assert from 'node:assert/strict';
+import { chmodSync, existsSync, readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { before, test } from 'node:test';
+import type { RunId } from '../../src/protocol/ids';
+import { RunStore } from '../../src/host/runs/runStore';
+import { SlurmExecutor } from '../../src/host/runs/slurm/slurmExecutor';
+import { loadExperiment } from '../../src/node/loadExperiment';
+import { cli, requireCluster, workDir, writeExperiment } from './helpers';
+
+before(() => requireCluster());
+
+test('slurm submit --wait runs the sweep and slurm status --json reports every task', () => {
+  const dir = workDir('cli');
+  const path = writeExperiment(dir, { name: 'clisweep', epochs: 2, rates: [0.003, 0.03] });
+  const runs = join(dir, 'runs');
+  const submitted = cli(['slurm', 'submit', path, '--runs-dir', runs, '--wait', '--json'], dir);
+  assert.equal(submitted.status, 0, submitted.stderr);
+  const { jobId, runIds } = JSON.parse(submitted.stdout.split('\n')[0] ?? '{}') as {
+    jobId: string;
+    runIds: string[];
+  };
+  assert.match(jobId, /^\d+$/);
+  assert.equal(runIds.length, 2);
+  const status = cli(['slurm', 'status', '--runs-dir', runs, '--json'], dir);
+  assert.equal(status.status, 0, status.stderr);
+  const rows = JSON.parse(status.stdout) as {
+    runId: string;
+    jobId: string;
+    taskId: number;
+    slurmState: string;
+    status: string;
+  }[];
+  assert.deepEqual(
+    rows.map((r) => [r.runId, r.jobId, r.taskId, r.slurmState, r.status]),
+    runIds.map((id, i) => [id, jobId, i, 'COMPLETED', 'finished']),
+  );
+  const table = cli(['slurm', 'status', '--runs-dir', runs], dir);
+  assert.match(table.stdout, new RegExp(`^${jobId}_1 +COMPLETED +finished +2 `, 'm'));
+});
+
+test('a partition that does not exist is refused before anything is created', () => {
+  const dir = workDir('partition');
+  const path = writeExperiment(dir, { name: 'nopart', epochs: 1 });
+  const runs = join(dir, 'runs');
+  const result = cli(['slurm', 'submit', path, '--runs-dir', runs, '--partition', 'nosuch'], dir);
+  assert.notEqual(result.status, 0);
+  assert.match(result.stderr, /partition "nosuch" does not exist on this cluster \(sinfo lists: debug\)/);
+  assert.ok(
+    !existsSync(runs) || readdirSync(runs).filter((n) => !n.startsWith('.')).length === 0,
+    'no run created',
+  );
+});
+
+test('invalid executor settings are reported by field', () => {
+  const dir = workDir('invalid');
+  const path = writeExperiment(dir, { name: 'badmem', epochs: 1 });
+  const result = cli(['slurm', 'submit', path, '--runs-dir', join(dir, 'runs'), '--mem', 'lots'], dir);
+  assert.notEqual(result.status, 0);
+  assert.match(result.stderr, /executor\.memory: "lots" is not a Slurm memory size/);
+});
+
+test('a task that dies without recording an end shows Slurm state, exit code and the output tail', async () => {
+  const dir = workDir('crash');
+  const path = writeExperiment(dir, { name: 'crash', epochs: 1 });
+  const loaded = await loadExperiment(path);
+  assert.ok(loaded.file && loaded.file.executor.kind === 'slurm');
+  // A stand-in for a CLI that crashes on the node (e.g. a broken install): it prints and exits 3.
+  const fake = join(dir, 'crashing-cli.js');
+  writeFileSync(
+    fake,
+    "console.log('loading snn-lab'); console.error('Error: simulated crash on the node'); process.exit(3);\n",
+  );
+  chmodSync(fake, 0o755);
+  const store = new RunStore(join(dir, 'runs'));
+  const executor = new SlurmExecutor({
+    store,
+    log: { info() {}, warn() {}, error() {} },
+    cliPath: fake,
+    pollMs: 300,
+  });
+  try {
+    const [runId] = (await executor.submit(loaded.plans, {
+      experiment: path,
+      executor: loaded.file.executor,
+    })) as [RunId];
+    assert.equal(await executor.whenDone(runId, 60_000), 'failed');
+    const meta = store.read(runId)?.meta;
+    assert.equal(meta?.executor?.kind === 'slurm' ? meta.executor.state : undefined, 'FAILED');
+    assert.equal(meta?.failure?.reason, 'crashed');
+    assert.match(meta?.failure?.message ?? '', /^Slurm state FAILED, exit code 3:0/);
+    assert.match(meta?.failure?.message ?? '', /Error: simulated crash on the node/);
+    const status = cli(['slurm', 'status', '--runs-dir', store.root], dir);
+    assert.match(status.stdout, /_0 failed: Slurm state FAILED, exit code 3:0/);
+  } finally {
+    executor.dispose();
+    store.dispose();
+  }
+});
