@@ -56,7 +56,7 @@ export function activate(context: vscode.ExtensionContext): SnnLabApi {
     vscode.languages.registerCodeActionsProvider(EXPERIMENT_SELECTOR, new QuickFixProvider(cache, log), {
       providedCodeActionKinds: QuickFixProvider.kinds,
     }),
-    new RunProgress(store, runs, slurm.onDidChangeRun, stop),
+    new RunProgress(store, runs, slurm.onDidChangeRun, stop, log),
     store.watch(),
     watchSettings((s) => runs.setMaxConcurrent(s.maxConcurrentRuns)),
     ...registerCommands(handlers, log),

@@ -9,7 +9,12 @@ import type { RunId } from '../../protocol/ids';
 import { Disposable } from '../disposable';
 import { CONTEXT_KEYS } from '../ids';
 import { isActive } from '../runLabels';
-import type { RunManagerApi, RunStatus, RunStoreApi } from '../runs/runTypes';
+import type { RunManagerApi, RunMeta, RunStatus } from '../runs/runTypes';
+
+/** The one store call this class needs (RunStore has it; reading only meta.json keeps it cheap). */
+export interface MetaReader {
+  readMeta(runId: RunId): RunMeta | undefined;
+}
 
 interface Live {
   total?: number;
@@ -24,13 +29,14 @@ export class RunProgress extends Disposable {
   );
   private readonly live = new Map<RunId, Live>();
   private readonly active = new Map<RunId, RunStatus>();
-  private batch = { finished: 0, failed: 0, ids: [] as RunId[] };
+  private batch = { finished: 0, failed: 0, ids: [] as RunId[], shown: new Set<string>() };
 
   constructor(
-    private readonly store: RunStoreApi,
+    private readonly store: MetaReader,
     runs: RunManagerApi,
     slurmChanges: Event<{ runId: RunId; status: RunStatus }> | undefined,
     private readonly stop: (runId: RunId) => Promise<void>,
+    private readonly log: vscode.LogOutputChannel,
   ) {
     super();
     this.status.name = 'SNN Lab runs';
@@ -62,7 +68,7 @@ export class RunProgress extends Disposable {
   }
 
   private showNotification(runId: RunId): void {
-    const name = this.store.read(runId)?.meta.name ?? runId;
+    const name = this.store.readMeta(runId)?.name ?? runId;
     const live: Live = { reported: 0, done: () => undefined };
     this.live.set(runId, live);
     void vscode.window.withProgress(
@@ -86,24 +92,29 @@ export class RunProgress extends Disposable {
   }
 
   private outcome(runId: RunId, status: RunStatus): void {
-    const meta = this.store.read(runId)?.meta;
+    const meta = this.store.readMeta(runId);
     const name = meta?.name ?? runId;
     if (status === 'finished') this.batch.finished++;
     else if (status !== 'stopped' && status !== 'cancelled') this.batch.failed++;
     if (status === 'failed' || status === 'diverged' || status === 'interrupted') {
       const detail = meta?.failure ? ` (${meta.failure.reason}): ${meta.failure.message}` : '';
+      this.log[status === 'failed' ? 'error' : 'warn'](`run ${runId} (${name}) ${status}${detail}`);
+      // A sweep whose runs all fail the same way shows that error once; every run is still in the log.
+      if (this.batch.shown.has(`${status}${detail}`)) return this.endOfBatch();
+      this.batch.shown.add(`${status}${detail}`);
       const show = status === 'failed' ? vscode.window.showErrorMessage : vscode.window.showWarningMessage;
       void show(`SNN Lab: ${name} ${status}${detail}`, 'Open Dashboard', 'Show Logs').then((pick) => {
         if (pick === 'Open Dashboard') void vscode.commands.executeCommand('snnLab.openDashboard', runId);
         if (pick === 'Show Logs') void vscode.commands.executeCommand('snnLab.showLogs', runId);
       });
     }
-    if (this.active.size === 0) this.batchDone();
+    this.endOfBatch();
   }
 
-  private batchDone(): void {
+  private endOfBatch(): void {
+    if (this.active.size > 0) return;
     const { finished, failed, ids } = this.batch;
-    this.batch = { finished: 0, failed: 0, ids: [] };
+    this.batch = { finished: 0, failed: 0, ids: [], shown: new Set() };
     if (finished === 0) return;
     const text = `SNN Lab: ${finished} run${finished === 1 ? '' : 's'} finished${failed ? `, ${failed} did not` : ''}.`;
     void vscode.window.showInformationMessage(text, 'Open Dashboard').then((pick) => {
