@@ -134,17 +134,17 @@ export async function readCsv(path: string, config: CsvDataConfig): Promise<RawT
     throw new DataError(`${file}: ${error instanceof Error ? error.message : String(error)}`, { file });
   }
   if (!names || rows.length === 0) throw new DataError(`${file}: no data rows`, { file });
-  return toTable(rows, targets, names, featureCols, config, file);
+  return toTable(rows, targets, { names, featureCols, targetName: names[targetCol] as string }, config, file);
 }
 
 function toTable(
   rows: number[][],
   targets: string[],
-  names: string[],
-  featureCols: number[],
+  columns: { names: string[]; featureCols: number[]; targetName: string },
   config: CsvDataConfig,
   file: string,
 ): RawTable {
+  const { names, featureCols, targetName } = columns;
   const d = featureCols.length;
   const x = new Float32Array(rows.length * d);
   rows.forEach((row, i) => x.set(row, i * d));
@@ -164,7 +164,7 @@ function toTable(
   const classNames = orderLabels(new Set(targets));
   if (classNames.length < 2) {
     throw new DataError(
-      `${file}: target column has only one class ("${classNames[0]}"): nothing to classify`,
+      `${file}: target column "${targetName}" has only one class ("${classNames[0]}"): nothing to classify`,
       { file },
     );
   }

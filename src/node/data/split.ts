@@ -17,7 +17,7 @@ export interface SplitIndices {
 
 /**
  * A shuffled order of all samples. Stratified: each class is shuffled on its own and its samples are spread
- * evenly along the order, so any contiguous slice (and any residue class modulo k) keeps the class proportions.
+ * evenly along the order, so any contiguous slice (a test part, a validation part, a fold) keeps the class proportions.
  */
 function shuffledOrder(table: RawTable, stratify: boolean, seed: number): number[] {
   const rng = createRng(seed);
@@ -39,7 +39,7 @@ function shuffledOrder(table: RawTable, stratify: boolean, seed: number): number
   return keyed.sort((a, b) => a.key - b.key || a.index - b.index).map((entry) => entry.index);
 }
 
-/** Computes the parts; with k folds (folds >= 2) the validation part is fold `fold` of the non-test samples. */
+/** Computes the parts; with k folds (folds >= 2) the validation part is the `fold`-th contiguous k-th of the non-test order. */
 export function splitIndices(table: RawTable, split: SplitConfig, seed: number, fold = 0): SplitIndices {
   const order = shuffledOrder(table, split.stratify, seed);
   const nTest = Math.round(split.test * table.n);
@@ -56,8 +56,10 @@ export function splitIndices(table: RawTable, split: SplitConfig, seed: number, 
         `fold ${fold} does not exist: data.split.folds is ${split.folds} (folds are 0..${split.folds - 1})`,
       );
     }
-    const validation = rest.filter((_, i) => i % split.folds === fold);
-    const train = rest.filter((_, i) => i % split.folds !== fold);
+    const start = Math.floor((fold * rest.length) / split.folds);
+    const end = Math.floor(((fold + 1) * rest.length) / split.folds);
+    const validation = rest.slice(start, end);
+    const train = [...rest.slice(0, start), ...rest.slice(end)];
     return { train, validation, test };
   }
   const nValidation = Math.round(split.validation * table.n);
