@@ -136,7 +136,7 @@ export function registerRunCommands(program: Command): void {
           ...(flags.backend ? { backend: flags.backend } : {}),
           ...(samples !== undefined ? { probeSamples: samples } : {}),
           ...(flags.input ? { probeInput: flags.input } : {}),
-          display: flags.json ? 'quiet' : 'lines',
+          display: 'quiet', // one short run: the table below is the output
         });
         const run = runs[0];
         if (!run) return;
