@@ -10,10 +10,10 @@ import { formatProblem, loadExperiment } from '../node/loadExperiment';
 import { RunStore } from '../host/runs/runStore';
 import { SlurmExecutor } from '../host/runs/slurm/slurmExecutor';
 import { runSlurmTask } from '../host/runs/slurm/slurmTask';
+import { resolveRunsDir } from './cliShared';
 import { printStatus, statusRows } from './slurmStatus';
 
-/** Where the runs go when neither --runs-dir nor executor.runsDir says (the extension's default too). */
-export const DEFAULT_RUNS_DIR = '.snn-runs';
+const RUNS_DIR_HELP = 'run store (default: $SNN_LAB_RUNS_DIR or ./.snn-lab/runs)';
 
 const stderrLog = {
   info: (m: string): void => void process.stderr.write(`${m}\n`),
@@ -21,7 +21,7 @@ const stderrLog = {
   error: (m: string): void => void process.stderr.write(`error: ${m}\n`),
 };
 
-interface SubmitOptions {
+export interface SubmitOptions {
   runsDir?: string;
   partition?: string;
   time?: string;
@@ -70,7 +70,8 @@ function makeExecutor(runsDir: string): { store: RunStore; executor: SlurmExecut
   return { store, executor: new SlurmExecutor({ store, log: stderrLog, cliPath: cliPath(), pollMs: 2000 }) };
 }
 
-async function submit(path: string, o: SubmitOptions): Promise<void> {
+/** `snn-lab slurm submit`: loads the experiment and submits all its runs (exported for `snn-lab run` to delegate). */
+export async function submitExperiment(path: string, o: SubmitOptions): Promise<void> {
   const loaded = await loadExperiment(path);
   for (const problem of loaded.problems) process.stderr.write(`${formatProblem(path, problem)}\n`);
   if (!loaded.file) {
@@ -80,11 +81,15 @@ async function submit(path: string, o: SubmitOptions): Promise<void> {
   const fromFile = loaded.file.executor.kind === 'slurm' ? loaded.file.executor : undefined;
   const executorConfig = executorFrom(fromFile, o);
   const runsDir =
-    o.runsDir ??
-    (fromFile?.runsDir !== undefined ? resolve(dirname(loaded.path), fromFile.runsDir) : DEFAULT_RUNS_DIR);
+    o.runsDir === undefined && fromFile?.runsDir !== undefined
+      ? resolve(dirname(loaded.path), fromFile.runsDir)
+      : resolveRunsDir(o.runsDir, loaded.path);
   const { store, executor } = makeExecutor(runsDir);
   try {
-    const runIds = await executor.submit(loaded.plans, { experiment: loaded.path, executor: executorConfig });
+    const runIds = await executor.submit(loaded.plans, {
+      experiment: loaded.path,
+      executor: { ...executorConfig, runsDir: store.root },
+    });
     const jobId = executor.jobOf(runIds[0] ?? asRunId('none'));
     if (o.json) process.stdout.write(`${JSON.stringify({ jobId, runsDir: store.root, runIds })}\n`);
     else {
@@ -104,7 +109,7 @@ async function submit(path: string, o: SubmitOptions): Promise<void> {
 }
 
 async function status(o: { runsDir?: string; json?: boolean; watch?: boolean }): Promise<void> {
-  const { store, executor } = makeExecutor(o.runsDir ?? DEFAULT_RUNS_DIR);
+  const { store, executor } = makeExecutor(resolveRunsDir(o.runsDir));
   try {
     for (;;) {
       await executor.pollNow();
@@ -121,7 +126,7 @@ async function status(o: { runsDir?: string; json?: boolean; watch?: boolean }):
 }
 
 async function cancel(target: string, o: { runsDir?: string }): Promise<void> {
-  const { store, executor } = makeExecutor(o.runsDir ?? DEFAULT_RUNS_DIR);
+  const { store, executor } = makeExecutor(resolveRunsDir(o.runsDir));
   try {
     if (/^\d+$/.test(target)) await executor.stopJob(target);
     else await executor.stop(asRunId(target));
@@ -143,7 +148,7 @@ export function registerSlurmCommands(program: Command): void {
     .argument('<file>', 'experiment file')
     .option(
       '--runs-dir <dir>',
-      `shared run store (default: executor.runsDir of the file, else ${DEFAULT_RUNS_DIR})`,
+      'shared run store (default: executor.runsDir of the file, $SNN_LAB_RUNS_DIR, or <file dir>/.snn-lab/runs)',
     )
     .option('--partition <name>', 'Slurm partition')
     .option('--time <limit>', 'time limit per run, e.g. 30 or 0-01:00:00')
@@ -153,11 +158,11 @@ export function registerSlurmCommands(program: Command): void {
     .option('--sbatch-option <opt...>', 'extra sbatch options, e.g. --sbatch-option=--account=lab')
     .option('--wait', 'wait until every run has ended; exit 1 if any did not finish')
     .option('--json', 'print {jobId, runsDir, runIds} as JSON')
-    .action((file: string, o: SubmitOptions) => submit(file, o));
+    .action((file: string, o: SubmitOptions) => submitExperiment(file, o));
   slurm
     .command('status')
     .description('show the Slurm runs of a run store: Slurm state, run status, progress')
-    .option('--runs-dir <dir>', `run store (default ${DEFAULT_RUNS_DIR})`)
+    .option('--runs-dir <dir>', RUNS_DIR_HELP)
     .option('--json', 'print the rows as JSON')
     .option('--watch', 'repeat every 2 s until no run is live')
     .action((o: { runsDir?: string; json?: boolean; watch?: boolean }) => status(o));
@@ -165,7 +170,7 @@ export function registerSlurmCommands(program: Command): void {
     .command('cancel')
     .description('cancel one run (its array task) or a whole job array')
     .argument('<target>', 'a run id or an array job id')
-    .option('--runs-dir <dir>', `run store (default ${DEFAULT_RUNS_DIR})`)
+    .option('--runs-dir <dir>', RUNS_DIR_HELP)
     .action((target: string, o: { runsDir?: string }) => cancel(target, o));
   slurm
     .command('task', { hidden: true })

@@ -27,7 +27,7 @@ export function statusRows(store: RunStoreApi, executor: SlurmExecutor): SlurmSt
       name: meta.name,
       jobId: meta.executor.jobId,
       taskId: meta.executor.taskId,
-      slurmState: executor.slurmState(meta.runId) ?? meta.executor.state ?? '?',
+      slurmState: executor.slurmState(meta.runId) ?? meta.executor.state ?? '-',
       status: meta.status,
       ...(meta.progress ? { epoch: meta.progress.epoch, loss: meta.progress.loss } : {}),
       ...(meta.failure ? { failure: meta.failure.message } : {}),

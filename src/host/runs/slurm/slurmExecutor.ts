@@ -13,10 +13,18 @@ import type { RunId } from '../../../protocol/ids';
 import { makeRunId } from '../runId';
 import { isTerminal } from '../runSchema';
 import { RunStore } from '../runStore';
-import type { RunStatus, RunStoreApi } from '../runTypes';
+import type { RunMeta, RunStatus, RunStoreApi } from '../runTypes';
 import { SlurmMissingError, runTool, systemSlurm, type SlurmCli } from './slurmCli';
 import { SlurmPoller, type Tracked } from './slurmPoller';
 import { makeSubmissionDir, readSubmissions, writeSubmission, type Submission } from './sweepFiles';
+
+/** How long after a run ended Slurm is still asked for its final state (Slurm's default MinJobAge is 300 s). */
+const FINAL_STATE_WINDOW_MS = 10 * 60_000;
+
+function awaitsFinalState(meta: RunMeta): boolean {
+  if (meta.executor?.kind !== 'slurm' || meta.executor.state !== undefined || !meta.endedAt) return false;
+  return Date.now() - Date.parse(meta.endedAt) < FINAL_STATE_WINDOW_MS;
+}
 
 export interface SlurmExecutorOptions {
   store: RunStoreApi;
@@ -46,7 +54,10 @@ export class SlurmExecutor {
     this.reconnect();
   }
 
-  /** Follows again the live runs of earlier submissions in this store (e.g. after a window reload). */
+  /**
+   * Follows again the live runs of earlier submissions in this store (e.g. after a window reload), and runs that
+   * ended recently without their final Slurm state recorded (it is only known after the task has exited).
+   */
   reconnect(): RunId[] {
     const metas = new Map(this.opts.store.list().map((meta) => [meta.runId, meta]));
     const found: RunId[] = [];
@@ -54,7 +65,7 @@ export class SlurmExecutor {
       if (!submission.jobId) continue;
       submission.runIds.forEach((runId, taskId) => {
         const meta = metas.get(runId);
-        if (!meta || isTerminal(meta.status) || this.poller.has(runId)) return;
+        if (!meta || this.poller.has(runId) || (isTerminal(meta.status) && !awaitsFinalState(meta))) return;
         this.poller.track({
           runId,
           jobId: submission.jobId,
@@ -66,7 +77,7 @@ export class SlurmExecutor {
       });
     }
     if (found.length > 0) {
-      this.opts.log.info(`slurm: following ${found.length} live run(s) of earlier submissions`);
+      this.opts.log.info(`slurm: following ${found.length} run(s) of earlier submissions`);
     }
     return found;
   }
