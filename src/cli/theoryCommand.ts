@@ -179,9 +179,12 @@ function trajectoryCommand(theory: Command): void {
     requireThat(cmd, Number.isInteger(steps) && steps >= 0, 'steps', 'must be an integer >= 0', steps);
     const p = seluParams(cmd, flags);
     const states = iterateMap(mapInput(flags), steps, p).map((s, step) => ({ step, ...s }));
-    emit(flags, { omega: flags.omega, tau: flags.tau, params: p, states }, () => [
+    const note =
+      states.length <= steps ? `stopped after ${states.length - 1} steps: the variance died out` : null;
+    emit(flags, { omega: flags.omega, tau: flags.tau, params: p, states, ...(note ? { note } : {}) }, () => [
       'step  mean                    variance',
       ...states.map((s) => `${String(s.step).padStart(4)}  ${String(s.mean).padEnd(22)}  ${s.variance}`),
+      ...(note ? [note] : []),
     ]);
   });
 }

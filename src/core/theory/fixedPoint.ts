@@ -37,9 +37,9 @@ export interface FixedPointResult extends MomentState {
 
 /**
  * Applies g `steps` times starting from (input.mu, input.nu) with fixed (omega, tau); returns steps + 1 states,
- * index 0 being the start.
- * @throws RangeError when an input is invalid, steps is not a non-negative integer, or the variance collapses
- * to <= 0 in floating point.
+ * index 0 being the start. Stops early (fewer states) if the variance leaves (0, inf) in floating point, as it
+ * does when it dies out (e.g. tau = 1/3), since g is undefined there.
+ * @throws RangeError when an input is invalid or steps is not a non-negative integer.
  */
 export function iterateMap(input: MapInput, steps: number, p: SeluParams = DEFAULT_SELU): MomentState[] {
   if (!Number.isInteger(steps) || steps < 0) {
@@ -49,6 +49,7 @@ export function iterateMap(input: MapInput, steps: number, p: SeluParams = DEFAU
   let { mu, nu } = input;
   for (let i = 0; i < steps; i++) {
     const next = meanVarianceMap({ mu, nu, omega: input.omega, tau: input.tau }, p);
+    if (!(next.variance > 0 && Number.isFinite(next.variance) && Number.isFinite(next.mean))) break;
     mu = next.mean;
     nu = next.variance;
     states.push({ mean: mu, variance: nu });

@@ -89,6 +89,21 @@ test('theory trajectory --json returns steps + 1 states', () => {
   // §2.7 sequence from (0, 3), 6 decimals.
   close(states[3]?.mean, 0.084522, 5.000001e-7, 'mean step 3');
   close(states[3]?.variance, 1.67603, 5.000001e-7, 'variance step 3');
+  const dying = json(
+    'trajectory',
+    '--mu',
+    '0',
+    '--nu',
+    '1',
+    '--omega',
+    '0',
+    '--tau',
+    '0.3333333333333333',
+    '--steps',
+    '500',
+  );
+  assert.ok((dying.states as unknown[]).length < 501);
+  assert.match(String(dying.note), /variance died out/);
 });
 
 test('theory selu-params and alpha-dropout --json', () => {

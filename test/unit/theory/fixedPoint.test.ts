@@ -91,6 +91,14 @@ test('iterateMap rejects a bad step count', () => {
   assert.throws(() => iterateMap({ mu: 0, nu: 1, omega: 0, tau: 1 }, -1), /steps must be an integer >= 0/);
   assert.throws(() => iterateMap({ mu: 0, nu: 1, omega: 0, tau: 1 }, 1.5), /steps/);
   assert.equal(iterateMap({ mu: 0, nu: 1, omega: 0, tau: 1 }, 0).length, 1);
+  assert.throws(() => iterateMap({ mu: 0, nu: -1, omega: 0, tau: 1 }, 3), /nu .* > 0/);
+});
+
+test('iterateMap stops early, without throwing, once the variance dies out (tau = 1/3)', () => {
+  const states = iterateMap({ mu: 0, nu: 1, omega: 0, tau: 1 / 3 }, 500);
+  assert.ok(states.length > 50 && states.length < 501, `${states.length} states`);
+  assert.ok(states.every((s) => s.variance > 0));
+  assert.ok(states.at(-1)!.variance < 1e-12);
 });
 
 // §2.7 tau table, 8 decimals. Glorot 784 -> 128 has tau = 2*784/(784+128) = 1.7192982..., printed as 1.7193.
