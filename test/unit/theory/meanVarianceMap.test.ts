@@ -11,6 +11,7 @@ import {
   type MapInput,
   type Matrix2,
 } from '../../../src/core/theory/meanVarianceMap';
+import { erfcx } from '../../../src/core/theory/erf';
 import { selu } from '../../../src/core/theory/selu';
 import jacobianRef from '../../fixtures/theory/jacobian-reference.json';
 import { assertClose, assertRel } from './assertClose';
@@ -65,6 +66,7 @@ test('second moment agrees with a midpoint-rule integral of selu(z)^2 (independe
     [0.3, 2],
     [-0.5, 0.4],
     [1.2, 3],
+    [0.3, 50],
   ] as const) {
     const s = Math.sqrt(v);
     let first = 0;
@@ -86,6 +88,11 @@ test('second moment agrees with a midpoint-rule integral of selu(z)^2 (independe
 });
 
 test('§2.2: erfcx form does not overflow and matches the spec at m = 0.3, v = 50; omega = 0 special case', () => {
+  const [m, v] = [0.3, 50];
+  const gauss = Math.exp(-(m * m) / (2 * v));
+  // 1e-14 relative: the spec prints 15 significant digits; erfcx is within 1e-15.
+  assertRel(erfcx((m + v) / Math.sqrt(2 * v)) * gauss, 0.109969253564068, 1e-14, 'exp(m+v/2) erfc(u1)');
+  assertRel(erfcx((m + 2 * v) / Math.sqrt(2 * v)) * gauss, 0.0559243504425089, 1e-14, 'exp(2(m+v)) erfc(u2)');
   const big = meanVarianceMap(input(0.3, 1, 50, 1));
   assert.ok(Number.isFinite(big.mean) && Number.isFinite(big.variance));
   const huge = meanVarianceMap(input(2, 1, 1e4, 1));
