@@ -21,8 +21,9 @@ export function requireCluster(): void {
   }
   if (!existsSync(CLI)) throw new Error(`${CLI} is missing: build with \`node esbuild.mjs\``);
   const ping = spawnSync('scontrol', ['ping'], { encoding: 'utf8' });
-  if (ping.status !== 0)
-    {throw new Error(`the Slurm controller does not answer: ${ping.stdout}${ping.stderr}`);}
+  if (ping.status !== 0) {
+    throw new Error(`the Slurm controller does not answer: ${ping.stdout}${ping.stderr}`);
+  }
 }
 
 /** A fresh directory for one test's experiment and run store. */
@@ -65,8 +66,9 @@ export async function waitFor<T>(what: string, timeoutMs: number, check: () => T
   for (;;) {
     const value = check();
     if (value !== undefined) return value;
-    if (Date.now() - start > timeoutMs)
-      {throw new Error(`timed out after ${timeoutMs / 1000} s waiting for ${what}`);}
+    if (Date.now() - start > timeoutMs) {
+      throw new Error(`timed out after ${timeoutMs / 1000} s waiting for ${what}`);
+    }
     await new Promise((r) => setTimeout(r, 200));
   }
 }

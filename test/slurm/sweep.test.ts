@@ -12,7 +12,7 @@ import type { RunChange } from '../../src/host/runs/runTypes';
 import { RunStore } from '../../src/host/runs/runStore';
 import { SlurmExecutor } from '../../src/host/runs/slurm/slurmExecutor';
 import { loadExperiment } from '../../src/node/loadExperiment';
-import { CLI, requireCluster, waitFor, workDir, writeExperiment } from './helpers';
+import { CLI, cli, requireCluster, waitFor, workDir, writeExperiment } from './helpers';
 
 const logs: string[] = [];
 const log = {
@@ -102,23 +102,20 @@ test('a 4-run sweep runs as one job array and every run finishes with its statis
   }
 });
 
-test('stopping a running task cancels it with scancel and marks the run cancelled', async () => {
+test('stopping a running task cancels it with scancel; a pending task cancelled from the CLI never starts', async () => {
   const dir = workDir('cancel');
-  const path = writeExperiment(dir, {
-    name: 'long',
-    epochs: 400,
-    samples: 2000,
-    rates: [0.001, 0.003],
-    parallel: 2,
-  });
+  const rates = [0.001, 0.003, 0.01];
+  const path = writeExperiment(dir, { name: 'long', epochs: 400, samples: 2000, rates, parallel: 1 });
   const { plans, executor: config } = await plansOf(path);
   const store = new RunStore(join(dir, 'runs'), { logger: log });
   const executor = new SlurmExecutor({ store, log, cliPath: CLI, pollMs: 500 });
+  const status = (id: RunId): string | undefined => store.list().find((m) => m.runId === id)?.status;
   try {
-    const [victim, survivor] = (await executor.submit(plans, { experiment: path, executor: config })) as [
-      RunId,
-      RunId,
-    ];
+    const [victim, next, pending] = (await executor.submit(plans, {
+      experiment: path,
+      executor: config,
+    })) as [RunId, RunId, RunId];
+    const jobId = executor.jobOf(victim) ?? '';
     // Wait until the victim's trainer reports progress: it is really training on the node.
     await waitFor('the run to train', 120_000, () => {
       const meta = store.list().find((m) => m.runId === victim);
@@ -130,20 +127,23 @@ test('stopping a running task cancels it with scancel and marks the run cancelle
     assert.equal(meta?.failure?.reason, 'stopped');
     assert.match(meta?.failure?.message ?? '', /cancelled by Slurm/);
     assert.equal(meta?.executor?.kind === 'slurm' ? meta.executor.state : undefined, 'CANCELLED');
-    const jobId = executor.jobOf(survivor);
     const shown = spawnSync('scontrol', ['-o', 'show', 'job', `${jobId}_0`], { encoding: 'utf8' }).stdout;
     assert.match(shown, /JobState=CANCELLED/);
-    // No process of the cancelled run is left (scancel kills the task's whole process tree).
+    // No process of the cancelled run is left (scancel ends the task's whole process tree).
     await waitFor('the cancelled task processes to exit', 15_000, () =>
       spawnSync('ps', ['-eo', 'args'], { encoding: 'utf8' }).stdout.includes(victim) ? undefined : true,
     );
-    // The other task is unaffected: still live; cancel the whole array to finish quickly.
-    assert.ok(
-      ['queued', 'running'].includes(store.read(survivor)?.meta.status ?? ''),
-      'the other run keeps going',
-    );
-    await executor.stopJob(jobId ?? '');
-    assert.equal(store.read(survivor)?.meta.status, 'cancelled');
+    // The freed slot goes to the next task (parallel 1); the third is still pending: cancel it from the CLI.
+    await waitFor('the next run to start', 60_000, () => (status(next) === 'running' ? true : undefined));
+    assert.equal(status(pending), 'queued');
+    const cancelled = cli(['slurm', 'cancel', pending, '--runs-dir', store.root], dir);
+    assert.equal(cancelled.status, 0, cancelled.stderr);
+    store.refresh();
+    assert.equal(status(pending), 'cancelled');
+    assert.equal(store.read(pending)?.meta.startedAt, undefined, 'the pending run never started');
+    assert.equal(status(next), 'running', 'the other runs are unaffected');
+    await executor.stopJob(jobId);
+    assert.equal(status(next), 'cancelled');
   } finally {
     executor.dispose();
     store.dispose();

@@ -104,6 +104,8 @@ export function renderBatchScript(input: BatchScriptInput): string {
     ...(names.length > 0 ? ['# Runs:', ...names, ''] : []),
     'set -euo pipefail',
     '',
+    '# nodePath may be the Node of a VS Code server or an Electron binary: make the latter behave as plain Node.',
+    'export ELECTRON_RUN_AS_NODE=1',
     `RUN_IDS=(${input.runIds.join(' ')})`,
     'i="${SLURM_ARRAY_TASK_ID:?submit this script with sbatch (it is a job array)}"',
     `echo "snn-lab: array task $i of ${count}: run \${RUN_IDS[$i]} on $(hostname)"`,

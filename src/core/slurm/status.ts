@@ -47,17 +47,36 @@ export type TaskDecision =
   /** Slurm ended the task but the run never recorded an end: write this terminal status into the run. */
   | { action: 'end'; status: 'failed' | 'cancelled'; state: string; message: string };
 
+/** What else is known when a task is missing from Slurm's answer. */
+export interface TaskContext {
+  /** Slurm still lists other tasks of the array job. */
+  jobKnown: boolean;
+  /** SNN Lab asked Slurm to cancel this task (or its whole job). */
+  cancelRequested: boolean;
+}
+
 /**
- * Decides a run's fate from its stored status and its Slurm task (undefined when Slurm no longer knows the job).
+ * Decides a run's fate from its stored status and its Slurm task (undefined when Slurm does not list it).
  * A run that recorded its own end (finished, failed, diverged, stopped) keeps it: the trainer knows best.
+ * A pending task cancelled on its own vanishes from squeue and scontrol (Slurm 22.05 drops it from the pending
+ * array record), so a missing task of a known job whose run never started counts as cancelled.
  */
 export function decideTask(
   stored: string,
   task: SlurmTaskState | undefined,
   outputTail: () => string,
+  context: TaskContext = { jobKnown: false, cancelRequested: false },
 ): TaskDecision {
   if (!['queued', 'running'].includes(stored)) return { action: 'none' };
   if (!task) {
+    if (context.cancelRequested || (context.jobKnown && stored === 'queued')) {
+      return {
+        action: 'end',
+        status: 'cancelled',
+        state: 'CANCELLED',
+        message: 'cancelled by Slurm before it started',
+      };
+    }
     return {
       action: 'end',
       status: 'failed',

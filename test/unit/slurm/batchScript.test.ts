@@ -58,6 +58,7 @@ test('renderBatchScript writes every directive and runs the CLI for the task ind
   ]);
   assert.ok(script.startsWith('#!/bin/bash\n'));
   assert.match(script, /^RUN_IDS=\(r0 r1 r2 r3\)$/m);
+  assert.match(script, /^export ELECTRON_RUN_AS_NODE=1$/m);
   assert.match(
     script,
     /^exec \/usr\/bin\/node \/home\/ana\/\.vscode-server\/extensions\/snn-lab\/dist\/cli\.js slurm task \\$/m,

@@ -75,6 +75,22 @@ test('decideTask: a COMPLETED task whose run never ended, and a job Slurm forgot
   assert.equal(gone.state, 'UNKNOWN');
 });
 
+test('decideTask: a pending task cancelled on its own vanishes from Slurm and counts as cancelled', () => {
+  const known = { jobKnown: true, cancelRequested: false };
+  const gone = decideTask('queued', undefined, () => '', known);
+  assert.ok(gone.action === 'end');
+  assert.equal(gone.status, 'cancelled');
+  assert.match(gone.message, /before it started/);
+  // A running run whose task vanished did not get cancelled by us: it failed.
+  const lost = decideTask('running', undefined, () => 'last words', known);
+  assert.ok(lost.action === 'end');
+  assert.equal(lost.status, 'failed');
+  assert.match(lost.message, /last words$/);
+  const asked = decideTask('running', undefined, () => '', { jobKnown: false, cancelRequested: true });
+  assert.ok(asked.action === 'end');
+  assert.equal(asked.status, 'cancelled');
+});
+
 test('explainSbatchFailure names the missing partition and the refused resources', () => {
   const p = explainSbatchFailure(fixture('sbatch-invalid-partition.txt'), 'nosuch', ['debug']);
   assert.match(p, /^Slurm refused the job: partition "nosuch" does not exist \(this cluster has: debug\)/);

@@ -189,14 +189,16 @@ export class SlurmExecutor {
   async stop(runId: RunId): Promise<void> {
     const tracked = this.poller.get(runId);
     if (!tracked) throw new Error(`run ${runId} is not a live Slurm run of this executor`);
+    tracked.cancelRequested = true;
     await this.cancel(`${tracked.jobId}_${tracked.taskId}`);
     await this.poller.whenDone(runId, 60_000);
   }
 
   /** Cancels every task of an array job. */
   async stopJob(jobId: string): Promise<void> {
-    await this.cancel(jobId);
     const runs = this.poller.all().filter((t: Tracked) => t.jobId === jobId);
+    for (const t of runs) t.cancelRequested = true;
+    await this.cancel(jobId);
     await Promise.all(runs.map((t) => this.poller.whenDone(t.runId, 60_000)));
   }
 

@@ -20,6 +20,8 @@ export interface Tracked {
   dir: string;
   status: RunStatus;
   state?: string;
+  /** Set by the executor when it scancels the task or its job. */
+  cancelRequested?: boolean;
 }
 
 type Logger = { info(m: string): void; warn(m: string): void; error(m: string): void };
@@ -121,7 +123,7 @@ export class SlurmPoller {
     const metas = new Map(this.store.list().map((meta) => [meta.runId, meta]));
     for (const [jobId, runs] of byJob) {
       const tasks = await this.taskStates(jobId, runs, metas);
-      for (const t of runs) this.update(t, metas.get(t.runId), tasks?.get(t.taskId));
+      for (const t of runs) this.update(t, metas.get(t.runId), tasks);
     }
     this.store.refresh();
   }
@@ -145,7 +147,12 @@ export class SlurmPoller {
     return states;
   }
 
-  private update(t: Tracked, meta: RunMeta | undefined, task: SlurmTaskState | undefined): void {
+  private update(
+    t: Tracked,
+    meta: RunMeta | undefined,
+    tasks: Map<number, SlurmTaskState> | undefined,
+  ): void {
+    const task = tasks?.get(t.taskId);
     if (!meta) {
       this.log.warn(`slurm: run ${t.runId} disappeared from the store; no longer following it`);
       this.untrack(t, t.status);
@@ -153,7 +160,10 @@ export class SlurmPoller {
     }
     if (task) t.state = task.state;
     const output = task?.stdOut ?? taskOutputPath(t.dir, t.jobId, t.taskId);
-    const decision = decideTask(meta.status, task, () => readOutputTail(output));
+    const decision = decideTask(meta.status, task, () => readOutputTail(output), {
+      jobKnown: tasks !== undefined && tasks.size > 0,
+      cancelRequested: t.cancelRequested === true,
+    });
     let status = meta.status;
     if (decision.action === 'end') {
       const ended = patchRunMeta(this.store.root, t.runId, (m) => {
