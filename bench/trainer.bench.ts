@@ -1,0 +1,235 @@
+/**
+ * Trainer throughput benchmark: MLP 784 -> 256 x {8, 32} -> 10, batch 128, Adam, SELU, through the trainer's own
+ * step code on each available backend (one child process per backend), against PyTorch (Debian python3-torch,
+ * 1 thread) measured in the same run, plus the cost of per-layer statistics at the default cadence.
+ * Run: npm run bench -- trainer. Child mode: node out/bench/trainer.bench.js --child <backend>.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { createRng } from '../src/core/random';
+import type { RunConfig } from '../src/core/config/experimentConfig';
+import { DEFAULT_SELU } from '../src/core/theory/constants';
+import { initBackend } from '../src/trainer/backend';
+import { reduceLayerStats } from '../src/trainer/layerStats';
+import { buildModel } from '../src/trainer/model';
+import { createOptimizer } from '../src/trainer/optimizers';
+import { trainStep } from '../src/trainer/step';
+
+const ROOT = path.resolve(__dirname, '..', '..');
+const DEPTHS = [8, 32];
+/** The schema's default stats.everySteps (schemas/experiment.schema.json). */
+const DEFAULT_STATS_EVERY = 50;
+const BATCH = 128;
+
+interface Row {
+  backend: string;
+  depth: number;
+  medianMs: number;
+  samplesPerSec: number;
+  steps: number;
+  statsCallMs?: number;
+  statsOverheadPct?: number;
+  otherCpuPct: number;
+}
+
+/** Busy and total jiffies over all CPUs (/proc/stat), for the other-CPU-load figure. */
+function cpuJiffies(): { busy: number; total: number } {
+  const fields = readFileSync('/proc/stat', 'utf8').split('\n')[0]?.split(/\s+/).slice(1).map(Number) ?? [];
+  const total = fields.reduce((a, b) => a + b, 0);
+  return { busy: total - (fields[3] ?? 0) - (fields[4] ?? 0), total };
+}
+
+const median = (xs: number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2
+    ? (s[s.length >> 1] as number)
+    : ((s[s.length / 2 - 1] as number) + (s[s.length / 2] as number)) / 2;
+};
+
+async function measure(backend: string, depth: number, minSeconds: number, minSteps: number): Promise<Row> {
+  const { tf } = await initBackend(backend as 'wasm');
+  const modelConfig: RunConfig['model'] = {
+    depth,
+    width: 256,
+    shape: 'rectangular',
+    activation: 'selu',
+    init: 'lecun_normal',
+    normalization: 'none',
+    dropout: { kind: 'alpha', rate: 0 },
+  };
+  const stats: RunConfig['stats'] = { everySteps: DEFAULT_STATS_EVERY, bins: 40, range: 5, layers: 'all' };
+  const model = buildModel(tf, modelConfig, DEFAULT_SELU, 784, 10, 1);
+  const optimizer = createOptimizer(tf, {
+    optimizer: 'adam',
+    learningRate: 1e-3,
+    batchSize: BATCH,
+    epochs: 1,
+    weightDecay: 0,
+  });
+  const rng = createRng(2);
+  const x = tf.tensor2d(
+    Float32Array.from({ length: BATCH * 784 }, () => rng.normal()),
+    [BATCH, 784],
+  );
+  const labels = tf
+    .oneHot(
+      tf.tensor1d(
+        Array.from({ length: BATCH }, () => rng.int(10)),
+        'int32',
+      ),
+      10,
+    )
+    .toFloat() as typeof x;
+  const ctx = { tf, model, optimizer, task: 'classification' as const, weightDecay: 0 };
+  const all = model.layers.map((l) => l.index);
+  const statsStep = async (): Promise<void> => {
+    const out = await trainStep(ctx, { x, target: labels, statsLayers: all });
+    if (out.stats) {
+      await reduceLayerStats(out.stats, model, { stats, activation: 'selu', selu: DEFAULT_SELU });
+    }
+  };
+  for (let i = 0; i < 3; i++) await trainStep(ctx, { x, target: labels });
+  await statsStep();
+  const times: number[] = [];
+  const cpu0 = process.cpuUsage();
+  const j0 = cpuJiffies();
+  const t0 = performance.now();
+  while (times.length < minSteps || times.reduce((a, b) => a + b, 0) < minSeconds * 1000) {
+    const t = performance.now();
+    await trainStep(ctx, { x, target: labels });
+    times.push(performance.now() - t);
+  }
+  const statsTimes: number[] = [];
+  for (let i = 0; i < Math.max(3, Math.ceil(minSteps / 3)); i++) {
+    const t = performance.now();
+    await statsStep();
+    statsTimes.push(performance.now() - t);
+  }
+  const wallS = (performance.now() - t0) / 1000;
+  const j1 = cpuJiffies();
+  const own = process.cpuUsage(cpu0);
+  const hz = 100; // USER_HZ on Linux
+  const otherCpuPct =
+    (Math.max(0, (j1.busy - j0.busy) / hz - (own.user + own.system) / 1e6) / (wallS * os.cpus().length)) *
+    100;
+  const step = median(times);
+  const statsCallMs = median(statsTimes) - step;
+  model.dispose();
+  optimizer.dispose();
+  tf.dispose([x, labels]);
+  return {
+    backend,
+    depth,
+    medianMs: step,
+    samplesPerSec: (BATCH * 1000) / step,
+    steps: times.length,
+    statsCallMs,
+    statsOverheadPct: (statsCallMs / (DEFAULT_STATS_EVERY * step)) * 100,
+    otherCpuPct,
+  };
+}
+
+async function child(backend: string): Promise<void> {
+  const slow = backend === 'cpu';
+  const rows: Row[] = [];
+  for (const depth of DEPTHS) rows.push(await measure(backend, depth, slow ? 2 : 5, slow ? 3 : 20));
+  process.stdout.write(`${JSON.stringify(rows)}\n`);
+}
+
+function runChild(backend: string): Row[] | string {
+  const result = spawnSync(process.execPath, [__filename, '--child', backend], {
+    encoding: 'utf8',
+    env: { ...process.env, SNN_LAB_WASM_DIR: path.join(ROOT, 'dist', 'wasm') },
+  });
+  const line = result.stdout.trim().split('\n').at(-1) ?? '';
+  if (result.status !== 0 || !line.startsWith('[')) {
+    return (result.stderr || result.stdout).trim().split('\n').slice(-3).join(' | ');
+  }
+  return JSON.parse(line) as Row[];
+}
+
+interface TorchResult {
+  torch: string;
+  blas: string[];
+  threads: number;
+  rows: Row[];
+}
+
+function runTorch(): TorchResult | string {
+  const python = '/usr/bin/python3';
+  if (!existsSync(python)) return `${python} not found`;
+  const script = path.join(ROOT, 'bench', 'torch_mlp.py');
+  const result = spawnSync(python, [script, ...DEPTHS.map(String)], {
+    encoding: 'utf8',
+    env: { ...process.env, OPENBLAS_NUM_THREADS: '1', OMP_NUM_THREADS: '1' },
+  });
+  if (result.status !== 0) {
+    const err = result.stderr.trim().split('\n').at(-1) ?? '';
+    return err.includes("No module named 'torch'")
+      ? 'python3-torch is not installed (apt-get install -y python3-torch libopenblas0-pthread)'
+      : `torch benchmark failed: ${err}`;
+  }
+  return JSON.parse(result.stdout.trim().split('\n').at(-1) ?? '{}') as TorchResult;
+}
+
+function main(): void {
+  console.log(
+    `trainer benchmark: MLP 784 -> 256 x {${DEPTHS.join(', ')}} -> 10, batch ${BATCH}, Adam, SELU (${os.cpus().length} CPUs, ${os.cpus()[0]?.model})`,
+  );
+  const rows: Row[] = [];
+  for (const backend of ['tensorflow', 'wasm', 'cpu']) {
+    const out = runChild(backend);
+    if (typeof out === 'string') console.log(`  ${backend}: skipped — ${out}`);
+    else rows.push(...out);
+  }
+  const torch = runTorch();
+  if (typeof torch === 'string') console.log(`  pytorch: skipped — ${torch}`);
+  else {
+    console.log(
+      `  pytorch ${torch.torch}, ${torch.threads} thread, BLAS ${torch.blas.join(', ') || 'unknown'}`,
+    );
+    rows.push(...torch.rows.map((r) => ({ ...r, backend: 'pytorch' })));
+  }
+  const torchAt = (depth: number): Row | undefined =>
+    rows.find((r) => r.backend === 'pytorch' && r.depth === depth);
+  console.log(
+    '\n| impl | depth | median step (ms) | samples/s | ours/PyTorch | stats per call (ms) | stats overhead @ every 50 | other CPU % |',
+  );
+  console.log('|---|---|---|---|---|---|---|---|');
+  for (const r of rows) {
+    const peer = torchAt(r.depth);
+    const ratio = peer && r.backend !== 'pytorch' ? (r.samplesPerSec / peer.samplesPerSec).toFixed(2) : '';
+    const statsMs = r.statsCallMs === undefined ? '' : r.statsCallMs.toFixed(1);
+    const overhead = r.statsOverheadPct === undefined ? '' : `${r.statsOverheadPct.toFixed(2)} %`;
+    console.log(
+      `| ${r.backend} | ${r.depth} | ${r.medianMs.toFixed(1)} | ${Math.round(r.samplesPerSec)} | ${ratio} | ${statsMs} | ${overhead} | ${r.otherCpuPct.toFixed(1)} |`,
+    );
+  }
+  const wasm = rows.filter((r) => r.backend === 'wasm');
+  for (const r of wasm) {
+    const peer = torchAt(r.depth);
+    if (peer) {
+      const ratio = r.samplesPerSec / peer.samplesPerSec;
+      console.log(
+        `target ratio >= 0.35 on wasm at depth ${r.depth}: ${ratio.toFixed(2)} ${ratio >= 0.35 ? 'met' : 'NOT met'}`,
+      );
+    }
+    if (r.statsOverheadPct !== undefined) {
+      console.log(
+        `target stats overhead <= 3 % at depth ${r.depth}: ${r.statsOverheadPct.toFixed(2)} % ${r.statsOverheadPct <= 3 ? 'met' : 'NOT met'}`,
+      );
+    }
+  }
+}
+
+const childIndex = process.argv.indexOf('--child');
+if (childIndex >= 0) {
+  void child(process.argv[childIndex + 1] ?? 'wasm').catch((error: Error) => {
+    console.error(error.message);
+    process.exit(1);
+  });
+} else {
+  main();
+}
