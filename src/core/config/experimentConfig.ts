@@ -32,16 +32,16 @@ export interface CsvDataConfig extends DataCommon {
   /** Path relative to the experiment file (resolved to absolute by the loader, never by core). */
   path: string;
   header: boolean;
-  /** Target column: header name or 0-based index. */
+  /** Target column: header name or 0-based index (negative counts from the end; default -1, the last column). */
   target: string | number;
-  /** Feature columns (names or 0-based indices); omitted means every column but the target. */
+  /** Feature columns (names or 0-based indices); empty or omitted means every column but the target. */
   features?: (string | number)[];
   task: Task;
 }
 
 export interface MnistDataConfig extends DataCommon {
   source: 'mnist';
-  /** How many of the 10,000 digits shipped by the `mnist` package to use. */
+  /** How many of the 10,000 digits shipped by the `mnist` package to use (default 2,000). */
   samples: number;
 }
 
@@ -76,7 +76,7 @@ export interface ModelConfig {
   dropout: DropoutConfig;
   /** Explicit SELU parameters; overrides the paper constants when activation is selu. */
   selu?: { alpha: number; lambda: number };
-  /** Target fixed point; the loader solves (alpha, lambda) for it with the theory core. */
+  /** Target fixed point; expandRuns solves (alpha, lambda) for it with the theory core and sets `selu`. */
   fixedPoint?: { mean: number; variance: number };
 }
 
@@ -135,14 +135,17 @@ export interface ExperimentFile extends RunConfig {
 
 /** One entry of the expanded run list. */
 export interface RunPlan {
-  /** Stable, readable name, e.g. "depth-sweep/SNN/model.depth=16" (unique within the experiment). */
+  /**
+   * Stable, readable name "<name>[/<variant>][/<key>=<value>,...][/fold=<k>]", e.g.
+   * "depth-sweep/SNN/model.depth=16" (unique within the experiment; see docs/experiment-format.md).
+   */
   name: string;
   variant?: string;
   /** The sweep coordinates of this run (dotted key -> value). */
   sweepPoint: Record<string, unknown>;
   /** 0-based fold index when k-fold CV is used. */
   fold?: number;
-  /** Shared by the runs of one k-fold group. */
+  /** Shared by the runs of one k-fold group: the run name without "/fold=<k>". */
   group?: string;
   config: RunConfig;
 }

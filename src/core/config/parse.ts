@@ -28,7 +28,7 @@ function place(index: LineIndex, root: SourceNode | undefined, issue: Issue & { 
   const { node, depth } = locate(root, issue.path);
   const complete = depth === issue.path.length;
   let range = node ?? { offset: 0, length: 0 };
-  if (issue.at === 'key' || !complete) range = node?.key ?? range;
+  if (issue.at === 'key' || !complete || range.length === 0) range = node?.key ?? range;
   if (!node?.key && (issue.at === 'key' || !complete)) {
     range = { offset: range.offset, length: Math.min(1, range.length) };
   }

@@ -60,6 +60,10 @@ const CASES: Record<string, string[]> = {
     '1:1 error An experiment file must be a JSON object with sections such as data, model and train',
   ],
   'duplicate-key.snn.json': ['3:3 error Duplicate key "name"'],
+  'null-values.snn.yaml': [
+    '2:3 error model.depth must be an integer, got null',
+    '5:3 error variants.SNN must be an object, got null',
+  ],
   'executor.snn.yaml': [
     '3:14 error executor.timeLimit must be a Slurm time such as "30", "1:00:00" or "2-00:00:00", got "one hour"',
     '4:11 error executor.memory must be a Slurm memory size such as "4G" or "500M", got "4 GB"',
