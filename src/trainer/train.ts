@@ -64,6 +64,13 @@ export async function train(config: RunConfig, options: TrainOptions): Promise<R
     : undefined;
   const shuffleRng = createRng(deriveSeed(config.seed, 'shuffle'));
   const order = Array.from({ length: data.train.n }, (_, i) => i);
+  const parameters = model.trainable.reduce((n, v) => n + v.size, 0);
+  const m = config.model;
+  sink({
+    type: 'log',
+    level: 'info',
+    message: `model: ${m.depth} x ${m.width} ${m.shape} ${m.activation}, init ${m.init}, norm ${m.normalization}, dropout ${m.dropout.kind} ${m.dropout.rate}, SELU (alpha ${selu.alpha}, lambda ${selu.lambda}), ${parameters} parameters; ${config.train.optimizer} lr ${config.train.learningRate}, batch ${batchSize}`,
+  });
   sink({
     type: 'started',
     runId,
