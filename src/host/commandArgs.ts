@@ -3,6 +3,7 @@
  * with `runId` or `runIds` (webview buttons), or the (clicked, selected[]) pair of a multi-select tree. vscode-free.
  */
 import { asRunId, type RunId } from '../protocol/ids';
+import { DASHBOARD_TABS, type DashboardTab } from '../protocol/webview';
 
 function idsOf(value: unknown): RunId[] {
   if (typeof value === 'string') return /^[A-Za-z0-9._-]+$/.test(value) ? [asRunId(value)] : [];
@@ -38,4 +39,24 @@ export function experimentPathFromArgs(args: readonly unknown[]): string | undef
     return (first as { fsPath: string }).fsPath;
   }
   return undefined;
+}
+
+/**
+ * Arguments of Open Dashboard: run ids (any form above), an optional tab name anywhere in the list (the sidebar
+ * passes `(runIds, tab)`), or an experiment file (code lens) whose latest runs the caller looks up.
+ */
+export function dashboardArgs(args: readonly unknown[]): {
+  runIds: RunId[];
+  tab?: DashboardTab;
+  experiment?: string;
+} {
+  const tab = args.find((a): a is DashboardTab => (DASHBOARD_TABS as readonly unknown[]).includes(a));
+  const rest = args.filter((a) => a !== tab && a !== undefined && a !== null);
+  const experiment = experimentPathFromArgs(rest);
+  const isExperiment = experiment !== undefined && /\.snn\.(json|ya?ml)$/i.test(experiment);
+  return {
+    runIds: isExperiment ? [] : runIdsFromArgs(rest),
+    ...(tab ? { tab } : {}),
+    ...(isExperiment ? { experiment } : {}),
+  };
 }

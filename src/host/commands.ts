@@ -7,8 +7,8 @@ import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { asRunId, type RunId } from '../protocol/ids';
-import { DASHBOARD_TABS, type DashboardTab } from '../protocol/webview';
-import { experimentPathFromArgs, runIdsFromArgs } from './commandArgs';
+import type { DashboardTab } from '../protocol/webview';
+import { dashboardArgs, experimentPathFromArgs, runIdsFromArgs } from './commandArgs';
 import { DIAGNOSTIC_SOURCE } from './editor/experimentDiagnostics';
 import { reportError, UserError } from './errors';
 import { exportRuns } from './exportRunCommand';
@@ -91,13 +91,8 @@ export function createCommandHandlers(deps: CommandDeps): Record<CommandId, Comm
       await Promise.all([runs.stopAll(), ...slurmIds.map((m) => stopOne(m.runId))]);
     },
     'snnLab.openDashboard': (...args) => {
-      const tab = args.find((a): a is DashboardTab => (DASHBOARD_TABS as readonly unknown[]).includes(a));
-      const rest = args.filter((a) => a !== tab);
-      const experiment = experimentPathFromArgs(rest);
-      let ids = known(runIdsFromArgs(rest));
-      if (ids.length === 0 && experiment && /\.snn\.(json|ya?ml)$/i.test(experiment)) {
-        ids = latestRuns(store, experiment);
-      }
+      const { runIds, tab, experiment } = dashboardArgs(args);
+      const ids = experiment ? latestRuns(store, experiment) : known(runIds);
       dashboard.open(ids.length > 0 ? ids : undefined, tab);
     },
     'snnLab.compareRuns': async (...args) => {
@@ -149,7 +144,8 @@ function latestRuns(store: RunStoreApi, experiment: string): RunId[] {
 
 async function deleteRuns(store: RunStoreApi, ids: RunId[]): Promise<RunId[]> {
   if (ids.length === 0) return [];
-  const metas = ids.map((id) => store.list().find((m) => m.runId === id));
+  const all = new Map(store.list().map((m) => [m.runId, m]));
+  const metas = ids.map((id) => all.get(id));
   const busy = metas.filter((m) => m && isActive(m.status));
   if (busy.length > 0) {
     throw new UserError(`Stop ${busy.map((m) => m?.name).join(', ')} before deleting it.`, [], 'warning');

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { RunPlan } from '../../../src/core/config/experimentConfig';
-import { experimentPathFromArgs, runIdsFromArgs } from '../../../src/host/commandArgs';
+import { dashboardArgs, experimentPathFromArgs, runIdsFromArgs } from '../../../src/host/commandArgs';
 import { isInside, pathsOutsideWorkspace } from '../../../src/host/dataPolicy';
 import { selectPlans, withStatsCadence } from '../../../src/host/planSelection';
 import { formatAge, groupByExperiment, runLook, shortName, statusLine } from '../../../src/host/runLabels';
@@ -169,4 +169,15 @@ test('data policy: CSV paths leaving the workspace are reported, relative to the
     '/outside.csv',
     '/abs/elsewhere.csv',
   ]);
+});
+
+test('Open Dashboard arguments: ids with a tab, a tab alone, an experiment file', () => {
+  assert.deepEqual(dashboardArgs([['r1', 'r2'], 'layers']), { runIds: ['r1', 'r2'], tab: 'layers' });
+  assert.deepEqual(dashboardArgs(['r1', undefined]), { runIds: ['r1'] });
+  assert.deepEqual(dashboardArgs([undefined, 'theory']), { runIds: [], tab: 'theory' });
+  assert.deepEqual(dashboardArgs([{ fsPath: '/ws/a.snn.yaml' }]), {
+    runIds: [],
+    experiment: '/ws/a.snn.yaml',
+  });
+  assert.deepEqual(dashboardArgs([]), { runIds: [] });
 });
