@@ -16,6 +16,7 @@ const root = process.cwd();
 assert.ok(existsSync(join(root, 'package.json')), `run the tests from the repository root (cwd is ${root})`);
 
 interface Manifest {
+  icon?: string;
   activationEvents: string[];
   capabilities: { untrustedWorkspaces: { supported: unknown; restrictedConfigurations?: string[] } };
   contributes: {
@@ -155,6 +156,10 @@ test('activation never uses "*", and restricted settings exist', () => {
 });
 
 test('files referenced by contributions exist', () => {
+  assert.ok(
+    pkg.icon && /\.png$/.test(pkg.icon) && existsSync(join(root, pkg.icon)),
+    `extension icon ${pkg.icon}`,
+  );
   for (const container of c.viewsContainers.activitybar) {
     assert.ok(existsSync(join(root, container.icon)), container.icon);
   }
