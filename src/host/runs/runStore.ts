@@ -2,28 +2,20 @@
  * The persistent run store: one directory per run under `root` (format in docs/run-store.md). It records trainer
  * messages as they arrive (flushed appends, atomic meta replacement) and can follow runs other processes write.
  */
-import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, rmSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import type { RunPlan } from '../../core/config/experimentConfig';
 import { Emitter, type Disposable } from '../../core/events';
-import { asRunId, type RunId } from '../../protocol/ids';
+import type { RunId } from '../../protocol/ids';
 import type { TrainerToHost } from '../../protocol/trainer';
 import type { Logger } from './logger';
 import { silentLogger } from './logger';
-import { appendJsonLine, decodeNonFinite, readJsonLines, writeJsonAtomic } from './runFiles';
+import { appendJsonLine, writeJsonAtomic } from './runFiles';
+import { RunReader } from './runReader';
 import { makeRunId } from './runId';
 import { RunTail } from './runTail';
-import {
-  RUN_FILES,
-  checkJsonlHeader,
-  isTerminal,
-  migrateRunConfigFile,
-  migrateRunMeta,
-  migrateRunSummary,
-  type JsonlHeader,
-  type RunConfigFile,
-} from './runSchema';
+import { RUN_FILES, isTerminal, type JsonlHeader, type RunConfigFile } from './runSchema';
 import { applyMessage, type MessageEffect } from './runRecord';
 import {
   RUN_SCHEMA_VERSION,
@@ -62,6 +54,7 @@ export class RunStore implements RunStoreApi, Disposable {
   /** Runs this instance writes (never tailed: their events fire on write). */
   private readonly owned = new Map<RunId, { meta: RunMeta; lastFlush: number; dirty: boolean }>();
   private readonly tail: RunTail;
+  private readonly reader: RunReader;
 
   constructor(
     readonly root: string,
@@ -70,12 +63,13 @@ export class RunStore implements RunStoreApi, Disposable {
     this.logger = options.logger ?? silentLogger;
     this.now = options.now ?? (() => new Date());
     this.progressFlushMs = options.progressFlushMs ?? 1000;
-    this.tail = new RunTail(this, this.logger, (change) => this.changes.fire(change));
+    this.reader = new RunReader(root, this.logger);
+    this.tail = new RunTail(this.reader, (change) => this.changes.fire(change));
     this.tail.prime(this.runIds());
   }
 
   runDir(runId: RunId): string {
-    return join(this.root, runId);
+    return this.reader.runDir(runId);
   }
 
   create(plan: RunPlan, options: CreateOptions): RunId {
@@ -174,29 +168,13 @@ export class RunStore implements RunStoreApi, Disposable {
 
   read(runId: RunId): RunData | undefined {
     const meta = this.readMeta(runId);
-    if (!meta) return undefined;
-    const dir = this.runDir(runId);
-    try {
-      const config = migrateRunConfigFile(
-        readJson(join(dir, RUN_FILES.config)),
-        `${runId}/${RUN_FILES.config}`,
-      ).config;
-      const summaryPath = join(dir, RUN_FILES.summary);
-      const summary = existsSync(summaryPath)
-        ? migrateRunSummary(readJson(summaryPath, true), `${runId}/${RUN_FILES.summary}`)
-        : undefined;
-      const metrics = this.readJsonl(runId, 'metrics') as MetricRecord[];
-      const layers = this.readJsonl(runId, 'layers') as LayerStatsRecord[];
-      return { meta, config, metrics, layers, ...(summary ? { summary } : {}) };
-    } catch (error) {
-      this.logger.warn(`run ${runId}: unreadable: ${error instanceof Error ? error.message : String(error)}`);
-      return undefined;
-    }
+    return meta ? this.reader.readData(runId, meta) : undefined;
   }
 
   delete(runId: RunId): void {
     rmSync(this.runDir(runId), { recursive: true, force: true });
     this.owned.delete(runId);
+    this.reader.forget(runId);
     this.tail.forget(runId);
     this.changes.fire({ kind: 'deleted', runId });
   }
@@ -245,43 +223,20 @@ export class RunStore implements RunStoreApi, Disposable {
     this.changes.dispose();
   }
 
-  /** Reads meta.json (current, from memory, for runs this instance writes). Undefined when missing or invalid. */
+  /** A run's meta: from memory for runs this instance writes, else from meta.json (undefined if missing/invalid). */
   readMeta(runId: RunId): RunMeta | undefined {
     const owned = this.owned.get(runId);
-    if (owned) return structuredClone(owned.meta);
-    const path = join(this.runDir(runId), RUN_FILES.meta);
-    if (!existsSync(path)) return undefined;
-    try {
-      return migrateRunMeta(readJson(path), `${runId}/${RUN_FILES.meta}`);
-    } catch (error) {
-      this.tail.warnOnce(
-        runId,
-        `run ${runId}: skipped: ${error instanceof Error ? error.message : String(error)}`,
-      );
-      return undefined;
-    }
+    return owned ? structuredClone(owned.meta) : this.reader.readMeta(runId);
   }
 
-  /** Reads the records of metrics.jsonl or layers.jsonl, checking the header; a truncated last line is ignored. */
+  /** Records of metrics.jsonl or layers.jsonl (header checked; a truncated last line is ignored). */
   readJsonl(runId: RunId, file: JsonlHeader['file']): unknown[] {
-    const what = `${runId}/${RUN_FILES[file]}`;
-    const { values, badLines } = readJsonLines(join(this.runDir(runId), RUN_FILES[file]));
-    if (badLines.length > 0) this.logger.warn(`${what}: skipped unparsable line(s) ${badLines.join(', ')}`);
-    if (values.length === 0) return [];
-    checkJsonlHeader(values[0], file, what);
-    return values.slice(1);
+    return this.reader.readJsonl(runId, file);
   }
 
   /** Run ids (directory names) under root, sorted. */
   runIds(): RunId[] {
-    if (!existsSync(this.root)) return [];
-    return readdirSync(this.root)
-      .filter(
-        (name) =>
-          /^[A-Za-z0-9._-]+$/.test(name) && !name.startsWith('.') && isDirectory(join(this.root, name)),
-      )
-      .sort()
-      .map((name) => asRunId(name));
+    return this.reader.runIds();
   }
 
   private ownedEntry(runId: RunId): { meta: RunMeta; lastFlush: number; dirty: boolean } | undefined {
@@ -310,18 +265,6 @@ export class RunStore implements RunStoreApi, Disposable {
     entry.lastFlush = Date.now();
     entry.dirty = false;
     this.changes.fire({ kind: 'updated', runId });
-  }
-}
-
-function readJson(path: string, numeric = false): unknown {
-  return JSON.parse(readFileSync(path, 'utf8'), numeric ? decodeNonFinite : undefined);
-}
-
-function isDirectory(path: string): boolean {
-  try {
-    return statSync(path).isDirectory();
-  } catch {
-    return false;
   }
 }
 

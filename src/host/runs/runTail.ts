@@ -2,11 +2,10 @@
  * Follows run directories written by other processes (the CLI, Slurm array tasks) by polling: new or removed
  * directories, rewritten meta.json files, and complete lines appended to metrics.jsonl / layers.jsonl.
  */
-import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { RunId } from '../../protocol/ids';
-import type { Logger } from './logger';
 import { completeLength, readJsonLines } from './runFiles';
+import { fileStamp } from './runReader';
 import { RUN_FILES } from './runSchema';
 import type { LayerStatsRecord, MetricRecord, RunChange } from './runTypes';
 
@@ -17,32 +16,24 @@ interface TailState {
   layers: number;
 }
 
-/** Where RunTail finds run directories. */
+/** Where RunTail finds run directories, and how it reports an unreadable file. */
 export interface TailSource {
   runDir(runId: RunId): string;
+  warnOnce(message: string): void;
 }
 
 export class RunTail {
   private readonly known = new Map<RunId, TailState>();
-  private readonly warned = new Set<string>();
   private primed = false;
 
   constructor(
     private readonly source: TailSource,
-    private readonly logger: Logger,
     private readonly fire: (change: RunChange) => void,
   ) {}
 
   /** Stops following a run (it was deleted, or this process writes it itself). */
   forget(runId: RunId): void {
     this.known.delete(runId);
-  }
-
-  /** Logs a warning once per distinct message (a polled, unreadable run would otherwise log every second). */
-  warnOnce(_runId: RunId, message: string): void {
-    if (this.warned.has(message)) return;
-    this.warned.add(message);
-    this.logger.warn(message);
   }
 
   /**
@@ -101,12 +92,7 @@ export class RunTail {
   }
 
   private metaStamp(runId: RunId): string | undefined {
-    try {
-      const stat = statSync(join(this.source.runDir(runId), RUN_FILES.meta));
-      return `${stat.ino}:${stat.mtimeMs}:${stat.size}`;
-    } catch {
-      return undefined;
-    }
+    return fileStamp(join(this.source.runDir(runId), RUN_FILES.meta));
   }
 
   /** Fires an event per complete line appended since `offset`; returns the new offset. */
@@ -114,7 +100,7 @@ export class RunTail {
     const path = join(this.source.runDir(runId), RUN_FILES[file]);
     const { values, offset: next, badLines } = readJsonLines(path, offset);
     if (badLines.length > 0) {
-      this.warnOnce(runId, `${runId}/${RUN_FILES[file]}: skipped unparsable line(s) after byte ${offset}`);
+      this.source.warnOnce(`${runId}/${RUN_FILES[file]}: skipped unparsable line(s) after byte ${offset}`);
     }
     for (const value of values) {
       if (typeof value !== 'object' || value === null || 'schemaVersion' in value) continue; // header line

@@ -168,6 +168,22 @@ describe('RunStore', () => {
     assert.equal(changes.filter((c) => c.kind === 'updated').length, 2);
   });
 
+  it('list() of a reader sees every meta.json rewrite by another writer (cache keyed by inode/mtime/size)', () => {
+    const root = tempRoot();
+    const writer = new RunStore(root);
+    const reader = new RunStore(root);
+    const runId = writer.create(tinyPlan(), { experiment: '/x/e.snn.json', mode: 'train' });
+    const statuses = [reader.list()[0]?.status];
+    for (const status of ['running', 'stopped'] as const) {
+      writer.setStatus(runId, status);
+      statuses.push(reader.list()[0]?.status);
+    }
+    assert.deepEqual(statuses, ['queued', 'running', 'stopped']);
+    const copy = reader.readMeta(runId);
+    if (copy) copy.status = 'failed'; // callers get copies: mutating one does not change the cache
+    assert.equal(reader.readMeta(runId)?.status, 'stopped');
+  });
+
   it('refresh() reports runs another process creates, updates, appends to and deletes', () => {
     const root = tempRoot();
     const watcher = new RunStore(root);
