@@ -3,7 +3,7 @@
 // packages if missing, starts munged, slurmctld, slurmd by hand), runs out/test/slurm/*.test.js against it with
 // `node --test`, ALWAYS stops the daemons it started, and prints "N passed, N failed". Exit 1 on any failure.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { down, up } from './slurm/cluster.mjs';
@@ -33,6 +33,23 @@ const files = existsSync(testDir)
       .map((f) => join(testDir, f))
   : [];
 if (files.length === 0) finish(0, 1, `no test files in ${testDir}`);
+
+/** Clusters left by an earlier run that was killed before its clean-up: reported, not touched. */
+for (const name of readdirSync(tmpdir()).filter((n) => n.startsWith('snn-slurm-tier-'))) {
+  const state = join(tmpdir(), name, 'cluster.json');
+  if (!existsSync(state)) continue;
+  const pid = JSON.parse(readFileSync(state, 'utf8')).pids?.slurmctld;
+  let alive = false;
+  try {
+    alive = Boolean(pid) && process.kill(pid, 0);
+  } catch {
+    alive = false;
+  }
+  if (alive)
+    log(
+      `warning: a cluster from an earlier run is still up; stop it with: node scripts/slurm/cluster.mjs down ${join(tmpdir(), name)}`,
+    );
+}
 
 const dir = mkdtempSync(join(tmpdir(), 'snn-slurm-tier-'));
 let cluster;

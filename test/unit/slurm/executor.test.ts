@@ -11,7 +11,12 @@ import type { RunPlan, RunConfig } from '../../../src/core/config/experimentConf
 import type { SlurmTaskState } from '../../../src/core/slurm/parse';
 import type { RunId } from '../../../src/protocol/ids';
 import { RunStore } from '../../../src/host/runs/runStore';
-import type { CommandResult, SlurmCli } from '../../../src/host/runs/slurm/slurmCli';
+import {
+  SlurmMissingError,
+  runTool,
+  type CommandResult,
+  type SlurmCli,
+} from '../../../src/host/runs/slurm/slurmCli';
 import { SlurmExecutor } from '../../../src/host/runs/slurm/slurmExecutor';
 import { patchRunMeta } from '../../../src/host/runs/slurm/sweepFiles';
 import { fixture } from './fixtures';
@@ -239,4 +244,14 @@ test('stop scancels the task and resolves when Slurm reports it cancelled; a new
   assert.ok(existsSync(join(store.root, '.slurm')));
   executor.dispose();
   again.dispose();
+});
+
+test('a missing Slurm tool is reported by name with what to do', async () => {
+  const error = await runTool('sbatch', ['--version'], { env: { PATH: '/nonexistent' } }).then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  assert.ok(error instanceof SlurmMissingError);
+  assert.equal(error.tool, 'sbatch');
+  assert.match(error.message, /'sbatch' was not found on PATH.*login node \(VS Code Remote-SSH\)/s);
 });
