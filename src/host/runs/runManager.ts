@@ -91,7 +91,11 @@ export class RunManager implements RunManagerApi, Disposable {
   whenDone(runId: RunId): Promise<RunStatus> {
     const meta = this.options.store.readMeta(runId);
     if (!meta) return Promise.reject(new Error(`unknown run ${runId}`));
-    if (isTerminal(meta.status) && !this.running.has(runId)) return Promise.resolve(meta.status);
+    const managed = this.running.has(runId) || this.queue.some((entry) => entry.runId === runId);
+    if (!managed) {
+      if (isTerminal(meta.status)) return Promise.resolve(meta.status);
+      return Promise.reject(new Error(`run ${runId} (${meta.status}) is not run by this run manager`));
+    }
     return new Promise((resolve) => {
       const list = this.waiters.get(runId) ?? [];
       list.push(resolve);

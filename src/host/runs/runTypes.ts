@@ -129,7 +129,7 @@ export interface RunManagerApi {
   /** Stops a running run (mid-epoch) or cancels a queued one. Resolves when it has ended. */
   stop(runId: RunId): Promise<void>;
   stopAll(): Promise<void>;
-  /** Resolves when the run reaches a terminal status. */
+  /** Resolves when the run reaches a terminal status; rejects for an unknown run, or a live one another process runs. */
   whenDone(runId: RunId): Promise<RunStatus>;
   active(): RunId[];
   setMaxConcurrent(n: number): void;

@@ -115,6 +115,15 @@ describe('RunManager with a fake trainer', () => {
     }
   });
 
+  it('whenDone rejects for runs it does not run, unless they have ended', async () => {
+    const { store, manager } = setup();
+    const other = store.create(tinyPlan('elsewhere'), start);
+    await assert.rejects(manager.whenDone(other), /is not run by this run manager/);
+    store.setStatus(other, 'finished');
+    assert.equal(await manager.whenDone(other), 'finished');
+    await assert.rejects(manager.whenDone('nope' as never), /unknown run nope/);
+  });
+
   it('fails a run whose Node executable cannot be started, saying why', async () => {
     const root = mkdtempSync(join(tmpdir(), 'snn-manager-'));
     roots.push(root);
