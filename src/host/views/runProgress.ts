@@ -20,7 +20,10 @@ interface Live {
   total?: number;
   reported: number;
   report?: (value: { message?: string; increment?: number }) => void;
+  /** Closes the notification; safe before VS Code has called the progress task. */
   done: () => void;
+  ended: boolean;
+  resolve?: () => void;
 }
 
 export class RunProgress extends Disposable {
@@ -69,14 +72,22 @@ export class RunProgress extends Disposable {
 
   private showNotification(runId: RunId): void {
     const name = this.store.readMeta(runId)?.name ?? runId;
-    const live: Live = { reported: 0, done: () => undefined };
+    const live: Live = {
+      reported: 0,
+      ended: false,
+      done: () => {
+        live.ended = true;
+        live.resolve?.();
+      },
+    };
     this.live.set(runId, live);
     void vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: `SNN Lab: ${name}`, cancellable: true },
       (progress, token) =>
         new Promise<void>((resolve) => {
           live.report = (value) => progress.report(value);
-          live.done = resolve;
+          live.resolve = resolve;
+          if (live.ended) resolve();
           token.onCancellationRequested(() => void this.stop(runId));
           progress.report({ message: 'starting trainer…' });
         }),
