@@ -64,7 +64,10 @@ function origin(
   return inVariant.length >= inBase.length ? variantPath : inBase;
 }
 
-function context(combo: Combination): string {
+/** "In variant "X" with sweep k=v: " for findings located in a variant or sweep value; "" for the base. */
+function context(combo: Combination, at: readonly (string | number)[]): string {
+  if (at[0] === 'variants' && combo.variant !== undefined) return `In variant "${combo.variant}": `;
+  if (at[0] !== 'sweep') return '';
   const parts: string[] = [];
   if (combo.variant !== undefined) parts.push(`variant "${combo.variant}"`);
   const point = Object.entries(combo.point).map(([key, value]) => `${key}=${formatValue(value)}`);
@@ -89,16 +92,13 @@ export function runIssues(file: Record<string, unknown>): RunIssue[] {
       } catch (error) {
         const message = `model.fixedPoint: ${error instanceof Error ? error.message : String(error)}`;
         const at = origin(file, combo, ['model', 'fixedPoint']);
-        issues.push({ path: at, at: 'value', code: 'fixed-point', message: context(combo) + message });
+        issues.push({ path: at, at: 'value', code: 'fixed-point', message: context(combo, at) + message });
         continue;
       }
       const found = [...schemaIssues(schemaErrors(run), run), ...splitIssues(run)];
       for (const issue of found) {
-        issues.push({
-          ...issue,
-          path: origin(file, combo, issue.path),
-          message: context(combo) + issue.message,
-        });
+        const at = origin(file, combo, issue.path);
+        issues.push({ ...issue, path: at, message: context(combo, at) + issue.message });
       }
     }
   }

@@ -215,3 +215,22 @@ test('empty files are an error, not a crash', () => {
     assert.match(problems[0]?.message ?? '', /empty/);
   }
 });
+
+test('a base problem found while checking every variant and sweep value is reported once, without context', () => {
+  const text =
+    'data:\n  split: {test: 0.5, validation: 0.5}\nvariants: {A: {}, B: {}}\nsweep:\n  model.depth: [1, 2]\n';
+  const problems = parseExperiment(text, 'once.snn.yaml').problems.map(
+    (p) => `${p.line}:${p.col} ${p.message}`,
+  );
+  assert.deepEqual(problems, [
+    '2:3 data.split.test + data.split.validation must be below 1 (got 0.5 + 0.5): nothing is left to train on',
+  ]);
+});
+
+test('a problem that only a variant causes names the variant', () => {
+  const text = 'variants:\n  A: {}\n  B:\n    data: {split: {test: 0.9}}\n';
+  const problems = parseExperiment(text, 'v.snn.yaml').problems.map((p) => `${p.line}:${p.col} ${p.message}`);
+  assert.deepEqual(problems, [
+    '4:12 In variant "B": data.split.test + data.split.validation must be below 1 (got 0.9 + 0.1): nothing is left to train on',
+  ]);
+});
