@@ -8,8 +8,12 @@ import type { Tf } from './backend';
 
 export type DenseOp = (x: Tensor2D, w: Tensor2D, b: Tensor1D) => Tensor2D;
 
-/** Builds the fast dense op for one tf engine. */
-export function makeFastDense(tf: Tf): DenseOp {
+/**
+ * Builds the fast dense op for one tf engine. With `inputGradient: false` (the first layer, whose input is data)
+ * the gradient with respect to x is returned as zeros instead of computing dY·Wᵀ, which nobody reads.
+ */
+export function makeFastDense(tf: Tf, options: { inputGradient?: boolean } = {}): DenseOp {
+  const inputGradient = options.inputGradient ?? true;
   const op = tf.customGrad((...args: unknown[]) => {
     const [x, w, b, save] = args as [Tensor2D, Tensor2D, Tensor1D, (tensors: Tensor[]) => void];
     save([x, w]);
@@ -18,7 +22,8 @@ export function makeFastDense(tf: Tf): DenseOp {
       gradFunc: (dy: Tensor | Tensor[], saved: Tensor[]) => {
         const g = dy as Tensor2D;
         const [xs, ws] = saved as [Tensor2D, Tensor2D];
-        return [tf.matMul(g, tf.transpose(ws)), tf.matMul(tf.transpose(xs), g), tf.sum(g, 0)];
+        const dx = inputGradient ? tf.matMul(g, tf.transpose(ws)) : tf.zerosLike(xs);
+        return [dx, tf.matMul(tf.transpose(xs), g), tf.sum(g, 0)];
       },
     };
   });

@@ -11,7 +11,7 @@ import type { LayerInfo } from '../protocol/stats';
 import { activate } from './activations';
 import { applyDropout, type DropoutSpec } from './alphaDropout';
 import type { Tf } from './backend';
-import { makeFastDense, type DenseOp } from './dense';
+import { makeFastDense, makeStockDense, type DenseOp } from './dense';
 import { initWeights } from './init';
 
 const NORM_EPSILON = 1e-3; // Keras' BatchNormalization default.
@@ -77,8 +77,10 @@ export function buildModel(
   features: number,
   outputs: number,
   seed: number,
-  dense: DenseOp = makeFastDense(tf),
+  gradient: 'fast' | 'stock' = 'fast',
 ): Model {
+  const dense: DenseOp = gradient === 'fast' ? makeFastDense(tf) : makeStockDense(tf);
+  const firstDense: DenseOp = gradient === 'fast' ? makeFastDense(tf, { inputGradient: false }) : dense;
   const initRng = createRng(deriveSeed(seed, 'init'));
   const dropoutRng: Rng = createRng(deriveSeed(seed, 'dropout'));
   const widths = layerWidths(config, outputs);
@@ -151,7 +153,7 @@ export function buildModel(
     for (const layer of layers) {
       const z = normalise(
         layer,
-        dense(h as Tensor2D, layer.w as Tensor2D, layer.b as Tensor1D),
+        (layer.index === 0 ? firstDense : dense)(h as Tensor2D, layer.w as Tensor2D, layer.b as Tensor1D),
         options,
         result,
       );

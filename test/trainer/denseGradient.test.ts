@@ -1,10 +1,14 @@
-// The transpose-free custom-gradient dense op must give the same values and gradients as tfjs's stock matMul.
+// The custom-gradient ops (transpose-free dense, SELU gradient from its output) must match tfjs's own gradients.
 import assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import { createRng } from '../../src/core/random';
 import { initBackend } from '../../src/trainer/backend';
+import { activate } from '../../src/trainer/activations';
 import { makeFastDense, makeStockDense } from '../../src/trainer/dense';
+import { buildModel } from '../../src/trainer/model';
+import type { ModelConfig } from '../../src/core/config/experimentConfig';
+import { DEFAULT_SELU } from '../../src/core/theory/constants';
 import { REPO_ROOT } from './helpers/forkTrainer';
 
 process.env.SNN_LAB_WASM_DIR = path.join(REPO_ROOT, 'dist', 'wasm');
@@ -45,3 +49,81 @@ for (const backend of ['cpu', 'wasm'] as const) {
     });
   });
 }
+
+/** |a - b| <= 1e-4 * (1 + |b|) elementwise: float32 results of the same maths in a different operation order. */
+function assertClose(a: ArrayLike<number>, b: ArrayLike<number>, what: string): void {
+  assert.equal(a.length, b.length);
+  for (let k = 0; k < a.length; k++) {
+    const tol = 1e-4 * (1 + Math.abs(b[k] as number));
+    assert.ok(Math.abs((a[k] as number) - (b[k] as number)) <= tol, `${what}[${k}]: ${a[k]} vs ${b[k]}`);
+  }
+}
+
+describe('SELU gradient from the output', () => {
+  it('matches tfjs Selu gradient for the paper constants and the formula for custom ones', async () => {
+    const { tf } = await initBackend('cpu');
+    const z = tf.tensor1d([-4, -1.5, -0.3, -1e-3, 1e-3, 0.7, 3]);
+    const ours = tf
+      .grad((x) => tf.sum(activate(tf, 'selu', x, DEFAULT_SELU)))(z)
+      .dataSync();
+    const stock = tf
+      .grad((x) => tf.sum(tf.selu(x)))(z)
+      .dataSync();
+    assertClose(ours, stock, 'selu grad');
+    const p = { alpha: 2.5, lambda: 0.9 };
+    const custom = tf
+      .grad((x) => tf.sum(activate(tf, 'selu', x, p)))(z)
+      .dataSync();
+    const expected = Array.from(z.dataSync(), (x) => (x > 0 ? p.lambda : p.lambda * p.alpha * Math.exp(x)));
+    assertClose(custom, expected, 'custom selu grad');
+  });
+});
+
+describe('whole-model gradients', () => {
+  const config: ModelConfig = {
+    depth: 3,
+    width: 24,
+    shape: 'rectangular',
+    activation: 'selu',
+    init: 'lecun_normal',
+    normalization: 'none',
+    dropout: { kind: 'alpha', rate: 0 },
+  };
+  for (const backend of ['cpu', 'wasm'] as const) {
+    it(`fast model (first layer without input gradient) equals the stock-gradient model on ${backend}`, async () => {
+      const { tf } = await initBackend(backend);
+      const rng = createRng(8);
+      const x = tf.tensor2d(
+        Float32Array.from({ length: 16 * 10 }, () => rng.normal()),
+        [16, 10],
+      );
+      const target = tf
+        .oneHot(
+          tf.tensor1d(
+            Array.from({ length: 16 }, (_, i) => i % 3),
+            'int32',
+          ),
+          3,
+        )
+        .toFloat();
+      const gradsOf = (gradient: 'fast' | 'stock'): Float32Array[] => {
+        const model = buildModel(tf, config, DEFAULT_SELU, 10, 3, 5, gradient);
+        const { grads } = tf.variableGrads(
+          () =>
+            tf.losses.softmaxCrossEntropy(
+              target,
+              model.forward(x as never, { training: true }).output,
+            ) as never,
+          model.trainable,
+        );
+        const out = model.trainable.map((v) => grads[v.name]?.dataSync() as Float32Array);
+        model.dispose();
+        return out;
+      };
+      const fast = gradsOf('fast');
+      const stock = gradsOf('stock');
+      assert.equal(fast.length, 8);
+      fast.forEach((g, i) => assertClose(g, stock[i] as Float32Array, `variable ${i}`));
+    });
+  }
+});
