@@ -3,11 +3,11 @@
 // Runs the in-host mocha suite, the workbench UI tests and the packaged-.vsix smoke test; prints "N passed, N failed".
 // Usage: node scripts/run-e2e-tests.mjs [host] [ui] [package]   (default: all three). VERBOSE=1 shows host logs.
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { findChromium } from './e2e/browser.mjs';
 import { REPO_ROOT, ensureCodeServer, vscodeVersion } from './e2e/codeServer.mjs';
-import { buildHostTests, copyExamples } from './e2e/hostBuild.mjs';
+import { buildHostTests, copyExamples, removeExamplesCopy } from './e2e/hostBuild.mjs';
 import { runHostTests } from './e2e/hostTests.mjs';
 
 const PARTS = ['host', 'ui', 'package'];
@@ -67,7 +67,7 @@ async function main() {
       const failed = r.exitCode !== 0 && r.failed === 0 ? 1 : r.failed;
       record('host', r.passed, failed, (Date.now() - started) / 1000);
     } finally {
-      rmSync(ws, { recursive: true, force: true });
+      removeExamplesCopy(ws);
     }
   }
 

@@ -117,3 +117,55 @@ export async function poll(fn, { timeout = 30_000, interval = 250, message = 'co
     await new Promise((r) => setTimeout(r, interval));
   }
 }
+
+/** Opens a workspace file by name through Quick Open (Ctrl+P), retrying like runCommand. */
+export async function openFile(page, name, { attempts = 10 } = {}) {
+  let lastError;
+  for (let i = 0; i < attempts; i += 1) {
+    try {
+      await page.keyboard.press('Control+P');
+      const input = page.locator('.quick-input-widget .quick-input-box input');
+      await input.waitFor({ state: 'visible', timeout: 3000 });
+      await input.fill(name);
+      await page
+        .locator('.quick-input-list .monaco-list-row', { hasText: name })
+        .first()
+        .waitFor({ timeout: 5000 });
+      await page.keyboard.press('Enter');
+      await page.locator('.tabs-container .tab', { hasText: name }).first().waitFor({ timeout: 10_000 });
+      return;
+    } catch (err) {
+      lastError = err;
+      await page.keyboard.press('Escape').catch(() => {});
+      await page.waitForTimeout(500);
+    }
+  }
+  throw new Error(`could not open ${name} with Quick Open: ${lastError?.message ?? ''}`);
+}
+
+/** True when a frame's iframe element, and every enclosing iframe, is visible (hidden webviews stay in the DOM). */
+async function shown(frame) {
+  for (let f = frame; f.parentFrame(); f = f.parentFrame()) {
+    const element = await f.frameElement().catch(() => undefined);
+    if (!element || !(await element.isVisible())) return false;
+  }
+  return true;
+}
+
+/**
+ * The playwright Frame of a visible webview's content (the inner #active-frame) for which `probe` (run inside the frame)
+ * returns true, e.g. `() => !!window.__snnLab`. Frame objects allow evaluate(), which frameLocator does not.
+ */
+export async function findWebviewFrame(page, probe, { timeout = 30_000, what = 'webview' } = {}) {
+  return poll(
+    async () => {
+      for (const frame of page.frames()) {
+        if (frame === page.mainFrame() || frame.isDetached()) continue;
+        const hit = await frame.evaluate(probe).catch(() => false);
+        if (hit && (await shown(frame))) return frame;
+      }
+      return undefined;
+    },
+    { timeout, message: what },
+  );
+}

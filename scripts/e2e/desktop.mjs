@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { runTests } from '@vscode/test-electron';
 import config from '../../.vscode-test.mjs';
 import { REPO_ROOT } from './codeServer.mjs';
-import { buildHostTests, copyExamples } from './hostBuild.mjs';
+import { buildHostTests, copyExamples, removeExamplesCopy } from './hostBuild.mjs';
 
 const build = spawnSync(process.execPath, ['esbuild.mjs'], { cwd: REPO_ROOT, stdio: 'inherit' });
 if (build.status !== 0) process.exit(1);
@@ -34,7 +34,7 @@ try {
   }
   status = 1;
 } finally {
-  rmSync(ws, { recursive: true, force: true });
+  removeExamplesCopy(ws);
   rmSync(profile, { recursive: true, force: true });
 }
 process.exit(status);

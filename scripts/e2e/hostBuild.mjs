@@ -1,8 +1,8 @@
 // Shared by the e2e runner and the desktop runner: bundle the in-host mocha suite, and make a scratch copy of
 // examples/ to open as the workspace (so runs started by tests never write into the repository).
-import { cpSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import * as esbuild from 'esbuild';
 import { REPO_ROOT } from './codeServer.mjs';
 
@@ -28,11 +28,19 @@ export async function buildHostTests() {
   return { outdir, index: join(outdir, 'index.js') };
 }
 
-/** A scratch copy of examples/ (without run folders); the caller removes it. */
+/**
+ * A scratch copy of examples/ (without run folders) at <tmp>/examples, next to a copy of schemas/ so the
+ * examples' relative "$schema" still resolves. Returns the examples folder; removeExamplesCopy() deletes it all.
+ */
 export function copyExamples() {
-  const ws = mkdtempSync(join(tmpdir(), 'snn-lab-e2e-ws-'));
-  const examples = join(REPO_ROOT, 'examples');
-  if (existsSync(examples))
-    cpSync(examples, ws, { recursive: true, filter: (src) => !src.includes('.snn-lab') });
+  const root = mkdtempSync(join(tmpdir(), 'snn-lab-e2e-ws-'));
+  const ws = join(root, 'examples');
+  cpSync(join(REPO_ROOT, 'examples'), ws, { recursive: true, filter: (src) => !src.includes('.snn-lab') });
+  cpSync(join(REPO_ROOT, 'schemas'), join(root, 'schemas'), { recursive: true });
   return ws;
+}
+
+/** Removes a copy made by copyExamples(). */
+export function removeExamplesCopy(ws) {
+  rmSync(dirname(ws), { recursive: true, force: true });
 }

@@ -1,7 +1,7 @@
 // One call to get a real VS Code workbench in headless Chromium (server + browser + page) for UI tests,
-// and one to tear both down; failure screenshots land in test-artifacts/e2e/ next to the step screenshots.
+// and one to tear both down. Tests save step and failure screenshots under ARTIFACTS (test-artifacts/e2e/).
 import { join } from 'node:path';
-import { launchBrowser, screenshot, waitForWorkbench } from './browser.mjs';
+import { launchBrowser, waitForWorkbench } from './browser.mjs';
 import { REPO_ROOT } from './codeServer.mjs';
 import { startServer, workbenchUrl } from './server.mjs';
 
@@ -27,12 +27,9 @@ export async function openWorkbench({ folder, devPath, scratch, env = {}, width,
   return {
     page: browser.page,
     server,
-    /** Saves `<name>-fail.png` when `failed`, then stops browser and server. */
-    async close(failedStep) {
-      if (failedStep) {
-        await screenshot(browser.page, ARTIFACTS, `${failedStep}-fail`).catch(() => {});
-        console.log(`server log tail:\n${server.readLog().slice(-1500)}`);
-      }
+    /** Stops browser and server; prints the server log tail first when `failed`. */
+    async close(failed = false) {
+      if (failed) console.log(`server log tail:\n${server.readLog().slice(-1500)}`);
       await browser.close();
       await server.stop();
     },
