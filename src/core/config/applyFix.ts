@@ -4,7 +4,7 @@
  * Pure: no Node, no vscode.
  */
 import { modify } from 'jsonc-parser';
-import { isMap, isSeq, parseDocument } from 'yaml';
+import { isMap, isScalar, isSeq, parseDocument, Scalar } from 'yaml';
 import type { ProblemFix } from './problem';
 
 /** Replace `length` characters at 0-based `offset` by `content`. */
@@ -60,10 +60,36 @@ function yamlEdits(text: string, fix: ProblemFix): TextEdit[] {
   if (parent !== undefined && parent !== null && !isMap(parent) && !isSeq(parent)) {
     throw new Error(`cannot apply "${fix.title}": ${parentPath.join('.')} is not a mapping`);
   }
+  const current = doc.getIn(fix.path, true);
+  if (isScalar(current) && current.range && isPrimitive(fix.value)) {
+    const [start, end] = current.range;
+    return [{ offset: start, length: end - start, content: yamlScalar(fix.value, current.type) }];
+  }
   doc.setIn(fix.path, fix.value);
   const eol = eolOf(text);
   const after = eol === '\n' ? doc.toString() : doc.toString().replace(/\n/g, eol);
   return [minimalEdit(text, after)];
+}
+
+function isPrimitive(value: unknown): value is string | number | boolean | null {
+  return value === null || ['string', 'number', 'boolean'].includes(typeof value);
+}
+
+/**
+ * A scalar written in place of an existing one: same quote style when it was quoted; plain when the value is a
+ * simple word (safe in block and flow context); otherwise double-quoted (always valid YAML).
+ */
+function yamlScalar(value: string | number | boolean | null, style: Scalar['type']): string {
+  if (typeof value !== 'string') return String(value);
+  if (style === Scalar.QUOTE_SINGLE) return `'${value.replace(/'/g, "''")}'`;
+  if (
+    style !== Scalar.QUOTE_DOUBLE &&
+    /^[A-Za-z_][A-Za-z0-9_.+-]*$/.test(value) &&
+    !/^(true|false|null|yes|no|on|off|~)$/i.test(value)
+  ) {
+    return value;
+  }
+  return JSON.stringify(value);
 }
 
 /** One edit covering only the part between the common prefix and the common suffix of two texts. */

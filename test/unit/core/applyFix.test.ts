@@ -4,6 +4,7 @@ import { test } from 'node:test';
 import { parse as parseJsonc } from 'jsonc-parser';
 import { parse as parseYaml } from 'yaml';
 import { applyEdits, fixEdits, minimalEdit } from '../../../src/core/config/applyFix';
+import { parseExperiment } from '../../../src/core/config/parse';
 
 const initFix = { title: 'Use lecun_normal', path: ['model', 'init'], value: 'lecun_normal' };
 
@@ -79,4 +80,60 @@ test('applyEdits applies several edits regardless of their order', () => {
     { offset: 4, length: 1, content: 'E' },
   ];
   assert.equal(applyEdits('abcde', edits), 'AbcdE');
+});
+
+test('array elements (sweep values) are replaced in JSON and YAML', () => {
+  const fix = { title: 'Use lecun_normal', path: ['sweep', 'model.init', 1], value: 'lecun_normal' };
+  const json = '{ "sweep": { "model.init": ["lecun_normal", "he_normal"] } }';
+  assert.equal(
+    applyEdits(json, fixEdits(json, 'a.snn.json', fix)),
+    json.replace('"he_normal"', '"lecun_normal"'),
+  );
+  const yaml = 'sweep:\n  model.init: [lecun_normal, he_normal]\n';
+  assert.equal(
+    applyEdits(yaml, fixEdits(yaml, 'a.snn.yaml', fix)),
+    'sweep:\n  model.init: [lecun_normal, lecun_normal]\n',
+  );
+});
+
+// End to end with the real parser: every quick fix it offers removes its own warning once applied.
+const pitfallFiles: [string, string][] = [
+  ['base.snn.json', '{\n  "model": { "depth": 4, "width": 8, "init": "he_normal" } // base\n}\n'],
+  [
+    'variant.snn.yaml',
+    'model:\n  depth: 4\nvariants:\n  SNN: {}\n  BN:\n    model:\n      normalization: batchnorm # pitfall\n',
+  ],
+  ['dropout.snn.json', '{ "model": { "dropout": { "kind": "standard", "rate": 0.1 } } }'],
+  ['sweep.snn.yaml', 'model:\n  depth: 4\nsweep:\n  model.init: [lecun_normal, glorot_uniform]\n'],
+];
+for (const [fileName, text] of pitfallFiles) {
+  test(`applying the parser's quick fix in ${fileName} clears that warning`, () => {
+    const fixable = parseExperiment(text, fileName).problems.filter((p) => p.fix);
+    assert.ok(fixable.length > 0, `${fileName} has a fixable pitfall`);
+    for (const problem of fixable) {
+      const fixed = applyEdits(text, fixEdits(text, fileName, problem.fix!));
+      const after = parseExperiment(fixed, fileName);
+      assert.ok(after.file, `${fileName} still parses after "${problem.fix!.title}"`);
+      assert.ok(
+        !after.problems.some((p) => p.code === problem.code),
+        `${problem.code} is gone after the fix`,
+      );
+    }
+  });
+}
+
+test('YAML: a quoted scalar keeps its quote style; odd strings are double-quoted', () => {
+  const single = "model:\n  init: 'he_normal'\n";
+  assert.equal(
+    applyEdits(single, fixEdits(single, 'a.snn.yaml', initFix)),
+    "model:\n  init: 'lecun_normal'\n",
+  );
+  const fix = { title: 'odd', path: ['name'], value: 'a, b: c' };
+  const text = 'name: x # n\n';
+  const out = applyEdits(text, fixEdits(text, 'a.snn.yml', fix));
+  assert.equal(out, 'name: "a, b: c" # n\n');
+  assert.deepEqual(parseYaml(out), { name: 'a, b: c' });
+  const numeric = 'train:\n  learningRate: 1\n';
+  const lr = { title: 'lr', path: ['train', 'learningRate'], value: 0.001 };
+  assert.equal(applyEdits(numeric, fixEdits(numeric, 'a.snn.yaml', lr)), 'train:\n  learningRate: 0.001\n');
 });
