@@ -13,7 +13,7 @@ import { appendJsonLine, writeJsonAtomic } from '../runFiles';
 import { applyMessage } from '../runRecord';
 import { RUN_FILES, isTerminal, migrateRunConfigFile, migrateRunMeta } from '../runSchema';
 import { RUN_SCHEMA_VERSION, type RunMeta } from '../runTypes';
-import { TrainerProcess } from '../trainerProcess';
+import { STOP_GRACE_MS, TrainerProcess } from '../trainerProcess';
 
 export interface TaskOptions {
   runsDir: string;
@@ -91,6 +91,11 @@ export async function runSlurmTask(options: TaskOptions): Promise<number> {
     if ('runId' in message && message.runId !== runId) return;
     record(message);
     if (message.type === 'log') logger[message.level](message.message);
+    if (message.type === 'finished' || message.type === 'failed') {
+      // The trainer exits by itself after its last message; one that hangs is killed so the task ends.
+      const timer = setTimeout(() => trainer.kill(), STOP_GRACE_MS);
+      trainer.onExit(() => clearTimeout(timer));
+    }
   });
 
   let signalled: NodeJS.Signals | undefined;
