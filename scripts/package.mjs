@@ -1,9 +1,10 @@
 #!/usr/bin/env node
 // `npm run package`: production build, then an offline `vsce package --no-dependencies`, then a check that the
 // .vsix holds only what users need (bundles, wasm, schema, media, README, CHANGELOG, LICENSE, package.json).
-// Usage: node scripts/package.mjs [--out file.vsix] [--no-build]
+// Usage: node scripts/package.mjs [--out file.vsix]
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -34,16 +35,16 @@ const VSCE = join(ROOT, 'node_modules', '.bin', 'vsce');
 // Relative README links stay relative (no repository URL to rewrite them against; the package is offline).
 const VSCE_FLAGS = ['--no-dependencies', '--allow-missing-repository', '--no-rewrite-relative-links'];
 
-function run(cmd, args) {
-  const r = spawnSync(cmd, args, { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+function run(cmd, args, cwd = ROOT) {
+  const r = spawnSync(cmd, args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
   if (r.status !== 0)
     throw new Error(`${cmd} ${args.join(' ')} failed (exit ${r.status}):\n${r.stdout}\n${r.stderr}`);
   return r.stdout;
 }
 
-/** Files vsce would put in the package, as repository-relative paths. */
-export function listPackageFiles() {
-  return run(VSCE, ['ls', '--no-dependencies'])
+/** Files vsce would put in the package built from `dir`, as paths relative to it. */
+export function listPackageFiles(dir = ROOT) {
+  return run(VSCE, ['ls', '--no-dependencies'], dir)
     .split('\n')
     .map((l) => l.trim())
     .filter(Boolean);
@@ -59,30 +60,44 @@ export function checkPackageFiles(files) {
   ];
 }
 
-/** Builds (production) and packages; returns { vsix, files }. Throws with the reasons on any problem. */
-export function packageExtension({ out, build = true, log = console.log } = {}) {
+/**
+ * A staging folder with the manifest and static files copied and the sources linked, where the production build
+ * writes its own dist/ (the repository's development build in dist/ is left alone, even while others use it).
+ */
+function stage() {
+  const dir = mkdtempSync(join(tmpdir(), 'snn-lab-package-'));
+  for (const f of ['package.json', 'README.md', 'CHANGELOG.md', 'LICENSE', '.vscodeignore']) {
+    if (existsSync(join(ROOT, f))) cpSync(join(ROOT, f), join(dir, f));
+  }
+  for (const d of ['media', 'schemas']) cpSync(join(ROOT, d), join(dir, d), { recursive: true });
+  for (const d of ['src', 'webview', 'node_modules']) symlinkSync(join(ROOT, d), join(dir, d));
+  return dir;
+}
+
+/** Builds (production, in a staging folder) and packages; returns { vsix, files }. Throws on any problem. */
+export function packageExtension({ out, log = console.log } = {}) {
   const { name, version } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
   const vsix = resolve(out ?? join(ROOT, `${name}-${version}.vsix`));
-  if (build) {
-    log('$ node esbuild.mjs --production --no-tests');
-    run(process.execPath, ['esbuild.mjs', '--production', '--no-tests']);
+  const dir = stage();
+  try {
+    log('$ node esbuild.mjs --production --no-tests   (in a staging folder)');
+    run(process.execPath, [join(ROOT, 'esbuild.mjs'), '--production', '--no-tests'], dir);
+    const files = listPackageFiles(dir);
+    const problems = checkPackageFiles(files);
+    if (problems.length > 0) throw new Error(`the .vsix would be wrong:\n  ${problems.join('\n  ')}`);
+    log(`$ vsce package ${VSCE_FLAGS.join(' ')} -o ${vsix}`);
+    run(VSCE, ['package', ...VSCE_FLAGS, '-o', vsix], dir);
+    return { vsix, files };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
   }
-  const files = listPackageFiles();
-  const problems = checkPackageFiles(files);
-  if (problems.length > 0) throw new Error(`the .vsix would be wrong:\n  ${problems.join('\n  ')}`);
-  log(`$ vsce package ${VSCE_FLAGS.join(' ')} -o ${vsix}`);
-  run(VSCE, ['package', ...VSCE_FLAGS, '-o', vsix]);
-  return { vsix, files };
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   const args = process.argv.slice(2);
   const outAt = args.indexOf('--out');
   try {
-    const { vsix, files } = packageExtension({
-      out: outAt >= 0 ? args[outAt + 1] : undefined,
-      build: !args.includes('--no-build'),
-    });
+    const { vsix, files } = packageExtension({ out: outAt >= 0 ? args[outAt + 1] : undefined });
     console.log(`packaged ${files.length} files into ${vsix}:`);
     for (const f of files) console.log(`  ${f}`);
   } catch (err) {

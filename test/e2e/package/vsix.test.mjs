@@ -1,0 +1,97 @@
+// Packaged-extension smoke test: `npm run package` makes a .vsix offline, code-server installs it like a user would
+// (--install-extension), and the installed copy (no development path) activates, runs a command and trains.
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { findWebviewFrame, openFile, poll, runCommand, screenshot } from '../../../scripts/e2e/browser.mjs';
+import { copyExamples, removeExamplesCopy } from '../../../scripts/e2e/hostBuild.mjs';
+import { installVsix, makeScratch } from '../../../scripts/e2e/server.mjs';
+import { ARTIFACTS, openWorkbench } from '../../../scripts/e2e/workbench.mjs';
+import { packageExtension } from '../../../scripts/package.mjs';
+
+describe('the packaged .vsix', { timeout: 400_000 }, () => {
+  const out = mkdtempSync(join(tmpdir(), 'snn-lab-vsix-'));
+  const scratch = makeScratch({ prefix: 'snn-lab-e2e-vsix-' });
+  let ws;
+  let wb;
+  let failed = false;
+  let installed;
+
+  before(() => {
+    ws = copyExamples();
+  });
+
+  after(async () => {
+    await wb?.close(failed);
+    if (!wb) rmSync(scratch.root, { recursive: true, force: true });
+    if (ws) removeExamplesCopy(ws);
+    rmSync(out, { recursive: true, force: true });
+  });
+
+  const step = (name, fn) => async () => {
+    try {
+      await fn();
+    } catch (err) {
+      failed = true;
+      if (wb) await screenshot(wb.page, ARTIFACTS, `${name}-fail`).catch(() => {});
+      throw err;
+    }
+  };
+
+  it(
+    'packages offline and installs into code-server with only the shipped files',
+    step('vsix-install', () => {
+      const { vsix, files } = packageExtension({ out: join(out, 'snn-lab.vsix'), log: () => {} });
+      assert.ok(files.includes('dist/wasm/tfjs-backend-wasm-simd.wasm'));
+      assert.ok(!files.some((f) => f.startsWith('src/') || f.startsWith('node_modules/')), files.join(', '));
+      const log = installVsix(vsix, scratch);
+      assert.match(log, /successfully installed/);
+      [installed] = readdirSync(scratch.extensions).filter((d) => d.startsWith('snn-lab.snn-lab-'));
+      assert.ok(installed, `no snn-lab folder in ${readdirSync(scratch.extensions).join(', ')}`);
+      assert.ok(existsSync(join(scratch.extensions, installed, 'dist', 'trainer.js')));
+      assert.ok(!existsSync(join(scratch.extensions, installed, 'src')), 'sources are not shipped');
+    }),
+  );
+
+  it(
+    'the installed extension activates, opens the theory explorer and trains an example',
+    step('vsix-smoke', async () => {
+      assert.ok(installed, 'needs the .vsix installed by the previous test');
+      wb = await openWorkbench({ folder: ws, scratch });
+      const { page } = wb;
+      await runCommand(page, 'SNN Lab: Open Theory Explorer');
+      const dash = await findWebviewFrame(page, () => !!window.__snnLab, { what: 'the dashboard webview' });
+      await poll(async () => (await dash.evaluate(() => window.__snnLab.ui().tab)) === 'theory', {
+        message: 'the theory tab of the installed extension',
+      });
+      await openFile(page, 'moons-quick.snn.json');
+      const run = page.locator('.contentWidgets .codelens-decoration a', { hasText: /^\s*Run\s*$/ }).first();
+      await run.waitFor({ timeout: 30_000 });
+      await run.click();
+      await page.locator('.activitybar .action-item a[aria-label^="SNN Lab"]').first().click();
+      const status = async () => {
+        const sidebar = await findWebviewFrame(page, () => !!document.querySelector('ul.run-list'), {
+          what: 'sidebar',
+        });
+        return (
+          await sidebar
+            .locator('li.run', { hasText: 'moons-quick' })
+            .first()
+            .locator('vscode-badge')
+            .textContent()
+        )?.trim();
+      };
+      const final = await poll(
+        async () => {
+          const s = await status();
+          return ['finished', 'failed', 'diverged'].includes(s) ? s : undefined;
+        },
+        { timeout: 120_000, message: 'moons-quick to end (packaged trainer + wasm)' },
+      );
+      assert.equal(final, 'finished');
+      await screenshot(page, ARTIFACTS, 'vsix-installed-run');
+    }),
+  );
+});
