@@ -26,12 +26,13 @@ import { createTheoryTab } from './tabs/theoryTab';
 import type { UiState } from './uiState';
 import { restoreUi } from './uiState';
 
-const TITLES: Record<DashboardTab, string> = {
-  curves: 'Curves',
-  layers: 'Layers',
-  distributions: 'Distributions',
-  fixedPoint: 'Fixed point',
-  theory: 'Theory explorer',
+/** Tab titles: full, and short for sidebar-width panels (CSS shows one of the two). */
+const TITLES: Record<DashboardTab, [string, string]> = {
+  curves: ['Curves', 'Curves'],
+  layers: ['Layers', 'Layers'],
+  distributions: ['Distributions', 'Dist.'],
+  fixedPoint: ['Fixed point', 'Fixed pt'],
+  theory: ['Theory explorer', 'Theory'],
 };
 const FACTORIES: Record<DashboardTab, (ctx: TabContext) => TabView> = {
   curves: createCurvesTab,
@@ -56,8 +57,10 @@ const panels = new Map<DashboardTab, HTMLElement>();
 for (const id of DASHBOARD_TABS) {
   const header = document.createElement('vscode-tab-header');
   header.slot = 'header';
-  header.id = `tab-${id}`;
-  header.textContent = TITLES[id];
+  // vscode-tabs assigns its own element ids; tests and CSS address headers by data-tab.
+  header.dataset.tab = id;
+  header.title = TITLES[id][0];
+  header.append(el('span', 'title-long', TITLES[id][0]), el('span', 'title-short', TITLES[id][1]));
   const panel = document.createElement('vscode-tab-panel');
   panel.dataset.tab = id;
   tabs.append(header, panel);
@@ -85,10 +88,12 @@ function view(tab: DashboardTab): TabView {
 }
 
 let frame = 0;
-const hook = installTestHook(
-  () => data,
-  () => ui,
-);
+const hook = installTestHook({
+  data: () => data,
+  ui: () => ui,
+  settled: () => frame === 0,
+  theme: () => theme,
+});
 function schedule(): void {
   if (frame) return;
   frame = requestAnimationFrame(() => {

@@ -4,6 +4,7 @@
  */
 import type { HostToWebview } from '../../src/protocol/webview';
 import type { DashboardData } from '../shared/store';
+import type { Theme } from '../shared/theme';
 import type { UiState } from './uiState';
 import { chartRegistry } from './charts/card';
 import { arrowCounts } from './charts/phasePlane';
@@ -26,6 +27,10 @@ export interface TestHook {
   renders: number[];
   /** Types and seqs of every message received. */
   received: { type: string; seq?: number }[];
+  /** True when no render is scheduled (all received data is on screen). */
+  settled(): boolean;
+  /** The theme colours in use (changes when VS Code switches theme). */
+  theme(): Theme;
 }
 
 declare global {
@@ -34,12 +39,18 @@ declare global {
   }
 }
 
-export function installTestHook(data: () => DashboardData, ui: () => UiState) {
+export interface HookSources {
+  data: () => DashboardData;
+  ui: () => UiState;
+  settled: () => boolean;
+  theme: () => Theme;
+}
+
+export function installTestHook(sources: HookSources) {
   const hook: TestHook = {
     renders: [],
     received: [],
-    data,
-    ui,
+    ...sources,
     charts() {
       const out: Record<string, ChartSummary> = {};
       for (const [id, chart] of chartRegistry) {

@@ -100,12 +100,18 @@ export function createReplayTransport(recorded: readonly HostToWebview[]): Repla
 declare global {
   interface Window {
     __snnLabReplay?: HostToWebview[];
+    /** The replay transport in use, so a test can emit more messages and read what the page posted. */
+    __snnLabReplayTransport?: ReplayTransport;
   }
 }
 
 /** The VS Code transport inside VS Code; the replay transport when a test page supplied a recording. */
 export function createTransport(): HostTransport {
   const recorded = window.__snnLabReplay;
-  if (recorded) return createReplayTransport(recorded);
+  if (recorded) {
+    const replay = createReplayTransport(recorded);
+    window.__snnLabReplayTransport = replay;
+    return replay;
+  }
   return createVsCodeTransport();
 }

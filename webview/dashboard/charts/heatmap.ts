@@ -18,7 +18,8 @@ interface Cell {
 export function heatColor(kind: HeatKind, v: number, range: [number, number]): string {
   if (!Number.isFinite(v) || v <= 0) return 'rgba(128, 128, 128, 0.35)';
   if (kind === 'variance') {
-    const t = Math.max(-1, Math.min(1, Math.log2(v) / 3));
+    // Full colour at a factor of 4 away from the target variance 1 (log2 = +-2).
+    const t = Math.max(-1, Math.min(1, Math.log2(v) / 2));
     const hue = t < 0 ? 215 : 5;
     return `hsl(${hue} 75% ${Math.round(92 - 45 * Math.abs(t))}%)`;
   }
@@ -94,8 +95,9 @@ export class HeatmapChart {
         min: -0.5,
         max: ny - 0.5,
         offset: false,
+        reverse: false,
         title: { display: true, text: 'hidden layer' },
-        ticks: { stepSize: 1, precision: 0 },
+        ticks: { stepSize: 1, callback: (value) => (Number.isInteger(value) ? String(value) : '') },
         grid: { display: false },
       },
     };

@@ -54,7 +54,11 @@ export class RidgelineChart {
         min: 0,
         max: histograms.length + overlap,
         title: { display: true, text: 'hidden layer' },
-        ticks: { stepSize: 1, precision: 0 },
+        ticks: {
+          stepSize: 1,
+          callback: (value) =>
+            Number.isInteger(value) && Number(value) < histograms.length ? String(value) : '',
+        },
       },
     };
     chart.update('none');

@@ -26,7 +26,8 @@ const DEFAULT_STARTS = [
 ];
 const BOUNDS = { mu: [-0.8, 0.8] as [number, number], nu: [0, 3] as [number, number] };
 const ITERATIONS = 12;
-const f4 = (v: number): string => (Number.isFinite(v) ? v.toFixed(4) : String(v));
+/** 4 decimals; values that round to zero print as 0.0000 (never -0.0000). */
+const f4 = (v: number): string => (Number.isFinite(v) ? (Math.abs(v) < 5e-5 ? 0 : v).toFixed(4) : String(v));
 
 /** SELU parameters of the explorer's settings, or an error text when the target cannot be solved. */
 export function theoryParams(t: TheoryUi): { alpha: number; lambda: number } | string {
