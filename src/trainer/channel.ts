@@ -13,6 +13,9 @@ export interface TrainerChannel {
   onMessage(handler: (message: HostToTrainer) => void): void;
 }
 
+/** The host went away: nothing to report to ('disconnect' ends the process). */
+const ignoreClosedChannel = (): void => undefined;
+
 /** Creates the channel; throws when the process was not started with an IPC channel (child_process.fork). */
 export function createChannel(proc: NodeJS.Process = process): TrainerChannel {
   const send = proc.send?.bind(proc);
@@ -21,7 +24,8 @@ export function createChannel(proc: NodeJS.Process = process): TrainerChannel {
   let warned = false;
   const channel: TrainerChannel = {
     send(message) {
-      if (proc.connected) send(message);
+      // With a callback, a send that races a disconnect reports to it instead of emitting an uncaught 'error'.
+      if (proc.connected) send(message, undefined, undefined, ignoreClosedChannel);
     },
     flush(message) {
       return new Promise((resolve) => {
