@@ -48,7 +48,7 @@ export class LineIndex {
     return { line: low + 1, col: at - (this.starts[low] ?? 0) + 1 };
   }
 
-  /** Builds a Problem covering [offset, offset + length). */
+  /** Builds a Problem covering [offset, offset + length), clamped to the text. */
   problem(
     severity: Problem['severity'],
     message: string,
@@ -56,8 +56,10 @@ export class LineIndex {
     length: number,
     extra: { code?: string; fix?: ProblemFix } = {},
   ): Problem {
-    const start = this.position(offset);
-    const end = this.position(offset + length);
+    const at = Math.max(0, Math.min(offset, this.text.length));
+    const size = Math.max(0, Math.min(length, this.text.length - at));
+    const start = this.position(at);
+    const end = this.position(at + size);
     return {
       severity,
       message,
@@ -65,8 +67,8 @@ export class LineIndex {
       col: start.col,
       endLine: end.line,
       endCol: end.col,
-      offset,
-      length,
+      offset: at,
+      length: size,
       ...extra,
     };
   }
