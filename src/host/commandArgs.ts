@@ -31,12 +31,14 @@ export function runIdsFromArgs(args: readonly unknown[]): RunId[] {
   return [...new Set(ids)];
 }
 
-/** The experiment file a run command targets: a Uri-like `{ fsPath }`, a path string, or undefined. */
+/** The experiment file a run command targets: a Uri-like `{ fsPath }`, a runs-tree experiment node, a path. */
 export function experimentPathFromArgs(args: readonly unknown[]): string | undefined {
   const [first] = args;
   if (typeof first === 'string' && first.length > 0) return first;
-  if (first && typeof first === 'object' && typeof (first as { fsPath?: unknown }).fsPath === 'string') {
-    return (first as { fsPath: string }).fsPath;
+  if (first && typeof first === 'object') {
+    const { fsPath, experiment } = first as { fsPath?: unknown; experiment?: unknown };
+    if (typeof fsPath === 'string') return fsPath;
+    if (typeof experiment === 'string') return experiment;
   }
   return undefined;
 }

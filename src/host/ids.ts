@@ -33,6 +33,8 @@ export const CONTEXT_KEYS = { hasActiveRuns: 'snnLab.hasActiveRuns' } as const;
 
 /** `contextValue` prefix of run items in the runs tree; the suffix is the run status. */
 export const RUN_ITEM_CONTEXT = 'snnLabRun';
+/** `contextValue` of experiment (group) items in the runs tree. */
+export const EXPERIMENT_ITEM_CONTEXT = 'snnLabExperiment';
 
 /** Experiment files: `*.snn.json`, `*.snn.yaml`, `*.snn.yml`. */
 export const EXPERIMENT_GLOB = '**/*.snn.{json,yaml,yml}';

@@ -5,7 +5,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { Disposable } from '../disposable';
-import { VIEW_IDS } from '../ids';
+import { EXPERIMENT_ITEM_CONTEXT, VIEW_IDS } from '../ids';
 import { groupByExperiment, runLook } from '../runLabels';
 import type { RunMeta, RunStoreApi } from '../runs/runTypes';
 
@@ -66,7 +66,7 @@ export class RunsTreeProvider extends Disposable implements vscode.TreeDataProvi
       item.tooltip = node.experiment;
       item.resourceUri = vscode.Uri.file(node.experiment);
       item.iconPath = new vscode.ThemeIcon('beaker');
-      item.contextValue = 'snnLabExperiment';
+      item.contextValue = EXPERIMENT_ITEM_CONTEXT;
       return item;
     }
     const look = runLook(node.meta, Date.now());

@@ -6,6 +6,7 @@ import { test } from 'node:test';
 import {
   COMMAND_IDS,
   CONTEXT_KEYS,
+  EXPERIMENT_ITEM_CONTEXT,
   RUN_ITEM_CONTEXT,
   VIEW_CONTAINER_ID,
   VIEW_IDS,
@@ -109,6 +110,7 @@ test('when clauses use only known context keys, view ids and run item context va
         Object.values<string>(CONTEXT_KEYS).includes(key) || Object.values<string>(VIEW_IDS).includes(key);
       assert.ok(ok, `when clause "${when}" uses ${key}`);
     }
+    for (const m of when.matchAll(/viewItem == (\S+)/g)) assert.equal(m[1], EXPERIMENT_ITEM_CONTEXT, when);
     for (const m of when.matchAll(/viewItem =~ \/(.+?)\/(?:\s|$)/g)) {
       const re = new RegExp(m[1] ?? '');
       assert.ok(

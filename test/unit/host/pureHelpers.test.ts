@@ -92,6 +92,10 @@ test('command arguments: none, id, tree item, arrays, multi-select pair, webview
   assert.equal(experimentPathFromArgs([{ fsPath: '/ws/a.snn.json' }]), '/ws/a.snn.json');
   assert.equal(experimentPathFromArgs(['/ws/b.snn.yaml']), '/ws/b.snn.yaml');
   assert.equal(experimentPathFromArgs([]), undefined);
+  assert.equal(
+    experimentPathFromArgs([{ kind: 'experiment', experiment: '/ws/c.snn.json', runs: [] }]),
+    '/ws/c.snn.json',
+  );
 });
 
 test('readSettings applies defaults, clamps numbers and builds the Slurm executor config', () => {
