@@ -63,6 +63,7 @@ class BarProgress implements Progress {
     {
       format: '{name} |{bar}| {percentage}% | {state} | epoch {epoch} | loss {loss}',
       hideCursor: true,
+      barsize: 24,
       clearOnComplete: false,
       stopOnComplete: false,
       autopadding: true,

@@ -48,6 +48,14 @@ function runCli(args: string[], env: Record<string, string> = {}): Promise<Resul
 
 const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** The meta of the only run under `runsDir` once it is running and has reported progress. */
+function runningWithProgress(runsDir: string): RunMeta | undefined {
+  const [runId] = existsSync(runsDir) ? readdirSync(runsDir) : [];
+  if (!runId || !existsSync(join(runsDir, runId, 'meta.json'))) return undefined;
+  const meta = JSON.parse(readFileSync(join(runsDir, runId, 'meta.json'), 'utf8')) as RunMeta;
+  return meta.status === 'running' && meta.progress ? meta : undefined;
+}
+
 describe('snn-lab CLI with the real trainer', () => {
   it('run --index 1 --json trains exactly the second plan into a complete run directory (default runs dir)', async () => {
     const result = await runCli(['run', sweep, '--index', '1', '--json', '--jobs', '1']);
@@ -186,6 +194,32 @@ describe('snn-lab CLI with the real trainer', () => {
     for (const layer of probe.layers) assert.ok(Number.isFinite(layer.post.mean) && layer.post.variance > 0);
   });
 
+  it('Ctrl-C (SIGINT to the process group) stops runs cleanly: they end stopped, the CLI exits 1', async () => {
+    const file = experiment('interrupted', {
+      data: { ...tinyData, samples: 4000 },
+      model: { depth: 2, width: 8 },
+      train: { epochs: 20, batchSize: 4 },
+    });
+    // Own process group, signalled as a whole: what a terminal does on Ctrl-C.
+    const args = [cli, 'run', file, '--json', '--runs-dir', join(dir, 'sigint-runs')];
+    const child = spawn(process.execPath, args, { detached: true });
+    let stdout = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    const closed = new Promise<number | null>((resolve) => child.on('close', resolve));
+    for (let i = 0; i < 300 && !runningWithProgress(join(dir, 'sigint-runs')); i++) await delay(100);
+    process.kill(-(child.pid ?? 0), 'SIGINT');
+    assert.equal(await closed, 1);
+    type Output = { runs: { status: string; failure: { reason: string; message: string } }[] };
+    const run = (JSON.parse(stdout) as Output).runs[0];
+    assert.equal(run?.status, 'stopped');
+    assert.equal(run?.failure.reason, 'stopped');
+    assert.doesNotMatch(
+      run?.failure.message ?? '',
+      /signal/,
+      'the trainer was stopped over IPC, not killed by SIGINT',
+    );
+  });
+
   it('a killed CLI leaves its run interrupted (not running), with its records readable', async () => {
     const file = experiment('long', {
       data: { ...tinyData, samples: 4000 },
@@ -195,14 +229,11 @@ describe('snn-lab CLI with the real trainer', () => {
     const runsDir = join(dir, 'killed-runs');
     const child = spawn(process.execPath, [cli, 'run', file, '--runs-dir', runsDir], { stdio: 'ignore' });
     let meta: RunMeta | undefined;
-    for (let i = 0; i < 300 && !(meta?.status === 'running' && meta.progress); i++) {
+    for (let i = 0; i < 300 && !meta; i++) {
       await delay(100);
-      const [runId] = existsSync(runsDir) ? readdirSync(runsDir) : [];
-      if (runId && existsSync(join(runsDir, runId, 'meta.json'))) {
-        meta = JSON.parse(readFileSync(join(runsDir, runId, 'meta.json'), 'utf8')) as RunMeta;
-      }
+      meta = runningWithProgress(runsDir);
     }
-    assert.ok(meta?.status === 'running' && meta.progress, 'the run got going');
+    assert.ok(meta, 'the run got going');
     const trainerPid = meta.executor?.kind === 'local' ? meta.executor.pid : undefined;
     child.kill('SIGKILL');
     await new Promise((resolve) => child.on('close', resolve));

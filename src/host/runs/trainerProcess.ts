@@ -67,6 +67,10 @@ export class TrainerProcess implements Disposable {
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
       // 'advanced' (structured clone) keeps NaN and Infinity in statistics; JSON would turn them into null.
       serialization: 'advanced',
+      // Own process group: a terminal's Ctrl-C reaches only the host (CLI), which stops the trainer through
+      // IPC instead of it dying mid-write. It still exits when the IPC channel closes (host gone).
+      detached: process.platform !== 'win32',
+      windowsHide: true,
       env: { ...process.env, ...options.env },
       ...(options.execPath ? { execPath: options.execPath } : {}),
     });
