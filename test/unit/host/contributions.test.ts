@@ -150,7 +150,13 @@ test('every snnLab.* command id spelled in host and webview code is declared', (
 
 test('activation never uses "*", and restricted settings exist', () => {
   assert.ok(!pkg.activationEvents.includes('*'));
-  assert.ok(pkg.activationEvents.includes('workspaceContains:**/*.snn.{json,yaml,yml}'));
+  // Views, commands and languages generate their own events; a restored dashboard tab needs its serializer.
+  assert.deepEqual(pkg.activationEvents, [
+    'workspaceContains:**/*.snn.{json,yaml,yml}',
+    'onWebviewPanel:snnLab.dashboard',
+  ]);
+  const panels = join(root, 'src/host/webviews/dashboardPanels.ts');
+  assert.match(readFileSync(panels, 'utf8'), /viewType = 'snnLab\.dashboard'/);
   assert.equal(pkg.capabilities.untrustedWorkspaces.supported, 'limited');
   for (const key of pkg.capabilities.untrustedWorkspaces.restrictedConfigurations ?? []) {
     assert.ok(declaredSettings.has(key), key);
