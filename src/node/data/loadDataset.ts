@@ -4,6 +4,8 @@
  * Deterministic for a given seed; bad input throws DataError.
  */
 import type { DataConfig } from '../../core/config/experimentConfig';
+import { schemaIssues } from '../../core/config/messages';
+import { schemaErrors } from '../../core/config/schema';
 import { deriveSeed } from '../../core/random';
 import { readCsv, resolveCsvPath } from './csv';
 import type { Dataset, LoadOptions } from './dataset';
@@ -11,6 +13,7 @@ import { loadMnist } from './mnist';
 import { featureStats, gather, splitIndices } from './split';
 import { generateSynthetic } from './synthetic';
 import { classCounts, type RawTable } from './table';
+import { DataError } from './dataError';
 
 export { DataError } from './dataError';
 
@@ -31,6 +34,9 @@ async function readTable(data: DataConfig, options: LoadOptions): Promise<RawTab
  * @param options base directory for relative paths, workspace guard, seed and k-fold index
  */
 export async function loadDataset(data: DataConfig, options: LoadOptions): Promise<Dataset> {
+  const invalid = schemaIssues(schemaErrors({ data }), { data });
+  if (invalid.length > 0)
+    throw new DataError(`invalid data section: ${invalid.map((i) => i.message).join('; ')}`);
   const table = await readTable(data, options);
   const parts = splitIndices(table, data.split, deriveSeed(options.seed, 'split'), options.fold ?? 0);
   const stats = data.standardize ? featureStats(table, parts.train) : undefined;

@@ -130,6 +130,14 @@ test('MNIST: 784 standardised pixels, 10 classes, constant pixels become 0, dete
   assert.deepEqual(again.test.y, std.test.y);
   await assert.rejects(
     loadDataset({ ...config, samples: 20000 }, { baseDir: '.', seed: 1 }),
-    /has 10000 digits/,
+    /data.samples must be <= 10000 when source is "mnist", got 20000/,
   );
+});
+
+test('a malformed data section (e.g. from an IPC message) is a DataError, not a crash', async () => {
+  const bad = { ...synthetic('blobs'), samples: 0, classes: 1 } as SyntheticDataConfig;
+  await assert.rejects(loadDataset(bad, { baseDir: '.', seed: 1 }), {
+    name: 'DataError',
+    message: 'invalid data section: data.samples must be >= 2, got 0; data.classes must be >= 2, got 1',
+  });
 });
