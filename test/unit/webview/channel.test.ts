@@ -1,0 +1,125 @@
+/** WebviewChannel: ready handshake, snapshot on (re)connect, seq numbering, coalescing, bad input handling. */
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import type { RunId } from '../../../src/protocol/ids';
+import { PROTOCOL_VERSION } from '../../../src/protocol/version';
+import type { HostToWebview, WebviewToHost } from '../../../src/protocol/webview';
+import { type SnapshotBody, WebviewChannel } from '../../../src/host/webviews/webviewChannel';
+
+function setup(intervalMs = 20) {
+  const posted: HostToWebview[] = [];
+  const logs: string[] = [];
+  const handled: WebviewToHost[] = [];
+  let listener: (m: unknown) => unknown = () => undefined;
+  let snapshots = 0;
+  const channel = new WebviewChannel({
+    webview: {
+      postMessage: (m) => {
+        posted.push(m as HostToWebview);
+        return Promise.resolve(true);
+      },
+      onDidReceiveMessage: (l) => {
+        listener = l;
+        return { dispose: () => undefined };
+      },
+    },
+    view: 'dashboard',
+    log: {
+      info: (m) => logs.push(`info ${m}`),
+      warn: (m) => logs.push(`warn ${m}`),
+      error: (m) => logs.push(`error ${m}`),
+    },
+    snapshot: (): SnapshotBody => {
+      snapshots++;
+      return { type: 'snapshot', allRuns: [], selected: [], runs: [] };
+    },
+    onMessage: (m) => handled.push(m),
+    intervalMs,
+  });
+  return { channel, posted, logs, handled, send: (m: unknown) => listener(m), snapshots: () => snapshots };
+}
+const tick = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const run = 'r1' as RunId;
+const delta = (step: number) => ({
+  runId: run,
+  curves: { batch_loss: { step: [step], epoch: [0], value: [1] } },
+  frames: [],
+  histograms: [],
+});
+
+describe('WebviewChannel', () => {
+  test('sends nothing before ready, then a snapshot with seq 1 and the protocol version', async () => {
+    const t = setup();
+    t.channel.append(delta(1));
+    t.channel.invalidate();
+    await tick(40);
+    assert.equal(t.posted.length, 0);
+    t.send({ type: 'ready', protocolVersion: PROTOCOL_VERSION, view: 'dashboard' });
+    await tick(5);
+    assert.deepEqual(
+      t.posted.map((m) => [m.type, 'seq' in m ? m.seq : -1]),
+      [['snapshot', 1]],
+    );
+    assert.equal((t.posted[0] as { protocolVersion: number }).protocolVersion, PROTOCOL_VERSION);
+    t.channel.dispose();
+  });
+
+  test('coalesces appends per run into one sequenced push per interval', async () => {
+    const t = setup(30);
+    t.send({ type: 'ready', protocolVersion: PROTOCOL_VERSION, view: 'dashboard' });
+    for (let i = 0; i < 5; i++) t.channel.append(delta(i));
+    await tick(80);
+    const appended = t.posted.filter((m) => m.type === 'appended');
+    assert.equal(appended.length, 1);
+    assert.equal(appended[0]!.seq, 2);
+    assert.deepEqual(appended[0]!.curves.batch_loss?.step, [0, 1, 2, 3, 4]);
+    t.channel.append(delta(5));
+    await tick(80);
+    assert.deepEqual(
+      t.posted.filter((m) => m.type === 'appended').map((m) => m.seq),
+      [2, 3],
+    );
+    t.channel.dispose();
+  });
+
+  test('resync and invalidate answer with a full snapshot (pending deltas dropped)', async () => {
+    const t = setup();
+    t.send({ type: 'ready', protocolVersion: PROTOCOL_VERSION, view: 'dashboard' });
+    t.send({ type: 'resync', lastSeq: 1 });
+    t.channel.append(delta(1));
+    t.channel.invalidate();
+    await tick(60);
+    assert.deepEqual(
+      t.posted.map((m) => m.type),
+      ['snapshot', 'snapshot', 'snapshot'],
+    );
+    assert.deepEqual(
+      t.posted.map((m) => ('seq' in m ? m.seq : -1)),
+      [1, 2, 3],
+    );
+    t.channel.dispose();
+  });
+
+  test('a protocol mismatch is reported to the webview and the log, without a snapshot', async () => {
+    const t = setup();
+    t.send({ type: 'ready', protocolVersion: PROTOCOL_VERSION + 1, view: 'dashboard' });
+    await tick(5);
+    assert.equal(t.snapshots(), 0);
+    assert.equal(t.posted[0]?.type, 'notice');
+    assert.match(t.logs.join('\n'), /error dashboard webview speaks protocol/);
+    t.channel.dispose();
+  });
+
+  test('bad messages are logged and dropped; good actions reach the owner', () => {
+    const t = setup();
+    t.send({ type: 'stopRun', runId: 42 });
+    t.send('junk');
+    t.send({ type: 'exportRun', runId: 'r1' });
+    assert.deepEqual(t.handled, [{ type: 'exportRun', runId: 'r1' }]);
+    assert.equal(
+      t.logs.filter((l) => l.startsWith('warn dashboard webview: ignored a bad message')).length,
+      2,
+    );
+    t.channel.dispose();
+  });
+});

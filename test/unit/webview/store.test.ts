@@ -1,0 +1,126 @@
+/**
+ * The webview reducers (webview/shared/store.ts) against the REAL recorded stream: replaying every message must
+ * end in the state of the final snapshot, a gap must request a resync, and long streams stay bounded.
+ */
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, test } from 'node:test';
+import type { HostToWebview, LayerFrame, RunPayload } from '../../../src/protocol/webview';
+import {
+  initialDashboard,
+  initialSidebar,
+  LIMITS,
+  reduceDashboard,
+  reduceSidebar,
+  selectedRuns,
+} from '../../../webview/shared/store';
+
+function stream(name: string): HostToWebview[] {
+  const path = join(process.cwd(), 'test', 'fixtures', 'streams', `${name}.jsonl`);
+  return readFileSync(path, 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as HostToWebview);
+}
+const messages = stream('snn-vs-relu');
+const replay = (list: readonly HostToWebview[]) => list.reduce(reduceDashboard, initialDashboard);
+
+describe('reduceDashboard', () => {
+  test('replaying the recording ends with the final snapshot state', () => {
+    const last = messages.at(-1);
+    assert.equal(last?.type, 'snapshot');
+    const state = replay(messages);
+    assert.equal(state.seq, (last as { seq: number }).seq);
+    assert.equal(state.needsResync, false);
+    assert.deepEqual(selectedRuns(state), (last as { runs: RunPayload[] }).runs);
+  });
+
+  test('appended messages extend the mid-run snapshot with data the final snapshot confirms', () => {
+    // The recording holds a snapshot taken mid-run; between it and the final snapshot only appended data arrives.
+    const snaps = messages.flatMap((m, i) =>
+      m.type === 'snapshot' && m.runs.some((r) => r.frames.length > 0) ? [i] : [],
+    );
+    assert.ok(snaps.length >= 2, 'the recording has a mid-run and a final snapshot');
+    const before = replay(messages.slice(0, snaps.at(-2)! + 1));
+    const after = replay(messages.slice(0, messages.length - 1));
+    const final = messages.at(-1) as Extract<HostToWebview, { type: 'snapshot' }>;
+    assert.equal(final.seq, after.seq + 1, 'no gap before the final snapshot');
+    let grew = 0;
+    for (const run of final.runs) {
+      const live = after.runs[run.info.runId]!;
+      grew += live.frames.length - before.runs[run.info.runId]!.frames.length;
+      // Frames arrive unthinned below the cap, so every live frame is one the host also kept.
+      const kept = new Set(run.frames.map((f) => f.step));
+      for (const f of live.frames)
+        {assert.ok(kept.has(f.step), `${run.info.name}: live step ${f.step} unknown to the host`);}
+      for (const [i, f] of live.frames.entries())
+        {assert.deepEqual(f, run.frames[i], `${run.info.name} frame ${i}`);}
+    }
+    assert.ok(grew > 0, 'appended messages added frames');
+  });
+
+  test('a seq gap sets needsResync and ignores data until the next snapshot', () => {
+    const first = messages.findIndex((m) => m.type === 'appended');
+    const base = replay(messages.slice(0, first));
+    const skipped = messages[first + 1]!;
+    const state = reduceDashboard(base, skipped);
+    assert.equal(state.needsResync, true);
+    assert.equal(state.seq, base.seq);
+    assert.equal(
+      reduceDashboard(state, messages[first]!),
+      state,
+      'later appended data is ignored until a snapshot',
+    );
+    const snapshot = messages.at(-1)!;
+    assert.equal(reduceDashboard(state, snapshot).needsResync, false);
+  });
+
+  test('appended data before any snapshot is ignored', () => {
+    const appended = messages.find((m) => m.type === 'appended')!;
+    assert.equal(reduceDashboard(initialDashboard, appended), initialDashboard);
+  });
+
+  test('frames stay bounded (thinned evenly, newest kept) on a long live run', () => {
+    const snapshot = messages.at(-1) as Extract<HostToWebview, { type: 'snapshot' }>;
+    const run = snapshot.runs[0]!;
+    let state = reduceDashboard(initialDashboard, snapshot);
+    const template: LayerFrame = run.frames.at(-1)!;
+    const total = LIMITS.frames * 3;
+    for (let i = 1; i <= total; i++) {
+      state = reduceDashboard(state, {
+        type: 'appended',
+        seq: state.seq + 1,
+        runId: run.info.runId,
+        curves: { batch_loss: { step: [10_000 + i], epoch: [99], value: [1 / i] } },
+        frames: [{ ...template, step: 10_000 + i }],
+        histograms: [],
+      });
+    }
+    const frames = state.runs[run.info.runId]!.frames;
+    assert.ok(frames.length <= LIMITS.frames * 1.5, `${frames.length} frames kept`);
+    assert.equal(frames.at(-1)!.step, 10_000 + total);
+    assert.equal(frames[0]!.step, run.frames[0]!.step, 'the oldest frame is kept as well');
+  });
+
+  test('showTab and notice are recorded for the UI', () => {
+    assert.equal(
+      reduceDashboard(initialDashboard, { type: 'showTab', tab: 'theory' }).requestedTab,
+      'theory',
+    );
+    assert.deepEqual(
+      reduceDashboard(initialDashboard, { type: 'notice', level: 'error', message: 'x' }).notice,
+      { level: 'error', message: 'x' },
+    );
+  });
+});
+
+describe('reduceSidebar', () => {
+  test('takes the latest sidebar snapshot of the recording', () => {
+    const side = stream('snn-vs-relu.sidebar');
+    const state = side.reduce(reduceSidebar, initialSidebar);
+    const last = side.at(-1) as Extract<HostToWebview, { type: 'sidebarSnapshot' }>;
+    assert.deepEqual(state.runs, last.runs);
+    assert.ok(state.runs.every((r) => r.info.status === 'finished'));
+  });
+});
