@@ -35,8 +35,9 @@ async function readTable(data: DataConfig, options: LoadOptions): Promise<RawTab
  */
 export async function loadDataset(data: DataConfig, options: LoadOptions): Promise<Dataset> {
   const invalid = schemaIssues(schemaErrors({ data }), { data });
-  if (invalid.length > 0)
+  if (invalid.length > 0) {
     throw new DataError(`invalid data section: ${invalid.map((i) => i.message).join('; ')}`);
+  }
   const table = await readTable(data, options);
   const parts = splitIndices(table, data.split, deriveSeed(options.seed, 'split'), options.fold ?? 0);
   const stats = data.standardize ? featureStats(table, parts.train) : undefined;
