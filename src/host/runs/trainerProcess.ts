@@ -70,7 +70,6 @@ export class TrainerProcess implements Disposable {
       // Own process group: a terminal's Ctrl-C reaches only the host (CLI), which stops the trainer through
       // IPC instead of it dying mid-write. It still exits when the IPC channel closes (host gone).
       detached: process.platform !== 'win32',
-      windowsHide: true,
       env: { ...process.env, ...options.env },
       ...(options.execPath ? { execPath: options.execPath } : {}),
     });
