@@ -3,7 +3,7 @@
 // packages if missing, starts munged, slurmctld, slurmd by hand), runs out/test/slurm/*.test.js against it with
 // `node --test`, ALWAYS stops the daemons it started, and prints "N passed, N failed". Exit 1 on any failure.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { down, up } from './slurm/cluster.mjs';
@@ -18,12 +18,25 @@ function finish(passed, failed, why) {
   process.exit(failed > 0 || passed === 0 ? 1 : 0);
 }
 
-if (
-  !existsSync(join(root, 'dist', 'cli.js')) ||
-  !existsSync(join(root, 'dist', 'trainer.js')) ||
-  !existsSync(testDir)
-) {
-  log('dist/ or out/test/slurm missing: building with node esbuild.mjs');
+/** Newest modification time (ms) of the files under `dir` (0 when it does not exist). */
+function newest(dir) {
+  if (!existsSync(dir)) return 0;
+  return readdirSync(dir).reduce((max, name) => {
+    const path = join(dir, name);
+    const info = statSync(path);
+    return Math.max(max, info.isDirectory() ? newest(path) : info.mtimeMs);
+  }, 0);
+}
+
+// Build when a bundle is missing or older than the sources (npm test has just built; a direct run may not have).
+const built = Math.min(
+  ...['dist/cli.js', 'dist/trainer.js'].map((f) =>
+    existsSync(join(root, f)) ? statSync(join(root, f)).mtimeMs : 0,
+  ),
+  newest(testDir),
+);
+if (built < Math.max(newest(join(root, 'src')), newest(join(root, 'test', 'slurm')))) {
+  log('dist/ or out/test/slurm is missing or older than the sources: building with node esbuild.mjs');
   const build = spawnSync(process.execPath, ['esbuild.mjs'], { cwd: root, stdio: 'inherit' });
   if (build.status !== 0) finish(0, 1, 'the build failed');
 }

@@ -4,6 +4,7 @@
  * and the tail of its output file.
  */
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, test } from 'node:test';
@@ -19,7 +20,21 @@ test('slurm submit --wait runs the sweep and slurm status --json reports every t
   const dir = workDir('cli');
   const path = writeExperiment(dir, { name: 'clisweep', epochs: 2, rates: [0.003, 0.03] });
   const runs = join(dir, 'runs');
-  const submitted = cli(['slurm', 'submit', path, '--runs-dir', runs, '--wait', '--json'], dir);
+  const submitted = cli(
+    [
+      'slurm',
+      'submit',
+      path,
+      '--runs-dir',
+      runs,
+      '--sbatch-option=--comment=snn-lab-test',
+      '--time',
+      '5',
+      '--wait',
+      '--json',
+    ],
+    dir,
+  );
   assert.equal(submitted.status, 0, submitted.stderr);
   const { jobId, runIds } = JSON.parse(submitted.stdout.split('\n')[0] ?? '{}') as {
     jobId: string;
@@ -27,6 +42,10 @@ test('slurm submit --wait runs the sweep and slurm status --json reports every t
   };
   assert.match(jobId, /^\d+$/);
   assert.equal(runIds.length, 2);
+  // The flags reached sbatch: Slurm reports the comment and the 5-minute limit of every task.
+  const shown = spawnSync('scontrol', ['-o', 'show', 'job', jobId], { encoding: 'utf8' }).stdout;
+  assert.equal((shown.match(/Comment=snn-lab-test/g) ?? []).length, 2, shown);
+  assert.equal((shown.match(/TimeLimit=00:05:00/g) ?? []).length, 2, shown);
   const status = cli(['slurm', 'status', '--runs-dir', runs, '--json'], dir);
   assert.equal(status.status, 0, status.stderr);
   const rows = JSON.parse(status.stdout) as {
