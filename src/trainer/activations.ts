@@ -1,29 +1,23 @@
 /**
- * Activation functions as tf ops. SELU with the paper constants uses tfjs's Selu kernel (its constants match,
- * snn-theory.md §1); custom (alpha, lambda) is composed from relu/elu. leaky_relu uses slope 0.01 (PyTorch's
- * default), gelu the exact erf form, swish x·sigmoid(x).
+ * Activation functions as tf ops. SELU (paper constants or custom alpha, lambda) is composed from relu/elu with a
+ * gradient computed from its output, faster on wasm than tfjs's Selu kernel (whose constants are the same).
+ * leaky_relu uses slope 0.01 (PyTorch's default), gelu the exact erf form, swish x·sigmoid(x).
  */
 import type { Tensor } from '@tensorflow/tfjs-core';
 import type { Activation } from '../core/config/experimentConfig';
-import { SELU_ALPHA, SELU_LAMBDA, type SeluParams } from '../core/theory/constants';
+import type { SeluParams } from '../core/theory/constants';
 import type { Tf } from './backend';
 
 /** Negative slope of leaky_relu. */
 export const LEAKY_RELU_SLOPE = 0.01;
 
-/** SELU value without a gradient of its own (used inside the custom-gradient op). */
-function seluValue(tf: Tf, z: Tensor, p: SeluParams): Tensor {
-  if (p.alpha === SELU_ALPHA && p.lambda === SELU_LAMBDA) return tf.selu(z);
-  // lambda * (relu(z) + alpha * min(elu(z), 0)): elu(z) = exp(z) - 1 for z <= 0.
-  return tf.mul(p.lambda, tf.add(tf.relu(z), tf.mul(p.alpha, tf.minimum(tf.elu(z), 0))));
-}
-
 const seluOps = new WeakMap<Tf, Map<string, (z: Tensor) => Tensor>>();
 
 /**
- * SELU with a gradient computed from the output y instead of exp(z): f'(z) = lambda for y > 0 and
- * y + lambda*alpha (= lambda*alpha*e^z) otherwise. This saves the Exp kernel of tfjs's Selu gradient, a scalar
- * loop on wasm. (For alpha = 0 the output is 0 for z <= 0 and the derivative 0, as y + 0 = 0.)
+ * SELU as λ(1−α)·relu(z) + λα·elu(z) (equal to λz for z > 0 and λα(e^z − 1) otherwise), with its gradient
+ * computed from the output y: λ for y > 0, y + λα (= λα·e^z) otherwise, written as (y + λα) + step(y)·(λ − λα − y).
+ * On wasm, Elu/Relu/Step and scalar Mul/Add are vectorised while the Selu, Exp, Greater and Select kernels of
+ * tfjs's own SELU and its gradient are scalar loops (measured ~2.3x faster forward, ~4x backward per layer).
  */
 function seluOp(tf: Tf, p: SeluParams): (z: Tensor) => Tensor {
   let ops = seluOps.get(tf);
@@ -34,15 +28,15 @@ function seluOp(tf: Tf, p: SeluParams): (z: Tensor) => Tensor {
     const lambdaAlpha = p.lambda * p.alpha;
     const custom = tf.customGrad((...args: unknown[]) => {
       const [z, save] = args as [Tensor, (tensors: Tensor[]) => void];
-      const y = seluValue(tf, z, p);
+      const y = tf.add(tf.mul(tf.relu(z), p.lambda * (1 - p.alpha)), tf.mul(tf.elu(z), lambdaAlpha));
       save([y]);
       return {
         value: y,
         gradFunc: (dy: Tensor | Tensor[], saved: Tensor[]) => {
           const ys = saved[0] as Tensor;
-          return [
-            tf.mul(dy as Tensor, tf.where(tf.greater(ys, 0), tf.scalar(p.lambda), tf.add(ys, lambdaAlpha))),
-          ];
+          const below = tf.add(ys, lambdaAlpha);
+          const derivative = tf.add(below, tf.mul(tf.step(ys), tf.sub(p.lambda, below)));
+          return [tf.mul(dy as Tensor, derivative)];
         },
       };
     });

@@ -63,6 +63,9 @@ describe('SELU gradient from the output', () => {
   it('matches tfjs Selu gradient for the paper constants and the formula for custom ones', async () => {
     const { tf } = await initBackend('cpu');
     const z = tf.tensor1d([-4, -1.5, -0.3, -1e-3, 1e-3, 0.7, 3]);
+    const grid = tf.linspace(-8, 8, 4001);
+    // Composed forward (relu/elu form) vs tfjs's Selu kernel: float32 rounding of two terms, |err| <= 1e-4 (1 + |y|).
+    assertClose(activate(tf, 'selu', grid, DEFAULT_SELU).dataSync(), tf.selu(grid).dataSync(), 'selu value');
     const ours = tf
       .grad((x) => tf.sum(activate(tf, 'selu', x, DEFAULT_SELU)))(z)
       .dataSync();
