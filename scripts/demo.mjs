@@ -80,8 +80,13 @@ const esc = (s) =>
 const fmt = (v) =>
   Math.abs(v) >= 1000 || (Math.abs(v) < 0.01 && v !== 0) ? v.toExponential(1) : String(+v.toPrecision(3));
 
-/** An inline SVG line chart. series: [{ name, color, points: [[x, y]], dashed? }]; logY plots log10(y). */
-function svgChart(title, series, { xLabel, yLabel, logY = false, width = 560, height = 320 } = {}) {
+/** An inline SVG line chart. series: [{ name, color, points: [[x, y]], dashed? }]; logY plots log10(y); integerX
+ * labels every integer x (hidden layers). */
+function svgChart(
+  title,
+  series,
+  { xLabel, yLabel, logY = false, integerX = false, width = 560, height = 320 } = {},
+) {
   const m = { l: 64, r: 16, t: 32, b: 44 };
   const tf = (y) => (logY ? Math.log10(y) : y);
   const pts = series
@@ -97,15 +102,20 @@ function svgChart(title, series, { xLabel, yLabel, logY = false, width = 560, he
   const sx = (x) => m.l + ((x - x0) / (x1 - x0)) * (width - m.l - m.r);
   const sy = (y) => height - m.b - ((tf(y) - y0) / (y1 - y0)) * (height - m.t - m.b);
   const ticks = [0, 0.25, 0.5, 0.75, 1];
+  // x ticks: every integer for a layer axis (integerX), else quarters of the range (rounded for steps).
+  const xTicks = integerX
+    ? Array.from({ length: x1 - x0 + 1 }, (_, i) => x0 + i)
+    : ticks.map((t) => Math.round(x0 + t * (x1 - x0)));
+  const xAxis = xTicks
+    .map((xv) => `<text x="${sx(xv)}" y="${height - m.b + 16}" text-anchor="middle">${esc(fmt(xv))}</text>`)
+    .join('');
   const grid = ticks
     .map((t) => {
       const yv = y0 + t * (y1 - y0);
       const y = height - m.b - t * (height - m.t - m.b);
-      const xv = x0 + t * (x1 - x0);
       return (
         `<line x1="${m.l}" x2="${width - m.r}" y1="${y}" y2="${y}" stroke="#ddd"/>` +
-        `<text x="${m.l - 6}" y="${y + 4}" text-anchor="end">${esc(fmt(logY ? 10 ** yv : yv))}</text>` +
-        `<text x="${sx(xv)}" y="${height - m.b + 16}" text-anchor="middle">${esc(fmt(xv))}</text>`
+        `<text x="${m.l - 6}" y="${y + 4}" text-anchor="end">${esc(fmt(logY ? 10 ** yv : yv))}</text>`
       );
     })
     .join('');
@@ -130,7 +140,7 @@ function svgChart(title, series, { xLabel, yLabel, logY = false, width = 560, he
     .join(' ');
   return (
     `<figure><svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" font-size="11" font-family="sans-serif">` +
-    `<text x="${width / 2}" y="18" text-anchor="middle" font-size="13" font-weight="bold">${esc(title)}</text>${grid}` +
+    `<text x="${width / 2}" y="18" text-anchor="middle" font-size="13" font-weight="bold">${esc(title)}</text>${grid}${xAxis}` +
     `<text x="${(m.l + width - m.r) / 2}" y="${height - 8}" text-anchor="middle">${esc(xLabel)}</text>` +
     `<text transform="translate(14 ${height / 2}) rotate(-90)" text-anchor="middle">${esc(yLabel)}${logY ? ' (log)' : ''}</text>` +
     `${lines}</svg><figcaption>${legend}</figcaption></figure>`
@@ -150,7 +160,7 @@ export function renderReport(experiment, runs, seconds) {
     runs.map((r, i) => ({
       name: `${r.meta.name} (step ${last(r)?.step ?? '-'})`,
       color: color(i),
-      points: (last(r)?.layers ?? []).map((l) => [l.layer + 1, get(l)]),
+      points: (last(r)?.layers ?? []).map((l) => [l.layer, get(l)]),
     }));
   const maxDepth = Math.max(1, ...runs.map((r) => last(r)?.layers.length ?? 0));
   const target = (y) => ({
@@ -185,12 +195,12 @@ near mean 0 and variance 1 (the dashed lines); without normalisation the varianc
 <table><tr><th>run</th><th>status</th><th>steps</th><th>final metrics</th><th>test metrics</th></tr>${rows}</table>
 <main>
 ${svgChart('Training loss', lossSeries, { xLabel: 'step', yLabel: 'loss', logY: lossSeries.every((s) => s.points.every((p) => p[1] > 0)) })}
-${svgChart('Activation variance vs depth', [...depth((l) => l.post.variance), target(1)], { xLabel: 'hidden layer', yLabel: 'variance', logY: true })}
-${svgChart('Activation mean vs depth', [...depth((l) => l.post.mean), target(0)], { xLabel: 'hidden layer', yLabel: 'mean' })}
+${svgChart('Activation variance vs depth', [...depth((l) => l.post.variance), target(1)], { xLabel: 'hidden layer', yLabel: 'variance', logY: true, integerX: true })}
+${svgChart('Activation mean vs depth', [...depth((l) => l.post.mean), target(0)], { xLabel: 'hidden layer', yLabel: 'mean', integerX: true })}
 ${svgChart(
   'Gradient norm vs depth',
   depth((l) => l.gradNorm),
-  { xLabel: 'hidden layer', yLabel: '‖∂L/∂W‖', logY: true },
+  { xLabel: 'hidden layer', yLabel: '‖∂L/∂W‖', logY: true, integerX: true },
 )}
 </main>
 </body></html>\n`;
