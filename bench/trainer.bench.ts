@@ -48,7 +48,13 @@ const median = (xs: number[]): number => {
     : ((s[s.length / 2 - 1] as number) + (s[s.length / 2] as number)) / 2;
 };
 
-async function measure(backend: string, depth: number, minSeconds: number, minSteps: number): Promise<Row> {
+async function measure(
+  backend: string,
+  depth: number,
+  minSeconds: number,
+  minSteps: number,
+  gradient: 'fast' | 'stock' = 'fast',
+): Promise<Row> {
   const { tf } = await initBackend(backend as 'wasm');
   const modelConfig: RunConfig['model'] = {
     depth,
@@ -60,7 +66,7 @@ async function measure(backend: string, depth: number, minSeconds: number, minSt
     dropout: { kind: 'alpha', rate: 0 },
   };
   const stats: RunConfig['stats'] = { everySteps: DEFAULT_STATS_EVERY, bins: 40, range: 5, layers: 'all' };
-  const model = buildModel(tf, modelConfig, DEFAULT_SELU, 784, 10, 1);
+  const model = buildModel(tf, modelConfig, DEFAULT_SELU, 784, 10, 1, gradient);
   const optimizer = createOptimizer(tf, {
     optimizer: 'adam',
     learningRate: 1e-3,
@@ -120,7 +126,7 @@ async function measure(backend: string, depth: number, minSeconds: number, minSt
   optimizer.dispose();
   tf.dispose([x, labels]);
   return {
-    backend,
+    backend: gradient === 'fast' ? backend : `${backend} (stock matMul gradient)`,
     depth,
     medianMs: step,
     samplesPerSec: (BATCH * 1000) / step,
@@ -135,6 +141,8 @@ async function child(backend: string): Promise<void> {
   const slow = backend === 'cpu';
   const rows: Row[] = [];
   for (const depth of DEPTHS) rows.push(await measure(backend, depth, slow ? 2 : 5, slow ? 3 : 20));
+  // Reference row: the same model with tfjs's own matMul gradient (transposed matmuls), depth 8 only.
+  if (backend === 'wasm') rows.push(await measure(backend, 8, 3, 10, 'stock'));
   process.stdout.write(`${JSON.stringify(rows)}\n`);
 }
 
