@@ -168,8 +168,8 @@ export function renderReport(experiment, runs, seconds) {
     color: '#888',
     dashed: true,
     points: [
-      [1, y],
-      [maxDepth, y],
+      [0, y],
+      [maxDepth - 1, y],
     ],
   });
   const rows = runs
