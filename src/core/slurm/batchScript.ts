@@ -91,6 +91,8 @@ export function renderBatchScript(input: BatchScriptInput): string {
     directive('--array', arraySpec(count, ex.parallel)),
     directive('--output', `${input.logDir}/task-%A_%a.out`),
     directive('--ntasks', '1'),
+    // A requeued task would train its run a second time into the same files; a preempted run ends cancelled.
+    directive('--no-requeue'),
     directive('--cpus-per-task', String(ex.cpusPerTask ?? 1)),
     ...(ex.partition !== undefined ? [directive('--partition', ex.partition)] : []),
     ...(ex.timeLimit !== undefined ? [directive('--time', ex.timeLimit)] : []),

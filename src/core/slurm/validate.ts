@@ -63,10 +63,10 @@ export function validateSlurmConfig(config: SlurmExecutorConfig, base = 'executo
       );
     } else if (/[\r\n]/.test(option)) {
       add(`sbatchOptions[${i}]`, 'must be a single line');
-    } else if (/^--?(array|a|output|o|error|e|parsable|wrap)\b/.test(option)) {
+    } else if (/^--?(array|a|output|o|error|e|parsable|wrap|requeue)\b/.test(option)) {
       add(
         `sbatchOptions[${i}]`,
-        `"${option}" is set by SNN Lab itself (array, output, error) and cannot be overridden`,
+        `"${option}" conflicts with what SNN Lab sets itself (--array, --output, --no-requeue; see docs/slurm.md)`,
       );
     }
   });

@@ -50,6 +50,7 @@ test('renderBatchScript writes every directive and runs the CLI for the task ind
     '#SBATCH --array=0-3%2',
     '#SBATCH --output=/shared/runs/.slurm/20261127-080000-depth/task-%A_%a.out',
     '#SBATCH --ntasks=1',
+    '#SBATCH --no-requeue',
     '#SBATCH --cpus-per-task=2',
     '#SBATCH --partition=cpu',
     '#SBATCH --time=0-01:00:00',
@@ -102,7 +103,7 @@ test('validateSlurmConfig reports each bad field by its path', () => {
     cpusPerTask: 0,
     memory: '4GB',
     parallel: 1.5,
-    sbatchOptions: ['account=lab', '--array=0-9', '--qos=short'],
+    sbatchOptions: ['account=lab', '--array=0-9', '--qos=short', '--requeue', '--account=x', '--export=ALL'],
   });
   assert.deepEqual(
     problems.map((p) => p.path),
@@ -114,6 +115,7 @@ test('validateSlurmConfig reports each bad field by its path', () => {
       'executor.parallel',
       'executor.sbatchOptions[0]',
       'executor.sbatchOptions[1]',
+      'executor.sbatchOptions[3]',
     ],
   );
   for (const t of ['30', '30:00', '1:30:00', '2-0', '2-12:00', '2-12:00:00', 'UNLIMITED']) {

@@ -167,7 +167,11 @@ export class SlurmPoller {
     let status = meta.status;
     if (decision.action === 'end') {
       const ended = patchRunMeta(this.store.root, t.runId, (m) => {
-        if (isTerminal(m.status)) return; // the task recorded its end between our read and now
+        if (isTerminal(m.status)) {
+          // The task recorded its end between our read and now: keep it, add the final Slurm state.
+          if (task) m.executor = { kind: 'slurm', jobId: t.jobId, taskId: t.taskId, state: task.state };
+          return;
+        }
         m.status = decision.status;
         m.endedAt = new Date().toISOString();
         m.failure = {
