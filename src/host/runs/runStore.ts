@@ -108,23 +108,22 @@ export class RunStore implements RunStoreApi, Disposable {
     return runId;
   }
 
+  /** Records a trainer message. Never throws: an I/O error (disk full, directory removed) is logged. */
   record(runId: RunId, message: TrainerToHost): void {
     const entry = this.ownedEntry(runId);
     if (!entry) return;
     const effect: MessageEffect = applyMessage(entry.meta, message, this.now());
-    const dir = this.runDir(runId);
-    if (effect.metric) this.append(runId, 'metrics', effect.metric);
-    if (effect.layers) this.append(runId, 'layers', effect.layers);
-    if (effect.log) this.appendLog(runId, effect.log);
-    if (effect.summary) {
-      writeJsonAtomic(
-        join(dir, RUN_FILES.summary),
-        { schemaVersion: RUN_SCHEMA_VERSION, ...effect.summary },
-        true,
-      );
-    }
-    if (effect.meta === 'now') this.writeMeta(runId);
-    else if (effect.meta === 'throttled') this.writeMetaThrottled(runId);
+    this.guard(runId, `record ${message.type}`, () => {
+      if (effect.metric) this.append(runId, 'metrics', effect.metric);
+      if (effect.layers) this.append(runId, 'layers', effect.layers);
+      if (effect.log) this.appendLog(runId, effect.log);
+      if (effect.summary) {
+        const summary = { schemaVersion: RUN_SCHEMA_VERSION, ...effect.summary };
+        writeJsonAtomic(join(this.runDir(runId), RUN_FILES.summary), summary, true);
+      }
+      if (effect.meta === 'now') this.writeMeta(runId);
+      else if (effect.meta === 'throttled') this.writeMetaThrottled(runId);
+    });
   }
 
   setStatus(runId: RunId, status: RunStatus, failure?: RunMeta['failure']): void {
@@ -136,7 +135,7 @@ export class RunStore implements RunStoreApi, Disposable {
     if (status === 'running' && meta.startedAt === undefined) meta.startedAt = at;
     if (isTerminal(status)) meta.endedAt = at;
     if (failure) meta.failure = failure;
-    this.writeMeta(runId);
+    this.guard(runId, `set status ${status}`, () => this.writeMeta(runId));
   }
 
   /** Updates fields of a run's meta (e.g. the executor once a trainer pid is known) and writes it. */
@@ -144,7 +143,7 @@ export class RunStore implements RunStoreApi, Disposable {
     const entry = this.ownedEntry(runId);
     if (!entry) return;
     Object.assign(entry.meta, patch);
-    this.writeMeta(runId);
+    this.guard(runId, 'update meta.json', () => this.writeMeta(runId));
   }
 
   /** Appends a text line to the run's trainer.log (trainer stderr, `log` messages). */
@@ -241,8 +240,18 @@ export class RunStore implements RunStoreApi, Disposable {
 
   private ownedEntry(runId: RunId): { meta: RunMeta; lastFlush: number; dirty: boolean } | undefined {
     const entry = this.owned.get(runId);
-    if (!entry) this.logger.warn(`run ${runId}: not created by this store; ignoring the update`);
+    if (!entry) this.reader.warnOnce(`run ${runId}: not written by this store (deleted?); updates ignored`);
     return entry;
+  }
+
+  /** Runs a write; an error is logged (once per run and kind) instead of reaching the trainer's event loop. */
+  private guard(runId: RunId, what: string, write: () => void): void {
+    try {
+      write();
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error);
+      this.reader.warnOnce(`run ${runId}: cannot ${what}: ${reason}`);
+    }
   }
 
   private append(runId: RunId, file: 'metrics' | 'layers', record: MetricRecord | LayerStatsRecord): void {

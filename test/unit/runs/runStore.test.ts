@@ -62,6 +62,22 @@ describe('RunStore', () => {
     assert.match(readFileSync(join(store.runDir(runId), 'trainer.log'), 'utf8'), /\[info\] halfway/);
   });
 
+  it('never throws when its run directory vanishes mid-run; it logs once and keeps going', () => {
+    const warnings: string[] = [];
+    const logger = { info() {}, warn: (m: string) => warnings.push(m), error() {} };
+    const store = new RunStore(tempRoot(), { logger });
+    const runId = store.create(tinyPlan(), { experiment: '/x/e.snn.json', mode: 'train' });
+    rmSync(store.runDir(runId), { recursive: true }); // e.g. deleted by hand while training
+    const messages = trainerMessages(runId);
+    assert.doesNotThrow(() => {
+      for (const message of [...messages, ...messages]) store.record(runId, message);
+      store.setStatus(runId, 'failed');
+    });
+    const recordWarnings = warnings.filter((w) => w.includes('cannot record progress'));
+    assert.equal(recordWarnings.length, 1, warnings.join('\n'));
+    assert.equal(store.readMeta(runId)?.status, 'failed', 'the in-memory state stays current');
+  });
+
   it('maps failed reasons to statuses and keeps the failure', () => {
     const store = new RunStore(tempRoot());
     const statuses = (['diverged', 'stopped', 'data', 'crashed'] as const).map((reason) => {
