@@ -34,7 +34,11 @@ async function readTable(data: DataConfig, options: LoadOptions): Promise<RawTab
  * @param options base directory for relative paths, workspace guard, seed and k-fold index
  */
 export async function loadDataset(data: DataConfig, options: LoadOptions): Promise<Dataset> {
-  const invalid = schemaIssues(schemaErrors({ data }), { data });
+  // Configs can arrive over IPC without going through parseExperiment: check what the generators rely on. CSV
+  // settings are checked by the reader itself, against the file.
+  const { source, split, standardize } = data;
+  const checked = data.source === 'csv' ? { source, path: data.path, split, standardize } : data;
+  const invalid = schemaIssues(schemaErrors({ data: checked }), { data: checked });
   if (invalid.length > 0) {
     throw new DataError(`invalid data section: ${invalid.map((i) => i.message).join('; ')}`);
   }
