@@ -6,19 +6,22 @@ import { join } from 'node:path';
 import type { RunId } from '../../protocol/ids';
 import { completeLength, readJsonLines } from './runFiles';
 import { fileStamp } from './runReader';
-import { RUN_FILES } from './runSchema';
-import type { LayerStatsRecord, MetricRecord, RunChange } from './runTypes';
+import { RUN_FILES, isTerminal } from './runSchema';
+import type { LayerStatsRecord, MetricRecord, RunChange, RunMeta } from './runTypes';
 
 interface TailState {
   /** mtime and size of meta.json when last seen. */
   metaStamp: string;
   metrics: number;
   layers: number;
+  /** The run had a terminal status when meta.json was last read: its jsonl files no longer grow. */
+  ended: boolean;
 }
 
 /** Where RunTail finds run directories, and how it reports an unreadable file. */
 export interface TailSource {
   runDir(runId: RunId): string;
+  readMeta(runId: RunId): RunMeta | undefined;
   warnOnce(message: string): void;
 }
 
@@ -71,12 +74,16 @@ export class RunTail {
         continue;
       }
       const metaStamp = this.metaStamp(runId);
-      if (metaStamp !== undefined && metaStamp !== previous.metaStamp) {
-        previous.metaStamp = metaStamp;
-        this.fire({ kind: 'updated', runId });
-      }
+      const changed = metaStamp !== undefined && metaStamp !== previous.metaStamp;
+      // Writers append lines before they write the terminal meta.json, so one last follow catches them all.
+      if (previous.ended && !changed) continue;
       previous.metrics = this.follow(runId, 'metrics', previous.metrics);
       previous.layers = this.follow(runId, 'layers', previous.layers);
+      if (changed) {
+        previous.metaStamp = metaStamp;
+        previous.ended = this.ended(runId);
+        this.fire({ kind: 'updated', runId });
+      }
     }
   }
 
@@ -88,7 +95,13 @@ export class RunTail {
       metaStamp,
       metrics: completeLength(join(dir, RUN_FILES.metrics)),
       layers: completeLength(join(dir, RUN_FILES.layers)),
+      ended: this.ended(runId),
     };
+  }
+
+  private ended(runId: RunId): boolean {
+    const meta = this.source.readMeta(runId);
+    return meta !== undefined && isTerminal(meta.status);
   }
 
   private metaStamp(runId: RunId): string | undefined {

@@ -218,6 +218,15 @@ describe('RunStore', () => {
     changes.length = 0;
     watcher.refresh();
     assert.deepEqual(changes, [], 'nothing new, nothing reported');
+    for (const message of messages.slice(4)) writer.record(runId, message); // to 'finished'
+    watcher.refresh();
+    assert.deepEqual(
+      changes.map((c) => (c.kind === 'metrics' ? `metrics ${c.record.step}` : c.kind)),
+      ['metrics 2', 'metrics 3', 'metrics 4', 'updated'],
+      'every line before the terminal meta.json, then the update',
+    );
+    assert.equal(watcher.readMeta(runId)?.status, 'finished');
+    changes.length = 0;
     writer.delete(runId);
     watcher.refresh();
     assert.deepEqual(changes, [{ kind: 'deleted', runId }]);
