@@ -52,6 +52,8 @@ export async function runSlurmTask(options: TaskOptions): Promise<number> {
     state: 'RUNNING',
   };
   meta.owner = { pid: process.pid, hostname: hostname() };
+  // Running from the moment the task holds its node, as a local run is from its trainer's start.
+  Object.assign(meta, { status: 'running', startedAt: new Date().toISOString() });
   writeMeta();
   logger.info(`run ${runId} (${meta.name}) on ${hostname()}, pid ${process.pid}`);
 
