@@ -162,7 +162,7 @@ export class RunManager implements RunManagerApi, Disposable {
     logger.info(`[${runId}] started trainer pid ${trainer.pid ?? '?'} (${plan.name}, backend ${backend})`);
     trainer.onStderr((line) => store.appendLog(runId, `[stderr] ${line}`));
     trainer.onMessage((message) => {
-      if (message.type === 'ready') {
+      if (message.type === 'ready' && !active.stopping) {
         trainer.send({
           type: 'start',
           runId,

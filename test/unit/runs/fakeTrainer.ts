@@ -15,9 +15,11 @@ send({ type: 'ready', protocolVersion: mode === 'badversion' ? 999 : 1,
   backend: { name: 'cpu', versions: { fake: '1' } }, pid: process.pid });
 if (mode === 'invalid') { send({ type: 'progress', step: 'x' }); send({ type: 'progress', step: 'y' }); send({ type: 'bogus' }); }
 let stop = false;
+let started = false;
 process.on('message', (m) => {
-  if (m.type === 'stop') { if (mode !== 'ignorestop') stop = true; return; }
+  if (m.type === 'stop') { if (!started) process.exit(0); if (mode !== 'ignorestop') stop = true; return; }
   if (m.type !== 'start') return;
+  started = true;
   const runId = m.runId;
   send({ type: 'started', runId, layers: [], totalSteps: steps, stepsPerEpoch: steps, features: 2, classes: 2,
     samples: { train: 8, validation: 0, test: 0 } });

@@ -115,6 +115,17 @@ describe('RunManager with a fake trainer', () => {
     }
   });
 
+  it('stops a run before its trainer is ready: no start is sent, the run ends stopped', async () => {
+    const { store, manager } = setup();
+    const [runId] = manager.enqueue([tinyPlan()], start) as [never];
+    await manager.stop(runId);
+    assert.equal(await manager.whenDone(runId), 'stopped');
+    const data = store.read(runId);
+    assert.equal(data?.meta.totalSteps, undefined, 'never started training');
+    assert.deepEqual(data?.metrics, []);
+    await manager.dispose();
+  });
+
   it('whenDone rejects for runs it does not run, unless they have ended', async () => {
     const { store, manager } = setup();
     const other = store.create(tinyPlan('elsewhere'), start);
