@@ -77,25 +77,37 @@ async function waitFor(check, timeoutMs, what) {
   throw new Error(`timed out after ${timeoutMs / 1000} s waiting for ${what}`);
 }
 
-const mungeWorks = () =>
-  spawnSync('sh', ['-c', 'munge -n | unmunge'], { stdio: 'ignore', timeout: 5000 }).status === 0;
+/** The private munged socket of a cluster directory (one munged per cluster: concurrent clusters never share it). */
+const mungeSocket = (dir) => join(dir, 'munge', 'munge.socket');
 
-/** Starts munged as user munge unless one already answers; returns its pid, or undefined when reused. */
+const mungeWorks = (socket) =>
+  spawnSync('sh', ['-c', `munge -n -S '${socket}' | unmunge -S '${socket}'`], {
+    stdio: 'ignore',
+    timeout: 5000,
+  }).status === 0;
+
+/**
+ * Starts a private munged as user munge on `<dir>/munge/munge.socket` (Slurm finds it through AuthInfo), so
+ * this cluster never depends on, nor stops, a munged someone else runs. Returns its pid.
+ */
 async function startMunge(dir) {
-  if (mungeWorks()) return undefined;
-  for (const path of ['/run/munge', '/var/log/munge', '/var/lib/munge']) {
-    mkdirSync(path, { recursive: true });
-    execFileSync('chown', ['munge:munge', path]);
-  }
-  execFileSync('chmod', ['0755', '/run/munge']);
   if (!existsSync('/etc/munge/munge.key')) execFileSync('mungekey', ['--create'], { stdio: 'inherit' });
+  const home = join(dir, 'munge');
+  mkdirSync(home, { recursive: true });
+  execFileSync('chown', ['munge:munge', home]);
+  // munged requires execute permission for all on every directory above its socket.
+  for (const path of [dir, home]) execFileSync('chmod', ['0755', path]);
   const out = openSync(join(dir, 'log', 'munged.log'), 'a');
-  const child = spawn('setpriv', ['--reuid=munge', '--regid=munge', '--init-groups', which('munged'), '-F'], {
-    stdio: ['ignore', out, out],
-    detached: true,
-  });
+  const args = ['--reuid=munge', '--regid=munge', '--init-groups', which('munged'), '-F'];
+  args.push(
+    `--socket=${mungeSocket(dir)}`,
+    `--pid-file=${home}/munged.pid`,
+    `--seed-file=${home}/munged.seed`,
+  );
+  args.push(`--log-file=${home}/munged.log`);
+  const child = spawn('setpriv', args, { stdio: ['ignore', out, out], detached: true });
   child.unref();
-  await waitFor(mungeWorks, 10_000, 'munged (munge -n | unmunge)');
+  await waitFor(() => mungeWorks(mungeSocket(dir)), 10_000, `munged on ${mungeSocket(dir)}`);
   return child.pid;
 }
 
@@ -111,6 +123,7 @@ function slurmConf(dir, host, nodeLine, ctldPort, slurmdPort, cpus) {
     'SlurmdUser=root',
     'AuthType=auth/munge',
     'CredType=cred/munge',
+    `AuthInfo=socket=${mungeSocket(dir)}`,
     'MpiDefault=none',
     'MailProg=/bin/true',
     'ProctrackType=proctrack/linuxproc',
@@ -209,7 +222,7 @@ export async function up({
     throw error;
   }
   log(
-    `slurm cluster up in ${dir} (slurmctld ${pids.slurmctld}, slurmd ${pids.slurmd}, munged ${pids.munged ?? 'reused'})`,
+    `slurm cluster up in ${dir} (slurmctld ${pids.slurmctld}, slurmd ${pids.slurmd}, munged ${pids.munged})`,
   );
   return { ...state, env };
 }
@@ -222,7 +235,7 @@ async function stopPids(pids, timeoutMs) {
   for (const pid of live.filter(alive)) process.kill(pid, 'SIGKILL');
 }
 
-/** Cancels every job, stops slurmd + slurmctld (then munged if we started it) by their recorded pids. */
+/** Cancels every job, stops slurmd + slurmctld, then the cluster's munged, by their recorded pids. */
 export async function down({ dir, log = console.log }) {
   const statePath = join(dir, STATE_FILE);
   if (!existsSync(statePath)) throw new Error(`no cluster recorded in ${dir}`);
