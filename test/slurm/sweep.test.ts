@@ -121,6 +121,7 @@ test('stopping a running task cancels it with scancel; a pending task cancelled 
       const meta = store.list().find((m) => m.runId === victim);
       return meta?.status === 'running' && meta.progress ? true : undefined;
     });
+    assert.ok(processesOf(victim).length >= 2, 'the task and its trainer are found while training');
     await executor.stop(victim);
     const meta = store.read(victim)?.meta;
     assert.equal(meta?.status, 'cancelled');
@@ -129,9 +130,10 @@ test('stopping a running task cancels it with scancel; a pending task cancelled 
     assert.equal(meta?.executor?.kind === 'slurm' ? meta.executor.state : undefined, 'CANCELLED');
     const shown = spawnSync('scontrol', ['-o', 'show', 'job', `${jobId}_0`], { encoding: 'utf8' }).stdout;
     assert.match(shown, /JobState=CANCELLED/);
-    // No process of the cancelled run is left (scancel ends the task's whole process tree).
+    // No process of the cancelled run is left: neither the task (its args name the run) nor its trainer, which
+    // runs in its own process group and carries SNN_LAB_RUN_ID in its environment.
     await waitFor('the cancelled task processes to exit', 15_000, () =>
-      spawnSync('ps', ['-eo', 'args'], { encoding: 'utf8' }).stdout.includes(victim) ? undefined : true,
+      processesOf(victim).length === 0 ? true : undefined,
     );
     // The freed slot goes to the next task (parallel 1); the third is still pending: cancel it from the CLI.
     await waitFor('the next run to start', 60_000, () => (status(next) === 'running' ? true : undefined));
@@ -149,6 +151,21 @@ test('stopping a running task cancels it with scancel; a pending task cancelled 
     store.dispose();
   }
 });
+
+/** Pids of live processes whose command line or environment names the run. */
+function processesOf(runId: string): number[] {
+  const pids: number[] = [];
+  for (const name of readdirSync('/proc').filter((n) => /^\d+$/.test(n))) {
+    try {
+      const cmdline = readFileSync(`/proc/${name}/cmdline`, 'utf8');
+      const environ = readFileSync(`/proc/${name}/environ`, 'utf8');
+      if (cmdline.includes(runId) || environ.includes(`SNN_LAB_RUN_ID=${runId}`)) pids.push(Number(name));
+    } catch {
+      // the process ended while we looked, or is not readable: not one of ours
+    }
+  }
+  return pids;
+}
 
 function readdirName(dir: string): string {
   const names = readdirSync(dir);

@@ -57,7 +57,13 @@ export async function runSlurmTask(options: TaskOptions): Promise<number> {
   writeMeta();
   logger.info(`run ${runId} (${meta.name}) on ${hostname()}, pid ${process.pid}`);
 
-  const trainer = new TrainerProcess({ trainerPath: options.trainerPath, logger, label: runId });
+  const trainer = new TrainerProcess({
+    trainerPath: options.trainerPath,
+    logger,
+    label: runId,
+    // Marks the trainer as this run's, so it can be found (e.g. to check that scancel ended it).
+    env: { SNN_LAB_RUN_ID: runId },
+  });
   trainer.onStderr((line) => log(`[stderr] ${line}`));
   const record = (message: TrainerToHost): void => {
     const effect = applyMessage(meta, message, new Date());
