@@ -69,7 +69,7 @@ export function readSettings(get: Get): Settings {
     slurm.sbatchOptions = extra.filter((o): o is string => typeof o === 'string' && o !== '');
   }
   return {
-    runsDirectory: str('runsDirectory', '.snn-runs') || '.snn-runs',
+    runsDirectory: str('runsDirectory', '.snn-lab/runs') || '.snn-lab/runs',
     maxConcurrentRuns: int('maxConcurrentRuns', 1, 1),
     backend: backend === 'tensorflow' || backend === 'wasm' || backend === 'cpu' ? backend : 'auto',
     statsEverySteps: int('statsEverySteps', 0, 0),

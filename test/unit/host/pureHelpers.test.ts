@@ -108,7 +108,7 @@ test('readSettings applies defaults, clamps numbers and builds the Slurm executo
     executor: 'slurm',
   };
   const s = readSettings((key) => values[key]);
-  assert.equal(s.runsDirectory, '.snn-runs');
+  assert.equal(s.runsDirectory, '.snn-lab/runs');
   assert.equal(s.maxConcurrentRuns, 1);
   assert.equal(s.backend, 'auto');
   assert.equal(s.executor, 'slurm');
