@@ -13,15 +13,22 @@ export interface Progress {
   add(runId: RunId, name: string, epochs: number): void;
   message(runId: RunId, message: TrainerToHost): void;
   status(runId: RunId, status: RunStatus, detail?: string): void;
+  /** A progress line (stdout). */
   log(line: string): void;
+  /** A diagnostic line (stderr; above the bars on a TTY). */
+  warn(line: string): void;
   stop(): void;
 }
+
+const toStderr = (line: string): void => {
+  process.stderr.write(`${line}\n`);
+};
 
 /** Picks the display: bars on a TTY, lines otherwise, silence for --json. */
 export function createProgress(mode: 'tty' | 'lines' | 'quiet'): Progress {
   if (mode === 'tty') return new BarProgress();
   if (mode === 'lines') return new LineProgress();
-  return { add() {}, message() {}, status() {}, log: (line) => process.stderr.write(`${line}\n`), stop() {} };
+  return { add() {}, message() {}, status() {}, log() {}, warn: toStderr, stop() {} };
 }
 
 class LineProgress implements Progress {
@@ -53,6 +60,10 @@ class LineProgress implements Progress {
 
   log(line: string): void {
     process.stdout.write(`${line}\n`);
+  }
+
+  warn(line: string): void {
+    toStderr(line);
   }
 
   stop(): void {}
@@ -103,6 +114,10 @@ class BarProgress implements Progress {
   }
 
   log(line: string): void {
+    this.multibar.log(`${line}\n`);
+  }
+
+  warn(line: string): void {
     this.multibar.log(`${line}\n`);
   }
 

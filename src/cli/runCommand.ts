@@ -31,13 +31,13 @@ export function displayMode(json: boolean | undefined): ExecuteOptions['display'
   return process.stdout.isTTY && process.stderr.isTTY ? 'tty' : 'lines';
 }
 
-/** The CLI's logger: warnings and errors through the progress display, info only with SNN_LAB_VERBOSE. */
+/** The CLI's logger: warnings and errors to stderr (above the bars), info only with SNN_LAB_VERBOSE. */
 function cliLogger(progress: Progress): Logger {
   const verbose = Boolean(process.env.SNN_LAB_VERBOSE);
   return {
-    info: (message) => verbose && progress.log(message),
-    warn: (message) => progress.log(`warning: ${message}`),
-    error: (message) => progress.log(`error: ${message}`),
+    info: (message) => verbose && progress.warn(message),
+    warn: (message) => progress.warn(`warning: ${message}`),
+    error: (message) => progress.warn(`error: ${message}`),
   };
 }
 
@@ -66,7 +66,7 @@ export async function executePlans(options: ExecuteOptions): Promise<{ store: Ru
   const onSigint = (): void => {
     interrupted++;
     if (interrupted > 1) process.exit(130);
-    progress.log('interrupted: stopping runs (Ctrl-C again to quit at once)');
+    progress.warn('interrupted: stopping runs (Ctrl-C again to quit at once)');
     void manager.stopAll();
   };
   process.on('SIGINT', onSigint);
