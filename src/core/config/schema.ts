@@ -41,6 +41,9 @@ export function schemaErrors(value: unknown): ErrorObject[] {
       allowUnionTypes: true,
     });
     ajv.addKeyword({ keyword: 'x-applyDefault', schemaType: 'boolean' });
+    // VS Code's JSON language service reads these two at the schema root (JSONC editing); ajv ignores them.
+    ajv.addKeyword({ keyword: 'allowComments', schemaType: 'boolean' });
+    ajv.addKeyword({ keyword: 'allowTrailingCommas', schemaType: 'boolean' });
     validator = ajv.compile(experimentSchema);
   }
   return validator(value) ? [] : [...(validator.errors ?? [])];

@@ -18,6 +18,8 @@ import { experimentFiles, readRepoFile } from './fixtures';
 const schema = JSON.parse(readRepoFile('schemas', 'experiment.schema.json')) as Record<string, unknown>;
 const ajv = new Ajv({ allErrors: true, strictRequired: false, allowUnionTypes: true });
 ajv.addKeyword({ keyword: 'x-applyDefault', schemaType: 'boolean' });
+ajv.addKeyword({ keyword: 'allowComments', schemaType: 'boolean' });
+ajv.addKeyword({ keyword: 'allowTrailingCommas', schemaType: 'boolean' });
 const validate = ajv.compile(schema);
 
 /**
