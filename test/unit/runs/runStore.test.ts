@@ -217,7 +217,7 @@ describe('RunStore', () => {
     assert.equal(metric?.kind === 'metrics' && metric.record.step, 1);
     changes.length = 0;
     watcher.refresh();
-    assert.deepEqual(changes, [], 'nothing new, nothing reported');
+    assert.equal(changes.length, 0, 'nothing new, nothing reported');
     for (const message of messages.slice(4)) writer.record(runId, message); // to 'finished'
     watcher.refresh();
     assert.deepEqual(
