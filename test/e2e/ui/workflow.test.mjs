@@ -177,22 +177,33 @@ describe('SNN Lab in the VS Code workbench', { timeout: 600_000 }, () => {
       });
       assert.ok(later > before);
       await screenshot(page, ARTIFACTS, '04-dashboard-live');
-      // The sidebar re-renders its rows on every progress message, so playwright's click (which waits for a
-      // stable, still-attached element) may never settle; click where the button is, as a user's mouse would,
-      // and press again if a re-render swallowed the press (at most 3 presses).
-      for (let press = 0; press < 3 && (await badge()) !== 'stopped'; press += 1) {
-        const stop = (await row()).locator('vscode-button', { hasText: 'Stop' });
-        // A re-render between resolving the element and measuring it gives null: measure again.
-        const box = await poll(() => stop.boundingBox(), {
-          timeout: 10_000,
-          message: 'the Stop button of the row',
+      // The sidebar re-renders its rows on every progress message, so element handles go stale within ~150 ms and
+      // playwright's click (which waits for a stable, attached element) may never settle. Click with the mouse
+      // where the button is (its rect read in the webview plus the webview iframe's place on the page), as a user
+      // would, and press again if a re-render swallowed the press (at most 3 presses).
+      let presses = 0;
+      for (; presses < 3 && (await badge()) !== 'stopped';) {
+        presses += 1;
+        const sidebar = await findWebviewFrame(page, isSidebar, { what: 'the SNN Lab sidebar webview' });
+        const rect = await sidebar.evaluate(() => {
+          const li = [...document.querySelectorAll('li.run')].find(
+            (l) => l.querySelector('vscode-checkbox')?.label === 'long-moons',
+          );
+          const button = [...(li?.querySelectorAll('vscode-button') ?? [])].find(
+            (b) => b.textContent.trim() === 'Stop',
+          );
+          const r = button?.getBoundingClientRect();
+          return r && { x: r.x + r.width / 2, y: r.y + r.height / 2 };
         });
-        await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
+        assert.ok(rect, 'the running long-moons row has a Stop button');
+        const origin = await (await sidebar.frameElement()).boundingBox();
+        await page.mouse.click(origin.x + rect.x, origin.y + rect.y);
         await poll(async () => (await badge()) === 'stopped', { timeout: 10_000, message: 'stopped' }).catch(
           () => {},
         );
       }
       assert.equal(await badge(), 'stopped');
+      if (presses > 1) console.log(`# Stop needed ${presses} presses (a sidebar re-render swallowed one)`);
       assert.ok((await count()) >= later, 'statistics recorded before the stop stay in the dashboard');
       await screenshot(page, ARTIFACTS, '05-stopped');
     }),
