@@ -182,7 +182,7 @@ describe('SNN Lab in the VS Code workbench', { timeout: 600_000 }, () => {
       // where the button is (its rect read in the webview plus the webview iframe's place on the page), as a user
       // would, and press again if a re-render swallowed the press (at most 3 presses).
       let presses = 0;
-      for (; presses < 3 && (await badge()) !== 'stopped';) {
+      while (presses < 3 && (await badge()) !== 'stopped') {
         presses += 1;
         const sidebar = await findWebviewFrame(page, isSidebar, { what: 'the SNN Lab sidebar webview' });
         const rect = await sidebar.evaluate(() => {
