@@ -4,6 +4,7 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
+import { forgetTempDir, removeOnExit } from './server.mjs';
 
 const CANDIDATES = [process.env.SNN_LAB_CHROMIUM, '/usr/lib/chromium/chromium', '/usr/bin/chromium'];
 
@@ -21,7 +22,7 @@ export function findChromium() {
 
 /** Launches headless Chromium with a fresh profile; close() also deletes the profile. */
 export async function launchBrowser({ width = 1400, height = 900 } = {}) {
-  const profile = mkdtempSync(join(tmpdir(), 'snn-lab-chromium-'));
+  const profile = removeOnExit(mkdtempSync(join(tmpdir(), 'snn-lab-chromium-')));
   let context;
   try {
     context = await chromium.launchPersistentContext(profile, {
@@ -50,6 +51,7 @@ export async function launchBrowser({ width = 1400, height = 900 } = {}) {
     async close() {
       await context.close().catch(() => {});
       rmSync(profile, { recursive: true, force: true, maxRetries: 3 });
+      forgetTempDir(profile);
     },
   };
 }

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import * as esbuild from 'esbuild';
 import { REPO_ROOT } from './codeServer.mjs';
+import { forgetTempDir, removeOnExit } from './server.mjs';
 
 /** Bundles test/e2e/host/{index,*.test}.ts to out/test/e2e/host/ (vscode from the host, mocha from node_modules). */
 export async function buildHostTests() {
@@ -33,7 +34,7 @@ export async function buildHostTests() {
  * examples' relative "$schema" still resolves. Returns the examples folder; removeExamplesCopy() deletes it all.
  */
 export function copyExamples() {
-  const root = mkdtempSync(join(tmpdir(), 'snn-lab-e2e-ws-'));
+  const root = removeOnExit(mkdtempSync(join(tmpdir(), 'snn-lab-e2e-ws-')));
   const ws = join(root, 'examples');
   cpSync(join(REPO_ROOT, 'examples'), ws, { recursive: true, filter: (src) => !src.includes('.snn-lab') });
   cpSync(join(REPO_ROOT, 'schemas'), join(root, 'schemas'), { recursive: true });
@@ -43,4 +44,5 @@ export function copyExamples() {
 /** Removes a copy made by copyExamples(). */
 export function removeExamplesCopy(ws) {
   rmSync(dirname(ws), { recursive: true, force: true });
+  forgetTempDir(dirname(ws));
 }

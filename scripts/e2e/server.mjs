@@ -39,6 +39,22 @@ let hooksInstalled = false;
 /** Kills every server still running (process group) and removes its scratch folder; synchronous for 'exit'. */
 function cleanupAll() {
   for (const s of live) s.killNow();
+  for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true, maxRetries: 3 });
+  tempDirs.clear();
+}
+
+const tempDirs = new Set();
+
+/** Removes `dir` when the process exits or is interrupted (unless forgetTempDir was called first). */
+export function removeOnExit(dir) {
+  installHooks();
+  tempDirs.add(dir);
+  return dir;
+}
+
+/** Stops tracking a folder its owner removed itself. */
+export function forgetTempDir(dir) {
+  tempDirs.delete(dir);
 }
 
 function installHooks() {
@@ -67,7 +83,7 @@ export function freePort() {
 
 /** Creates (or reuses, with `root`) a scratch folder with a user profile (settings), extensions, server data and tmp subfolders. */
 export function makeScratch({ prefix = 'snn-lab-e2e-', settings = {}, root: fixed } = {}) {
-  const root = fixed ?? mkdtempSync(join(tmpdir(), prefix));
+  const root = fixed ?? removeOnExit(mkdtempSync(join(tmpdir(), prefix)));
   const dirs = {
     root,
     userData: join(root, 'ud'),
@@ -180,7 +196,10 @@ export async function startServer({
           /* already gone */
         }
       }
-      if (!keepScratch) rmSync(scratch.root, { recursive: true, force: true, maxRetries: 3 });
+      if (!keepScratch) {
+        rmSync(scratch.root, { recursive: true, force: true, maxRetries: 3 });
+        forgetTempDir(scratch.root);
+      }
     },
   };
   live.add(entry);
