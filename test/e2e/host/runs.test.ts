@@ -33,12 +33,19 @@ suite('runs', () => {
       layers: { post: { variance: number } }[];
     }[];
     assert.ok(layers.length > 0, 'layer statistics were recorded');
-    // moons-quick has depth 4: one statistics entry per hidden layer, finite variances.
+    // What was asked for, from the resolved config the run stored (so the test follows edits of the example).
+    const { config } = JSON.parse(readFileSync(path.join(dir, 'config.json'), 'utf8')) as {
+      config: { model: { depth: number }; train: { epochs: number } };
+    };
     const last = layers.at(-1)?.layers ?? [];
-    assert.equal(last.length, 4);
+    assert.equal(last.length, config.model.depth, 'one statistics entry per hidden layer');
     for (const l of last) assert.ok(Number.isFinite(l.post.variance) && l.post.variance > 0);
     const epochs = jsonLines(path.join(dir, 'metrics.jsonl')).filter((r) => r.kind === 'epoch');
-    assert.equal(epochs.length, 20, 'moons-quick trains 20 epochs');
+    assert.equal(
+      epochs.length,
+      config.train.epochs,
+      'every epoch recorded (moons-quick has no early stopping)',
+    );
   });
 
   test('Stop Run ends a running run as stopped and keeps the statistics recorded so far', async () => {

@@ -3,13 +3,19 @@
 // explorer. Each step saves a screenshot under test-artifacts/e2e/; with SNN_LAB_UPDATE_SCREENSHOTS=1 the Layers
 // view also replaces media/screenshot-dashboard.png (the README image).
 import assert from 'node:assert/strict';
-import { copyFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import jsonc from 'jsonc-parser';
 import { findWebviewFrame, openFile, poll, runCommand, screenshot } from '../../../scripts/e2e/browser.mjs';
 import { REPO_ROOT } from '../../../scripts/e2e/codeServer.mjs';
 import { copyExamples, removeExamplesCopy } from '../../../scripts/e2e/hostBuild.mjs';
 import { ARTIFACTS, openWorkbench } from '../../../scripts/e2e/workbench.mjs';
+
+/** Hidden layers of the MNIST comparison, read from the example so the test follows its edits. */
+const MNIST_DEPTH = jsonc.parse(
+  readFileSync(join(REPO_ROOT, 'examples', 'snn-vs-relu-bn-mnist.snn.json'), 'utf8'),
+).model.depth;
 
 const isSidebar = () => !!document.querySelector('ul.run-list');
 const isDashboard = () => !!window.__snnLab;
@@ -120,21 +126,21 @@ describe('SNN Lab in the VS Code workbench', { timeout: 600_000 }, () => {
         },
         { message: 'layer statistics of both runs in the dashboard' },
       );
-      // 2,000 MNIST samples, 3 epochs, stats every 10 steps: several frames, 8 hidden layers each.
+      // 2,000 MNIST samples, 3 epochs, stats every 10 steps: several frames, one entry per hidden layer each.
       for (const [name, list] of Object.entries(frames)) {
         assert.ok(list.length >= 3, `${name}: ${list.length} statistics frames`);
         assert.ok(
-          list.every((f) => f.layers === 8),
-          `${name}: one entry per hidden layer (depth 8)`,
+          list.every((f) => f.layers === MNIST_DEPTH),
+          `${name}: one entry per hidden layer (depth ${MNIST_DEPTH})`,
         );
       }
       await dash.locator('vscode-tab-header', { hasText: 'Layers' }).first().click();
       const charts = await poll(
         async () => {
           const c = await dash.evaluate(() => window.__snnLab.charts());
-          return c['layers:variance']?.points.filter((n) => n === 8).length >= 2 ? c : undefined;
+          return c['layers:variance']?.points.filter((n) => n === MNIST_DEPTH).length >= 2 ? c : undefined;
         },
-        { message: 'the Layers tab: variance vs depth, 8 points for each run' },
+        { message: 'the Layers tab: variance vs depth, one point per layer for each run' },
       );
       assert.ok(charts['layers:variance'].datasets >= 2);
       await runCommand(page, 'Notifications: Clear All Notifications');
