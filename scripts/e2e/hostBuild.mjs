@@ -1,8 +1,8 @@
 // Shared by the e2e runner and the desktop runner: bundle the in-host mocha suite, and make a scratch copy of
 // examples/ to open as the workspace (so runs started by tests never write into the repository).
-import { cpSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import * as esbuild from 'esbuild';
 import { REPO_ROOT } from './codeServer.mjs';
 import { forgetTempDir, removeOnExit } from './server.mjs';
@@ -14,8 +14,7 @@ export async function buildHostTests() {
     .filter((f) => f === 'index.ts' || f.endsWith('.test.ts'))
     .map((f) => join(dir, f));
   const outdir = join(REPO_ROOT, 'out', 'test', 'e2e', 'host');
-  rmSync(outdir, { recursive: true, force: true });
-  await esbuild.build({
+  const result = await esbuild.build({
     entryPoints,
     outdir,
     bundle: true,
@@ -25,7 +24,13 @@ export async function buildHostTests() {
     sourcemap: true,
     external: ['vscode', 'mocha'],
     logLevel: 'warning',
+    metafile: true,
   });
+  // Drop outputs of deleted tests without emptying the folder first: a concurrent run may be loading from it.
+  const produced = new Set(Object.keys(result.metafile.outputs).map((f) => resolve(REPO_ROOT, f)));
+  for (const name of existsSync(outdir) ? readdirSync(outdir) : []) {
+    if (!produced.has(join(outdir, name))) rmSync(join(outdir, name), { force: true });
+  }
   return { outdir, index: join(outdir, 'index.js') };
 }
 
