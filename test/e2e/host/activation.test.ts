@@ -2,7 +2,7 @@
 // its manifest contributes (a command in package.json without a handler would fail only when a user clicks it).
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { EXTENSION_ID, api } from './util';
+import { EXTENSION_ID, api, waitFor } from './util';
 
 suite('activation', () => {
   test('the development extension is loaded by a real VS Code', () => {
@@ -30,5 +30,21 @@ suite('activation', () => {
     const registered = new Set(await vscode.commands.getCommands(true));
     const missing = contributed.filter((id) => !registered.has(id));
     assert.deepEqual(missing, [], `contributed but not registered: ${missing.join(', ')}`);
+  });
+});
+
+suite('views', () => {
+  test('Open Theory Explorer opens the dashboard as a webview editor tab', async () => {
+    await api();
+    await vscode.commands.executeCommand('snnLab.openTheoryExplorer');
+    const tab = await waitFor('a dashboard webview tab', () =>
+      vscode.window.tabGroups.all
+        .flatMap((group) => group.tabs)
+        .find(
+          (t) => t.input instanceof vscode.TabInputWebview && t.input.viewType.endsWith('snnLab.dashboard'),
+        ),
+    );
+    assert.equal(tab.label, 'SNN Lab Dashboard');
+    await vscode.window.tabGroups.close(tab);
   });
 });
