@@ -10,6 +10,8 @@ const CANDIDATES = [process.env.SNN_LAB_CHROMIUM, '/usr/lib/chromium/chromium', 
 
 /** Path of the Chromium binary, or an Error telling how to install it (never a silent skip). */
 export function findChromium() {
+  const chosen = process.env.SNN_LAB_CHROMIUM;
+  if (chosen && !existsSync(chosen)) throw new Error(`SNN_LAB_CHROMIUM=${chosen} does not exist`);
   const found = CANDIDATES.find((p) => p && existsSync(p));
   if (!found) {
     throw new Error(
