@@ -2,6 +2,7 @@
  * `snn-lab run <file>` and `snn-lab probe <file>`: run plans of an experiment headlessly through the same
  * RunManager/RunStore as the extension, N trainer processes at a time, and report the results.
  */
+import { mkdirSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import type { RunPlan } from '../core/config/experimentConfig';
 import type { Logger } from '../host/runs/logger';
@@ -47,6 +48,11 @@ function cliLogger(progress: Progress): Logger {
  */
 export async function executePlans(options: ExecuteOptions): Promise<{ store: RunStore; runs: RunData[] }> {
   const jobs = options.jobs ?? availableParallelism();
+  try {
+    mkdirSync(options.runsDir, { recursive: true });
+  } catch (error) {
+    throw new CliError(`cannot create the runs directory ${options.runsDir}: ${(error as Error).message}`);
+  }
   const progress = createProgress(options.display);
   const logger = cliLogger(progress);
   const store = new RunStore(options.runsDir, { logger });

@@ -138,13 +138,17 @@ describe('snn-lab CLI with the real trainer', () => {
     assert.equal(existsSync(runsDir), false);
   });
 
-  it('bad selections exit 2 with a reason', async () => {
+  it('bad selections and an unusable runs directory exit 2 with a reason', async () => {
     const index = await runCli(['run', sweep, '--index', '2']);
     assert.equal(index.code, 2);
     assert.match(index.stderr, /--index 2 is out of range: .* expands to 2 run\(s\) \(0\.\.1\)/);
     const variant = await runCli(['run', sweep, '--variant', 'nope']);
     assert.equal(variant.code, 2);
     assert.match(variant.stderr, /unknown variant "nope"/);
+    writeFileSync(join(dir, 'a-file'), '');
+    const runsDir = await runCli(['run', sweep, '--runs-dir', join(dir, 'a-file', 'runs')]);
+    assert.equal(runsDir.code, 2);
+    assert.match(runsDir.stderr, /cannot create the runs directory .*a-file\/runs: ENOTDIR/);
   });
 
   it('a run that fails (unparsable CSV) exits 1 and says why', async () => {
