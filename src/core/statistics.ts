@@ -73,20 +73,29 @@ function multiSelect(a: Float64Array, ranks: number[], lo: number, hi: number): 
 export function percentiles(values: ArrayLike<number>, ps: readonly number[] = TB_PERCENTILES): number[] {
   const finite = new Float64Array(values.length);
   let n = 0;
+  let min = Infinity;
+  let max = -Infinity;
   for (let i = 0; i < values.length; i++) {
     const v = values[i] as number;
-    if (Number.isFinite(v)) finite[n++] = v;
+    if (Number.isFinite(v)) {
+      finite[n++] = v;
+      if (v < min) min = v;
+      if (v > max) max = v;
+    }
   }
   if (n === 0) return ps.map(() => NaN);
   const a = finite.subarray(0, n);
   const positions = ps.map((p) => (Math.min(100, Math.max(0, p)) / 100) * (n - 1));
-  const ranks = [...new Set(positions.flatMap((x) => [Math.floor(x), Math.ceil(x)]))].sort((x, y) => x - y);
+  // Ranks 0 and n-1 are the extremes found above; only interior ranks need selecting.
+  const ranks = [...new Set(positions.flatMap((x) => [Math.floor(x), Math.ceil(x)]))]
+    .filter((r) => r > 0 && r < n - 1)
+    .sort((x, y) => x - y);
   multiSelect(a, ranks, 0, n - 1);
+  const at = (r: number): number => (r === 0 ? min : r === n - 1 ? max : (a[r] as number));
   return positions.map((x) => {
     const lo = Math.floor(x);
     const frac = x - lo;
-    const vLo = a[lo] as number;
-    return frac === 0 ? vLo : vLo + frac * ((a[Math.ceil(x)] as number) - vLo);
+    return frac === 0 ? at(lo) : at(lo) + frac * (at(Math.ceil(x)) - at(lo));
   });
 }
 
