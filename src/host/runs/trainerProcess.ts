@@ -20,6 +20,8 @@ export interface TrainerProcessOptions {
   execPath?: string;
   /** Extra environment variables for the trainer. */
   env?: Record<string, string>;
+  /** Node flags for the trainer (default none: the host's own, e.g. --inspect, are not inherited). */
+  execArgv?: string[];
   /** Prefix of log lines, e.g. the run id. */
   label?: string;
 }
@@ -71,6 +73,7 @@ export class TrainerProcess implements Disposable {
       // IPC instead of it dying mid-write. It still exits when the IPC channel closes (host gone).
       detached: process.platform !== 'win32',
       env: { ...process.env, ...options.env },
+      execArgv: options.execArgv ?? [],
       ...(options.execPath ? { execPath: options.execPath } : {}),
     });
     this.label = options.label ?? `trainer ${this.child.pid ?? '?'}`;

@@ -13,6 +13,7 @@ const send = (m) => process.send(m);
 process.on('disconnect', () => process.exit(0));
 send({ type: 'ready', protocolVersion: mode === 'badversion' ? 999 : 1,
   backend: { name: 'cpu', versions: { fake: '1' } }, pid: process.pid });
+if (mode === 'execargv') send({ type: 'log', level: 'info', message: 'execArgv ' + JSON.stringify(process.execArgv) });
 if (mode === 'invalid') { send({ type: 'progress', step: 'x' }); send({ type: 'progress', step: 'y' }); send({ type: 'bogus' }); }
 let stop = false;
 let started = false;

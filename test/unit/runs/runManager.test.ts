@@ -8,6 +8,7 @@ import { after, describe, it } from 'node:test';
 import type { Logger } from '../../../src/host/runs/logger';
 import { RunManager } from '../../../src/host/runs/runManager';
 import { RunStore } from '../../../src/host/runs/runStore';
+import { TrainerProcess } from '../../../src/host/runs/trainerProcess';
 import { writeFakeTrainer } from './fakeTrainer';
 import { tinyPlan } from './fixtures';
 
@@ -133,6 +134,23 @@ describe('RunManager with a fake trainer', () => {
     store.setStatus(other, 'finished');
     assert.equal(await manager.whenDone(other), 'finished');
     await assert.rejects(manager.whenDone('nope' as never), /unknown run nope/);
+  });
+
+  it("starts trainers with the given Node flags only (the host's own are not inherited)", async () => {
+    for (const execArgv of [undefined, ['--max-old-space-size=123']]) {
+      const trainer = new TrainerProcess({
+        trainerPath,
+        logger: { info() {}, warn() {}, error() {} },
+        env: { FAKE_MODE: 'execargv' },
+        ...(execArgv ? { execArgv } : {}),
+      });
+      const seen = new Promise<string>((resolve) =>
+        trainer.onMessage((m) => m.type === 'log' && resolve(m.message)),
+      );
+      assert.equal(await seen, `execArgv ${JSON.stringify(execArgv ?? [])}`);
+      trainer.dispose();
+      await trainer.whenExited();
+    }
   });
 
   it('fails a run whose Node executable cannot be started, saying why', async () => {
