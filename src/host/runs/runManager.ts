@@ -27,6 +27,8 @@ export interface RunManagerOptions {
   stopGraceMs?: number;
   /** Extra environment for trainers. */
   env?: Record<string, string>;
+  /** Node flags for trainers (default none). */
+  execArgv?: string[];
   /** Probe batch size passed with mode 'probe'. */
   probeSamples?: number;
 }
@@ -151,6 +153,7 @@ export class RunManager implements RunManagerApi, Disposable {
       label: runId,
       ...(this.options.execPath ? { execPath: this.options.execPath } : {}),
       ...(this.options.env ? { env: this.options.env } : {}),
+      ...(this.options.execArgv ? { execArgv: this.options.execArgv } : {}),
     });
     const active: Active = { ...entry, trainer, stopping: false };
     this.running.set(runId, active);
