@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // The e2e tier: SNN Lab inside a real VS Code (code-server's server + workbench, Debian Chromium, playwright-core).
-// Runs the in-host mocha suite, the workbench UI tests and the packaged-.vsix smoke test; prints "N passed, N failed".
-// Usage: node scripts/run-e2e-tests.mjs [host] [ui] [package]   (default: all three). VERBOSE=1 shows host logs.
+// Runs the in-host mocha suite, the workbench UI tests, the packaged-.vsix smoke test and the npm start/demo
+// script tests; prints "N passed, N failed".
+// Usage: node scripts/run-e2e-tests.mjs [host] [ui] [package] [scripts]   (default: all). VERBOSE=1 shows host logs.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -10,7 +11,7 @@ import { REPO_ROOT, ensureCodeServer, vscodeVersion } from './e2e/codeServer.mjs
 import { buildHostTests, copyExamples, removeExamplesCopy } from './e2e/hostBuild.mjs';
 import { runHostTests } from './e2e/hostTests.mjs';
 
-const PARTS = ['host', 'ui', 'package'];
+const PARTS = ['host', 'ui', 'package', 'scripts'];
 const wanted = process.argv.slice(2).length > 0 ? process.argv.slice(2) : PARTS;
 const results = [];
 const timings = [];
@@ -71,7 +72,7 @@ async function main() {
     }
   }
 
-  for (const part of ['ui', 'package']) {
+  for (const part of ['ui', 'package', 'scripts']) {
     if (!wanted.includes(part)) continue;
     const dir = join(REPO_ROOT, 'test', 'e2e', part);
     const files = existsSync(dir)

@@ -39,8 +39,10 @@ if (code && !args.includes('--browser')) {
   if (!code)
     console.log('no `code` CLI on PATH: opening SNN Lab in VS Code for the browser (code-server) instead');
   await ensureCodeServer();
-  // A persistent profile under the cache, so settings and opened editors survive restarts.
-  const scratch = makeScratch({ root: join(cacheRoot(), 'start-profile') });
+  // A persistent profile under the cache (or $SNN_LAB_START_PROFILE), so settings and editors survive restarts.
+  const scratch = makeScratch({
+    root: process.env.SNN_LAB_START_PROFILE ?? join(cacheRoot(), 'start-profile'),
+  });
   let port = requestedPort ?? 8080;
   if (await portTaken(port)) {
     if (requestedPort) throw new Error(`port ${port} is in use; pick another with --port`);
