@@ -5,9 +5,11 @@
 import { Option, type Command } from 'commander';
 import type { RunData } from '../host/runs/runTypes';
 import type { BackendChoice } from '../protocol/trainer';
+import { loadExperiment } from '../node/loadExperiment';
 import { EXIT, action, loadPlans, parseInteger, resolveRunsDir } from './cliShared';
 import { displayMode, executePlans } from './runCommand';
 import { registerRunsCommand } from './runsCommand';
+import { submitExperiment } from './slurmCommands';
 import { cell, comparisonTable, durationSeconds, formatTable } from './table';
 
 const BACKENDS: BackendChoice[] = ['auto', 'tensorflow', 'wasm', 'cpu'];
@@ -19,6 +21,14 @@ interface RunFlags {
   backend?: BackendChoice;
   jobs?: string;
   json?: boolean;
+  local?: boolean;
+}
+
+/** A whole-file run of an experiment whose executor is slurm goes to the cluster (`--local` overrides). */
+async function wantsSlurm(file: string, flags: RunFlags): Promise<boolean> {
+  if (flags.local || flags.index !== undefined || flags.variant !== undefined) return false;
+  const loaded = await loadExperiment(file);
+  return loaded.file?.executor.kind === 'slurm';
 }
 
 interface ProbeFlags extends Omit<RunFlags, 'jobs'> {
@@ -62,8 +72,16 @@ export function registerRunCommands(program: Command): void {
     .addOption(backendOption())
     .option('--jobs <n>', 'trainer processes at a time (default: number of cores)')
     .option('--json', 'print a machine-readable result instead of progress and a table')
+    .option('--local', "train on this machine even when the file's executor is slurm")
     .action(
       action(async (file: string, flags: RunFlags) => {
+        if (await wantsSlurm(file, flags)) {
+          await submitExperiment(file, {
+            ...(flags.runsDir !== undefined ? { runsDir: flags.runsDir } : {}),
+            ...(flags.json ? { json: true } : {}),
+          });
+          return;
+        }
         const index = flags.index !== undefined ? parseInteger(flags.index, '--index', 0) : undefined;
         const jobs = flags.jobs !== undefined ? parseInteger(flags.jobs, '--jobs', 1) : undefined;
         const { path, plans } = await loadPlans(file, {

@@ -121,3 +121,29 @@ test('a task that dies without recording an end shows Slurm state, exit code and
     store.dispose();
   }
 });
+
+test('snn-lab run on a file whose executor is slurm submits a job array; --local trains here', () => {
+  const dir = workDir('run-routes');
+  const path = writeExperiment(dir, { name: 'routed', epochs: 1, rates: [0.01, 0.02] });
+  const runs = join(dir, 'runs');
+  const submitted = cli(['run', path, '--runs-dir', runs, '--json'], dir);
+  assert.equal(submitted.status, 0, submitted.stderr);
+  const { jobId, runIds } = JSON.parse(submitted.stdout.split('\n')[0] ?? '{}') as {
+    jobId: string;
+    runIds: string[];
+  };
+  assert.match(jobId, /^\d+$/, 'run submitted through sbatch');
+  assert.equal(runIds.length, 2);
+  const store = new RunStore(runs);
+  for (const id of runIds) {
+    const meta = store.read(id as RunId)?.meta;
+    assert.equal(meta?.executor?.kind, 'slurm', `${id} belongs to the array job`);
+  }
+  cli(['slurm', 'cancel', jobId, '--runs-dir', runs], dir);
+  const local = cli(['run', path, '--local', '--index', '0', '--runs-dir', join(dir, 'local'), '--json'], dir);
+  assert.equal(local.status, 0, local.stderr);
+  const result = JSON.parse(local.stdout) as { runs: { status: string; runId: string }[] };
+  assert.deepEqual(result.runs.map((r) => r.status), ['finished']);
+  const localMeta = new RunStore(join(dir, 'local')).read(result.runs[0]!.runId as RunId)?.meta;
+  assert.notEqual(localMeta?.executor?.kind, 'slurm');
+});
