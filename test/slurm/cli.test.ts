@@ -140,10 +140,16 @@ test('snn-lab run on a file whose executor is slurm submits a job array; --local
     assert.equal(meta?.executor?.kind, 'slurm', `${id} belongs to the array job`);
   }
   cli(['slurm', 'cancel', jobId, '--runs-dir', runs], dir);
-  const local = cli(['run', path, '--local', '--index', '0', '--runs-dir', join(dir, 'local'), '--json'], dir);
+  const local = cli(
+    ['run', path, '--local', '--index', '0', '--runs-dir', join(dir, 'local'), '--json'],
+    dir,
+  );
   assert.equal(local.status, 0, local.stderr);
   const result = JSON.parse(local.stdout) as { runs: { status: string; runId: string }[] };
-  assert.deepEqual(result.runs.map((r) => r.status), ['finished']);
+  assert.deepEqual(
+    result.runs.map((r) => r.status),
+    ['finished'],
+  );
   const localMeta = new RunStore(join(dir, 'local')).read(result.runs[0]!.runId as RunId)?.meta;
   assert.notEqual(localMeta?.executor?.kind, 'slurm');
 });
