@@ -133,6 +133,8 @@ export function parseHostToTrainer(value: unknown): HostToTrainer | undefined {
         optional(value.runDir, isStr) &&
         optional(value.probeSamples, (v) => isInt(v) && (v as number) > 0) &&
         optional(value.fold, isInt) &&
+        optional(value.workspaceRoot, isStr) &&
+        optional(value.allowOutsideWorkspace, (v) => typeof v === 'boolean') &&
         optional(value.probeInput, (v) => v === 'data' || v === 'normal');
       if (!ok) return undefined;
       return { ...value, config: value.config as unknown as RunConfig } as HostToTrainer;

@@ -41,7 +41,15 @@ async function run(
   let data;
   if (!probeNormal) {
     try {
-      data = await loadDataset(config.data, { baseDir: start.baseDir, seed: config.seed, fold: start.fold });
+      data = await loadDataset(config.data, {
+        baseDir: start.baseDir,
+        seed: config.seed,
+        fold: start.fold,
+        ...(start.workspaceRoot !== undefined ? { workspaceRoot: start.workspaceRoot } : {}),
+        ...(start.allowOutsideWorkspace !== undefined
+          ? { allowOutsideWorkspace: start.allowOutsideWorkspace }
+          : {}),
+      });
     } catch (error) {
       return { type: 'failed', runId, reason: 'data', message: (error as Error).message };
     }

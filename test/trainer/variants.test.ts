@@ -95,4 +95,26 @@ describe('trainer configuration variants', () => {
     assert.equal(summary.test.test_loss, summary.test.test_mse);
     assert.equal(summary.final.accuracy, undefined);
   });
+
+  it('refuses a CSV outside the workspace root unless allowed (the trainer re-checks the host policy)', async () => {
+    const workspace = mkdtempSync(path.join(tmpdir(), 'snn-workspace-'));
+    const outside = path.join(dir, 'outside.csv');
+    writeFileSync(outside, ['a,y', ...Array.from({ length: 40 }, (_, i) => `${i % 7},${i % 2}`)].join('\n'));
+    const config = smallConfig({
+      data: { source: 'csv', path: outside, header: true, target: 'y', task: 'classification' },
+      train: { epochs: 1 },
+    });
+    const start = { runId: asRunId('outside'), mode: 'train' as const, config, baseDir: workspace };
+    const refused = forkTrainer({ start: { ...start, workspaceRoot: workspace } });
+    await within(refused.exited, 60_000, 'trainer exit');
+    const last = refused.messages.at(-1);
+    assert.ok(last?.type === 'failed' && last.reason === 'data', JSON.stringify(last));
+    assert.match(last.message, /outside the workspace/);
+    const allowed = forkTrainer({
+      start: { ...start, workspaceRoot: workspace, allowOutsideWorkspace: true },
+    });
+    await within(allowed.exited, 60_000, 'trainer exit');
+    assert.equal(allowed.messages.at(-1)?.type, 'finished', JSON.stringify(allowed.messages.at(-1)));
+    rmSync(workspace, { recursive: true, force: true });
+  });
 });
