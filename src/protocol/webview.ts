@@ -64,6 +64,39 @@ export interface LayerFrame {
   layers: LayerPoint[];
 }
 
+/** {@link Moments} of every hidden layer, column-wise (index = 0-based hidden layer). */
+export interface MomentColumns {
+  mean: number[];
+  variance: number[];
+  min: number[];
+  max: number[];
+  percentiles: number[][];
+}
+
+/**
+ * A {@link LayerFrame} on the wire: one array per field, indexed by hidden layer, numbers rounded to 6 significant
+ * digits; NaN/Infinity arrive as null (JSON). Built and read by src/core/frameCodec.ts.
+ */
+export interface FrameColumns {
+  step: number;
+  epoch: number;
+  units: number[];
+  pre: MomentColumns;
+  post: MomentColumns;
+  saturated: number[];
+  dead: number[];
+  gradNorm: number[];
+  updateRatio: number[];
+  weights: {
+    mean: number[];
+    variance: number[];
+    omegaMean: number[];
+    omegaStd: number[];
+    tauMean: number[];
+    tauStd: number[];
+  };
+}
+
 /** The histograms of all hidden layers at one step; `pre[i]`/`post[i]` belong to hidden layer i. */
 export interface HistogramFrame {
   step: number;
@@ -76,7 +109,7 @@ export interface RunPayload {
   info: RunInfo;
   /** Keyed by metric name: 'batch_loss' (every progress report), then epoch metrics ('loss', 'val_accuracy', ...). */
   curves: Record<string, CurveSeries>;
-  frames: LayerFrame[];
+  frames: FrameColumns[];
   histograms: HistogramFrame[];
 }
 
@@ -110,7 +143,7 @@ export type HostToWebview =
       info?: RunInfo;
       /** New points per metric, to append after the existing ones. */
       curves: Record<string, CurveSeries>;
-      frames: LayerFrame[];
+      frames: FrameColumns[];
       histograms: HistogramFrame[];
     }
   | { type: 'sidebarSnapshot'; seq: number; protocolVersion: number; runs: SidebarRun[] }
@@ -163,8 +196,9 @@ function runId(v: unknown, where: string): RunId {
 
 function runIds(m: Rec): RunId[] {
   const v = m.runIds;
-  if (!Array.isArray(v) || v.length > 256)
+  if (!Array.isArray(v) || v.length > 256) {
     throw new Error('field "runIds" must be an array of at most 256 run ids');
+  }
   return v.map((id, i) => runId(id, `runIds[${i}]`));
 }
 
@@ -178,8 +212,9 @@ function tab(v: unknown): DashboardTab {
 const parsers: { [K in WebviewToHost['type']]: (m: Rec) => Extract<WebviewToHost, { type: K }> } = {
   ready: (m) => {
     const view = m.view;
-    if (view !== 'dashboard' && view !== 'sidebar')
+    if (view !== 'dashboard' && view !== 'sidebar') {
       throw new Error('field "view" must be "dashboard" or "sidebar"');
+    }
     return { type: 'ready', protocolVersion: int(m, 'protocolVersion'), view };
   },
   resync: (m) => ({ type: 'resync', lastSeq: int(m, 'lastSeq') }),
@@ -194,8 +229,9 @@ const parsers: { [K in WebviewToHost['type']]: (m: Rec) => Extract<WebviewToHost
     const format = m.format;
     if (format !== 'png' && format !== 'csv') throw new Error('field "format" must be "png" or "csv"');
     const fileName = str(m, 'fileName', 200);
-    if (!/^[\w.() -]+$/.test(fileName))
+    if (!/^[\w.() -]+$/.test(fileName)) {
       throw new Error('field "fileName" may hold only letters, digits, " ._()-"');
+    }
     const data = str(m, 'data', MAX_SAVE_BYTES);
     if (format === 'png' && !data.startsWith('data:image/png;base64,')) {
       throw new Error('field "data" of a png must be a data:image/png;base64 URL');

@@ -58,7 +58,7 @@ describe('dashboard webview (replayed real run pair)', () => {
     for (const run of finalRuns) {
       assert.equal(run.info.status, 'finished');
       assert.ok(run.frames.length >= 10, `${run.info.name}: ${run.frames.length} frames`);
-      assert.equal(run.frames[0]?.layers.length, LAYERS);
+      assert.equal(run.frames[0]?.units.length, LAYERS);
     }
   });
 
@@ -90,8 +90,7 @@ describe('dashboard webview (replayed real run pair)', () => {
       assert.equal(all[id]?.datasets, 2, id);
       assert.deepEqual(all[id]?.points, [LAYERS, LAYERS], id);
     }
-    assert.equal(all['layers:heatmap']?.type, 'matrix');
-    assert.deepEqual(all['layers:heatmap']?.points, [finalRuns[0]!.frames.length * LAYERS]);
+    assert.equal(all['layers:heatmap']?.cells, finalRuns[0]!.frames.length * LAYERS);
     await screenshot(page, 'layers');
     assert.deepEqual(problems, []);
     await page.close();

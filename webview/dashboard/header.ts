@@ -49,6 +49,8 @@ export function createHeader(
   root.append(notice, picker, table, diff);
   parent.append(root);
   let pickerKey = '';
+  let tableKey = '';
+  const live: ((info: RunInfo) => void)[] = [];
 
   return (data) => {
     notice.hidden = !data.notice;
@@ -75,6 +77,16 @@ export function createHeader(
       );
     }
     const runs = selectedRuns(data);
+    // Rows (with their buttons) are rebuilt only when what they show changes; live text is updated in place.
+    const rowKey = JSON.stringify(
+      runs.map((r) => [r.info.runId, r.info.status, r.info.backend, r.info.summary !== undefined]),
+    );
+    if (rowKey === tableKey) {
+      runs.forEach((run, i) => live[i]?.(run.info));
+      return;
+    }
+    tableKey = rowKey;
+    live.length = 0;
     const head = el('tr');
     for (const h of ['', 'run', 'status', 'backend', 'duration', 'final metrics', '']) {
       head.append(el('th', '', h));
@@ -102,13 +114,19 @@ export function createHeader(
         if (info.failure) status.title = info.failure.message;
         const swatchCell = el('td');
         swatchCell.append(swatch);
+        const durationCell = el('td', '', formatDuration(durationMs(info)));
+        const metricsCell = el('td', 'metrics', metricsText(info));
+        live.push((next) => {
+          durationCell.textContent = formatDuration(durationMs(next));
+          metricsCell.textContent = metricsText(next);
+        });
         tr.append(
           swatchCell,
           name,
           status,
           el('td', '', info.backend ?? '—'),
-          el('td', '', formatDuration(durationMs(info))),
-          el('td', 'metrics', metricsText(info)),
+          durationCell,
+          metricsCell,
           actions,
         );
         return tr;

@@ -2,10 +2,11 @@
  * Derived views of the dashboard data shared by the tabs: the step axis, the frame of a run at a step, the
  * measured (omega, tau) of a frame, config differences between runs and run durations. Pure functions.
  */
-import type { HistogramFrame, LayerFrame, RunInfo, RunPayload } from '../../src/protocol/webview';
+import type { HistogramFrame, LayerFrame, RunInfo } from '../../src/protocol/webview';
+import type { RunView } from '../shared/store';
 
 /** The steps the step slider offers: the first run's frame steps. */
-export function frameSteps(runs: readonly RunPayload[]): number[] {
+export function frameSteps(runs: readonly RunView[]): number[] {
   return runs[0]?.frames.map((f) => f.step) ?? [];
 }
 
@@ -20,16 +21,16 @@ export function atStep<T extends { step: number }>(items: readonly T[], step: nu
 }
 
 /** The chosen step: the newest frame's step when following live, else the value itself. */
-export function resolveStep(runs: readonly RunPayload[], step: number | 'live'): number {
+export function resolveStep(runs: readonly RunView[], step: number | 'live'): number {
   if (step !== 'live') return step;
   return Math.max(0, ...runs.map((r) => r.frames.at(-1)?.step ?? 0));
 }
 
-export function frameAt(run: RunPayload, step: number): LayerFrame | undefined {
+export function frameAt(run: RunView, step: number): LayerFrame | undefined {
   return atStep(run.frames, step);
 }
 
-export function histogramsAt(run: RunPayload, step: number): HistogramFrame | undefined {
+export function histogramsAt(run: RunView, step: number): HistogramFrame | undefined {
   return atStep(run.histograms, step);
 }
 

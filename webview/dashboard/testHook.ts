@@ -7,6 +7,7 @@ import type { DashboardData } from '../shared/store';
 import type { Theme } from '../shared/theme';
 import type { UiState } from './uiState';
 import { chartRegistry } from './charts/card';
+import { heatCells } from './charts/heatmap';
 import { arrowCounts } from './charts/phasePlane';
 
 export interface ChartSummary {
@@ -17,6 +18,8 @@ export interface ChartSummary {
   labels: string[];
   /** Arrows of the phase-plane field at the last paint (phase planes only). */
   arrows?: number;
+  /** Cells painted at the last paint (heatmaps only). */
+  cells?: number;
 }
 
 export interface TestHook {
@@ -25,6 +28,8 @@ export interface TestHook {
   ui(): UiState;
   /** Milliseconds of each render (header + visible tab), in order. */
   renders: number[];
+  /** performance.now() at the end of each render (same order as `renders`). */
+  renderedAt: number[];
   /** Types and seqs of every message received. */
   received: { type: string; seq?: number }[];
   /** True when no render is scheduled (all received data is on screen). */
@@ -49,6 +54,7 @@ export interface HookSources {
 export function installTestHook(sources: HookSources) {
   const hook: TestHook = {
     renders: [],
+    renderedAt: [],
     received: [],
     ...sources,
     charts() {
@@ -63,6 +69,8 @@ export function installTestHook(sources: HookSources) {
         };
         const arrows = arrowCounts.get(chart);
         if (arrows !== undefined) summary.arrows = arrows;
+        const cells = heatCells.get(chart);
+        if (cells !== undefined) summary.cells = cells;
         out[id] = summary;
       }
       return out;
@@ -70,7 +78,10 @@ export function installTestHook(sources: HookSources) {
   };
   window.__snnLab = hook;
   return {
-    rendered: (ms: number) => hook.renders.push(ms),
+    rendered: (ms: number) => {
+      hook.renders.push(ms);
+      hook.renderedAt.push(performance.now());
+    },
     received: (m: HostToWebview) =>
       hook.received.push({ type: m.type, ...('seq' in m ? { seq: m.seq } : {}) }),
   };

@@ -15,7 +15,6 @@ import {
   ScatterController,
   Tooltip,
 } from 'chart.js';
-import { MatrixController, MatrixElement } from 'chartjs-chart-matrix';
 import type { Theme } from './theme';
 
 Chart.register(
@@ -29,8 +28,6 @@ Chart.register(
   Filler,
   Legend,
   Tooltip,
-  MatrixController,
-  MatrixElement,
 );
 
 /** Applies theme colours and fonts to chart.js defaults (existing charts re-apply through their wrappers). */

@@ -2,16 +2,26 @@
  * Pure reducers of the webviews' data state: `reduce(state, message) -> state` for the dashboard and the sidebar.
  * Tracks `seq` (a gap sets `needsResync`), merges appended data and keeps long series thinned. No DOM: tested in Node.
  */
+import { decodeFrame } from '../../src/core/frameCodec';
 import { thin } from '../../src/core/series';
 import type { RunId } from '../../src/protocol/ids';
 import type {
   CurveSeries,
   DashboardTab,
   HostToWebview,
+  LayerFrame,
   RunInfo,
   RunPayload,
   SidebarRun,
 } from '../../src/protocol/webview';
+
+/** A run as the webview holds it: the payload with its column-wise frames decoded. */
+export type RunView = Omit<RunPayload, 'frames'> & { frames: LayerFrame[] };
+
+/** Decodes a payload's frames (done once per message, so charts read plain objects). */
+export function toRunView(run: RunPayload): RunView {
+  return { ...run, frames: run.frames.map(decodeFrame) };
+}
 
 /** Bounds the webview keeps while appending; past them the older part is thinned evenly (latest kept). */
 export const LIMITS = { frames: 600, histograms: 48, curvePoints: 4000 } as const;
@@ -23,7 +33,7 @@ export interface DashboardData {
   needsResync: boolean;
   allRuns: RunInfo[];
   selected: RunId[];
-  runs: Record<string, RunPayload>;
+  runs: Record<string, RunView>;
   /** Tab requested by the host with the last snapshot or showTab (consumed by the UI). */
   requestedTab?: DashboardTab;
   notice?: { level: 'info' | 'error'; message: string };
@@ -84,8 +94,8 @@ function mergeInfo(old: RunInfo | undefined, next: RunInfo): RunInfo {
 export function reduceDashboard(state: DashboardData, m: HostToWebview): DashboardData {
   switch (m.type) {
     case 'snapshot': {
-      const runs: Record<string, RunPayload> = {};
-      for (const run of m.runs) runs[run.info.runId] = run;
+      const runs: Record<string, RunView> = {};
+      for (const run of m.runs) runs[run.info.runId] = toRunView(run);
       return {
         seq: m.seq,
         needsResync: false,
@@ -105,10 +115,10 @@ export function reduceDashboard(state: DashboardData, m: HostToWebview): Dashboa
         ? state.allRuns.map((r) => (r.runId === info.runId ? mergeInfo(r, info) : r))
         : state.allRuns;
       if (!run) return { ...state, seq: m.seq, allRuns, revision: state.revision + 1 };
-      const next: RunPayload = {
+      const next: RunView = {
         info: info ? mergeInfo(run.info, info) : run.info,
         curves: appendCurves(run.curves, m.curves),
-        frames: bound([...run.frames, ...m.frames], LIMITS.frames),
+        frames: bound([...run.frames, ...m.frames.map(decodeFrame)], LIMITS.frames),
         histograms: bound([...run.histograms, ...m.histograms], LIMITS.histograms),
       };
       return {
@@ -144,6 +154,6 @@ export function reduceSidebar(state: SidebarData, m: HostToWebview): SidebarData
 }
 
 /** The selected runs' payloads, in selection order. */
-export function selectedRuns(state: DashboardData): RunPayload[] {
+export function selectedRuns(state: DashboardData): RunView[] {
   return state.selected.flatMap((id) => state.runs[id] ?? []);
 }

@@ -2,13 +2,14 @@
  * Turns run-store records into what the webviews receive (protocol/webview.ts), thinning long series with
  * src/core/series.ts so a 1,000-snapshot run never reaches the webview whole. Pure: no vscode, unit-tested.
  */
+import { encodeFrame, round6 } from '../../core/frameCodec';
 import { evenIndices, lttbIndices, pick, thin } from '../../core/series';
 import type { RunId } from '../../protocol/ids';
 import type { LayerStats } from '../../protocol/stats';
 import type {
   CurveSeries,
+  FrameColumns,
   HistogramFrame,
-  LayerFrame,
   LayerPoint,
   RunInfo,
   RunPayload,
@@ -19,10 +20,10 @@ import type { LayerStatsRecord, MetricRecord, RunData, RunMeta } from '../runs/r
 /** Display budgets. Frame budgets are shared by the selected runs, so 16 compared runs stay as cheap as 2. */
 export const BUDGET = {
   curvePoints: 1000,
-  framesTotal: 1600,
-  framesPerRun: { min: 60, max: 400 },
-  histogramsTotal: 160,
-  histogramsPerRun: { min: 8, max: 40 },
+  framesTotal: 640,
+  framesPerRun: { min: 32, max: 300 },
+  histogramsTotal: 96,
+  histogramsPerRun: { min: 4, max: 32 },
   sparkPoints: 48,
 } as const;
 
@@ -69,8 +70,8 @@ export function toCurves(
   const push = (name: string, step: number, epoch: number, value: number): void => {
     const c = (curves[name] ??= { step: [], epoch: [], value: [] });
     c.step.push(step);
-    c.epoch.push(epoch);
-    c.value.push(value);
+    c.epoch.push(round6(epoch));
+    c.value.push(round6(value));
   };
   for (const r of records) {
     if (r.kind === 'progress') push('batch_loss', r.step, spe ? r.step / spe : r.epoch, r.loss);
@@ -93,8 +94,9 @@ export function toLayerPoint(s: LayerStats): LayerPoint {
   return { ...s, pre, post };
 }
 
-export function toFrame(r: LayerStatsRecord): LayerFrame {
-  return { step: r.step, epoch: r.epoch, layers: r.layers.map(toLayerPoint) };
+/** One statistics record in its column-wise wire form (histograms split off). */
+export function toFrame(r: LayerStatsRecord): FrameColumns {
+  return encodeFrame({ step: r.step, epoch: r.epoch, layers: r.layers.map(toLayerPoint) });
 }
 
 export function toHistogramFrame(r: LayerStatsRecord): HistogramFrame {

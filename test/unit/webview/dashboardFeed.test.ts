@@ -109,10 +109,11 @@ function report(store: RunStore, id: RunId, steps: number): void {
 
 describe('payload budgets', () => {
   test('the frame budget is shared by the compared runs within [min, max]', () => {
-    assert.equal(share(1600, 1, { min: 60, max: 400 }), 400);
-    assert.equal(share(1600, 16, { min: 60, max: 400 }), 100);
-    assert.equal(share(1600, 64, { min: 60, max: 400 }), 60);
-    assert.deepEqual(budgetFor(2), { frames: 400, histograms: 40 });
+    assert.equal(share(640, 1, { min: 32, max: 300 }), 300);
+    assert.equal(share(640, 16, { min: 32, max: 300 }), 40);
+    assert.equal(share(640, 64, { min: 32, max: 300 }), 32);
+    assert.deepEqual(budgetFor(2), { frames: 300, histograms: 32 });
+    assert.deepEqual(budgetFor(16), { frames: 40, histograms: 6 });
   });
 });
 
@@ -135,7 +136,8 @@ describe('DashboardFeed over a real RunStore', () => {
     assert.equal(run.frames[0]!.step, 0);
     assert.equal(run.frames.at(-1)!.step, 999);
     assert.equal(run.histograms.length, budget.histograms);
-    assert.ok(!('histogram' in run.frames[0]!.layers[0]!.pre), 'frames carry no histograms');
+    assert.equal(run.frames[0]!.pre.mean.length, 8, 'one column entry per hidden layer');
+    assert.ok(!('histogram' in run.frames[0]!.pre), 'frames carry no histograms');
     assert.equal(run.histograms[0]!.post.length, 8);
     assert.ok(run.curves.batch_loss!.value.length <= BUDGET.curvePoints);
     // Fractional epoch = step / (totalSteps / epochs) = step / (2000 / 5).
@@ -161,7 +163,8 @@ describe('DashboardFeed over a real RunStore', () => {
     assert.ok(layersDelta && layersDelta !== 'snapshot');
     assert.equal(layersDelta.frames.length, 1);
     assert.equal(layersDelta.histograms.length, 1);
-    assert.ok(!('histogram' in layersDelta.frames[0]!.layers[0]!.post));
+    assert.ok(!('histogram' in layersDelta.frames[0]!.post));
+    assert.deepEqual(layersDelta.frames[0]!.gradNorm, [1, 2, 3, 4, 5, 6, 7, 8]);
     const metricsDelta = deltas.find(([k, who]) => k === 'metrics' && who === 'selected')![2];
     assert.ok(metricsDelta && metricsDelta !== 'snapshot');
     assert.deepEqual(metricsDelta.curves.batch_loss?.step, [0]);

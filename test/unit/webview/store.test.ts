@@ -6,7 +6,8 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import type { HostToWebview, LayerFrame, RunPayload } from '../../../src/protocol/webview';
+import { decodeFrame } from '../../../src/core/frameCodec';
+import type { FrameColumns, HostToWebview, RunPayload } from '../../../src/protocol/webview';
 import {
   initialDashboard,
   initialSidebar,
@@ -14,6 +15,7 @@ import {
   reduceDashboard,
   reduceSidebar,
   selectedRuns,
+  toRunView,
 } from '../../../webview/shared/store';
 
 function stream(name: string): HostToWebview[] {
@@ -33,7 +35,7 @@ describe('reduceDashboard', () => {
     const state = replay(messages);
     assert.equal(state.seq, (last as { seq: number }).seq);
     assert.equal(state.needsResync, false);
-    assert.deepEqual(selectedRuns(state), (last as { runs: RunPayload[] }).runs);
+    assert.deepEqual(selectedRuns(state), (last as { runs: RunPayload[] }).runs.map(toRunView));
   });
 
   test('appended messages extend the mid-run snapshot with data the final snapshot confirms', () => {
@@ -52,10 +54,12 @@ describe('reduceDashboard', () => {
       grew += live.frames.length - before.runs[run.info.runId]!.frames.length;
       // Frames arrive unthinned below the cap, so every live frame is one the host also kept.
       const kept = new Set(run.frames.map((f) => f.step));
-      for (const f of live.frames)
-        {assert.ok(kept.has(f.step), `${run.info.name}: live step ${f.step} unknown to the host`);}
-      for (const [i, f] of live.frames.entries())
-        {assert.deepEqual(f, run.frames[i], `${run.info.name} frame ${i}`);}
+      for (const f of live.frames) {
+        assert.ok(kept.has(f.step), `${run.info.name}: live step ${f.step} unknown to the host`);
+      }
+      for (const [i, f] of live.frames.entries()) {
+        assert.deepEqual(f, decodeFrame(run.frames[i]!), `${run.info.name} frame ${i}`);
+      }
     }
     assert.ok(grew > 0, 'appended messages added frames');
   });
@@ -85,7 +89,7 @@ describe('reduceDashboard', () => {
     const snapshot = messages.at(-1) as Extract<HostToWebview, { type: 'snapshot' }>;
     const run = snapshot.runs[0]!;
     let state = reduceDashboard(initialDashboard, snapshot);
-    const template: LayerFrame = run.frames.at(-1)!;
+    const template: FrameColumns = run.frames.at(-1)!;
     const total = LIMITS.frames * 3;
     for (let i = 1; i <= total; i++) {
       state = reduceDashboard(state, {

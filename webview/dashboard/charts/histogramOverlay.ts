@@ -83,6 +83,8 @@ export class HistogramOverlayChart {
     }
     const chart = this.card.chart;
     chart.data.datasets = datasets;
+    const legend = (chart.options.plugins as { legend: { display?: boolean } }).legend;
+    legend.display = series.length <= 6;
     chart.options.scales = {
       x: { type: 'linear', title: { display: true, text: xTitle } },
       y: { type: 'linear', min: 0, title: { display: true, text: 'density' } },

@@ -64,6 +64,8 @@ export interface LineOptions {
   /** Integer ticks on x (layer indices). */
   integerX?: boolean;
   reference?: Reference;
+  /** Show the legend (default true). */
+  legend?: boolean;
 }
 
 export class LineChart {

@@ -2,8 +2,9 @@
  * Curves tab: every metric of the compared runs overlaid, one chart per metric, with TensorBoard's debiased EMA
  * (raw line kept faint behind), log scale and x by step or epoch.
  */
-import { debiasedEma } from '../../../src/core/series';
-import type { CurveSeries, RunPayload } from '../../../src/protocol/webview';
+import { debiasedEma, lttbIndices } from '../../../src/core/series';
+import type { CurveSeries } from '../../../src/protocol/webview';
+import type { RunView } from '../../shared/store';
 import type { DashboardData } from '../../shared/store';
 import { selectedRuns } from '../../shared/store';
 import { runColor } from '../../shared/theme';
@@ -22,6 +23,12 @@ export function metricOrder(names: Iterable<string>): string[] {
     (a, b) => rank(a) - rank(b) || base(a).localeCompare(base(b)) || a.localeCompare(b),
   );
 }
+
+/** Past this many runs the header's colour swatches are the legend (a 16-entry legend crowds out the plot). */
+export const LEGEND_RUNS = 6;
+
+/** Points drawn per line: about one per pixel column of a card (the host sends up to 1,000). */
+const MAX_POINTS = 300;
 
 export function createCurvesTab(ctx: TabContext): TabView {
   const root = el('section', 'tab tab-curves');
@@ -54,27 +61,32 @@ export function createCurvesTab(ctx: TabContext): TabView {
   const empty = el('p', 'empty', 'No metrics yet: start a run or select runs above.');
   root.append(bar, grid, empty);
   const charts = new Map<string, LineChart>();
-  let current: { runs: RunPayload[]; metric: string }[] = [];
+  const signatures = new Map<string, string>();
+  let current: { runs: RunView[]; metric: string }[] = [];
 
-  const seriesFor = (metric: string, runs: readonly RunPayload[]): LineSeries[] => {
+  const seriesFor = (metric: string, runs: readonly RunView[]): LineSeries[] => {
     const { smoothing, xAxis } = ctx.ui();
     return runs.flatMap((run, i) => {
       const c: CurveSeries | undefined = run.curves[metric];
       if (!c) return [];
       const xs = xAxis === 'step' ? c.step : c.epoch;
+      // Smooth the whole series, then draw about one point per pixel column (LTTB keeps spikes and NaN).
       const smooth = debiasedEma(c.value, smoothing);
+      const keep = lttbIndices(xs, c.value, MAX_POINTS);
       const color = runColor(ctx.theme, i);
       const label = runLabel(run.info);
-      return [
-        {
-          label: `${label} (raw)`,
-          color,
-          alpha: 0.25,
-          quiet: true,
-          points: xs.map((x, k) => ({ x, y: c.value[k] as number })),
-        },
-        { label, color, width: 2, points: xs.map((x, k) => ({ x, y: smooth[k] as number })) },
-      ];
+      const at = (ys: readonly number[]) => keep.map((k) => ({ x: xs[k] as number, y: ys[k] as number }));
+      if (smoothing === 0) return [{ label, color, width: 1.5, points: at(c.value) }];
+      const raw: LineSeries = {
+        label: `${label} (raw)`,
+        color,
+        alpha: 0.25,
+        quiet: true,
+        points: at(c.value),
+      };
+      const smoothed: LineSeries = { label, color, width: 2, points: at(smooth) };
+      // TensorBoard keeps the raw line faint behind the smoothed one; past LEGEND_RUNS runs it is only clutter.
+      return runs.length <= LEGEND_RUNS ? [raw, smoothed] : [smoothed];
     });
   };
 
@@ -88,9 +100,10 @@ export function createCurvesTab(ctx: TabContext): TabView {
         if (!metrics.includes(name)) {
           chart.card.destroy();
           charts.delete(name);
+          signatures.delete(name);
         }
       }
-      const { logScale, xAxis } = ctx.ui();
+      const { logScale, xAxis, smoothing } = ctx.ui();
       current = metrics.map((metric) => ({ runs, metric }));
       for (const metric of metrics) {
         let chart = charts.get(metric);
@@ -105,7 +118,20 @@ export function createCurvesTab(ctx: TabContext): TabView {
           });
           charts.set(metric, chart);
         }
+        // Redraw only charts whose inputs changed (a live push usually extends batch_loss alone).
+        const signature = JSON.stringify([
+          logScale,
+          xAxis,
+          smoothing,
+          runs.map((r) => {
+            const c = r.curves[metric];
+            return [r.info.runId, c?.step.length ?? 0, c?.step.at(-1) ?? -1];
+          }),
+        ]);
+        if (signatures.get(metric) === signature) continue;
+        signatures.set(metric, signature);
         chart.set(seriesFor(metric, runs), {
+          legend: runs.length <= LEGEND_RUNS,
           xTitle: xAxis,
           yTitle: metric,
           logY: logScale && !/accuracy|auc/.test(metric),
@@ -120,7 +146,7 @@ export function createCurvesTab(ctx: TabContext): TabView {
 }
 
 /** run,step,epoch,value rows of one metric (raw values). */
-function curveCsv(runs: readonly RunPayload[], metric: string): string {
+function curveCsv(runs: readonly RunView[], metric: string): string {
   const rows = runs.flatMap((run) => {
     const c = run.curves[metric];
     return c ? c.step.map((s, i) => [run.info.name, s, c.epoch[i], c.value[i]]) : [];

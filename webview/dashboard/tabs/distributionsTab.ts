@@ -3,7 +3,7 @@
  * the ridgeline of every layer's histogram at the chosen step, and the same layer's histogram from every compared
  * run on one axis with the N(0, 1) / selu(N(0, 1)) reference (the cross-run view no other tool has).
  */
-import type { RunPayload } from '../../../src/protocol/webview';
+import type { RunView } from '../../shared/store';
 import type { DashboardData } from '../../shared/store';
 import { selectedRuns } from '../../shared/store';
 import { runColor } from '../../shared/theme';
@@ -15,6 +15,9 @@ import { el, select } from '../controls';
 import { histogramsAt, runLabel } from '../selectors';
 import { quantitySelect, stepControl } from './stepControl';
 import type { TabContext, TabView } from './tab';
+
+/** Percentile bands of more runs than this overlap into an unreadable blur (TensorBoard draws one run per chart). */
+export const BAND_RUNS = 4;
 
 export function createDistributionsTab(ctx: TabContext): TabView {
   const root = el('section', 'tab tab-distributions');
@@ -29,7 +32,7 @@ export function createDistributionsTab(ctx: TabContext): TabView {
   steps.element.append(layerSelect.element, quantitySelect(ctx, 'dist-quantity'));
   const grid = el('div', 'grid');
   root.append(steps.element, grid);
-  let runs: RunPayload[] = [];
+  let runs: RunView[] = [];
   let step = 0;
   let layerCount = -1;
   const base = { parent: grid, save: ctx.save, theme: ctx.theme };
@@ -96,9 +99,11 @@ export function createDistributionsTab(ctx: TabContext): TabView {
       }
       const l = Math.min(layer(), Math.max(0, layers - 1));
       const what = q() === 'post' ? 'activations' : 'pre-activations';
-      bands.card.setTitle(`Layer ${l} ${what}: percentiles over steps`);
+      const banded = runs.slice(0, BAND_RUNS);
+      const more = runs.length > BAND_RUNS ? ` (first ${BAND_RUNS} of ${runs.length} runs)` : '';
+      bands.card.setTitle(`Layer ${l} ${what}: percentiles over steps${more}`);
       bands.set(
-        runs.map((run, i) => ({
+        banded.map((run, i) => ({
           label: runLabel(run.info),
           color: runColor(ctx.theme, i),
           points: run.frames.flatMap((f) => {

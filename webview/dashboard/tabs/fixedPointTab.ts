@@ -7,7 +7,7 @@ import { DEFAULT_SELU } from '../../../src/core/theory/constants';
 import { findFixedPoint } from '../../../src/core/theory/fixedPoint';
 import { meanVarianceMap } from '../../../src/core/theory/meanVarianceMap';
 import { THEOREM_DOMAINS } from '../../../src/core/theory/theorems';
-import type { RunPayload } from '../../../src/protocol/webview';
+import type { RunView } from '../../shared/store';
 import type { DashboardData } from '../../shared/store';
 import { selectedRuns } from '../../shared/store';
 import { runColor } from '../../shared/theme';
@@ -38,7 +38,7 @@ export function createFixedPointTab(ctx: TabContext): TabView {
   const note = el('p', 'note');
   const grid = el('div', 'grid single');
   root.append(steps.element, note, grid);
-  let runs: RunPayload[] = [];
+  let runs: RunView[] = [];
   let step = 0;
   const plane = new PhasePlaneChart({
     parent: grid,

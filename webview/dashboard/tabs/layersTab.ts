@@ -3,7 +3,7 @@
  * bands (Theorem 1's mean/variance box), gradient norm against depth on a log axis (vanishing or exploding at a
  * glance), and a layer x step heatmap of variance or gradient norm.
  */
-import type { RunPayload } from '../../../src/protocol/webview';
+import type { RunView } from '../../shared/store';
 import type { DashboardData } from '../../shared/store';
 import { selectedRuns } from '../../shared/store';
 import { runColor } from '../../shared/theme';
@@ -14,6 +14,7 @@ import type { LineSeries } from '../charts/lineChart';
 import { LineChart } from '../charts/lineChart';
 import { el, select } from '../controls';
 import { frameAt, runLabel } from '../selectors';
+import { LEGEND_RUNS } from './curvesTab';
 import { quantitySelect, stepControl } from './stepControl';
 import type { TabContext, TabView } from './tab';
 import { thin } from '../../../src/core/series';
@@ -39,7 +40,7 @@ export function createLayersTab(ctx: TabContext): TabView {
   );
   const grid = el('div', 'grid');
   root.append(steps.element, grid);
-  let runs: RunPayload[] = [];
+  let runs: RunView[] = [];
   let step = 0;
   const base = { parent: grid, save: ctx.save, theme: ctx.theme };
   const depthCsv = (): string =>
@@ -103,7 +104,7 @@ export function createLayersTab(ctx: TabContext): TabView {
     },
   });
 
-  const byDepth = (pickY: (l: RunPayload['frames'][number]['layers'][number]) => number): LineSeries[] =>
+  const byDepth = (pickY: (l: RunView['frames'][number]['layers'][number]) => number): LineSeries[] =>
     runs.map((run, i) => ({
       label: runLabel(run.info),
       color: runColor(ctx.theme, i),
@@ -125,6 +126,7 @@ export function createLayersTab(ctx: TabContext): TabView {
           xTitle: 'hidden layer',
           yTitle: 'mean',
           integerX: true,
+          legend: runs.length <= LEGEND_RUNS,
           reference: { bands: [{ from: -0.1, to: 0.1 }], lines: [0] },
         },
       );
@@ -135,12 +137,19 @@ export function createLayersTab(ctx: TabContext): TabView {
           xTitle: 'hidden layer',
           yTitle: 'variance',
           integerX: true,
+          legend: runs.length <= LEGEND_RUNS,
           reference: { bands: [{ from: 0.8, to: 1.5 }], lines: [1] },
         },
       );
       grad.set(
         byDepth((l) => l.gradNorm),
-        { xTitle: 'hidden layer', yTitle: '‖∇W‖ (log)', integerX: true, logY: true },
+        {
+          xTitle: 'hidden layer',
+          yTitle: '‖∇W‖ (log)',
+          integerX: true,
+          logY: true,
+          legend: runs.length <= LEGEND_RUNS,
+        },
       );
       const primary = runs[0];
       const frames = thin(primary?.frames ?? [], HEAT_COLUMNS);

@@ -2,7 +2,7 @@
  * The step chooser shared by the Layers, Distributions and Fixed point tabs: a slider over the reported steps and a
  * "Follow live" checkbox (on by default: the newest step is shown as it arrives; Aim#2832 asks for exactly this).
  */
-import type { RunPayload } from '../../../src/protocol/webview';
+import type { RunView } from '../../shared/store';
 import { checkbox, el, select, slider } from '../controls';
 import { frameSteps, resolveStep } from '../selectors';
 import type { TabContext } from './tab';
@@ -10,7 +10,7 @@ import type { TabContext } from './tab';
 export interface StepControl {
   element: HTMLElement;
   /** Updates the slider range for `runs` and returns the step to draw. */
-  sync(runs: readonly RunPayload[]): number;
+  sync(runs: readonly RunView[]): number;
 }
 
 export function stepControl(ctx: TabContext, idPrefix: string): StepControl {

@@ -1,0 +1,84 @@
+/**
+ * Column-wise wire form of per-layer statistics for the webviews: one array per field across layers instead of one
+ * object per layer (the keys were most of the bytes), numbers rounded to 6 significant digits. Pure; the host
+ * encodes, the webview decodes. JSON turns NaN into null; decoding turns null back into NaN.
+ */
+import type { FrameColumns, LayerFrame, LayerPoint, Moments } from '../protocol/webview';
+
+/** 6 significant digits: far below what a chart or a CSV reader can use, a third of float64's 17 in JSON. */
+export function round6(x: number): number {
+  return Number.isFinite(x) && x !== 0 ? Number(x.toPrecision(6)) : x;
+}
+
+const col = <T>(items: readonly T[], get: (item: T) => number): number[] =>
+  items.map((item) => round6(get(item)));
+
+function momentColumns(ms: readonly Moments[]): FrameColumns['pre'] {
+  return {
+    mean: col(ms, (m) => m.mean),
+    variance: col(ms, (m) => m.variance),
+    min: col(ms, (m) => m.min),
+    max: col(ms, (m) => m.max),
+    percentiles: ms.map((m) => m.percentiles.map(round6)),
+  };
+}
+
+/** Encodes all layers of one step column-wise. */
+export function encodeFrame(frame: LayerFrame): FrameColumns {
+  const l = frame.layers;
+  return {
+    step: frame.step,
+    epoch: frame.epoch,
+    units: l.map((p) => p.units),
+    pre: momentColumns(l.map((p) => p.pre)),
+    post: momentColumns(l.map((p) => p.post)),
+    saturated: col(l, (p) => p.saturated),
+    dead: col(l, (p) => p.dead),
+    gradNorm: col(l, (p) => p.gradNorm),
+    updateRatio: col(l, (p) => p.updateRatio),
+    weights: {
+      mean: col(l, (p) => p.weights.mean),
+      variance: col(l, (p) => p.weights.variance),
+      omegaMean: col(l, (p) => p.weights.omegaMean),
+      omegaStd: col(l, (p) => p.weights.omegaStd),
+      tauMean: col(l, (p) => p.weights.tauMean),
+      tauStd: col(l, (p) => p.weights.tauStd),
+    },
+  };
+}
+
+/** A JSON number that may have been NaN/Infinity (sent as null) back to a number. */
+const num = (v: number | null | undefined): number => (typeof v === 'number' ? v : Number.NaN);
+
+function moments(c: FrameColumns['pre'], i: number): Moments {
+  return {
+    mean: num(c.mean[i]),
+    variance: num(c.variance[i]),
+    min: num(c.min[i]),
+    max: num(c.max[i]),
+    percentiles: (c.percentiles[i] ?? []).map(num),
+  };
+}
+
+/** Decodes column-wise statistics back into one LayerPoint per hidden layer. */
+export function decodeFrame(c: FrameColumns): LayerFrame {
+  const layers: LayerPoint[] = c.units.map((units, i) => ({
+    layer: i,
+    units,
+    pre: moments(c.pre, i),
+    post: moments(c.post, i),
+    saturated: num(c.saturated[i]),
+    dead: num(c.dead[i]),
+    gradNorm: num(c.gradNorm[i]),
+    updateRatio: num(c.updateRatio[i]),
+    weights: {
+      mean: num(c.weights.mean[i]),
+      variance: num(c.weights.variance[i]),
+      omegaMean: num(c.weights.omegaMean[i]),
+      omegaStd: num(c.weights.omegaStd[i]),
+      tauMean: num(c.weights.tauMean[i]),
+      tauStd: num(c.weights.tauStd[i]),
+    },
+  }));
+  return { step: c.step, epoch: c.epoch, layers };
+}
