@@ -100,11 +100,13 @@ describe('dashboard webview (replayed real run pair)', () => {
     const { page, problems } = await open();
     await showTab(page, 'distributions');
     const all = await charts(page);
-    assert.equal(all['dist:bands']?.datasets, 9 * finalRuns.length);
+    // One median line per run; 8 probability-mass bands per run painted around it.
+    assert.equal(all['dist:bands']?.datasets, finalRuns.length);
     assert.deepEqual(
       all['dist:bands']?.points,
-      finalRuns.flatMap((r) => Array<number>(9).fill(r.frames.length)),
+      finalRuns.map((r) => r.frames.length),
     );
+    assert.equal(all['dist:bands']?.bands, 8 * finalRuns.length);
     assert.equal(all['dist:ridgeline']?.datasets, LAYERS);
     const bins = finalRuns[0]!.histograms[0]!.post[0]!.counts.length;
     assert.deepEqual(all['dist:ridgeline']?.points, Array<number>(LAYERS).fill(bins));

@@ -8,6 +8,7 @@ import type { Theme } from '../shared/theme';
 import type { UiState } from './uiState';
 import { chartRegistry } from './charts/card';
 import { heatCells } from './charts/heatmap';
+import { bandCounts } from './charts/percentileBands';
 import { arrowCounts } from './charts/phasePlane';
 
 export interface ChartSummary {
@@ -20,6 +21,8 @@ export interface ChartSummary {
   arrows?: number;
   /** Cells painted at the last paint (heatmaps only). */
   cells?: number;
+  /** Percentile bands painted at the last paint (distribution charts only). */
+  bands?: number;
 }
 
 export interface TestHook {
@@ -71,6 +74,8 @@ export function installTestHook(sources: HookSources) {
         if (arrows !== undefined) summary.arrows = arrows;
         const cells = heatCells.get(chart);
         if (cells !== undefined) summary.cells = cells;
+        const bands = bandCounts.get(chart);
+        if (bands !== undefined) summary.bands = bands;
         out[id] = summary;
       }
       return out;

@@ -62,7 +62,8 @@ export class HistogramOverlayChart {
         borderWidth: 1.5,
         pointRadius: 0,
         stepped: 'middle',
-        fill: 'origin',
+        // Filled areas of more than two runs hide each other (and cost a filler pass each).
+        fill: series.length <= 2 ? 'origin' : false,
       };
     });
     const first = series[0]?.histogram;

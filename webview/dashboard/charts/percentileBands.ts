@@ -1,9 +1,10 @@
 /**
  * TensorBoard-style distribution chart: the 9 percentiles of a layer's values over steps drawn as 8 nested bands
  * around the median, each band's opacity proportional to the probability mass it holds. Several runs overlay in
- * their colours (TensorBoard shows one run per chart).
+ * their colours (TensorBoard shows one run per chart). The bands are polygons painted by a plugin and only the
+ * medians are chart.js datasets: chart.js's filler between 9 lines per run cost ~25 ms per update at 4 runs.
  */
-import type { ChartDataset, ScatterDataPoint } from 'chart.js';
+import type { ChartDataset, Plugin } from 'chart.js';
 import type { Theme } from '../../shared/theme';
 import { withAlpha } from '../../shared/theme';
 import type { CardOptions } from './card';
@@ -28,6 +29,46 @@ export interface BandSeries {
   points: { x: number; percentiles: readonly number[] }[];
 }
 
+interface Band {
+  fill: string;
+  xs: number[];
+  lower: number[];
+  upper: number[];
+}
+
+/** Bands painted at the last draw, per chart (read by the tests through the test hook). */
+export const bandCounts = new WeakMap<object, number>();
+const bandsOf = new WeakMap<object, Band[]>();
+
+const bandsPlugin: Plugin<'line'> = {
+  id: 'snnBands',
+  beforeDatasetsDraw(chart) {
+    const bands = bandsOf.get(chart) ?? [];
+    const x = chart.scales.x;
+    const y = chart.scales.y;
+    if (!x || !y) return;
+    const { ctx, chartArea: area } = chart;
+    ctx.save();
+    ctx.beginPath();
+    ctx.rect(area.left, area.top, area.right - area.left, area.bottom - area.top);
+    ctx.clip();
+    for (const band of bands) {
+      ctx.beginPath();
+      band.xs.forEach((v, i) =>
+        ctx.lineTo(x.getPixelForValue(v), y.getPixelForValue(band.upper[i] as number)),
+      );
+      for (let i = band.xs.length - 1; i >= 0; i--) {
+        ctx.lineTo(x.getPixelForValue(band.xs[i] as number), y.getPixelForValue(band.lower[i] as number));
+      }
+      ctx.closePath();
+      ctx.fillStyle = band.fill;
+      ctx.fill();
+    }
+    ctx.restore();
+    bandCounts.set(chart, bands.length);
+  },
+};
+
 export class PercentileBandsChart {
   readonly card: ChartCard<'line'>;
 
@@ -40,37 +81,57 @@ export class PercentileBandsChart {
         normalized: true,
         interaction: { mode: 'nearest', intersect: false },
         scales: { x: { type: 'linear', title: { display: true, text: 'step' } }, y: { type: 'linear' } },
-        plugins: {
-          legend: { labels: { boxWidth: 12, filter: (item) => (item.text ?? '').endsWith('median') } },
-        },
+        plugins: { legend: { labels: { boxWidth: 12 } } },
       },
+      plugins: [bandsPlugin],
     });
   }
 
   set(series: readonly BandSeries[], yTitle: string): void {
     const peak = series.length > 1 ? 0.45 : 0.7;
+    const bands: Band[] = [];
     const datasets: ChartDataset<'line'>[] = [];
+    let lo = Infinity;
+    let hi = -Infinity;
     for (const s of series) {
-      for (let k = 0; k < BASIS_POINTS.length; k++) {
-        const data: ScatterDataPoint[] = s.points.map((p) => ({ x: p.x, y: p.percentiles[k] ?? Number.NaN }));
-        const median = k === 4;
-        datasets.push({
-          label: median ? `${s.label} median` : `${s.label} p${((BASIS_POINTS[k] ?? 0) / 100).toFixed(1)}`,
-          data,
-          borderColor: median ? s.color : 'transparent',
-          borderWidth: median ? 1.5 : 0,
-          pointRadius: 0,
-          backgroundColor: withAlpha(s.color, k === 0 ? 0 : bandOpacity(k - 1, peak)),
-          fill: k === 0 ? false : '-1',
-        });
+      const finite = s.points.filter((p) => p.percentiles.length === BASIS_POINTS.length);
+      const xs = finite.map((p) => p.x);
+      const at = (k: number): number[] => finite.map((p) => p.percentiles[k] as number);
+      for (let k = 0; k < BASIS_POINTS.length - 1; k++) {
+        const lower = at(k);
+        const upper = at(k + 1);
+        for (const v of [...lower, ...upper]) {
+          if (Number.isFinite(v)) {
+            lo = Math.min(lo, v);
+            hi = Math.max(hi, v);
+          }
+        }
+        bands.push({ fill: withAlpha(s.color, bandOpacity(k, peak)), xs, lower, upper });
       }
+      datasets.push({
+        label: `${s.label} median`,
+        data: xs.map((v, i) => ({ x: v, y: at(4)[i] as number })),
+        borderColor: s.color,
+        backgroundColor: s.color,
+        borderWidth: 1.5,
+        pointRadius: 0,
+        fill: false,
+      });
     }
     const chart = this.card.chart;
+    bandsOf.set(chart, bands);
     chart.data.datasets = datasets;
+    const pad = Number.isFinite(lo) ? Math.max(1e-6, (hi - lo) * 0.03) : 1;
     chart.options.scales = {
       x: { type: 'linear', title: { display: true, text: 'step' } },
-      y: { type: 'linear', title: { display: true, text: yTitle } },
+      y: {
+        type: 'linear',
+        title: { display: true, text: yTitle },
+        ...(Number.isFinite(lo) ? { min: lo - pad, max: hi + pad } : {}),
+      },
     };
+    const legend = (chart.options.plugins as { legend: { display?: boolean } }).legend;
+    legend.display = series.length <= 6;
     chart.update('none');
   }
 }
