@@ -52,6 +52,7 @@ describe('sidebar webview (replayed real runs)', () => {
       assert.match(meta, new RegExp(`^${row.info.backend ?? ''}`));
       assert.ok(row.keyMetric, 'a finished run has a key metric');
       assert.ok(meta.includes(row.keyMetric.name), meta);
+      assert.doesNotMatch(meta, /%/, 'a finished run shows no progress percentage');
       assert.ok(row.spark.length > 10, `sparkline of ${row.spark.length} points`);
       const inked = await page.$eval(`${li} canvas.spark`, (c) => {
         const canvas = c as HTMLCanvasElement;

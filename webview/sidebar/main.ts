@@ -78,9 +78,10 @@ function row(run: SidebarRun): HTMLLIElement {
   top.append(box, badge);
   const meta = document.createElement('div');
   meta.className = 'run-meta';
+  // Progress only while running (0-based step; the last progress report may equal totalSteps).
   const progress =
-    info.totalSteps && info.step !== undefined
-      ? ` · ${Math.round((100 * (info.step + 1)) / info.totalSteps)}%`
+    info.status === 'running' && info.totalSteps && info.step !== undefined
+      ? ` · ${Math.min(100, Math.round((100 * info.step) / info.totalSteps))}%`
       : '';
   const key = run.keyMetric ? ` · ${run.keyMetric.name} ${fmt(run.keyMetric.value)}` : '';
   meta.textContent = `${info.backend ?? info.mode}${progress}${key}`;

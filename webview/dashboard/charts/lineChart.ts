@@ -119,10 +119,9 @@ export class LineChart {
       },
       y: { type: o.logY ? 'logarithmic' : 'linear', title: { display: true, text: o.yTitle } },
     };
-    (opts.plugins as Record<string, unknown>).snnReference = {
-      ...(o.reference ?? {}),
-      color: this.theme.reference,
-    };
+    const plugins = opts.plugins as Record<string, unknown> & { legend: { display?: boolean } };
+    plugins.snnReference = { ...(o.reference ?? {}), color: this.theme.reference };
+    plugins.legend.display = o.legend ?? true;
     chart.update('none');
   }
 }
