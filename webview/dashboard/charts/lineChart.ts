@@ -96,9 +96,16 @@ export class LineChart {
     });
   }
 
+  /** The scale options last applied, as a key: they are rebuilt only when it changes. */
+  private scalesKey = '';
+
+  /**
+   * Shows `series`. Dataset objects are kept and updated in place when the number of series is unchanged (a live
+   * push moves the points, not the runs), so chart.js keeps its controllers and elements.
+   */
   set(series: readonly LineSeries[], o: LineOptions): void {
     const chart = this.card.chart;
-    chart.data.datasets = series.map((s): ChartDataset<'line'> & { quiet?: boolean } => ({
+    const next = series.map((s): ChartDataset<'line'> & { quiet?: boolean } => ({
       label: s.label,
       data: s.points,
       borderColor: withAlpha(s.color, s.alpha ?? 1),
@@ -110,15 +117,32 @@ export class LineChart {
       fill: false,
       quiet: s.quiet ?? false,
     }));
+    const current = chart.data.datasets;
+    if (current.length === next.length) {
+      next.forEach((d, i) => {
+        const old = current[i] as ChartDataset<'line'> & { quiet?: boolean };
+        for (const key of Object.keys(d) as (keyof typeof d)[]) {
+          if (key === 'borderDash' ? String(old[key]) !== String(d[key]) : old[key] !== d[key]) {
+            (old as unknown as Record<string, unknown>)[key] = d[key];
+          }
+        }
+      });
+    } else {
+      chart.data.datasets = next;
+    }
     const opts = chart.options;
-    opts.scales = {
-      x: {
-        type: 'linear',
-        title: { display: true, text: o.xTitle },
-        ticks: o.integerX ? { stepSize: 1, precision: 0 } : {},
-      },
-      y: { type: o.logY ? 'logarithmic' : 'linear', title: { display: true, text: o.yTitle } },
-    };
+    const key = JSON.stringify([o.xTitle, o.yTitle, o.logY ?? false, o.integerX ?? false]);
+    if (key !== this.scalesKey) {
+      this.scalesKey = key;
+      opts.scales = {
+        x: {
+          type: 'linear',
+          title: { display: true, text: o.xTitle },
+          ticks: o.integerX ? { stepSize: 1, precision: 0 } : {},
+        },
+        y: { type: o.logY ? 'logarithmic' : 'linear', title: { display: true, text: o.yTitle } },
+      };
+    }
     const plugins = opts.plugins as Record<string, unknown> & { legend: { display?: boolean } };
     plugins.snnReference = { ...(o.reference ?? {}), color: this.theme.reference };
     plugins.legend.display = o.legend ?? true;

@@ -16,6 +16,8 @@ export function binCenters(h: Histogram): number[] {
 
 export class RidgelineChart {
   readonly card: ChartCard<'line'>;
+  /** Layer count, x title and overlap of the applied scale options (rebuilt only when they change). */
+  private scalesKey = '';
 
   constructor(o: CardOptions) {
     this.card = new ChartCard<'line'>(o, {
@@ -46,7 +48,24 @@ export class RidgelineChart {
       };
     });
     const chart = this.card.chart;
-    chart.data.datasets = datasets;
+    const current = chart.data.datasets;
+    if (current.length === datasets.length) {
+      // Same layers as before: keep chart.js's dataset objects (and so its controllers), swap their points.
+      datasets.forEach((d, i) => {
+        const old = current[i];
+        if (!old) return;
+        old.data = d.data;
+        if (old.borderColor !== d.borderColor) Object.assign(old, d);
+      });
+    } else {
+      chart.data.datasets = datasets;
+    }
+    const key = `${histograms.length} ${xTitle} ${overlap}`;
+    if (key === this.scalesKey) {
+      chart.update('none');
+      return;
+    }
+    this.scalesKey = key;
     chart.options.scales = {
       x: { type: 'linear', title: { display: true, text: xTitle } },
       y: {

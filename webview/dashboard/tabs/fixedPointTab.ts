@@ -18,8 +18,14 @@ import { el } from '../controls';
 import { frameAt, measuredWeights, runLabel } from '../selectors';
 import { stepControl } from './stepControl';
 import type { TabContext, TabView } from './tab';
+import { thin } from '../../../src/core/series';
 
 const BOX = THEOREM_DOMAINS.theorem1.boxes[0];
+/**
+ * Points of a training trajectory at most (evenly spaced, first and last kept): 16 runs x 1,000 marked points cost
+ * ~10 ms per update in chart.js, and at 1.5 px markers more than ~300 per line overlap anyway.
+ */
+export const TRAJECTORY_POINTS = 300;
 
 /** g with fixed (omega, tau); undefined where the map rejects its input (e.g. nu*tau <= 0). */
 export function mapWith(omega: number, tau: number, p = DEFAULT_SELU): PlaneMap {
@@ -89,7 +95,10 @@ export function createFixedPointTab(ctx: TabContext): TabView {
           dashed: true,
           alpha: 0.45,
           radius: 1.5,
-          points: run.frames.flatMap((f) => {
+          points: thin(
+            run.frames.filter((f) => f.step <= step),
+            TRAJECTORY_POINTS,
+          ).flatMap((f) => {
             const l = f.layers[last];
             return l && f.step <= step ? [{ x: l.post.mean, y: l.post.variance }] : [];
           }),
