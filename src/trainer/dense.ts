@@ -23,7 +23,9 @@ export function makeFastDense(tf: Tf, options: { inputGradient?: boolean } = {})
         const g = dy as Tensor2D;
         const [xs, ws] = saved as [Tensor2D, Tensor2D];
         const dx = inputGradient ? tf.matMul(g, tf.transpose(ws)) : tf.zerosLike(xs);
-        return [dx, tf.matMul(tf.transpose(xs), g), tf.sum(g, 0)];
+        // Column sums as ones(1×B)·dY: a plain matMul takes XNNPACK, ~4x faster than the Sum kernel on wasm.
+        const db = tf.reshape(tf.matMul(tf.ones([1, g.shape[0]]), g), [g.shape[1]]);
+        return [dx, tf.matMul(tf.transpose(xs), g), db];
       },
     };
   });

@@ -1,16 +1,18 @@
 /**
- * Optimisers from tfjs-core's tf.train (sgd, momentum 0.9, adam with Keras defaults, rmsprop decay 0.9) plus L2
+ * Optimisers: tfjs-core's tf.train (sgd, momentum 0.9, rmsprop decay 0.9), our one-kernel Adam (fusedAdam.ts, Keras
+ * defaults β₁ 0.9, β₂ 0.999, ε 1e-7) plus L2
  * weight decay added to the gradients of weight matrices only (g + wd·W; biases and norm parameters undecayed).
  */
-import type { NamedTensorMap, Optimizer, Tensor, Variable } from '@tensorflow/tfjs-core';
+import type { NamedTensorMap, Tensor, Variable } from '@tensorflow/tfjs-core';
 import type { TrainConfig } from '../core/config/experimentConfig';
 import type { Tf } from './backend';
+import { FusedAdam, type StepOptimizer } from './fusedAdam';
 
 /** Momentum coefficient of the 'momentum' optimiser (the usual default). */
 export const MOMENTUM = 0.9;
 
 /** Creates the configured optimiser. */
-export function createOptimizer(tf: Tf, train: TrainConfig): Optimizer {
+export function createOptimizer(tf: Tf, train: TrainConfig): StepOptimizer {
   const lr = train.learningRate;
   switch (train.optimizer) {
     case 'sgd':
@@ -18,7 +20,7 @@ export function createOptimizer(tf: Tf, train: TrainConfig): Optimizer {
     case 'momentum':
       return tf.train.momentum(lr, MOMENTUM);
     case 'adam':
-      return tf.train.adam(lr, 0.9, 0.999, 1e-7);
+      return new FusedAdam(tf, lr, 0.9, 0.999, 1e-7);
     case 'rmsprop':
       return tf.train.rmsprop(lr, 0.9);
     default:

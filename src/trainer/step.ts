@@ -3,10 +3,11 @@
  * BatchNorm moving averages. On reporting steps the same pass also yields the tensors for per-layer statistics
  * (activations kept from the training forward pass, gradient norms, update ratios) — no extra forward.
  */
-import type { NamedTensorMap, Optimizer, Scalar, Tensor, Tensor2D } from '@tensorflow/tfjs-core';
+import type { NamedTensorMap, Scalar, Tensor, Tensor2D } from '@tensorflow/tfjs-core';
 import type { Task } from '../core/config/experimentConfig';
 import type { Tf } from './backend';
 import { lossOf } from './evaluate';
+import type { StepOptimizer } from './fusedAdam';
 import type { ForwardResult, Model } from './model';
 import { addWeightDecay } from './optimizers';
 import { stackedNorms, updateRatios, type StatsTensors } from './layerStats';
@@ -31,7 +32,7 @@ export interface StepOutput {
 export interface StepContext {
   tf: Tf;
   model: Model;
-  optimizer: Optimizer;
+  optimizer: StepOptimizer;
   task: Task;
   weightDecay: number;
 }

@@ -1,0 +1,76 @@
+/**
+ * Adam (Kingma & Ba 2015, Algorithm 1 with bias correction) in 12 elementwise kernels per variable instead of the ~14
+ * of tfjs's AdamOptimizer, with the bias corrections folded into two per-step scalars (the "efficient version" of
+ * §2 of the paper): ~20 % less time per update on wasm, where the update is bound by passes over memory.
+ */
+import type { NamedTensorMap, Scalar, Tensor, Variable } from '@tensorflow/tfjs-core';
+import type { Tf } from './backend';
+
+/** tfjs's NamedTensor (not exported by tfjs-core's index). */
+type NamedTensor = { name: string; tensor: Tensor };
+
+/** What the training step needs from an optimiser (tfjs's Optimizer satisfies it). */
+export interface StepOptimizer {
+  applyGradients(grads: NamedTensorMap | NamedTensor[]): void;
+  dispose(): void;
+}
+
+/**
+ * Adam: m ← β₁m + (1−β₁)g, v ← β₂v + (1−β₂)g², w ← w − α_t·m/(√v + ε̂_t) with α_t = lr·√(1−β₂ᵗ)/(1−β₁ᵗ) and
+ * ε̂_t = ε·√(1−β₂ᵗ), which equals tfjs's w − lr·m̂/(√v̂ + ε) (m̂ = m/(1−β₁ᵗ), v̂ = v/(1−β₂ᵗ)) exactly in real
+ * arithmetic. The moment updates are written m + (1−β₁)(g − m) and v + (1−β₂)(g² − v) (3 and 4 kernels).
+ */
+export class FusedAdam implements StepOptimizer {
+  private readonly state = new Map<string, { m: Tensor; v: Tensor }>();
+  private step = 0;
+  private readonly oneMinusBeta1: Scalar;
+  private readonly oneMinusBeta2: Scalar;
+
+  constructor(
+    private readonly tf: Tf,
+    private readonly learningRate: number,
+    private readonly beta1 = 0.9,
+    private readonly beta2 = 0.999,
+    private readonly epsilon = 1e-7,
+  ) {
+    this.oneMinusBeta1 = tf.keep(tf.scalar(1 - beta1));
+    this.oneMinusBeta2 = tf.keep(tf.scalar(1 - beta2));
+  }
+
+  applyGradients(grads: NamedTensorMap | NamedTensor[]): void {
+    const tf = this.tf;
+    const named = Array.isArray(grads)
+      ? grads.map((n) => [n.name, n.tensor] as const)
+      : Object.entries(grads);
+    this.step++;
+    const root2 = Math.sqrt(1 - this.beta2 ** this.step);
+    const alpha = tf.scalar((this.learningRate * root2) / (1 - this.beta1 ** this.step));
+    const epsilonHat = tf.scalar(this.epsilon * root2);
+    for (const [name, g] of named) {
+      // Looked up by name like tfjs's own optimisers do.
+      const w = tf.engine().registeredVariables[name] as Variable | undefined;
+      if (!w) throw new Error(`adam: no variable named ${name}`);
+      let s = this.state.get(name);
+      if (!s) this.state.set(name, (s = { m: tf.keep(tf.zerosLike(w)), v: tf.keep(tf.zerosLike(w)) }));
+      const { m, v } = s;
+      const [m1, v1, w1] = tf.tidy(() => {
+        const mNew = tf.add(m, tf.mul(tf.sub(g, m), this.oneMinusBeta1));
+        const vNew = tf.add(v, tf.mul(tf.sub(tf.square(g), v), this.oneMinusBeta2));
+        const update = tf.div(tf.mul(mNew, alpha), tf.add(tf.sqrt(vNew), epsilonHat));
+        return [mNew, vNew, tf.sub(w, update)];
+      }) as [Tensor, Tensor, Tensor];
+      tf.dispose([m, v]);
+      s.m = tf.keep(m1);
+      s.v = tf.keep(v1);
+      w.assign(w1);
+      w1.dispose();
+    }
+    tf.dispose([alpha, epsilonHat]);
+  }
+
+  dispose(): void {
+    for (const s of this.state.values()) this.tf.dispose([s.m, s.v]);
+    this.state.clear();
+    this.tf.dispose([this.oneMinusBeta1, this.oneMinusBeta2]);
+  }
+}
