@@ -10,14 +10,19 @@ export function frameSteps(runs: readonly RunView[]): number[] {
   return runs[0]?.frames.map((f) => f.step) ?? [];
 }
 
-/** The last item whose step is <= `step` (the first item when all are later); undefined for an empty list. */
+/**
+ * The last item whose step is <= `step` (the first item when all are later); undefined for an empty list. Items are
+ * in increasing step order (as runs report them), so this is a binary search: the tabs call it per run per push.
+ */
 export function atStep<T extends { step: number }>(items: readonly T[], step: number): T | undefined {
-  let found: T | undefined = items[0];
-  for (const item of items) {
-    if (item.step <= step) found = item;
-    else break;
+  let lo = 0;
+  let hi = items.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if ((items[mid] as T).step <= step) lo = mid + 1;
+    else hi = mid;
   }
-  return found;
+  return items[Math.max(0, lo - 1)];
 }
 
 /** The chosen step: the newest frame's step when following live, else the value itself. */

@@ -57,14 +57,15 @@ interface Grid {
   cells: number;
 }
 
+/** Paints the cells into `bitmap` (reused across updates: a new canvas and context per push cost ~1 ms). */
 function paintBitmap(
   grid: Omit<Grid, 'bitmap' | 'cells'>,
   layers: number,
+  bitmap: HTMLCanvasElement,
 ): { bitmap: HTMLCanvasElement; cells: number } {
   const columns = Math.max(1, grid.values.length);
-  const bitmap = document.createElement('canvas');
-  bitmap.width = columns;
-  bitmap.height = Math.max(1, layers);
+  if (bitmap.width !== columns) bitmap.width = columns;
+  if (bitmap.height !== Math.max(1, layers)) bitmap.height = Math.max(1, layers);
   const ctx = bitmap.getContext('2d');
   let cells = 0;
   if (!ctx) return { bitmap, cells };
@@ -115,6 +116,10 @@ function integerTicks(count: number, max: number): { value: number }[] {
 export class HeatmapChart {
   readonly card: ChartCard<'scatter'>;
   private readonly readout: HTMLElement;
+  private readonly bitmap = document.createElement('canvas');
+  /** Steps of the columns shown (read by the tick callback, so the scale options are rebuilt only on resize). */
+  private stepList: number[] = [];
+  private scalesKey = '';
 
   constructor(o: CardOptions) {
     this.card = new ChartCard<'scatter'>(o, {
@@ -145,7 +150,8 @@ export class HeatmapChart {
       hi = Math.max(hi, v);
     }
     const chart = this.card.chart;
-    const stepList = [...steps];
+    this.stepList = [...steps];
+    const stepList = this.stepList;
     const layers = Math.max(1, ...values.map((c) => c.length));
     const base = {
       kind,
@@ -153,7 +159,13 @@ export class HeatmapChart {
       values,
       range: (logs.length > 0 ? [lo, hi] : [0, 1]) as [number, number],
     };
-    grids.set(chart as unknown as Chart, { ...base, ...paintBitmap(base, layers) });
+    grids.set(chart as unknown as Chart, { ...base, ...paintBitmap(base, layers, this.bitmap) });
+    const key = `${stepList.length} ${layers}`;
+    if (key === this.scalesKey) {
+      chart.update('none');
+      return;
+    }
+    this.scalesKey = key;
     chart.options.scales = {
       x: {
         type: 'linear',
@@ -162,9 +174,9 @@ export class HeatmapChart {
         title: { display: true, text: 'step' },
         // Ticks on cell centres (integers): the axis runs from -0.5 so cells fill it edge to edge.
         afterBuildTicks: (axis) => {
-          axis.ticks = integerTicks(stepList.length, 8);
+          axis.ticks = integerTicks(this.stepList.length, 8);
         },
-        ticks: { callback: (value) => String(stepList[Number(value)] ?? '') },
+        ticks: { callback: (value) => String(this.stepList[Number(value)] ?? '') },
         grid: { display: false },
       },
       y: {

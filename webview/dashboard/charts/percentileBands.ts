@@ -52,13 +52,18 @@ const bandsPlugin: Plugin<'line'> = {
     ctx.beginPath();
     ctx.rect(area.left, area.top, area.right - area.left, area.bottom - area.top);
     ctx.clip();
+    // A run's 8 bands share their steps: map them to pixels once per run, not twice per band.
+    const pixels = new Map<number[], number[]>();
     for (const band of bands) {
+      let px = pixels.get(band.xs);
+      if (!px) {
+        px = band.xs.map((v) => x.getPixelForValue(v));
+        pixels.set(band.xs, px);
+      }
       ctx.beginPath();
-      band.xs.forEach((v, i) =>
-        ctx.lineTo(x.getPixelForValue(v), y.getPixelForValue(band.upper[i] as number)),
-      );
-      for (let i = band.xs.length - 1; i >= 0; i--) {
-        ctx.lineTo(x.getPixelForValue(band.xs[i] as number), y.getPixelForValue(band.lower[i] as number));
+      px.forEach((p, i) => ctx.lineTo(p, y.getPixelForValue(band.upper[i] as number)));
+      for (let i = px.length - 1; i >= 0; i--) {
+        ctx.lineTo(px[i] as number, y.getPixelForValue(band.lower[i] as number));
       }
       ctx.closePath();
       ctx.fillStyle = band.fill;
@@ -68,6 +73,11 @@ const bandsPlugin: Plugin<'line'> = {
     bandCounts.set(chart, bands.length);
   },
 };
+
+/** The median line's points (the median column is computed once, not once per point). */
+function medianPoints(xs: readonly number[], median: readonly number[]): { x: number; y: number }[] {
+  return xs.map((x, i) => ({ x, y: median[i] as number }));
+}
 
 export class PercentileBandsChart {
   readonly card: ChartCard<'line'>;
@@ -100,17 +110,25 @@ export class PercentileBandsChart {
       for (let k = 0; k < BASIS_POINTS.length - 1; k++) {
         const lower = at(k);
         const upper = at(k + 1);
-        for (const v of [...lower, ...upper]) {
+        for (const v of upper) {
           if (Number.isFinite(v)) {
             lo = Math.min(lo, v);
             hi = Math.max(hi, v);
+          }
+        }
+        if (k === 0) {
+          for (const v of lower) {
+            if (Number.isFinite(v)) {
+              lo = Math.min(lo, v);
+              hi = Math.max(hi, v);
+            }
           }
         }
         bands.push({ fill: withAlpha(s.color, bandOpacity(k, peak)), xs, lower, upper });
       }
       datasets.push({
         label: `${s.label} median`,
-        data: xs.map((v, i) => ({ x: v, y: at(4)[i] as number })),
+        data: medianPoints(xs, at(4)),
         borderColor: s.color,
         backgroundColor: s.color,
         borderWidth: 1.5,
@@ -120,7 +138,13 @@ export class PercentileBandsChart {
     }
     const chart = this.card.chart;
     bandsOf.set(chart, bands);
-    chart.data.datasets = datasets;
+    const current = chart.data.datasets;
+    if (current.length === datasets.length) {
+      // Same runs: keep chart.js's dataset objects (and its controllers), swap points and styles.
+      datasets.forEach((d, i) => Object.assign(current[i] ?? {}, d));
+    } else {
+      chart.data.datasets = datasets;
+    }
     const pad = Number.isFinite(lo) ? Math.max(1e-6, (hi - lo) * 0.03) : 1;
     chart.options.scales = {
       x: { type: 'linear', title: { display: true, text: 'step' } },

@@ -42,6 +42,8 @@ export function createLayersTab(ctx: TabContext): TabView {
   root.append(steps.element, grid);
   let runs: RunView[] = [];
   let step = 0;
+  /** Each run's frame at `step`, found once per render for the three depth charts. */
+  let atStepFrames: (RunView['frames'][number] | undefined)[] = [];
   const base = { parent: grid, save: ctx.save, theme: ctx.theme };
   const depthCsv = (): string =>
     toCsv(
@@ -109,7 +111,7 @@ export function createLayersTab(ctx: TabContext): TabView {
       label: runLabel(run.info),
       color: runColor(ctx.theme, i),
       radius: 3,
-      points: (frameAt(run, step)?.layers ?? []).map((l) => ({ x: l.layer, y: pickY(l) })),
+      points: (atStepFrames[i]?.layers ?? []).map((l) => ({ x: l.layer, y: pickY(l) })),
     }));
 
   return {
@@ -117,6 +119,7 @@ export function createLayersTab(ctx: TabContext): TabView {
     render(data: DashboardData) {
       runs = selectedRuns(data);
       step = steps.sync(runs);
+      atStepFrames = runs.map((run) => frameAt(run, step));
       const { quantity: q, heatmap } = ctx.ui();
       const which = q === 'post' ? 'activations' : 'pre-activations';
       mean.card.setTitle(`Mean of ${which} vs depth (step ${step})`);
