@@ -1,12 +1,12 @@
-// Our Adam (fusedAdam.ts: bias corrections folded into per-step scalars, 12 kernels per variable) must follow
-// tfjs's stock tf.train.adam step for step on a small network trained on a real loss.
+// Our Adam (fusedAdam.ts: bias corrections folded into per-step scalars, 12 kernels per variable, small variables
+// updated as one flat vector) must follow tfjs's stock tf.train.adam step for step on a network trained on a real loss.
 import assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import type { Scalar, Tensor, Variable } from '@tensorflow/tfjs-core';
 import { createRng } from '../../src/core/random';
 import { initBackend } from '../../src/trainer/backend';
-import { FusedAdam, type StepOptimizer } from '../../src/trainer/fusedAdam';
+import { FusedAdam, SMALL_VARIABLE, type StepOptimizer } from '../../src/trainer/fusedAdam';
 import { REPO_ROOT } from './helpers/forkTrainer';
 
 process.env.SNN_LAB_WASM_DIR = path.join(REPO_ROOT, 'dist', 'wasm');
@@ -20,10 +20,12 @@ for (const backend of ['cpu', 'wasm'] as const) {
       const rng = createRng(11);
       const data = (n: number, scale = 1): Float32Array =>
         Float32Array.from({ length: n }, () => scale * rng.normal());
-      const x = tf.tensor2d(data(32 * 12), [32, 12]);
+      const x = tf.tensor2d(data(32 * 300), [32, 300]);
       const y = tf.tensor2d(data(32 * 3), [32, 3]);
-      const init = [data(12 * 16, 0.3), data(16, 0.1), data(16 * 3, 0.3), data(3, 0.1)];
-      const shapes = [[12, 16], [16], [16, 3], [3]];
+      const init = [data(300 * 16, 0.06), data(16, 0.1), data(16 * 3, 0.3), data(3, 0.1)];
+      const shapes = [[300, 16], [16], [16, 3], [3]];
+      // The first weight takes the per-variable path, the other three the flat one.
+      assert.ok(300 * 16 >= SMALL_VARIABLE && 16 * 3 < SMALL_VARIABLE);
       const train = (make: () => StepOptimizer): Float32Array[] => {
         const vars = tf.tidy(() => init.map((v, i) => tf.variable(tf.tensor(v, shapes[i])))) as Variable[];
         const [w1, b1, w2, b2] = vars as [Variable, Variable, Variable, Variable];
