@@ -138,7 +138,8 @@ export class LineChart {
         x: {
           type: 'linear',
           title: { display: true, text: o.xTitle },
-          ticks: o.integerX ? { stepSize: 1, precision: 0 } : {},
+          // Layer indices print as plain integers (the default formatter goes through Intl per tick).
+          ticks: o.integerX ? { stepSize: 1, precision: 0, callback: (v) => String(v) } : {},
         },
         y: { type: o.logY ? 'logarithmic' : 'linear', title: { display: true, text: o.yTitle } },
       };
