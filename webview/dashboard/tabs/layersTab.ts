@@ -110,7 +110,8 @@ export function createLayersTab(ctx: TabContext): TabView {
     runs.map((run, i) => ({
       label: runLabel(run.info),
       color: runColor(ctx.theme, i),
-      radius: 3,
+      // Past LEGEND_RUNS runs the markers (1,536 at 16 runs x 32 layers x 3 charts) hide each other: lines only.
+      radius: runs.length <= LEGEND_RUNS ? 3 : 0,
       points: (atStepFrames[i]?.layers ?? []).map((l) => ({ x: l.layer, y: pickY(l) })),
     }));
 
