@@ -16,10 +16,10 @@ export interface TrainerChannel {
 /** The host went away: nothing to report to ('disconnect' ends the process). */
 const ignoreClosedChannel = (): void => undefined;
 
-/** Creates the channel; throws when the process was not started with an IPC channel (child_process.fork). */
+/** Creates the channel; throws when the process was not started with an IPC channel (forked by TrainerProcess). */
 export function createChannel(proc: NodeJS.Process = process): TrainerChannel {
   const send = proc.send?.bind(proc);
-  if (!send) throw new Error('the trainer must be started with an IPC channel (child_process.fork)');
+  if (!send) throw new Error('the trainer must be started with an IPC channel (forked by TrainerProcess)');
   const handlers: ((message: HostToTrainer) => void)[] = [];
   let warned = false;
   const channel: TrainerChannel = {
