@@ -10,6 +10,8 @@ import type { Theme } from '../../shared/theme';
 export type SaveFile = (format: 'png' | 'csv', fileName: string, data: string) => void;
 
 /** Every live chart by id, for the test hook and theme refreshes. */
+type Datasets<T extends ChartType> = ChartT<T>['data']['datasets'];
+
 export const chartRegistry = new Map<string, ChartT>();
 
 /** Paints the theme background under a chart so exported PNGs are readable outside VS Code. */
@@ -87,6 +89,27 @@ export class ChartCard<T extends ChartType = ChartType> {
       plugins: [...(config.plugins ?? []), backgroundPlugin as unknown as Plugin<T>],
     });
     chartRegistry.set(o.id, this.chart as unknown as ChartT);
+  }
+
+  /**
+   * Replaces the chart's datasets. With the same count, chart.js's dataset objects (and so their controllers) are
+   * kept and only the points swapped; the rest of a dataset is copied when `restyled(old, next)` says it changed.
+   */
+  setDatasets(
+    next: ChartT<T>['data']['datasets'],
+    restyled: (old: Datasets<T>[number], next: Datasets<T>[number]) => boolean = () => true,
+  ): void {
+    const current = this.chart.data.datasets;
+    if (current.length !== next.length) {
+      this.chart.data.datasets = next;
+      return;
+    }
+    next.forEach((d, i) => {
+      const old = current[i];
+      if (!old) return;
+      old.data = d.data;
+      if (restyled(old, d)) Object.assign(old, d);
+    });
   }
 
   setTitle(title: string): void {

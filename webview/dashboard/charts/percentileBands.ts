@@ -138,13 +138,7 @@ export class PercentileBandsChart {
     }
     const chart = this.card.chart;
     bandsOf.set(chart, bands);
-    const current = chart.data.datasets;
-    if (current.length === datasets.length) {
-      // Same runs: keep chart.js's dataset objects (and its controllers), swap points and styles.
-      datasets.forEach((d, i) => Object.assign(current[i] ?? {}, d));
-    } else {
-      chart.data.datasets = datasets;
-    }
+    this.card.setDatasets(datasets);
     const pad = Number.isFinite(lo) ? Math.max(1e-6, (hi - lo) * 0.03) : 1;
     chart.options.scales = {
       x: { type: 'linear', title: { display: true, text: 'step' } },

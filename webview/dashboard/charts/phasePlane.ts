@@ -135,20 +135,11 @@ export class PhasePlaneChart {
       pointStyle: s.pointStyle ?? 'circle',
     }));
     const chart = this.card.chart;
-    const current = chart.data.datasets;
-    if (current.length === datasets.length) {
-      // Same series: keep chart.js's dataset objects (and its controllers), swap points and styles.
-      datasets.forEach((d, i) => {
-        const old = current[i];
-        if (!old) return;
-        old.data = d.data;
-        if (old.label !== d.label || old.borderColor !== d.borderColor || old.pointRadius !== d.pointRadius) {
-          Object.assign(old, d);
-        }
-      });
-    } else {
-      chart.data.datasets = datasets;
-    }
+    this.card.setDatasets(
+      datasets,
+      (old, d) =>
+        old.label !== d.label || old.borderColor !== d.borderColor || old.pointRadius !== d.pointRadius,
+    );
     chart.options.scales = {
       x: {
         type: 'linear',

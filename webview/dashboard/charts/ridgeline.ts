@@ -48,18 +48,7 @@ export class RidgelineChart {
       };
     });
     const chart = this.card.chart;
-    const current = chart.data.datasets;
-    if (current.length === datasets.length) {
-      // Same layers as before: keep chart.js's dataset objects (and so its controllers), swap their points.
-      datasets.forEach((d, i) => {
-        const old = current[i];
-        if (!old) return;
-        old.data = d.data;
-        if (old.borderColor !== d.borderColor) Object.assign(old, d);
-      });
-    } else {
-      chart.data.datasets = datasets;
-    }
+    this.card.setDatasets(datasets, (old, d) => old.borderColor !== d.borderColor);
     const key = `${histograms.length} ${xTitle} ${overlap}`;
     if (key === this.scalesKey) {
       chart.update('none');
