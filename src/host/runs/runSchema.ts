@@ -48,14 +48,10 @@ export const RUN_STATUSES: readonly RunStatus[] = [
   'cancelled',
 ];
 
-const TERMINAL: ReadonlySet<RunStatus> = new Set([
-  'finished',
-  'failed',
-  'diverged',
-  'stopped',
-  'interrupted',
-  'cancelled',
-]);
+/** Every status but queued and running ends a run. */
+const TERMINAL: ReadonlySet<RunStatus> = new Set(
+  RUN_STATUSES.filter((s) => s !== 'queued' && s !== 'running'),
+);
 
 /** True for statuses a run never leaves (everything but queued and running). */
 export function isTerminal(status: RunStatus): boolean {
