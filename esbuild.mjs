@@ -3,6 +3,7 @@
 import * as esbuild from 'esbuild';
 import { copyFileSync, existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { buildKernels } from './scripts/build-kernels.mjs';
 
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
@@ -69,6 +70,7 @@ function copyMnist() {
 
 const active = builds.filter(present);
 copyWasm();
+await buildKernels();
 copyMnist();
 if (watch) {
   const contexts = await Promise.all(active.map((b) => esbuild.context(b)));

@@ -10,7 +10,7 @@ const tfjs = { group: ['@tensorflow/*'], message: 'tfjs lives only in src/traine
 const node = { group: ['node:*', 'fs', 'path', 'child_process', 'os'], message: 'core/, protocol/ and webview/ are pure (no Node APIs).' };
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'out/**', 'node_modules/**', '.vscode-test/**', '.cache/**', 'test-artifacts/**', '**/*.js', '**/*.mjs'] },
+  { ignores: ['dist/**', 'out/**', 'node_modules/**', '.vscode-test/**', '.cache/**', 'test-artifacts/**', 'assembly/**', '**/*.js', '**/*.mjs'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

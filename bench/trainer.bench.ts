@@ -2,7 +2,7 @@
  * Trainer throughput benchmark: MLP 784 -> 256 x {8, 32} -> 10, batch 128, Adam, SELU, through the trainer's own
  * step code on each available backend (one child process per backend), against PyTorch (Debian python3-torch,
  * 1 thread) measured in the same run, plus the cost of per-layer statistics at the default cadence.
- * Run: npm run bench -- trainer. Child mode: node out/bench/trainer.bench.js --child <backend>.
+ * Run: npm run bench -- trainer. Child mode: node out/bench/trainer.bench.js --child <backend | wasm-tfjs>.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
@@ -54,6 +54,7 @@ async function measure(
   minSeconds: number,
   minSteps: number,
   gradient: 'fast' | 'stock' = 'fast',
+  label = backend,
 ): Promise<Row> {
   const { tf } = await initBackend(backend as 'wasm');
   const modelConfig: RunConfig['model'] = {
@@ -128,7 +129,7 @@ async function measure(
   optimizer.dispose();
   tf.dispose([x, labels]);
   return {
-    backend: gradient === 'fast' ? backend : `${backend} (stock matMul gradient)`,
+    backend: label,
     depth,
     medianMs: step,
     samplesPerSec: (BATCH * 1000) / step,
@@ -139,19 +140,27 @@ async function measure(
   };
 }
 
-async function child(backend: string): Promise<void> {
+/** Child modes: a backend, or wasm-tfjs = wasm with tfjs's own kernels only (SNN_LAB_WASM_KERNELS=0). */
+const TFJS_ONLY = 'wasm, tfjs kernels only';
+
+async function child(mode: string): Promise<void> {
+  const backend = mode === 'wasm-tfjs' ? 'wasm' : mode;
+  const label = mode === 'wasm-tfjs' ? TFJS_ONLY : mode;
   const slow = backend === 'cpu';
   const rows: Row[] = [];
-  for (const depth of DEPTHS) rows.push(await measure(backend, depth, slow ? 2 : 5, slow ? 3 : 20));
-  // Reference row: the same model with tfjs's own matMul gradient (transposed matmuls), depth 8 only.
-  if (backend === 'wasm') rows.push(await measure(backend, 8, 3, 10, 'stock'));
+  for (const depth of DEPTHS)
+    rows.push(await measure(backend, depth, slow ? 2 : 5, slow ? 3 : 20, 'fast', label));
+  // Reference row: tfjs's own matMul gradient (transposed matmuls) with tfjs's kernels, depth 8 only.
+  if (mode === 'wasm-tfjs')
+    rows.push(await measure(backend, 8, 3, 10, 'stock', `${TFJS_ONLY}, stock matMul gradient`));
   process.stdout.write(`${JSON.stringify(rows)}\n`);
 }
 
-function runChild(backend: string): Row[] | string {
-  const result = spawnSync(process.execPath, [__filename, '--child', backend], {
+function runChild(mode: string): Row[] | string {
+  const kernels = mode === 'wasm-tfjs' ? { SNN_LAB_WASM_KERNELS: '0' } : {};
+  const result = spawnSync(process.execPath, [__filename, '--child', mode], {
     encoding: 'utf8',
-    env: { ...process.env, SNN_LAB_WASM_DIR: path.join(ROOT, 'dist', 'wasm') },
+    env: { ...process.env, ...kernels, SNN_LAB_WASM_DIR: path.join(ROOT, 'dist', 'wasm') },
   });
   const line = result.stdout.trim().split('\n').at(-1) ?? '';
   if (result.status !== 0 || !line.startsWith('[')) {
@@ -205,8 +214,8 @@ function main(): void {
   const skipped = new Set<string>();
   let torchInfo = '';
   for (let round = 0; round < rounds; round++) {
-    // The pure-JS cpu backend is ~20x slower: one round is enough to place it.
-    for (const backend of round === 0 ? ['tensorflow', 'wasm', 'cpu'] : ['tensorflow', 'wasm']) {
+    // The pure-JS cpu backend is ~20x slower and the tfjs-only rows are references: one round places them.
+    for (const backend of round === 0 ? ['tensorflow', 'wasm', 'wasm-tfjs', 'cpu'] : ['tensorflow', 'wasm']) {
       if (skipped.has(backend)) continue;
       const out = runChild(backend);
       if (typeof out === 'string') {

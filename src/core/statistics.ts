@@ -66,9 +66,107 @@ function multiSelect(a: Float64Array, ranks: number[], lo: number, hi: number): 
   multiSelect(a, ranks.slice(m + 1), k + 1, hi);
 }
 
+/** Buckets used by the percentile selection (at most n/8, so a bucket averages ≥ 8 values). */
+const PERCENTILE_BUCKETS = 2048;
+
+/**
+ * Equal-width value buckets over [min, max] for selecting order statistics. The bucket index is monotone in the
+ * value, so bucket j holds exactly the ranks start[j] .. start[j+1]−1.
+ */
+interface Buckets {
+  count: number;
+  scale: number;
+  min: number;
+  /** Bucket of every value, in input order. */
+  index: Uint16Array;
+  /** start[j] = number of values in buckets < j (length count + 1). */
+  start: Uint32Array;
+}
+
+function emptyBuckets(n: number, min: number, max: number): Buckets {
+  const count = Math.max(1, Math.min(PERCENTILE_BUCKETS, n >>> 3));
+  return {
+    count,
+    scale: count / (max - min),
+    min,
+    index: new Uint16Array(n),
+    start: new Uint32Array(count + 1),
+  };
+}
+
+/** Records value v (the i-th) in its bucket; callers run it once per value, then `finishBuckets`. */
+function bucketValue(k: Buckets, i: number, v: number): void {
+  const b = Math.min(k.count - 1, Math.floor((v - k.min) * k.scale));
+  k.index[i] = b;
+  k.start[b + 1] = (k.start[b + 1] as number) + 1;
+}
+
+function finishBuckets(k: Buckets): void {
+  for (let b = 0; b < k.count; b++) k.start[b + 1] = (k.start[b + 1] as number) + (k.start[b] as number);
+}
+
+/**
+ * Values at the given ranks (ascending, interior): gathers only the buckets holding a wanted rank, then runs
+ * quickselect inside them — about one light pass over the data instead of quickselect's partitions of all of it.
+ */
+function selectRanks(values: ArrayLike<number>, ranks: number[], k: Buckets): Map<number, number> {
+  const bucketOf = ranks.map((r) => {
+    let lo = 0;
+    let hi = k.count - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >>> 1;
+      if ((k.start[mid] as number) <= r) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo;
+  });
+  const wanted = [...new Set(bucketOf)];
+  const slot = new Int32Array(k.count).fill(-1);
+  const fill: number[] = [];
+  let total = 0;
+  for (const b of wanted) {
+    slot[b] = fill.length;
+    fill.push(total);
+    total += (k.start[b + 1] as number) - (k.start[b] as number);
+  }
+  const offsets = fill.slice();
+  const gathered = new Float64Array(total);
+  for (let i = 0; i < values.length; i++) {
+    const s = slot[k.index[i] as number] as number;
+    if (s >= 0) gathered[(fill[s] as number)++] = values[i] as number;
+  }
+  const result = new Map<number, number>();
+  wanted.forEach((b, s) => {
+    const first = k.start[b] as number;
+    const size = (k.start[b + 1] as number) - first;
+    const part = gathered.subarray(offsets[s] as number, (offsets[s] as number) + size);
+    const local = ranks.filter((_, i) => bucketOf[i] === b).map((r) => r - first);
+    multiSelect(part, local, 0, size - 1);
+    for (const r of local) result.set(r + first, part[r] as number);
+  });
+  return result;
+}
+
+/** Interpolation positions p/100·(n−1) and the interior ranks they need (0 and n−1 are the known extremes). */
+function rankPlan(n: number, ps: readonly number[]): { positions: number[]; ranks: number[] } {
+  const positions = ps.map((p) => (Math.min(100, Math.max(0, p)) / 100) * (n - 1));
+  const ranks = [...new Set(positions.flatMap((x) => [Math.floor(x), Math.ceil(x)]))]
+    .filter((r) => r > 0 && r < n - 1)
+    .sort((x, y) => x - y);
+  return { positions, ranks };
+}
+
+function interpolate(positions: number[], at: (rank: number) => number): number[] {
+  return positions.map((x) => {
+    const lo = Math.floor(x);
+    const frac = x - lo;
+    return frac === 0 ? at(lo) : at(lo) + frac * (at(Math.ceil(x)) - at(lo));
+  });
+}
+
 /**
  * Percentiles (in %) with linear interpolation between order statistics (numpy's default "linear" method:
- * position p/100·(n−1)). Non-finite values are ignored; no finite value gives NaN. Runs in O(n log k).
+ * position p/100·(n−1)). Non-finite values are ignored; no finite value gives NaN. Exact; O(n) expected.
  */
 export function percentiles(values: ArrayLike<number>, ps: readonly number[] = TB_PERCENTILES): number[] {
   const finite = new Float64Array(values.length);
@@ -85,40 +183,80 @@ export function percentiles(values: ArrayLike<number>, ps: readonly number[] = T
   }
   if (n === 0) return ps.map(() => NaN);
   const a = finite.subarray(0, n);
-  const positions = ps.map((p) => (Math.min(100, Math.max(0, p)) / 100) * (n - 1));
-  // Ranks 0 and n-1 are the extremes found above; only interior ranks need selecting.
-  const ranks = [...new Set(positions.flatMap((x) => [Math.floor(x), Math.ceil(x)]))]
-    .filter((r) => r > 0 && r < n - 1)
-    .sort((x, y) => x - y);
-  multiSelect(a, ranks, 0, n - 1);
-  const at = (r: number): number => (r === 0 ? min : r === n - 1 ? max : (a[r] as number));
-  return positions.map((x) => {
-    const lo = Math.floor(x);
-    const frac = x - lo;
-    return frac === 0 ? at(lo) : at(lo) + frac * (at(Math.ceil(x)) - at(lo));
-  });
+  const { positions, ranks } = rankPlan(n, ps);
+  let selected: Map<number, number> | undefined;
+  if (ranks.length > 0 && max > min) {
+    const k = emptyBuckets(n, min, max);
+    for (let i = 0; i < n; i++) bucketValue(k, i, a[i] as number);
+    finishBuckets(k);
+    selected = selectRanks(a, ranks, k);
+  }
+  return interpolate(positions, (r) => (r === 0 ? min : r === n - 1 ? max : (selected?.get(r) ?? min)));
+}
+
+function emptyHistogram(lo: number, hi: number, bins: number): Histogram {
+  return { lo, hi, counts: new Array<number>(bins).fill(0), under: 0, over: 0 };
+}
+
+/** Adds one value to a histogram (see `histogram`); scale = bins / (hi − lo). */
+function countValue(h: Histogram, v: number, scale: number): void {
+  if (v < h.lo) h.under++;
+  else if (v >= h.hi) h.over++;
+  else if (v >= h.lo) {
+    const bin = Math.min(h.counts.length - 1, Math.floor((v - h.lo) * scale));
+    h.counts[bin] = (h.counts[bin] as number) + 1;
+  }
 }
 
 /** Counts values into `bins` equal bins over [lo, hi); values below lo / at or above hi go to under / over. NaN is skipped. */
 export function histogram(values: ArrayLike<number>, lo: number, hi: number, bins: number): Histogram {
-  const counts = new Array<number>(bins).fill(0);
-  let under = 0;
-  let over = 0;
+  const h = emptyHistogram(lo, hi, bins);
   const scale = bins / (hi - lo);
-  for (let i = 0; i < values.length; i++) {
-    const v = values[i] as number;
-    if (v < lo) under++;
-    else if (v >= hi) over++;
-    else if (v >= lo) {
-      const bin = Math.min(bins - 1, Math.floor((v - lo) * scale));
-      counts[bin] = (counts[bin] as number) + 1;
-    }
-  }
-  return { lo, hi, counts, under, over };
+  for (let i = 0; i < values.length; i++) countValue(h, values[i] as number, scale);
+  return h;
 }
 
-/** Full summary of a batch of values: moments, min, max, TensorBoard percentiles and a histogram over [-range, range]. */
+/**
+ * Full summary of a batch of values: moments, min, max, TensorBoard percentiles and a histogram over
+ * [-range, range]. All-finite input (the usual case) takes three fused passes: sum/min/max; squared deviations,
+ * histogram and percentile buckets; the gather of the wanted buckets. Otherwise each part is computed on its own
+ * (moments then propagate the NaN, percentiles skip non-finite values). Both give the same numbers.
+ */
 export function distribution(values: ArrayLike<number>, range: number, bins: number): Distribution {
+  const n = values.length;
+  let sum = 0;
+  let min = Infinity;
+  let max = -Infinity;
+  for (let i = 0; i < n; i++) {
+    const v = values[i] as number;
+    sum += v;
+    if (v < min) min = v;
+    if (v > max) max = v;
+  }
+  if (n === 0 || !Number.isFinite(sum)) return separateDistribution(values, range, bins);
+  const mean = sum / n;
+  const hist = emptyHistogram(-range, range, bins);
+  const scale = bins / (2 * range);
+  const { positions, ranks } = rankPlan(n, TB_PERCENTILES);
+  const k = ranks.length > 0 && max > min ? emptyBuckets(n, min, max) : undefined;
+  let sq = 0;
+  for (let i = 0; i < n; i++) {
+    const v = values[i] as number;
+    const d = v - mean;
+    sq += d * d;
+    countValue(hist, v, scale);
+    if (k) bucketValue(k, i, v);
+  }
+  let selected: Map<number, number> | undefined;
+  if (k) {
+    finishBuckets(k);
+    selected = selectRanks(values, ranks, k);
+  }
+  const at = (r: number): number => (r === 0 ? min : r === n - 1 ? max : (selected?.get(r) ?? min));
+  return { mean, variance: sq / n, min, max, percentiles: interpolate(positions, at), histogram: hist };
+}
+
+function separateDistribution(values: ArrayLike<number>, range: number, bins: number): Distribution {
   const { mean, variance } = moments(values);
   let min = Infinity;
   let max = -Infinity;

@@ -7,6 +7,7 @@ import type { Tensor } from '@tensorflow/tfjs-core';
 import type { Activation } from '../core/config/experimentConfig';
 import type { SeluParams } from '../core/theory/constants';
 import type { Tf } from './backend';
+import { wasmKernelsActive } from './wasmKernels';
 
 /** Negative slope of leaky_relu. */
 export const LEAKY_RELU_SLOPE = 0.01;
@@ -50,6 +51,10 @@ function seluOp(tf: Tf, p: SeluParams): (z: Tensor) => Tensor {
 export function activate(tf: Tf, name: Activation, z: Tensor, selu: SeluParams): Tensor {
   switch (name) {
     case 'selu':
+      if (wasmKernelsActive(tf)) {
+        const attrs = { lambda: selu.lambda, lambdaAlpha: selu.lambda * selu.alpha };
+        return tf.engine().runKernel('SnnSelu', { x: z }, attrs) as Tensor;
+      }
       return seluOp(tf, selu)(z);
     case 'relu':
       return tf.relu(z);

@@ -11,6 +11,7 @@ import { setWasmPaths, version_wasm } from '@tensorflow/tfjs-backend-wasm';
 import * as path from 'node:path';
 import type { BackendInfo } from '../protocol/stats';
 import type { BackendChoice } from '../protocol/trainer';
+import { enableWasmKernels } from './wasmKernels';
 
 /** The tfjs API (tfjs-core's namespace; tfjs-node's full `tf` object is a superset). */
 export type Tf = typeof tfCore;
@@ -97,6 +98,9 @@ export async function initBackend(choice: BackendChoice): Promise<BackendHandle>
         name: 'wasm',
         versions: { ...versions, 'tfjs-backend-wasm': version_wasm },
       };
+      const kernels = enableWasmKernels(tfCore, wasmDir());
+      if (kernels.ok) info.versions['snn-lab-kernels'] = 'wasm-simd';
+      else reasons.push(`${kernels.reason}; using tfjs's own wasm kernels`);
       if (reasons.length > 0) info.fallbackReason = reasons.join('; ');
       return { tf: tfCore, info };
     }

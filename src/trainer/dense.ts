@@ -5,6 +5,7 @@
  */
 import type { Tensor, Tensor1D, Tensor2D } from '@tensorflow/tfjs-core';
 import type { Tf } from './backend';
+import { wasmKernelsActive } from './wasmKernels';
 
 export type DenseOp = (x: Tensor2D, w: Tensor2D, b: Tensor1D) => Tensor2D;
 
@@ -13,6 +14,9 @@ export type DenseOp = (x: Tensor2D, w: Tensor2D, b: Tensor1D) => Tensor2D;
  * the gradient with respect to x is returned as zeros instead of computing dY·Wᵀ, which nobody reads.
  */
 export function makeFastDense(tf: Tf, options: { inputGradient?: boolean } = {}): DenseOp {
+  // On wasm with SNN Lab's kernels: one kernel (product + bias) whose registered gradient computes only the
+  // gradients that are needed (none for data inputs), with unpacked products (src/trainer/wasmKernels.ts).
+  if (wasmKernelsActive(tf)) return (x, w, b) => tf.engine().runKernel('SnnDense', { x, w, b }) as Tensor2D;
   const inputGradient = options.inputGradient ?? true;
   const op = tf.customGrad((...args: unknown[]) => {
     const [x, w, b, save] = args as [Tensor2D, Tensor2D, Tensor1D, (tensors: Tensor[]) => void];

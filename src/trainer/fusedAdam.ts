@@ -5,6 +5,7 @@
  */
 import type { NamedTensorMap, Scalar, Tensor, Variable } from '@tensorflow/tfjs-core';
 import type { Tf } from './backend';
+import { wasmKernelsActive } from './wasmKernels';
 
 /** tfjs's NamedTensor (not exported by tfjs-core's index). */
 type NamedTensor = { name: string; tensor: Tensor };
@@ -51,6 +52,14 @@ export class FusedAdam implements StepOptimizer {
       : Object.entries(grads);
     this.step++;
     const root2 = Math.sqrt(1 - this.beta2 ** this.step);
+    if (wasmKernelsActive(tf)) {
+      this.applyWithKernel(
+        named,
+        (this.learningRate * root2) / (1 - this.beta1 ** this.step),
+        this.epsilon * root2,
+      );
+      return;
+    }
     const alpha = tf.scalar((this.learningRate * root2) / (1 - this.beta1 ** this.step));
     const epsilonHat = tf.scalar(this.epsilon * root2);
     const small: [Variable, Tensor][] = [];
@@ -84,6 +93,24 @@ export class FusedAdam implements StepOptimizer {
       tf.dispose([wFlat as Tensor, gFlat as Tensor, w1]);
     }
     tf.dispose([alpha, epsilonHat]);
+  }
+
+  /** The same update as one pass per variable (SnnAdam, src/trainer/wasmKernels.ts): reads w, g, m, v once. */
+  private applyWithKernel(named: (readonly [string, Tensor])[], alpha: number, epsHat: number): void {
+    const tf = this.tf;
+    const attrs = { c1: 1 - this.beta1, c2: 1 - this.beta2, alpha, epsHat };
+    for (const [name, g] of named) {
+      const w = tf.engine().registeredVariables[name] as Variable | undefined;
+      if (!w) throw new Error(`adam: no variable named ${name}`);
+      let s = this.state.get(name);
+      if (!s) this.state.set(name, (s = { m: tf.keep(tf.zerosLike(w)), v: tf.keep(tf.zerosLike(w)) }));
+      const [w1, m1, v1] = tf.engine().runKernel('SnnAdam', { w, g, m: s.m, v: s.v }, attrs) as Tensor[];
+      tf.dispose([s.m, s.v]);
+      s.m = tf.keep(m1 as Tensor);
+      s.v = tf.keep(v1 as Tensor);
+      w.assign(w1 as Tensor);
+      (w1 as Tensor).dispose();
+    }
   }
 
   /** One Adam update of the moments stored under `key`; returns the new value of w (caller disposes). */

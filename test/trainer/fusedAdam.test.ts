@@ -1,5 +1,6 @@
-// Our Adam (fusedAdam.ts: bias corrections folded into per-step scalars, 12 kernels per variable, small variables
-// updated as one flat vector) must follow tfjs's stock tf.train.adam step for step on a network trained on a real loss.
+// Our Adam (fusedAdam.ts: bias corrections folded into per-step scalars; 12 tf kernels per variable with small
+// variables updated as one flat vector, or one SnnAdam kernel per variable on wasm) must follow tfjs's stock
+// tf.train.adam step for step on a network trained on a real loss.
 import assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
@@ -7,16 +8,25 @@ import type { Scalar, Tensor, Variable } from '@tensorflow/tfjs-core';
 import { createRng } from '../../src/core/random';
 import { initBackend } from '../../src/trainer/backend';
 import { FusedAdam, SMALL_VARIABLE, type StepOptimizer } from '../../src/trainer/fusedAdam';
+import { wasmKernelsActive } from '../../src/trainer/wasmKernels';
 import { REPO_ROOT } from './helpers/forkTrainer';
 
 process.env.SNN_LAB_WASM_DIR = path.join(REPO_ROOT, 'dist', 'wasm');
 
 const STEPS = 30;
 
-for (const backend of ['cpu', 'wasm'] as const) {
-  describe(`fused Adam on ${backend}`, () => {
-    it('matches tf.train.adam over 30 steps of a 2-layer net', async () => {
+// wasm runs twice: with tfjs's kernels (SNN_LAB_WASM_KERNELS=0) and with SNN Lab's one-pass SnnAdam kernel.
+for (const [backend, kernels] of [
+  ['cpu', false],
+  ['wasm', false],
+  ['wasm', true],
+] as const) {
+  describe(`fused Adam on ${backend}${kernels ? ' with SNN Lab kernels' : ''}`, () => {
+    it('matches tf.train.adam over 30 steps of a 2-layer net', async (t) => {
+      if (!kernels) process.env.SNN_LAB_WASM_KERNELS = '0';
+      t.after(() => delete process.env.SNN_LAB_WASM_KERNELS);
       const { tf } = await initBackend(backend);
+      assert.equal(wasmKernelsActive(tf), kernels);
       const rng = createRng(11);
       const data = (n: number, scale = 1): Float32Array =>
         Float32Array.from({ length: n }, () => scale * rng.normal());

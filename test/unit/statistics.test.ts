@@ -54,6 +54,34 @@ describe('percentiles', () => {
   });
 });
 
+/** Percentile by a full sort (numpy "linear"), the reference for the bucketed selection. */
+function sortedPercentile(values: number[], p: number): number {
+  const sorted = values.filter(Number.isFinite).sort((a, b) => a - b);
+  const x = (p / 100) * (sorted.length - 1);
+  const lo = Math.floor(x);
+  return (sorted[lo] as number) + (x - lo) * ((sorted[Math.ceil(x)] as number) - (sorted[lo] as number));
+}
+
+describe('percentiles by value buckets', () => {
+  let s = 777;
+  const uniform = (): number => (s = (s * 16807) % 2147483647) / 2147483647;
+  const cases: [string, number[]][] = [
+    ['32,768 normal-ish SELU outputs', Array.from({ length: 32768 }, () => uniform() + uniform() + uniform() - 1.5)],
+    // One outlier squeezes every other value into the first bucket: selection must still be exact.
+    ['an extreme outlier', [...Array.from({ length: 5000 }, uniform), 1e9]],
+    ['half ties at zero (ReLU)', Array.from({ length: 4096 }, (_, i) => (i % 2 ? 0 : uniform()))],
+    ['few distinct values', Array.from({ length: 3000 }, (_, i) => i % 3)],
+    ['saturated SELU values', Array.from({ length: 2000 }, (_, i) => (i % 5 ? -1.7580993408473766 : uniform()))],
+  ];
+  for (const [name, values] of cases) {
+    it(`equal a full sort exactly: ${name}`, () => {
+      const ps = percentiles(values);
+      // Same order statistics and the same interpolation formula: equal to the last bit.
+      TB_PERCENTILES.forEach((p, i) => assert.equal(ps[i], sortedPercentile(values, p), `p${p}`));
+    });
+  }
+});
+
 describe('histogram', () => {
   it('bins over [lo, hi) with under/over counts', () => {
     const h = histogram([-2, -1, -0.5, 0, 0.49, 0.5, 1, 3, NaN], -1, 1, 4);
@@ -66,6 +94,24 @@ describe('histogram', () => {
 });
 
 describe('distribution', () => {
+  it('gives the same numbers on its fused path as its parts computed separately', () => {
+    let s = 99;
+    const values = Float32Array.from({ length: 10000 }, () => ((s = (s * 16807) % 2147483647) / 2147483647) * 8 - 3);
+    const d = distribution(values, 5, 40);
+    const m = moments(values);
+    // Same float64 summation order in both: identical, not merely close.
+    assert.equal(d.mean, m.mean);
+    assert.equal(d.variance, m.variance);
+    assert.deepEqual(d.percentiles, percentiles(values));
+    assert.deepEqual(d.histogram, histogram(values, -5, 5, 40));
+    assert.equal(d.min, Math.min(...values));
+    assert.equal(d.max, Math.max(...values));
+  });
+  it('keeps NaN in the moments but not in the percentiles when a value is not finite', () => {
+    const d = distribution([1, NaN, 3, 2], 5, 4);
+    assert.ok(Number.isNaN(d.mean));
+    assert.deepEqual([d.percentiles[0], d.percentiles[4], d.percentiles[8]], [1, 2, 3]);
+  });
   it('combines moments, extremes, percentiles and histogram', () => {
     const d = distribution([1, -1, 3, -3], 2, 2);
     close(d.mean, 0);
