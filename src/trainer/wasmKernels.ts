@@ -16,16 +16,19 @@ export const SNN_KERNELS_FILE = 'snn-kernels.wasm';
 interface Exports {
   matmul(
     a: number,
-    rowStride: number,
-    kStride: number,
+    aRow: number,
+    aK: number,
     b: number,
+    bRow: number,
+    bCol: number,
     c: number,
     bias: number,
     m: number,
     k: number,
     n: number,
+    scratch: number,
   ): void;
-  transpose(src: number, dst: number, rows: number, cols: number): void;
+  scratchBytes(k: number, n: number): number;
   selu(z: number, y: number, len: number, lambda: number, lambdaAlpha: number): void;
   seluGrad(dy: number, y: number, dz: number, len: number, lambda: number, lambdaAlpha: number): void;
   columnSums(x: number, out: number, rows: number, cols: number): void;
@@ -74,17 +77,28 @@ function offset(backend: WasmBackend, t: TensorInfo): number {
 
 function input(inputs: Inputs, name: string, rank: number): TensorInfo {
   const t = inputs[name];
-  if (!t || t.shape.length !== rank)
-    {throw new Error(`snn kernels: input ${name} must be a rank-${rank} tensor`);}
+  if (!t || t.shape.length !== rank) {
+    throw new Error(`snn kernels: input ${name} must be a rank-${rank} tensor`);
+  }
   return t;
 }
 
 const size = (t: TensorInfo): number => t.shape.reduce((a, b) => a * b, 1);
 
-/**
- * C = op(a)·op(b) where op transposes when attrs.transposeA / transposeB is set (not both). Aᵀ is read with
- * strides; Bᵀ is transposed into scratch memory first (the product then keeps its contiguous row loads).
- */
+/** One scratch block on tfjs's heap for the products' packed panels, grown as needed and never shrunk. */
+const scratch = { ptr: 0, bytes: 0 };
+
+function scratchFor(backend: WasmBackend, bytes: number): number {
+  if (bytes > scratch.bytes) {
+    if (scratch.ptr) backend.wasm._free(scratch.ptr);
+    scratch.ptr = backend.wasm._malloc(bytes);
+    if (!scratch.ptr) throw new Error(`snn kernels: could not allocate ${bytes} bytes of scratch`);
+    scratch.bytes = bytes;
+  }
+  return scratch.ptr;
+}
+
+/** C = op(a)·op(b) (+ bias), op transposing when attrs.transposeA / transposeB is set: read with strides. */
 function matMul(
   k: Exports,
   backend: WasmBackend,
@@ -96,40 +110,45 @@ function matMul(
   const b = input(inputs, 'b', 2);
   const tA = attrs.transposeA === true;
   const tB = attrs.transposeB === true;
-  if (tA && tB) throw new Error('snn kernels: matMul with both operands transposed is not supported');
   const [ar, ac] = a.shape as [number, number];
   const [br, bc] = b.shape as [number, number];
   const [m, inner] = tA ? [ac, ar] : [ar, ac];
   const [innerB, n] = tB ? [bc, br] : [br, bc];
-  if (inner !== innerB)
-    {throw new Error(`snn kernels: matMul shapes [${a.shape}] and [${b.shape}] do not agree`);}
-  if (bias && (bias.shape.length !== 1 || bias.shape[0] !== n))
-    {throw new Error(`snn kernels: bias must be [${n}]`);}
+  if (inner !== innerB) {
+    throw new Error(`snn kernels: matMul shapes [${a.shape}] and [${b.shape}] do not agree`);
+  }
+  if (bias && (bias.shape.length !== 1 || bias.shape[0] !== n)) {
+    throw new Error(`snn kernels: bias must be [${n}]`);
+  }
   const out = backend.makeOutput([m, n], 'float32');
   if (m * n === 0) return out;
-  const outPtr = offset(backend, out);
-  const aPtr = offset(backend, a);
-  const biasPtr = bias && n > 0 ? offset(backend, bias) : 0;
-  const [rowStride, kStride] = tA ? [4, 4 * ac] : [4 * ac, 4];
-  if (!tB) {
-    k.matmul(aPtr, rowStride, kStride, offset(backend, b), outPtr, biasPtr, m, inner, n);
-    return out;
-  }
-  const scratch = backend.wasm._malloc(4 * br * bc);
-  try {
-    k.transpose(offset(backend, b), scratch, br, bc);
-    k.matmul(aPtr, rowStride, kStride, scratch, outPtr, biasPtr, m, inner, n);
-  } finally {
-    backend.wasm._free(scratch);
-  }
+  const [aRow, aK] = tA ? [4, 4 * ac] : [4 * ac, 4];
+  const [bRow, bCol] = tB ? [4, 4 * bc] : [4 * bc, 4];
+  const work = scratchFor(backend, Math.max(16, k.scratchBytes(inner, n)));
+  const biasPtr = bias ? offset(backend, bias) : 0;
+  k.matmul(
+    offset(backend, a),
+    aRow,
+    aK,
+    offset(backend, b),
+    bRow,
+    bCol,
+    offset(backend, out),
+    biasPtr,
+    m,
+    inner,
+    n,
+    work,
+  );
   return out;
 }
 
 function seluParams(attrs: Attrs): [number, number] {
   const lambda = Number(attrs.lambda);
   const lambdaAlpha = Number(attrs.lambdaAlpha);
-  if (!Number.isFinite(lambda) || !Number.isFinite(lambdaAlpha))
-    {throw new Error('snn kernels: selu needs lambda, lambdaAlpha');}
+  if (!Number.isFinite(lambda) || !Number.isFinite(lambdaAlpha)) {
+    throw new Error('snn kernels: selu needs lambda, lambdaAlpha');
+  }
   return [lambda, lambdaAlpha];
 }
 
@@ -169,14 +188,15 @@ function register(tf: Tf, k: Exports): void {
     const y = inputs.y as TensorInfo;
     if (size(dy) !== size(y)) throw new Error('snn kernels: selu gradient shapes differ');
     const out = backend.makeOutput([...y.shape], 'float32');
-    if (size(y) > 0)
-      {k.seluGrad(
+    if (size(y) > 0) {
+      k.seluGrad(
         offset(backend, dy),
         offset(backend, y),
         offset(backend, out),
         size(y),
         ...seluParams(attrs),
-      );}
+      );
+    }
     return out;
   });
   kernel('SnnAdam', (backend, inputs, attrs) => {
