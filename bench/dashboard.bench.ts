@@ -4,6 +4,7 @@
  * open (navigation to first complete render) and per-update render times while 16 live runs append at ~10 pushes/s.
  * Targets (issue 6): open <= 1 s, update <= 16 ms. Prints a table; exits non-zero only if it cannot run.
  */
+import { loadavg } from 'node:os';
 import { Emitter } from '../src/core/events';
 import type { MetricRecord, RunChange, RunData, RunMeta, RunStoreApi } from '../src/host/runs/runTypes';
 import { DashboardFeed } from '../src/host/webviews/dashboardFeed';
@@ -171,8 +172,9 @@ function printProfile(p: CpuProfile): void {
     const key = `${f.functionName || '(anonymous)'} ${f.url.split('/').pop()}:${f.lineNumber}`;
     byName.set(key, (byName.get(key) ?? 0) + (self.get(node.id) ?? 0));
   }
-  for (const [k, v] of [...byName].sort((a, b) => b[1] - a[1]).slice(0, 25))
-    {console.log(`${v.toFixed(1).padStart(8)} ms  ${k}`);}
+  for (const [k, v] of [...byName].sort((a, b) => b[1] - a[1]).slice(0, 25)) {
+    console.log(`${v.toFixed(1).padStart(8)} ms  ${k}`);
+  }
 }
 
 async function main(): Promise<void> {
@@ -190,6 +192,12 @@ async function main(): Promise<void> {
   const server = await startServer();
   const browser = await launchChromium();
   const rows: [string, string][] = [
+    [
+      'started (UTC) / load average 1, 5, 15 min',
+      `${new Date().toISOString()} / ${loadavg()
+        .map((l) => l.toFixed(2))
+        .join(', ')}`,
+    ],
     ['runs x layers x reports', `${RUNS} x ${LAYERS} x ${REPORTS}`],
     ['host: snapshot build (DashboardFeed)', ms(hostSnapshotMs)],
     ['host: snapshot size (JSON)', `${(json.length / 1e6).toFixed(1)} MB (serialised in ${ms(serializeMs)})`],

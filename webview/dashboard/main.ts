@@ -8,7 +8,6 @@ import '@vscode-elements/elements/dist/vscode-tabs/index.js';
 import { PROTOCOL_VERSION } from '../../src/protocol/version';
 import type { DashboardTab, WebviewToHost } from '../../src/protocol/webview';
 import { DASHBOARD_TABS } from '../../src/protocol/webview';
-import { applyChartTheme } from '../shared/chartSetup';
 import type { DashboardData } from '../shared/store';
 import { initialDashboard, reduceDashboard } from '../shared/store';
 import { onThemeChange, readTheme } from '../shared/theme';
@@ -47,7 +46,6 @@ const post = (m: WebviewToHost): void => transport.post(m);
 let data: DashboardData = initialDashboard;
 let ui: UiState = restoreUi(transport.getState());
 let theme = readTheme();
-applyChartTheme(theme);
 
 const app = document.getElementById('app') ?? document.body;
 const renderHeader = createHeader(app, post, () => theme);
@@ -145,7 +143,6 @@ transport.onMessage((m) => {
 
 onThemeChange((next) => {
   theme = next;
-  applyChartTheme(theme);
   for (const v of views.values()) v.destroy();
   views.clear();
   schedule();

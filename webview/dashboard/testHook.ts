@@ -6,24 +6,11 @@ import type { HostToWebview } from '../../src/protocol/webview';
 import type { DashboardData } from '../shared/store';
 import type { Theme } from '../shared/theme';
 import type { UiState } from './uiState';
-import { chartRegistry } from './charts/card';
-import { heatCells } from './charts/heatmap';
-import { bandCounts } from './charts/percentileBands';
-import { arrowCounts } from './charts/phasePlane';
+import type { PlotSummary } from './charts/plotCard';
+import { plotRegistry } from './charts/plotCard';
 
-export interface ChartSummary {
-  type: string;
-  datasets: number;
-  /** Data points per dataset. */
-  points: number[];
-  labels: string[];
-  /** Arrows of the phase-plane field at the last paint (phase planes only). */
-  arrows?: number;
-  /** Cells painted at the last paint (heatmaps only). */
-  cells?: number;
-  /** Percentile bands painted at the last paint (distribution charts only). */
-  bands?: number;
-}
+/** What a chart painted last (series, points per series, labels, and bands / cells / arrows where it has them). */
+export type ChartSummary = PlotSummary;
 
 export interface TestHook {
   charts(): Record<string, ChartSummary>;
@@ -62,22 +49,8 @@ export function installTestHook(sources: HookSources) {
     ...sources,
     charts() {
       const out: Record<string, ChartSummary> = {};
-      for (const [id, chart] of chartRegistry) {
-        const datasets = chart.data.datasets;
-        const summary: ChartSummary = {
-          type: String((chart.config as { type?: string }).type),
-          datasets: datasets.length,
-          points: datasets.map((d) => d.data.length),
-          labels: datasets.map((d) => String(d.label ?? '')),
-        };
-        const arrows = arrowCounts.get(chart);
-        if (arrows !== undefined) summary.arrows = arrows;
-        const cells = heatCells.get(chart);
-        if (cells !== undefined) summary.cells = cells;
-        const bands = bandCounts.get(chart);
-        if (bands !== undefined) summary.bands = bands;
-        out[id] = summary;
-      }
+      // Charts drawn by our canvas plotter report what they painted last (series, points, bands, cells).
+      for (const [id, plot] of plotRegistry) out[id] = { ...plot.summary() };
       return out;
     },
   };

@@ -7,6 +7,7 @@ import { thin } from '../../src/core/series';
 import type { RunId } from '../../src/protocol/ids';
 import type {
   CurveSeries,
+  FrameColumns,
   DashboardTab,
   HostToWebview,
   LayerFrame,
@@ -18,9 +19,22 @@ import type {
 /** A run as the webview holds it: the payload with its column-wise frames decoded. */
 export type RunView = Omit<RunPayload, 'frames'> & { frames: LayerFrame[] };
 
-/** Decodes a payload's frames (done once per message, so charts read plain objects). */
+/**
+ * A frame whose `layers` are decoded from the columns on first read (then kept): the tabs read a few hundred of a
+ * snapshot's 16 x 640 frames, and decoding all of them up front (~330k layer objects) slowed opening.
+ */
+export function lazyFrame(c: FrameColumns): LayerFrame {
+  let layers: LayerFrame['layers'] | undefined;
+  const frame = { step: c.step, epoch: c.epoch } as LayerFrame;
+  return Object.defineProperty(frame, 'layers', {
+    enumerable: true,
+    get: () => (layers ??= decodeFrame(c).layers),
+  });
+}
+
+/** A payload as a RunView: frames decode lazily ({@link lazyFrame}), so charts read plain objects. */
 export function toRunView(run: RunPayload): RunView {
-  return { ...run, frames: run.frames.map(decodeFrame) };
+  return { ...run, frames: run.frames.map(lazyFrame) };
 }
 
 /** Bounds the webview keeps while appending; past them the older part is thinned evenly (latest kept). */
@@ -118,7 +132,7 @@ export function reduceDashboard(state: DashboardData, m: HostToWebview): Dashboa
       const next: RunView = {
         info: info ? mergeInfo(run.info, info) : run.info,
         curves: appendCurves(run.curves, m.curves),
-        frames: bound([...run.frames, ...m.frames.map(decodeFrame)], LIMITS.frames),
+        frames: bound([...run.frames, ...m.frames.map(lazyFrame)], LIMITS.frames),
         histograms: bound([...run.histograms, ...m.histograms], LIMITS.histograms),
       };
       return {

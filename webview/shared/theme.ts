@@ -1,5 +1,5 @@
 /**
- * Chart colours from VS Code's --vscode-* CSS variables (chart.js cannot read CSS variables itself), re-read when
+ * Chart colours from VS Code's --vscode-* CSS variables (a canvas cannot read CSS variables itself), re-read when
  * the theme changes: VS Code swaps the body class (vscode-light / vscode-dark / vscode-high-contrast).
  */
 

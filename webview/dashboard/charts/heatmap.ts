@@ -1,12 +1,12 @@
 /**
  * Layer x step heatmap: variance on a diverging log2 scale centred on the target 1, or gradient norm on a
  * sequential log10 scale, so vanishing/exploding statistics show as colour gradients. The cells are one small
- * bitmap (a pixel per cell) scaled onto empty axes by a plugin: a chart element per cell cost ~100 ms per update at
+ * bitmap (a pixel per cell) scaled onto the axes of our canvas plotter: a chart element per cell cost ~100 ms per update at
  * 32 layers x 120 steps, a fillRect per cell ~10 ms.
  */
-import type { Chart, Plugin } from 'chart.js';
+import { fromPixel, toPixel } from '../../shared/plot/scale';
 import type { CardOptions } from './card';
-import { ChartCard } from './card';
+import { PlotCard } from './plotCard';
 
 export type HeatKind = 'variance' | 'gradNorm';
 
@@ -81,124 +81,71 @@ function paintBitmap(
   return { bitmap, cells };
 }
 
-/** Cells painted at the last draw, per chart (read by the tests through the test hook). */
-export const heatCells = new WeakMap<object, number>();
-const grids = new WeakMap<Chart, Grid>();
-
-const cellsPlugin: Plugin<'scatter'> = {
-  id: 'snnHeat',
-  beforeDatasetsDraw(chart) {
-    const grid = grids.get(chart as unknown as Chart);
-    const x = chart.scales.x;
-    const y = chart.scales.y;
-    if (!grid || !x || !y) return;
-    const { ctx } = chart;
-    const columns = Math.max(1, grid.values.length);
-    const left = x.getPixelForValue(-0.5);
-    const right = x.getPixelForValue(columns - 0.5);
-    const top = y.getPixelForValue(grid.bitmap.height - 0.5);
-    const bottom = y.getPixelForValue(-0.5);
-    ctx.save();
-    ctx.imageSmoothingEnabled = false;
-    ctx.drawImage(grid.bitmap, left, top, right - left, bottom - top);
-    ctx.restore();
-    const painted = grid.cells;
-    heatCells.set(chart, painted);
-  },
-};
-
-/** About `max` evenly spaced integer ticks in [0, count). */
-function integerTicks(count: number, max: number): { value: number }[] {
-  const every = Math.max(1, Math.ceil(count / max));
-  return Array.from({ length: Math.ceil(count / every) }, (_, i) => ({ value: i * every }));
-}
-
 export class HeatmapChart {
-  readonly card: ChartCard<'scatter'>;
+  readonly card: PlotCard;
   private readonly readout: HTMLElement;
   private readonly bitmap = document.createElement('canvas');
-  /** Steps of the columns shown (read by the tick callback, so the scale options are rebuilt only on resize). */
-  private stepList: number[] = [];
-  private scalesKey = '';
+  private grid: Grid | undefined;
 
   constructor(o: CardOptions) {
-    this.card = new ChartCard<'scatter'>(o, {
-      type: 'scatter',
-      data: { datasets: [] },
-      options: {
-        plugins: { legend: { display: false }, tooltip: { enabled: false } },
-        onHover: (event) => this.hover(event.x, event.y),
-      },
-      plugins: [cellsPlugin],
-    });
+    this.card = new PlotCard(o);
     this.readout = document.createElement('div');
     this.readout.className = 'heat-readout';
     this.readout.setAttribute('aria-live', 'polite');
     this.card.element.append(this.readout);
+    this.card.canvas.addEventListener('mousemove', (e) => this.hover(e.offsetX, e.offsetY));
   }
 
   /** `values[s][l]` is the value at steps[s], hidden layer l. */
   set(kind: HeatKind, steps: readonly number[], values: readonly (readonly number[])[]): void {
-    const logs: number[] = [];
-    for (const column of values) {
-      for (const v of column) if (v > 0 && Number.isFinite(v)) logs.push(Math.log10(v));
-    }
     let lo = Infinity;
     let hi = -Infinity;
-    for (const v of logs) {
-      lo = Math.min(lo, v);
-      hi = Math.max(hi, v);
+    for (const column of values) {
+      for (const v of column) {
+        if (!(v > 0) || !Number.isFinite(v)) continue;
+        const l = Math.log10(v);
+        if (l < lo) lo = l;
+        if (l > hi) hi = l;
+      }
     }
-    const chart = this.card.chart;
-    this.stepList = [...steps];
-    const stepList = this.stepList;
-    const layers = Math.max(1, ...values.map((c) => c.length));
-    const base = {
-      kind,
-      steps: stepList,
-      values,
-      range: (logs.length > 0 ? [lo, hi] : [0, 1]) as [number, number],
-    };
-    grids.set(chart as unknown as Chart, { ...base, ...paintBitmap(base, layers, this.bitmap) });
-    const key = `${stepList.length} ${layers}`;
-    if (key === this.scalesKey) {
-      chart.update('none');
-      return;
-    }
-    this.scalesKey = key;
-    chart.options.scales = {
+    const stepList = [...steps];
+    let layers = 1;
+    for (const c of values) layers = Math.max(layers, c.length);
+    const base = { kind, steps: stepList, values, range: (lo <= hi ? [lo, hi] : [0, 1]) as [number, number] };
+    const grid: Grid = { ...base, ...paintBitmap(base, layers, this.bitmap) };
+    this.grid = grid;
+    this.card.extra = { cells: grid.cells };
+    const columns = Math.max(1, values.length);
+    this.card.draw({
+      // Cells are centred on integers: the axes run from -0.5 so they fill the plot edge to edge.
       x: {
-        type: 'linear',
+        title: 'step',
         min: -0.5,
-        max: Math.max(1, steps.length) - 0.5,
-        title: { display: true, text: 'step' },
-        // Ticks on cell centres (integers): the axis runs from -0.5 so cells fill it edge to edge.
-        afterBuildTicks: (axis) => {
-          axis.ticks = integerTicks(this.stepList.length, 8);
-        },
-        ticks: { callback: (value) => String(this.stepList[Number(value)] ?? '') },
-        grid: { display: false },
+        max: columns - 0.5,
+        integer: true,
+        grid: false,
+        format: (v) => String(stepList[v] ?? ''),
       },
-      y: {
-        type: 'linear',
-        min: -0.5,
-        max: layers - 0.5,
-        title: { display: true, text: 'hidden layer' },
-        afterBuildTicks: (axis) => {
-          axis.ticks = integerTicks(layers, 16);
-        },
-        grid: { display: false },
+      y: { title: 'hidden layer', min: -0.5, max: layers - 0.5, integer: true, grid: false },
+      lines: [],
+      under: (ctx, f) => {
+        const left = toPixel(f.x, -0.5);
+        const right = toPixel(f.x, columns - 0.5);
+        const top = toPixel(f.y, layers - 0.5);
+        const bottom = toPixel(f.y, -0.5);
+        ctx.imageSmoothingEnabled = false;
+        ctx.drawImage(grid.bitmap, left, top, right - left, bottom - top);
+        ctx.imageSmoothingEnabled = true;
       },
-    };
-    chart.update('none');
+    });
   }
 
-  private hover(px: number | null, py: number | null): void {
-    const chart = this.card.chart;
-    const grid = grids.get(chart as unknown as Chart);
-    if (!grid || px === null || py === null) return;
-    const i = Math.round(chart.scales.x?.getValueForPixel(px) ?? -1);
-    const layer = Math.round(chart.scales.y?.getValueForPixel(py) ?? -1);
+  private hover(px: number, py: number): void {
+    const grid = this.grid;
+    const f = this.card.frame;
+    if (!grid || !f) return;
+    const i = Math.round(fromPixel(f.x, px));
+    const layer = Math.round(fromPixel(f.y, py));
     const v = grid.values[i]?.[layer];
     this.readout.textContent =
       v === undefined

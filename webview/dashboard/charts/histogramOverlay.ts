@@ -1,14 +1,15 @@
 /**
  * The same layer's histogram from several runs on one axis (density, so runs with different batch sizes compare),
- * with a ghost reference: N(0, 1) for pre-activations, and N(0, 1) pushed through SELU for activations.
+ * with a ghost reference: N(0, 1) for pre-activations, and N(0, 1) pushed through SELU for activations. Drawn by our
+ * canvas plotter.
  */
-import type { ChartDataset } from 'chart.js';
 import { SELU_ALPHA, SELU_LAMBDA } from '../../../src/core/theory/constants';
 import type { Histogram } from '../../../src/protocol/stats';
 import type { Theme } from '../../shared/theme';
 import { withAlpha } from '../../shared/theme';
 import type { CardOptions } from './card';
-import { ChartCard } from './card';
+import type { PlotLine } from '../../shared/plot/draw';
+import { PlotCard } from './plotCard';
 import { binCenters } from './ridgeline';
 
 const normalPdf = (x: number): number => Math.exp(-0.5 * x * x) / Math.sqrt(2 * Math.PI);
@@ -38,58 +39,45 @@ export interface OverlaySeries {
 }
 
 export class HistogramOverlayChart {
-  readonly card: ChartCard<'line'>;
+  readonly card: PlotCard;
   private readonly theme: Theme;
 
   constructor(o: CardOptions) {
     this.theme = o.theme;
-    this.card = new ChartCard<'line'>(o, {
-      type: 'line',
-      data: { datasets: [] },
-      options: { parsing: false, interaction: { mode: 'nearest', intersect: false } },
-    });
+    this.card = new PlotCard(o);
   }
 
   set(series: readonly OverlaySeries[], quantity: 'pre' | 'post', xTitle: string): void {
-    const datasets: ChartDataset<'line'>[] = series.map((s) => {
-      const xs = binCenters(s.histogram);
-      const ys = density(s.histogram);
-      return {
-        label: s.label,
-        data: xs.map((x, i) => ({ x, y: ys[i] as number })),
-        borderColor: s.color,
-        backgroundColor: withAlpha(s.color, 0.15),
-        borderWidth: 1.5,
-        pointRadius: 0,
-        stepped: 'middle',
-        // Filled areas of more than two runs hide each other (and cost a filler pass each).
-        fill: series.length <= 2 ? 'origin' : false,
-      };
-    });
+    const lines: PlotLine[] = series.map((s) => ({
+      label: s.label,
+      color: s.color,
+      width: 1.5,
+      xs: binCenters(s.histogram),
+      ys: density(s.histogram),
+      stepped: true,
+      // Filled areas of more than two runs hide each other.
+      ...(series.length <= 2 ? { fill: { base: 0, color: withAlpha(s.color, 0.15) } } : {}),
+    }));
     const first = series[0]?.histogram;
     if (first) {
       const lo = first.lo;
       const hi = first.hi;
       const ref = quantity === 'pre' ? normalPdf : seluOfNormalPdf;
       const xs = Array.from({ length: 161 }, (_, i) => lo + ((hi - lo) * i) / 160);
-      datasets.push({
+      lines.push({
         label: quantity === 'pre' ? 'N(0, 1)' : 'selu(N(0, 1))',
-        data: xs.map((x) => ({ x, y: ref(x) })),
-        borderColor: withAlpha(this.theme.reference, 0.9),
-        borderDash: [5, 4],
-        borderWidth: 1.5,
-        pointRadius: 0,
-        fill: false,
+        color: withAlpha(this.theme.reference, 0.9),
+        dash: [5, 4],
+        width: 1.5,
+        xs,
+        ys: xs.map(ref),
       });
     }
-    const chart = this.card.chart;
-    chart.data.datasets = datasets;
-    const legend = (chart.options.plugins as { legend: { display?: boolean } }).legend;
-    legend.display = series.length <= 6;
-    chart.options.scales = {
-      x: { type: 'linear', title: { display: true, text: xTitle } },
-      y: { type: 'linear', min: 0, title: { display: true, text: 'density' } },
-    };
-    chart.update('none');
+    this.card.draw({
+      x: { title: xTitle },
+      y: { title: 'density', min: 0 },
+      lines,
+      legend: series.length <= 6,
+    });
   }
 }

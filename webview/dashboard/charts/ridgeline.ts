@@ -1,12 +1,12 @@
 /**
  * Ridgeline of histograms: one filled curve per layer, stacked by depth (layer 0 at the bottom), so the change of a
- * distribution through the network reads at a glance. Heights are normalised per layer.
+ * distribution through the network reads at a glance. Heights are normalised per layer. Drawn by our plotter.
  */
-import type { ChartDataset } from 'chart.js';
 import type { Histogram } from '../../../src/protocol/stats';
+import type { PlotLine } from '../../shared/plot/draw';
 import { withAlpha } from '../../shared/theme';
 import type { CardOptions } from './card';
-import { ChartCard } from './card';
+import { PlotCard } from './plotCard';
 
 /** Bin centres of a histogram. */
 export function binCenters(h: Histogram): number[] {
@@ -14,61 +14,47 @@ export function binCenters(h: Histogram): number[] {
   return h.counts.map((_, i) => h.lo + (i + 0.5) * w);
 }
 
+/** Ridge heights: layer + overlap * count / (the layer's largest count). */
+export function ridgeHeights(h: Histogram, layer: number, overlap: number): number[] {
+  let max = 1;
+  for (const c of h.counts) if (c > max) max = c;
+  return h.counts.map((c) => layer + (overlap * c) / max);
+}
+
 export class RidgelineChart {
-  readonly card: ChartCard<'line'>;
-  /** Layer count, x title and overlap of the applied scale options (rebuilt only when they change). */
-  private scalesKey = '';
+  readonly card: PlotCard;
 
   constructor(o: CardOptions) {
-    this.card = new ChartCard<'line'>(o, {
-      type: 'line',
-      data: { datasets: [] },
-      options: {
-        parsing: false,
-        plugins: { legend: { display: false } },
-        scales: { x: { type: 'linear' }, y: { type: 'linear' } },
-      },
-    });
+    this.card = new PlotCard(o, (line, i) => [line.label, `bin ${i}: ${(line.ys[i] as number).toFixed(2)}`]);
   }
 
   /** `histograms[i]` is hidden layer i's histogram; `overlap` > 1 lets ridges overlap their upper neighbours. */
   set(histograms: readonly Histogram[], color: string, xTitle: string, overlap = 1.6): void {
-    const datasets: ChartDataset<'line'>[] = histograms.map((h, layer) => {
-      const max = Math.max(1, ...h.counts);
-      const xs = binCenters(h);
-      return {
+    const fill = withAlpha(color, 0.22);
+    const n = histograms.length;
+    // Deepest first, so each ridge is painted over the one above it that it overlaps.
+    const lines: PlotLine[] = [];
+    for (let layer = n - 1; layer >= 0; layer--) {
+      const h = histograms[layer] as Histogram;
+      lines.push({
         label: `layer ${layer}`,
-        data: h.counts.map((c, i) => ({ x: xs[i] as number, y: layer + (overlap * c) / max })),
-        borderColor: color,
-        borderWidth: 1,
-        backgroundColor: withAlpha(color, 0.22),
-        pointRadius: 0,
-        fill: { value: layer },
-        order: layer,
-      };
-    });
-    const chart = this.card.chart;
-    this.card.setDatasets(datasets, (old, d) => old.borderColor !== d.borderColor);
-    const key = `${histograms.length} ${xTitle} ${overlap}`;
-    if (key === this.scalesKey) {
-      chart.update('none');
-      return;
+        color,
+        width: 1,
+        xs: binCenters(h),
+        ys: ridgeHeights(h, layer, overlap),
+        fill: { base: layer, color: fill },
+      });
     }
-    this.scalesKey = key;
-    chart.options.scales = {
-      x: { type: 'linear', title: { display: true, text: xTitle } },
+    this.card.draw({
+      x: { title: xTitle },
       y: {
-        type: 'linear',
+        title: 'hidden layer',
         min: 0,
-        max: histograms.length + overlap,
-        title: { display: true, text: 'hidden layer' },
-        ticks: {
-          stepSize: 1,
-          callback: (value) =>
-            Number.isInteger(value) && Number(value) < histograms.length ? String(value) : '',
-        },
+        max: n + overlap,
+        integer: true,
+        format: (v) => (Number.isInteger(v) && v < n ? String(v) : ''),
       },
-    };
-    chart.update('none');
+      lines,
+    });
   }
 }

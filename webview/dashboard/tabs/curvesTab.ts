@@ -75,16 +75,18 @@ export function createCurvesTab(ctx: TabContext): TabView {
       const keep = lttbIndices(xs, c.value, MAX_POINTS);
       const color = runColor(ctx.theme, i);
       const label = runLabel(run.info);
-      const at = (ys: readonly number[]) => keep.map((k) => ({ x: xs[k] as number, y: ys[k] as number }));
-      if (smoothing === 0) return [{ label, color, width: 1.5, points: at(c.value) }];
+      const at = (ys: readonly number[]): number[] => keep.map((k) => ys[k] as number);
+      const px = at(xs);
+      if (smoothing === 0) return [{ label, color, width: 1.5, xs: px, ys: at(c.value) }];
       const raw: LineSeries = {
         label: `${label} (raw)`,
         color,
         alpha: 0.25,
         quiet: true,
-        points: at(c.value),
+        xs: px,
+        ys: at(c.value),
       };
-      const smoothed: LineSeries = { label, color, width: 2, points: at(smooth) };
+      const smoothed: LineSeries = { label, color, width: 2, xs: px, ys: at(smooth) };
       // TensorBoard keeps the raw line faint behind the smoothed one; past LEGEND_RUNS runs it is only clutter.
       return runs.length <= LEGEND_RUNS ? [raw, smoothed] : [smoothed];
     });

@@ -45,22 +45,19 @@ export function createDistributionsTab(ctx: TabContext): TabView {
   const q = (): 'pre' | 'post' => ctx.ui().quantity;
   const layer = (): number => ctx.ui().layer;
 
-  const bands = new PercentileBandsChart(
-    {
-      ...base,
-      id: 'dist:bands',
-      title: 'Percentiles over steps',
-      className: 'wide',
-      csv: () =>
-        toCsv(
-          ['run', 'step', 'p0', 'p6.68', 'p15.87', 'p30.85', 'p50', 'p69.15', 'p84.13', 'p93.32', 'p100'],
-          runs.flatMap((run) =>
-            run.frames.map((f) => [run.info.name, f.step, ...(f.layers[layer()]?.[q()].percentiles ?? [])]),
-          ),
+  const bands = new PercentileBandsChart({
+    ...base,
+    id: 'dist:bands',
+    title: 'Percentiles over steps',
+    className: 'wide',
+    csv: () =>
+      toCsv(
+        ['run', 'step', 'p0', 'p6.68', 'p15.87', 'p30.85', 'p50', 'p69.15', 'p84.13', 'p93.32', 'p100'],
+        runs.flatMap((run) =>
+          run.frames.map((f) => [run.info.name, f.step, ...(f.layers[layer()]?.[q()].percentiles ?? [])]),
         ),
-    },
-    ctx.theme,
-  );
+      ),
+  });
   const histCsv = (all: boolean): string =>
     toCsv(
       ['run', 'step', 'layer', 'bin_center', 'count'],

@@ -16,6 +16,7 @@ import type { PlaneMap, PlaneSeries } from '../charts/phasePlane';
 import { PhasePlaneChart, planeBounds } from '../charts/phasePlane';
 import { el } from '../controls';
 import { frameAt, measuredWeights, runLabel } from '../selectors';
+import { LEGEND_RUNS } from './curvesTab';
 import { stepControl } from './stepControl';
 import type { TabContext, TabView } from './tab';
 import { thin } from '../../../src/core/series';
@@ -78,6 +79,8 @@ export function createFixedPointTab(ctx: TabContext): TabView {
       runs = selectedRuns(data);
       step = steps.sync(runs);
       const series: PlaneSeries[] = [];
+      // Past LEGEND_RUNS runs the header's colour swatches name the runs; the legend keeps the reference marks.
+      const noLegend = runs.length > LEGEND_RUNS;
       runs.forEach((run, i) => {
         const color = runColor(ctx.theme, i);
         const frame = frameAt(run, step);
@@ -85,6 +88,7 @@ export function createFixedPointTab(ctx: TabContext): TabView {
           label: `${runLabel(run.info)}: depth`,
           color,
           line: true,
+          noLegend,
           points: (frame?.layers ?? []).map((l) => ({ x: l.post.mean, y: l.post.variance })),
         });
         const last = (frame?.layers.length ?? 0) - 1;
@@ -93,6 +97,7 @@ export function createFixedPointTab(ctx: TabContext): TabView {
           color,
           line: true,
           dashed: true,
+          noLegend,
           alpha: 0.45,
           radius: 1.5,
           points: thin(

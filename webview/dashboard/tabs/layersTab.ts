@@ -112,7 +112,8 @@ export function createLayersTab(ctx: TabContext): TabView {
       color: runColor(ctx.theme, i),
       // Past LEGEND_RUNS runs the markers (1,536 at 16 runs x 32 layers x 3 charts) hide each other: lines only.
       radius: runs.length <= LEGEND_RUNS ? 3 : 0,
-      points: (atStepFrames[i]?.layers ?? []).map((l) => ({ x: l.layer, y: pickY(l) })),
+      xs: (atStepFrames[i]?.layers ?? []).map((l) => l.layer),
+      ys: (atStepFrames[i]?.layers ?? []).map(pickY),
     }));
 
   return {

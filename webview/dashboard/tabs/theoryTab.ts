@@ -96,12 +96,8 @@ export function createTheoryTab(ctx: TabContext): TabView {
         trajectories.flatMap((s) => s.points.map((p, i) => [s.label, i, p.x, p.y])),
       ),
   });
-  plane.card.chart.options.onClick = (_event, _elements, chart) => {
-    const e = _event;
-    if (e.x === null || e.y === null) return;
-    const mu = chart.scales.x?.getValueForPixel(e.x);
-    const nu = chart.scales.y?.getValueForPixel(e.y);
-    if (mu === undefined || nu === undefined || !(nu > 0)) return;
+  plane.card.onClick = (mu, nu) => {
+    if (!(nu > 0)) return;
     starts = [...starts, { x: mu, y: nu }].slice(-8);
     ctx.update({});
   };

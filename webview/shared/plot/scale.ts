@@ -1,0 +1,121 @@
+/**
+ * Pure scale maths of the dashboard's canvas plots: data extents, "nice" linear ticks (1-2-5 steps), decade ticks
+ * for log axes, value <-> pixel maps and tick label formatting. No DOM: unit-tested in Node.
+ */
+
+/** A numeric axis: its domain, kind and the pixel range it maps onto. */
+export interface Axis {
+  min: number;
+  max: number;
+  log: boolean;
+  /** Pixel of `min` and of `max` (y axes run bottom -> top, so from > to). */
+  from: number;
+  to: number;
+}
+
+/** Finite [min, max] of the values (positive values only when `positive`), or undefined when there is none. */
+export function extent(lists: Iterable<ArrayLike<number>>, positive = false): [number, number] | undefined {
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const list of lists) {
+    for (let i = 0; i < list.length; i++) {
+      const v = list[i] as number;
+      if (!Number.isFinite(v) || (positive && v <= 0)) continue;
+      if (v < lo) lo = v;
+      if (v > hi) hi = v;
+    }
+  }
+  return lo <= hi ? [lo, hi] : undefined;
+}
+
+/** The 1-2-5 step (times a power of ten) giving at most about `count` intervals over `span`; >= 1 when `integer`. */
+export function niceStep(span: number, count: number, integer = false): number {
+  const raw = span / Math.max(1, count);
+  if (!(raw > 0) || !Number.isFinite(raw)) return 1;
+  const power = 10 ** Math.floor(Math.log10(raw));
+  const f = raw / power;
+  const step = (f <= 1 ? 1 : f <= 2 ? 2 : f <= 5 ? 5 : 10) * power;
+  return integer ? Math.max(1, Math.round(step)) : step;
+}
+
+/** Rounds away the binary noise of k * step (0.30000000000000004 -> 0.3). */
+const clean = (v: number, step: number): number => {
+  const digits = Math.max(0, Math.min(15, -Math.floor(Math.log10(step)) + 1));
+  return Number(v.toFixed(digits));
+};
+
+/** Multiples of a nice step inside [min, max] (at most about `count` intervals). */
+export function linearTicks(min: number, max: number, count: number, integer = false): number[] {
+  if (!(max > min)) return Number.isFinite(min) ? [min] : [];
+  const step = niceStep(max - min, count, integer);
+  const first = Math.ceil(min / step - 1e-9);
+  const last = Math.floor(max / step + 1e-9);
+  const ticks: number[] = [];
+  for (let k = first; k <= last; k++) ticks.push(clean(k * step, step));
+  return ticks;
+}
+
+/** [min, max] widened to the nearest multiples of the nice step (a flat range is widened by ±0.5 or ±10 %). */
+export function niceDomain(min: number, max: number, count: number): [number, number] {
+  if (!(max > min)) {
+    const d = min === 0 || !Number.isFinite(min) ? 0.5 : Math.abs(min) * 0.1;
+    const c = Number.isFinite(min) ? min : 0;
+    return [c - d, c + d];
+  }
+  const step = niceStep(max - min, count);
+  return [
+    clean(Math.floor(min / step + 1e-9) * step, step),
+    clean(Math.ceil(max / step - 1e-9) * step, step),
+  ];
+}
+
+/** A log domain: [min, max] widened to whole decades (a flat range to the decade around it). */
+export function logDomain(min: number, max: number): [number, number] {
+  if (!(min > 0) || !Number.isFinite(min)) return [1, 10];
+  const lo = 10 ** Math.floor(Math.log10(min) + 1e-9);
+  const hiPower = Math.ceil(Math.log10(max) - 1e-9);
+  const hi = 10 ** Math.max(hiPower, Math.log10(lo) + 1);
+  return [lo, hi];
+}
+
+/** Ticks of a log axis: powers of ten (every k-th past `count` decades); 2 and 5 multiples below 3 decades. */
+export function logTicks(min: number, max: number, count: number): number[] {
+  if (!(min > 0) || !(max > min)) return [];
+  const a = Math.floor(Math.log10(min) + 1e-9);
+  const b = Math.ceil(Math.log10(max) - 1e-9);
+  const every = Math.max(1, Math.ceil((b - a) / Math.max(1, count)));
+  const mantissas = b - a <= 2 && count >= 3 * (b - a) ? [1, 2, 5] : [1];
+  const ticks: number[] = [];
+  for (let e = a; e <= b; e += every) {
+    for (const m of mantissas) {
+      const v = Number((m * 10 ** e).toPrecision(6));
+      if (v >= min * (1 - 1e-9) && v <= max * (1 + 1e-9)) ticks.push(v);
+    }
+  }
+  return ticks;
+}
+
+/** Pixel of `value` on `axis` (NaN for values a log axis cannot show). */
+export function toPixel(axis: Axis, value: number): number {
+  if (axis.log) {
+    if (!(value > 0)) return NaN;
+    const t = (Math.log10(value) - Math.log10(axis.min)) / (Math.log10(axis.max) - Math.log10(axis.min));
+    return axis.from + t * (axis.to - axis.from);
+  }
+  return axis.from + ((value - axis.min) / (axis.max - axis.min)) * (axis.to - axis.from);
+}
+
+/** Value at pixel `p` on `axis` (the inverse of {@link toPixel}). */
+export function fromPixel(axis: Axis, p: number): number {
+  const t = (p - axis.from) / (axis.to - axis.from);
+  if (axis.log) return 10 ** (Math.log10(axis.min) + t * (Math.log10(axis.max) - Math.log10(axis.min)));
+  return axis.min + t * (axis.max - axis.min);
+}
+
+/** A short tick label: plain up to 5 significant digits, exponent form for very small or large magnitudes. */
+export function formatTick(v: number): string {
+  if (v === 0) return '0';
+  const a = Math.abs(v);
+  if (a >= 1e5 || a < 1e-3) return v.toExponential(0).replace('e+', 'e');
+  return String(Number(v.toPrecision(5)));
+}

@@ -1,0 +1,89 @@
+/**
+ * The data model of the dashboard's canvas plots: series, filled areas, axes and the pixel frame a paint used.
+ * Painted by draw.ts; no DOM.
+ */
+import type { Axis } from './scale';
+
+export interface PlotLine {
+  label: string;
+  /** Colour of the line, markers and legend swatch (any CSS colour, alpha included). */
+  color: string;
+  xs: ArrayLike<number>;
+  ys: ArrayLike<number>;
+  width?: number;
+  dash?: number[];
+  /** Marker radius in px (0 or absent: no markers). */
+  radius?: number;
+  marker?: 'circle' | 'rectRot' | 'star';
+  /** Steps centred between points (histograms) instead of straight segments. */
+  stepped?: boolean;
+  /** Fills between the line and the horizontal line y = base. */
+  fill?: { base: number; color: string };
+  /** False: markers only. */
+  line?: boolean;
+  /** No legend entry and no hover readout (faint raw curves behind smoothed ones). */
+  quiet?: boolean;
+  /** No legend entry (past 6 runs the run header's colour swatches are the legend). */
+  noLegend?: boolean;
+}
+
+/** A filled polygon between two curves over the same xs (a percentile band). */
+export interface PlotArea {
+  xs: ArrayLike<number>;
+  lower: ArrayLike<number>;
+  upper: ArrayLike<number>;
+  color: string;
+}
+
+export interface AxisSpec {
+  title: string;
+  log?: boolean;
+  min?: number;
+  max?: number;
+  /** Ticks on whole numbers only. */
+  integer?: boolean;
+  /** Widens the data range to nice tick values (default: y yes, x no). */
+  nice?: boolean;
+  format?: (v: number) => string;
+  grid?: boolean;
+}
+
+export interface Frame {
+  x: Axis;
+  y: Axis;
+  left: number;
+  top: number;
+  right: number;
+  bottom: number;
+}
+
+export interface PlotSpec {
+  x: AxisSpec;
+  y: AxisSpec;
+  lines: readonly PlotLine[];
+  areas?: readonly PlotArea[];
+  legend?: boolean;
+  /** Painted after the grid and before the data, clipped to the plot area (reference bands, bitmaps, fields). */
+  under?: (ctx: CanvasRenderingContext2D, frame: Frame) => void;
+}
+
+export interface PlotStyle {
+  foreground: string;
+  grid: string;
+  background: string;
+  fontFamily: string;
+  fontSize: number;
+}
+
+export interface LegendBox {
+  label: string;
+  x: number;
+  y: number;
+  w: number;
+  h: number;
+}
+
+export interface Painted {
+  frame: Frame;
+  legend: LegendBox[];
+}
