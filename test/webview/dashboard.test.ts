@@ -155,6 +155,25 @@ describe('dashboard webview (replayed real run pair)', () => {
     await page.close();
   });
 
+  test('theory explorer: clicking the plane adds a trajectory starting where it was clicked', async () => {
+    const { page, problems } = await open();
+    await showTab(page, 'theory');
+    const canvas = page.locator('[data-chart="theory:plane"] canvas');
+    const box = (await canvas.boundingBox())!;
+    // The middle of the canvas is inside the plot area (axes and legend take its edges).
+    await canvas.click({ position: { x: box.width / 2, y: box.height / 2 } });
+    await page.waitForFunction(() => window.__snnLab!.charts()['theory:plane']?.datasets === 6);
+    const plane = (await charts(page))['theory:plane']!;
+    const start = /^from \((-?\d+\.\d+), (-?\d+\.\d+)\)$/.exec(plane.labels[4] ?? '');
+    assert.ok(start, plane.labels.join(' | '));
+    // The window is mu in [-0.8, 0.8], nu in [0, 3]: the centre of the plot is near (0, 1.5), give or take the
+    // margins the axes and legend take from the canvas (a tenth of the window).
+    assert.ok(Math.abs(Number(start[1])) < 0.16, start[1]);
+    assert.ok(Math.abs(Number(start[2]) - 1.5) < 0.3, start[2]);
+    assert.deepEqual(problems, []);
+    await page.close();
+  });
+
   test('keyboard: arrow keys move between tabs', async () => {
     const { page } = await open();
     await page.focus('vscode-tab-header[data-tab="curves"]');

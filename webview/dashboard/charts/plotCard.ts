@@ -46,6 +46,8 @@ export class PlotCard {
   private width = 0;
   private height = 0;
   private readonly hidden = new Set<string>();
+  /** The pointer over the canvas (CSS px), kept across updates so the tooltip follows live data. */
+  private pointerAt: { x: number; y: number } | undefined;
   private hit: Hit | undefined;
   private pending = 0;
   private last: PlotSummary = { type: 'plot', datasets: 0, points: [], labels: [] };
@@ -93,7 +95,6 @@ export class PlotCard {
   /** Shows `spec`, painting at once when the card has a size (else when it gets one). */
   draw(spec: PlotSpec): void {
     this.spec = spec;
-    this.hit = undefined;
     if (this.width === 0) {
       const r = this.box.getBoundingClientRect();
       this.width = r.width;
@@ -103,7 +104,9 @@ export class PlotCard {
   }
 
   setTitle(title: string): void {
-    if (this.caption.textContent !== title) this.caption.textContent = title;
+    if (this.caption.textContent === title) return;
+    this.caption.textContent = title;
+    this.canvas.setAttribute('aria-label', title);
   }
 
   summary(): PlotSummary {
@@ -131,6 +134,8 @@ export class PlotCard {
     }
     ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
     this.painted = paintPlot(ctx, this.width, this.height, spec, this.style, this.hidden);
+    const at = this.pointerAt;
+    this.hit = at ? nearestPoint(spec, this.painted.frame, at.x, at.y, this.hidden) : undefined;
     if (this.hit) this.tooltip(ctx, this.hit);
     this.last = {
       type: 'plot',
@@ -143,14 +148,12 @@ export class PlotCard {
   }
 
   private pointer(x: number | undefined, y: number | undefined): void {
+    this.pointerAt = x !== undefined && y !== undefined ? { x, y } : undefined;
     const spec = this.spec;
     const frame = this.painted?.frame;
-    const next =
-      spec && frame && x !== undefined && y !== undefined
-        ? nearestPoint(spec, frame, x, y, this.hidden)
-        : undefined;
+    const at = this.pointerAt;
+    const next = spec && frame && at ? nearestPoint(spec, frame, at.x, at.y, this.hidden) : undefined;
     if (next?.line === this.hit?.line && next?.index === this.hit?.index) return;
-    this.hit = next;
     if (!this.pending) {
       this.pending = requestAnimationFrame(() => {
         this.pending = 0;

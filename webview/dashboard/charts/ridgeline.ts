@@ -23,13 +23,23 @@ export function ridgeHeights(h: Histogram, layer: number, overlap: number): numb
 
 export class RidgelineChart {
   readonly card: PlotCard;
+  private overlap = 1.6;
 
   constructor(o: CardOptions) {
-    this.card = new PlotCard(o, (line, i) => [line.label, `bin ${i}: ${(line.ys[i] as number).toFixed(2)}`]);
+    // The tooltip gives the bin centre and its height relative to the layer's fullest bin.
+    this.card = new PlotCard(o, (line, i) => {
+      const layer = Number(line.label.replace('layer ', ''));
+      const share = ((line.ys[i] as number) - layer) / this.overlap;
+      return [
+        line.label,
+        `x = ${(line.xs[i] as number).toPrecision(3)}: ${Math.round(100 * share)} % of peak`,
+      ];
+    });
   }
 
   /** `histograms[i]` is hidden layer i's histogram; `overlap` > 1 lets ridges overlap their upper neighbours. */
   set(histograms: readonly Histogram[], color: string, xTitle: string, overlap = 1.6): void {
+    this.overlap = overlap;
     const fill = withAlpha(color, 0.22);
     const n = histograms.length;
     // Deepest first, so each ridge is painted over the one above it that it overlaps.
