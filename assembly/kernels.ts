@@ -245,3 +245,55 @@ export function adam(w: usize, g: usize, m: usize, v: usize, wOut: usize, mOut: 
     store<f32>(wOut + o, load<f32>(w + o) - (alpha * m1) / (Mathf.sqrt(v1) + epsHat));
   }
 }
+
+// ---------------------------------------------------------------------------------------------------------------
+// Norms for the statistics (gradient L2 norms, update ratios), accumulated in float64.
+
+/** Σ x² over `len` values. */
+export function sumSquares(x: usize, len: i32): f64 {
+  let s0 = f64x2.splat(0);
+  let s1 = f64x2.splat(0);
+  const len4 = len & ~3;
+  let i = 0;
+  for (; i < len4; i += 4) {
+    const v = v128.load(x + (<usize>i << 2));
+    const lo = f64x2.promote_low_f32x4(v);
+    const hi = f64x2.promote_low_f32x4(v128.shuffle<f32>(v, v, 2, 3, 0, 1));
+    s0 = f64x2.add(s0, f64x2.mul(lo, lo));
+    s1 = f64x2.add(s1, f64x2.mul(hi, hi));
+  }
+  const s = f64x2.add(s0, s1);
+  let total = f64x2.extract_lane(s, 0) + f64x2.extract_lane(s, 1);
+  for (; i < len; i++) {
+    const v = <f64>load<f32>(x + (<usize>i << 2));
+    total += v * v;
+  }
+  return total;
+}
+
+/** Σ (a − b)² over `len` values, the difference taken in float64. */
+export function sumSquaredDiff(a: usize, b: usize, len: i32): f64 {
+  let s0 = f64x2.splat(0);
+  let s1 = f64x2.splat(0);
+  const len4 = len & ~3;
+  let i = 0;
+  for (; i < len4; i += 4) {
+    const o = <usize>i << 2;
+    const va = v128.load(a + o);
+    const vb = v128.load(b + o);
+    const lo = f64x2.sub(f64x2.promote_low_f32x4(va), f64x2.promote_low_f32x4(vb));
+    const hi = f64x2.sub(
+      f64x2.promote_low_f32x4(v128.shuffle<f32>(va, va, 2, 3, 0, 1)),
+      f64x2.promote_low_f32x4(v128.shuffle<f32>(vb, vb, 2, 3, 0, 1)),
+    );
+    s0 = f64x2.add(s0, f64x2.mul(lo, lo));
+    s1 = f64x2.add(s1, f64x2.mul(hi, hi));
+  }
+  const s = f64x2.add(s0, s1);
+  let total = f64x2.extract_lane(s, 0) + f64x2.extract_lane(s, 1);
+  for (; i < len; i++) {
+    const d = <f64>load<f32>(a + (<usize>i << 2)) - <f64>load<f32>(b + (<usize>i << 2));
+    total += d * d;
+  }
+  return total;
+}

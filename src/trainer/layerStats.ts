@@ -10,6 +10,7 @@ import { alphaPrimeOf, type SeluParams } from '../core/theory/constants';
 import type { LayerStats } from '../protocol/stats';
 import type { Tf } from './backend';
 import type { HiddenLayer } from './model';
+import { wasmKernelsActive } from './wasmKernels';
 
 /** Tensors gathered during one reporting step; everything here is disposed by `reduceLayerStats`. */
 export interface StatsTensors {
@@ -39,11 +40,26 @@ export function statsLayers(stats: StatsConfig, depth: number): number[] {
 
 /** L2 norm of every tensor, stacked: sqrt(sum(square(t))) (cheaper than tf.norm's Pow kernel on wasm). */
 export function stackedNorms(tf: Tf, tensors: Tensor[]): Tensor {
+  // On wasm one SnnNorms kernel reads every tensor once (float64 sums) instead of 3 kernels per tensor.
+  if (wasmKernelsActive(tf)) {
+    return tf
+      .engine()
+      .runKernel('SnnNorms', Object.fromEntries(tensors.map((t, i) => [`x${i}`, t]))) as Tensor;
+  }
   return tf.tidy(() => tf.stack(tensors.map((t) => tf.sqrt(tf.sum(tf.square(t))))));
 }
 
 /** Update ratios ||W − W_old|| / ||W_old|| for the given layers (W = current variable values). */
 export function updateRatios(tf: Tf, layers: HiddenLayer[], old: Tensor[]): Tensor {
+  if (wasmKernelsActive(tf)) {
+    const inputs = Object.fromEntries(
+      layers.flatMap((l, i) => [
+        [`a${i}`, l.w],
+        [`b${i}`, old[i] as Tensor],
+      ]),
+    );
+    return tf.engine().runKernel('SnnUpdateRatios', inputs) as Tensor;
+  }
   return tf.tidy(() =>
     tf.div(
       stackedNorms(

@@ -29,6 +29,8 @@ interface Exports {
     scratch: number,
   ): void;
   scratchBytes(k: number, n: number): number;
+  sumSquares(x: number, len: number): number;
+  sumSquaredDiff(a: number, b: number, len: number): number;
   selu(z: number, y: number, len: number, lambda: number, lambdaAlpha: number): void;
   seluGrad(dy: number, y: number, dz: number, len: number, lambda: number, lambdaAlpha: number): void;
   columnSums(x: number, out: number, rows: number, cols: number): void;
@@ -52,6 +54,7 @@ interface Exports {
 interface WasmBackend {
   dataIdMap: { get(dataId: object): { memoryOffset: number } | undefined };
   makeOutput(shape: number[], dtype: 'float32'): TensorInfo;
+  typedArrayFromHeap(t: TensorInfo): Float32Array;
   wasm: { asm: { memory: object }; _malloc(bytes: number): number; _free(ptr: number): void };
 }
 
@@ -228,6 +231,27 @@ function register(tf: Tf, k: Exports): void {
       );
     }
     return outs;
+  });
+
+  // Statistics: L2 norms of inputs x0..x(n−1), and ||a_i − b_i|| / ||b_i|| of pairs (a_i, b_i), as [n] tensors.
+  kernel('SnnNorms', (backend, inputs) => {
+    const xs = Object.keys(inputs).map((_, i) => inputs[`x${i}`] as TensorInfo);
+    const out = backend.makeOutput([xs.length], 'float32');
+    const norms = xs.map((x) => Math.sqrt(k.sumSquares(offset(backend, x), size(x))));
+    backend.typedArrayFromHeap(out).set(norms);
+    return out;
+  });
+  kernel('SnnUpdateRatios', (backend, inputs) => {
+    const pairs = Object.keys(inputs).length / 2;
+    const out = backend.makeOutput([pairs], 'float32');
+    const ratios = Array.from({ length: pairs }, (_, i) => {
+      const [a, b] = [inputs[`a${i}`] as TensorInfo, inputs[`b${i}`] as TensorInfo];
+      if (size(a) !== size(b)) throw new Error('snn kernels: update ratio of tensors of different sizes');
+      const diff = k.sumSquaredDiff(offset(backend, a), offset(backend, b), size(a));
+      return Math.sqrt(diff / k.sumSquares(offset(backend, b), size(b)));
+    });
+    backend.typedArrayFromHeap(out).set(ratios);
+    return out;
   });
 
   tf.registerGradient({

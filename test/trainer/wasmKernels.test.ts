@@ -9,7 +9,8 @@ import type { ModelConfig } from '../../src/core/config/experimentConfig';
 import { createRng } from '../../src/core/random';
 import { DEFAULT_SELU } from '../../src/core/theory/constants';
 import { initBackend, type Tf } from '../../src/trainer/backend';
-import { buildModel } from '../../src/trainer/model';
+import { stackedNorms, updateRatios } from '../../src/trainer/layerStats';
+import { buildModel, type HiddenLayer } from '../../src/trainer/model';
 import { wasmKernelsActive } from '../../src/trainer/wasmKernels';
 import { REPO_ROOT } from './helpers/forkTrainer';
 
@@ -194,6 +195,25 @@ describe('SNN Lab wasm kernels', () => {
         assert.ok(Math.abs(v - (s[k] as number)) <= 1e-4 * scale, `var ${i}[${k}]: ${v} vs ${s[k]}`),
       );
     });
+  });
+
+  it('computes gradient norms and update ratios like tf ops (one kernel for all layers)', () => {
+    const grads = [normal([300, 7]), normal([5]), normal([1, 1])];
+    const norms = stackedNorms(tf, grads).dataSync();
+    const layers = [0, 1].map((i) => ({ w: tf.variable(normal([40, 9 + i])) })) as unknown as HiddenLayer[];
+    const old = layers.map((l) => tf.add(l.w, tf.mul(normal(l.w.shape), 0.01)));
+    const ratios = updateRatios(tf, layers, old).dataSync();
+    // Float64 sums here, float32 in the reference: agreement to float32 rounding of a sum of ≤ 2,100 squares.
+    grads.forEach((g, i) => {
+      const ref = Math.sqrt(tf.sum(tf.square(g)).dataSync()[0] as number);
+      assert.ok(Math.abs((norms[i] as number) - ref) <= 1e-5 * ref, `norm ${i}: ${norms[i]} vs ${ref}`);
+    });
+    layers.forEach((l, i) => {
+      const o = old[i] as Tensor;
+      const ref = tf.div(tf.norm(tf.sub(l.w, o)), tf.norm(o)).dataSync()[0] as number;
+      assert.ok(Math.abs((ratios[i] as number) - ref) <= 1e-5 * ref, `ratio ${i}: ${ratios[i]} vs ${ref}`);
+    });
+    assert.ok((ratios[0] as number) > 0.001 && (ratios[0] as number) < 0.1, 'the ratio is a real 1 % change');
   });
 
   it('leaves no tensors behind over training steps', () => {
