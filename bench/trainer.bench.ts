@@ -148,11 +148,13 @@ async function child(mode: string): Promise<void> {
   const label = mode === 'wasm-tfjs' ? TFJS_ONLY : mode;
   const slow = backend === 'cpu';
   const rows: Row[] = [];
-  for (const depth of DEPTHS)
+  for (const depth of DEPTHS) {
     rows.push(await measure(backend, depth, slow ? 2 : 5, slow ? 3 : 20, 'fast', label));
+  }
   // Reference row: tfjs's own matMul gradient (transposed matmuls) with tfjs's kernels, depth 8 only.
-  if (mode === 'wasm-tfjs')
+  if (mode === 'wasm-tfjs') {
     rows.push(await measure(backend, 8, 3, 10, 'stock', `${TFJS_ONLY}, stock matMul gradient`));
+  }
   process.stdout.write(`${JSON.stringify(rows)}\n`);
 }
 
