@@ -10,6 +10,7 @@ import { buildModel } from '../../src/trainer/model';
 import type { ModelConfig } from '../../src/core/config/experimentConfig';
 import { DEFAULT_SELU } from '../../src/core/theory/constants';
 import { REPO_ROOT } from './helpers/forkTrainer';
+import { lossGradients } from './helpers/lossGradients';
 
 process.env.SNN_LAB_WASM_DIR = path.join(REPO_ROOT, 'dist', 'wasm');
 
@@ -112,20 +113,8 @@ describe('whole-model gradients', () => {
           3,
         )
         .toFloat();
-      const gradsOf = (gradient: 'fast' | 'stock'): Float32Array[] => {
-        const model = buildModel(tf, config, DEFAULT_SELU, 10, 3, 5, gradient);
-        const { grads } = tf.variableGrads(
-          () =>
-            tf.losses.softmaxCrossEntropy(
-              target,
-              model.forward(x as never, { training: true }).output,
-            ) as never,
-          model.trainable,
-        );
-        const out = model.trainable.map((v) => grads[v.name]?.dataSync() as Float32Array);
-        model.dispose();
-        return out;
-      };
+      const gradsOf = (gradient: 'fast' | 'stock'): Float32Array[] =>
+        lossGradients(tf, buildModel(tf, config, DEFAULT_SELU, 10, 3, 5, gradient), x, target);
       const fast = gradsOf('fast');
       const stock = gradsOf('stock');
       assert.equal(fast.length, 8);

@@ -13,6 +13,7 @@ import { stackedNorms, updateRatios } from '../../src/trainer/layerStats';
 import { buildModel, type HiddenLayer } from '../../src/trainer/model';
 import { wasmKernelsActive } from '../../src/trainer/wasmKernels';
 import { REPO_ROOT } from './helpers/forkTrainer';
+import { lossGradients } from './helpers/lossGradients';
 
 process.env.SNN_LAB_WASM_DIR = path.join(REPO_ROOT, 'dist', 'wasm');
 
@@ -167,18 +168,7 @@ describe('SNN Lab wasm kernels', () => {
       else process.env.SNN_LAB_WASM_KERNELS = '0';
       try {
         assert.equal(wasmKernelsActive(tf), kernels);
-        const model = buildModel(tf, config, DEFAULT_SELU, 30, 3, 7);
-        const { grads } = tf.variableGrads(
-          () =>
-            tf.losses.softmaxCrossEntropy(
-              target,
-              model.forward(x as never, { training: true }).output,
-            ) as never,
-          model.trainable,
-        );
-        const out = model.trainable.map((v) => grads[v.name]?.dataSync() as Float32Array);
-        model.dispose();
-        return out;
+        return lossGradients(tf, buildModel(tf, config, DEFAULT_SELU, 30, 3, 7), x, target);
       } finally {
         delete process.env.SNN_LAB_WASM_KERNELS;
       }
