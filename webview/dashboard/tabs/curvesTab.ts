@@ -107,19 +107,23 @@ export function createCurvesTab(ctx: TabContext): TabView {
       }
       const { logScale, xAxis, smoothing } = ctx.ui();
       current = metrics.map((metric) => ({ runs, metric }));
+      // New cards are all added before any is drawn: a card measures its box on first draw, and measuring after
+      // each insertion would lay the page out once per card.
       for (const metric of metrics) {
-        let chart = charts.get(metric);
-        if (!chart) {
-          chart = new LineChart({
-            id: `curves:${metric}`,
-            title: metric,
-            parent: grid,
-            save: ctx.save,
-            theme: ctx.theme,
-            csv: () => curveCsv(current.find((c) => c.metric === metric)?.runs ?? [], metric),
-          });
-          charts.set(metric, chart);
-        }
+        if (charts.has(metric)) continue;
+        const chart = new LineChart({
+          id: `curves:${metric}`,
+          title: metric,
+          parent: grid,
+          save: ctx.save,
+          theme: ctx.theme,
+          csv: () => curveCsv(current.find((c) => c.metric === metric)?.runs ?? [], metric),
+        });
+        charts.set(metric, chart);
+      }
+      for (const metric of metrics) {
+        const chart = charts.get(metric);
+        if (!chart) continue;
         // Redraw only charts whose inputs changed (a live push usually extends batch_loss alone).
         const signature = JSON.stringify([
           logScale,
