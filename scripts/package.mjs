@@ -75,7 +75,7 @@ function stage() {
     if (existsSync(join(ROOT, f))) cpSync(join(ROOT, f), join(dir, f));
   }
   for (const d of ['media', 'schemas']) cpSync(join(ROOT, d), join(dir, d), { recursive: true });
-  for (const d of ['src', 'webview', 'node_modules']) symlinkSync(join(ROOT, d), join(dir, d));
+  for (const d of ['src', 'webview', 'assembly', 'node_modules']) symlinkSync(join(ROOT, d), join(dir, d));
   return dir;
 }
 
