@@ -1,7 +1,7 @@
 // Packaged-extension smoke test: `npm run package` makes a .vsix offline, code-server installs it like a user would
 // (--install-extension), and the installed copy (no development path) activates, runs a command and trains.
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -45,6 +45,7 @@ describe('the packaged .vsix', { timeout: 400_000 }, () => {
     step('vsix-install', () => {
       const { vsix, files } = packageExtension({ out: join(out, 'snn-lab.vsix'), log: () => {} });
       assert.ok(files.includes('dist/wasm/tfjs-backend-wasm-simd.wasm'));
+      assert.ok(files.includes('dist/wasm/snn-kernels.wasm'));
       assert.ok(!files.some((f) => f.startsWith('src/') || f.startsWith('node_modules/')), files.join(', '));
       const log = installVsix(vsix, scratch);
       assert.match(log, /successfully installed/);
@@ -91,6 +92,17 @@ describe('the packaged .vsix', { timeout: 400_000 }, () => {
         { timeout: 120_000, message: 'moons-quick to end (packaged trainer + wasm)' },
       );
       assert.equal(final, 'finished');
+      // The shipped trainer found and used SNN Lab's wasm kernels (dist/wasm/snn-kernels.wasm), not the fallback.
+      const runs = join(ws, '.snn-lab', 'runs');
+      const metas = readdirSync(runs).map((id) =>
+        JSON.parse(readFileSync(join(runs, id, 'meta.json'), 'utf8')),
+      );
+      const moons = metas.find((m) => String(m.name).startsWith('moons-quick'));
+      assert.equal(
+        moons?.backend?.versions?.['snn-lab-kernels'],
+        'wasm-simd',
+        JSON.stringify(moons?.backend),
+      );
       await screenshot(page, ARTIFACTS, 'vsix-installed-run');
     }),
   );
