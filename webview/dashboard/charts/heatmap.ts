@@ -1,8 +1,8 @@
 /**
  * Layer x step heatmap: variance on a diverging log2 scale centred on the target 1, or gradient norm on a
  * sequential log10 scale, so vanishing/exploding statistics show as colour gradients. The cells are one small
- * bitmap (a pixel per cell) scaled onto the axes of our canvas plotter: a chart element per cell cost ~100 ms per update at
- * 32 layers x 120 steps, a fillRect per cell ~10 ms.
+ * bitmap (a pixel per cell) scaled onto the axes of our canvas plotter: a chart element per cell cost ~100 ms
+ * per update at 32 layers x 120 steps, a fillRect per cell ~10 ms.
  */
 import { fromPixel, toPixel } from '../../shared/plot/scale';
 import type { CardOptions } from './card';

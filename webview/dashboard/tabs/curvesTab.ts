@@ -15,13 +15,14 @@ import { checkbox, el, select, slider } from '../controls';
 import { runLabel } from '../selectors';
 import type { TabContext, TabView } from './tab';
 
+/** Code-unit order: metric names are identifiers, and `localeCompare`'s first call builds a collator (~18 ms). */
+const byCode = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
 /** Metric display order: per-step loss first, then train/validation pairs, then the rest alphabetically. */
 export function metricOrder(names: Iterable<string>): string[] {
   const rank = (n: string): number => (n === 'batch_loss' ? 0 : n === 'loss' || n === 'val_loss' ? 1 : 2);
   const base = (n: string): string => n.replace(/^(val_|test_)/, '');
-  return [...new Set(names)].sort(
-    (a, b) => rank(a) - rank(b) || base(a).localeCompare(base(b)) || a.localeCompare(b),
-  );
+  return [...new Set(names)].sort((a, b) => rank(a) - rank(b) || byCode(base(a), base(b)) || byCode(a, b));
 }
 
 /** Past this many runs the header's colour swatches are the legend (a 16-entry legend crowds out the plot). */

@@ -58,7 +58,7 @@ function layoutLegend(
   return boxes;
 }
 
-/** Paints `spec` over the whole `width` x `height` (CSS px) of `ctx`; lines whose label is in `hidden` are skipped. */
+/** Paints `spec` over the whole `width` x `height` (CSS px) of `ctx`, skipping lines labelled in `hidden`. */
 export function paintPlot(
   ctx: CanvasRenderingContext2D,
   width: number,
@@ -149,12 +149,20 @@ export function paintPlot(
     ctx.globalAlpha = 1;
   }
 
-  // Data, clipped to the plot area.
+  // Data, clipped to the plot area (widened by the largest marker, so markers on the edges stay whole).
   ctx.save();
   ctx.beginPath();
   ctx.rect(left, top, right - left, bottom - top);
   ctx.clip();
   spec.under?.(ctx, frame);
+  const pad = Math.max(0, ...spec.lines.map((l) => l.radius ?? 0));
+  if (pad > 0) {
+    ctx.restore();
+    ctx.save();
+    ctx.beginPath();
+    ctx.rect(left - pad, top - pad, right - left + 2 * pad, bottom - top + 2 * pad);
+    ctx.clip();
+  }
   for (const a of spec.areas ?? []) drawArea(ctx, a, frame);
   for (const line of spec.lines) if (!hidden.has(line.label)) drawLine(ctx, line, frame);
   ctx.restore();
