@@ -16,6 +16,7 @@ import {
   niceStep,
   toPixel,
 } from '../../webview/shared/plot/scale';
+import { planeBounds } from '../../webview/dashboard/charts/phasePlane';
 import { drawLine, nearestPoint } from '../../webview/shared/plot/series';
 import type { Frame, PlotLine } from '../../webview/shared/plot/spec';
 
@@ -161,5 +162,27 @@ describe('plot series paths', () => {
     assert.equal(nearestPoint(spec, frame, 21, 79, new Set())?.index, 1);
     assert.equal(nearestPoint(spec, frame, 50, 50, new Set()), undefined, 'quiet lines are not hit');
     assert.equal(nearestPoint(spec, frame, 21, 79, new Set(['a'])), undefined, 'hidden lines are not hit');
+  });
+});
+
+describe('phase-plane window', () => {
+  test('covers the points and the box, padded by 10 %, skipping NaN, never below variance 0', () => {
+    const box = { mu: [-0.1, 0.1] as const, nu: [0.8, 1.5] as const };
+    const b = planeBounds(
+      [
+        { x: 0.5, y: 2 },
+        { x: NaN, y: Infinity },
+        { x: -0.3, y: 0.1 },
+      ],
+      box,
+    );
+    // mu: [-0.3, 0.5] padded by 0.08; nu: [0.1, 2] padded by 0.19, clamped at 0. Float tolerance 1e-12.
+    const close = (a: number, e: number): boolean => Math.abs(a - e) < 1e-12;
+    assert.ok(close(b.mu[0], -0.38) && close(b.mu[1], 0.58), String(b.mu));
+    assert.ok(close(b.nu[0], 0) && close(b.nu[1], 2.19), String(b.nu));
+    assert.deepEqual(
+      planeBounds([], box).mu.map((v) => Number(v.toFixed(6))),
+      [-0.12, 0.12],
+    );
   });
 });

@@ -15,6 +15,11 @@ export function frameSteps(runs: readonly RunView[]): number[] {
  * in increasing step order (as runs report them), so this is a binary search: the tabs call it per run per push.
  */
 export function atStep<T extends { step: number }>(items: readonly T[], step: number): T | undefined {
+  return items[Math.max(0, countUpTo(items, step) - 1)];
+}
+
+/** How many of `items` (in increasing step order) have a step <= `step` (binary search). */
+export function countUpTo<T extends { step: number }>(items: readonly T[], step: number): number {
   let lo = 0;
   let hi = items.length;
   while (lo < hi) {
@@ -22,7 +27,7 @@ export function atStep<T extends { step: number }>(items: readonly T[], step: nu
     if ((items[mid] as T).step <= step) lo = mid + 1;
     else hi = mid;
   }
-  return items[Math.max(0, lo - 1)];
+  return lo;
 }
 
 /** The chosen step: the newest frame's step when following live, else the value itself. */

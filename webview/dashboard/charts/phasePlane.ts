@@ -145,13 +145,22 @@ export function planeBounds(
   points: readonly PlanePoint[],
   include: { mu: readonly [number, number]; nu: readonly [number, number] },
 ): { mu: [number, number]; nu: [number, number] } {
-  const finite = (v: number): boolean => Number.isFinite(v);
-  const xs = [...points.map((p) => p.x), ...include.mu].filter(finite);
-  const ys = [...points.map((p) => p.y), ...include.nu].filter(finite);
+  let [x0, x1] = [Math.min(...include.mu), Math.max(...include.mu)];
+  let [y0, y1] = [Math.min(...include.nu), Math.max(...include.nu)];
+  for (const p of points) {
+    if (Number.isFinite(p.x)) {
+      if (p.x < x0) x0 = p.x;
+      if (p.x > x1) x1 = p.x;
+    }
+    if (Number.isFinite(p.y)) {
+      if (p.y < y0) y0 = p.y;
+      if (p.y > y1) y1 = p.y;
+    }
+  }
   const pad = (lo: number, hi: number): [number, number] => {
     const d = Math.max(hi - lo, 1e-3) * 0.1;
     return [lo - d, hi + d];
   };
-  const nu = pad(Math.min(...ys), Math.max(...ys));
-  return { mu: pad(Math.min(...xs), Math.max(...xs)), nu: [Math.max(0, nu[0]), nu[1]] };
+  const nu = pad(y0, y1);
+  return { mu: pad(x0, x1), nu: [Math.max(0, nu[0]), nu[1]] };
 }

@@ -15,7 +15,7 @@ import { toCsv } from '../charts/card';
 import type { PlaneMap, PlaneSeries } from '../charts/phasePlane';
 import { PhasePlaneChart, planeBounds } from '../charts/phasePlane';
 import { el } from '../controls';
-import { frameAt, measuredWeights, runLabel } from '../selectors';
+import { countUpTo, frameAt, measuredWeights, runLabel } from '../selectors';
 import { LEGEND_RUNS } from './curvesTab';
 import { stepControl } from './stepControl';
 import type { TabContext, TabView } from './tab';
@@ -100,12 +100,10 @@ export function createFixedPointTab(ctx: TabContext): TabView {
           noLegend,
           alpha: 0.45,
           radius: 1.5,
-          points: thin(
-            run.frames.filter((f) => f.step <= step),
-            TRAJECTORY_POINTS,
-          ).flatMap((f) => {
+          // Frames are in step order: the ones up to `step` are a prefix (its length by binary search).
+          points: thin(run.frames.slice(0, countUpTo(run.frames, step)), TRAJECTORY_POINTS).flatMap((f) => {
             const l = f.layers[last];
-            return l && f.step <= step ? [{ x: l.post.mean, y: l.post.variance }] : [];
+            return l ? [{ x: l.post.mean, y: l.post.variance }] : [];
           }),
         });
       });
