@@ -49,7 +49,7 @@ export function installTestHook(sources: HookSources) {
     ...sources,
     charts() {
       const out: Record<string, ChartSummary> = {};
-      // Charts drawn by our canvas plotter report what they painted last (series, points, bands, cells).
+      // Chart cards (chart.js + our series painter) report what they painted last (series, points, bands, cells).
       for (const [id, plot] of plotRegistry) out[id] = { ...plot.summary() };
       return out;
     },

@@ -1,6 +1,6 @@
 /**
  * The frame every dashboard chart sits in: title, PNG/CSV export buttons and a canvas in a sized box, plus the CSV
- * helpers of the exports. The charts under charts/ draw into it with our canvas plotter (plotCard.ts).
+ * helpers of the exports. The charts under charts/ are chart.js charts in it (plotCard.ts).
  */
 import type { Theme } from '../../shared/theme';
 

@@ -8,7 +8,7 @@ import type { Histogram } from '../../../src/protocol/stats';
 import type { Theme } from '../../shared/theme';
 import { withAlpha } from '../../shared/theme';
 import type { CardOptions } from './card';
-import type { PlotLine } from '../../shared/plot/draw';
+import type { PlotLine } from '../../shared/plot/spec';
 import { PlotCard } from './plotCard';
 import { binCenters } from './ridgeline';
 

@@ -2,7 +2,7 @@
  * Line chart over a numeric x axis (curves, statistics vs depth, gradient norm vs depth), with optional log y and
  * shaded reference bands / lines (the target band of a self-normalising layer). Drawn by our canvas plotter.
  */
-import type { Frame, PlotLine } from '../../shared/plot/draw';
+import type { Frame, PlotLine } from '../../shared/plot/spec';
 import { toPixel } from '../../shared/plot/scale';
 import type { Theme } from '../../shared/theme';
 import { withAlpha } from '../../shared/theme';

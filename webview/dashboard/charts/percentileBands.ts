@@ -4,7 +4,7 @@
  * their colours (TensorBoard shows one run per chart). Drawn by our canvas plotter: 8 polygons and a median line per
  * run (chart.js's filler between 9 lines per run cost ~25 ms per update at 4 runs).
  */
-import type { PlotArea, PlotLine } from '../../shared/plot/draw';
+import type { PlotArea, PlotLine } from '../../shared/plot/spec';
 import { withAlpha } from '../../shared/theme';
 import type { CardOptions } from './card';
 import { PlotCard } from './plotCard';

@@ -2,7 +2,7 @@
  * The (mean, variance) plane of SNN theory: trajectories of layer statistics, the fixed point, a shaded box (the
  * Theorem 1 domain) and the arrow field of the map g from a caller-supplied map, drawn by our canvas plotter.
  */
-import type { Frame, PlotLine } from '../../shared/plot/draw';
+import type { Frame, PlotLine } from '../../shared/plot/spec';
 import { fromPixel, toPixel } from '../../shared/plot/scale';
 import type { Theme } from '../../shared/theme';
 import { withAlpha } from '../../shared/theme';

@@ -1,13 +1,30 @@
 /**
- * A chart card drawn by our own canvas plotter (shared/plot/draw.ts) instead of chart.js: a sharp canvas sized by a
- * ResizeObserver, a legend whose entries hide/show their series on click, a tooltip for the point nearest the
- * pointer, and PNG/CSV export. Each card reports what it painted last to the test hook (plotRegistry).
+ * A chart card rendered by chart.js: chart.js lays out the card and draws the axes (linear or logarithmic scales,
+ * ticks, titles, grid) and the legend (click to hide a series), and exports the PNG. The data itself — up to 16 runs
+ * × 1,000 points, bands, ridges, bitmaps — is painted by a chart.js plugin (`snnSeries`, beforeDatasetsDraw) with
+ * our canvas path code (shared/plot/series.ts) in chart.js's chart area and scales: chart.js's own line elements
+ * resolve options per point, which at 16 runs cost more than the 16 ms frame budget (docs/performance.md).
+ * Each card reports what it painted last to the test hook (plotRegistry).
  */
-import type { Frame, Painted, PlotLine, PlotSpec, PlotStyle } from '../../shared/plot/draw';
-import { nearestPoint, paintPlot } from '../../shared/plot/draw';
-import { formatTick, fromPixel } from '../../shared/plot/scale';
+import {
+  Chart,
+  Legend,
+  LinearScale,
+  LineController,
+  LineElement,
+  LogarithmicScale,
+  PointElement,
+} from 'chart.js';
+import type { ChartDataset, LegendItem, Plugin, ScaleOptionsByType } from 'chart.js';
+import type { AxisSpec, Frame, PlotLine, PlotSpec } from '../../shared/plot/spec';
+import { extent, formatTick, fromPixel, logDomain, niceDomain } from '../../shared/plot/scale';
+import { drawArea, drawLine, nearestPoint } from '../../shared/plot/series';
+import type { Theme } from '../../shared/theme';
 import type { CardOptions } from './card';
 import { cardShell } from './card';
+
+// Only what is used (chart.js 4 is tree-shakable): a line chart type for the layout, two scale kinds, the legend.
+Chart.register(LineController, LineElement, PointElement, LinearScale, LogarithmicScale, Legend);
 
 /** What a plot painted last: read by the browser tests through window.__snnLab.charts(). */
 export interface PlotSummary {
@@ -20,7 +37,7 @@ export interface PlotSummary {
   arrows?: number;
 }
 
-/** Every live plot card by chart id (the test hook lists them next to the chart.js charts). */
+/** Every live plot card by chart id. */
 export const plotRegistry = new Map<string, PlotCard>();
 
 interface Hit {
@@ -30,26 +47,57 @@ interface Hit {
   y: number;
 }
 
+type Scale = ScaleOptionsByType<'linear' | 'logarithmic'>;
+
+/** The axis range: fixed min/max, else the data's extent (widened to nice values where asked). */
+function domain(spec: AxisSpec, lists: ArrayLike<number>[], niceByDefault: boolean): [number, number] {
+  if (spec.min !== undefined && spec.max !== undefined) return [spec.min, spec.max];
+  const e = extent(lists, spec.log) ?? (spec.log ? [1, 10] : [0, 1]);
+  const lo = spec.min ?? e[0];
+  const hi = spec.max ?? e[1];
+  if (spec.log) return logDomain(lo, hi);
+  if (spec.nice ?? niceByDefault) {
+    const [a, b] = niceDomain(lo, hi, 6);
+    return [spec.min ?? a, spec.max ?? b];
+  }
+  return hi > lo ? [lo, hi] : niceDomain(lo, hi, 6);
+}
+
+function scaleOptions(spec: AxisSpec, range: [number, number], theme: Theme, x: boolean): Scale {
+  const format = spec.format ?? formatTick;
+  return {
+    type: spec.log ? 'logarithmic' : 'linear',
+    min: range[0],
+    max: range[1],
+    title: { display: spec.title !== '', text: spec.title, color: theme.foreground },
+    grid: { display: spec.grid !== false, color: theme.grid },
+    border: { color: theme.grid },
+    ticks: {
+      color: theme.foreground,
+      callback: (v: number | string) => format(Number(v)),
+      maxRotation: 0,
+      autoSkipPadding: x ? 12 : 4,
+      sampleSize: 8,
+      ...(spec.integer ? { precision: 0 } : {}),
+    },
+  } as unknown as Scale;
+}
+
 export class PlotCard {
   readonly element: HTMLElement;
-  /** Counts the last paint adds to the summary (heatmap cells); set by chart kinds before `draw`. */
+  /** Counts the last paint adds to the summary (heatmap cells, arrows); set by chart kinds before `draw`. */
   extra: Pick<PlotSummary, 'cells' | 'arrows'> = {};
   /** Called with the data coordinates of a click inside the plot area (not on the legend). */
   onClick: ((x: number, y: number) => void) | undefined;
-  private readonly caption: HTMLElement;
   readonly canvas: HTMLCanvasElement;
-  private readonly box: HTMLElement;
-  private readonly style: PlotStyle;
-  private readonly observer: ResizeObserver;
+  private readonly caption: HTMLElement;
+  private readonly chart: Chart<'line'>;
   private spec: PlotSpec | undefined;
-  private painted: Painted | undefined;
-  private width = 0;
-  private height = 0;
   private readonly hidden = new Set<string>();
-  /** The pointer over the canvas (CSS px), kept across updates so the tooltip follows live data. */
   private pointerAt: { x: number; y: number } | undefined;
   private hit: Hit | undefined;
   private pending = 0;
+  private legendKey = '';
   private last: PlotSummary = { type: 'plot', datasets: 0, points: [], labels: [] };
 
   /** `describe` writes the tooltip of a hovered point (default: "label: x, y"). */
@@ -57,50 +105,86 @@ export class PlotCard {
     private readonly o: CardOptions,
     private readonly describe: (line: PlotLine, index: number) => string[] = defaultDescribe,
   ) {
-    const shell = cardShell(o, () => this.canvas.toDataURL('image/png'));
+    const shell = cardShell(o, () => this.chart.toBase64Image());
     this.element = shell.element;
     this.caption = shell.caption;
     this.canvas = shell.canvas;
-    this.box = shell.box;
-    this.canvas.style.position = 'absolute';
-    this.canvas.style.left = '0';
-    this.canvas.style.top = '0';
     const t = o.theme;
-    this.style = {
-      foreground: t.foreground,
-      grid: t.grid,
-      background: t.background,
-      fontFamily: t.fontFamily,
-      fontSize: Math.max(10, t.fontSize - 2),
-    };
-    this.observer = new ResizeObserver((entries) => {
-      const r = entries.at(-1)?.contentRect;
-      if (!r || (r.width === this.width && r.height === this.height)) return;
-      this.width = r.width;
-      this.height = r.height;
-      this.paint();
+    this.chart = new Chart(this.canvas, {
+      type: 'line',
+      data: { datasets: [] },
+      options: {
+        responsive: true,
+        maintainAspectRatio: false,
+        animation: false,
+        parsing: false,
+        normalized: true,
+        events: ['click'],
+        font: { family: t.fontFamily, size: Math.max(10, t.fontSize - 2) },
+        color: t.foreground,
+        layout: { padding: { top: 2, right: 10, bottom: 0, left: 2 } },
+        scales: { x: { type: 'linear' }, y: { type: 'linear' } },
+        plugins: {
+          legend: {
+            display: false,
+            align: 'start',
+            labels: { color: t.foreground, boxWidth: 12, boxHeight: 10 },
+            onClick: (_event, item: LegendItem) => this.toggle(item.text),
+          },
+        },
+      },
+      plugins: [this.painter()],
     });
-    this.observer.observe(this.box);
     this.canvas.addEventListener('mousemove', (e) => this.pointer(e.offsetX, e.offsetY));
     this.canvas.addEventListener('mouseleave', () => this.pointer(undefined, undefined));
     this.canvas.addEventListener('click', (e) => this.click(e.offsetX, e.offsetY));
     plotRegistry.set(o.id, this);
   }
 
-  /** The plot's frame (axes in pixels) at the last paint, for click-to-value conversions. */
+  /** The plot area and scales of the last layout, for click-to-value conversions. */
   get frame(): Frame | undefined {
-    return this.painted?.frame;
+    return this.frameOf(this.chart);
   }
 
-  /** Shows `spec`, painting at once when the card has a size (else when it gets one). */
+  /** chart.js's chart area and scales as our plotter's frame (the chart is passed in: it draws while constructed). */
+  private frameOf(chart: Chart<'line'> | undefined): Frame | undefined {
+    const a = chart?.chartArea;
+    const x = chart?.scales.x;
+    const y = chart?.scales.y;
+    if (!a || !x || !y || !this.spec) return undefined;
+    return {
+      x: { min: x.min, max: x.max, log: x.type === 'logarithmic', from: a.left, to: a.right },
+      y: { min: y.min, max: y.max, log: y.type === 'logarithmic', from: a.bottom, to: a.top },
+      left: a.left,
+      top: a.top,
+      right: a.right,
+      bottom: a.bottom,
+    };
+  }
+
+  /** Shows `spec`: new scale ranges and legend entries for chart.js, then one chart.js update (no animation). */
   draw(spec: PlotSpec): void {
     this.spec = spec;
-    if (this.width === 0) {
-      const r = this.box.getBoundingClientRect();
-      this.width = r.width;
-      this.height = r.height;
+    const xs: ArrayLike<number>[] = spec.lines.map((l) => l.xs);
+    const ys: ArrayLike<number>[] = spec.lines.map((l) => l.ys);
+    for (const a of spec.areas ?? []) {
+      xs.push(a.xs);
+      ys.push(a.lower, a.upper);
     }
-    this.paint();
+    const options = this.chart.options;
+    options.scales = {
+      x: scaleOptions(spec.x, domain(spec.x, xs, false), this.o.theme, true),
+      y: scaleOptions(spec.y, domain(spec.y, ys, true), this.o.theme, false),
+    };
+    this.setLegend(spec);
+    this.chart.update('none');
+    this.last = {
+      type: 'plot',
+      datasets: spec.lines.length,
+      points: spec.lines.map((l) => Math.min(l.xs.length, l.ys.length)),
+      labels: spec.lines.map((l) => l.label),
+      ...(spec.areas ? { bands: spec.areas.length } : {}),
+    };
   }
 
   setTitle(title: string): void {
@@ -109,99 +193,134 @@ export class PlotCard {
     this.canvas.setAttribute('aria-label', title);
   }
 
+  /** What was painted last; `extra` is read now, since chart kinds count it while painting (e.g. on a resize). */
   summary(): PlotSummary {
-    return this.last;
+    return { ...this.last, ...this.extra };
   }
 
   destroy(): void {
-    this.observer.disconnect();
+    this.chart.destroy();
     if (plotRegistry.get(this.o.id) === this) plotRegistry.delete(this.o.id);
     this.element.remove();
   }
 
-  private paint(): void {
-    const spec = this.spec;
-    const ctx = this.canvas.getContext('2d');
-    if (!spec || !ctx || this.width < 1 || this.height < 1) return;
-    const dpr = window.devicePixelRatio || 1;
-    const w = Math.round(this.width * dpr);
-    const h = Math.round(this.height * dpr);
-    if (this.canvas.width !== w || this.canvas.height !== h) {
-      this.canvas.width = w;
-      this.canvas.height = h;
-      this.canvas.style.width = `${this.width}px`;
-      this.canvas.style.height = `${this.height}px`;
-    }
-    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
-    this.painted = paintPlot(ctx, this.width, this.height, spec, this.style, this.hidden);
-    const at = this.pointerAt;
-    this.hit = at ? nearestPoint(spec, this.painted.frame, at.x, at.y, this.hidden) : undefined;
-    if (this.hit) this.tooltip(ctx, this.hit);
-    this.last = {
-      type: 'plot',
-      datasets: spec.lines.length,
-      points: spec.lines.map((l) => Math.min(l.xs.length, l.ys.length)),
-      labels: spec.lines.map((l) => l.label),
-      ...(spec.areas ? { bands: spec.areas.length } : {}),
-      ...this.extra,
+  /** chart.js datasets carry only the legend entries (label, colour, hidden); the plugin paints the data. */
+  private setLegend(spec: PlotSpec): void {
+    const entries = spec.legend
+      ? [
+          ...new Map(
+            spec.lines.filter((l) => !l.quiet && !l.noLegend).map((l) => [l.label, l.color]),
+          ).entries(),
+        ]
+      : [];
+    const key = JSON.stringify([entries, [...this.hidden]]);
+    const legend = this.chart.options.plugins?.legend;
+    if (legend) legend.display = entries.length > 0;
+    if (key === this.legendKey) return;
+    this.legendKey = key;
+    this.chart.data.datasets = entries.map(([label, color]): ChartDataset<'line'> => ({
+      label,
+      data: [],
+      borderColor: color,
+      backgroundColor: color,
+      hidden: this.hidden.has(label),
+    }));
+  }
+
+  private toggle(label: string): void {
+    if (this.hidden.has(label)) this.hidden.delete(label);
+    else this.hidden.add(label);
+    if (this.spec) this.draw(this.spec);
+  }
+
+  /** Paints areas, then lines and markers, inside chart.js's chart area; then the hovered point's tooltip. */
+  private painter(): Plugin<'line'> {
+    return {
+      id: 'snnSeries',
+      beforeDatasetsDraw: (chart) => {
+        const spec = this.spec;
+        const f = this.frameOf(chart);
+        if (!spec || !f) return;
+        const ctx = chart.ctx;
+        ctx.save();
+        ctx.beginPath();
+        ctx.rect(f.left, f.top, f.right - f.left, f.bottom - f.top);
+        ctx.clip();
+        spec.under?.(ctx, f);
+        for (const a of spec.areas ?? []) drawArea(ctx, a, f);
+        ctx.restore();
+        // Widened by the largest marker, so markers on the plot's edges are drawn whole.
+        const pad = Math.max(0, ...spec.lines.map((l) => l.radius ?? 0));
+        ctx.save();
+        ctx.beginPath();
+        ctx.rect(f.left - pad, f.top - pad, f.right - f.left + 2 * pad, f.bottom - f.top + 2 * pad);
+        ctx.clip();
+        for (const line of spec.lines) if (!this.hidden.has(line.label)) drawLine(ctx, line, f);
+        ctx.restore();
+      },
+      afterDraw: (chart) => {
+        const spec = this.spec;
+        const f = this.frameOf(chart);
+        const at = this.pointerAt;
+        this.hit = spec && f && at ? nearestPoint(spec, f, at.x, at.y, this.hidden) : undefined;
+        if (this.hit) this.tooltip(chart.ctx, this.hit);
+      },
     };
   }
 
   private pointer(x: number | undefined, y: number | undefined): void {
     this.pointerAt = x !== undefined && y !== undefined ? { x, y } : undefined;
     const spec = this.spec;
-    const frame = this.painted?.frame;
+    const f = this.frame;
     const at = this.pointerAt;
-    const next = spec && frame && at ? nearestPoint(spec, frame, at.x, at.y, this.hidden) : undefined;
+    const next = spec && f && at ? nearestPoint(spec, f, at.x, at.y, this.hidden) : undefined;
     if (next?.line === this.hit?.line && next?.index === this.hit?.index) return;
     if (!this.pending) {
       this.pending = requestAnimationFrame(() => {
         this.pending = 0;
-        this.paint();
+        this.chart.draw();
       });
     }
   }
 
   private click(x: number, y: number): void {
-    const box = this.painted?.legend.find((b) => x >= b.x && x <= b.x + b.w && y >= b.y && y <= b.y + b.h);
-    const f = this.painted?.frame;
-    if (!box) {
-      if (f && this.onClick && x >= f.left && x <= f.right && y >= f.top && y <= f.bottom) {
-        this.onClick(fromPixel(f.x, x), fromPixel(f.y, y));
-      }
-      return;
+    const f = this.frame;
+    if (f && this.onClick && x >= f.left && x <= f.right && y >= f.top && y <= f.bottom) {
+      this.onClick(fromPixel(f.x, x), fromPixel(f.y, y));
     }
-    if (this.hidden.has(box.label)) this.hidden.delete(box.label);
-    else this.hidden.add(box.label);
-    this.paint();
   }
 
-  /** A chart.js-like tooltip box next to the hovered point, and a ring around it. */
+  /** A tooltip box next to the hovered point, and a ring around it. */
   private tooltip(ctx: CanvasRenderingContext2D, hit: Hit): void {
+    const t = this.o.theme;
     const lines = this.describe(hit.line, hit.index);
-    const fs = this.style.fontSize;
-    ctx.font = `${fs}px ${this.style.fontFamily}`;
+    const fs = Math.max(10, t.fontSize - 2);
+    const width = this.chart.width;
+    const height = this.chart.height;
+    ctx.save();
+    ctx.font = `${fs}px ${t.fontFamily}`;
     ctx.textAlign = 'left';
     ctx.textBaseline = 'middle';
     const w = Math.max(...lines.map((l) => ctx.measureText(l).width)) + 12;
     const h = lines.length * (fs + 4) + 8;
     let bx = hit.x + 10;
-    if (bx + w > this.width - 2) bx = hit.x - 10 - w;
-    const by = Math.max(2, Math.min(this.height - h - 2, hit.y - h / 2));
+    if (bx + w > width - 2) bx = hit.x - 10 - w;
+    const by = Math.max(2, Math.min(height - h - 2, hit.y - h / 2));
     ctx.strokeStyle = hit.line.color;
     ctx.lineWidth = 2;
     ctx.beginPath();
     ctx.arc(hit.x, hit.y, 4, 0, 2 * Math.PI);
     ctx.stroke();
     ctx.globalAlpha = 0.92;
-    ctx.fillStyle = this.style.background;
+    ctx.fillStyle = t.background;
     ctx.fillRect(bx, by, w, h);
     ctx.globalAlpha = 1;
-    ctx.strokeStyle = this.style.grid;
+    ctx.strokeStyle = t.grid;
     ctx.lineWidth = 1;
     ctx.strokeRect(bx + 0.5, by + 0.5, w, h);
-    ctx.fillStyle = this.style.foreground;
+    ctx.fillStyle = t.foreground;
     lines.forEach((l, i) => ctx.fillText(l, bx + 6, by + 4 + (i + 0.5) * (fs + 4)));
+    ctx.restore();
   }
 }
 

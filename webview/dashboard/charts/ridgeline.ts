@@ -3,7 +3,7 @@
  * distribution through the network reads at a glance. Heights are normalised per layer. Drawn by our plotter.
  */
 import type { Histogram } from '../../../src/protocol/stats';
-import type { PlotLine } from '../../shared/plot/draw';
+import type { PlotLine } from '../../shared/plot/spec';
 import { withAlpha } from '../../shared/theme';
 import type { CardOptions } from './card';
 import { PlotCard } from './plotCard';

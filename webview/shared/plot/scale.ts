@@ -1,6 +1,7 @@
 /**
- * Pure scale maths of the dashboard's canvas plots: data extents, "nice" linear ticks (1-2-5 steps), decade ticks
- * for log axes, value <-> pixel maps and tick label formatting. No DOM: unit-tested in Node.
+ * Pure scale maths of the dashboard's plots: data extents, "nice" domains (1-2-5 steps) and whole decades for the
+ * ranges handed to chart.js (which makes the ticks), value <-> pixel maps for the series painter, tick label
+ * formatting. No DOM: unit-tested in Node.
  */
 
 /** A numeric axis: its domain, kind and the pixel range it maps onto. */
@@ -44,17 +45,6 @@ const clean = (v: number, step: number): number => {
   return Number(v.toFixed(digits));
 };
 
-/** Multiples of a nice step inside [min, max] (at most about `count` intervals). */
-export function linearTicks(min: number, max: number, count: number, integer = false): number[] {
-  if (!(max > min)) return Number.isFinite(min) ? [min] : [];
-  const step = niceStep(max - min, count, integer);
-  const first = Math.ceil(min / step - 1e-9);
-  const last = Math.floor(max / step + 1e-9);
-  const ticks: number[] = [];
-  for (let k = first; k <= last; k++) ticks.push(clean(k * step, step));
-  return ticks;
-}
-
 /** [min, max] widened to the nearest multiples of the nice step (a flat range is widened by ±0.5 or ±10 %). */
 export function niceDomain(min: number, max: number, count: number): [number, number] {
   if (!(max > min)) {
@@ -76,23 +66,6 @@ export function logDomain(min: number, max: number): [number, number] {
   const hiPower = Math.ceil(Math.log10(max) - 1e-9);
   const hi = 10 ** Math.max(hiPower, Math.log10(lo) + 1);
   return [lo, hi];
-}
-
-/** Ticks of a log axis: powers of ten (every k-th past `count` decades); 2 and 5 multiples below 3 decades. */
-export function logTicks(min: number, max: number, count: number): number[] {
-  if (!(min > 0) || !(max > min)) return [];
-  const a = Math.floor(Math.log10(min) + 1e-9);
-  const b = Math.ceil(Math.log10(max) - 1e-9);
-  const every = Math.max(1, Math.ceil((b - a) / Math.max(1, count)));
-  const mantissas = b - a <= 2 && count >= 3 * (b - a) ? [1, 2, 5] : [1];
-  const ticks: number[] = [];
-  for (let e = a; e <= b; e += every) {
-    for (const m of mantissas) {
-      const v = Number((m * 10 ** e).toPrecision(6));
-      if (v >= min * (1 - 1e-9) && v <= max * (1 + 1e-9)) ticks.push(v);
-    }
-  }
-  return ticks;
 }
 
 /** Pixel of `value` on `axis` (NaN for values a log axis cannot show). */

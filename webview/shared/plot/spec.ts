@@ -1,6 +1,6 @@
 /**
  * The data model of the dashboard's canvas plots: series, filled areas, axes and the pixel frame a paint used.
- * Painted by draw.ts; no DOM.
+ * Laid out by chart.js and painted by series.ts inside it (dashboard/charts/plotCard.ts); no DOM.
  */
 import type { Axis } from './scale';
 
@@ -63,27 +63,6 @@ export interface PlotSpec {
   lines: readonly PlotLine[];
   areas?: readonly PlotArea[];
   legend?: boolean;
-  /** Painted after the grid and before the data, clipped to the plot area (reference bands, bitmaps, fields). */
+  /** Painted after chart.js's grid and before the data, clipped to the plot area (reference bands, bitmaps, fields). */
   under?: (ctx: CanvasRenderingContext2D, frame: Frame) => void;
-}
-
-export interface PlotStyle {
-  foreground: string;
-  grid: string;
-  background: string;
-  fontFamily: string;
-  fontSize: number;
-}
-
-export interface LegendBox {
-  label: string;
-  x: number;
-  y: number;
-  w: number;
-  h: number;
-}
-
-export interface Painted {
-  frame: Frame;
-  legend: LegendBox[];
 }
