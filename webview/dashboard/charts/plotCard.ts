@@ -76,6 +76,8 @@ function scaleOptions(spec: AxisSpec, range: [number, number], theme: Theme, x: 
       color: theme.foreground,
       callback: (v: number | string) => format(Number(v)),
       maxRotation: 0,
+      // Only nice ticks: the range's own ends (e.g. −0.5 and 7.5 around heatmap cells) are not labelled.
+      includeBounds: false,
       autoSkipPadding: x ? 12 : 4,
       sampleSize: 8,
       ...(spec.integer ? { precision: 0 } : {}),
