@@ -100,6 +100,8 @@ export class PlotCard {
   private hit: Hit | undefined;
   private pending = 0;
   private legendKey = '';
+  /** What the last chart.js layout was made for (axis specs and ranges). */
+  private layoutKey: unknown[] = [];
   private last: PlotSummary = { type: 'plot', datasets: 0, points: [], labels: [] };
 
   /** `describe` writes the tooltip of a hovered point (default: "label: x, y"). */
@@ -164,7 +166,7 @@ export class PlotCard {
     };
   }
 
-  /** Shows `spec`: new scale ranges and legend entries for chart.js, then one chart.js update (no animation). */
+  /** Shows `spec`: a chart.js update (layout) when axes or legend changed, else only a redraw (no animation). */
   draw(spec: PlotSpec): void {
     this.spec = spec;
     const xs: ArrayLike<number>[] = spec.lines.map((l) => l.xs);
@@ -173,13 +175,22 @@ export class PlotCard {
       xs.push(a.xs);
       ys.push(a.lower, a.upper);
     }
-    const options = this.chart.options;
-    options.scales = {
-      x: scaleOptions(spec.x, domain(spec.x, xs, false), this.o.theme, true),
-      y: scaleOptions(spec.y, domain(spec.y, ys, true), this.o.theme, false),
-    };
-    this.setLegend(spec);
-    this.chart.update('none');
+    const xRange = domain(spec.x, xs, false);
+    const yRange = domain(spec.y, ys, true);
+    // Same axes and legend as the last layout (the usual live push: nice ranges rarely move): chart.js only redraws.
+    const axes = [spec.x, spec.y].flatMap((a) => [a.title, a.log, a.grid, a.integer, a.format]);
+    const key = [...axes, ...xRange, ...yRange];
+    const legendChanged = this.setLegend(spec);
+    if (!legendChanged && this.chart.chartArea && key.every((v, i) => v === this.layoutKey[i])) {
+      this.chart.draw();
+    } else {
+      this.layoutKey = key;
+      this.chart.options.scales = {
+        x: scaleOptions(spec.x, xRange, this.o.theme, true),
+        y: scaleOptions(spec.y, yRange, this.o.theme, false),
+      };
+      this.chart.update('none');
+    }
     this.last = {
       type: 'plot',
       datasets: spec.lines.length,
@@ -207,7 +218,7 @@ export class PlotCard {
   }
 
   /** chart.js datasets carry only the legend entries (label, colour, hidden); the plugin paints the data. */
-  private setLegend(spec: PlotSpec): void {
+  private setLegend(spec: PlotSpec): boolean {
     const entries = spec.legend
       ? [
           ...new Map(
@@ -216,10 +227,10 @@ export class PlotCard {
         ]
       : [];
     const key = JSON.stringify([entries, [...this.hidden]]);
+    if (key === this.legendKey) return false;
+    this.legendKey = key;
     const legend = this.chart.options.plugins?.legend;
     if (legend) legend.display = entries.length > 0;
-    if (key === this.legendKey) return;
-    this.legendKey = key;
     this.chart.data.datasets = entries.map(([label, color]): ChartDataset<'line'> => ({
       label,
       data: [],
@@ -227,6 +238,7 @@ export class PlotCard {
       backgroundColor: color,
       hidden: this.hidden.has(label),
     }));
+    return true;
   }
 
   private toggle(label: string): void {
