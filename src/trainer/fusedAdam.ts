@@ -64,9 +64,7 @@ export class FusedAdam implements StepOptimizer {
     const epsilonHat = tf.scalar(this.epsilon * root2);
     const small: [Variable, Tensor][] = [];
     for (const [name, g] of named) {
-      // Looked up by name like tfjs's own optimisers do.
-      const w = tf.engine().registeredVariables[name] as Variable | undefined;
-      if (!w) throw new Error(`adam: no variable named ${name}`);
+      const w = this.variable(name);
       if (w.size < SMALL_VARIABLE) {
         small.push([w, g]);
         continue;
@@ -95,15 +93,31 @@ export class FusedAdam implements StepOptimizer {
     tf.dispose([alpha, epsilonHat]);
   }
 
+  /** The variable a gradient is for, looked up by name like tfjs's own optimisers do. */
+  private variable(name: string): Variable {
+    const w = this.tf.engine().registeredVariables[name] as Variable | undefined;
+    if (!w) throw new Error(`adam: no variable named ${name}`);
+    return w;
+  }
+
+  /** The moments m, v stored under `key` (zeros like w on first use). */
+  private moments(key: string, w: Tensor): { m: Tensor; v: Tensor } {
+    const tf = this.tf;
+    let s = this.state.get(key);
+    if (!s) {
+      s = { m: tf.keep(tf.zerosLike(w)), v: tf.keep(tf.zerosLike(w)) };
+      this.state.set(key, s);
+    }
+    return s;
+  }
+
   /** The same update as one pass per variable (SnnAdam, src/trainer/wasmKernels.ts): reads w, g, m, v once. */
   private applyWithKernel(named: (readonly [string, Tensor])[], alpha: number, epsHat: number): void {
     const tf = this.tf;
     const attrs = { c1: 1 - this.beta1, c2: 1 - this.beta2, alpha, epsHat };
     for (const [name, g] of named) {
-      const w = tf.engine().registeredVariables[name] as Variable | undefined;
-      if (!w) throw new Error(`adam: no variable named ${name}`);
-      let s = this.state.get(name);
-      if (!s) this.state.set(name, (s = { m: tf.keep(tf.zerosLike(w)), v: tf.keep(tf.zerosLike(w)) }));
+      const w = this.variable(name);
+      const s = this.moments(name, w);
       const [w1, m1, v1] = tf.engine().runKernel('SnnAdam', { w, g, m: s.m, v: s.v }, attrs) as Tensor[];
       tf.dispose([s.m, s.v]);
       s.m = tf.keep(m1 as Tensor);
@@ -116,8 +130,7 @@ export class FusedAdam implements StepOptimizer {
   /** One Adam update of the moments stored under `key`; returns the new value of w (caller disposes). */
   private update(key: string, w: Tensor, g: Tensor, alpha: Scalar, epsilonHat: Scalar): Tensor {
     const tf = this.tf;
-    let s = this.state.get(key);
-    if (!s) this.state.set(key, (s = { m: tf.keep(tf.zerosLike(w)), v: tf.keep(tf.zerosLike(w)) }));
+    const s = this.moments(key, w);
     const { m, v } = s;
     const [m1, v1, w1] = tf.tidy(() => {
       const mNew = tf.add(m, tf.mul(tf.sub(g, m), this.oneMinusBeta1));

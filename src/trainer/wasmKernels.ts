@@ -276,12 +276,18 @@ function register(tf: Tf, k: Exports): void {
   });
 }
 
+/** Whether loaded kernels are used: set from SNN_LAB_WASM_KERNELS at backend start-up, or by tests. */
+let enabled = true;
+
 /**
  * Loads and registers the kernels once per process when the active backend is wasm; returns whether they are in
  * use, or the reason they are not (the caller records it and trains with tfjs's own kernels).
+ * SNN_LAB_WASM_KERNELS=0 turns them off (read here, once per start-up, not on every op).
  */
 export function enableWasmKernels(tf: Tf, dir: string): { ok: true } | { ok: false; reason: string } {
   if (tf.getBackend() !== 'wasm') return { ok: false, reason: `backend is ${tf.getBackend()}` };
+  enabled = process.env.SNN_LAB_WASM_KERNELS !== '0';
+  if (!enabled) return { ok: false, reason: 'snn kernels turned off (SNN_LAB_WASM_KERNELS=0)' };
   if (kernels) return { ok: true };
   try {
     const backend = tf.backend() as unknown as WasmBackend;
@@ -298,7 +304,12 @@ export function enableWasmKernels(tf: Tf, dir: string): { ok: true } | { ok: fal
   }
 }
 
+/** Turns loaded kernels on or off in this process (tests compare both paths in one process). */
+export function setWasmKernelsEnabled(on: boolean): void {
+  enabled = on;
+}
+
 /** True when the dense/SELU/Adam kernels above run the current backend's work. */
 export function wasmKernelsActive(tf: Tf): boolean {
-  return kernels !== undefined && tf.getBackend() === 'wasm' && process.env.SNN_LAB_WASM_KERNELS !== '0';
+  return enabled && kernels !== undefined && tf.getBackend() === 'wasm';
 }

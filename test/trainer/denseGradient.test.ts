@@ -7,10 +7,10 @@ import { initBackend } from '../../src/trainer/backend';
 import { activate } from '../../src/trainer/activations';
 import { makeFastDense, makeStockDense } from '../../src/trainer/dense';
 import { buildModel } from '../../src/trainer/model';
-import type { ModelConfig } from '../../src/core/config/experimentConfig';
 import { DEFAULT_SELU } from '../../src/core/theory/constants';
+import { setWasmKernelsEnabled } from '../../src/trainer/wasmKernels';
 import { REPO_ROOT } from './helpers/forkTrainer';
-import { lossGradients } from './helpers/lossGradients';
+import { lossGradients, seluModelConfig } from './helpers/lossGradients';
 
 process.env.SNN_LAB_WASM_DIR = path.join(REPO_ROOT, 'dist', 'wasm');
 
@@ -18,9 +18,9 @@ for (const backend of ['cpu', 'wasm'] as const) {
   describe(`fast dense gradient on ${backend}`, () => {
     it('matches the stock matMul gradient', async (t) => {
       // The tf-ops version of the op (on wasm SNN Lab's own kernels replace it; test/trainer/wasmKernels.test.ts).
-      process.env.SNN_LAB_WASM_KERNELS = '0';
-      t.after(() => delete process.env.SNN_LAB_WASM_KERNELS);
       const { tf, info } = await initBackend(backend);
+      setWasmKernelsEnabled(false);
+      t.after(() => setWasmKernelsEnabled(true));
       assert.equal(info.name, backend);
       const rng = createRng(3);
       const data = (n: number): Float32Array => Float32Array.from({ length: n }, () => rng.normal());
@@ -87,15 +87,7 @@ describe('SELU gradient from the output', () => {
 });
 
 describe('whole-model gradients', () => {
-  const config: ModelConfig = {
-    depth: 3,
-    width: 24,
-    shape: 'rectangular',
-    activation: 'selu',
-    init: 'lecun_normal',
-    normalization: 'none',
-    dropout: { kind: 'alpha', rate: 0 },
-  };
+  const config = seluModelConfig(3);
   for (const backend of ['cpu', 'wasm'] as const) {
     it(`fast model (first layer without input gradient) equals the stock-gradient model on ${backend}`, async () => {
       const { tf } = await initBackend(backend);

@@ -8,14 +8,14 @@ import type { Scalar, Tensor, Variable } from '@tensorflow/tfjs-core';
 import { createRng } from '../../src/core/random';
 import { initBackend } from '../../src/trainer/backend';
 import { FusedAdam, SMALL_VARIABLE, type StepOptimizer } from '../../src/trainer/fusedAdam';
-import { wasmKernelsActive } from '../../src/trainer/wasmKernels';
+import { setWasmKernelsEnabled, wasmKernelsActive } from '../../src/trainer/wasmKernels';
 import { REPO_ROOT } from './helpers/forkTrainer';
 
 process.env.SNN_LAB_WASM_DIR = path.join(REPO_ROOT, 'dist', 'wasm');
 
 const STEPS = 30;
 
-// wasm runs twice: with tfjs's kernels (SNN_LAB_WASM_KERNELS=0) and with SNN Lab's one-pass SnnAdam kernel.
+// wasm runs twice: with tfjs's kernels (SNN Lab's turned off) and with SNN Lab's one-pass SnnAdam kernel.
 for (const [backend, kernels] of [
   ['cpu', false],
   ['wasm', false],
@@ -23,9 +23,9 @@ for (const [backend, kernels] of [
 ] as const) {
   describe(`fused Adam on ${backend}${kernels ? ' with SNN Lab kernels' : ''}`, () => {
     it('matches tf.train.adam over 30 steps of a 2-layer net', async (t) => {
-      if (!kernels) process.env.SNN_LAB_WASM_KERNELS = '0';
-      t.after(() => delete process.env.SNN_LAB_WASM_KERNELS);
       const { tf } = await initBackend(backend);
+      setWasmKernelsEnabled(kernels);
+      t.after(() => setWasmKernelsEnabled(true));
       assert.equal(wasmKernelsActive(tf), kernels);
       const rng = createRng(11);
       const data = (n: number, scale = 1): Float32Array =>

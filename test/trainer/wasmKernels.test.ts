@@ -5,15 +5,14 @@ import assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { before, describe, it } from 'node:test';
 import type { Tensor } from '@tensorflow/tfjs-core';
-import type { ModelConfig } from '../../src/core/config/experimentConfig';
 import { createRng } from '../../src/core/random';
 import { DEFAULT_SELU } from '../../src/core/theory/constants';
 import { initBackend, type Tf } from '../../src/trainer/backend';
 import { stackedNorms, updateRatios } from '../../src/trainer/layerStats';
 import { buildModel, type HiddenLayer } from '../../src/trainer/model';
-import { wasmKernelsActive } from '../../src/trainer/wasmKernels';
+import { setWasmKernelsEnabled, wasmKernelsActive } from '../../src/trainer/wasmKernels';
 import { REPO_ROOT } from './helpers/forkTrainer';
-import { lossGradients } from './helpers/lossGradients';
+import { lossGradients, seluModelConfig } from './helpers/lossGradients';
 
 process.env.SNN_LAB_WASM_DIR = path.join(REPO_ROOT, 'dist', 'wasm');
 
@@ -149,28 +148,19 @@ describe('SNN Lab wasm kernels', () => {
   });
 
   it('gives a deep SELU network the same loss gradients as tfjs own kernels', () => {
-    const config: ModelConfig = {
-      depth: 4,
-      width: 24,
-      shape: 'rectangular',
-      activation: 'selu',
-      init: 'lecun_normal',
-      normalization: 'none',
-      dropout: { kind: 'alpha', rate: 0 },
-    };
+    const config = seluModelConfig(4);
     const x = normal([19, 30]);
     const target = tf.oneHot(
       tf.tensor1d([0, 1, 2, 0, 1, 2, 0, 1, 2, 0, 1, 2, 0, 1, 2, 0, 1, 2, 0], 'int32'),
       3,
     );
     const gradients = (kernels: boolean): Float32Array[] => {
-      if (kernels) delete process.env.SNN_LAB_WASM_KERNELS;
-      else process.env.SNN_LAB_WASM_KERNELS = '0';
+      setWasmKernelsEnabled(kernels);
       try {
         assert.equal(wasmKernelsActive(tf), kernels);
         return lossGradients(tf, buildModel(tf, config, DEFAULT_SELU, 30, 3, 7), x, target);
       } finally {
-        delete process.env.SNN_LAB_WASM_KERNELS;
+        setWasmKernelsEnabled(true);
       }
     };
     const ours = gradients(true);
@@ -204,6 +194,21 @@ describe('SNN Lab wasm kernels', () => {
       assert.ok(Math.abs((ratios[i] as number) - ref) <= 1e-5 * ref, `ratio ${i}: ${ratios[i]} vs ${ref}`);
     });
     assert.ok((ratios[0] as number) > 0.001 && (ratios[0] as number) < 0.1, 'the ratio is a real 1 % change');
+  });
+
+  it('records in the backend info that SNN_LAB_WASM_KERNELS=0 turned them off, and then stays on tfjs kernels', async () => {
+    process.env.SNN_LAB_WASM_KERNELS = '0';
+    try {
+      const off = await initBackend('wasm');
+      assert.equal(off.info.versions['snn-lab-kernels'], undefined);
+      assert.match(off.info.fallbackReason ?? '', /turned off \(SNN_LAB_WASM_KERNELS=0\)/);
+      assert.equal(wasmKernelsActive(tf), false);
+    } finally {
+      delete process.env.SNN_LAB_WASM_KERNELS;
+    }
+    const on = await initBackend('wasm');
+    assert.equal(on.info.versions['snn-lab-kernels'], 'wasm-simd');
+    assert.ok(wasmKernelsActive(tf));
   });
 
   it('leaves no tensors behind over training steps', () => {
