@@ -4,18 +4,10 @@
  * Expected counts come from the fixture's final snapshot, not from the webview's own reducer.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
+import { describe, test } from 'node:test';
+import type { Page } from 'playwright-core';
 import type { HostToWebview, RunPayload } from '../../src/protocol/webview';
-import {
-  launchChromium,
-  readStream,
-  screenshot,
-  startServer,
-  type TestServer,
-  waitSettled,
-  watchProblems,
-} from './harness';
+import { readStream, screenshot, waitSettled, watchProblems, useBrowser } from './harness';
 
 const STREAM = 'snn-vs-relu';
 const messages = readStream(STREAM);
@@ -24,22 +16,12 @@ if (last?.type !== 'snapshot') throw new Error(`${STREAM}.jsonl must end with th
 const finalRuns: RunPayload[] = last.runs;
 const LAYERS = 8;
 
-let browser: Browser;
-let server: TestServer;
-
-before(async () => {
-  browser = await launchChromium();
-  server = await startServer();
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const fx = useBrowser();
 
 async function open(width = 1280, height = 900): Promise<{ page: Page; problems: string[] }> {
-  const page = await browser.newPage({ viewport: { width, height } });
+  const page = await fx.browser.newPage({ viewport: { width, height } });
   const problems = watchProblems(page);
-  await page.goto(server.url('dashboard', STREAM));
+  await page.goto(fx.server.url('dashboard', STREAM));
   await waitSettled(page, messages.length);
   return { page, problems };
 }

@@ -4,6 +4,7 @@
  * launcher that fails (never skips) when Debian's chromium is missing.
  */
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { after, before } from 'node:test';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { dirname, extname, join, normalize, resolve } from 'node:path';
@@ -168,4 +169,18 @@ export async function screenshot(page: Page, name: string): Promise<string> {
   const path = join(ARTIFACTS, `${name}.png`);
   await page.screenshot({ path, fullPage: true });
   return path;
+}
+
+/** Starts Chromium and the test server before a test file's tests and closes both after them. */
+export function useBrowser(): { readonly browser: Browser; readonly server: TestServer } {
+  const fixture = {} as { browser: Browser; server: TestServer };
+  before(async () => {
+    fixture.browser = await launchChromium();
+    fixture.server = await startServer();
+  });
+  after(async () => {
+    await fixture.browser?.close();
+    await fixture.server?.close();
+  });
+  return fixture;
 }

@@ -3,17 +3,10 @@
  * sidebar stream recorded with the dashboard one (scripts/record-fixture.mjs): rows, sparklines, action messages.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
+import { describe, test } from 'node:test';
+import type { Page } from 'playwright-core';
 import type { HostToWebview, SidebarRun } from '../../src/protocol/webview';
-import {
-  launchChromium,
-  readStream,
-  screenshot,
-  startServer,
-  type TestServer,
-  watchProblems,
-} from './harness';
+import { readStream, screenshot, watchProblems, useBrowser } from './harness';
 
 const STREAM = 'snn-vs-relu.sidebar';
 const messages = readStream(STREAM);
@@ -21,21 +14,12 @@ const last = messages.at(-1);
 if (last?.type !== 'sidebarSnapshot') throw new Error(`${STREAM}.jsonl must end with a sidebar snapshot`);
 const rows: SidebarRun[] = last.runs;
 
-let browser: Browser;
-let server: TestServer;
-before(async () => {
-  browser = await launchChromium();
-  server = await startServer();
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const fx = useBrowser();
 
 async function open(stream: string, count: number): Promise<{ page: Page; problems: string[] }> {
-  const page = await browser.newPage({ viewport: { width: 300, height: 600 } });
+  const page = await fx.browser.newPage({ viewport: { width: 300, height: 600 } });
   const problems = watchProblems(page);
-  await page.goto(server.url('sidebar', stream));
+  await page.goto(fx.server.url('sidebar', stream));
   await page.waitForFunction((n) => document.querySelectorAll('.run').length === n, count);
   return { page, problems };
 }
@@ -89,7 +73,7 @@ describe('sidebar webview (replayed real runs)', () => {
   test('a running run offers Stop, which posts stopRun; finished runs do not', async () => {
     const running = structuredClone(last) as Extract<HostToWebview, { type: 'sidebarSnapshot' }>;
     running.runs[0]!.info.status = 'running';
-    server.addStream('sidebar-running', [running]);
+    fx.server.addStream('sidebar-running', [running]);
     const { page } = await open('sidebar-running', rows.length);
     const id = running.runs[0]!.info.runId;
     await page.click(`li[data-run-id="${id}"] vscode-button:has-text("Stop")`);
