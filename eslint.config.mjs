@@ -1,19 +1,77 @@
-// Lint rules, including the dependency rule of docs/architecture.md (one complete block per folder).
+// @ts-check
+// Lint rules, including the folder dependency rule of docs/architecture.md (test/static/lintRules.test.mjs proves
+// each rule fails on a deliberate violation).
 import js from '@eslint/js';
+import { createNodeResolver, importX } from 'eslint-plugin-import-x';
+import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
-const noVscode = {
-  name: 'vscode',
-  message: 'Only src/extension.ts and src/host/ (outside host/runs/) may use the VS Code API.',
+/** The product's rooms, in dependency order (see docs/architecture.md). */
+const ROOM = {
+  core: 'src/core',
+  protocol: 'src/protocol',
+  node: 'src/node',
+  trainer: 'src/trainer',
+  runs: 'src/runs',
+  host: 'src/host',
+  cli: 'src/cli',
+  extension: 'src/extension.ts',
+  webview: 'webview',
 };
+
+/** room → the rooms it may import (besides itself). Everything else of ours is forbidden. */
+const MAY_IMPORT = {
+  core: [],
+  protocol: ['core'],
+  node: ['core', 'protocol'],
+  trainer: ['core', 'protocol', 'node'],
+  runs: ['core', 'protocol', 'node'],
+  cli: ['core', 'protocol', 'node', 'runs'],
+  host: ['core', 'protocol', 'node', 'runs'],
+  extension: ['core', 'protocol', 'node', 'runs', 'host'],
+  webview: ['core', 'protocol'],
+};
+
+/** One zone per (room, forbidden room): eslint-plugin-import-x resolves each import to a file first. */
+const zones = Object.entries(MAY_IMPORT).flatMap(([room, allowed]) =>
+  Object.keys(ROOM)
+    .filter((other) => other !== room && !allowed.includes(other))
+    .map((other) => ({
+      target: `./${ROOM[/** @type {keyof ROOM} */ (room)]}`,
+      from: `./${ROOM[/** @type {keyof ROOM} */ (other)]}`,
+      message: `${room} may import only ${allowed.length > 0 ? allowed.join(', ') : 'itself'} (docs/architecture.md).`,
+    })),
+);
+
+const noVscode = { name: 'vscode', message: 'Only src/extension.ts and src/host/ may use the VS Code API.' };
 const tfjs = { group: ['@tensorflow/*'], message: 'tfjs lives only in src/trainer/.' };
-const node = { group: ['node:*', 'fs', 'path', 'child_process', 'os'], message: 'core/, protocol/ and webview/ are pure (no Node APIs).' };
+const nodeApis = {
+  group: ['node:*', 'fs', 'path', 'child_process', 'os', 'crypto', 'worker_threads'],
+  message: 'core/, protocol/ and webview/ are pure (no Node APIs).',
+};
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'out/**', 'node_modules/**', '.vscode-test/**', '.cache/**', 'test-artifacts/**', 'assembly/**', '**/*.js', '**/*.mjs'] },
+  {
+    ignores: [
+      'dist/**',
+      'out/**',
+      'node_modules/**',
+      '.vscode-test/**',
+      '.cache/**',
+      'test-artifacts/**',
+      'assembly/**',
+      'python/**',
+      'test/fixtures/**',
+      '**/*.js',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
+    plugins: { 'import-x': importX },
+    settings: {
+      'import-x/resolver-next': [createNodeResolver({ extensions: ['.ts', '.mjs', '.js', '.json'] })],
+    },
     rules: {
       curly: ['error', 'multi-line'],
       eqeqeq: ['error', 'always'],
@@ -22,20 +80,39 @@ export default tseslint.config(
     },
   },
   {
+    files: ['src/**/*.ts', 'webview/**/*.ts'],
+    rules: {
+      'import-x/no-restricted-paths': ['error', { zones }],
+      'import-x/no-cycle': ['error', { ignoreExternal: true }],
+    },
+  },
+  // Packages: one complete no-restricted-imports block per folder (in flat config the last matching block wins).
+  {
     files: ['src/protocol/**', 'src/core/**'],
-    rules: { 'no-restricted-imports': ['error', { paths: [noVscode], patterns: [tfjs, node] }] },
+    rules: { 'no-restricted-imports': ['error', { paths: [noVscode], patterns: [tfjs, nodeApis] }] },
   },
   {
-    files: ['src/trainer/**', 'src/host/runs/**', 'src/cli/**', 'src/node/**'],
-    rules: { 'no-restricted-imports': ['error', { paths: [noVscode], patterns: [] }] },
+    files: ['src/runs/**', 'src/cli/**', 'src/node/**'],
+    rules: { 'no-restricted-imports': ['error', { paths: [noVscode], patterns: [tfjs] }] },
+  },
+  {
+    files: ['src/trainer/**'],
+    rules: { 'no-restricted-imports': ['error', { paths: [noVscode] }] },
   },
   {
     files: ['src/host/**', 'src/extension.ts'],
-    ignores: ['src/host/runs/**'],
     rules: { 'no-restricted-imports': ['error', { patterns: [tfjs] }] },
   },
   {
     files: ['webview/**'],
-    rules: { 'no-restricted-imports': ['error', { paths: [noVscode], patterns: [tfjs, node] }] },
+    rules: { 'no-restricted-imports': ['error', { paths: [noVscode], patterns: [tfjs, nodeApis] }] },
   },
+  // Scripts, build files and script-style tests: plain Node ES modules, type-checked by tsconfig.scripts.json.
+  {
+    files: ['**/*.mjs'],
+    languageOptions: { globals: { ...globals.node } },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
+  // Playwright callbacks in these tests run inside the page.
+  { files: ['test/e2e/**/*.mjs'], languageOptions: { globals: { ...globals.node, ...globals.browser } } },
 );

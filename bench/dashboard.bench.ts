@@ -6,11 +6,12 @@
  */
 import { loadavg } from 'node:os';
 import { Emitter } from '../src/core/events';
-import type { MetricRecord, RunChange, RunData, RunMeta, RunStoreApi } from '../src/host/runs/runTypes';
+import type { MetricRecord, RunChange, RunData, RunMeta, RunStoreApi } from '../src/runs/runTypes';
 import { DashboardFeed } from '../src/host/webviews/dashboardFeed';
 import { toFrame, toHistogramFrame } from '../src/host/webviews/payload';
 import type { RunId } from '../src/protocol/ids';
-import type { Distribution, LayerStats } from '../src/protocol/stats';
+import type { Distribution } from '../src/core/statisticsTypes';
+import type { LayerStats } from '../src/protocol/stats';
 import type { HostToWebview } from '../src/protocol/webview';
 import { launchChromium, startServer } from '../test/webview/harness';
 

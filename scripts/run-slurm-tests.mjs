@@ -52,16 +52,16 @@ for (const name of readdirSync(tmpdir()).filter((n) => n.startsWith('snn-slurm-t
   const state = join(tmpdir(), name, 'cluster.json');
   if (!existsSync(state)) continue;
   const pid = JSON.parse(readFileSync(state, 'utf8')).pids?.slurmctld;
-  let alive = false;
+  let alive;
   try {
     alive = Boolean(pid) && process.kill(pid, 0);
   } catch {
     alive = false;
   }
   if (alive)
-    log(
+    {log(
       `warning: a cluster from an earlier run is still up; stop it with: node scripts/slurm/cluster.mjs down ${join(tmpdir(), name)}`,
-    );
+    );}
 }
 
 const dir = mkdtempSync(join(tmpdir(), 'snn-slurm-tier-'));
@@ -85,7 +85,7 @@ try {
   try {
     cluster = await up({ dir, log });
   } catch (error) {
-    throw new Error(`could not start Slurm: ${error.message}`);
+    throw new Error(`could not start Slurm: ${error.message}`, { cause: error });
   }
   const env = { ...process.env, SLURM_CONF: cluster.conf, SNN_LAB_ROOT: root, SNN_SLURM_DIR: dir };
   const result = spawnSync(
@@ -104,16 +104,16 @@ try {
   const fail = [...(result.stdout ?? '').matchAll(/^[ℹ#] fail (\d+)/gm)].at(-1);
   outcome = { passed: Number(pass?.[1] ?? 0), failed: Number(fail?.[1] ?? 0) };
   if (result.status !== 0 && outcome.failed === 0)
-    outcome = { ...outcome, failed: 1, why: `node --test exited with ${result.status ?? result.signal}` };
+    {outcome = { ...outcome, failed: 1, why: `node --test exited with ${result.status ?? result.signal}` };}
 } catch (error) {
   outcome = { passed: 0, failed: 1, why: error.message };
 } finally {
   const left = await stop();
   if (left.length > 0)
-    outcome = {
+    {outcome = {
       ...outcome,
       failed: outcome.failed + 1,
       why: `daemons still alive after stop: ${left.join(', ')}`,
-    };
+    };}
 }
 finish(outcome.passed, outcome.failed, outcome.why);

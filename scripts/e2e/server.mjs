@@ -98,7 +98,7 @@ export function makeScratch({ prefix = 'snn-lab-e2e-', settings = {}, root: fixe
   const settingsFile = join(dirs.userData, 'User', 'settings.json');
   // A reused profile keeps the user's own settings.
   if (!fixed || !existsSync(settingsFile))
-    writeFileSync(settingsFile, JSON.stringify({ ...TEST_SETTINGS, ...settings }, null, 2));
+    {writeFileSync(settingsFile, JSON.stringify({ ...TEST_SETTINGS, ...settings }, null, 2));}
   return dirs;
 }
 
@@ -125,7 +125,7 @@ export function installVsix(vsix, scratch) {
   });
   const out = `${r.stdout ?? ''}${r.stderr ?? ''}`;
   if (r.status !== 0)
-    throw new Error(`code-server --install-extension ${vsix} failed (exit ${r.status}):\n${out}`);
+    {throw new Error(`code-server --install-extension ${vsix} failed (exit ${r.status}):\n${out}`);}
   return out;
 }
 

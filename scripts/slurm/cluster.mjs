@@ -31,7 +31,6 @@ function quiet(cmd, args, env) {
 export function ensurePackages(log = console.log) {
   const missing = Object.keys(BINARIES).filter((bin) => !which(bin));
   if (missing.length === 0) return;
-  const packages = [...new Set(missing.map((bin) => BINARIES[bin]))];
   const root = process.getuid?.() === 0;
   if (!root || !which('apt-get')) {
     throw new Error(
@@ -179,7 +178,7 @@ export async function up({
 } = {}) {
   ensurePackages(log);
   if (process.getuid?.() !== 0)
-    throw new Error('starting munged/slurmctld/slurmd needs root (run with sudo)');
+    {throw new Error('starting munged/slurmctld/slurmd needs root (run with sudo)');}
   const statePath = join(dir, STATE_FILE);
   if (existsSync(statePath)) {
     const old = JSON.parse(readFileSync(statePath, 'utf8'));

@@ -3,7 +3,7 @@
  * pipes), nothing with --json. Log lines go through it so they do not tear the bars.
  */
 import { MultiBar, Presets, type SingleBar } from 'cli-progress';
-import type { RunStatus } from '../host/runs/runTypes';
+import type { RunStatus } from '../runs/runTypes';
 import type { RunId } from '../protocol/ids';
 import type { TrainerToHost } from '../protocol/trainer';
 import { cell } from './table';

@@ -5,10 +5,10 @@
 import { mkdirSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import type { RunPlan } from '../core/config/experimentConfig';
-import type { Logger } from '../host/runs/logger';
-import { RunManager } from '../host/runs/runManager';
-import { RunStore } from '../host/runs/runStore';
-import type { RunData, RunMode } from '../host/runs/runTypes';
+import type { Logger } from '../runs/logger';
+import { RunManager } from '../runs/runManager';
+import { RunStore } from '../runs/runStore';
+import type { RunData, RunMode } from '../runs/runTypes';
 import type { RunId } from '../protocol/ids';
 import type { BackendChoice } from '../protocol/trainer';
 import { CliError, EXIT, trainerPath } from './cliShared';

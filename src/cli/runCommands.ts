@@ -3,7 +3,7 @@
  * did not finish (failed, diverged, stopped, cancelled), 2 invalid input (file problems, bad options).
  */
 import { Option, type Command } from 'commander';
-import type { RunData } from '../host/runs/runTypes';
+import type { RunData } from '../runs/runTypes';
 import type { BackendChoice } from '../protocol/trainer';
 import { loadExperiment } from '../node/loadExperiment';
 import { EXIT, action, loadPlans, parseInteger, resolveRunsDir } from './cliShared';

@@ -3,10 +3,10 @@
  * whose owner process died as 'interrupted', so the list tells the truth about a crashed session.
  */
 import type { Command } from 'commander';
-import { isOwnerAlive } from '../host/runs/liveness';
-import { RunStore } from '../host/runs/runStore';
-import { isTerminal } from '../host/runs/runSchema';
-import type { RunMeta } from '../host/runs/runTypes';
+import { isOwnerAlive } from '../runs/liveness';
+import { RunStore } from '../runs/runStore';
+import { isTerminal } from '../runs/runSchema';
+import type { RunMeta } from '../runs/runTypes';
 import type { RunId } from '../protocol/ids';
 import { CliError, action, resolveRunsDir } from './cliShared';
 import { bestMetric, cell, durationSeconds, formatTable } from './table';

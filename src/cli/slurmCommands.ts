@@ -7,9 +7,9 @@ import { dirname, join, resolve } from 'node:path';
 import type { SlurmExecutorConfig } from '../core/config/experimentConfig';
 import { asRunId } from '../protocol/ids';
 import { formatProblem, loadExperiment } from '../node/loadExperiment';
-import { RunStore } from '../host/runs/runStore';
-import { SlurmExecutor } from '../host/runs/slurm/slurmExecutor';
-import { runSlurmTask } from '../host/runs/slurm/slurmTask';
+import { RunStore } from '../runs/runStore';
+import { SlurmExecutor } from '../runs/slurm/slurmExecutor';
+import { runSlurmTask } from '../runs/slurm/slurmTask';
 import { resolveRunsDir } from './cliShared';
 import { printStatus, statusRows } from './slurmStatus';
 

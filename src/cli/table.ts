@@ -2,7 +2,7 @@
  * Plain-text tables for the CLI, and the final comparison table of a `snn-lab run` (loss, accuracy, AUC, time,
  * backend per run; test-set numbers where the run has them, else validation, else training).
  */
-import type { RunData, RunMeta } from '../host/runs/runTypes';
+import type { RunData, RunMeta } from '../runs/runTypes';
 import type { RunSummary } from '../protocol/stats';
 
 /** Renders rows under headers with columns padded to their widest cell; `right` columns are right-aligned. */

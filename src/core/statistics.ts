@@ -3,7 +3,7 @@
  * histograms, weight (omega, tau) summaries, SELU saturation and dead-unit fractions. Inputs are flat arrays
  * (row-major [samples, units] where a shape matters); all sums are accumulated in float64.
  */
-import type { Distribution, Histogram, WeightStats } from '../protocol/stats';
+import type { Distribution, Histogram, WeightStats } from './statisticsTypes';
 import {
   bucketValue,
   emptyBuckets,

@@ -18,8 +18,8 @@ import { pickExperiment, pickOne, pickRuns } from './pickers';
 import type { PlanTarget } from './planSelection';
 import { isActive } from './runLabels';
 import type { RunLauncher, SlurmSubmitter } from './runLauncher';
-import { RUN_FILES } from './runs/runSchema';
-import type { RunManagerApi, RunStoreApi } from './runs/runTypes';
+import { RUN_FILES } from '../runs/runSchema';
+import type { RunManagerApi, RunStoreApi } from '../runs/runTypes';
 
 export { COMMAND_IDS, type CommandId };
 

@@ -3,10 +3,10 @@
  * rendered by core/runExport.
  */
 import * as vscode from 'vscode';
-import { exportRun, type ExportFormat } from '../core/runExport';
+import { exportRun, type ExportFormat } from '../runs/runExport';
 import type { RunId } from '../protocol/ids';
 import { UserError } from './errors';
-import type { RunStoreApi } from './runs/runTypes';
+import type { RunStoreApi } from '../runs/runTypes';
 
 const FORMATS: { label: string; description: string; format: ExportFormat }[] = [
   {

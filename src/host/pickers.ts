@@ -8,7 +8,7 @@ import type { RunId } from '../protocol/ids';
 import { UserError } from './errors';
 import { EXPERIMENT_GLOB, isExperimentFile } from './ids';
 import { runLook } from './runLabels';
-import type { RunMeta } from './runs/runTypes';
+import type { RunMeta } from '../runs/runTypes';
 
 /** The active editor's experiment file, else one picked from the workspace's experiment files. */
 export async function pickExperiment(): Promise<string | undefined> {

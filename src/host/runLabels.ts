@@ -2,7 +2,7 @@
  * How a run looks in the runs tree, quick picks and the status bar: label, description, tooltip, icon and
  * contextValue, derived from RunMeta alone. vscode-free (icons are codicon ids + theme colour ids) so it is unit-tested.
  */
-import type { RunMeta, RunStatus } from './runs/runTypes';
+import type { RunMeta, RunStatus } from '../runs/runTypes';
 import { RUN_ITEM_CONTEXT } from './ids';
 
 export interface RunLook {

@@ -11,7 +11,7 @@ import type { RunId } from '../protocol/ids';
 import { pathsOutsideWorkspace } from './dataPolicy';
 import { UserError } from './errors';
 import { selectPlans, withStatsCadence, type PlanTarget } from './planSelection';
-import type { RunManagerApi, RunMode, RunStatus } from './runs/runTypes';
+import type { RunManagerApi, RunMode, RunStatus } from '../runs/runTypes';
 import type { Settings } from './settings';
 import { requireTrust } from './trust';
 

@@ -5,10 +5,10 @@
  */
 import type * as vscode from 'vscode';
 import type { RunId } from '../protocol/ids';
-import { isOwnerAlive } from './runs/liveness';
-import { RunManager } from './runs/runManager';
-import { RunStore } from './runs/runStore';
-import { SlurmExecutor } from './runs/slurm/slurmExecutor';
+import { isOwnerAlive } from '../runs/liveness';
+import { RunManager } from '../runs/runManager';
+import { RunStore } from '../runs/runStore';
+import { SlurmExecutor } from '../runs/slurm/slurmExecutor';
 import type { Settings } from './settings';
 
 export interface RunServices {

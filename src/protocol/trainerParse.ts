@@ -4,16 +4,8 @@
  */
 import type { RunConfig } from '../core/config/experimentConfig';
 import type { RunId } from './ids';
-import type {
-  BackendInfo,
-  Distribution,
-  Histogram,
-  LayerInfo,
-  LayerStats,
-  Metrics,
-  RunSummary,
-  WeightStats,
-} from './stats';
+import type { Distribution, Histogram, WeightStats } from '../core/statisticsTypes';
+import type { BackendInfo, LayerInfo, LayerStats, Metrics, RunSummary } from './stats';
 import type { FailureReason, HostToTrainer, TrainerToHost } from './trainer';
 
 type Obj = Record<string, unknown>;

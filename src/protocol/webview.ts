@@ -6,7 +6,8 @@
 import type { RunConfig } from '../core/config/experimentConfig';
 import type { RunId } from './ids';
 import { asRunId } from './ids';
-import type { Distribution, Histogram, LayerInfo, LayerStats, RunSummary } from './stats';
+import type { Distribution, Histogram } from '../core/statisticsTypes';
+import type { LayerInfo, LayerStats, RunSummary } from './stats';
 
 /** The dashboard's tabs, in display order. */
 export const DASHBOARD_TABS = ['curves', 'layers', 'distributions', 'fixedPoint', 'theory'] as const;

@@ -6,7 +6,7 @@
 import type { Tensor } from '@tensorflow/tfjs-core';
 import type { Activation } from '../core/config/experimentConfig';
 import type { SeluParams } from '../core/theory/constants';
-import type { Tf } from './backend';
+import type { Tf } from './tf';
 import { wasmKernelsActive } from './wasmKernels';
 
 /** Negative slope of leaky_relu. */

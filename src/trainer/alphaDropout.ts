@@ -8,7 +8,7 @@ import type { DropoutConfig } from '../core/config/experimentConfig';
 import type { Rng } from '../core/random';
 import { alphaDropoutParams } from '../core/theory/alphaDropout';
 import type { SeluParams } from '../core/theory/constants';
-import type { Tf } from './backend';
+import type { Tf } from './tf';
 
 /** Draws a keep mask (1 = kept with probability 1 - rate) shaped like `shape`. */
 function keepMask(tf: Tf, shape: number[], rate: number, rng: Rng): Tensor {

@@ -11,10 +11,9 @@ import { setWasmPaths, version_wasm } from '@tensorflow/tfjs-backend-wasm';
 import * as path from 'node:path';
 import type { BackendInfo } from '../protocol/stats';
 import type { BackendChoice } from '../protocol/trainer';
+import type { Tf } from './tf';
 import { enableWasmKernels } from './wasmKernels';
 
-/** The tfjs API (tfjs-core's namespace; tfjs-node's full `tf` object is a superset). */
-export type Tf = typeof tfCore;
 
 export interface BackendHandle {
   tf: Tf;

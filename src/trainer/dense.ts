@@ -4,7 +4,7 @@
  * (tfjs-notes.md §3: 4-5x faster per step than tfjs's stock matMul gradient, which emits transposed matmuls).
  */
 import type { Tensor, Tensor1D, Tensor2D } from '@tensorflow/tfjs-core';
-import type { Tf } from './backend';
+import type { Tf } from './tf';
 import { wasmKernelsActive } from './wasmKernels';
 
 export type DenseOp = (x: Tensor2D, w: Tensor2D, b: Tensor1D) => Tensor2D;

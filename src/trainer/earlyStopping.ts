@@ -4,7 +4,7 @@
  */
 import type { Tensor, Variable } from '@tensorflow/tfjs-core';
 import type { Metrics } from '../protocol/stats';
-import type { Tf } from './backend';
+import type { Tf } from './tf';
 import type { Model } from './model';
 
 export class EarlyStopping {

@@ -7,7 +7,7 @@ import type { Scalar, Tensor, Tensor2D } from '@tensorflow/tfjs-core';
 import { classificationMetrics, meanSquaredError } from '../core/metrics';
 import type { Metrics } from '../protocol/stats';
 import type { Dataset, DataSplit } from '../node/data/dataset';
-import type { Tf } from './backend';
+import type { Tf } from './tf';
 import type { ForwardResult, Model } from './model';
 
 const EVAL_CHUNK = 2048;

@@ -4,7 +4,7 @@
  * §2 of the paper): ~20 % less time per update on wasm, where the update is bound by passes over memory.
  */
 import type { NamedTensorMap, Scalar, Tensor, Variable } from '@tensorflow/tfjs-core';
-import type { Tf } from './backend';
+import type { Tf } from './tf';
 import { wasmKernelsActive } from './wasmKernels';
 
 /** tfjs's NamedTensor (not exported by tfjs-core's index). */

@@ -8,7 +8,7 @@ import type { Activation, StatsConfig } from '../core/config/experimentConfig';
 import { deadUnitFraction, distribution, saturatedFraction, weightStats } from '../core/statistics';
 import { alphaPrimeOf, type SeluParams } from '../core/theory/constants';
 import type { LayerStats } from '../protocol/stats';
-import type { Tf } from './backend';
+import type { Tf } from './tf';
 import type { HiddenLayer } from './model';
 import { wasmKernelsActive } from './wasmKernels';
 

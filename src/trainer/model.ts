@@ -10,7 +10,7 @@ import type { SeluParams } from '../core/theory/constants';
 import type { LayerInfo } from '../protocol/stats';
 import { activate } from './activations';
 import { applyDropout, type DropoutSpec } from './alphaDropout';
-import type { Tf } from './backend';
+import type { Tf } from './tf';
 import { makeFastDense, makeStockDense, type DenseOp } from './dense';
 import { initWeights } from './init';
 

@@ -5,7 +5,7 @@
  */
 import type { NamedTensorMap, Tensor, Variable } from '@tensorflow/tfjs-core';
 import type { TrainConfig } from '../core/config/experimentConfig';
-import type { Tf } from './backend';
+import type { Tf } from './tf';
 import { FusedAdam, type StepOptimizer } from './fusedAdam';
 
 /** Momentum coefficient of the 'momentum' optimiser (the usual default). */

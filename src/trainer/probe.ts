@@ -10,7 +10,7 @@ import type { RunId } from '../protocol/ids';
 import type { RunSummary } from '../protocol/stats';
 import type { TrainerToHost } from '../protocol/trainer';
 import type { Dataset } from '../node/data/dataset';
-import type { Tf } from './backend';
+import type { Tf } from './tf';
 import { reduceLayerStats, statsLayers } from './layerStats';
 import { buildModel } from './model';
 import { seluFor } from './seluConfig';

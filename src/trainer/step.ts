@@ -5,7 +5,7 @@
  */
 import type { NamedTensorMap, Scalar, Tensor, Tensor2D } from '@tensorflow/tfjs-core';
 import type { Task } from '../core/config/experimentConfig';
-import type { Tf } from './backend';
+import type { Tf } from './tf';
 import { lossOf } from './evaluate';
 import type { StepOptimizer } from './fusedAdam';
 import type { ForwardResult, Model } from './model';

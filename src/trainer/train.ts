@@ -9,7 +9,7 @@ import type { RunId } from '../protocol/ids';
 import type { Metrics, RunSummary } from '../protocol/stats';
 import type { TrainerToHost } from '../protocol/trainer';
 import type { Dataset } from '../node/data/dataset';
-import type { Tf } from './backend';
+import type { Tf } from './tf';
 import { EarlyStopping } from './earlyStopping';
 import { evaluateSplit, firstNonFiniteLayer, gatherRows, metricsOf, targetTensor } from './evaluate';
 import { reduceLayerStats, statsLayers } from './layerStats';

@@ -8,7 +8,7 @@
 import type { Tensor, TensorInfo } from '@tensorflow/tfjs-core';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import type { Tf } from './backend';
+import type { Tf } from './tf';
 
 /** File name of the compiled module, next to tfjs's .wasm files. */
 export const SNN_KERNELS_FILE = 'snn-kernels.wasm';

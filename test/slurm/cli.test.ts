@@ -9,8 +9,8 @@ import { chmodSync, existsSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, test } from 'node:test';
 import type { RunId } from '../../src/protocol/ids';
-import { RunStore } from '../../src/host/runs/runStore';
-import { SlurmExecutor } from '../../src/host/runs/slurm/slurmExecutor';
+import { RunStore } from '../../src/runs/runStore';
+import { SlurmExecutor } from '../../src/runs/slurm/slurmExecutor';
 import { loadExperiment } from '../../src/node/loadExperiment';
 import { cli, requireCluster, workDir, writeExperiment } from './helpers';
 

@@ -8,9 +8,9 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import type { RunId } from '../../src/protocol/ids';
-import type { RunChange } from '../../src/host/runs/runTypes';
-import { RunStore } from '../../src/host/runs/runStore';
-import { SlurmExecutor } from '../../src/host/runs/slurm/slurmExecutor';
+import type { RunChange } from '../../src/runs/runTypes';
+import { RunStore } from '../../src/runs/runStore';
+import { SlurmExecutor } from '../../src/runs/slurm/slurmExecutor';
 import { loadExperiment } from '../../src/node/loadExperiment';
 import { CLI, cli, requireCluster, waitFor, workDir, writeExperiment } from './helpers';
 

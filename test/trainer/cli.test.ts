@@ -6,8 +6,8 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { isPidAlive } from '../../src/host/runs/liveness';
-import type { RunData, RunMeta } from '../../src/host/runs/runTypes';
+import { isPidAlive } from '../../src/runs/liveness';
+import type { RunData, RunMeta } from '../../src/runs/runTypes';
 
 const cli = join(__dirname, '..', '..', '..', 'dist', 'cli.js');
 const dir = mkdtempSync(join(tmpdir(), 'snn-cli-'));

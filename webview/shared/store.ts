@@ -2,7 +2,7 @@
  * Pure reducers of the webviews' data state: `reduce(state, message) -> state` for the dashboard and the sidebar.
  * Tracks `seq` (a gap sets `needsResync`), merges appended data and keeps long series thinned. No DOM: tested in Node.
  */
-import { decodeFrame } from '../../src/core/frameCodec';
+import { decodeFrame } from '../../src/protocol/frameCodec';
 import { thin } from '../../src/core/series';
 import type { RunId } from '../../src/protocol/ids';
 import type {

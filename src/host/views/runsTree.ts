@@ -7,7 +7,7 @@ import * as vscode from 'vscode';
 import { Disposable } from '../disposable';
 import { EXPERIMENT_ITEM_CONTEXT, VIEW_IDS } from '../ids';
 import { groupByExperiment, runLook } from '../runLabels';
-import type { RunMeta, RunStoreApi } from '../runs/runTypes';
+import type { RunMeta, RunStoreApi } from '../../runs/runTypes';
 
 export type RunsNode =
   { kind: 'experiment'; experiment: string; runs: RunMeta[] } | { kind: 'run'; meta: RunMeta };

@@ -4,7 +4,7 @@
  */
 import type { RunId } from '../../protocol/ids';
 import type { DashboardTab } from '../../protocol/webview';
-import type { RunChange, RunStoreApi } from '../runs/runTypes';
+import type { RunChange, RunStoreApi } from '../../runs/runTypes';
 import {
   budgetFor,
   knownRuns,

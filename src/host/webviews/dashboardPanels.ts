@@ -7,7 +7,7 @@ import type { RunId } from '../../protocol/ids';
 import { asRunId } from '../../protocol/ids';
 import type { DashboardTab, WebviewToHost } from '../../protocol/webview';
 import { DASHBOARD_TABS } from '../../protocol/webview';
-import type { RunManagerApi, RunStoreApi } from '../runs/runTypes';
+import type { RunManagerApi, RunStoreApi } from '../../runs/runTypes';
 import { DashboardFeed } from './dashboardFeed';
 import { webviewHtml, webviewOptions } from './html';
 import { runSafely, runWebviewAction } from './webviewActions';

@@ -2,7 +2,7 @@
  * Turns run-store records into what the webviews receive (protocol/webview.ts), thinning long series with
  * src/core/series.ts so a 1,000-snapshot run never reaches the webview whole. Pure: no vscode, unit-tested.
  */
-import { encodeFrame, round6 } from '../../core/frameCodec';
+import { encodeFrame, round6 } from '../../protocol/frameCodec';
 import { evenIndices, lttbIndices, pick, thin } from '../../core/series';
 import type { RunId } from '../../protocol/ids';
 import type { LayerStats } from '../../protocol/stats';
@@ -15,7 +15,7 @@ import type {
   RunPayload,
   SidebarRun,
 } from '../../protocol/webview';
-import type { LayerStatsRecord, MetricRecord, RunData, RunMeta } from '../runs/runTypes';
+import type { LayerStatsRecord, MetricRecord, RunData, RunMeta } from '../../runs/runTypes';
 
 /** Display budgets. Frame budgets are shared by the selected runs, so 16 compared runs stay as cheap as 2. */
 export const BUDGET = {

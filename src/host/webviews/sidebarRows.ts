@@ -4,7 +4,7 @@
  */
 import type { RunId } from '../../protocol/ids';
 import type { SidebarRun } from '../../protocol/webview';
-import type { RunChange, RunStoreApi } from '../runs/runTypes';
+import type { RunChange, RunStoreApi } from '../../runs/runTypes';
 import { BUDGET, toRunInfo, toSidebarRun } from './payload';
 
 export class SidebarRows {

@@ -2,7 +2,7 @@
 // cross-entropy loss with respect to every trainable variable of a model, as arrays (the model is disposed).
 import type { Tensor } from '@tensorflow/tfjs-core';
 import type { ModelConfig } from '../../../src/core/config/experimentConfig';
-import type { Tf } from '../../../src/trainer/backend';
+import type { Tf } from '../../../src/trainer/tf';
 import type { Model } from '../../../src/trainer/model';
 
 export function lossGradients(tf: Tf, model: Model, x: Tensor, target: Tensor): Float32Array[] {

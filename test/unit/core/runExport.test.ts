@@ -2,9 +2,10 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { parse } from 'csv-parse/sync';
-import { exportRun, LAYER_COLUMNS, layersCsv, metricsCsv, runJson, toCsv } from '../../../src/core/runExport';
-import type { RunData } from '../../../src/host/runs/runTypes';
-import type { Distribution, LayerStats } from '../../../src/protocol/stats';
+import { exportRun, LAYER_COLUMNS, layersCsv, metricsCsv, runJson, toCsv } from '../../../src/runs/runExport';
+import type { RunData } from '../../../src/runs/runTypes';
+import type { Distribution } from '../../../src/core/statisticsTypes';
+import type { LayerStats } from '../../../src/protocol/stats';
 import { asRunId } from '../../../src/protocol/ids';
 
 function dist(mean: number, variance: number): Distribution {

@@ -6,7 +6,7 @@ import { dashboardArgs, experimentPathFromArgs, runIdsFromArgs } from '../../../
 import { isInside, pathsOutsideWorkspace } from '../../../src/host/dataPolicy';
 import { selectPlans, withStatsCadence } from '../../../src/host/planSelection';
 import { formatAge, groupByExperiment, runLook, shortName, statusLine } from '../../../src/host/runLabels';
-import type { RunMeta } from '../../../src/host/runs/runTypes';
+import type { RunMeta } from '../../../src/runs/runTypes';
 import { readSettings, type SettingKey } from '../../../src/host/settings';
 import { asRunId } from '../../../src/protocol/ids';
 

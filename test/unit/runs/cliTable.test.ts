@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { bestMetric, cell, comparisonTable, formatTable } from '../../../src/cli/table';
-import type { RunData } from '../../../src/host/runs/runTypes';
+import type { RunData } from '../../../src/runs/runTypes';
 import type { RunSummary } from '../../../src/protocol/stats';
 import { tinyConfig } from './fixtures';
 

@@ -5,7 +5,7 @@ import { appendFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { appendJsonLine, completeLength, readJsonLines } from '../../../src/host/runs/runFiles';
+import { appendJsonLine, completeLength, readJsonLines } from '../../../src/runs/runFiles';
 
 const dir = mkdtempSync(join(tmpdir(), 'snn-runfiles-'));
 after(() => rmSync(dir, { recursive: true, force: true }));

@@ -5,10 +5,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import type { Logger } from '../../../src/host/runs/logger';
-import { RunManager } from '../../../src/host/runs/runManager';
-import { RunStore } from '../../../src/host/runs/runStore';
-import { TrainerProcess } from '../../../src/host/runs/trainerProcess';
+import type { Logger } from '../../../src/runs/logger';
+import { RunManager } from '../../../src/runs/runManager';
+import { RunStore } from '../../../src/runs/runStore';
+import { TrainerProcess } from '../../../src/runs/trainerProcess';
 import { writeFakeTrainer } from './fakeTrainer';
 import { tinyPlan } from './fixtures';
 

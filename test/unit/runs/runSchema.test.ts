@@ -2,10 +2,10 @@
 import assert from 'node:assert/strict';
 import { hostname } from 'node:os';
 import { describe, it } from 'node:test';
-import { isPidAlive, isOwnerAlive } from '../../../src/host/runs/liveness';
-import { makeRunId, slugify } from '../../../src/host/runs/runId';
-import { RunSchemaError, checkJsonlHeader, migrateRunMeta } from '../../../src/host/runs/runSchema';
-import type { RunMeta } from '../../../src/host/runs/runTypes';
+import { isPidAlive, isOwnerAlive } from '../../../src/runs/liveness';
+import { makeRunId, slugify } from '../../../src/runs/runId';
+import { RunSchemaError, checkJsonlHeader, migrateRunMeta } from '../../../src/runs/runSchema';
+import type { RunMeta } from '../../../src/runs/runTypes';
 
 const meta = {
   schemaVersion: 1,

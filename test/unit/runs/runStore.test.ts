@@ -13,8 +13,8 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { RunStore } from '../../../src/host/runs/runStore';
-import { RUN_SCHEMA_VERSION, type RunChange, type RunMeta } from '../../../src/host/runs/runTypes';
+import { RunStore } from '../../../src/runs/runStore';
+import { RUN_SCHEMA_VERSION, type RunChange, type RunMeta } from '../../../src/runs/runTypes';
 import { layer, tinyPlan, trainerMessages } from './fixtures';
 
 const roots: string[] = [];

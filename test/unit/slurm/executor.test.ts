@@ -10,15 +10,15 @@ import { test } from 'node:test';
 import type { RunPlan, RunConfig } from '../../../src/core/config/experimentConfig';
 import type { SlurmTaskState } from '../../../src/core/slurm/parse';
 import type { RunId } from '../../../src/protocol/ids';
-import { RunStore } from '../../../src/host/runs/runStore';
+import { RunStore } from '../../../src/runs/runStore';
 import {
   SlurmMissingError,
   runTool,
   type CommandResult,
   type SlurmCli,
-} from '../../../src/host/runs/slurm/slurmCli';
-import { SlurmExecutor } from '../../../src/host/runs/slurm/slurmExecutor';
-import { patchRunMeta } from '../../../src/host/runs/slurm/sweepFiles';
+} from '../../../src/runs/slurm/slurmCli';
+import { SlurmExecutor } from '../../../src/runs/slurm/slurmExecutor';
+import { patchRunMeta } from '../../../src/runs/slurm/sweepFiles';
 import { fixture } from './fixtures';
 
 const config = {

@@ -9,13 +9,14 @@ import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { expandRuns } from '../../../src/core/config/expand';
 import { parseExperiment } from '../../../src/core/config/parse';
-import { RunStore } from '../../../src/host/runs/runStore';
-import type { RunChange } from '../../../src/host/runs/runTypes';
+import { RunStore } from '../../../src/runs/runStore';
+import type { RunChange } from '../../../src/runs/runTypes';
 import { DashboardFeed } from '../../../src/host/webviews/dashboardFeed';
 import { BUDGET, budgetFor, share, toSidebarRun } from '../../../src/host/webviews/payload';
 import { SidebarRows } from '../../../src/host/webviews/sidebarRows';
 import type { RunId } from '../../../src/protocol/ids';
-import type { Distribution, LayerStats } from '../../../src/protocol/stats';
+import type { Distribution } from '../../../src/core/statisticsTypes';
+import type { LayerStats } from '../../../src/protocol/stats';
 
 const fixture = join(process.cwd(), 'test', 'fixtures', 'streams', 'snn-vs-relu.snn.json');
 const parsed = parseExperiment(readFileSync(fixture, 'utf8'), fixture);

@@ -1,7 +1,7 @@
 /** The column-wise frame codec: lossless up to 6 significant digits, NaN survives JSON (as null). */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { decodeFrame, encodeFrame, round6 } from '../../../src/core/frameCodec';
+import { decodeFrame, encodeFrame, round6 } from '../../../src/protocol/frameCodec';
 import type { LayerFrame, Moments } from '../../../src/protocol/webview';
 
 const m = (mean: number): Moments => ({

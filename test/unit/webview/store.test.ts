@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import { decodeFrame } from '../../../src/core/frameCodec';
+import { decodeFrame } from '../../../src/protocol/frameCodec';
 import type { FrameColumns, HostToWebview, RunPayload } from '../../../src/protocol/webview';
 import {
   initialDashboard,

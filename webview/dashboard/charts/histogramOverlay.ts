@@ -4,7 +4,7 @@
  * canvas plotter.
  */
 import { SELU_ALPHA, SELU_LAMBDA } from '../../../src/core/theory/constants';
-import type { Histogram } from '../../../src/protocol/stats';
+import type { Histogram } from '../../../src/core/statisticsTypes';
 import type { Theme } from '../../shared/theme';
 import { withAlpha } from '../../shared/theme';
 import type { CardOptions } from './card';

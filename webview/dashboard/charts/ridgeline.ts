@@ -2,7 +2,7 @@
  * Ridgeline of histograms: one filled curve per layer, stacked by depth (layer 0 at the bottom), so the change of a
  * distribution through the network reads at a glance. Heights are normalised per layer. Drawn by our plotter.
  */
-import type { Histogram } from '../../../src/protocol/stats';
+import type { Histogram } from '../../../src/core/statisticsTypes';
 import type { PlotLine } from '../../shared/plot/spec';
 import { withAlpha } from '../../shared/theme';
 import type { CardOptions } from './card';

@@ -3,11 +3,11 @@
  * On disk, one run is `<runsDir>/<runId>/` with config.json, meta.json, metrics.jsonl, layers.jsonl,
  * summary.json and the trained weights; every file carries `schemaVersion`.
  */
-import type { RunConfig, RunPlan } from '../../core/config/experimentConfig';
-import type { Disposable, Event } from '../../core/events';
-import type { RunId } from '../../protocol/ids';
-import type { BackendInfo, LayerInfo, LayerStats, Metrics, RunSummary } from '../../protocol/stats';
-import type { BackendChoice, FailureReason, TrainerToHost } from '../../protocol/trainer';
+import type { RunConfig, RunPlan } from '../core/config/experimentConfig';
+import type { Disposable, Event } from '../core/events';
+import type { RunId } from '../protocol/ids';
+import type { BackendInfo, LayerInfo, LayerStats, Metrics, RunSummary } from '../protocol/stats';
+import type { BackendChoice, FailureReason, TrainerToHost } from '../protocol/trainer';
 
 export const RUN_SCHEMA_VERSION = 1;
 

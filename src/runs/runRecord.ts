@@ -2,8 +2,8 @@
  * How one trainer message changes a run: the meta fields it updates (in place) and the lines or files it
  * produces. Pure apart from mutating the given meta, so the store's bookkeeping is unit-testable.
  */
-import type { RunSummary } from '../../protocol/stats';
-import type { FailureReason, TrainerToHost } from '../../protocol/trainer';
+import type { RunSummary } from '../protocol/stats';
+import type { FailureReason, TrainerToHost } from '../protocol/trainer';
 import { isTerminal } from './runSchema';
 import type { LayerStatsRecord, MetricRecord, RunMeta, RunStatus } from './runTypes';
 

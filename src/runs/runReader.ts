@@ -4,7 +4,7 @@
  */
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { asRunId, type RunId } from '../../protocol/ids';
+import { asRunId, type RunId } from '../protocol/ids';
 import type { Logger } from './logger';
 import { decodeNonFinite, readJsonLines } from './runFiles';
 import {

@@ -4,12 +4,12 @@
  */
 import { chmodSync, writeFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
-import type { RunPlan, SlurmExecutorConfig } from '../../../core/config/experimentConfig';
-import { Emitter, type Event } from '../../../core/events';
-import { arraySpec, renderBatchScript } from '../../../core/slurm/batchScript';
-import { explainSbatchFailure } from '../../../core/slurm/status';
-import { assertSlurmConfig } from '../../../core/slurm/validate';
-import type { RunId } from '../../../protocol/ids';
+import type { RunPlan, SlurmExecutorConfig } from '../../core/config/experimentConfig';
+import { Emitter, type Event } from '../../core/events';
+import { arraySpec, renderBatchScript } from '../../core/slurm/batchScript';
+import { explainSbatchFailure } from '../../core/slurm/status';
+import { assertSlurmConfig } from '../../core/slurm/validate';
+import type { RunId } from '../../protocol/ids';
 import { makeRunId } from '../runId';
 import { isTerminal } from '../runSchema';
 import { RunStore } from '../runStore';

@@ -4,10 +4,10 @@
  */
 import { existsSync } from 'node:fs';
 import { dirname } from 'node:path';
-import type { RunPlan } from '../../core/config/experimentConfig';
-import { Emitter, type Disposable } from '../../core/events';
-import type { RunId } from '../../protocol/ids';
-import type { BackendChoice, TrainerToHost } from '../../protocol/trainer';
+import type { RunPlan } from '../core/config/experimentConfig';
+import { Emitter, type Disposable } from '../core/events';
+import type { RunId } from '../protocol/ids';
+import type { BackendChoice, TrainerToHost } from '../protocol/trainer';
 import type { Logger } from './logger';
 import type { RunStore } from './runStore';
 import { isTerminal } from './runSchema';

@@ -3,7 +3,7 @@
  * object per layer (the keys were most of the bytes), numbers rounded to 6 significant digits. Pure; the host
  * encodes, the webview decodes. JSON turns NaN into null; decoding turns null back into NaN.
  */
-import type { FrameColumns, LayerFrame, LayerPoint, Moments } from '../protocol/webview';
+import type { FrameColumns, LayerFrame, LayerPoint, Moments } from './webview';
 
 /** 6 significant digits: far below what a chart or a CSV reader can use, a third of float64's 17 in JSON. */
 export function round6(x: number): number {

@@ -14,8 +14,8 @@ import {
   closeSync,
 } from 'node:fs';
 import { join } from 'node:path';
-import { tailLines } from '../../../core/slurm/status';
-import type { RunId } from '../../../protocol/ids';
+import { tailLines } from '../../core/slurm/status';
+import type { RunId } from '../../protocol/ids';
 import { writeJsonAtomic } from '../runFiles';
 import { RUN_FILES, migrateRunMeta } from '../runSchema';
 import type { RunMeta } from '../runTypes';

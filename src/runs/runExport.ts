@@ -2,7 +2,7 @@
  * Export of one run's recorded data for "Export Run": epoch metrics and per-layer statistics as CSV
  * (RFC 4180 quoting), or everything as JSON. Pure: no Node, no vscode.
  */
-import type { RunData } from '../host/runs/runTypes';
+import type { RunData } from './runTypes';
 
 /** What "Export Run" can write. */
 export type ExportFormat = 'metrics-csv' | 'layers-csv' | 'json';

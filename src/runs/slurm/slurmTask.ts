@@ -6,8 +6,8 @@
 import { appendFileSync, readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { dirname, join } from 'node:path';
-import type { RunId } from '../../../protocol/ids';
-import type { TrainerToHost } from '../../../protocol/trainer';
+import type { RunId } from '../../protocol/ids';
+import type { TrainerToHost } from '../../protocol/trainer';
 import type { Logger } from '../logger';
 import { appendJsonLine, writeJsonAtomic } from '../runFiles';
 import { applyMessage } from '../runRecord';

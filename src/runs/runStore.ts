@@ -5,10 +5,10 @@
 import { appendFileSync, existsSync, mkdirSync, rmSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import type { RunPlan } from '../../core/config/experimentConfig';
-import { Emitter, type Disposable } from '../../core/events';
-import type { RunId } from '../../protocol/ids';
-import type { TrainerToHost } from '../../protocol/trainer';
+import type { RunPlan } from '../core/config/experimentConfig';
+import { Emitter, type Disposable } from '../core/events';
+import type { RunId } from '../protocol/ids';
+import type { TrainerToHost } from '../protocol/trainer';
 import type { Logger } from './logger';
 import { silentLogger } from './logger';
 import { appendJsonLine, writeJsonAtomic } from './runFiles';

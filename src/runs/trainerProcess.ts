@@ -5,10 +5,10 @@
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
-import { Emitter, type Disposable } from '../../core/events';
-import { parseTrainerToHost } from '../../protocol/trainerParse';
-import type { BackendChoice, HostToTrainer, TrainerToHost } from '../../protocol/trainer';
-import { PROTOCOL_VERSION } from '../../protocol/version';
+import { Emitter, type Disposable } from '../core/events';
+import { parseTrainerToHost } from '../protocol/trainerParse';
+import type { BackendChoice, HostToTrainer, TrainerToHost } from '../protocol/trainer';
+import { PROTOCOL_VERSION } from '../protocol/version';
 import type { Logger } from './logger';
 
 export interface TrainerProcessOptions {

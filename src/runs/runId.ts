@@ -3,7 +3,7 @@
  * `20261127-083012-mnist-depth-snn-depth-16-a3f9`. They name directories, so they stay within [A-Za-z0-9._-].
  */
 import { randomBytes } from 'node:crypto';
-import { asRunId, type RunId } from '../../protocol/ids';
+import { asRunId, type RunId } from '../protocol/ids';
 
 /** Longest slug kept from the run name (the id must stay a comfortable directory name). */
 const MAX_SLUG = 40;

@@ -3,7 +3,7 @@
  * directories, rewritten meta.json files, and complete lines appended to metrics.jsonl / layers.jsonl.
  */
 import { join } from 'node:path';
-import type { RunId } from '../../protocol/ids';
+import type { RunId } from '../protocol/ids';
 import { completeLength, readJsonLines } from './runFiles';
 import { fileStamp } from './runReader';
 import { RUN_FILES, isTerminal } from './runSchema';

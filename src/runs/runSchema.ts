@@ -2,8 +2,8 @@
  * Versioned on-disk shapes of a run directory (docs/run-store.md) and their migrations: every reader goes
  * through these functions, which upgrade older versions or reject unknown ones with a message saying why.
  */
-import type { RunConfig, RunPlan } from '../../core/config/experimentConfig';
-import type { RunSummary } from '../../protocol/stats';
+import type { RunConfig, RunPlan } from '../core/config/experimentConfig';
+import type { RunSummary } from '../protocol/stats';
 import { RUN_SCHEMA_VERSION, type RunMeta, type RunStatus } from './runTypes';
 
 /** The files of a run directory. */

@@ -3,9 +3,9 @@
  * its exit code and output file), reads the runs' own status from the store, and records an end for tasks Slurm
  * ended without the run noticing (cancelled before start, killed, out of time or memory).
  */
-import { decideTask, isSlurmTerminal } from '../../../core/slurm/status';
-import type { SlurmTaskState } from '../../../core/slurm/parse';
-import type { RunId } from '../../../protocol/ids';
+import { decideTask, isSlurmTerminal } from '../../core/slurm/status';
+import type { SlurmTaskState } from '../../core/slurm/parse';
+import type { RunId } from '../../protocol/ids';
 import { isTerminal } from '../runSchema';
 import type { RunMeta, RunStatus, RunStoreApi } from '../runTypes';
 import type { SlurmCli } from './slurmCli';

@@ -10,7 +10,7 @@ import {
   parseScontrolJobs,
   parseSqueue,
   type SlurmTaskState,
-} from '../../../core/slurm/parse';
+} from '../../core/slurm/parse';
 
 /** Thrown when a Slurm tool is not on PATH: Slurm commands must run where the cluster's client tools are. */
 export class SlurmMissingError extends Error {
