@@ -19,8 +19,8 @@ if (!existsSync(join(root, 'dist/trainer.js'))) {
 
 // The recorder itself is TypeScript over the real host classes; bundle it to a temp module and import it.
 const entry = `
-import { RunStore } from './src/host/runs/runStore';
-import { RunManager } from './src/host/runs/runManager';
+import { RunStore } from './src/runs/runStore';
+import { RunManager } from './src/runs/runManager';
 import { DashboardFeed } from './src/host/webviews/dashboardFeed';
 import { WebviewChannel } from './src/host/webviews/webviewChannel';
 import { SidebarRows } from './src/host/webviews/sidebarRows';
