@@ -2,9 +2,10 @@
  * Helpers shared by the run, probe and runs subcommands: exit-code errors, the runs directory, loading an
  * experiment and choosing its plans (printing file:line:col problems), number options.
  */
-import { dirname, join, resolve } from 'node:path';
+import { join } from 'node:path';
 import type { RunPlan } from '../core/config/experimentConfig';
 import { formatProblem, loadExperiment } from '../node/loadExperiment';
+import { resolveRunsDirectory } from '../runs/runsDirectory';
 
 /** Exit codes of snn-lab (see src/cli/main.ts). */
 export const EXIT = { ok: 0, runFailed: 1, invalidInput: 2 } as const;
@@ -34,12 +35,9 @@ export function action<A extends unknown[]>(
   };
 }
 
-/** --runs-dir, else $SNN_LAB_RUNS_DIR, else `<directory of the experiment file>/.snn-lab/runs` (or of cwd). */
+/** The runs directory by the one rule of src/runs/runsDirectory.ts (--runs-dir, $SNN_LAB_RUNS_DIR, project). */
 export function resolveRunsDir(option: string | undefined, experimentPath?: string): string {
-  if (option) return resolve(option);
-  const fromEnv = process.env.SNN_LAB_RUNS_DIR;
-  if (fromEnv) return resolve(fromEnv);
-  return join(experimentPath ? dirname(resolve(experimentPath)) : process.cwd(), '.snn-lab', 'runs');
+  return resolveRunsDirectory({ explicit: option, experimentPath });
 }
 
 /** Parses an integer option >= min, or throws a CliError naming the option. */

@@ -3,10 +3,11 @@
  * pipes), nothing with --json. Log lines go through it so they do not tear the bars.
  */
 import { MultiBar, Presets, type SingleBar } from 'cli-progress';
-import type { RunStatus } from '../runs/runTypes';
+
 import type { RunId } from '../protocol/ids';
 import type { TrainerToHost } from '../protocol/trainer';
 import { cell } from './table';
+import type { RunStatus } from '../core/runStatus';
 
 export interface Progress {
   /** Announces a queued run. */

@@ -11,6 +11,7 @@ import { displayMode, executePlans } from './runCommand';
 import { registerRunsCommand } from './runsCommand';
 import { submitExperiment } from './slurmCommands';
 import { cell, comparisonTable, durationSeconds, formatTable } from './table';
+import { RUNS_DIR_HELP } from '../runs/runsDirectory';
 
 const BACKENDS: BackendChoice[] = ['auto', 'tensorflow', 'wasm', 'cpu'];
 
@@ -67,7 +68,7 @@ export function registerRunCommands(program: Command): void {
     .option('--index <i>', '0-based index into the expanded run list (one run; used by Slurm array tasks)')
     .option(
       '--runs-dir <dir>',
-      'run store directory (default: $SNN_LAB_RUNS_DIR or <file dir>/.snn-lab/runs)',
+      RUNS_DIR_HELP,
     )
     .addOption(backendOption())
     .option('--jobs <n>', 'trainer processes at a time (default: number of cores)')
@@ -127,7 +128,7 @@ export function registerRunCommands(program: Command): void {
     .option('--index <i>', '0-based index into the expanded run list')
     .option(
       '--runs-dir <dir>',
-      'run store directory (default: $SNN_LAB_RUNS_DIR or <file dir>/.snn-lab/runs)',
+      RUNS_DIR_HELP,
     )
     .addOption(backendOption())
     .option('--samples <n>', 'probe batch size (trainer default 2048)')

@@ -5,11 +5,13 @@
 import type { Command } from 'commander';
 import { isOwnerAlive } from '../runs/liveness';
 import { RunStore } from '../runs/runStore';
-import { isTerminal } from '../runs/runSchema';
+
 import type { RunMeta } from '../runs/runTypes';
 import type { RunId } from '../protocol/ids';
 import { CliError, action, resolveRunsDir } from './cliShared';
 import { bestMetric, cell, durationSeconds, formatTable } from './table';
+import { isTerminal } from '../core/runStatus';
+import { RUNS_DIR_HELP } from '../runs/runsDirectory';
 
 interface Flags {
   runsDir?: string;
@@ -42,7 +44,7 @@ function write(text: string): void {
 export function registerRunsCommand(program: Command): void {
   const runs = program.command('runs').description('list, show or delete stored runs');
   const dirOption = '--runs-dir <dir>';
-  const dirHelp = 'run store directory (default: $SNN_LAB_RUNS_DIR or ./.snn-lab/runs)';
+  const dirHelp = RUNS_DIR_HELP;
 
   runs
     .command('list')

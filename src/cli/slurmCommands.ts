@@ -12,8 +12,8 @@ import { SlurmExecutor } from '../runs/slurm/slurmExecutor';
 import { runSlurmTask } from '../runs/slurm/slurmTask';
 import { resolveRunsDir } from './cliShared';
 import { printStatus, statusRows } from './slurmStatus';
+import { RUNS_DIR_HELP } from '../runs/runsDirectory';
 
-const RUNS_DIR_HELP = 'run store (default: $SNN_LAB_RUNS_DIR or ./.snn-lab/runs)';
 
 const stderrLog = {
   info: (m: string): void => void process.stderr.write(`${m}\n`),
@@ -148,7 +148,7 @@ export function registerSlurmCommands(program: Command): void {
     .argument('<file>', 'experiment file')
     .option(
       '--runs-dir <dir>',
-      'shared run store (default: executor.runsDir of the file, $SNN_LAB_RUNS_DIR, or <file dir>/.snn-lab/runs)',
+      `shared run store (default: executor.runsDir of the file, else the ${RUNS_DIR_HELP})`,
     )
     .option('--partition <name>', 'Slurm partition')
     .option('--time <limit>', 'time limit per run, e.g. 30 or 0-01:00:00')

@@ -1,7 +1,8 @@
 /** The table `snn-lab slurm status` prints: one row per Slurm run of a run store, newest submission last. */
-import { isTerminal } from '../runs/runSchema';
+
 import type { RunStoreApi } from '../runs/runTypes';
 import type { SlurmExecutor } from '../runs/slurm/slurmExecutor';
+import { isTerminal } from '../core/runStatus';
 
 /** One Slurm run as shown by `slurm status` (and printed by --json). */
 export interface SlurmStatusRow {

@@ -2,11 +2,11 @@
  * Normalises what VS Code passes to a command into run ids: nothing, a RunId string, a runs-tree item, an object
  * with `runId` or `runIds` (webview buttons), or the (clicked, selected[]) pair of a multi-select tree. vscode-free.
  */
-import { asRunId, type RunId } from '../protocol/ids';
+import { isRunId, type RunId } from '../protocol/ids';
 import { DASHBOARD_TABS, type DashboardTab } from '../protocol/webview';
 
 function idsOf(value: unknown): RunId[] {
-  if (typeof value === 'string') return /^[A-Za-z0-9._-]+$/.test(value) ? [asRunId(value)] : [];
+  if (typeof value === 'string') return isRunId(value) ? [value] : [];
   if (Array.isArray(value)) return value.flatMap(idsOf);
   if (value && typeof value === 'object') {
     const record = value as { runId?: unknown; runIds?: unknown; meta?: { runId?: unknown } };

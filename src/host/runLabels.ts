@@ -2,8 +2,9 @@
  * How a run looks in the runs tree, quick picks and the status bar: label, description, tooltip, icon and
  * contextValue, derived from RunMeta alone. vscode-free (icons are codicon ids + theme colour ids) so it is unit-tested.
  */
-import type { RunMeta, RunStatus } from '../runs/runTypes';
+import type { RunMeta } from '../runs/runTypes';
 import { RUN_ITEM_CONTEXT } from './ids';
+import type { RunStatus } from '../core/runStatus';
 
 export interface RunLook {
   label: string;

@@ -11,9 +11,10 @@ import type { RunId } from '../protocol/ids';
 import { pathsOutsideWorkspace } from './dataPolicy';
 import { UserError } from './errors';
 import { selectPlans, withStatsCadence, type PlanTarget } from './planSelection';
-import type { RunManagerApi, RunMode, RunStatus } from '../runs/runTypes';
+import type { RunManagerApi, RunMode } from '../runs/runTypes';
 import type { Settings } from './settings';
 import { requireTrust } from './trust';
+import type { RunStatus } from '../core/runStatus';
 
 /** The part of helper G's SlurmExecutor the host uses. */
 export interface SlurmSubmitter {

@@ -3,7 +3,7 @@
  * `process.on('message')` is `unknown`; these return the typed message or `undefined` (unknown `type` included).
  */
 import type { RunConfig } from '../core/config/experimentConfig';
-import type { RunId } from './ids';
+import { isRunId } from './ids';
 import type { Distribution, Histogram, WeightStats } from '../core/statisticsTypes';
 import type { BackendInfo, LayerInfo, LayerStats, Metrics, RunSummary } from './stats';
 import type { FailureReason, HostToTrainer, TrainerToHost } from './trainer';
@@ -15,7 +15,6 @@ const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !
 const isNum = (v: unknown): v is number => typeof v === 'number';
 const isInt = (v: unknown): v is number => Number.isInteger(v) && (v as number) >= 0;
 const isStr = (v: unknown): v is string => typeof v === 'string';
-const isRunId = (v: unknown): v is RunId => isStr(v) && /^[A-Za-z0-9._-]+$/.test(v);
 const optional = (v: unknown, guard: (x: unknown) => boolean): boolean => v === undefined || guard(v);
 const isNumArray = (v: unknown): v is number[] => Array.isArray(v) && v.every(isNum);
 const arrayOf = <T>(v: unknown, guard: (x: unknown) => x is T): v is T[] =>

@@ -4,6 +4,7 @@
  * that sees a seq gap posts `resync` and gets a fresh snapshot. No behaviour beyond guards. See docs/dashboard.md.
  */
 import type { RunConfig } from '../core/config/experimentConfig';
+import type { RunStatus } from '../core/runStatus';
 import type { RunId } from './ids';
 import { asRunId } from './ids';
 import type { Distribution, Histogram } from '../core/statisticsTypes';
@@ -16,15 +17,12 @@ export type DashboardTab = (typeof DASHBOARD_TABS)[number];
 /** Which webview a message belongs to. */
 export type WebviewKind = 'dashboard' | 'sidebar';
 
-/** Run status as shown (mirrors RunStatus of host/runs/runTypes.ts, kept here so protocol stays leaf-level). */
-export type RunStatusView =
-  'queued' | 'running' | 'finished' | 'failed' | 'diverged' | 'stopped' | 'interrupted' | 'cancelled';
 
 /** What the webview knows about a run besides its series. Timestamps are ISO 8601. */
 export interface RunInfo {
   runId: RunId;
   name: string;
-  status: RunStatusView;
+  status: RunStatus;
   mode: 'train' | 'probe';
   /** Backend name, e.g. 'wasm' (undefined until the trainer reported it). */
   backend?: string;

@@ -10,9 +10,10 @@ import type { RunId } from '../protocol/ids';
 import type { BackendChoice, TrainerToHost } from '../protocol/trainer';
 import type { Logger } from './logger';
 import type { RunStore } from './runStore';
-import { isTerminal } from './runSchema';
-import type { RunManagerApi, RunMeta, RunStatus, StartOptions } from './runTypes';
+
+import type { RunManagerApi, RunMeta, StartOptions } from './runTypes';
 import { STOP_GRACE_MS, TrainerProcess, type TrainerExit } from './trainerProcess';
+import { isTerminal, type RunStatus } from '../core/runStatus';
 
 export interface RunManagerOptions {
   /** Absolute path of dist/trainer.js. */

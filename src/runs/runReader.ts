@@ -4,7 +4,7 @@
  */
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { asRunId, type RunId } from '../protocol/ids';
+import { asRunId, isRunId, type RunId } from '../protocol/ids';
 import type { Logger } from './logger';
 import { decodeNonFinite, readJsonLines } from './runFiles';
 import {
@@ -44,7 +44,7 @@ export class RunReader {
   runIds(): RunId[] {
     if (!existsSync(this.root)) return [];
     return readdirSync(this.root, { withFileTypes: true })
-      .filter((entry) => entry.isDirectory() && /^[A-Za-z0-9_-][A-Za-z0-9._-]*$/.test(entry.name))
+      .filter((entry) => entry.isDirectory() && isRunId(entry.name))
       .map((entry) => asRunId(entry.name))
       .sort();
   }

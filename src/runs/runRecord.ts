@@ -4,8 +4,9 @@
  */
 import type { RunSummary } from '../protocol/stats';
 import type { FailureReason, TrainerToHost } from '../protocol/trainer';
-import { isTerminal } from './runSchema';
-import type { LayerStatsRecord, MetricRecord, RunMeta, RunStatus } from './runTypes';
+
+import type { LayerStatsRecord, MetricRecord, RunMeta } from './runTypes';
+import { isTerminal, type RunStatus } from '../core/runStatus';
 
 export interface MessageEffect {
   metric?: MetricRecord;

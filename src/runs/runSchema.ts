@@ -3,8 +3,9 @@
  * through these functions, which upgrade older versions or reject unknown ones with a message saying why.
  */
 import type { RunConfig, RunPlan } from '../core/config/experimentConfig';
+import { isRunStatus } from '../core/runStatus';
 import type { RunSummary } from '../protocol/stats';
-import { RUN_SCHEMA_VERSION, type RunMeta, type RunStatus } from './runTypes';
+import { RUN_SCHEMA_VERSION, type RunMeta } from './runTypes';
 
 /** The files of a run directory. */
 export const RUN_FILES = {
@@ -37,27 +38,6 @@ export class RunSchemaError extends Error {
   override readonly name = 'RunSchemaError';
 }
 
-export const RUN_STATUSES: readonly RunStatus[] = [
-  'queued',
-  'running',
-  'finished',
-  'failed',
-  'diverged',
-  'stopped',
-  'interrupted',
-  'cancelled',
-];
-
-/** Every status but queued and running ends a run. */
-const TERMINAL: ReadonlySet<RunStatus> = new Set(
-  RUN_STATUSES.filter((s) => s !== 'queued' && s !== 'running'),
-);
-
-/** True for statuses a run never leaves (everything but queued and running). */
-export function isTerminal(status: RunStatus): boolean {
-  return TERMINAL.has(status);
-}
-
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
@@ -85,7 +65,7 @@ export function migrateRunMeta(value: unknown, what: string = RUN_FILES.meta): R
   for (const key of ['runId', 'name', 'experiment', 'createdAt'] as const) {
     if (typeof record[key] !== 'string') throw new RunSchemaError(`${what}: field "${key}" must be a string`);
   }
-  if (!RUN_STATUSES.includes(record.status as RunStatus)) {
+  if (!isRunStatus(record.status)) {
     throw new RunSchemaError(`${what}: unknown status ${JSON.stringify(record.status)}`);
   }
   if (record.mode !== 'train' && record.mode !== 'probe') {

@@ -6,8 +6,9 @@ import { join } from 'node:path';
 import type { RunId } from '../protocol/ids';
 import { completeLength, readJsonLines } from './runFiles';
 import { fileStamp } from './runReader';
-import { RUN_FILES, isTerminal } from './runSchema';
+import { RUN_FILES } from './runSchema';
 import type { LayerStatsRecord, MetricRecord, RunChange, RunMeta } from './runTypes';
+import { isTerminal } from '../core/runStatus';
 
 interface TailState {
   /** mtime and size of meta.json when last seen. */

@@ -5,15 +5,13 @@
  */
 import type { RunConfig, RunPlan } from '../core/config/experimentConfig';
 import type { Disposable, Event } from '../core/events';
+import type { RunStatus } from '../core/runStatus';
 import type { RunId } from '../protocol/ids';
 import type { BackendInfo, LayerInfo, LayerStats, Metrics, RunSummary } from '../protocol/stats';
 import type { BackendChoice, FailureReason, TrainerToHost } from '../protocol/trainer';
 
 export const RUN_SCHEMA_VERSION = 1;
 
-/** Terminal states: finished, failed, diverged, stopped, interrupted (host died mid-run), cancelled (before start or by Slurm). */
-export type RunStatus =
-  'queued' | 'running' | 'finished' | 'failed' | 'diverged' | 'stopped' | 'interrupted' | 'cancelled';
 
 export type RunMode = 'train' | 'probe';
 

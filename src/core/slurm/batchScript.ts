@@ -4,6 +4,7 @@
  * config. Pure (the caller writes the file and runs sbatch).
  */
 import type { SlurmExecutorConfig } from '../config/experimentConfig';
+import { isRunIdText } from '../runIdPattern';
 import { assertSlurmConfig } from './validate';
 
 /** Everything the script needs; every path must be absolute and visible from the compute nodes. */
@@ -71,7 +72,7 @@ function checkInput(input: BatchScriptInput): void {
     if (/[\r\n]/.test(path)) throw new Error(`${name} must not contain a newline`);
   }
   for (const id of input.runIds) {
-    if (!/^[A-Za-z0-9._-]+$/.test(id)) throw new Error(`invalid run id ${JSON.stringify(id)}`);
+    if (!isRunIdText(id)) throw new Error(`invalid run id ${JSON.stringify(id)}`);
   }
 }
 

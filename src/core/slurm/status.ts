@@ -4,8 +4,10 @@
  */
 import type { SlurmTaskState } from './parse';
 
-/** The run statuses this module deals with (mirror of RunStatus in src/host/runs/runTypes.ts). */
-export type SlurmRunStatus = 'queued' | 'running' | 'finished' | 'failed' | 'cancelled';
+import type { RunStatus } from '../runStatus';
+
+/** The run statuses a Slurm task state can lead to. */
+export type SlurmRunStatus = Extract<RunStatus, 'queued' | 'running' | 'finished' | 'failed' | 'cancelled'>;
 
 /**
  * Slurm job states (squeue(1), "JOB STATE CODES") grouped by what they mean for a run.

@@ -9,7 +9,8 @@ import type { RunId } from '../../protocol/ids';
 import { Disposable } from '../disposable';
 import { CONTEXT_KEYS } from '../ids';
 import { isActive } from '../runLabels';
-import type { RunManagerApi, RunMeta, RunStatus } from '../../runs/runTypes';
+import type { RunManagerApi, RunMeta } from '../../runs/runTypes';
+import type { RunStatus } from '../../core/runStatus';
 
 /** The one store call this class needs (RunStore has it; reading only meta.json keeps it cheap). */
 export interface MetaReader {

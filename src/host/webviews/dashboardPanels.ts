@@ -4,7 +4,7 @@
  */
 import * as vscode from 'vscode';
 import type { RunId } from '../../protocol/ids';
-import { asRunId } from '../../protocol/ids';
+import { isRunId } from '../../protocol/ids';
 import type { DashboardTab, WebviewToHost } from '../../protocol/webview';
 import { DASHBOARD_TABS } from '../../protocol/webview';
 import type { RunManagerApi, RunStoreApi } from '../../runs/runTypes';
@@ -34,7 +34,7 @@ export function parseDashboardState(value: unknown): DashboardState {
   const v = value as { selected?: unknown; tab?: unknown };
   if (Array.isArray(v.selected)) {
     for (const id of v.selected) {
-      if (typeof id === 'string' && /^[A-Za-z0-9._-]+$/.test(id)) out.selected.push(asRunId(id));
+      if (isRunId(id)) out.selected.push(id);
     }
   }
   if ((DASHBOARD_TABS as readonly unknown[]).includes(v.tab)) out.tab = v.tab as DashboardTab;

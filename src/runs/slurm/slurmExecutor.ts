@@ -11,12 +11,13 @@ import { explainSbatchFailure } from '../../core/slurm/status';
 import { assertSlurmConfig } from '../../core/slurm/validate';
 import type { RunId } from '../../protocol/ids';
 import { makeRunId } from '../runId';
-import { isTerminal } from '../runSchema';
+
 import { RunStore } from '../runStore';
-import type { RunMeta, RunStatus, RunStoreApi } from '../runTypes';
+import type { RunMeta, RunStoreApi } from '../runTypes';
 import { SlurmMissingError, runTool, systemSlurm, type SlurmCli } from './slurmCli';
 import { SlurmPoller, type Tracked } from './slurmPoller';
 import { makeSubmissionDir, readSubmissions, writeSubmission, type Submission } from './sweepFiles';
+import { isTerminal, type RunStatus } from '../../core/runStatus';
 
 /** How long after a run ended Slurm is still asked for its final state (Slurm's default MinJobAge is 300 s). */
 const FINAL_STATE_WINDOW_MS = 10 * 60_000;

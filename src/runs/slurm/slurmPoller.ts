@@ -6,10 +6,11 @@
 import { decideTask, isSlurmTerminal } from '../../core/slurm/status';
 import type { SlurmTaskState } from '../../core/slurm/parse';
 import type { RunId } from '../../protocol/ids';
-import { isTerminal } from '../runSchema';
-import type { RunMeta, RunStatus, RunStoreApi } from '../runTypes';
+
+import type { RunMeta, RunStoreApi } from '../runTypes';
 import type { SlurmCli } from './slurmCli';
 import { patchRunMeta, readOutputTail, taskOutputPath } from './sweepFiles';
+import { isTerminal, type RunStatus } from '../../core/runStatus';
 
 /** One followed run. `status` is the last status seen in the store; `state` the last Slurm state. */
 export interface Tracked {

@@ -11,9 +11,10 @@ import type { TrainerToHost } from '../../protocol/trainer';
 import type { Logger } from '../logger';
 import { appendJsonLine, writeJsonAtomic } from '../runFiles';
 import { applyMessage } from '../runRecord';
-import { RUN_FILES, isTerminal, migrateRunConfigFile, migrateRunMeta } from '../runSchema';
+import { RUN_FILES, migrateRunConfigFile, migrateRunMeta } from '../runSchema';
 import { RUN_SCHEMA_VERSION, type RunMeta } from '../runTypes';
 import { STOP_GRACE_MS, TrainerProcess } from '../trainerProcess';
+import { isTerminal } from '../../core/runStatus';
 
 export interface TaskOptions {
   runsDir: string;
