@@ -4,6 +4,7 @@ import * as esbuild from 'esbuild';
 import { copyFileSync, existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildKernels } from './scripts/build-kernels.mjs';
+import { experimentValidatorPlugin } from './scripts/experimentValidator.mjs';
 
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
@@ -11,7 +12,8 @@ const withTests = !process.argv.includes('--no-tests');
 
 // jsonc-parser's UMD build requires its modules dynamically, which esbuild cannot bundle: use its ESM build.
 const alias = { 'jsonc-parser': './node_modules/jsonc-parser/lib/esm/main.js' };
-const base = { bundle: true, sourcemap: !production, minify: production, logLevel: 'warning', metafile: true, alias };
+const plugins = [experimentValidatorPlugin()];
+const base = { bundle: true, sourcemap: !production, minify: production, logLevel: 'warning', metafile: true, alias, plugins };
 
 /** Recursively lists files under `dir` whose name ends with `suffix` (Node 20 has no fs.glob). */
 function findFiles(dir, suffix) {

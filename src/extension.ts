@@ -6,7 +6,7 @@ import { ExperimentDiagnostics } from './host/editor/experimentDiagnostics';
 import { EXPERIMENT_SELECTOR, ParseCache } from './host/editor/parseCache';
 import { QuickFixProvider } from './host/editor/quickFixProvider';
 import { loadForRun, variantsOf } from './host/experimentLoader';
-import { currentSettings, runsRoot, watchSettings } from './host/hostSettings';
+import { currentSettings, runsRoot, watchSettings } from './host/vscodeSettings';
 import { RunLauncher } from './host/runLauncher';
 import { createRunServices, type RunServices } from './host/runServices';
 import { RunProgress } from './host/views/runProgress';

@@ -12,7 +12,7 @@ import { dashboardArgs, experimentPathFromArgs, runIdsFromArgs } from './command
 import { DIAGNOSTIC_SOURCE } from './editor/experimentDiagnostics';
 import { reportError, UserError } from './errors';
 import { exportRuns } from './exportRunCommand';
-import { COMMAND_IDS, type CommandId } from './ids';
+import { COMMAND_IDS, type CommandId } from './contributionIds';
 import { newExperiment } from './newExperiment';
 import { pickExperiment, pickOne, pickRuns } from './pickers';
 import type { PlanTarget } from './planSelection';

@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { RunId } from '../protocol/ids';
 import { UserError } from './errors';
-import { EXPERIMENT_GLOB, isExperimentFile } from './ids';
+import { EXPERIMENT_GLOB, isExperimentFile } from './contributionIds';
 import { runLook } from './runLabels';
 import type { RunMeta } from '../runs/runTypes';
 

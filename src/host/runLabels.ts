@@ -3,7 +3,7 @@
  * contextValue, derived from RunMeta alone. vscode-free (icons are codicon ids + theme colour ids) so it is unit-tested.
  */
 import type { RunMeta } from '../runs/runTypes';
-import { RUN_ITEM_CONTEXT } from './ids';
+import { RUN_ITEM_CONTEXT } from './contributionIds';
 import type { RunStatus } from '../core/runStatus';
 
 export interface RunLook {

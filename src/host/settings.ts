@@ -4,6 +4,7 @@
  */
 import type { SlurmExecutorConfig } from '../core/config/experimentConfig';
 import type { BackendChoice } from '../protocol/trainer';
+import manifest from '../../package.json';
 
 /** Keys under the `snnLab` section; each is declared in package.json (checked by contributions.test.ts). */
 export const SETTING_KEYS = [
@@ -41,41 +42,64 @@ export interface Settings {
 
 type Get = (key: SettingKey) => unknown;
 
-/** Reads and sanitises every setting; a wrong type falls back to the default declared in package.json. */
+interface DeclaredSetting {
+  default?: unknown;
+  minimum?: number;
+  maximum?: number;
+  enum?: unknown[];
+}
+
+/** package.json's declarations: the one source of every setting's default, range and allowed values. */
+const DECLARED = manifest.contributes.configuration.properties as Record<string, DeclaredSetting>;
+
+function declared(key: SettingKey): DeclaredSetting {
+  const entry = DECLARED[`${SETTINGS_SECTION}.${key}`];
+  if (!entry) throw new Error(`setting ${SETTINGS_SECTION}.${key} is not declared in package.json`);
+  return entry;
+}
+
+/** Reads and sanitises every setting; a wrong type or out-of-range value falls back to / is clamped by package.json. */
 export function readSettings(get: Get): Settings {
-  const str = (key: SettingKey, fallback: string): string => {
+  const str = (key: SettingKey): string => {
     const value = get(key);
-    return typeof value === 'string' ? value.trim() : fallback;
+    const fallback = declared(key).default;
+    return typeof value === 'string' ? value.trim() : typeof fallback === 'string' ? fallback : '';
   };
-  const int = (key: SettingKey, fallback: number, min: number): number => {
+  const int = (key: SettingKey): number => {
+    const { default: fallback, minimum = -Infinity, maximum = Infinity } = declared(key);
     const value = get(key);
-    return typeof value === 'number' && Number.isFinite(value) ? Math.max(min, Math.floor(value)) : fallback;
+    const n = typeof value === 'number' && Number.isFinite(value) ? Math.floor(value) : Number(fallback);
+    return Math.min(maximum, Math.max(minimum, n));
   };
-  const backend = get('backend');
+  const choice = <T extends string>(key: SettingKey): T => {
+    const value = get(key);
+    const { enum: allowed = [], default: fallback } = declared(key);
+    return (allowed.includes(value) ? value : fallback) as T;
+  };
   const extra = get('slurm.extraOptions');
   const slurm: SlurmExecutorConfig = { kind: 'slurm' };
-  const partition = str('slurm.partition', '');
-  const timeLimit = str('slurm.timeLimit', '');
-  const memory = str('slurm.memory', '');
-  const runsDir = str('slurm.runsDirectory', '');
-  const parallel = int('slurm.maxParallel', 0, 0);
+  const partition = str('slurm.partition');
+  const timeLimit = str('slurm.timeLimit');
+  const memory = str('slurm.memory');
+  const runsDir = str('slurm.runsDirectory');
+  const parallel = int('slurm.maxParallel');
   if (partition) slurm.partition = partition;
   if (timeLimit) slurm.timeLimit = timeLimit;
   if (memory) slurm.memory = memory;
   if (runsDir) slurm.runsDir = runsDir;
   if (parallel > 0) slurm.parallel = parallel;
-  slurm.cpusPerTask = int('slurm.cpusPerTask', 1, 1);
+  slurm.cpusPerTask = int('slurm.cpusPerTask');
   if (Array.isArray(extra)) {
     slurm.sbatchOptions = extra.filter((o): o is string => typeof o === 'string' && o !== '');
   }
   return {
-    runsDirectory: str('runsDirectory', '.snn-lab/runs') || '.snn-lab/runs',
-    maxConcurrentRuns: int('maxConcurrentRuns', 1, 1),
-    backend: backend === 'tensorflow' || backend === 'wasm' || backend === 'cpu' ? backend : 'auto',
-    statsEverySteps: int('statsEverySteps', 0, 0),
-    nodePath: str('nodePath', ''),
+    runsDirectory: str('runsDirectory') || String(declared('runsDirectory').default),
+    maxConcurrentRuns: int('maxConcurrentRuns'),
+    backend: choice<BackendChoice>('backend'),
+    statsEverySteps: int('statsEverySteps'),
+    nodePath: str('nodePath'),
     allowDatasetsOutsideWorkspace: get('allowDatasetsOutsideWorkspace') === true,
-    executor: get('executor') === 'slurm' ? 'slurm' : 'local',
+    executor: choice<'local' | 'slurm'>('executor'),
     slurm,
   };
 }

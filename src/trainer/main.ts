@@ -10,7 +10,7 @@ import { PROTOCOL_VERSION } from '../protocol/version';
 import { loadDataset } from '../node/data/loadDataset';
 import { backendFromArgv, initBackend, type BackendHandle } from './backend';
 import { createChannel, type TrainerChannel } from './channel';
-import { checkRunConfig } from './configCheck';
+import { checkRunConfig } from '../core/config/runConfigCheck';
 import { probe } from './probe';
 import { train, TrainFailure } from './train';
 

@@ -75,7 +75,8 @@ export function buildRunValue(
 ): Record<string, unknown> {
   let run = mergeRun(runPart(file), variant);
   for (const [key, value] of Object.entries(point)) run = mergeRun(run, overrideFor(key, value));
-  return resolveSelu(withDefaults(run) as Record<string, unknown>);
+  // withDefaults also fills the file-level defaults (variants, sweep, executor): a run's config has none of them.
+  return runPart(resolveSelu(withDefaults(run) as Record<string, unknown>));
 }
 
 /**

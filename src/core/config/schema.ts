@@ -1,10 +1,11 @@
 /**
- * Access to schemas/experiment.schema.json, the single source of truth of the experiment format: the compiled
- * ajv validator, schema lookups by path (resolving $ref and source-specific if/then branches) and the list of
- * dotted keys a sweep may vary. ajv compiles with `new Function`: fine in Node and the extension host, not in
- * a webview.
+ * Access to schemas/experiment.schema.json, the single source of truth of the experiment format: the ajv
+ * validator (compiled at build time by scripts/experimentValidator.mjs), schema lookups by path (resolving $ref
+ * and source-specific if/then branches) and the list of dotted keys a sweep may vary.
  */
-import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
+/// <reference path="./experimentValidator.d.ts" />
+import type { ErrorObject } from 'ajv';
+import { validate } from 'virtual:experiment-validator';
 import schemaJson from '../../../schemas/experiment.schema.json';
 
 /** A JSON Schema node as this module reads it. */
@@ -28,25 +29,9 @@ export interface SchemaNode {
 /** The experiment JSON Schema (draft-07). */
 export const experimentSchema = schemaJson as unknown as SchemaNode;
 
-let validator: ValidateFunction | undefined;
-
 /** Validates a value against the experiment schema; returns ajv's errors (empty when valid). */
 export function schemaErrors(value: unknown): ErrorObject[] {
-  if (!validator) {
-    const ajv = new Ajv({
-      allErrors: true,
-      verbose: true,
-      strict: true,
-      strictRequired: false,
-      allowUnionTypes: true,
-    });
-    ajv.addKeyword({ keyword: 'x-applyDefault', schemaType: 'boolean' });
-    // VS Code's JSON language service reads these two at the schema root (JSONC editing); ajv ignores them.
-    ajv.addKeyword({ keyword: 'allowComments', schemaType: 'boolean' });
-    ajv.addKeyword({ keyword: 'allowTrailingCommas', schemaType: 'boolean' });
-    validator = ajv.compile(experimentSchema);
-  }
-  return validator(value) ? [] : [...(validator.errors ?? [])];
+  return validate(value) ? [] : [...(validate.errors ?? [])];
 }
 
 /** Resolves a local "#/definitions/x" reference (one level or chained). */

@@ -4,7 +4,7 @@
  */
 import type * as vscode from 'vscode';
 import { parseExperiment, type ParseResult } from '../../core/config/parse';
-import { isExperimentFile } from '../ids';
+import { isExperimentFile } from '../contributionIds';
 
 export const EXPERIMENT_SELECTOR: vscode.DocumentSelector = [
   { scheme: 'file', pattern: '**/*.snn.{json,yaml,yml}' },

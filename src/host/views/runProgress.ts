@@ -7,7 +7,7 @@ import * as vscode from 'vscode';
 import type { Event } from '../../core/events';
 import type { RunId } from '../../protocol/ids';
 import { Disposable } from '../disposable';
-import { CONTEXT_KEYS } from '../ids';
+import { CONTEXT_KEYS } from '../contributionIds';
 import { isActive } from '../runLabels';
 import type { RunManagerApi, RunMeta } from '../../runs/runTypes';
 import type { RunStatus } from '../../core/runStatus';

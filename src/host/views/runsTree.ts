@@ -5,7 +5,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { Disposable } from '../disposable';
-import { EXPERIMENT_ITEM_CONTEXT, VIEW_IDS } from '../ids';
+import { EXPERIMENT_ITEM_CONTEXT, VIEW_IDS } from '../contributionIds';
 import { groupByExperiment, runLook } from '../runLabels';
 import type { RunMeta, RunStoreApi } from '../../runs/runTypes';
 

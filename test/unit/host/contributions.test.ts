@@ -10,7 +10,7 @@ import {
   RUN_ITEM_CONTEXT,
   VIEW_CONTAINER_ID,
   VIEW_IDS,
-} from '../../../src/host/ids';
+} from '../../../src/host/contributionIds';
 import { SETTING_KEYS, SETTINGS_SECTION } from '../../../src/host/settings';
 
 const root = process.cwd();

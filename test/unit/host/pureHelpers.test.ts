@@ -122,6 +122,12 @@ test('readSettings applies defaults, clamps numbers and builds the Slurm executo
   });
 });
 
+test('readSettings clamps to the range package.json declares (maxConcurrentRuns 100000 becomes 16)', () => {
+  const s = readSettings((key) => ({ maxConcurrentRuns: 100_000, statsEverySteps: -5 })[key as string]);
+  assert.equal(s.maxConcurrentRuns, 16);
+  assert.equal(s.statsEverySteps, 0);
+});
+
 function plan(name: string, variant: string | undefined, depth: number, fold?: number): RunPlan {
   const config = { stats: { everySteps: 10 }, data: { source: 'mnist' } } as unknown as RunPlan['config'];
   return { name, variant, sweepPoint: { 'model.depth': depth }, fold, config };

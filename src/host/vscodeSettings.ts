@@ -2,6 +2,7 @@
  * Reads SNN Lab's settings from VS Code (typed by settings.ts), resolves the runs directory, and reacts to
  * setting changes: the concurrency limit applies at once, settings fixed at start-up offer a window reload.
  */
+import { mkdirSync } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { readSettings, SETTINGS_SECTION, type Settings } from './settings';
@@ -11,13 +12,26 @@ export function currentSettings(): Settings {
   return readSettings((key) => config.get(key));
 }
 
-/** Absolute runs directory: absolute setting as is, relative to the first workspace folder, else global storage. */
+/**
+ * Absolute runs directory: an absolute setting as is, a relative one (default `.snn-lab/runs`) against the first
+ * workspace folder, else global storage. In a trusted workspace the directory is created at once, so the CLI run on
+ * any file below the folder finds the same `.snn-lab/` by its walk up (src/runs/runsDirectory.ts).
+ */
 export function runsRoot(context: vscode.ExtensionContext, settings: Settings): string {
-  if (path.isAbsolute(settings.runsDirectory)) return settings.runsDirectory;
   const folder = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
-  return folder
-    ? path.join(folder, settings.runsDirectory)
-    : path.join(context.globalStorageUri.fsPath, 'runs');
+  const root = path.isAbsolute(settings.runsDirectory)
+    ? settings.runsDirectory
+    : folder
+      ? path.join(folder, settings.runsDirectory)
+      : path.join(context.globalStorageUri.fsPath, 'runs');
+  if (vscode.workspace.isTrusted) {
+    try {
+      mkdirSync(root, { recursive: true });
+    } catch {
+      // Reported by the first write that needs it (run start), with the path and the reason.
+    }
+  }
+  return root;
 }
 
 /** Applies live-changeable settings and asks for a reload when one read only at activation changes. */
