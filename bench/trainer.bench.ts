@@ -9,6 +9,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { createRng } from '../src/core/random';
+import { sectionDefaults } from '../src/core/config/defaults';
 import type { RunConfig } from '../src/core/config/experimentConfig';
 import { DEFAULT_SELU } from '../src/core/theory/constants';
 import { initBackend } from '../src/trainer/backend';
@@ -19,8 +20,9 @@ import { trainStep } from '../src/trainer/step';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const DEPTHS = [8, 32];
-/** The schema's default stats.everySteps (schemas/experiment.schema.json). */
-const DEFAULT_STATS_EVERY = 50;
+/** The schema's default statistics settings (everySteps, bins, range), as every run without a `stats` section. */
+const DEFAULT_STATS = sectionDefaults('stats');
+const DEFAULT_STATS_EVERY = DEFAULT_STATS.everySteps;
 const BATCH = 128;
 
 interface Row {
@@ -66,7 +68,7 @@ async function measure(
     normalization: 'none',
     dropout: { kind: 'alpha', rate: 0 },
   };
-  const stats: RunConfig['stats'] = { everySteps: DEFAULT_STATS_EVERY, bins: 40, range: 5, layers: 'all' };
+  const stats: RunConfig['stats'] = DEFAULT_STATS;
   const model = buildModel(tf, modelConfig, DEFAULT_SELU, 784, 10, 1, gradient);
   const optimizer = createOptimizer(tf, {
     optimizer: 'adam',
@@ -243,7 +245,7 @@ function main(): void {
   const torchAt = (depth: number): Row | undefined =>
     rows.find((r) => r.backend === 'pytorch' && r.depth === depth);
   console.log(
-    '\n| impl | depth | median step (ms) | samples/s | ours/PyTorch | stats per call (ms) | stats overhead @ every 50 | other CPU % |',
+    `\n| impl | depth | median step (ms) | samples/s | ours/PyTorch | stats per call (ms) | stats overhead @ every ${DEFAULT_STATS_EVERY} | other CPU % |`,
   );
   console.log('|---|---|---|---|---|---|---|---|');
   for (const r of rows) {

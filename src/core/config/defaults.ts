@@ -3,6 +3,7 @@
  * source of truth). Properties marked `"x-applyDefault": false` stay omitted: their default only documents
  * behaviour. Source-specific defaults (data.features, data.samples) come from the matching if/then branch.
  */
+import type { RunConfig } from './experimentConfig';
 import { deref, experimentSchema, propertySchema, type SchemaNode } from './schema';
 
 function clone<T>(value: T): T {
@@ -27,4 +28,9 @@ export function withDefaults(value: unknown, schema: SchemaNode | undefined = ex
     if (out[key] !== undefined) out[key] = withDefaults(out[key], sub);
   }
   return out;
+}
+
+/** The schema's defaults of one run section (e.g. `stats`: everySteps, bins, range, layers), for code that needs them. */
+export function sectionDefaults<K extends 'model' | 'train' | 'stats'>(section: K): RunConfig[K] {
+  return (withDefaults({ [section]: {} }) as Record<K, RunConfig[K]>)[section];
 }

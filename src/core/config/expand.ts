@@ -3,7 +3,7 @@
  * stable, readable, unique name "<name>[/<variant>][/<key>=<value>,...][/fold=<k>]" (see docs/experiment-format.md).
  */
 import type { ExperimentFile, RunPlan } from './experimentConfig';
-import { buildRunConfig } from './merge';
+import { buildRunConfig, getPath } from './merge';
 
 /** Every combination of the sweep grid, in key order with the last key varying fastest. */
 export function sweepPoints(sweep: Record<string, unknown[]>): Record<string, unknown>[] {
@@ -25,11 +25,29 @@ export function formatValue(value: unknown): string {
   return typeof value === 'string' ? value : JSON.stringify(value);
 }
 
-/** Number of runs the file expands to, without building them. */
+const FOLDS_KEY = 'data.split.folds';
+
+/** Runs per group for a folds value: k >= 2 folds give k runs, anything else one. */
+function foldRuns(folds: unknown): number {
+  return typeof folds === 'number' && folds >= 2 ? folds : 1;
+}
+
+/**
+ * Number of runs the file expands to, by arithmetic (never by building them, so a huge grid costs nothing):
+ * per variant, the product of the sweep's value counts, with the folds taken from the sweep, else the variant,
+ * else the file. Equal to expandRuns(file).length (a unit test checks it).
+ */
 export function countRuns(file: Pick<ExperimentFile, 'variants' | 'sweep' | 'data'>): number {
-  const sweepCount = Object.values(file.sweep ?? {}).reduce((n, values) => n * values.length, 1);
-  const folds = file.data?.split?.folds ?? 0;
-  return variantList(file).length * sweepCount * (folds >= 2 ? folds : 1);
+  const sweep = file.sweep ?? {};
+  const others = Object.entries(sweep).reduce((n, [key, values]) => (key === FOLDS_KEY ? n : n * values.length), 1);
+  const sweptFolds = sweep[FOLDS_KEY];
+  return variantList(file).reduce((total, { override }) => {
+    const variantFolds = getPath(override, ['data', 'split', 'folds']);
+    const folds = sweptFolds
+      ? sweptFolds.reduce<number>((n, value) => n + foldRuns(value), 0)
+      : foldRuns(variantFolds ?? file.data?.split?.folds);
+    return total + others * folds;
+  }, 0);
 }
 
 /**

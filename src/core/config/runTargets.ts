@@ -2,9 +2,9 @@
  * Where code lenses go in an experiment file: the top of the file ("Run all N runs") and each variant ("Run
  * variant"). Robust on invalid text: it reads whatever parses and counts errors instead of failing.
  */
-import { countRuns, expandRuns } from './expand';
+import { countRuns } from './expand';
 import type { ExperimentFile } from './experimentConfig';
-import { parseExperiment } from './parse';
+import { parseExperiment, type ParseResult } from './parse';
 import { LineIndex } from './problem';
 import { parseSource } from './sourceTree';
 
@@ -43,8 +43,9 @@ function estimateRuns(value: unknown): number {
  * Finds the code-lens anchors of experiment text.
  * @param text the file's content (may be invalid)
  * @param fileName chooses JSONC or YAML, as in parseExperiment
+ * @param parsed parseExperiment(text, fileName) when the caller has it already (the editor's parse cache)
  */
-export function findRunTargets(text: string, fileName: string): RunTargets {
+export function findRunTargets(text: string, fileName: string, parsed?: ParseResult): RunTargets {
   const index = new LineIndex(text);
   const line = (offset: number): number => index.position(offset).line - 1;
   const source = parseSource(text, fileName);
@@ -54,8 +55,8 @@ export function findRunTargets(text: string, fileName: string): RunTargets {
     name,
     line: line(node.key?.offset ?? node.offset),
   }));
-  const parsed = parseExperiment(text, fileName);
-  const problems = parsed.problems.filter((p) => p.severity === 'error').length;
-  const runCount = parsed.file ? expandRuns(parsed.file).length : estimateRuns(source.value);
+  const result = parsed ?? parseExperiment(text, fileName);
+  const problems = result.problems.filter((p) => p.severity === 'error').length;
+  const runCount = result.file ? countRuns(result.file) : estimateRuns(source.value);
   return { top: { line: firstKey ? line(firstKey.offset) : 0 }, runCount, problems, variants };
 }

@@ -19,7 +19,8 @@ export class ExperimentCodeLensProvider extends Disposable implements vscode.Cod
 
   provideCodeLenses(document: vscode.TextDocument): vscode.CodeLens[] {
     if (!this.cache.isExperiment(document)) return [];
-    const targets = findRunTargets(document.getText(), document.fileName);
+    const parsed = this.cache.get(document);
+    const targets = findRunTargets(document.getText(), document.fileName, parsed);
     const at = (line: number) => new vscode.Range(line, 0, line, 0);
     const top = at(targets.top.line);
     const lens = (range: vscode.Range, title: string, command: string, ...args: unknown[]) =>
@@ -33,7 +34,7 @@ export class ExperimentCodeLensProvider extends Disposable implements vscode.Cod
         dashboard,
       ];
     }
-    const file = this.cache.get(document).file;
+    const file = parsed.file;
     const hasSweep = Object.keys(file?.sweep ?? {}).length > 0;
     const lenses = [lens(top, '$(play) Run', 'snnLab.runExperiment', uri)];
     if (hasSweep) {

@@ -1,7 +1,7 @@
 // expandRuns: variants x sweep grid x k folds become named, concrete RunPlans.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { expandRuns } from '../../../src/core/config/expand';
+import { countRuns, expandRuns } from '../../../src/core/config/expand';
 import { parseExperiment } from '../../../src/core/config/parse';
 
 function plansOf(text: string, name = 'e.snn.yaml') {
@@ -124,4 +124,18 @@ test('model.fixedPoint is solved into model.selu with the theory core', () => {
   assert.equal(problems.length, 1);
   assert.equal(`${problems[0]?.line}:${problems[0]?.col}`, '2:15');
   assert.match(problems[0]?.message ?? '', /^model\.fixedPoint: no SELU parameters/);
+});
+
+test('countRuns (arithmetic) equals the number of expanded runs, also when variants or the sweep set the folds', () => {
+  const files = [
+    'name: a\nsweep:\n  model.depth: [2, 4, 8]\n',
+    'name: b\ndata: {source: synthetic, kind: moons, split: {folds: 3}}\nvariants:\n  A: {}\n  B: {data: {split: {folds: 5}}}\n',
+    'name: c\ndata: {source: synthetic, kind: moons}\nsweep:\n  data.split.folds: [0, 2, 4]\n  model.depth: [2, 3]\nvariants:\n  A: {}\n  B: {model: {width: 8}}\n',
+    'name: d\nvariants:\n  A: {data: {split: {folds: 2}}}\n  B: {}\n',
+  ];
+  for (const text of files) {
+    const { file, problems } = parseExperiment(text, 'e.snn.yaml');
+    assert.ok(file, JSON.stringify(problems));
+    assert.equal(countRuns(file), expandRuns(file).length, text);
+  }
 });
