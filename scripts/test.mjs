@@ -23,12 +23,12 @@ function run(command, args, options = {}) {
   return { status: result.status ?? 1, stdout: result.stdout ?? '' };
 }
 
-function listTests(dir) {
+function listTests(dir, suffix = '.test.js') {
   if (!existsSync(dir)) return [];
   return readdirSync(dir).flatMap((name) => {
     const path = join(dir, name);
-    if (statSync(path).isDirectory()) return listTests(path);
-    return name.endsWith('.test.js') ? [path] : [];
+    if (statSync(path).isDirectory()) return listTests(path, suffix);
+    return name.endsWith(suffix) ? [path] : [];
   });
 }
 
@@ -52,9 +52,17 @@ if (build.status !== 0) {
 for (const tier of tiers) {
   let outcome;
   if (tier === 'static') {
-    const types = run('npm', ['run', '-s', 'check-types']);
-    const lint = run(npx('eslint'), ['.', '--max-warnings=0']);
-    outcome = { passed: (types.status === 0) + (lint.status === 0), failed: (types.status !== 0) + (lint.status !== 0) };
+    // Types, lint and formatting count one each; test/static/*.test.mjs prove the lint rules bite.
+    const checks = [
+      run('npm', ['run', '-s', 'check-types']),
+      run(npx('eslint'), ['.', '--max-warnings=0']),
+      run(npx('prettier'), ['--check', '.', '--log-level=warn']),
+    ];
+    const ruleTests = run('node', ['--test', '--test-reporter=spec', ...listTests(join('test', 'static'), '.test.mjs')]);
+    const rules = counts(ruleTests.stdout);
+    if (ruleTests.status !== 0 && rules.failed === 0) rules.failed = 1;
+    const ok = checks.filter((c) => c.status === 0).length;
+    outcome = { passed: ok + rules.passed, failed: checks.length - ok + rules.failed };
   } else if (tier === 'e2e' || tier === 'slurm') {
     const script = join('scripts', `run-${tier}-tests.mjs`);
     const result = run('node', [script]);

@@ -1,5 +1,5 @@
 // Drives Debian's Chromium with playwright-core: launch with a fresh profile, wait for the VS Code workbench,
-// run palette commands (with the retry vscode-e2e.md prescribes), reach into webview iframes, take screenshots.
+// run palette commands (with the retry docs/e2e-notes.md prescribes), reach into webview iframes, take screenshots.
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -58,7 +58,7 @@ export async function launchBrowser({ width = 1400, height = 900 } = {}) {
   };
 }
 
-/** Waits for the workbench and its status bar (60 s, vscode-e2e.md step 3). */
+/** Waits for the workbench and its status bar (60 s, docs/e2e-notes.md step 3). */
 export async function waitForWorkbench(page) {
   await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
   await page.locator('#workbench\\.parts\\.statusbar').waitFor({ timeout: 60_000 });

@@ -1,9 +1,9 @@
 // Runs a mocha suite inside the real VS Code extension host: loads the extension as a development extension
-// through the workbench `payload` URL and collects the result from window.codeAutomationExit (vscode-e2e.md §4).
+// through the workbench `payload` URL and collects the result from window.codeAutomationExit (docs/e2e-notes.md §4).
 import { launchBrowser } from './browser.mjs';
 import { startServer, workbenchUrl } from './server.mjs';
 
-/** Offline noise in the browser console that says nothing about our extension (vscode-e2e.md pitfall 16). */
+/** Offline noise in the browser console that says nothing about our extension (docs/e2e-notes.md pitfall 16). */
 const NOISE =
   /ENOTFOUND|ERR_NAME_NOT_RESOLVED|serviceWorker|service worker|manifest\.json|vsda|ERR_CONNECTION_REFUSED|marketplace/i;
 

@@ -16,7 +16,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { codeServerPaths } from './codeServer.mjs';
 
-/** User settings that keep the workbench deterministic for tests (vscode-e2e.md, pitfalls 10 and 15). */
+/** User settings that keep the workbench deterministic for tests (docs/e2e-notes.md, pitfalls 10 and 15). */
 export const TEST_SETTINGS = {
   'workbench.startupEditor': 'none',
   'workbench.tips.enabled': false,

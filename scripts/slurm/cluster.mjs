@@ -1,5 +1,5 @@
 // A throw-away single-node Slurm cluster (munged + slurmctld + slurmd started by hand, no systemd), following
-// /work/shared/reference/slurm-local.md. Used by scripts/run-slurm-tests.mjs; also runnable: up | down | status.
+// docs/slurm-local.md. Used by scripts/run-slurm-tests.mjs; also runnable: up | down | status.
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -110,7 +110,7 @@ async function startMunge(dir) {
   return child.pid;
 }
 
-/** slurm.conf as in slurm-local.md; `nodeLine` is the first line of `slurmd -C`. */
+/** slurm.conf as in docs/slurm-local.md; `nodeLine` is the first line of `slurmd -C`. */
 function slurmConf(dir, host, nodeLine, ctldPort, slurmdPort, cpus) {
   const node = cpus ? `${nodeLine.replace(/ CPUs=\d+.*?(?= RealMemory=)/, ` CPUs=${cpus}`)}` : nodeLine;
   return [
@@ -134,7 +134,7 @@ function slurmConf(dir, host, nodeLine, ctldPort, slurmdPort, cpus) {
     'SelectType=select/cons_tres',
     'SelectTypeParameters=CR_Core',
     'SchedulerType=sched/backfill',
-    '# default batch_sched_delay=3 starts batch jobs in 3 s rounds (slurm-local.md, gotcha 1)',
+    '# default batch_sched_delay=3 starts batch jobs in 3 s rounds (docs/slurm-local.md, gotcha 1)',
     'SchedulerParameters=batch_sched_delay=0',
     'ReturnToService=2',
     'MinJobAge=3600',

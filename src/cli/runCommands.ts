@@ -4,7 +4,7 @@
  */
 import { Option, type Command } from 'commander';
 import type { RunData } from '../runs/runTypes';
-import type { BackendChoice } from '../protocol/trainer';
+import { DEFAULT_PROBE_SAMPLES, type BackendChoice } from '../protocol/trainer';
 import { loadExperiment } from '../node/loadExperiment';
 import { EXIT, action, loadPlans, parseInteger, resolveRunsDir } from './cliShared';
 import { displayMode, executePlans } from './runCommand';
@@ -66,10 +66,7 @@ export function registerRunCommands(program: Command): void {
     .argument('<file>', 'experiment file (*.snn.json or *.snn.yaml)')
     .option('--variant <name>', 'only the runs of this variant')
     .option('--index <i>', '0-based index into the expanded run list (one run; used by Slurm array tasks)')
-    .option(
-      '--runs-dir <dir>',
-      RUNS_DIR_HELP,
-    )
+    .option('--runs-dir <dir>', RUNS_DIR_HELP)
     .addOption(backendOption())
     .option('--jobs <n>', 'trainer processes at a time (default: number of cores)')
     .option('--json', 'print a machine-readable result instead of progress and a table')
@@ -126,12 +123,9 @@ export function registerRunCommands(program: Command): void {
     .argument('<file>', 'experiment file')
     .option('--variant <name>', 'probe the first run of this variant (default: the first run)')
     .option('--index <i>', '0-based index into the expanded run list')
-    .option(
-      '--runs-dir <dir>',
-      RUNS_DIR_HELP,
-    )
+    .option('--runs-dir <dir>', RUNS_DIR_HELP)
     .addOption(backendOption())
-    .option('--samples <n>', 'probe batch size (trainer default 2048)')
+    .option('--samples <n>', `probe batch size (default ${DEFAULT_PROBE_SAMPLES})`)
     .addOption(
       new Option('--input <input>', 'probe input: the training data or N(0, I)').choices(['data', 'normal']),
     )

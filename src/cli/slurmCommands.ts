@@ -14,7 +14,6 @@ import { resolveRunsDir } from './cliShared';
 import { printStatus, statusRows } from './slurmStatus';
 import { RUNS_DIR_HELP } from '../runs/runsDirectory';
 
-
 const stderrLog = {
   info: (m: string): void => void process.stderr.write(`${m}\n`),
   warn: (m: string): void => void process.stderr.write(`warning: ${m}\n`),

@@ -18,7 +18,9 @@ export const RUN_STATUSES = [
  */
 export type RunStatus = (typeof RUN_STATUSES)[number];
 
-const TERMINAL: ReadonlySet<RunStatus> = new Set(RUN_STATUSES.filter((s) => s !== 'queued' && s !== 'running'));
+const TERMINAL: ReadonlySet<RunStatus> = new Set(
+  RUN_STATUSES.filter((s) => s !== 'queued' && s !== 'running'),
+);
 
 /** True for statuses a run never leaves (everything but queued and running). */
 export function isTerminal(status: RunStatus): boolean {

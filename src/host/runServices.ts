@@ -29,8 +29,9 @@ export function createRunServices(
   const node = settings.nodePath ? { execPath: settings.nodePath, nodePath: settings.nodePath } : {};
   const store = new RunStore(root, { logger: log });
   const recovered = store.recoverInterrupted(isOwnerAlive);
-  if (recovered.length > 0)
-    {log.warn(`marked ${recovered.length} run(s) interrupted: ${recovered.join(', ')}`);}
+  if (recovered.length > 0) {
+    log.warn(`marked ${recovered.length} run(s) interrupted: ${recovered.join(', ')}`);
+  }
   const runs = new RunManager({
     trainerPath: context.asAbsolutePath('dist/trainer.js'),
     store,

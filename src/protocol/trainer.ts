@@ -7,6 +7,9 @@ import type { RunConfig } from '../core/config/experimentConfig';
 import type { RunId } from './ids';
 import type { BackendInfo, LayerInfo, LayerStats, Metrics, RunSummary } from './stats';
 
+/** Probe batch size when a start message names none. */
+export const DEFAULT_PROBE_SAMPLES = 2048;
+
 export type BackendChoice = 'auto' | 'tensorflow' | 'wasm' | 'cpu';
 
 /** Commands from the host. */
@@ -21,7 +24,7 @@ export type HostToTrainer =
       baseDir: string;
       /** Where the trainer writes the trained weights (the run store owns everything else). */
       runDir?: string;
-      /** Probe batch size (default 2048). */
+      /** Probe batch size (default DEFAULT_PROBE_SAMPLES). */
       probeSamples?: number;
       /** Workspace root: data paths that resolve outside it are refused unless allowOutsideWorkspace (LoadOptions). */
       workspaceRoot?: string;

@@ -17,7 +17,6 @@ export type DashboardTab = (typeof DASHBOARD_TABS)[number];
 /** Which webview a message belongs to. */
 export type WebviewKind = 'dashboard' | 'sidebar';
 
-
 /** What the webview knows about a run besides its series. Timestamps are ISO 8601. */
 export interface RunInfo {
   runId: RunId;

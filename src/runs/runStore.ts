@@ -17,7 +17,16 @@ import { makeRunId } from './runId';
 import { RunTail } from './runTail';
 import { RUN_FILES, type JsonlHeader, type RunConfigFile } from './runSchema';
 import { applyMessage, type MessageEffect } from './runRecord';
-import { RUN_SCHEMA_VERSION, type LayerStatsRecord, type MetricRecord, type RunChange, type RunData, type RunMeta, type RunMode, type RunStoreApi } from './runTypes';
+import {
+  RUN_SCHEMA_VERSION,
+  type LayerStatsRecord,
+  type MetricRecord,
+  type RunChange,
+  type RunData,
+  type RunMeta,
+  type RunMode,
+  type RunStoreApi,
+} from './runTypes';
 import { isTerminal, type RunStatus } from '../core/runStatus';
 
 export interface RunStoreOptions {

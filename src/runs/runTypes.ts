@@ -12,7 +12,6 @@ import type { BackendChoice, FailureReason, TrainerToHost } from '../protocol/tr
 
 export const RUN_SCHEMA_VERSION = 1;
 
-
 export type RunMode = 'train' | 'probe';
 
 export interface RunMeta {

@@ -1,7 +1,7 @@
 /**
  * Alpha dropout (Klambauer et al. 2017) and standard inverted dropout, training mode only (both are the identity
  * at inference). Masks come from the run's seeded JS generator, so runs are reproducible on every backend. Not
- * tf.layers.alphaDropout: tfjs 4.22 sets dropped units to +lambda*alpha instead of -lambda*alpha (snn-theory §4.4).
+ * tf.layers.alphaDropout: tfjs 4.22 sets dropped units to +lambda*alpha instead of -lambda*alpha (docs/snn-spec.md §4.4).
  */
 import type { Tensor } from '@tensorflow/tfjs-core';
 import type { DropoutConfig } from '../core/config/experimentConfig';

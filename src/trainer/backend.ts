@@ -14,7 +14,6 @@ import type { BackendChoice } from '../protocol/trainer';
 import type { Tf } from './tf';
 import { enableWasmKernels } from './wasmKernels';
 
-
 export interface BackendHandle {
   tf: Tf;
   info: BackendInfo;

@@ -1,7 +1,7 @@
 /**
  * Dense layer x·W + b with a transpose-free gradient: the backward pass materialises Wᵀ and xᵀ with an explicit
  * transpose and multiplies with plain matMuls, so the wasm backend takes its XNNPACK path for every product
- * (tfjs-notes.md §3: 4-5x faster per step than tfjs's stock matMul gradient, which emits transposed matmuls).
+ * (docs/tfjs.md §3: 4-5x faster per step than tfjs's stock matMul gradient, which emits transposed matmuls).
  */
 import type { Tensor, Tensor1D, Tensor2D } from '@tensorflow/tfjs-core';
 import type { Tf } from './tf';

@@ -1,6 +1,6 @@
 /**
  * Weight initialisers drawn in JS from the run's seeded generator (so a seed gives the same weights on every
- * backend). lecun_normal is the untruncated N(0, 1/fan_in) SNNs need (snn-theory.md §3.1, §3.3);
+ * backend). lecun_normal is the untruncated N(0, 1/fan_in) SNNs need (docs/snn-spec.md §3.1, §3.3);
  * tfjs_lecun_normal reproduces tfjs 4.22's truncated normal without variance correction (0.7737/fan_in, tfjs #8594).
  */
 import type { Init } from '../core/config/experimentConfig';

@@ -1,7 +1,7 @@
 /**
  * tfjs glue for per-layer statistics: the tensors kept from the training pass (pre-activations, activations,
  * the weights used, gradient and update norms) are read back in one batch (one Promise.all of .data()) and
- * reduced in JS by src/core/statistics.ts (tfjs-notes.md §3: cheapest on both wasm and cpu).
+ * reduced in JS by src/core/statistics.ts (docs/tfjs.md §3: cheapest on both wasm and cpu).
  */
 import type { Tensor } from '@tensorflow/tfjs-core';
 import type { Activation, StatsConfig } from '../core/config/experimentConfig';

@@ -5,7 +5,7 @@
  */
 import type { RunConfig } from '../core/config/experimentConfig';
 import type { RunId } from '../protocol/ids';
-import type { HostToTrainer, TrainerToHost } from '../protocol/trainer';
+import { DEFAULT_PROBE_SAMPLES, type HostToTrainer, type TrainerToHost } from '../protocol/trainer';
 import { PROTOCOL_VERSION } from '../protocol/version';
 import { loadDataset } from '../node/data/loadDataset';
 import { backendFromArgv, initBackend, type BackendHandle } from './backend';
@@ -15,8 +15,6 @@ import { probe } from './probe';
 import { train, TrainFailure } from './train';
 
 type Start = Extract<HostToTrainer, { type: 'start' }>;
-
-const DEFAULT_PROBE_SAMPLES = 2048;
 
 async function run(
   channel: TrainerChannel,

@@ -30,7 +30,7 @@ describe('initialisers', () => {
     ['lecun_uniform', 1],
     ['he_normal', 2],
     ['glorot_uniform', 1], // 2 / (fanIn + fanOut) * fanIn = 1 for a square matrix
-    ['tfjs_lecun_normal', 0.7737413035499232], // truncated at 2 sigma, uncorrected (snn-theory.md §3.3)
+    ['tfjs_lecun_normal', 0.7737413035499232], // truncated at 2 sigma, uncorrected (docs/snn-spec.md §3.3)
   ];
   for (const [init, expected] of cases) {
     it(`${init} has variance ${expected.toFixed(4)}/fan_in and mean 0`, () => {

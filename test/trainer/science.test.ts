@@ -39,7 +39,7 @@ describe('SNN science', () => {
   it('SELU + LeCun normal keeps every layer of a 512 x 32 net near (0, 1) at init', async () => {
     const layers = await probeDeepSelu('lecun_normal');
     assert.equal(layers.length, 32);
-    // Tolerance: snn-theory.md §3.3 measures variances 0.985-1.003 over 32 layers (batch 2000); [0.9, 1.1] leaves
+    // Tolerance: docs/snn-spec.md §3.3 measures variances 0.985-1.003 over 32 layers (batch 2000); [0.9, 1.1] leaves
     // room for the sampling noise of one random 512-wide weight draw per layer and 1000 samples.
     for (const l of layers) {
       assert.ok(
@@ -54,7 +54,7 @@ describe('SNN science', () => {
 
   it('SELU + He normal blows the variance up beyond 50 by layer 32', async () => {
     const layers = await probeDeepSelu('he_normal');
-    // snn-theory.md §3.3 measures 119.9 at layer 32 (40.0 at 16); 50 is far below the expected value.
+    // docs/snn-spec.md §3.3 measures 119.9 at layer 32 (40.0 at 16); 50 is far below the expected value.
     const last = layers[31] as LayerStats;
     assert.ok(last.post.variance > 50, `layer 32 variance ${last.post.variance}`);
     assert.ok((layers[0] as LayerStats).post.variance < last.post.variance);
@@ -79,7 +79,7 @@ describe('SNN science', () => {
     y.dispose();
     const m = moments(values);
     // Tolerance from the brief: 2e6 samples give a standard error of ~0.0007 on the mean, so 0.02 / 0.05 only
-    // fail for a wrong formula (tfjs's sign bug shifts the mean by +0.32 at rate 0.1, snn-theory.md §4.4).
+    // fail for a wrong formula (tfjs's sign bug shifts the mean by +0.32 at rate 0.1, docs/snn-spec.md §4.4).
     assert.ok(Math.abs(m.mean) < 0.02, `mean ${m.mean}`);
     assert.ok(Math.abs(m.variance - 1) < 0.05, `variance ${m.variance}`);
     const dropped = Array.from(values).filter((v) => Math.abs(v - -1.45773873052) < 1e-4).length / n;

@@ -66,12 +66,18 @@ describe('percentiles by value buckets', () => {
   let s = 777;
   const uniform = (): number => (s = (s * 16807) % 2147483647) / 2147483647;
   const cases: [string, number[]][] = [
-    ['32,768 normal-ish SELU outputs', Array.from({ length: 32768 }, () => uniform() + uniform() + uniform() - 1.5)],
+    [
+      '32,768 normal-ish SELU outputs',
+      Array.from({ length: 32768 }, () => uniform() + uniform() + uniform() - 1.5),
+    ],
     // One outlier squeezes every other value into the first bucket: selection must still be exact.
     ['an extreme outlier', [...Array.from({ length: 5000 }, uniform), 1e9]],
     ['half ties at zero (ReLU)', Array.from({ length: 4096 }, (_, i) => (i % 2 ? 0 : uniform()))],
     ['few distinct values', Array.from({ length: 3000 }, (_, i) => i % 3)],
-    ['saturated SELU values', Array.from({ length: 2000 }, (_, i) => (i % 5 ? -1.7580993408473766 : uniform()))],
+    [
+      'saturated SELU values',
+      Array.from({ length: 2000 }, (_, i) => (i % 5 ? -1.7580993408473766 : uniform())),
+    ],
   ];
   for (const [name, values] of cases) {
     it(`equal a full sort exactly: ${name}`, () => {
@@ -96,7 +102,10 @@ describe('histogram', () => {
 describe('distribution', () => {
   it('gives the same numbers on its fused path as its parts computed separately', () => {
     let s = 99;
-    const values = Float32Array.from({ length: 10000 }, () => ((s = (s * 16807) % 2147483647) / 2147483647) * 8 - 3);
+    const values = Float32Array.from(
+      { length: 10000 },
+      () => ((s = (s * 16807) % 2147483647) / 2147483647) * 8 - 3,
+    );
     const d = distribution(values, 5, 40);
     const m = moments(values);
     // Same float64 summation order in both: identical, not merely close.

@@ -39,7 +39,10 @@ function foldRuns(folds: unknown): number {
  */
 export function countRuns(file: Pick<ExperimentFile, 'variants' | 'sweep' | 'data'>): number {
   const sweep = file.sweep ?? {};
-  const others = Object.entries(sweep).reduce((n, [key, values]) => (key === FOLDS_KEY ? n : n * values.length), 1);
+  const others = Object.entries(sweep).reduce(
+    (n, [key, values]) => (key === FOLDS_KEY ? n : n * values.length),
+    1,
+  );
   const sweptFolds = sweep[FOLDS_KEY];
   return variantList(file).reduce((total, { override }) => {
     const variantFolds = getPath(override, ['data', 'split', 'folds']);

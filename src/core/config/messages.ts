@@ -29,7 +29,9 @@ export function describePath(path: readonly (string | number)[]): string {
 export function show(value: unknown): string {
   // JSON would print Infinity and NaN (YAML's .inf and .nan) as null.
   const text =
-    typeof value === 'number' && !Number.isFinite(value) ? String(value) : (JSON.stringify(value) ?? String(value));
+    typeof value === 'number' && !Number.isFinite(value)
+      ? String(value)
+      : (JSON.stringify(value) ?? String(value));
   return text.length > 40 ? `${text.slice(0, 37)}...` : text;
 }
 

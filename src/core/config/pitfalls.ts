@@ -1,6 +1,6 @@
 /**
  * SNN pitfall checks on one resolved run: combinations that silently break self-normalisation (Klambauer et al.
- * 2017, "Self-Normalizing Neural Networks"; numbers from docs/snn-theory.md and tfjs-notes.md). Each finding
+ * 2017, "Self-Normalizing Neural Networks"; numbers from docs/snn-spec.md and docs/tfjs.md). Each finding
  * names the config path to change and the value that fixes it, for quick fixes in the editor.
  */
 

@@ -19,11 +19,15 @@ export function checkRunConfig(value: unknown): string[] {
   const problems: string[] = [];
   for (const key of REQUIRED) if (value[key] === undefined) problems.push(`${key}: missing`);
   for (const key of FILE_ONLY) {
-    if (value[key] !== undefined) problems.push(`${key}: belongs to an experiment file, not to one run's config`);
+    if (value[key] !== undefined) {
+      problems.push(`${key}: belongs to an experiment file, not to one run's config`);
+    }
   }
   // A run's name is its plan name ("exp/variant/key=value"), not the file's `name` the schema restricts.
   const { name, ...rest } = value;
-  if (typeof name !== 'string' || name === '') problems.push('name: expected the run name (a non-empty string)');
+  if (typeof name !== 'string' || name === '') {
+    problems.push('name: expected the run name (a non-empty string)');
+  }
   for (const issue of schemaIssues(schemaErrors(rest), rest)) problems.push(issue.message);
   return problems;
 }

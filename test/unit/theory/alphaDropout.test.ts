@@ -1,4 +1,4 @@
-// Tests alpha-dropout a, b against snn-theory.md §4.2 and checks that the correction preserves the moments.
+// Tests alpha-dropout a, b against docs/snn-spec.md §4.2 and checks that the correction preserves the moments.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { alphaDropoutParams } from '../../../src/core/theory/alphaDropout';

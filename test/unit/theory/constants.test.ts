@@ -1,4 +1,4 @@
-// Tests the SELU constants and the selu function against the values of snn-theory.md §0 and §1.1.
+// Tests the SELU constants and the selu function against the values of docs/snn-spec.md §0 and §1.1.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import {

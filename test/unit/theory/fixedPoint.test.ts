@@ -1,4 +1,4 @@
-// Tests iteration of g and the fixed-point search against the sequences and the tau table of snn-theory.md §2.7
+// Tests iteration of g and the fixed-point search against the sequences and the tau table of docs/snn-spec.md §2.7
 // and the mu_f != 0 caveat of §1.3.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';

@@ -1,5 +1,5 @@
 // Tests g, its second moment, the omega = 0 special case, the Jacobian and singular values against the tables of
-// snn-theory.md §2.2, §2.3, §2.7 and an independent mpmath quadrature reference (jacobian-reference.json).
+// docs/snn-spec.md §2.2, §2.3, §2.7 and an independent mpmath quadrature reference (jacobian-reference.json).
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import {

@@ -1,4 +1,4 @@
-// Tests the (alpha, lambda) solver against the getSELUparameters table of snn-theory.md §1.3.
+// Tests the (alpha, lambda) solver against the getSELUparameters table of docs/snn-spec.md §1.3.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { SELU_ALPHA, SELU_LAMBDA } from '../../../src/core/theory/constants';

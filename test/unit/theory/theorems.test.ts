@@ -1,4 +1,4 @@
-// Tests the theorem domains and checkTheorems, and reproduces the corner values of snn-theory.md §2.4-2.6.
+// Tests the theorem domains and checkTheorems, and reproduces the corner values of docs/snn-spec.md §2.4-2.6.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import {
