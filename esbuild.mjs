@@ -13,7 +13,15 @@ const withTests = !process.argv.includes('--no-tests');
 // jsonc-parser's UMD build requires its modules dynamically, which esbuild cannot bundle: use its ESM build.
 const alias = { 'jsonc-parser': './node_modules/jsonc-parser/lib/esm/main.js' };
 const plugins = [experimentValidatorPlugin()];
-const base = { bundle: true, sourcemap: !production, minify: production, logLevel: 'warning', metafile: true, alias, plugins };
+const base = {
+  bundle: true,
+  sourcemap: !production,
+  minify: production,
+  logLevel: 'warning',
+  metafile: true,
+  alias,
+  plugins,
+};
 
 /** Recursively lists files under `dir` whose name ends with `suffix` (Node 20 has no fs.glob). */
 function findFiles(dir, suffix) {
@@ -26,24 +34,61 @@ function findFiles(dir, suffix) {
 }
 
 const builds = [
-  { ...base, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js',
-    platform: 'node', format: 'cjs', target: 'node20', external: ['vscode'] },
+  {
+    ...base,
+    entryPoints: ['src/extension.ts'],
+    outfile: 'dist/extension.js',
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    external: ['vscode'],
+  },
   // tfjs-node is optional and native: never bundled, required at run time when present.
-  { ...base, entryPoints: ['src/trainer/main.ts'], outfile: 'dist/trainer.js',
-    platform: 'node', format: 'cjs', target: 'node20', external: ['@tensorflow/tfjs-node'] },
-  { ...base, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js',
-    platform: 'node', format: 'cjs', target: 'node20', banner: { js: '#!/usr/bin/env node' },
-    external: ['@tensorflow/tfjs-node'] },
-  { ...base, entryPoints: { dashboard: 'webview/dashboard/main.ts', sidebar: 'webview/sidebar/main.ts' },
-    outdir: 'dist/webview', platform: 'browser', format: 'iife', target: 'es2022' },
+  {
+    ...base,
+    entryPoints: ['src/trainer/main.ts'],
+    outfile: 'dist/trainer.js',
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    external: ['@tensorflow/tfjs-node'],
+  },
+  {
+    ...base,
+    entryPoints: ['src/cli/main.ts'],
+    outfile: 'dist/cli.js',
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    banner: { js: '#!/usr/bin/env node' },
+    external: ['@tensorflow/tfjs-node'],
+  },
+  {
+    ...base,
+    entryPoints: { dashboard: 'webview/dashboard/main.ts', sidebar: 'webview/sidebar/main.ts' },
+    outdir: 'dist/webview',
+    platform: 'browser',
+    format: 'iife',
+    target: 'es2022',
+  },
 ];
 
 if (withTests) {
   const tiers = ['unit', 'trainer', 'webview', 'slurm'];
   const entryPoints = tiers.flatMap((tier) => findFiles(join('test', tier), '.test.ts'));
   if (entryPoints.length > 0) {
-    builds.push({ ...base, sourcemap: true, minify: false, entryPoints, outdir: 'out/test', outbase: 'test',
-      platform: 'node', format: 'cjs', target: 'node20', packages: 'external' });
+    builds.push({
+      ...base,
+      sourcemap: true,
+      minify: false,
+      entryPoints,
+      outdir: 'out/test',
+      outbase: 'test',
+      platform: 'node',
+      format: 'cjs',
+      target: 'node20',
+      packages: 'external',
+    });
   }
 }
 

@@ -230,8 +230,9 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
   }
   mkdirSync(dirname(out), { recursive: true });
   writeFileSync(out, renderReport(experiment, runs, seconds));
-  for (const run of runs)
-    {console.log(`  ${run.meta.name}: ${run.meta.status}, ${run.layers.length} layer-stat records`);}
+  for (const run of runs) {
+    console.log(`  ${run.meta.name}: ${run.meta.status}, ${run.layers.length} layer-stat records`);
+  }
   console.log(`report: ${out}`);
   if (args.includes('--keep-runs')) console.log(`runs kept in ${runsDir}`);
   else rmSync(runsDir, { recursive: true, force: true });

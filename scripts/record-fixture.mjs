@@ -86,8 +86,9 @@ try {
     runsDir,
     join(root, 'dist/trainer.js'),
   );
-  if (statuses.some((s) => s !== 'finished'))
-    {throw new Error(`runs ended ${statuses.join(', ')}, not finished`);}
+  if (statuses.some((s) => s !== 'finished')) {
+    throw new Error(`runs ended ${statuses.join(', ')}, not finished`);
+  }
   const jsonl = (list) => list.map((m) => JSON.stringify(m)).join('\n') + '\n';
   writeFileSync(out, jsonl(messages));
   // The sidebar stream keeps its last 12 snapshots: enough to replay updates, small enough to commit.

@@ -58,10 +58,11 @@ for (const name of readdirSync(tmpdir()).filter((n) => n.startsWith('snn-slurm-t
   } catch {
     alive = false;
   }
-  if (alive)
-    {log(
+  if (alive) {
+    log(
       `warning: a cluster from an earlier run is still up; stop it with: node scripts/slurm/cluster.mjs down ${join(tmpdir(), name)}`,
-    );}
+    );
+  }
 }
 
 const dir = mkdtempSync(join(tmpdir(), 'snn-slurm-tier-'));
@@ -103,17 +104,19 @@ try {
   const pass = [...(result.stdout ?? '').matchAll(/^[ℹ#] pass (\d+)/gm)].at(-1);
   const fail = [...(result.stdout ?? '').matchAll(/^[ℹ#] fail (\d+)/gm)].at(-1);
   outcome = { passed: Number(pass?.[1] ?? 0), failed: Number(fail?.[1] ?? 0) };
-  if (result.status !== 0 && outcome.failed === 0)
-    {outcome = { ...outcome, failed: 1, why: `node --test exited with ${result.status ?? result.signal}` };}
+  if (result.status !== 0 && outcome.failed === 0) {
+    outcome = { ...outcome, failed: 1, why: `node --test exited with ${result.status ?? result.signal}` };
+  }
 } catch (error) {
   outcome = { passed: 0, failed: 1, why: error.message };
 } finally {
   const left = await stop();
-  if (left.length > 0)
-    {outcome = {
+  if (left.length > 0) {
+    outcome = {
       ...outcome,
       failed: outcome.failed + 1,
       why: `daemons still alive after stop: ${left.join(', ')}`,
-    };}
+    };
+  }
 }
 finish(outcome.passed, outcome.failed, outcome.why);

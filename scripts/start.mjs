@@ -36,8 +36,9 @@ if (code && !args.includes('--browser')) {
   const child = spawn(code, [`--extensionDevelopmentPath=${REPO_ROOT}`, folder], { stdio: 'inherit' });
   child.on('exit', (status) => process.exit(status ?? 0));
 } else {
-  if (!code)
-    {console.log('no `code` CLI on PATH: opening SNN Lab in VS Code for the browser (code-server) instead');}
+  if (!code) {
+    console.log('no `code` CLI on PATH: opening SNN Lab in VS Code for the browser (code-server) instead');
+  }
   await ensureCodeServer();
   // A persistent profile under the cache (or $SNN_LAB_START_PROFILE), so settings and editors survive restarts.
   const scratch = makeScratch({

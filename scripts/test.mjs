@@ -18,7 +18,11 @@ for (const tier of tiers) {
 
 function run(command, args, options = {}) {
   console.log(`\n$ ${[command, ...args].join(' ')}`);
-  const result = spawnSync(command, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], ...options });
+  const result = spawnSync(command, args, {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+    ...options,
+  });
   process.stdout.write(result.stdout ?? '');
   return { status: result.status ?? 1, stdout: result.stdout ?? '' };
 }
@@ -54,7 +58,10 @@ for (const tier of tiers) {
   if (tier === 'static') {
     const types = run('npm', ['run', '-s', 'check-types']);
     const lint = run(npx('eslint'), ['.', '--max-warnings=0']);
-    outcome = { passed: (types.status === 0) + (lint.status === 0), failed: (types.status !== 0) + (lint.status !== 0) };
+    outcome = {
+      passed: (types.status === 0) + (lint.status === 0),
+      failed: (types.status !== 0) + (lint.status !== 0),
+    };
   } else if (tier === 'e2e' || tier === 'slurm') {
     const script = join('scripts', `run-${tier}-tests.mjs`);
     const result = run('node', [script]);

@@ -116,8 +116,9 @@ export async function poll(fn, { timeout = 30_000, interval = 250, message = 'co
     } catch (err) {
       last = err;
     }
-    if (Date.now() > until)
-      {throw new Error(`timed out after ${timeout} ms waiting for ${message} (last: ${last})`);}
+    if (Date.now() > until) {
+      throw new Error(`timed out after ${timeout} ms waiting for ${message} (last: ${last})`);
+    }
     await new Promise((r) => setTimeout(r, interval));
   }
 }

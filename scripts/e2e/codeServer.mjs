@@ -81,8 +81,9 @@ export async function ensureCodeServer({ log = (m) => console.log(m), version = 
   return withLock(paths.home, async () => {
     if (existsSync(paths.marker)) return paths;
     const rg = which('rg');
-    if (!rg)
-      {throw new Error('ripgrep is missing: apt-get install -y ripgrep (code-server needs `rg` for search)');}
+    if (!rg) {
+      throw new Error('ripgrep is missing: apt-get install -y ripgrep (code-server needs `rg` for search)');
+    }
     if (!existsSync('/usr/include/gssapi/gssapi.h')) {
       throw new Error(
         'libkrb5-dev is missing: apt-get install -y libkrb5-dev (code-server builds `kerberos`)',

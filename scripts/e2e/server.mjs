@@ -97,8 +97,9 @@ export function makeScratch({ prefix = 'snn-lab-e2e-', settings = {}, root: fixe
   mkdirSync(join(dirs.userData, 'User'), { recursive: true });
   const settingsFile = join(dirs.userData, 'User', 'settings.json');
   // A reused profile keeps the user's own settings.
-  if (!fixed || !existsSync(settingsFile))
-    {writeFileSync(settingsFile, JSON.stringify({ ...TEST_SETTINGS, ...settings }, null, 2));}
+  if (!fixed || !existsSync(settingsFile)) {
+    writeFileSync(settingsFile, JSON.stringify({ ...TEST_SETTINGS, ...settings }, null, 2));
+  }
   return dirs;
 }
 
@@ -124,8 +125,9 @@ export function installVsix(vsix, scratch) {
     timeout: 120_000,
   });
   const out = `${r.stdout ?? ''}${r.stderr ?? ''}`;
-  if (r.status !== 0)
-    {throw new Error(`code-server --install-extension ${vsix} failed (exit ${r.status}):\n${out}`);}
+  if (r.status !== 0) {
+    throw new Error(`code-server --install-extension ${vsix} failed (exit ${r.status}):\n${out}`);
+  }
   return out;
 }
 

@@ -177,8 +177,9 @@ export async function up({
   log = console.log,
 } = {}) {
   ensurePackages(log);
-  if (process.getuid?.() !== 0)
-    {throw new Error('starting munged/slurmctld/slurmd needs root (run with sudo)');}
+  if (process.getuid?.() !== 0) {
+    throw new Error('starting munged/slurmctld/slurmd needs root (run with sudo)');
+  }
   const statePath = join(dir, STATE_FILE);
   if (existsSync(statePath)) {
     const old = JSON.parse(readFileSync(statePath, 'utf8'));
