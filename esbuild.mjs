@@ -1,3 +1,4 @@
+// @ts-check
 // Build script: one esbuild call per target (extension host, trainer, CLI, webviews, tests).
 // It does not type-check; `npm run check-types` does. Usage: node esbuild.mjs [--production] [--watch] [--no-tests]
 import * as esbuild from 'esbuild';
@@ -13,6 +14,13 @@ const withTests = !process.argv.includes('--no-tests');
 // jsonc-parser's UMD build requires its modules dynamically, which esbuild cannot bundle: use its ESM build.
 const alias = { 'jsonc-parser': './node_modules/jsonc-parser/lib/esm/main.js' };
 const plugins = [experimentValidatorPlugin()];
+/**
+ * An esbuild build whose entry points are paths (or an output name → path map), as written below.
+ * @typedef {Omit<import('esbuild').BuildOptions, 'entryPoints'> & { entryPoints: string[] | Record<string, string> }}
+ *   Build
+ */
+
+/** @type {import('esbuild').BuildOptions} */
 const base = {
   bundle: true,
   sourcemap: !production,
@@ -23,7 +31,12 @@ const base = {
   plugins,
 };
 
-/** Recursively lists files under `dir` whose name ends with `suffix` (Node 20 has no fs.glob). */
+/**
+ * Recursively lists files under `dir` whose name ends with `suffix` (Node 20 has no fs.glob).
+ * @param {string} dir
+ * @param {string} suffix
+ * @returns {string[]}
+ */
 function findFiles(dir, suffix) {
   if (!existsSync(dir)) return [];
   return readdirSync(dir).flatMap((name) => {
@@ -33,6 +46,7 @@ function findFiles(dir, suffix) {
   });
 }
 
+/** @type {Build[]} */
 const builds = [
   {
     ...base,
@@ -92,7 +106,10 @@ if (withTests) {
   }
 }
 
-/** Drops builds whose entry files do not exist yet, so a partial tree still builds. */
+/**
+ * Drops builds whose entry files do not exist yet, so a partial tree still builds.
+ * @param {Build} build
+ */
 function present(build) {
   const entries = Array.isArray(build.entryPoints) ? build.entryPoints : Object.values(build.entryPoints);
   return entries.every((entry) => existsSync(entry));

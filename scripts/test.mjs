@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+// @ts-check
 // Runs SNN Lab's test tiers and prints one closing line "N passed, N failed" over all of them.
 // Usage: node scripts/test.mjs [tier ...]   tiers: static unit trainer webview e2e slurm (default: all).
 // A tier that runs no test counts as a failure: a green run must have executed something.
@@ -16,6 +17,12 @@ for (const tier of tiers) {
   }
 }
 
+/**
+ * Runs a command, echoing it and its stdout; returns its exit status (1 when killed) and stdout.
+ * @param {string} command
+ * @param {string[]} args
+ * @param {Omit<import('node:child_process').SpawnSyncOptions, 'encoding'>} [options]
+ */
 function run(command, args, options = {}) {
   console.log(`\n$ ${[command, ...args].join(' ')}`);
   const result = spawnSync(command, args, {
@@ -27,6 +34,11 @@ function run(command, args, options = {}) {
   return { status: result.status ?? 1, stdout: result.stdout ?? '' };
 }
 
+/**
+ * The compiled test files (`*.test.js`) under `dir`.
+ * @param {string} dir
+ * @returns {string[]}
+ */
 function listTests(dir) {
   if (!existsSync(dir)) return [];
   return readdirSync(dir).flatMap((name) => {
@@ -36,7 +48,10 @@ function listTests(dir) {
   });
 }
 
-/** Reads "N passed, N failed" (our tiers) or node:test's "ℹ pass N" / "ℹ fail N" summary. */
+/**
+ * Reads "N passed, N failed" (our tiers) or node:test's "ℹ pass N" / "ℹ fail N" summary.
+ * @param {string} stdout
+ */
 function counts(stdout) {
   const plain = [...stdout.matchAll(/^\s*(?:\w+: )?(\d+) passed, (\d+) failed/gm)].at(-1);
   if (plain) return { passed: Number(plain[1]), failed: Number(plain[2]) };
@@ -45,6 +60,7 @@ function counts(stdout) {
   return { passed: Number(pass?.[1] ?? 0), failed: Number(fail?.[1] ?? 0) };
 }
 
+/** @param {string} bin */
 const npx = (bin) => join('node_modules', '.bin', bin);
 const results = [];
 const build = run('node', ['esbuild.mjs']);
@@ -59,8 +75,8 @@ for (const tier of tiers) {
     const types = run('npm', ['run', '-s', 'check-types']);
     const lint = run(npx('eslint'), ['.', '--max-warnings=0']);
     outcome = {
-      passed: (types.status === 0) + (lint.status === 0),
-      failed: (types.status !== 0) + (lint.status !== 0),
+      passed: Number(types.status === 0) + Number(lint.status === 0),
+      failed: Number(types.status !== 0) + Number(lint.status !== 0),
     };
   } else if (tier === 'e2e' || tier === 'slurm') {
     const script = join('scripts', `run-${tier}-tests.mjs`);
