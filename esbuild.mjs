@@ -1,3 +1,4 @@
+// @ts-check
 // Build script: one esbuild call per target (extension host, trainer, CLI, webviews, tests).
 // It does not type-check; `npm run check-types` does. Usage: node esbuild.mjs [--production] [--watch] [--no-tests]
 import * as esbuild from 'esbuild';
@@ -13,9 +14,29 @@ const withTests = !process.argv.includes('--no-tests');
 // jsonc-parser's UMD build requires its modules dynamically, which esbuild cannot bundle: use its ESM build.
 const alias = { 'jsonc-parser': './node_modules/jsonc-parser/lib/esm/main.js' };
 const plugins = [experimentValidatorPlugin()];
-const base = { bundle: true, sourcemap: !production, minify: production, logLevel: 'warning', metafile: true, alias, plugins };
+/**
+ * An esbuild build whose entry points are paths (or an output name → path map), as written below.
+ * @typedef {Omit<import('esbuild').BuildOptions, 'entryPoints'> & { entryPoints: string[] | Record<string, string> }}
+ *   Build
+ */
 
-/** Recursively lists files under `dir` whose name ends with `suffix` (Node 20 has no fs.glob). */
+/** @type {import('esbuild').BuildOptions} */
+const base = {
+  bundle: true,
+  sourcemap: !production,
+  minify: production,
+  logLevel: 'warning',
+  metafile: true,
+  alias,
+  plugins,
+};
+
+/**
+ * Recursively lists files under `dir` whose name ends with `suffix` (Node 20 has no fs.glob).
+ * @param {string} dir
+ * @param {string} suffix
+ * @returns {string[]}
+ */
 function findFiles(dir, suffix) {
   if (!existsSync(dir)) return [];
   return readdirSync(dir).flatMap((name) => {
@@ -25,29 +46,70 @@ function findFiles(dir, suffix) {
   });
 }
 
+/** @type {Build[]} */
 const builds = [
-  { ...base, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js',
-    platform: 'node', format: 'cjs', target: 'node20', external: ['vscode'] },
+  {
+    ...base,
+    entryPoints: ['src/extension.ts'],
+    outfile: 'dist/extension.js',
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    external: ['vscode'],
+  },
   // tfjs-node is optional and native: never bundled, required at run time when present.
-  { ...base, entryPoints: ['src/trainer/main.ts'], outfile: 'dist/trainer.js',
-    platform: 'node', format: 'cjs', target: 'node20', external: ['@tensorflow/tfjs-node'] },
-  { ...base, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js',
-    platform: 'node', format: 'cjs', target: 'node20', banner: { js: '#!/usr/bin/env node' },
-    external: ['@tensorflow/tfjs-node'] },
-  { ...base, entryPoints: { dashboard: 'webview/dashboard/main.ts', sidebar: 'webview/sidebar/main.ts' },
-    outdir: 'dist/webview', platform: 'browser', format: 'iife', target: 'es2022' },
+  {
+    ...base,
+    entryPoints: ['src/trainer/main.ts'],
+    outfile: 'dist/trainer.js',
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    external: ['@tensorflow/tfjs-node'],
+  },
+  {
+    ...base,
+    entryPoints: ['src/cli/main.ts'],
+    outfile: 'dist/cli.js',
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    banner: { js: '#!/usr/bin/env node' },
+    external: ['@tensorflow/tfjs-node'],
+  },
+  {
+    ...base,
+    entryPoints: { dashboard: 'webview/dashboard/main.ts', sidebar: 'webview/sidebar/main.ts' },
+    outdir: 'dist/webview',
+    platform: 'browser',
+    format: 'iife',
+    target: 'es2022',
+  },
 ];
 
 if (withTests) {
   const tiers = ['unit', 'trainer', 'webview', 'slurm'];
   const entryPoints = tiers.flatMap((tier) => findFiles(join('test', tier), '.test.ts'));
   if (entryPoints.length > 0) {
-    builds.push({ ...base, sourcemap: true, minify: false, entryPoints, outdir: 'out/test', outbase: 'test',
-      platform: 'node', format: 'cjs', target: 'node20', packages: 'external' });
+    builds.push({
+      ...base,
+      sourcemap: true,
+      minify: false,
+      entryPoints,
+      outdir: 'out/test',
+      outbase: 'test',
+      platform: 'node',
+      format: 'cjs',
+      target: 'node20',
+      packages: 'external',
+    });
   }
 }
 
-/** Drops builds whose entry files do not exist yet, so a partial tree still builds. */
+/**
+ * Drops builds whose entry files do not exist yet, so a partial tree still builds.
+ * @param {Build} build
+ */
 function present(build) {
   const entries = Array.isArray(build.entryPoints) ? build.entryPoints : Object.values(build.entryPoints);
   return entries.every((entry) => existsSync(entry));

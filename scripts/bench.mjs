@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+// @ts-check
 // Runs SNN Lab's benchmarks: bundles every bench/*.bench.ts with esbuild into out/bench and runs each with node,
 // one after another (they measure speed, so never in parallel). Usage: node scripts/bench.mjs [name-filter ...]
 import * as esbuild from 'esbuild';

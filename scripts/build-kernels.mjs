@@ -1,3 +1,4 @@
+// @ts-check
 // Compiles SNN Lab's wasm SIMD kernels (assembly/kernels.ts, AssemblyScript) to dist/wasm/snn-kernels.wasm and checks
 // the binary is safe to instantiate on tfjs-backend-wasm's memory: it imports its memory and has no data segment
 // (which would overwrite tfjs's heap at instantiation). Used by esbuild.mjs.
@@ -6,7 +7,11 @@ import { readFileSync } from 'node:fs';
 
 const OUT = 'dist/wasm/snn-kernels.wasm';
 
-/** Section ids present in a wasm binary (https://webassembly.github.io/spec/core/binary/modules.html). */
+/**
+ * Section ids present in a wasm binary (https://webassembly.github.io/spec/core/binary/modules.html).
+ * @param {Uint8Array} bytes
+ * @returns {number[]}
+ */
 function sectionIds(bytes) {
   const ids = [];
   let at = 8;

@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+// @ts-check
 // `npm run demo`: trains an example headless with the CLI (dist/cli.js run … --json --runs-dir <tmp>) and writes a
 // self-contained HTML report (inline SVG, no network): loss curves and per-layer variance/mean vs depth per run.
 // Usage: node scripts/demo.mjs [experiment-file] [--out report.html] [--keep-runs]
@@ -19,6 +20,7 @@ import { fileURLToPath } from 'node:url';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
+/** The value after `--name`, if given. @param {string} name */
 const flag = (name) => {
   const i = args.indexOf(name);
   return i >= 0 ? args[i + 1] : undefined;
@@ -27,6 +29,21 @@ const out = resolve(flag('--out') ?? join(ROOT, 'test-artifacts', 'demo', 'repor
 const positional = args.filter((a, i) => !a.startsWith('--') && args[i - 1] !== '--out');
 const DEFAULT_EXAMPLE = join(ROOT, 'examples', 'snn-vs-relu-bn-mnist.snn.json');
 const COLORS = ['#1f77b4', '#d62728', '#2ca02c', '#ff7f0e', '#9467bd', '#8c564b', '#e377c2', '#17becf'];
+
+/** @typedef {import('../src/runs/runTypes.ts').RunMeta} RunMeta */
+/** @typedef {import('../src/runs/runTypes.ts').MetricRecord} MetricRecord */
+/** @typedef {import('../src/runs/runTypes.ts').LayerStatsRecord} LayerStatsRecord */
+/** @typedef {import('../src/protocol/stats.ts').LayerStats} LayerStats */
+/** @typedef {import('../src/protocol/stats.ts').RunSummary} RunSummary */
+/**
+ * One run directory as read from disk (docs/run-store.md).
+ * @typedef {{ dir: string, meta: RunMeta, metrics: MetricRecord[], layers: LayerStatsRecord[],
+ *   summary: RunSummary | undefined }} LoadedRun
+ */
+/**
+ * One line of a chart: `points` are [x, y] pairs.
+ * @typedef {{ name: string, color: string, points: [number, number][], dashed?: boolean }} Series
+ */
 
 /** The experiment to run: the argument, else examples/snn-vs-relu-bn-mnist.snn.json, else the first example. */
 function pickExample() {
@@ -38,9 +55,14 @@ function pickExample() {
   return join(dir, first);
 }
 
-/** Reads a JSON-lines file, skipping the header line and tolerating a truncated last line. */
+/**
+ * Reads a JSON-lines file, skipping the header line and tolerating a truncated last line.
+ * @param {string} path
+ * @returns {object[]} the records, as written by the run store
+ */
 function readJsonl(path) {
   if (!existsSync(path)) return [];
+  /** @type {(line: string) => object} */
   const parse = (l) =>
     JSON.parse(l, (_k, v) => (v === 'NaN' || v === 'Infinity' || v === '-Infinity' ? Number(v) : v));
   return readFileSync(path, 'utf8')
@@ -56,7 +78,11 @@ function readJsonl(path) {
     .filter((r) => !('schemaVersion' in r));
 }
 
-/** Every run directory (a folder holding meta.json) under `root`. */
+/**
+ * Every run directory (a folder holding meta.json) under `root`.
+ * @param {string} root
+ * @returns {string[]}
+ */
 function findRuns(root) {
   if (!existsSync(root)) return [];
   if (existsSync(join(root, 'meta.json'))) return [root];
@@ -65,29 +91,45 @@ function findRuns(root) {
   );
 }
 
+/**
+ * Reads one run directory; the files are the run store's own (src/runs/runTypes.ts), so they are taken as typed.
+ * @param {string} dir
+ * @returns {LoadedRun}
+ */
 function loadRun(dir) {
+  /** @type {RunMeta} */
   const meta = JSON.parse(readFileSync(join(dir, 'meta.json'), 'utf8'));
-  const metrics = readJsonl(join(dir, 'metrics.jsonl'));
-  const layers = readJsonl(join(dir, 'layers.jsonl'));
+  const metrics = /** @type {MetricRecord[]} */ (readJsonl(join(dir, 'metrics.jsonl')));
+  const layers = /** @type {LayerStatsRecord[]} */ (readJsonl(join(dir, 'layers.jsonl')));
+  /** @type {RunSummary | undefined} */
   const summary = existsSync(join(dir, 'summary.json'))
     ? JSON.parse(readFileSync(join(dir, 'summary.json'), 'utf8'))
     : undefined;
   return { dir, meta, metrics, layers, summary };
 }
 
-const esc = (s) =>
-  String(s).replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]);
+/** @type {Record<string, string>} */
+const HTML_ESCAPES = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' };
+/** HTML-escaped text of any value. @param {unknown} s */
+const esc = (s) => String(s).replace(/[&<>"]/g, (c) => HTML_ESCAPES[c]);
+/** A short label for a number (3 significant digits, exponent when very large or small). @param {number} v */
 const fmt = (v) =>
   Math.abs(v) >= 1000 || (Math.abs(v) < 0.01 && v !== 0) ? v.toExponential(1) : String(+v.toPrecision(3));
 
-/** An inline SVG line chart. series: [{ name, color, points: [[x, y]], dashed? }]; logY plots log10(y); integerX
- * labels every integer x (hidden layers). */
+/**
+ * An inline SVG line chart. logY plots log10(y); integerX labels every integer x (hidden layers).
+ * @param {string} title
+ * @param {Series[]} series
+ * @param {{ xLabel: string, yLabel: string, logY?: boolean, integerX?: boolean, width?: number,
+ *   height?: number }} options
+ */
 function svgChart(
   title,
   series,
-  { xLabel, yLabel, logY = false, integerX = false, width = 560, height = 320 } = {},
+  { xLabel, yLabel, logY = false, integerX = false, width = 560, height = 320 },
 ) {
   const m = { l: 64, r: 16, t: 32, b: 44 };
+  /** @param {number} y */
   const tf = (y) => (logY ? Math.log10(y) : y);
   const pts = series
     .flatMap((s) => s.points)
@@ -99,7 +141,9 @@ function svgChart(
   if (y0 === y1) [y0, y1] = [y0 - 1, y1 + 1];
   const pad = (y1 - y0) * 0.05;
   [y0, y1] = [y0 - pad, y1 + pad];
+  /** @param {number} x */
   const sx = (x) => m.l + ((x - x0) / (x1 - x0)) * (width - m.l - m.r);
+  /** @param {number} y */
   const sy = (y) => height - m.b - ((tf(y) - y0) / (y1 - y0)) * (height - m.t - m.b);
   const ticks = [0, 0.25, 0.5, 0.75, 1];
   // x ticks: every integer for a layer axis (integerX), else quarters of the range (rounded for steps).
@@ -147,15 +191,28 @@ function svgChart(
   );
 }
 
-/** The report's HTML for the loaded runs. */
+/**
+ * The report's HTML for the loaded runs.
+ * @param {string} experiment path of the experiment file
+ * @param {LoadedRun[]} runs
+ * @param {number} seconds how long the training took
+ */
 export function renderReport(experiment, runs, seconds) {
+  /** @param {number} i */
   const color = (i) => COLORS[i % COLORS.length];
+  /** @type {Series[]} */
   const lossSeries = runs.map((r, i) => ({
     name: r.meta.name,
     color: color(i),
     points: r.metrics.filter((m) => m.kind === 'progress').map((m) => [m.step, m.loss]),
   }));
+  /** @param {LoadedRun} r */
   const last = (r) => r.layers.at(-1);
+  /**
+   * One series per run: `get` of each hidden layer of its last statistics record.
+   * @param {(l: LayerStats) => number} get
+   * @returns {Series[]}
+   */
   const depth = (get) =>
     runs.map((r, i) => ({
       name: `${r.meta.name} (step ${last(r)?.step ?? '-'})`,
@@ -163,6 +220,11 @@ export function renderReport(experiment, runs, seconds) {
       points: (last(r)?.layers ?? []).map((l) => [l.layer, get(l)]),
     }));
   const maxDepth = Math.max(1, ...runs.map((r) => last(r)?.layers.length ?? 0));
+  /**
+   * A dashed horizontal line at `y` across all layers.
+   * @param {number} y
+   * @returns {Series}
+   */
   const target = (y) => ({
     name: `fixed point ${y}`,
     color: '#888',
@@ -176,6 +238,7 @@ export function renderReport(experiment, runs, seconds) {
     .map((r) => {
       const final = r.summary?.final ?? {};
       const test = r.summary?.test ?? {};
+      /** @param {Record<string, number>} o */
       const cell = (o) =>
         esc(
           Object.entries(o)
@@ -230,8 +293,9 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
   }
   mkdirSync(dirname(out), { recursive: true });
   writeFileSync(out, renderReport(experiment, runs, seconds));
-  for (const run of runs)
-    {console.log(`  ${run.meta.name}: ${run.meta.status}, ${run.layers.length} layer-stat records`);}
+  for (const run of runs) {
+    console.log(`  ${run.meta.name}: ${run.meta.status}, ${run.layers.length} layer-stat records`);
+  }
   console.log(`report: ${out}`);
   if (args.includes('--keep-runs')) console.log(`runs kept in ${runsDir}`);
   else rmSync(runsDir, { recursive: true, force: true });

@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+// @ts-check
 // `npm run package`: production build, then an offline `vsce package --no-dependencies`, then a check that the
 // .vsix holds only what users need (bundles, wasm, schema, media, README, CHANGELOG, LICENSE, package.json).
 // Usage: node scripts/package.mjs [--out file.vsix]
@@ -40,10 +41,16 @@ const VSCE = join(ROOT, 'node_modules', '.bin', 'vsce');
 // Relative README links stay relative (no repository URL to rewrite them against; the package is offline).
 const VSCE_FLAGS = ['--no-dependencies', '--allow-missing-repository', '--no-rewrite-relative-links'];
 
+/**
+ * Runs a command and returns its stdout; throws with its output when it fails.
+ * @param {string} cmd
+ * @param {string[]} args
+ */
 function run(cmd, args, cwd = ROOT) {
   const r = spawnSync(cmd, args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-  if (r.status !== 0)
-    {throw new Error(`${cmd} ${args.join(' ')} failed (exit ${r.status}):\n${r.stdout}\n${r.stderr}`);}
+  if (r.status !== 0) {
+    throw new Error(`${cmd} ${args.join(' ')} failed (exit ${r.status}):\n${r.stdout}\n${r.stderr}`);
+  }
   return r.stdout;
 }
 
@@ -55,7 +62,10 @@ export function listPackageFiles(dir = ROOT) {
     .filter(Boolean);
 }
 
-/** Problems with a file list: files that must not ship, and required files that are missing. */
+/**
+ * Problems with a file list: files that must not ship, and required files that are missing.
+ * @param {string[]} files paths relative to the package root
+ */
 export function checkPackageFiles(files) {
   const extra = files.filter((f) => !ALLOWED.some((re) => re.test(f)));
   const missing = REQUIRED.filter((f) => !files.includes(f));
@@ -79,8 +89,12 @@ function stage() {
   return dir;
 }
 
-/** Builds (production, in a staging folder) and packages; returns { vsix, files }. Throws on any problem. */
+/**
+ * Builds (production, in a staging folder) and packages; returns { vsix, files }. Throws on any problem.
+ * @param {{ out?: string, log?: (message: string) => void }} [options] `out`: the .vsix path
+ */
 export function packageExtension({ out, log = console.log } = {}) {
+  /** @type {{ name: string, version: string }} */
   const { name, version } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
   const vsix = resolve(out ?? join(ROOT, `${name}-${version}.vsix`));
   const dir = stage();

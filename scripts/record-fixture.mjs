@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+// @ts-check
 // Records a dashboard message stream from REAL trainer runs: runs an experiment through the run store and run
 // manager (dist/trainer.js) while a DashboardFeed + WebviewChannel push to a recording fake webview, exactly as
 // the extension host would; writes the messages as JSONL. Usage:
@@ -8,6 +9,9 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+
+/** @typedef {import('../src/protocol/webview.ts').HostToWebview} HostToWebview */
+/** @typedef {import('../src/core/runStatus.ts').RunStatus} RunStatus */
 
 const root = resolve(import.meta.dirname, '..');
 const experiment = resolve(process.argv[2] ?? join(root, 'test/fixtures/streams/snn-vs-relu.snn.json'));
@@ -79,6 +83,11 @@ await esbuild.build({
 });
 const runsDir = mkdtempSync(join(tmpdir(), 'snn-record-runs-'));
 try {
+  /**
+   * The bundle's one export (the `entry` source above); messages are what the webviews were sent.
+   * @type {{ record: (experiment: string, runsDir: string, trainerPath: string) => Promise<{
+   *   messages: HostToWebview[], sidebarMessages: HostToWebview[], statuses: RunStatus[] }> }}
+   */
   const { record } = await import(pathToFileURL(bundle).href);
   const started = Date.now();
   const { messages, sidebarMessages, statuses } = await record(
@@ -86,14 +95,19 @@ try {
     runsDir,
     join(root, 'dist/trainer.js'),
   );
-  if (statuses.some((s) => s !== 'finished'))
-    {throw new Error(`runs ended ${statuses.join(', ')}, not finished`);}
+  if (statuses.some((s) => s !== 'finished')) {
+    throw new Error(`runs ended ${statuses.join(', ')}, not finished`);
+  }
+  /** @param {HostToWebview[]} list */
   const jsonl = (list) => list.map((m) => JSON.stringify(m)).join('\n') + '\n';
   writeFileSync(out, jsonl(messages));
   // The sidebar stream keeps its last 12 snapshots: enough to replay updates, small enough to commit.
   const sidebarOut = out.replace(/\.jsonl$/, '.sidebar.jsonl');
   writeFileSync(sidebarOut, jsonl(sidebarMessages.slice(-12)));
-  const kinds = messages.reduce((acc, m) => ({ ...acc, [m.type]: (acc[m.type] ?? 0) + 1 }), {});
+  const kinds = messages.reduce(
+    (acc, m) => ({ ...acc, [m.type]: (acc[m.type] ?? 0) + 1 }),
+    /** @type {Record<string, number>} */ ({}),
+  );
   console.log(
     `recorded ${messages.length} messages ${JSON.stringify(kinds)} in ${Date.now() - started} ms -> ${out}`,
   );

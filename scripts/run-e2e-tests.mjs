@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+// @ts-check
 // The e2e tier: SNN Lab inside a real VS Code (code-server's server + workbench, Debian Chromium, playwright-core).
 // Runs the in-host mocha suite, the workbench UI tests, the packaged-.vsix smoke test and the npm start/demo
 // script tests; prints "N passed, N failed".
@@ -13,17 +14,30 @@ import { runHostTests } from './e2e/hostTests.mjs';
 
 const PARTS = ['host', 'ui', 'package', 'scripts'];
 const wanted = process.argv.slice(2).length > 0 ? process.argv.slice(2) : PARTS;
+/** @type {{ part: string, passed: number, failed: number }[]} */
 const results = [];
+/** @type {string[]} */
 const timings = [];
 const t0 = Date.now();
 
+/**
+ * Records and prints one part's counts.
+ * @param {string} part
+ * @param {number} passed
+ * @param {number} failed
+ * @param {number} seconds
+ */
 function record(part, passed, failed, seconds) {
   results.push({ part, passed, failed });
   timings.push(`${part} ${seconds.toFixed(1)} s`);
   console.log(`e2e ${part}: ${passed} passed, ${failed} failed (${seconds.toFixed(1)} s)`);
 }
 
-/** node:test over the given files; counts from its "ℹ pass N / ℹ fail N" summary. */
+/**
+ * node:test over the given files; counts from its "ℹ pass N / ℹ fail N" summary.
+ * @param {string[]} files
+ * @param {Record<string, string>} env added to this process's environment
+ */
 function nodeTests(files, env) {
   const r = spawnSync(
     process.execPath,
@@ -36,6 +50,7 @@ function nodeTests(files, env) {
     },
   );
   process.stdout.write(r.stdout);
+  /** @param {RegExp} re */
   const num = (re) => Number(r.stdout.match(re)?.[1] ?? 0);
   const passed = num(/^ℹ pass (\d+)/m);
   const failed = num(/^ℹ fail (\d+)/m) + num(/^ℹ cancelled (\d+)/m);

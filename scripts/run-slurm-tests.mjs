@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+// @ts-check
 // The `slurm` test tier: brings up a real single-node Slurm cluster (scripts/slurm/cluster.mjs: installs the Debian
 // packages if missing, starts munged, slurmctld, slurmd by hand), runs out/test/slurm/*.test.js against it with
 // `node --test`, ALWAYS stops the daemons it started, and prints "N passed, N failed". Exit 1 on any failure.
@@ -10,15 +11,27 @@ import { down, up } from './slurm/cluster.mjs';
 
 const root = resolve(import.meta.dirname, '..');
 const testDir = join(root, 'out', 'test', 'slurm');
+/** @param {string} message */
 const log = (message) => console.log(`[slurm-tests] ${message}`);
 
+/**
+ * Prints the closing "N passed, N failed" line (after `why`, when given) and exits.
+ * @param {number} passed
+ * @param {number} failed
+ * @param {string} [why]
+ * @returns {never}
+ */
 function finish(passed, failed, why) {
   if (why) console.log(`[slurm-tests] ${why}`);
   console.log(`${passed} passed, ${failed} failed`);
   process.exit(failed > 0 || passed === 0 ? 1 : 0);
 }
 
-/** Newest modification time (ms) of the files under `dir` (0 when it does not exist). */
+/**
+ * Newest modification time (ms) of the files under `dir` (0 when it does not exist).
+ * @param {string} dir
+ * @returns {number}
+ */
 function newest(dir) {
   if (!existsSync(dir)) return 0;
   return readdirSync(dir).reduce((max, name) => {
@@ -51,25 +64,33 @@ if (files.length === 0) finish(0, 1, `no test files in ${testDir}`);
 for (const name of readdirSync(tmpdir()).filter((n) => n.startsWith('snn-slurm-tier-'))) {
   const state = join(tmpdir(), name, 'cluster.json');
   if (!existsSync(state)) continue;
-  const pid = JSON.parse(readFileSync(state, 'utf8')).pids?.slurmctld;
+  /** @type {{ pids?: import('./slurm/cluster.mjs').Pids }} the state file of scripts/slurm/cluster.mjs */
+  const recorded = JSON.parse(readFileSync(state, 'utf8'));
+  const pid = recorded.pids?.slurmctld;
   let alive;
   try {
-    alive = Boolean(pid) && process.kill(pid, 0);
+    alive = !!pid && process.kill(pid, 0);
   } catch {
     alive = false;
   }
-  if (alive)
-    {log(
+  if (alive) {
+    log(
       `warning: a cluster from an earlier run is still up; stop it with: node scripts/slurm/cluster.mjs down ${join(tmpdir(), name)}`,
-    );}
+    );
+  }
 }
 
 const dir = mkdtempSync(join(tmpdir(), 'snn-slurm-tier-'));
+/** @type {import('./slurm/cluster.mjs').Cluster | undefined} */
 let cluster;
+/** @type {Promise<number[] | undefined> | undefined} daemons left alive; undefined when stopping failed */
 let stopping;
 const stop = async () => {
   stopping ??= cluster
-    ? down({ dir, log }).catch((error) => log(`stopping the cluster failed: ${error.message}`))
+    ? down({ dir, log }).catch((error) => {
+        log(`stopping the cluster failed: ${error.message}`);
+        return undefined;
+      })
     : Promise.resolve([]);
   return stopping;
 };
@@ -80,12 +101,13 @@ for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
   });
 }
 
+/** @type {{ passed: number, failed: number, why?: string }} */
 let outcome = { passed: 0, failed: 1, why: undefined };
 try {
   try {
     cluster = await up({ dir, log });
   } catch (error) {
-    throw new Error(`could not start Slurm: ${error.message}`, { cause: error });
+    throw new Error(`could not start Slurm: ${/** @type {Error} */ (error).message}`, { cause: error });
   }
   const env = { ...process.env, SLURM_CONF: cluster.conf, SNN_LAB_ROOT: root, SNN_SLURM_DIR: dir };
   const result = spawnSync(
@@ -103,17 +125,19 @@ try {
   const pass = [...(result.stdout ?? '').matchAll(/^[ℹ#] pass (\d+)/gm)].at(-1);
   const fail = [...(result.stdout ?? '').matchAll(/^[ℹ#] fail (\d+)/gm)].at(-1);
   outcome = { passed: Number(pass?.[1] ?? 0), failed: Number(fail?.[1] ?? 0) };
-  if (result.status !== 0 && outcome.failed === 0)
-    {outcome = { ...outcome, failed: 1, why: `node --test exited with ${result.status ?? result.signal}` };}
+  if (result.status !== 0 && outcome.failed === 0) {
+    outcome = { ...outcome, failed: 1, why: `node --test exited with ${result.status ?? result.signal}` };
+  }
 } catch (error) {
-  outcome = { passed: 0, failed: 1, why: error.message };
+  outcome = { passed: 0, failed: 1, why: /** @type {Error} */ (error).message };
 } finally {
   const left = await stop();
-  if (left.length > 0)
-    {outcome = {
+  if (left === undefined || left.length > 0) {
+    outcome = {
       ...outcome,
       failed: outcome.failed + 1,
-      why: `daemons still alive after stop: ${left.join(', ')}`,
-    };}
+      why: left ? `daemons still alive after stop: ${left.join(', ')}` : 'stopping the cluster failed',
+    };
+  }
 }
 finish(outcome.passed, outcome.failed, outcome.why);

@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+// @ts-check
 // `npm start`: builds SNN Lab, then opens it as a development extension in a real VS Code on examples/:
 // desktop `code --extensionDevelopmentPath` when a `code` CLI exists, else code-server in the browser on 127.0.0.1.
 // Usage: node scripts/start.mjs [--browser] [--port N] [folder]   (Ctrl+C stops the server it started)
@@ -13,13 +14,13 @@ const requestedPort = portAt >= 0 ? Number(args[portAt + 1]) : undefined;
 const positional = args.filter((a, i) => !a.startsWith('--') && (portAt < 0 || i !== portAt + 1));
 const folder = resolve(positional[0] ?? join(REPO_ROOT, 'examples'));
 
-/** Resolves true if something already listens on 127.0.0.1:port. */
+/** Resolves true if something already listens on 127.0.0.1:port. @param {number} port */
 async function portTaken(port) {
   try {
     await fetch(`http://127.0.0.1:${port}/`, { signal: AbortSignal.timeout(1000) });
     return true;
   } catch (err) {
-    return err?.name === 'TimeoutError';
+    return /** @type {Error | undefined} */ (err)?.name === 'TimeoutError';
   }
 }
 
@@ -36,8 +37,9 @@ if (code && !args.includes('--browser')) {
   const child = spawn(code, [`--extensionDevelopmentPath=${REPO_ROOT}`, folder], { stdio: 'inherit' });
   child.on('exit', (status) => process.exit(status ?? 0));
 } else {
-  if (!code)
-    {console.log('no `code` CLI on PATH: opening SNN Lab in VS Code for the browser (code-server) instead');}
+  if (!code) {
+    console.log('no `code` CLI on PATH: opening SNN Lab in VS Code for the browser (code-server) instead');
+  }
   await ensureCodeServer();
   // A persistent profile under the cache (or $SNN_LAB_START_PROFILE), so settings and editors survive restarts.
   const scratch = makeScratch({

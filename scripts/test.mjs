@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+// @ts-check
 // Runs SNN Lab's test tiers and prints one closing line "N passed, N failed" over all of them.
 // Usage: node scripts/test.mjs [tier ...]   tiers: static unit trainer webview e2e slurm (default: all).
 // A tier that runs no test counts as a failure: a green run must have executed something.
@@ -16,13 +17,29 @@ for (const tier of tiers) {
   }
 }
 
+/**
+ * Runs a command, echoing it and its stdout; returns its exit status (1 when killed) and stdout.
+ * @param {string} command
+ * @param {string[]} args
+ * @param {Omit<import('node:child_process').SpawnSyncOptions, 'encoding'>} [options]
+ */
 function run(command, args, options = {}) {
   console.log(`\n$ ${[command, ...args].join(' ')}`);
-  const result = spawnSync(command, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], ...options });
+  const result = spawnSync(command, args, {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+    ...options,
+  });
   process.stdout.write(result.stdout ?? '');
   return { status: result.status ?? 1, stdout: result.stdout ?? '' };
 }
 
+/**
+ * The test files under `dir` whose names end with `suffix` (compiled tests: `*.test.js`).
+ * @param {string} dir
+ * @param {string} [suffix]
+ * @returns {string[]}
+ */
 function listTests(dir, suffix = '.test.js') {
   if (!existsSync(dir)) return [];
   return readdirSync(dir).flatMap((name) => {
@@ -32,7 +49,10 @@ function listTests(dir, suffix = '.test.js') {
   });
 }
 
-/** Reads "N passed, N failed" (our tiers) or node:test's "ℹ pass N" / "ℹ fail N" summary. */
+/**
+ * Reads "N passed, N failed" (our tiers) or node:test's "ℹ pass N" / "ℹ fail N" summary.
+ * @param {string} stdout
+ */
 function counts(stdout) {
   const plain = [...stdout.matchAll(/^\s*(?:\w+: )?(\d+) passed, (\d+) failed/gm)].at(-1);
   if (plain) return { passed: Number(plain[1]), failed: Number(plain[2]) };
@@ -41,6 +61,7 @@ function counts(stdout) {
   return { passed: Number(pass?.[1] ?? 0), failed: Number(fail?.[1] ?? 0) };
 }
 
+/** @param {string} bin */
 const npx = (bin) => join('node_modules', '.bin', bin);
 const results = [];
 const build = run('node', ['esbuild.mjs']);
@@ -58,7 +79,11 @@ for (const tier of tiers) {
       run(npx('eslint'), ['.', '--max-warnings=0']),
       run(npx('prettier'), ['--check', '.', '--log-level=warn']),
     ];
-    const ruleTests = run('node', ['--test', '--test-reporter=spec', ...listTests(join('test', 'static'), '.test.mjs')]);
+    const ruleTests = run('node', [
+      '--test',
+      '--test-reporter=spec',
+      ...listTests(join('test', 'static'), '.test.mjs'),
+    ]);
     const rules = counts(ruleTests.stdout);
     if (ruleTests.status !== 0 && rules.failed === 0) rules.failed = 1;
     const ok = checks.filter((c) => c.status === 0).length;

@@ -1,11 +1,16 @@
 #!/usr/bin/env node
+// @ts-check
 // Generates examples/data/orchard.csv: a small, realistic-looking tabular data set (apple measurements and
 // their variety) drawn from a seeded generator, so the example needs no download. Run: node examples/data/make-orchard.mjs
 import { writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-/** mulberry32 (public domain), the same generator as src/core/random.ts. */
+/**
+ * mulberry32 (public domain), the same generator as src/core/random.ts.
+ * @param {number} seed
+ * @returns {() => number} uniform numbers in [0, 1)
+ */
 function rng(seed) {
   let state = seed >>> 0;
   return () => {

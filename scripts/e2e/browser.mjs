@@ -1,3 +1,4 @@
+// @ts-check
 // Drives Debian's Chromium with playwright-core: launch with a fresh profile, wait for the VS Code workbench,
 // run palette commands (with the retry docs/e2e-notes.md prescribes), reach into webview iframes, take screenshots.
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
@@ -5,6 +6,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 import { forgetTempDir, removeOnExit } from './server.mjs';
+
+/** @typedef {import('playwright-core').Page} Page */
+/** @typedef {import('playwright-core').Frame} Frame */
+/** A launched browser (see launchBrowser). @typedef {Awaited<ReturnType<typeof launchBrowser>>} Browser */
+/** Values `poll` keeps waiting through. @typedef {undefined | null | false | 0 | ''} Falsy */
 
 const CANDIDATES = [process.env.SNN_LAB_CHROMIUM, '/usr/lib/chromium/chromium', '/usr/bin/chromium'];
 
@@ -22,9 +28,13 @@ export function findChromium() {
   return found;
 }
 
-/** Launches headless Chromium with a fresh profile; close() also deletes the profile. */
+/**
+ * Launches headless Chromium with a fresh profile; close() also deletes the profile.
+ * @param {{ width?: number, height?: number }} [options] viewport size in CSS pixels
+ */
 export async function launchBrowser({ width = 1400, height = 900 } = {}) {
   const profile = removeOnExit(mkdtempSync(join(tmpdir(), 'snn-lab-chromium-')));
+  /** @type {import('playwright-core').BrowserContext} */
   let context;
   try {
     context = await chromium.launchPersistentContext(profile, {
@@ -58,7 +68,7 @@ export async function launchBrowser({ width = 1400, height = 900 } = {}) {
   };
 }
 
-/** Waits for the workbench and its status bar (60 s, docs/e2e-notes.md step 3). */
+/** Waits for the workbench and its status bar (60 s, docs/e2e-notes.md step 3). @param {Page} page */
 export async function waitForWorkbench(page) {
   await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
   await page.locator('#workbench\\.parts\\.statusbar').waitFor({ timeout: 60_000 });
@@ -67,8 +77,12 @@ export async function waitForWorkbench(page) {
 /**
  * Runs a command by its palette title (e.g. "SNN Lab: Open Dashboard"). F1 can be swallowed and remote
  * commands appear late, so each attempt that does not find the row is cancelled and retried.
+ * @param {Page} page
+ * @param {string} title
+ * @param {{ attempts?: number }} [options]
  */
 export async function runCommand(page, title, { attempts = 12 } = {}) {
+  /** @type {Error | undefined} what playwright threw last */
   let lastError;
   for (let i = 0; i < attempts; i += 1) {
     try {
@@ -81,7 +95,7 @@ export async function runCommand(page, title, { attempts = 12 } = {}) {
       await page.keyboard.press('Enter');
       return;
     } catch (err) {
-      lastError = err;
+      lastError = /** @type {Error} */ (err);
       await page.keyboard.press('Escape').catch(() => {});
       await page.waitForTimeout(500);
     }
@@ -92,12 +106,19 @@ export async function runCommand(page, title, { attempts = 12 } = {}) {
 /**
  * FrameLocator for the content of a webview. Webviews are two nested iframes (host page → #active-frame);
  * `match` narrows the host frame, e.g. by its `title` or by `src*=` of the view type.
+ * @param {Page} page
+ * @param {string} [match] a CSS selector suffix for the host iframe
  */
 export function webviewFrame(page, match = '') {
   return page.frameLocator(`iframe.webview.ready${match}`).frameLocator('#active-frame');
 }
 
-/** Saves a full-window screenshot under `dir` and returns its path. */
+/**
+ * Saves a full-window screenshot under `dir` and returns its path.
+ * @param {Page} page
+ * @param {string} dir
+ * @param {string} name file name without `.png`
+ */
 export async function screenshot(page, dir, name) {
   mkdirSync(dir, { recursive: true });
   const file = join(dir, `${name}.png`);
@@ -105,25 +126,39 @@ export async function screenshot(page, dir, name) {
   return file;
 }
 
-/** Polls `fn` until it returns a truthy value or `timeout` ms pass; returns the value or throws `message`. */
+/**
+ * Polls `fn` until it returns a truthy value or `timeout` ms pass; returns the value or throws `message`.
+ * @template T
+ * @param {() => T | Promise<T>} fn
+ * @param {{ timeout?: number, interval?: number, message?: string }} [options] times in ms
+ * @returns {Promise<Exclude<T, Falsy>>}
+ */
 export async function poll(fn, { timeout = 30_000, interval = 250, message = 'condition' } = {}) {
   const until = Date.now() + timeout;
+  /** @type {unknown} the last value or error */
   let last;
   for (;;) {
     try {
       last = await fn();
-      if (last) return last;
+      if (last) return /** @type {Exclude<T, Falsy>} */ (last);
     } catch (err) {
       last = err;
     }
-    if (Date.now() > until)
-      {throw new Error(`timed out after ${timeout} ms waiting for ${message} (last: ${last})`);}
+    if (Date.now() > until) {
+      throw new Error(`timed out after ${timeout} ms waiting for ${message} (last: ${last})`);
+    }
     await new Promise((r) => setTimeout(r, interval));
   }
 }
 
-/** Opens a workspace file by name through Quick Open (Ctrl+P), retrying like runCommand. */
+/**
+ * Opens a workspace file by name through Quick Open (Ctrl+P), retrying like runCommand.
+ * @param {Page} page
+ * @param {string} name
+ * @param {{ attempts?: number }} [options]
+ */
 export async function openFile(page, name, { attempts = 10 } = {}) {
+  /** @type {Error | undefined} what playwright threw last */
   let lastError;
   for (let i = 0; i < attempts; i += 1) {
     try {
@@ -139,7 +174,7 @@ export async function openFile(page, name, { attempts = 10 } = {}) {
       await page.locator('.tabs-container .tab', { hasText: name }).first().waitFor({ timeout: 10_000 });
       return;
     } catch (err) {
-      lastError = err;
+      lastError = /** @type {Error} */ (err);
       await page.keyboard.press('Escape').catch(() => {});
       await page.waitForTimeout(500);
     }
@@ -147,9 +182,13 @@ export async function openFile(page, name, { attempts = 10 } = {}) {
   throw new Error(`could not open ${name} with Quick Open: ${lastError?.message ?? ''}`);
 }
 
-/** True when a frame's iframe element, and every enclosing iframe, is visible (hidden webviews stay in the DOM). */
+/**
+ * True when a frame's iframe element, and every enclosing iframe, is visible (hidden webviews stay in the DOM).
+ * @param {Frame} frame
+ */
 async function shown(frame) {
-  for (let f = frame; f.parentFrame(); f = f.parentFrame()) {
+  // The loop condition has just checked that f.parentFrame() is not null.
+  for (let f = frame; f.parentFrame(); f = /** @type {Frame} */ (f.parentFrame())) {
     const element = await f.frameElement().catch(() => undefined);
     if (!element || !(await element.isVisible())) return false;
   }
@@ -159,6 +198,10 @@ async function shown(frame) {
 /**
  * The playwright Frame of a visible webview's content (the inner #active-frame) for which `probe` (run inside the frame)
  * returns true, e.g. `() => !!window.__snnLab`. Frame objects allow evaluate(), which frameLocator does not.
+ * @param {Page} page
+ * @param {() => unknown} probe runs in the page: no closure over Node values
+ * @param {{ timeout?: number, what?: string }} [options] `timeout` in ms; `what` names the webview in the error
+ * @returns {Promise<Frame>}
  */
 export async function findWebviewFrame(page, probe, { timeout = 30_000, what = 'webview' } = {}) {
   return poll(

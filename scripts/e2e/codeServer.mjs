@@ -1,3 +1,4 @@
+// @ts-check
 // Installs code-server (the real VS Code server + workbench, from the npm registry) once into a cache folder,
 // offline-safe: --ignore-scripts, Debian's ripgrep in place of the GitHub download, native modules rebuilt locally.
 import { spawnSync } from 'node:child_process';
@@ -13,6 +14,9 @@ export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', 
 export function cacheRoot() {
   return resolve(process.env.SNN_LAB_E2E_CACHE ?? join(REPO_ROOT, '.cache'));
 }
+
+/** @typedef {ReturnType<typeof codeServerPaths>} CodeServerPaths */
+/** Where progress lines go. @typedef {(message: string) => void} Log */
 
 /** Paths inside an installed code-server. */
 export function codeServerPaths(version = CODE_SERVER_VERSION) {
@@ -37,11 +41,19 @@ function nodeDir() {
   );
 }
 
+/** Absolute path of a command on PATH, if any. @param {string} cmd */
 function which(cmd) {
   const r = spawnSync('sh', ['-c', `command -v ${cmd}`], { encoding: 'utf8' });
   return r.status === 0 ? r.stdout.trim() : undefined;
 }
 
+/**
+ * Runs `npm <args>` in `cwd`; throws with the output's tail when it fails.
+ * @param {Log} log
+ * @param {string} cwd
+ * @param {string[]} args
+ * @param {NodeJS.ProcessEnv} env
+ */
 function step(log, cwd, args, env) {
   log(`  $ (cd ${cwd} && npm ${args.join(' ')})`);
   const r = spawnSync('npm', args, { cwd, env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
@@ -51,7 +63,13 @@ function step(log, cwd, args, env) {
   }
 }
 
-/** Takes a simple directory lock so two test runs never install into the same folder at once. */
+/**
+ * Takes a simple directory lock so two test runs never install into the same folder at once.
+ * @template T
+ * @param {string} dir
+ * @param {() => Promise<T>} fn
+ * @returns {Promise<T>}
+ */
 async function withLock(dir, fn) {
   const lock = `${dir}.lock`;
   mkdirSync(dirname(lock), { recursive: true });
@@ -74,6 +92,8 @@ async function withLock(dir, fn) {
 /**
  * Makes sure code-server is installed in the cache and returns its paths. First use takes ~1–2 min and needs
  * the npm registry plus Debian's ripgrep, libkrb5-dev and a C++ toolchain; later calls return at once.
+ * @param {{ log?: Log, version?: string }} [options]
+ * @returns {Promise<CodeServerPaths>}
  */
 export async function ensureCodeServer({ log = (m) => console.log(m), version = CODE_SERVER_VERSION } = {}) {
   const paths = codeServerPaths(version);
@@ -81,8 +101,9 @@ export async function ensureCodeServer({ log = (m) => console.log(m), version = 
   return withLock(paths.home, async () => {
     if (existsSync(paths.marker)) return paths;
     const rg = which('rg');
-    if (!rg)
-      {throw new Error('ripgrep is missing: apt-get install -y ripgrep (code-server needs `rg` for search)');}
+    if (!rg) {
+      throw new Error('ripgrep is missing: apt-get install -y ripgrep (code-server needs `rg` for search)');
+    }
     if (!existsSync('/usr/include/gssapi/gssapi.h')) {
       throw new Error(
         'libkrb5-dev is missing: apt-get install -y libkrb5-dev (code-server builds `kerberos`)',
@@ -112,6 +133,10 @@ export async function ensureCodeServer({ log = (m) => console.log(m), version = 
     // What code-server's postinstall.sh would do after its own install.
     rmSync(join(vscodeDir, 'node_modules.asar'), { recursive: true, force: true });
     symlinkSync('node_modules', join(vscodeDir, 'node_modules.asar'));
+    /**
+     * Replaces `<vscodeDir>/<folder>/<name>` by a symlink to `target`.
+     * @type {(folder: string, target: string, name: string) => void}
+     */
     const link = (folder, target, name) => {
       rmSync(join(vscodeDir, folder, name), { force: true });
       symlinkSync(target, join(vscodeDir, folder, name));
@@ -128,9 +153,9 @@ export async function ensureCodeServer({ log = (m) => console.log(m), version = 
 
 /** The VS Code version inside the installed code-server (from its product.json). */
 export function vscodeVersion(paths = codeServerPaths()) {
-  return (
-    JSON.parse(readFileSync(join(paths.pkg, 'lib', 'vscode', 'product.json'), 'utf8')).version ?? 'unknown'
-  );
+  /** @type {{ version?: string }} */
+  const product = JSON.parse(readFileSync(join(paths.pkg, 'lib', 'vscode', 'product.json'), 'utf8'));
+  return product.version ?? 'unknown';
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {

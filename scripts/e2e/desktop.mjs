@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+// @ts-check
 // `npm run test:desktop`: the in-host mocha suite in desktop VS Code through @vscode/test-electron. It downloads a
 // VS Code build on first use (cached in .vscode-test/), so it needs internet and is not part of `npm test`.
 import { spawnSync } from 'node:child_process';

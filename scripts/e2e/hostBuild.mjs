@@ -1,3 +1,4 @@
+// @ts-check
 // Shared by the e2e runner and the desktop runner: bundle the in-host mocha suite, and make a scratch copy of
 // examples/ to open as the workspace (so runs started by tests never write into the repository).
 import { cpSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
@@ -46,7 +47,7 @@ export function copyExamples() {
   return ws;
 }
 
-/** Removes a copy made by copyExamples(). */
+/** Removes a copy made by copyExamples(). @param {string} ws the examples folder it returned */
 export function removeExamplesCopy(ws) {
   rmSync(dirname(ws), { recursive: true, force: true });
   forgetTempDir(dirname(ws));

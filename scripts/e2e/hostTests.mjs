@@ -1,3 +1,4 @@
+// @ts-check
 // Runs a mocha suite inside the real VS Code extension host: loads the extension as a development extension
 // through the workbench `payload` URL and collects the result from window.codeAutomationExit (docs/e2e-notes.md §4).
 import { launchBrowser } from './browser.mjs';
@@ -7,9 +8,13 @@ import { startServer, workbenchUrl } from './server.mjs';
 const NOISE =
   /ENOTFOUND|ERR_NAME_NOT_RESOLVED|serviceWorker|service worker|manifest\.json|vsda|ERR_CONNECTION_REFUSED|marketplace/i;
 
-/** Reads mocha's "N passing / N failing / N pending" summary from the collected lines. */
+/**
+ * Reads mocha's "N passing / N failing / N pending" summary from the collected lines.
+ * @param {string[]} lines
+ */
 export function mochaCounts(lines) {
   const text = lines.join('\n');
+  /** @param {RegExp} re */
   const num = (re) => Number(text.match(re)?.[1] ?? 0);
   return { passed: num(/(\d+) passing/), failed: num(/(\d+) failing/), pending: num(/(\d+) pending/) };
 }
@@ -17,6 +22,8 @@ export function mochaCounts(lines) {
 /**
  * Starts a server, opens the workbench with `devPath` as development extension and `testsPath` as tests
  * module, and resolves { exitCode, passed, failed, pending, lines, seconds }. Never leaves the server running.
+ * @param {{ devPath: string, testsPath: string, folder?: string, env?: Record<string, string>, timeoutMs?: number,
+ *   verbose?: boolean, log?: (message: string) => void }} options
  */
 export async function runHostTests({
   devPath,
@@ -33,6 +40,7 @@ export async function runHostTests({
     await server.stop();
     throw err;
   });
+  /** @type {string[]} */
   const lines = [];
   try {
     const { page } = browser;
@@ -49,14 +57,18 @@ export async function runHostTests({
         log(`    [host] ${text.replace(/%c\s*/g, '').slice(0, 500)}`);
       }
     });
+    /** @type {(code: number) => void} */
     let exited;
+    /** @type {Promise<number>} */
     const done = new Promise((resolve) => {
       exited = resolve;
     });
-    await page.exposeFunction('codeAutomationExit', (code) => exited(code));
+    await page.exposeFunction('codeAutomationExit', (/** @type {number} */ code) => exited(code));
     await page.exposeFunction('codeAutomationLog', () => {});
     await page.goto(workbenchUrl(server.url, { folder, devPath, testsPath }));
+    /** @type {NodeJS.Timeout | undefined} */
     let timer;
+    /** @type {Promise<'timeout'>} */
     const timeout = new Promise((resolve) => {
       timer = setTimeout(() => resolve('timeout'), timeoutMs);
     });

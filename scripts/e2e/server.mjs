@@ -1,3 +1,4 @@
+// @ts-check
 // Starts a VS Code server (code-server's bundled server-main.js or the code-server CLI) on 127.0.0.1 with a
 // throw-away profile, and guarantees it is stopped: on stop(), on process exit, and on SIGINT/SIGTERM.
 import { spawn, spawnSync } from 'node:child_process';
@@ -33,6 +34,13 @@ export const TEST_SETTINGS = {
   'window.restoreWindows': 'none',
 };
 
+/**
+ * A scratch folder and its subfolders (see makeScratch).
+ * @typedef {{ root: string, userData: string, serverData: string, extensions: string, tmp: string,
+ *   xdgConfig: string, xdgData: string }} Scratch
+ */
+
+/** @type {Set<{ killNow(): void }>} */
 const live = new Set();
 let hooksInstalled = false;
 
@@ -43,16 +51,20 @@ function cleanupAll() {
   tempDirs.clear();
 }
 
+/** @type {Set<string>} */
 const tempDirs = new Set();
 
-/** Removes `dir` when the process exits or is interrupted (unless forgetTempDir was called first). */
+/**
+ * Removes `dir` when the process exits or is interrupted (unless forgetTempDir was called first).
+ * @param {string} dir
+ */
 export function removeOnExit(dir) {
   installHooks();
   tempDirs.add(dir);
   return dir;
 }
 
-/** Stops tracking a folder its owner removed itself. */
+/** Stops tracking a folder its owner removed itself. @param {string} dir */
 export function forgetTempDir(dir) {
   tempDirs.delete(dir);
 }
@@ -69,21 +81,28 @@ function installHooks() {
   }
 }
 
-/** A free TCP port on 127.0.0.1. */
+/**
+ * A free TCP port on 127.0.0.1.
+ * @returns {Promise<number>}
+ */
 export function freePort() {
   return new Promise((resolve, reject) => {
     const srv = createServer();
     srv.once('error', reject);
     srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address();
+      const { port } = /** @type {import('node:net').AddressInfo} */ (srv.address());
       srv.close(() => resolve(port));
     });
   });
 }
 
-/** Creates (or reuses, with `root`) a scratch folder with a user profile (settings), extensions, server data and tmp subfolders. */
+/**
+ * Creates (or reuses, with `root`) a scratch folder with a user profile (settings), extensions, server data and tmp subfolders.
+ * @param {{ prefix?: string, settings?: Record<string, unknown>, root?: string }} [options]
+ */
 export function makeScratch({ prefix = 'snn-lab-e2e-', settings = {}, root: fixed } = {}) {
   const root = fixed ?? removeOnExit(mkdtempSync(join(tmpdir(), prefix)));
+  /** @type {Scratch} */
   const dirs = {
     root,
     userData: join(root, 'ud'),
@@ -97,12 +116,18 @@ export function makeScratch({ prefix = 'snn-lab-e2e-', settings = {}, root: fixe
   mkdirSync(join(dirs.userData, 'User'), { recursive: true });
   const settingsFile = join(dirs.userData, 'User', 'settings.json');
   // A reused profile keeps the user's own settings.
-  if (!fixed || !existsSync(settingsFile))
-    {writeFileSync(settingsFile, JSON.stringify({ ...TEST_SETTINGS, ...settings }, null, 2));}
+  if (!fixed || !existsSync(settingsFile)) {
+    writeFileSync(settingsFile, JSON.stringify({ ...TEST_SETTINGS, ...settings }, null, 2));
+  }
   return dirs;
 }
 
-/** Environment for server processes: private XDG/TMP folders, no marketplace queries offline. */
+/**
+ * Environment for server processes: private XDG/TMP folders, no marketplace queries offline.
+ * @param {Scratch} scratch
+ * @param {Record<string, string>} [extra]
+ * @returns {NodeJS.ProcessEnv}
+ */
 export function serverEnv(scratch, extra = {}) {
   return {
     ...process.env,
@@ -114,7 +139,11 @@ export function serverEnv(scratch, extra = {}) {
   };
 }
 
-/** Installs a .vsix into the scratch profile with the code-server CLI; returns its output. */
+/**
+ * Installs a .vsix into the scratch profile with the code-server CLI; returns its output.
+ * @param {string} vsix path of the .vsix
+ * @param {Scratch} scratch
+ */
 export function installVsix(vsix, scratch) {
   const { bin } = codeServerPaths();
   const args = [bin, '--user-data-dir', scratch.userData, '--extensions-dir', scratch.extensions];
@@ -124,14 +153,17 @@ export function installVsix(vsix, scratch) {
     timeout: 120_000,
   });
   const out = `${r.stdout ?? ''}${r.stderr ?? ''}`;
-  if (r.status !== 0)
-    {throw new Error(`code-server --install-extension ${vsix} failed (exit ${r.status}):\n${out}`);}
+  if (r.status !== 0) {
+    throw new Error(`code-server --install-extension ${vsix} failed (exit ${r.status}):\n${out}`);
+  }
   return out;
 }
 
 /**
  * Starts a server and waits until it answers. kind 'server-main' runs VS Code's own server (tests);
  * kind 'code-server' runs the code-server CLI (npm start). Returns { url, port, scratch, logFile, stop() }.
+ * @param {{ kind?: 'server-main' | 'code-server', port?: number, scratch?: Scratch, env?: Record<string, string>,
+ *   keepScratch?: boolean, folder?: string }} [options] `folder` is opened by 'code-server' only
  */
 export async function startServer({
   kind = 'server-main',
@@ -191,7 +223,7 @@ export async function startServer({
       live.delete(entry);
       if (!exited) {
         try {
-          process.kill(-child.pid, 'SIGKILL');
+          if (child.pid !== undefined) process.kill(-child.pid, 'SIGKILL');
         } catch {
           /* already gone */
         }
@@ -240,7 +272,7 @@ export async function startServer({
     async stop() {
       if (!exited) {
         try {
-          process.kill(-child.pid, 'SIGTERM');
+          if (child.pid !== undefined) process.kill(-child.pid, 'SIGTERM');
         } catch {
           /* already gone */
         }
@@ -252,12 +284,20 @@ export async function startServer({
   };
 }
 
-/** vscode-remote URI of a local path as seen by the workbench served from `url`. */
+/**
+ * vscode-remote URI of a local path as seen by the workbench served from `url`.
+ * @param {string} url
+ * @param {string} path
+ */
 export function remoteUri(url, path) {
   return `vscode-remote://${new URL(url).host}${path}`;
 }
 
-/** Workbench URL opening `folder`, optionally with a development extension and an extension tests module. */
+/**
+ * Workbench URL opening `folder`, optionally with a development extension and an extension tests module.
+ * @param {string} url the server's URL
+ * @param {{ folder?: string, devPath?: string, testsPath?: string }} [options]
+ */
 export function workbenchUrl(url, { folder, devPath, testsPath } = {}) {
   const payload = [];
   if (devPath) payload.push(['extensionDevelopmentPath', remoteUri(url, devPath)]);

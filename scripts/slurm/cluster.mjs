@@ -1,3 +1,4 @@
+// @ts-check
 // A throw-away single-node Slurm cluster (munged + slurmctld + slurmd started by hand, no systemd), following
 // docs/slurm-local.md. Used by scripts/run-slurm-tests.mjs; also runnable: up | down | status.
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
@@ -14,8 +15,17 @@ const BINARIES = {
   squeue: 'slurm-client',
   munged: 'munge',
 };
+/** Where progress lines go. @typedef {(message: string) => void} Log */
+/**
+ * Process ids of a cluster's daemons (absent until started).
+ * @typedef {{ munged?: number, slurmctld?: number, slurmd?: number }} Pids
+ */
+/** A running cluster (see up). @typedef {Awaited<ReturnType<typeof up>>} Cluster */
+
+/** @param {number} ms */
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** Absolute path of `bin` on PATH (or in /usr/sbin, /sbin), if any. @param {string} bin */
 function which(bin) {
   for (const dir of (process.env.PATH ?? '').split(':').concat(['/usr/sbin', '/sbin'])) {
     if (dir && existsSync(join(dir, bin))) return join(dir, bin);
@@ -23,11 +33,28 @@ function which(bin) {
   return undefined;
 }
 
+/**
+ * Path of a daemon binary: up() calls ensurePackages() first, which makes sure every one of BINARIES is there.
+ * @param {'slurmctld' | 'slurmd' | 'munged'} bin
+ */
+function installed(bin) {
+  return /** @type {string} */ (which(bin));
+}
+
+/**
+ * Runs a command (15 s at most) and returns its result; never throws.
+ * @param {string} cmd
+ * @param {string[]} args
+ * @param {NodeJS.ProcessEnv} [env]
+ */
 function quiet(cmd, args, env) {
   return spawnSync(cmd, args, { encoding: 'utf8', env: env ?? process.env, timeout: 15_000 });
 }
 
-/** Installs the Debian packages when a binary is missing; throws a message naming what is missing otherwise. */
+/**
+ * Installs the Debian packages when a binary is missing; throws a message naming what is missing otherwise.
+ * @param {Log} [log]
+ */
 export function ensurePackages(log = console.log) {
   const missing = Object.keys(BINARIES).filter((bin) => !which(bin));
   if (missing.length === 0) return;
@@ -47,6 +74,7 @@ export function ensurePackages(log = console.log) {
   });
 }
 
+/** @param {number} pid */
 function alive(pid) {
   try {
     process.kill(pid, 0);
@@ -56,17 +84,24 @@ function alive(pid) {
   }
 }
 
+/** A free TCP port on 127.0.0.1. @returns {Promise<number>} */
 async function freePort() {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once('error', reject);
     server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
+      const { port } = /** @type {import('node:net').AddressInfo} */ (server.address());
       server.close(() => resolve(port));
     });
   });
 }
 
+/**
+ * Resolves once `check()` is true (checked every 200 ms); throws after `timeoutMs`, naming `what`.
+ * @param {() => boolean} check
+ * @param {number} timeoutMs
+ * @param {string} what
+ */
 async function waitFor(check, timeoutMs, what) {
   const start = Date.now();
   while (Date.now() - start < timeoutMs) {
@@ -76,9 +111,13 @@ async function waitFor(check, timeoutMs, what) {
   throw new Error(`timed out after ${timeoutMs / 1000} s waiting for ${what}`);
 }
 
-/** The private munged socket of a cluster directory (one munged per cluster: concurrent clusters never share it). */
+/**
+ * The private munged socket of a cluster directory (one munged per cluster: concurrent clusters never share it).
+ * @param {string} dir
+ */
 const mungeSocket = (dir) => join(dir, 'munge', 'munge.socket');
 
+/** True when munge can encode and decode a credential through `socket`. @param {string} socket */
 const mungeWorks = (socket) =>
   spawnSync('sh', ['-c', `munge -n -S '${socket}' | unmunge -S '${socket}'`], {
     stdio: 'ignore',
@@ -88,6 +127,7 @@ const mungeWorks = (socket) =>
 /**
  * Starts a private munged as user munge on `<dir>/munge/munge.socket` (Slurm finds it through AuthInfo), so
  * this cluster never depends on, nor stops, a munged someone else runs. Returns its pid.
+ * @param {string} dir the cluster directory
  */
 async function startMunge(dir) {
   if (!existsSync('/etc/munge/munge.key')) execFileSync('mungekey', ['--create'], { stdio: 'inherit' });
@@ -97,7 +137,7 @@ async function startMunge(dir) {
   // munged requires execute permission for all on every directory above its socket.
   for (const path of [dir, home]) execFileSync('chmod', ['0755', path]);
   const out = openSync(join(dir, 'log', 'munged.log'), 'a');
-  const args = ['--reuid=munge', '--regid=munge', '--init-groups', which('munged'), '-F'];
+  const args = ['--reuid=munge', '--regid=munge', '--init-groups', installed('munged'), '-F'];
   args.push(
     `--socket=${mungeSocket(dir)}`,
     `--pid-file=${home}/munged.pid`,
@@ -110,7 +150,15 @@ async function startMunge(dir) {
   return child.pid;
 }
 
-/** slurm.conf as in docs/slurm-local.md; `nodeLine` is the first line of `slurmd -C`. */
+/**
+ * slurm.conf as in docs/slurm-local.md; `nodeLine` is the first line of `slurmd -C`.
+ * @param {string} dir the cluster directory
+ * @param {string} host short host name
+ * @param {string} nodeLine
+ * @param {number} ctldPort
+ * @param {number} slurmdPort
+ * @param {number | undefined} cpus CPUs the node offers (default: all of the machine's)
+ */
 function slurmConf(dir, host, nodeLine, ctldPort, slurmdPort, cpus) {
   const node = cpus ? `${nodeLine.replace(/ CPUs=\d+.*?(?= RealMemory=)/, ` CPUs=${cpus}`)}` : nodeLine;
   return [
@@ -152,15 +200,22 @@ function slurmConf(dir, host, nodeLine, ctldPort, slurmdPort, cpus) {
   ].join('\n');
 }
 
+/**
+ * Starts a daemon detached, its output appended to `<dir>/log/<name>.out`; returns its pid.
+ * @param {string} dir
+ * @param {'slurmctld' | 'slurmd'} name
+ * @param {string[]} args
+ */
 function spawnDaemon(dir, name, args) {
   const out = openSync(join(dir, 'log', `${name}.out`), 'a');
-  const child = spawn(which(name), args, { stdio: ['ignore', out, out], detached: true });
+  const child = spawn(installed(name), args, { stdio: ['ignore', out, out], detached: true });
   child.unref();
   return child.pid;
 }
 
 const STATE_FILE = 'cluster.json';
 
+/** The last `lines` lines of a file, for error messages. @param {string} path */
 function tail(path, lines = 20) {
   if (!existsSync(path)) return `(${path} missing)`;
   return readFileSync(path, 'utf8').split('\n').slice(-lines).join('\n');
@@ -169,6 +224,8 @@ function tail(path, lines = 20) {
 /**
  * Brings the cluster up in `dir` (default: a fresh temp dir). Resolves to { dir, conf, env, pids } once the node is
  * idle. Refuses to start when the cluster recorded in `dir` still has a live slurmctld.
+ * @param {{ dir?: string, cpus?: number, idleTimeoutMs?: number, log?: Log }} [options] `cpus`: CPUs the node
+ *   offers (default: all of the machine's)
  */
 export async function up({
   dir = join(tmpdir(), `snn-slurm-${process.pid}`),
@@ -177,10 +234,12 @@ export async function up({
   log = console.log,
 } = {}) {
   ensurePackages(log);
-  if (process.getuid?.() !== 0)
-    {throw new Error('starting munged/slurmctld/slurmd needs root (run with sudo)');}
+  if (process.getuid?.() !== 0) {
+    throw new Error('starting munged/slurmctld/slurmd needs root (run with sudo)');
+  }
   const statePath = join(dir, STATE_FILE);
   if (existsSync(statePath)) {
+    /** @type {{ pids?: Pids }} the state file written below */
     const old = JSON.parse(readFileSync(statePath, 'utf8'));
     if (old.pids?.slurmctld && alive(old.pids.slurmctld)) {
       throw new Error(
@@ -190,6 +249,7 @@ export async function up({
   }
   for (const sub of ['state', 'spool']) rmSync(join(dir, sub), { recursive: true, force: true });
   for (const sub of ['etc', 'state', 'spool', 'run', 'log']) mkdirSync(join(dir, sub), { recursive: true });
+  /** @type {Pids} */
   const pids = {};
   const state = { dir, conf: join(dir, 'etc', 'slurm.conf'), pids };
   const save = () => writeFileSync(statePath, JSON.stringify(state, null, 2));
@@ -198,7 +258,7 @@ export async function up({
     pids.munged = await startMunge(dir);
     save();
     const host = execFileSync('hostname', ['-s'], { encoding: 'utf8' }).trim();
-    const nodeLine = execFileSync(which('slurmd'), ['-C'], { encoding: 'utf8' }).split('\n')[0] ?? '';
+    const nodeLine = execFileSync(installed('slurmd'), ['-C'], { encoding: 'utf8' }).split('\n')[0] ?? '';
     if (!nodeLine.startsWith('NodeName=')) throw new Error(`unexpected 'slurmd -C' output: ${nodeLine}`);
     const [ctldPort, slurmdPort] = [await freePort(), await freePort()];
     writeFileSync(state.conf, slurmConf(dir, host, nodeLine, ctldPort, slurmdPort, cpus));
@@ -226,18 +286,28 @@ export async function up({
   return { ...state, env };
 }
 
+/**
+ * SIGTERM to each live pid, SIGKILL to those still alive after `timeoutMs`.
+ * @param {(number | undefined)[]} pids
+ * @param {number} timeoutMs
+ */
 async function stopPids(pids, timeoutMs) {
-  const live = pids.filter((pid) => pid && alive(pid));
+  const live = pids.flatMap((pid) => (pid && alive(pid) ? [pid] : []));
   for (const pid of live) process.kill(pid, 'SIGTERM');
   const start = Date.now();
   while (live.some(alive) && Date.now() - start < timeoutMs) await sleep(200);
   for (const pid of live.filter(alive)) process.kill(pid, 'SIGKILL');
 }
 
-/** Cancels every job, stops slurmd + slurmctld, then the cluster's munged, by their recorded pids. */
+/**
+ * Cancels every job, stops slurmd + slurmctld, then the cluster's munged, by their recorded pids.
+ * Resolves to the pids still alive afterwards (none when all went well).
+ * @param {{ dir: string, log?: Log }} options
+ */
 export async function down({ dir, log = console.log }) {
   const statePath = join(dir, STATE_FILE);
   if (!existsSync(statePath)) throw new Error(`no cluster recorded in ${dir}`);
+  /** @type {{ conf: string, pids: Pids }} the state file written by up() */
   const { conf, pids } = JSON.parse(readFileSync(statePath, 'utf8'));
   const env = { ...process.env, SLURM_CONF: conf };
   if (pids.slurmctld && alive(pids.slurmctld) && quiet('scontrol', ['ping'], env).status === 0) {
@@ -255,7 +325,7 @@ export async function down({ dir, log = console.log }) {
   }
   await stopPids([pids.slurmd, pids.slurmctld], 15_000);
   if (pids.munged) await stopPids([pids.munged], 5_000);
-  const left = [pids.slurmd, pids.slurmctld, pids.munged].filter((pid) => pid && alive(pid));
+  const left = [pids.slurmd, pids.slurmctld, pids.munged].flatMap((pid) => (pid && alive(pid) ? [pid] : []));
   writeFileSync(
     statePath,
     JSON.stringify({ dir, conf, pids: {}, stopped: new Date().toISOString() }, null, 2),
@@ -285,7 +355,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
       process.exitCode = 2;
     }
   } catch (error) {
-    console.error(`cluster.mjs: ${error.message}`);
+    console.error(`cluster.mjs: ${/** @type {Error} */ (error).message}`);
     process.exitCode = 1;
   }
 }

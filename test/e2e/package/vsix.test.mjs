@@ -1,3 +1,4 @@
+// @ts-check
 // Packaged-extension smoke test: `npm run package` makes a .vsix offline, code-server installs it like a user would
 // (--install-extension), and the installed copy (no development path) activates, runs a command and trains.
 import assert from 'node:assert/strict';
@@ -11,12 +12,19 @@ import { installVsix, makeScratch } from '../../../scripts/e2e/server.mjs';
 import { ARTIFACTS, openWorkbench } from '../../../scripts/e2e/workbench.mjs';
 import { packageExtension } from '../../../scripts/package.mjs';
 
+/** window.__snnLab of the dashboard webview (declares it on Window). */
+/** @typedef {import('../../../webview/dashboard/testHook.ts').TestHook} TestHook */
+/** @typedef {import('../../../src/runs/runTypes.ts').RunMeta} RunMeta */
+
 describe('the packaged .vsix', { timeout: 400_000 }, () => {
   const out = mkdtempSync(join(tmpdir(), 'snn-lab-vsix-'));
   const scratch = makeScratch({ prefix: 'snn-lab-e2e-vsix-' });
+  /** @type {string} set by before() */
   let ws;
+  /** @type {import('../../../scripts/e2e/workbench.mjs').Workbench | undefined} */
   let wb;
   let failed = false;
+  /** @type {string | undefined} the extension's folder name, set by the first test */
   let installed;
 
   before(() => {
@@ -30,6 +38,11 @@ describe('the packaged .vsix', { timeout: 400_000 }, () => {
     rmSync(out, { recursive: true, force: true });
   });
 
+  /**
+   * Runs a test body; on failure saves `<name>-fail.png` (when the workbench is open).
+   * @param {string} name
+   * @param {() => unknown} fn
+   */
   const step = (name, fn) => async () => {
     try {
       await fn();
@@ -64,9 +77,13 @@ describe('the packaged .vsix', { timeout: 400_000 }, () => {
       const { page } = wb;
       await runCommand(page, 'SNN Lab: Open Theory Explorer');
       const dash = await findWebviewFrame(page, () => !!window.__snnLab, { what: 'the dashboard webview' });
-      await poll(async () => (await dash.evaluate(() => window.__snnLab.ui().tab)) === 'theory', {
-        message: 'the theory tab of the installed extension',
-      });
+      await poll(
+        async () =>
+          (await dash.evaluate(() => /** @type {TestHook} */ (window.__snnLab).ui().tab)) === 'theory',
+        {
+          message: 'the theory tab of the installed extension',
+        },
+      );
       await openFile(page, 'moons-quick.snn.json');
       const run = page.locator('.contentWidgets .codelens-decoration a', { hasText: /^\s*Run\s*$/ }).first();
       await run.waitFor({ timeout: 30_000 });
@@ -87,15 +104,15 @@ describe('the packaged .vsix', { timeout: 400_000 }, () => {
       const final = await poll(
         async () => {
           const s = await status();
-          return ['finished', 'failed', 'diverged'].includes(s) ? s : undefined;
+          return s !== undefined && ['finished', 'failed', 'diverged'].includes(s) ? s : undefined;
         },
         { timeout: 120_000, message: 'moons-quick to end (packaged trainer + wasm)' },
       );
       assert.equal(final, 'finished');
       // The shipped trainer found and used SNN Lab's wasm kernels (dist/wasm/snn-kernels.wasm), not the fallback.
       const runs = join(ws, '.snn-lab', 'runs');
-      const metas = readdirSync(runs).map((id) =>
-        JSON.parse(readFileSync(join(runs, id, 'meta.json'), 'utf8')),
+      const metas = readdirSync(runs).map(
+        (id) => /** @type {RunMeta} */ (JSON.parse(readFileSync(join(runs, id, 'meta.json'), 'utf8'))),
       );
       const moons = metas.find((m) => String(m.name).startsWith('moons-quick'));
       assert.equal(

@@ -1,3 +1,4 @@
+// @ts-check
 // The developer scripts end to end: `npm start` (browser fallback) serves a workbench with SNN Lab loaded and
 // stops on Ctrl+C; `npm run demo` trains an example headless and writes a self-contained HTML report.
 import assert from 'node:assert/strict';

@@ -1,3 +1,4 @@
+// @ts-check
 // UI tests in a real VS Code workbench (code-server + headless Chromium): a user opens an example, clicks the Run
 // code lens, watches the sidebar and dashboard fill with live layer statistics, stops a run, opens the theory
 // explorer. Each step saves a screenshot under test-artifacts/e2e/; with SNN_LAB_UPDATE_SCREENSHOTS=1 the Layers
@@ -12,28 +13,35 @@ import { REPO_ROOT } from '../../../scripts/e2e/codeServer.mjs';
 import { copyExamples, removeExamplesCopy } from '../../../scripts/e2e/hostBuild.mjs';
 import { ARTIFACTS, openWorkbench } from '../../../scripts/e2e/workbench.mjs';
 
+/** @typedef {import('playwright-core').Frame} Frame */
+/** @typedef {import('playwright-core').Page} Page */
+/** window.__snnLab of the dashboard webview (declares it on Window). */
+/** @typedef {import('../../../webview/dashboard/testHook.ts').TestHook} TestHook */
+/** The sidebar's run checkbox (declares `vscode-checkbox` in the tag name map). */
+/** @typedef {import('@vscode-elements/elements/dist/vscode-checkbox/index.js').VscodeCheckbox} VscodeCheckbox */
+
 /** Hidden layers of the MNIST comparison, read from the example so the test follows its edits. */
-const MNIST_DEPTH = jsonc.parse(
-  readFileSync(join(REPO_ROOT, 'examples', 'snn-vs-relu-bn-mnist.snn.json'), 'utf8'),
+const MNIST_DEPTH = /** @type {{ model: { depth: number } }} */ (
+  jsonc.parse(readFileSync(join(REPO_ROOT, 'examples', 'snn-vs-relu-bn-mnist.snn.json'), 'utf8'))
 ).model.depth;
 
 const isSidebar = () => !!document.querySelector('ul.run-list');
 const isDashboard = () => !!window.__snnLab;
 
-/** Sidebar rows as { name, status } (read from the webview's DOM). */
+/** Sidebar rows as { name, status } (read from the webview's DOM). @param {Frame} frame */
 const sidebarRuns = (frame) =>
   frame.evaluate(() =>
     [...document.querySelectorAll('li.run')].map((li) => ({
-      name: li.querySelector('vscode-checkbox')?.label,
+      name: li.querySelector('vscode-checkbox')?.label ?? '',
       status: li.querySelector('vscode-badge')?.textContent?.trim(),
       meta: li.querySelector('.run-meta')?.textContent ?? '',
     })),
   );
 
-/** Layer-statistics frames per run in the dashboard's state: { runName: [{ step, layers }] }. */
+/** Layer-statistics frames per run in the dashboard's state: { runName: [{ step, layers }] }. @param {Frame} frame */
 const dashboardFrames = (frame) =>
   frame.evaluate(() => {
-    const data = window.__snnLab.data();
+    const data = /** @type {TestHook} */ (window.__snnLab).data();
     return Object.fromEntries(
       Object.values(data.runs).map((r) => [
         r.info.name,
@@ -42,7 +50,11 @@ const dashboardFrames = (frame) =>
     );
   });
 
-/** Clicks a code lens of the active editor by its visible text. */
+/**
+ * Clicks a code lens of the active editor by its visible text.
+ * @param {Page} page
+ * @param {string | RegExp} text
+ */
 async function clickLens(page, text) {
   const lens = page.locator('.contentWidgets .codelens-decoration a', { hasText: text }).first();
   await lens.waitFor({ timeout: 30_000 });
@@ -50,8 +62,11 @@ async function clickLens(page, text) {
 }
 
 describe('SNN Lab in the VS Code workbench', { timeout: 600_000 }, () => {
+  /** @type {import('../../../scripts/e2e/workbench.mjs').Workbench} set by before() */
   let wb;
+  /** @type {string} set by before() */
   let ws;
+  /** @type {string | undefined} */
   let failedStep;
 
   before(async () => {
@@ -72,7 +87,11 @@ describe('SNN Lab in the VS Code workbench', { timeout: 600_000 }, () => {
     if (ws) removeExamplesCopy(ws);
   });
 
-  /** Runs a step; on failure saves `<name>-fail.png` at once (later steps change the screen). */
+  /**
+   * Runs a step; on failure saves `<name>-fail.png` at once (later steps change the screen).
+   * @param {string} name
+   * @param {() => Promise<void>} fn
+   */
   const track = (name, fn) => async () => {
     try {
       await fn();
@@ -137,7 +156,7 @@ describe('SNN Lab in the VS Code workbench', { timeout: 600_000 }, () => {
       await dash.locator('vscode-tab-header', { hasText: 'Layers' }).first().click();
       const charts = await poll(
         async () => {
-          const c = await dash.evaluate(() => window.__snnLab.charts());
+          const c = await dash.evaluate(() => /** @type {TestHook} */ (window.__snnLab).charts());
           return c['layers:variance']?.points.filter((n) => n === MNIST_DEPTH).length >= 2 ? c : undefined;
         },
         { message: 'the Layers tab: variance vs depth, one point per layer for each run' },
@@ -202,7 +221,9 @@ describe('SNN Lab in the VS Code workbench', { timeout: 600_000 }, () => {
           return r && { x: r.x + r.width / 2, y: r.y + r.height / 2 };
         });
         assert.ok(rect, 'the running long-moons row has a Stop button');
-        const origin = await (await sidebar.frameElement()).boundingBox();
+        // The sidebar iframe is visible (findWebviewFrame checked), so it has a box.
+        const box = await (await sidebar.frameElement()).boundingBox();
+        const origin = /** @type {{ x: number, y: number }} */ (box);
         await page.mouse.click(origin.x + rect.x, origin.y + rect.y);
         await poll(async () => (await badge()) === 'stopped', { timeout: 10_000, message: 'stopped' }).catch(
           () => {},
@@ -221,12 +242,16 @@ describe('SNN Lab in the VS Code workbench', { timeout: 600_000 }, () => {
       const { page } = wb;
       await runCommand(page, 'SNN Lab: Open Theory Explorer');
       const dash = await findWebviewFrame(page, isDashboard, { what: 'the dashboard webview' });
-      await poll(async () => (await dash.evaluate(() => window.__snnLab.ui().tab)) === 'theory', {
-        message: 'the Theory explorer tab selected',
-      });
+      await poll(
+        async () =>
+          (await dash.evaluate(() => /** @type {TestHook} */ (window.__snnLab).ui().tab)) === 'theory',
+        {
+          message: 'the Theory explorer tab selected',
+        },
+      );
       const charts = await poll(
         async () => {
-          const c = await dash.evaluate(() => window.__snnLab.charts());
+          const c = await dash.evaluate(() => /** @type {TestHook} */ (window.__snnLab).charts());
           const theory = Object.entries(c).filter(
             ([id, s]) => id.startsWith('theory') && s.points.some((n) => n > 0),
           );
