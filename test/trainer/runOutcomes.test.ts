@@ -17,7 +17,7 @@ describe('trainer run outcomes', () => {
   it('fails with reason diverged, the step and the first non-finite layer for a huge learning rate', async () => {
     const config = smallConfig({
       model: { depth: 6, dropout: { kind: 'alpha', rate: 0 } },
-      train: { optimizer: 'sgd', learningRate: 1e8, epochs: 5 },
+      train: { optimizer: 'sgd', learningRate: 10, epochs: 5 }, // the schema's largest learning rate
     });
     const messages = await complete({
       start: { runId: asRunId('boom'), mode: 'train', config, baseDir: REPO_ROOT },

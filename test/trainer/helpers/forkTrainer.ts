@@ -12,6 +12,11 @@ import type { HostToTrainer, TrainerToHost } from '../../../src/protocol/trainer
 export const REPO_ROOT = path.resolve(__dirname, '..', '..', '..');
 export const TRAINER_JS = path.join(REPO_ROOT, 'dist', 'trainer.js');
 
+function isOtherSource(data: object | undefined): boolean {
+  const source = (data as { source?: unknown } | undefined)?.source;
+  return source !== undefined && source !== 'synthetic';
+}
+
 /** A small, fast classification run: 8 features, 3 gaussian blobs, 4 x 32 SELU net. */
 export function smallConfig(
   overrides: {
@@ -26,12 +31,10 @@ export function smallConfig(
     name: 'test',
     seed: overrides.seed ?? 7,
     data: {
-      source: 'synthetic',
-      kind: 'blobs',
-      samples: 600,
-      features: 8,
-      classes: 3,
-      noise: 1,
+      // Synthetic-only fields stay out when an override switches the source (the schema forbids them there).
+      ...(isOtherSource(overrides.data)
+        ? {}
+        : { source: 'synthetic', kind: 'blobs', samples: 600, features: 8, classes: 3, noise: 1 }),
       standardize: true,
       split: { test: 0.2, validation: 0.1, folds: 0, stratify: true },
       ...(overrides.data ?? {}),

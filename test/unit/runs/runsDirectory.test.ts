@@ -64,8 +64,9 @@ test('without a project above it, runs go next to the experiment file (or the cu
     mkdirSync(join(root, 'loose'), { recursive: true });
     const file = join(root, 'loose', 'e.snn.yaml');
     // tmpdir() itself has no .git/.snn-lab above it on the machines we test on; guard the assumption.
-    if (findProjectRoot(root) !== undefined)
+    if (findProjectRoot(root) !== undefined) {
       return assert.fail(`a project folder above ${root} breaks this test`);
+    }
     assert.equal(
       resolveRunsDirectory({ experimentPath: file, env: {} }),
       join(root, 'loose', '.snn-lab', 'runs'),
