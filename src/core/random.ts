@@ -68,3 +68,22 @@ export function deriveSeed(seed: number, label: string): number {
   }
   return hash;
 }
+
+/**
+ * The initialisation/training seed of one run of a study (docs/studies.md#seeds): `seed` itself for repeat 0 and
+ * fold 0; other repeats derive "repeat=<r>" from it, other folds "fold=<k>" from that (unless every fold shares
+ * the repeat's seed), so adding repeats or folds never changes the runs that existed before.
+ */
+export function runSeed(options: {
+  seed: number;
+  repeat?: number;
+  fold?: number;
+  sameInitAcrossFolds?: boolean;
+}): number {
+  let seed = Math.trunc(options.seed) >>> 0;
+  const repeat = options.repeat ?? 0;
+  const fold = options.fold ?? 0;
+  if (repeat > 0) seed = deriveSeed(seed, `repeat=${repeat}`);
+  if (fold > 0 && !options.sameInitAcrossFolds) seed = deriveSeed(seed, `fold=${fold}`);
+  return seed;
+}

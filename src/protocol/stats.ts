@@ -56,4 +56,16 @@ export interface RunSummary {
   test: Metrics;
   stoppedEarly: boolean;
   samplesPerSec: number;
+  /**
+   * The epoch (0-based) whose weights were tested and that epoch's train/validation metrics: the best epoch with
+   * early stopping's restoreBest, else the last. What nested selection (sweep.select) reads.
+   */
+  tested?: { epoch: number; metrics: Metrics };
+}
+
+/** A file a run's data was read from, with its size and SHA-256 (hex). */
+export interface DataFileInfo {
+  path: string;
+  bytes: number;
+  sha256: string;
 }

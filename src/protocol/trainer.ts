@@ -5,7 +5,7 @@
  */
 import type { RunConfig } from '../core/config/experimentConfig';
 import type { RunId } from './ids';
-import type { BackendInfo, LayerInfo, LayerStats, Metrics, RunSummary } from './stats';
+import type { BackendInfo, DataFileInfo, LayerInfo, LayerStats, Metrics, RunSummary } from './stats';
 
 /** Probe batch size when a start message names none. */
 export const DEFAULT_PROBE_SAMPLES = 2048;
@@ -51,6 +51,8 @@ export type TrainerToHost =
       features: number;
       /** Number of classes (1 for regression). */
       classes: number;
+      /** Every data file read, with its SHA-256 (absent for synthetic data and older trainers). */
+      dataFiles?: DataFileInfo[];
     }
   | { type: 'progress'; runId: RunId; step: number; epoch: number; loss: number; samplesPerSec: number }
   | { type: 'epochEnd'; runId: RunId; epoch: number; step: number; metrics: Metrics }

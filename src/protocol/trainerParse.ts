@@ -88,9 +88,15 @@ function isBackendInfo(v: unknown): v is BackendInfo {
   );
 }
 
+const isTested = (v: unknown): boolean => isObj(v) && isInt(v.epoch) && isMetrics(v.metrics);
+
+const isDataFile = (v: unknown): boolean =>
+  isObj(v) && isStr(v.path) && isInt(v.bytes) && isStr(v.sha256) && /^[0-9a-f]{64}$/.test(v.sha256);
+
 function isRunSummary(v: unknown): v is RunSummary {
   return (
     isObj(v) &&
+    optional(v.tested, isTested) &&
     isInt(v.steps) &&
     isInt(v.epochs) &&
     isNum(v.durationMs) &&
@@ -144,7 +150,8 @@ const TRAINER_GUARDS: Record<TrainerToHost['type'], (v: Obj) => boolean> = {
     isInt(v.stepsPerEpoch) &&
     isSamples(v.samples) &&
     isInt(v.features) &&
-    isInt(v.classes),
+    isInt(v.classes) &&
+    optional(v.dataFiles, (files) => Array.isArray(files) && files.every(isDataFile)),
   progress: (v) =>
     isRunId(v.runId) && isInt(v.step) && isInt(v.epoch) && isNum(v.loss) && isNum(v.samplesPerSec),
   epochEnd: (v) => isRunId(v.runId) && isInt(v.epoch) && isInt(v.step) && isMetrics(v.metrics),

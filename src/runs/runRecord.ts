@@ -51,6 +51,7 @@ export function applyMessage(meta: RunMeta, message: TrainerToHost, now: Date): 
         classes: message.classes,
         stepsPerEpoch: message.stepsPerEpoch,
       };
+      if (message.dataFiles !== undefined) meta.dataFiles = message.dataFiles;
       if (meta.status === 'queued') meta.status = 'running';
       meta.startedAt ??= now.toISOString();
       return { meta: 'now' };

@@ -7,7 +7,7 @@ import type { RunConfig, RunPlan } from '../core/config/experimentConfig';
 import type { Disposable, Event } from '../core/events';
 import type { RunStatus } from '../core/runStatus';
 import type { RunId } from '../protocol/ids';
-import type { BackendInfo, LayerInfo, LayerStats, Metrics, RunSummary } from '../protocol/stats';
+import type { BackendInfo, DataFileInfo, LayerInfo, LayerStats, Metrics, RunSummary } from '../protocol/stats';
 import type { BackendChoice, FailureReason, TrainerToHost } from '../protocol/trainer';
 
 export const RUN_SCHEMA_VERSION = 1;
@@ -27,11 +27,23 @@ export interface RunMeta {
   createdAt: string;
   startedAt?: string;
   endedAt?: string;
+  /** The run's initialisation/training seed (derived from the file's seed, repeat and fold; docs/studies.md#seeds). */
   seed: number;
+  /** Seed of the data split and fold assignment (data.splitSeed, default the file's seed). */
+  splitSeed?: number;
+  /** The experiment's `name` (the first segment of every run name): a study group key. */
+  experimentName?: string;
   variant?: string;
   sweepPoint: Record<string, unknown>;
   fold?: number;
+  /** 0-based repeat when the file has `repeats` > 1. */
+  repeat?: number;
+  /** The data set (data.path as listed or matched) when the study spans several data files. */
+  datasetName?: string;
+  /** The run name without "/fold=<k>" and "#r<i>": shared by the replicates of one configuration. */
   group?: string;
+  /** Every data file the trainer read, with its size and SHA-256 (from its `started` message). */
+  dataFiles?: DataFileInfo[];
   backend?: BackendInfo;
   layers?: LayerInfo[];
   totalSteps?: number;

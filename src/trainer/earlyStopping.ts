@@ -1,6 +1,7 @@
 /**
- * Early stopping on an epoch metric (e.g. val_loss) with patience, keeping a copy of the best weights so the
- * test set is evaluated on the best model. Losses and mse are minimised, everything else maximised.
+ * Early stopping on any epoch metric (val_loss, val_auc, accuracy, ...) with patience, keeping a copy of the best
+ * weights so the test set is evaluated on the best epoch's model (also after all epochs ran, unless restoreBest is
+ * false). Losses and mse are minimised, everything else maximised, unless `mode` says otherwise.
  */
 import type { Tensor, Variable } from '@tensorflow/tfjs-core';
 import type { Metrics } from '../protocol/stats';
@@ -19,9 +20,14 @@ export class EarlyStopping {
   constructor(
     private readonly tf: Tf,
     model: Model,
-    private readonly config: { metric: string; patience: number },
+    private readonly config: {
+      metric: string;
+      patience: number;
+      mode?: 'min' | 'max';
+      restoreBest?: boolean;
+    },
   ) {
-    this.minimise = /loss|mse/.test(config.metric);
+    this.minimise = config.mode !== undefined ? config.mode === 'min' : /loss|mse/.test(config.metric);
     this.variables = [
       ...model.trainable,
       ...model.layers.flatMap((l) => (l.movingMean && l.movingVar ? [l.movingMean, l.movingVar] : [])),
@@ -50,11 +56,25 @@ export class EarlyStopping {
     return this.stopped;
   }
 
-  /** Restores the best weights if training stopped early; returns whether it did. */
-  restoreBest(): boolean {
-    if (!this.stopped) return false;
+  /** The best epoch (0-based) seen so far, or -1. */
+  get bestEpochIndex(): number {
+    return this.bestEpoch;
+  }
+
+  /**
+   * Restores the best epoch's weights when training stopped early, or always with restoreBest (the default);
+   * returns the epoch whose weights the model now holds, or undefined when it keeps the last epoch's.
+   */
+  restoreBest(lastEpoch: number): number | undefined {
+    const restore = this.stopped || (this.config.restoreBest ?? true);
+    if (!restore || this.snapshot.length === 0 || this.bestEpoch === lastEpoch) return undefined;
     this.variables.forEach((v, i) => v.assign(this.snapshot[i] as Tensor));
-    return true;
+    return this.bestEpoch;
+  }
+
+  /** Whether patience ran out. */
+  get stoppedEarly(): boolean {
+    return this.stopped;
   }
 
   dispose(): void {

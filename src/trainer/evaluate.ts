@@ -70,6 +70,16 @@ export async function evaluateSplit(
   prefix: string,
 ): Promise<Metrics> {
   if (split.n === 0) return {};
+  return metricsOf(data, await predictSplit(tf, model, data, split), split.y, prefix);
+}
+
+/** The model's raw outputs (logits, or the regression value) for every row of a split, row-major. */
+export async function predictSplit(
+  tf: Tf,
+  model: Model,
+  data: Dataset,
+  split: DataSplit,
+): Promise<Float32Array> {
   const outputs = new Float32Array(split.n * model.outputs);
   for (let from = 0; from < split.n; from += EVAL_CHUNK) {
     const to = Math.min(split.n, from + EVAL_CHUNK);
@@ -83,7 +93,7 @@ export async function evaluateSplit(
     outputs.set(await out.data(), from * model.outputs);
     out.dispose();
   }
-  return metricsOf(data, outputs, split.y, prefix);
+  return outputs;
 }
 
 function hasNonFinite(values: ArrayLike<number>): boolean {

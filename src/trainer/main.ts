@@ -77,6 +77,7 @@ async function run(
       signal,
       now,
       runDir: start.runDir,
+      fold: start.fold,
     });
     return { type: 'finished', runId, summary };
   } catch (error) {

@@ -11,10 +11,18 @@ import type { TrainerToHost } from '../protocol/trainer';
 import type { Dataset } from '../node/data/dataset';
 import type { Tf } from './tf';
 import { EarlyStopping } from './earlyStopping';
-import { evaluateSplit, firstNonFiniteLayer, gatherRows, metricsOf, targetTensor } from './evaluate';
+import {
+  evaluateSplit,
+  firstNonFiniteLayer,
+  gatherRows,
+  metricsOf,
+  predictSplit,
+  targetTensor,
+} from './evaluate';
 import { reduceLayerStats, statsLayers } from './layerStats';
 import { buildModel } from './model';
 import { createOptimizer } from './optimizers';
+import { writePredictions } from './predictions';
 import { seluFor } from './seluConfig';
 import { trainStep } from './step';
 import { saveWeights } from './weightsFile';
@@ -41,8 +49,10 @@ export interface TrainOptions {
   sink: (message: TrainerToHost) => void;
   signal: AbortSignal;
   now: () => number;
-  /** Where weights.json / weights.bin are written at the end (skipped when absent). */
+  /** Where weights.json / weights.bin and predictions.csv are written at the end (skipped when absent). */
   runDir?: string;
+  /** The run's fold (k-fold CV), recorded in predictions.csv. */
+  fold?: number;
 }
 
 const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
@@ -80,6 +90,7 @@ export async function train(config: RunConfig, options: TrainOptions): Promise<R
     samples: { train: data.train.n, validation: data.validation.n, test: data.test.n },
     features: data.features,
     classes: data.classes,
+    ...(data.files.length > 0 ? { dataFiles: data.files } : {}),
   });
   const started = now();
   let step = 0;
@@ -87,6 +98,7 @@ export async function train(config: RunConfig, options: TrainOptions): Promise<R
   let epochsDone = 0;
   let lastProgress = -Infinity;
   let final: Metrics = {};
+  const history: Metrics[] = [];
   try {
     for (let epoch = 0; epoch < config.train.epochs; epoch++) {
       shuffleRng.shuffle(order);
@@ -139,13 +151,21 @@ export async function train(config: RunConfig, options: TrainOptions): Promise<R
         ...(await evaluateSplit(tf, model, data, data.validation, 'val_')),
       };
       final = metrics;
+      history.push(metrics);
       epochsDone = epoch + 1;
       sink({ type: 'epochEnd', runId, epoch, step, metrics });
       if (early?.update(metrics, epoch, (m) => sink({ type: 'log', level: 'warn', message: m }))) break;
     }
-    const stoppedEarly = early?.restoreBest() ?? false;
-    const test = await evaluateSplit(tf, model, data, data.test, 'test_');
-    if (options.runDir) await saveWeights(options.runDir, model, config);
+    const testedEpoch = early?.restoreBest(epochsDone - 1) ?? epochsDone - 1;
+    const stoppedEarly = early?.stoppedEarly ?? false;
+    const testOutputs = data.test.n > 0 ? await predictSplit(tf, model, data, data.test) : undefined;
+    const test = testOutputs ? metricsOf(data, testOutputs, data.test.y, 'test_') : {};
+    if (options.runDir) {
+      await saveWeights(options.runDir, model, config);
+      const validation =
+        data.validation.n > 0 ? await predictSplit(tf, model, data, data.validation) : undefined;
+      await writePredictions(options.runDir, data, { validation, test: testOutputs }, options.fold);
+    }
     const durationMs = now() - started;
     return {
       steps: step,
@@ -155,6 +175,7 @@ export async function train(config: RunConfig, options: TrainOptions): Promise<R
       test,
       stoppedEarly,
       samplesPerSec: samples / Math.max(1e-3, durationMs / 1000),
+      ...(history[testedEpoch] ? { tested: { epoch: testedEpoch, metrics: history[testedEpoch] } } : {}),
     };
   } finally {
     early?.dispose();

@@ -25,12 +25,22 @@ interface DataCommon {
   split: SplitConfig;
   /** Standardise features to mean 0, variance 1 with statistics of the training part only. */
   standardize: boolean;
+  /**
+   * Seed of the data (synthetic generation, subsets, split, folds). Omitted in a file: `seed`; always set in the
+   * RunConfig of an expanded plan (docs/studies.md#seeds).
+   */
+  splitSeed?: number;
 }
 
 export interface CsvDataConfig extends DataCommon {
   source: 'csv';
-  /** Path relative to the experiment file (resolved to absolute by the loader, never by core). */
+  /**
+   * Path relative to the experiment file (resolved to absolute by the loader, never by core). In a file it may
+   * be a list or a glob (one data set each); every RunConfig of an expanded plan has exactly one path.
+   */
   path: string;
+  /** Column holding each row's fold id (imported folds); not a feature. */
+  foldColumn?: string | number;
   header: boolean;
   /** Target column: header name or 0-based index (negative counts from the end; default -1, the last column). */
   target: string | number;
@@ -55,7 +65,24 @@ export interface SyntheticDataConfig extends DataCommon {
   noise: number;
 }
 
-export type DataConfig = CsvDataConfig | MnistDataConfig | SyntheticDataConfig;
+/** An images file and its labels file in the IDX format of MNIST (plain or gzip). */
+export interface IdxFiles {
+  images: string;
+  labels: string;
+}
+
+export interface IdxDataConfig extends DataCommon {
+  source: 'idx';
+  /** Directory of the files, relative to the experiment file. */
+  path: string;
+  train: IdxFiles;
+  test: IdxFiles;
+  /** Seeded subsets of the training / test images; omitted: all. */
+  samples?: number;
+  testSamples?: number;
+}
+
+export type DataConfig = CsvDataConfig | MnistDataConfig | IdxDataConfig | SyntheticDataConfig;
 
 export interface DropoutConfig {
   kind: 'alpha' | 'standard';
@@ -86,7 +113,10 @@ export interface TrainConfig {
   batchSize: number;
   epochs: number;
   weightDecay: number;
-  earlyStopping?: { metric: string; patience: number };
+  /** Stop after `patience` epochs without improvement of `metric`; test the best epoch's weights (restoreBest). */
+  earlyStopping?: { metric: string; patience: number; mode?: 'min' | 'max'; restoreBest?: boolean };
+  /** Every fold trains from the same initialisation seed (default false: one derived seed per fold). */
+  sameInitAcrossFolds?: boolean;
 }
 
 export interface StatsConfig {
@@ -124,19 +154,29 @@ export interface RunConfig {
   stats: StatsConfig;
 }
 
+/** Nested selection over the sweep: the best point by a validation metric, per variant, data set, repeat and fold. */
+export interface SelectConfig {
+  metric: string;
+  mode?: 'min' | 'max';
+}
+
 /** The file as written (after defaults), before variants and sweeps are expanded. */
 export interface ExperimentFile extends RunConfig {
+  /** Every plan entry is trained this many times (repeat seeds: docs/studies.md#seeds). */
+  repeats: number;
   /** Named partial overrides, e.g. { "ReLU+BN": { model: { activation: "relu", normalization: "batchnorm" } } }. */
   variants: Record<string, unknown>;
-  /** Grid over dotted keys, e.g. { "model.depth": [8, 16, 32] }. */
+  /** Grid over dotted keys, e.g. { "model.depth": [8, 16, 32] } (`select` taken out into `select`). */
   sweep: Record<string, unknown[]>;
+  /** The sweep's `select`, when given. */
+  select?: SelectConfig;
   executor: ExecutorConfig;
 }
 
 /** One entry of the expanded run list. */
 export interface RunPlan {
   /**
-   * Stable, readable name "<name>[/<variant>][/<key>=<value>,...][/fold=<k>]", e.g.
+   * Stable, readable name "<name>[/<variant>][/<key>=<value>,...][/data=<file>][/fold=<k>][#r<i>]", e.g.
    * "depth-sweep/SNN/model.depth=16" (unique within the experiment; see docs/experiment-format.md).
    */
   name: string;
@@ -145,7 +185,11 @@ export interface RunPlan {
   sweepPoint: Record<string, unknown>;
   /** 0-based fold index when k-fold CV is used. */
   fold?: number;
-  /** Shared by the runs of one k-fold group: the run name without "/fold=<k>". */
+  /** 0-based repeat index when the file has `repeats` > 1. */
+  repeat?: number;
+  /** The data set label (the path as listed or matched) when data.path names several files. */
+  dataset?: string;
+  /** Shared by the replicates of one configuration: the run name without "/fold=<k>" and "#r<i>". */
   group?: string;
   config: RunConfig;
 }

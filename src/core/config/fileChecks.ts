@@ -7,8 +7,9 @@ import { sweepKeys } from './schema';
 
 /** Data keys each source reads (besides source, split, standardize). */
 const DATA_KEYS_BY_SOURCE: Record<string, string[]> = {
-  csv: ['path', 'header', 'target', 'task', 'features'],
+  csv: ['path', 'header', 'target', 'task', 'features', 'foldColumn'],
   mnist: ['samples'],
+  idx: ['path', 'train', 'test', 'samples', 'testSamples'],
   synthetic: ['samples', 'kind', 'features', 'classes', 'noise'],
 };
 
@@ -32,7 +33,7 @@ export function fileIssues(file: Record<string, unknown>): Issue[] {
   if (isRecord(file.sweep)) {
     const known = sweepKeys();
     for (const key of Object.keys(file.sweep)) {
-      if (known.includes(key)) continue;
+      if (known.includes(key) || key === 'select') continue;
       issues.push({
         path: ['sweep', key],
         at: 'key',
@@ -82,6 +83,15 @@ function unusedDataKeys(data: unknown, at: string[]): Issue[] {
     }
   }
   const split = data.split;
+  if (source === 'idx' && isRecord(split) && 'test' in split) {
+    issues.push({
+      path: [...at, 'split', 'test'],
+      at: 'key',
+      code: 'unused-key',
+      severity: 'warning',
+      message: 'data.split.test is ignored when data.source is "idx": the test files are the test part',
+    });
+  }
   if (isRecord(split) && typeof split.folds === 'number' && split.folds >= 2 && 'validation' in split) {
     issues.push({
       path: [...at, 'split', 'validation'],

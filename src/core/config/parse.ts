@@ -2,7 +2,7 @@
  * Parses an experiment file (JSONC or YAML, chosen from the file name) into a defaulted ExperimentFile plus every
  * problem found, each with a precise line:col range. Pure: no file system; the Node side reads the text.
  */
-import type { ExperimentFile } from './experimentConfig';
+import type { ExperimentFile, SelectConfig } from './experimentConfig';
 import { fileIssues } from './fileChecks';
 import { withDefaults } from './defaults';
 import { schemaIssues, type Issue } from './messages';
@@ -76,10 +76,13 @@ export function parseExperiment(text: string, fileName: string): ParseResult {
   return { file: toExperimentFile(named), problems };
 }
 
-/** Applies defaults and normalises the executor (Slurm settings only for kind "slurm"). */
+/** Applies defaults, takes sweep.select out of the grid and normalises the executor (Slurm settings only for kind "slurm"). */
 function toExperimentFile(value: Record<string, unknown>): ExperimentFile {
   const { $schema: _schema, ...rest } = withDefaults(value) as Record<string, unknown>;
   const file = rest as unknown as ExperimentFile;
+  const { select, ...grid } = file.sweep as Record<string, unknown>;
+  file.sweep = grid as Record<string, unknown[]>;
+  if (isRecord(select)) file.select = select as unknown as SelectConfig;
   if (file.executor.kind === 'local') file.executor = { kind: 'local' };
   return file;
 }

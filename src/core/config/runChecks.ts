@@ -3,12 +3,13 @@
  * again, and every combination is checked for SNN pitfalls. Findings are traced back to where the responsible
  * value is written (a sweep value, a variant override or the base) so the problem points there.
  */
-import { sweepPoints, variantList, formatValue } from './expand';
+import { sweepGrid, sweepPoints, variantList, formatValue } from './expand';
 import { buildRunValue, getPath } from './merge';
 import { schemaIssues, type Issue } from './messages';
 import { findPitfalls } from './pitfalls';
 import { schemaErrors } from './schema';
 import type { ProblemFix } from './problem';
+import { selectIssues, studyRunIssues } from './studyChecks';
 
 /** Combinations checked for pitfalls before falling back to one sweep key at a time. */
 const MAX_COMBINATIONS = 512;
@@ -46,7 +47,7 @@ function origin(
   combo: Combination,
   path: (string | number)[],
 ): (string | number)[] {
-  const sweep = isRecord(file.sweep) ? file.sweep : {};
+  const sweep = sweepGrid(file.sweep);
   for (const [key, value] of Object.entries(combo.point)) {
     const keyPath = key.split('.');
     if (keyPath.every((segment, i) => path[i] === segment)) {
@@ -78,7 +79,8 @@ function context(combo: Combination, at: readonly (string | number)[]): string {
 /** Validation problems that only show once variants and sweep values are merged into the base. */
 export function runIssues(file: Record<string, unknown>): RunIssue[] {
   const issues: RunIssue[] = [];
-  const sweep = isRecord(file.sweep) ? (file.sweep as Record<string, unknown[]>) : {};
+  const sweep = sweepGrid(file.sweep);
+  const baseRuns: Record<string, unknown>[] = [];
   for (const { name, override } of variantList({ variants: file.variants as Record<string, unknown> })) {
     const probes: Record<string, unknown>[] = [{}];
     for (const [key, values] of Object.entries(sweep)) {
@@ -95,13 +97,15 @@ export function runIssues(file: Record<string, unknown>): RunIssue[] {
         issues.push({ path: at, at: 'value', code: 'fixed-point', message: context(combo, at) + message });
         continue;
       }
-      const found = [...schemaIssues(schemaErrors(run), run), ...splitIssues(run)];
+      if (Object.keys(point).length === 0) baseRuns.push(run);
+      const found = [...schemaIssues(schemaErrors(run), run), ...splitIssues(run), ...studyRunIssues(run)];
       for (const issue of found) {
         const at = origin(file, combo, issue.path);
         issues.push({ ...issue, path: at, message: context(combo, at) + issue.message });
       }
     }
   }
+  issues.push(...selectIssues(file, baseRuns));
   return issues;
 }
 
@@ -123,7 +127,7 @@ function splitIssues(run: Record<string, unknown>): Issue[] {
 
 /** SNN pitfall warnings over every run of the file, each with a quick fix at the value's origin. */
 export function pitfallIssues(file: Record<string, unknown>): RunIssue[] {
-  const sweep = isRecord(file.sweep) ? (file.sweep as Record<string, unknown[]>) : {};
+  const sweep = sweepGrid(file.sweep);
   const variants = variantList({ variants: file.variants as Record<string, unknown> });
   let points = sweepPoints(sweep);
   if (points.length * variants.length > MAX_COMBINATIONS) {

@@ -29,13 +29,16 @@ function estimateRuns(value: unknown): number {
   if (!isRecord(value)) return 0;
   const variants = isRecord(value.variants) ? value.variants : {};
   const sweep = isRecord(value.sweep)
-    ? Object.fromEntries(Object.entries(value.sweep).map(([k, v]) => [k, Array.isArray(v) ? v : [v]]))
+    ? Object.fromEntries(
+        Object.entries(value.sweep)
+          .filter(([k]) => k !== 'select')
+          .map(([k, v]) => [k, Array.isArray(v) ? v : [v]]),
+      )
     : {};
-  const split = isRecord(value.data) && isRecord(value.data.split) ? value.data.split : {};
-  const folds = typeof split.folds === 'number' ? split.folds : 0;
-  return countRuns({ variants, sweep, data: { split: { folds } } } as unknown as Pick<
+  const repeats = typeof value.repeats === 'number' ? value.repeats : 1;
+  return countRuns({ variants, sweep, data: value.data, repeats } as unknown as Pick<
     ExperimentFile,
-    'variants' | 'sweep' | 'data'
+    'variants' | 'sweep' | 'data' | 'repeats'
   >);
 }
 

@@ -12,20 +12,24 @@ import { DataError } from './dataError';
 import type { LoadOptions } from './dataset';
 import type { RawTable } from './table';
 
-/** Resolves data.path against the experiment's directory and refuses paths outside the workspace. */
-export async function resolveCsvPath(config: CsvDataConfig, options: LoadOptions): Promise<string> {
-  const path = resolve(options.baseDir, config.path);
+/** Resolves a data path against the experiment's directory; refuses one outside the workspace (unless allowed). */
+export function resolveDataPath(written: string, options: LoadOptions): string {
+  const path = resolve(options.baseDir, written);
   if (options.workspaceRoot && !options.allowOutsideWorkspace) {
     const inside = relative(resolve(options.workspaceRoot), path);
     if (inside.startsWith('..') || isAbsolute(inside)) {
       throw new DataError(
-        `data.path "${config.path}" resolves to ${path}, outside the workspace ${options.workspaceRoot}`,
-        {
-          file: path,
-        },
+        `data.path "${written}" resolves to ${path}, outside the workspace ${options.workspaceRoot}`,
+        { file: path },
       );
     }
   }
+  return path;
+}
+
+/** Resolves data.path against the experiment's directory and refuses paths outside the workspace. */
+export async function resolveCsvPath(config: CsvDataConfig, options: LoadOptions): Promise<string> {
+  const path = resolveDataPath(config.path, options);
   const info = await stat(path).catch(() => undefined);
   if (!info) throw new DataError(`CSV file not found: ${path} (data.path "${config.path}")`, { file: path });
   if (!info.isFile()) throw new DataError(`data.path is not a file: ${path}`, { file: path });
@@ -86,8 +90,10 @@ export async function readCsv(path: string, config: CsvDataConfig): Promise<RawT
   let names: string[] | undefined;
   let featureCols: number[] = [];
   let targetCol = 0;
+  let foldCol = -1;
   const rows: number[][] = [];
   const targets: string[] = [];
+  const foldIds: string[] = [];
   try {
     for await (const { record, info } of parser as AsyncIterable<{
       record: string[];
@@ -97,14 +103,27 @@ export async function readCsv(path: string, config: CsvDataConfig): Promise<RawT
       if (!names) {
         names = config.header ? record.map((name, j) => name || `col${j}`) : record.map((_, j) => `col${j}`);
         targetCol = columnIndex(config.target, names, file, 'target');
+        if (config.foldColumn !== undefined) foldCol = columnIndex(config.foldColumn, names, file, 'fold');
         const wanted = config.features && config.features.length > 0 ? config.features : undefined;
         featureCols = wanted
           ? wanted.map((column) => columnIndex(column, names as string[], file, 'feature'))
-          : names.map((_, j) => j).filter((j) => j !== targetCol);
-        if (featureCols.includes(targetCol)) {
+          : names.map((_, j) => j).filter((j) => j !== targetCol && j !== foldCol);
+        for (const [col, role] of [
+          [targetCol, 'target'],
+          [foldCol, 'fold'],
+        ] as const) {
+          if (featureCols.includes(col)) {
+            throw new DataError(`${file}: the ${role} column "${names[col]}" is also listed as a feature`, {
+              file,
+            });
+          }
+        }
+        if (foldCol === targetCol) {
           throw new DataError(
-            `${file}: the target column "${names[targetCol]}" is also listed as a feature`,
-            { file },
+            `${file}: data.foldColumn and data.target name the same column "${names[foldCol]}"`,
+            {
+              file,
+            },
           );
         }
         if (config.header) continue;
@@ -128,13 +147,35 @@ export async function readCsv(path: string, config: CsvDataConfig): Promise<RawT
         });
       }
       targets.push(config.task === 'regression' ? String(parseCell(target, file, line, targetName)) : target);
+      if (foldCol >= 0) {
+        const foldId = (record[foldCol] as string).trim();
+        if (foldId === '') {
+          const column = names[foldCol] as string;
+          throw new DataError(`${file}:${line}: fold column "${column}" is empty`, { file, line, column });
+        }
+        foldIds.push(foldId);
+      }
     }
   } catch (error) {
     if (error instanceof DataError) throw error;
     throw new DataError(`${file}: ${error instanceof Error ? error.message : String(error)}`, { file });
   }
   if (!names || rows.length === 0) throw new DataError(`${file}: no data rows`, { file });
-  return toTable(rows, targets, { names, featureCols, targetName: names[targetCol] as string }, config, file);
+  const table = toTable(
+    rows,
+    targets,
+    { names, featureCols, targetName: names[targetCol] as string },
+    config,
+    file,
+  );
+  if (foldCol < 0) return table;
+  const foldNames = orderLabels(new Set(foldIds));
+  const position = new Map(foldNames.map((name, k) => [name, k]));
+  table.folds = { names: foldNames, index: Int32Array.from(foldIds, (id) => position.get(id) as number) };
+  table.notes.push(
+    `${file}: ${foldNames.length} folds from column "${names[foldCol]}" (${foldNames.join(', ')})`,
+  );
+  return table;
 }
 
 function toTable(

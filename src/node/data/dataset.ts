@@ -11,6 +11,15 @@ export interface DataSplit {
   /** Class index (classification) or target value (regression), length n. */
   y: Float32Array;
   n: number;
+  /** Each row's index in its source file (CSV data row, IDX image, MNIST digit), for predictions.csv. */
+  index?: Int32Array;
+}
+
+/** A file a data set was read from, with its SHA-256 (recorded in the run's meta.json). */
+export interface DataFile {
+  path: string;
+  bytes: number;
+  sha256: string;
 }
 
 export interface Dataset {
@@ -28,6 +37,8 @@ export interface Dataset {
   test: DataSplit;
   /** Human-readable notes for the run log (e.g. "standardised 13 features on 364 training rows"). */
   notes: string[];
+  /** Every file read (none for synthetic data). */
+  files: DataFile[];
 }
 
 /** Options of loadDataset(config, options). */
@@ -39,5 +50,6 @@ export interface LoadOptions {
   allowOutsideWorkspace?: boolean;
   /** With k-fold splits, which fold (0-based) is the validation fold. */
   fold?: number;
+  /** The run's seed; data.splitSeed, when set, seeds the data instead (docs/studies.md#seeds). */
   seed: number;
 }

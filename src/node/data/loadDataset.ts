@@ -7,9 +7,11 @@ import type { DataConfig } from '../../core/config/experimentConfig';
 import { schemaIssues } from '../../core/config/messages';
 import { schemaErrors } from '../../core/config/schema';
 import { deriveSeed } from '../../core/random';
-import { readCsv, resolveCsvPath } from './csv';
-import type { Dataset, LoadOptions } from './dataset';
-import { loadMnist } from './mnist';
+import { readCsv, resolveCsvPath, resolveDataPath } from './csv';
+import type { DataFile, Dataset, LoadOptions } from './dataset';
+import { hashFile } from './fileHash';
+import { idxFiles, loadIdx } from './idxTable';
+import { loadMnist, mnistFiles } from './mnist';
 import { featureStats, gather, splitIndices } from './split';
 import { generateSynthetic } from './synthetic';
 import { classCounts, type RawTable } from './table';
@@ -17,14 +19,26 @@ import { DataError } from './dataError';
 
 export { DataError } from './dataError';
 
-async function readTable(data: DataConfig, options: LoadOptions): Promise<RawTable> {
+/** The table(s) of a data section: `test` only for sources with their own test files (idx). */
+async function readTables(
+  data: DataConfig,
+  options: LoadOptions,
+  seed: number,
+): Promise<{ table: RawTable; test?: RawTable; files: string[] }> {
   switch (data.source) {
-    case 'csv':
-      return readCsv(await resolveCsvPath(data, options), data);
+    case 'csv': {
+      const path = await resolveCsvPath(data, options);
+      return { table: await readCsv(path, data), files: [path] };
+    }
     case 'mnist':
-      return loadMnist(data, deriveSeed(options.seed, 'mnist'));
+      return { table: await loadMnist(data, deriveSeed(seed, 'mnist')), files: mnistFiles() };
+    case 'idx': {
+      resolveDataPath(data.path, options);
+      const { train, test } = await loadIdx(data, options.baseDir, seed);
+      return { table: train, test, files: idxFiles(data, options.baseDir) };
+    }
     case 'synthetic':
-      return generateSynthetic(data, deriveSeed(options.seed, 'synthetic'));
+      return { table: generateSynthetic(data, deriveSeed(seed, 'synthetic')), files: [] };
   }
 }
 
@@ -42,14 +56,22 @@ export async function loadDataset(data: DataConfig, options: LoadOptions): Promi
   if (invalid.length > 0) {
     throw new DataError(`invalid data section: ${invalid.map((i) => i.message).join('; ')}`);
   }
-  const table = await readTable(data, options);
-  const parts = splitIndices(table, data.split, deriveSeed(options.seed, 'split'), options.fold ?? 0);
+  const seed = data.splitSeed ?? options.seed;
+  const { table, test, files } = await readTables(data, options, seed);
+  const parts = splitIndices(
+    table,
+    test ? { ...split, test: 0 } : split,
+    deriveSeed(seed, 'split'),
+    options.fold ?? 0,
+  );
   const stats = data.standardize ? featureStats(table, parts.train) : undefined;
   const notes = [...table.notes];
   const folds = data.split.folds >= 2 ? `, fold ${options.fold ?? 0} of ${data.split.folds}` : '';
+  const testRows = test ? test.n : parts.test.length;
   notes.push(
-    `split: ${parts.train.length} train, ${parts.validation.length} validation, ${parts.test.length} test${folds}`,
+    `split: ${parts.train.length} train, ${parts.validation.length} validation, ${testRows} test${folds}`,
   );
+  if (test) notes.push(...test.notes);
   if (stats) {
     const constant = stats.std.filter((s) => s <= 1e-12).length;
     const extra = constant > 0 ? ` (${constant} constant features set to 0)` : '';
@@ -62,8 +84,15 @@ export async function loadDataset(data: DataConfig, options: LoadOptions): Promi
     featureNames: table.featureNames,
     train: gather(table, parts.train, stats),
     validation: gather(table, parts.validation, stats),
-    test: gather(table, parts.test, stats),
+    test: test
+      ? gather(
+          test,
+          Array.from({ length: test.n }, (_, i) => i),
+          stats,
+        )
+      : gather(table, parts.test, stats),
     notes,
+    files: await Promise.all(files.map((file): Promise<DataFile> => hashFile(file))),
   };
   if (table.task === 'classification' && table.classNames) {
     dataset.classNames = table.classNames;

@@ -86,6 +86,13 @@ export async function loadMnist(config: MnistDataConfig, seed: number): Promise<
     featureNames: Array.from({ length: MNIST_PIXELS }, (_, i) => `px${Math.floor(i / 28)}_${i % 28}`),
     classNames: Array.from({ length: 10 }, (_, k) => String(k)),
     task: 'classification',
+    sourceIndex: Int32Array.from(chosen),
     notes: [`mnist: ${config.samples} of ${total} digits (pixels in [0, 1])`],
   };
+}
+
+/** The digit files the mnist source reads (for their hashes in meta.json). */
+export function mnistFiles(): string[] {
+  const dir = digitsDir();
+  return Array.from({ length: 10 }, (_, digit) => join(dir, `${digit}.json`));
 }

@@ -45,6 +45,7 @@ export function splitIndices(table: RawTable, split: SplitConfig, seed: number, 
   const nTest = Math.round(split.test * table.n);
   const test = order.slice(0, nTest);
   const rest = order.slice(nTest);
+  if (table.folds) return importedFolds(table.folds, split, { test, rest, fold });
   if (split.folds >= 2) {
     if (rest.length < split.folds) {
       throw new DataError(
@@ -71,6 +72,34 @@ export function splitIndices(table: RawTable, split: SplitConfig, seed: number, 
     );
   }
   return { train, validation, test };
+}
+
+/** The parts for imported folds (data.foldColumn): the `fold`-th fold value validates, the others train. */
+function importedFolds(
+  folds: NonNullable<RawTable['folds']>,
+  split: SplitConfig,
+  parts: { test: number[]; rest: number[]; fold: number },
+): SplitIndices {
+  const { names, index } = folds;
+  const shown = names.map((name) => `"${name}"`).join(', ');
+  if (names.length < 2) {
+    throw new DataError(
+      `data.foldColumn has a single fold (${shown}): k-fold cross-validation needs at least 2 distinct values`,
+    );
+  }
+  if (split.folds !== names.length) {
+    throw new DataError(
+      `data.split.folds is ${split.folds} but the fold column has ${names.length} folds (${shown}): set data.split.folds to ${names.length}`,
+    );
+  }
+  const validation = parts.rest.filter((i) => index[i] === parts.fold);
+  const train = parts.rest.filter((i) => index[i] !== parts.fold);
+  if (validation.length === 0 || train.length === 0) {
+    throw new DataError(
+      `fold "${names[parts.fold]}" leaves no ${validation.length === 0 ? 'validation' : 'training'} rows outside the test part`,
+    );
+  }
+  return { train, validation, test: parts.test };
 }
 
 /** Per-feature mean and standard deviation over the given rows. */
@@ -106,6 +135,7 @@ export function gather(
   const d = table.features;
   const x = new Float32Array(rows.length * d);
   const y = new Float32Array(rows.length);
+  const index = Int32Array.from(rows, (row) => table.sourceIndex?.[row] ?? row);
   rows.forEach((row, r) => {
     y[r] = table.y[row] as number;
     for (let j = 0; j < d; j++) {
@@ -117,5 +147,5 @@ export function gather(
       }
     }
   });
-  return { x, y, n: rows.length };
+  return { x, y, n: rows.length, index };
 }

@@ -15,6 +15,10 @@ export interface RawTable {
   classNames?: string[];
   task: Task;
   notes: string[];
+  /** Each row's index in its source file (data rows of a CSV, images of an IDX file); absent: the row number. */
+  sourceIndex?: Int32Array;
+  /** Imported folds (data.foldColumn): each row's 0-based fold and the fold values in fold order. */
+  folds?: { index: Int32Array; names: string[] };
 }
 
 /** Samples per class of a classification table. */

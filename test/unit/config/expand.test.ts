@@ -96,6 +96,7 @@ variants:
     split: { test: 0.3, validation: 0.1, folds: 0, stratify: true },
     standardize: true,
     samples: 2000,
+    splitSeed: 1,
   });
 });
 
