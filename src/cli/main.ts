@@ -5,6 +5,7 @@
 import { Command, CommanderError } from 'commander';
 import { registerRunCommands } from './runCommands';
 import { registerSlurmCommands } from './slurmCommands';
+import { registerStudyCommand } from './studyCommand';
 import { registerTheoryCommands } from './theoryCommand';
 import { registerValidateCommand } from './validateCommand';
 
@@ -17,6 +18,7 @@ registerTheoryCommands(program);
 registerValidateCommand(program);
 registerRunCommands(program);
 registerSlurmCommands(program);
+registerStudyCommand(program);
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   if (error instanceof CommanderError) {

@@ -28,6 +28,9 @@ export interface ComparedPair {
   difference: number;
   runsA: number;
   runsB: number;
+  /** Ids of the runs behind a and b. */
+  idsA: string[];
+  idsB: string[];
 }
 
 export interface PairedComparison {
@@ -49,6 +52,7 @@ interface Unit {
   sum: number;
   count: number;
   nonFinite: number;
+  ids: string[];
 }
 
 /** Mean of the metric per pairing unit of one group; runs without the metric are skipped, non-finite ones counted. */
@@ -65,6 +69,7 @@ function unitsOf(group: StudyGroup, metric: string, pairBy: readonly StudyKey[])
         sum: 0,
         count: 0,
         nonFinite: 0,
+        ids: [],
       };
       units.set(id, unit);
     }
@@ -73,6 +78,7 @@ function unitsOf(group: StudyGroup, metric: string, pairBy: readonly StudyKey[])
     if (Number.isFinite(value)) {
       unit.sum += value;
       unit.count++;
+      unit.ids.push(run.id);
     } else unit.nonFinite++;
   }
   return units;
@@ -114,6 +120,8 @@ export function comparePairs(a: StudyGroup, b: StudyGroup, options: ComparePairs
       difference: va - vb,
       runsA: ua.count,
       runsB: ub.count,
+      idsA: ua.ids,
+      idsB: ub.ids,
     });
   }
   const xs = pairs.map((p) => p.a);
