@@ -3,6 +3,7 @@
  * 0 ok, 1 a run failed, 2 invalid input (bad arguments, invalid experiment file).
  */
 import { Command, CommanderError } from 'commander';
+import { registerExportCommand } from './exportCommand';
 import { registerRunCommands } from './runCommands';
 import { registerSlurmCommands } from './slurmCommands';
 import { registerStudyCommand } from './studyCommand';
@@ -19,6 +20,7 @@ registerValidateCommand(program);
 registerRunCommands(program);
 registerSlurmCommands(program);
 registerStudyCommand(program);
+registerExportCommand(program);
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   if (error instanceof CommanderError) {

@@ -76,8 +76,9 @@ export async function loadStudy(target: string, flags: StudyFlags): Promise<Stud
     .filter((data): data is RunData => data !== undefined && belongs(data));
   const unfinished: Record<string, number> = {};
   for (const data of all) {
-    if (data.meta.status !== 'finished')
-      {unfinished[data.meta.status] = (unfinished[data.meta.status] ?? 0) + 1;}
+    if (data.meta.status !== 'finished') {
+      unfinished[data.meta.status] = (unfinished[data.meta.status] ?? 0) + 1;
+    }
   }
   const finished = all.filter((data) => data.meta.status === 'finished' && data.summary !== undefined);
   const keep = new Set(latestPerCoordinates(finished.map(studyRunOf)).map((run) => run.id));
@@ -101,11 +102,12 @@ export interface StudyResult {
 
 /** The metrics to report: --metric (comma list), else every test_ metric the runs have (else every metric). */
 function chooseMetrics(runs: readonly StudyRun[], option: string | undefined): string[] {
-  if (option !== undefined)
-    {return option
+  if (option !== undefined) {
+    return option
       .split(',')
       .map((m) => m.trim())
-      .filter((m) => m !== '');}
+      .filter((m) => m !== '');
+  }
   const names = [...new Set(runs.flatMap((run) => Object.keys(run.metrics)))].sort();
   const test = names.filter((name) => name.startsWith('test_'));
   return test.length > 0 ? test : names;
@@ -187,8 +189,9 @@ export function delongPairs(
     if (a.some((row) => row.scores.length !== 2)) return [{ ...base, note: 'DeLong needs a binary task' }];
     const scoresB = new Map(b.map((row) => [row.sample, row]));
     const shared = a.filter((row) => scoresB.has(row.sample));
-    if (shared.length !== a.length || shared.length !== b.length)
-      {return [{ ...base, note: 'the test sets differ' }];}
+    if (shared.length !== a.length || shared.length !== b.length) {
+      return [{ ...base, note: 'the test sets differ' }];
+    }
     try {
       const result = delongTest({
         positive: shared.map((row) => row.label === 1),
@@ -211,8 +214,9 @@ export function compareGroups(
   const pool = [...result.groups, ...(result.selection?.groups ?? [])];
   const a = findGroup(pool, names[0]);
   const b = findGroup(pool, names[1]);
-  if (a === b)
-    {throw new CliError(`--compare: "${names[0]}" and "${names[1]}" are the same group (${a.label})`);}
+  if (a === b) {
+    throw new CliError(`--compare: "${names[0]}" and "${names[1]}" are the same group (${a.label})`);
+  }
   const pairBy = flags.pairBy
     ?.split(',')
     .map((k) => k.trim())
