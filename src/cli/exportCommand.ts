@@ -39,8 +39,9 @@ function runCsv(store: RunStore, data: RunData, what: ExportFlags['what']): stri
   if (what === 'metrics') return metricsCsv(data);
   if (what === 'layers') return layersCsv(data);
   const rows = readPredictions(store.runDir(data.meta.runId));
-  if (!rows)
-    {throw new CliError(`run ${data.meta.runId} has no predictions.csv (it did not finish, or predates them)`);}
+  if (!rows) {
+    throw new CliError(`run ${data.meta.runId} has no predictions.csv (it did not finish, or predates them)`);
+  }
   const width = rows[0]?.scores.length ?? 0;
   const header = [
     'sample',

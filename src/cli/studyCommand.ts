@@ -67,6 +67,11 @@ function comparisonText(c: PairedComparison, delong: DelongPair[]): string {
   );
   const s = c.sign;
   lines.push(`sign test             ${s.wins} wins, ${s.losses} losses, ${s.ties} ties, p = ${pValue(s.p)}`);
+  const notes = new Set(delong.map((d) => d.note));
+  if (delong.length > 1 && notes.size === 1 && !notes.has(undefined)) {
+    lines.push(`DeLong                not run: ${delong[0]?.note}`);
+    return lines.join('\n');
+  }
   for (const d of delong) {
     lines.push(
       d.result

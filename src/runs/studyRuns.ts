@@ -56,8 +56,9 @@ export function readPredictions(runDir: string): PredictionRow[] | undefined {
   } catch {
     return undefined;
   }
-  if (text.length > MAX_PREDICTIONS_BYTES)
-    {throw new Error(`${path}: larger than ${MAX_PREDICTIONS_BYTES} bytes`);}
+  if (text.length > MAX_PREDICTIONS_BYTES) {
+    throw new Error(`${path}: larger than ${MAX_PREDICTIONS_BYTES} bytes`);
+  }
   const lines = text.split('\n').filter((line) => line !== '');
   const header = (lines[0] ?? '').split(',');
   if (header.slice(0, 4).join(',') !== 'sample,fold,split,label' || header.length < 5) {
@@ -71,8 +72,9 @@ export function readPredictions(runDir: string): PredictionRow[] | undefined {
     const bad =
       cells.length !== header.length ||
       [0, 3, ...header.keys()].some((k) => k >= 4 && Number.isNaN(numbers[k]));
-    if (bad || !Number.isInteger(numbers[0]))
-      {throw new Error(`${path}:${i + 2}: malformed row "${line.slice(0, 80)}"`);}
+    if (bad || !Number.isInteger(numbers[0])) {
+      throw new Error(`${path}:${i + 2}: malformed row "${line.slice(0, 80)}"`);
+    }
     return {
       sample: numbers[0] as number,
       ...(cells[1] !== '' ? { fold: numbers[1] as number } : {}),

@@ -47,7 +47,7 @@ export const TEMPLATES: readonly Template[] = [
     "init": "lecun_normal",
     "dropout": { "kind": "alpha", "rate": 0.05 }
   },
-  "train": { "optimizer": "sgd", "learningRate": 0.01, "batchSize": 64, "epochs": 5 },
+  "train": { "optimizer": "adam", "learningRate": 0.001, "batchSize": 64, "epochs": 10 },
   "stats": { "everySteps": 20 },
   "variants": {
     "SNN": {},

@@ -121,7 +121,7 @@ test('metrics a run never records are errors at the key: val_auc of a regression
     problem?.message ?? '',
     /val_auc is never recorded by a regression run \(it records val_loss, val_mse\)/,
   );
-  assert.deepEqual([problem?.line, problem?.col], [4, 27], "at the value val_auc");
+  assert.deepEqual([problem?.line, problem?.col], [4, 27], 'at the value val_auc');
   const unknown = errors('name: x\ntrain:\n  earlyStopping: {metric: val_f1, patience: 3}\n');
   assert.equal(unknown[0]?.line, 3);
   assert.ok(

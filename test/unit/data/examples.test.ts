@@ -32,12 +32,13 @@ test('each example loads without errors and its first run gets a data set', asyn
   }
 });
 
-test('the CSV k-fold example: 290 orchard rows, 3 varieties, 5 folds covering the non-test rows', async () => {
+test('the CSV k-fold example: 290 orchard rows, 3 varieties, 5 folds x 2 repeats covering the non-test rows', async () => {
   const loaded = await loadExperiment(repoPath('examples', 'tabular-kfold.snn.yaml'));
-  const snn = loaded.plans.filter((p) => p.variant === 'SNN');
+  assert.equal(loaded.plans.length, 20);
+  const snn = loaded.plans.filter((p) => p.variant === 'SNN' && p.repeat === 0);
   assert.deepEqual(
     snn.map((p) => [p.name, p.group, p.fold]),
-    [0, 1, 2, 3, 4].map((k) => [`orchard-kfold/SNN/fold=${k}`, 'orchard-kfold/SNN', k]),
+    [0, 1, 2, 3, 4].map((k) => [`orchard-kfold/SNN/fold=${k}#r0`, 'orchard-kfold/SNN', k]),
   );
   let validationRows = 0;
   for (const plan of snn) {

@@ -54,7 +54,7 @@ for (const gzip of [false, true]) {
     assert.equal(data.classes, 3);
     assert.deepEqual([...data.test.y], [2, 1, 0]);
     assert.deepEqual([...(data.test.index ?? [])], [0, 1, 2]);
-    assert.equal(data.test.x[0], Math.fround(100 / 255), "float32 pixels scaled by 1/255");
+    assert.equal(data.test.x[0], Math.fround(100 / 255), 'float32 pixels scaled by 1/255');
     assert.equal(data.files.length, 4);
     const file = data.files[0];
     assert.equal(file?.path, join(dir, 'tr-img'));
@@ -159,8 +159,9 @@ test('loadExperiment expands a CSV glob in sorted order and reports an empty glo
   const dir = mkdtempSync(join(tmpdir(), 'snn-glob-'));
   const { mkdirSync } = await import('node:fs');
   mkdirSync(join(dir, 'uci'));
-  for (const name of ['b.csv', 'a.csv', 'notes.txt'])
-    {writeFileSync(join(dir, 'uci', name), 'x,y\n1,0\n2,1\n');}
+  for (const name of ['b.csv', 'a.csv', 'notes.txt']) {
+    writeFileSync(join(dir, 'uci', name), 'x,y\n1,0\n2,1\n');
+  }
   writeFileSync(join(dir, 'ok.snn.yaml'), 'name: g\ndata:\n  source: csv\n  path: "uci/*.csv"\n');
   const ok = await loadExperiment(join(dir, 'ok.snn.yaml'));
   assert.deepEqual(
