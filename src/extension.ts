@@ -10,6 +10,7 @@ import { currentSettings, runsRoot, watchSettings } from './host/vscodeSettings'
 import { RunLauncher } from './host/runLauncher';
 import { createRunServices, type RunServices } from './host/runServices';
 import { RunProgress } from './host/views/runProgress';
+import { StudyProgressView } from './host/views/studyProgress';
 import { RunsTreeProvider } from './host/views/runsTree';
 import { DashboardPanels } from './host/webviews/dashboardPanels';
 import { SidebarView } from './host/webviews/sidebarView';
@@ -40,7 +41,8 @@ export function activate(context: vscode.ExtensionContext): SnnLabApi {
   const diagnostics = new ExperimentDiagnostics(cache);
   const lenses = new ExperimentCodeLensProvider(cache);
   const launcher = new RunLauncher({ runs, slurm, log, settings: currentSettings, load: loadForRun });
-  const handlers = createCommandHandlers({ store, runs, launcher, slurm, dashboard, log, tree, variantsOf });
+  const studies = new StudyProgressView([runs.onDidChangeRun, slurm.onDidChangeRun], stop);
+  const handlers = createCommandHandlers({ store, runs, launcher, slurm, dashboard, log, tree, variantsOf, studies });
 
   context.subscriptions.push(
     log,
@@ -57,6 +59,7 @@ export function activate(context: vscode.ExtensionContext): SnnLabApi {
       providedCodeActionKinds: QuickFixProvider.kinds,
     }),
     new RunProgress(store, runs, slurm.onDidChangeRun, stop, log),
+    studies,
     store.watch(),
     watchSettings((s) => runs.setMaxConcurrent(s.maxConcurrentRuns)),
     ...registerCommands(handlers, log),

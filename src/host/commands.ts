@@ -35,6 +35,8 @@ export interface CommandDeps {
   tree: { refresh(): void };
   /** Variant names of an experiment file (for Run Variant without arguments). */
   variantsOf(experimentPath: string): Promise<string[]>;
+  /** Shows one progress notification for the runs of a study. */
+  studies: { track(label: string, ids: readonly RunId[]): void };
 }
 
 export function createCommandHandlers(deps: CommandDeps): Record<CommandId, CommandHandler> {
@@ -71,6 +73,13 @@ export function createCommandHandlers(deps: CommandDeps): Record<CommandId, Comm
     'snnLab.newExperiment': () => newExperiment(),
     'snnLab.runExperiment': (...args) => launch(args, { kind: 'run' }),
     'snnLab.runSweep': (...args) => launch(args, { kind: 'sweep' }),
+    'snnLab.runStudy': async (...args) => {
+      const experiment = experimentPathFromArgs(args) ?? (await pickExperiment());
+      if (!experiment) return [];
+      const ids = await launcher.launch(experiment, { kind: 'sweep' });
+      deps.studies.track(path.basename(experiment), ids);
+      return ids;
+    },
     'snnLab.probeAtInit': (...args) => launch(args, { kind: 'probe' }),
     'snnLab.runVariant': async (...args) => {
       const experiment = experimentPathFromArgs(args) ?? (await pickExperiment());

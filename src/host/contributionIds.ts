@@ -8,6 +8,7 @@ export const COMMAND_IDS = [
   'snnLab.newExperiment',
   'snnLab.runExperiment',
   'snnLab.runSweep',
+  'snnLab.runStudy',
   'snnLab.runVariant',
   'snnLab.probeAtInit',
   'snnLab.stopRun',

@@ -24,6 +24,17 @@ function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+/** A file whose plan has replicates or a grid: repeats, k folds, several data sets or a sweep ("Run study"). */
+export function isStudy(file: ExperimentFile): boolean {
+  const path: unknown = file.data.source === 'csv' ? file.data.path : undefined;
+  return (
+    (file.repeats ?? 1) > 1 ||
+    file.data.split.folds >= 2 ||
+    (Array.isArray(path) && path.length > 1) ||
+    Object.keys(file.sweep ?? {}).length > 0
+  );
+}
+
 /** Tolerant run count of a possibly invalid file value. */
 function estimateRuns(value: unknown): number {
   if (!isRecord(value)) return 0;

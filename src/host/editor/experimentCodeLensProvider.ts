@@ -1,10 +1,11 @@
 /**
- * Code lenses on experiment files, from core/config/runTargets: at the top "Run", "Run sweep (N runs)",
- * "Probe at init" and "Open dashboard" (or "Fix N problems" while the file has errors); on each variant
- * "Run this variant". VS Code re-asks on every edit; granting workspace trust refreshes them too.
+ * Code lenses on experiment files, from core/config/runTargets: at the top "Run", "Run study (N runs)" (files with
+ * repeats, folds, several data sets or a sweep: the whole plan, with study progress), "Probe at init" and "Open
+ * dashboard" (or "Fix N problems" while the file has errors); on each variant "Run this variant". VS Code re-asks
+ * on every edit; granting workspace trust refreshes them too.
  */
 import * as vscode from 'vscode';
-import { findRunTargets } from '../../core/config/runTargets';
+import { findRunTargets, isStudy } from '../../core/config/runTargets';
 import { Disposable } from '../disposable';
 import type { ParseCache } from './parseCache';
 
@@ -35,10 +36,9 @@ export class ExperimentCodeLensProvider extends Disposable implements vscode.Cod
       ];
     }
     const file = parsed.file;
-    const hasSweep = Object.keys(file?.sweep ?? {}).length > 0;
     const lenses = [lens(top, '$(play) Run', 'snnLab.runExperiment', uri)];
-    if (hasSweep) {
-      lenses.push(lens(top, `$(run-all) Run sweep (${targets.runCount} runs)`, 'snnLab.runSweep', uri));
+    if (file && isStudy(file)) {
+      lenses.push(lens(top, `$(run-all) Run study (${targets.runCount} runs)`, 'snnLab.runStudy', uri));
     }
     lenses.push(lens(top, '$(beaker) Probe at init', 'snnLab.probeAtInit', uri), dashboard);
     for (const variant of targets.variants) {
