@@ -42,7 +42,17 @@ export function activate(context: vscode.ExtensionContext): SnnLabApi {
   const lenses = new ExperimentCodeLensProvider(cache);
   const launcher = new RunLauncher({ runs, slurm, log, settings: currentSettings, load: loadForRun });
   const studies = new StudyProgressView([runs.onDidChangeRun, slurm.onDidChangeRun], stop);
-  const handlers = createCommandHandlers({ store, runs, launcher, slurm, dashboard, log, tree, variantsOf, studies });
+  const handlers = createCommandHandlers({
+    store,
+    runs,
+    launcher,
+    slurm,
+    dashboard,
+    log,
+    tree,
+    variantsOf,
+    studies,
+  });
 
   context.subscriptions.push(
     log,

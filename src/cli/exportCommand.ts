@@ -5,10 +5,10 @@
  */
 import { writeFileSync } from 'node:fs';
 import { Option, type Command } from 'commander';
-import { layersCsv, metricsCsv } from '../core/runExport';
-import { RunStore } from '../host/runs/runStore';
-import { readPredictions } from '../host/runs/studyRuns';
-import type { RunData } from '../host/runs/runTypes';
+import { layersCsv, metricsCsv } from '../runs/runExport';
+import { RunStore } from '../runs/runStore';
+import { readPredictions } from '../runs/studyRuns';
+import type { RunData } from '../runs/runTypes';
 import { CliError, action, resolveRunsDir } from './cliShared';
 
 interface ExportFlags {

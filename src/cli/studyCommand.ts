@@ -7,7 +7,7 @@
 import { Option, type Command } from 'commander';
 import type { PairedComparison } from '../core/study/compare';
 import type { GroupSummary } from '../core/study/group';
-import { RunStore } from '../host/runs/runStore';
+import { RunStore } from '../runs/runStore';
 import { CliError, EXIT, action } from './cliShared';
 import {
   analyseStudy,

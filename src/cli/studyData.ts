@@ -19,9 +19,9 @@ import {
 } from '../core/study/group';
 import { selectPoints, type SelectionChoice } from '../core/study/select';
 import type { ZeroMethod } from '../core/study/wilcoxon';
-import { RunStore } from '../host/runs/runStore';
-import { readPredictions, selectionMetrics, studyRunOf } from '../host/runs/studyRuns';
-import type { RunData } from '../host/runs/runTypes';
+import { RunStore } from '../runs/runStore';
+import { readPredictions, selectionMetrics, studyRunOf } from '../runs/studyRuns';
+import type { RunData } from '../runs/runTypes';
 import { formatProblem, loadExperiment } from '../node/loadExperiment';
 import { CliError, resolveRunsDir } from './cliShared';
 
@@ -128,7 +128,9 @@ export function analyseStudy(input: StudyInput, flags: StudyFlags): StudyResult 
   const result: StudyResult = { groups, summaries: summarizeGroups(groups, { metrics, level }), metrics };
   const select = input.file?.select;
   if (select) {
-    const validation = new Map(input.runs.map((data) => [data.meta.runId, selectionMetrics(data)]));
+    const validation = new Map<string, Record<string, number> | undefined>(
+      input.runs.map((data) => [data.meta.runId, selectionMetrics(data)]),
+    );
     const picked = selectPoints(runs, (run) => validation.get(run.id), select);
     const mode = select.mode ?? (/loss|mse/.test(select.metric) ? 'min' : 'max');
     const selectedGroups = groupRuns(picked.runs, { by: defaultGroupBy(picked.runs) });

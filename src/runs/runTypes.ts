@@ -7,7 +7,14 @@ import type { RunConfig, RunPlan } from '../core/config/experimentConfig';
 import type { Disposable, Event } from '../core/events';
 import type { RunStatus } from '../core/runStatus';
 import type { RunId } from '../protocol/ids';
-import type { BackendInfo, DataFileInfo, LayerInfo, LayerStats, Metrics, RunSummary } from '../protocol/stats';
+import type {
+  BackendInfo,
+  DataFileInfo,
+  LayerInfo,
+  LayerStats,
+  Metrics,
+  RunSummary,
+} from '../protocol/stats';
 import type { BackendChoice, FailureReason, TrainerToHost } from '../protocol/trainer';
 
 export const RUN_SCHEMA_VERSION = 1;

@@ -7,7 +7,7 @@ import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import type { RunMeta } from '../../src/host/runs/runTypes';
+import type { RunMeta } from '../../src/runs/runTypes';
 import type { RunSummary } from '../../src/protocol/stats';
 
 const root = join(__dirname, '..', '..', '..');

@@ -8,7 +8,7 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import type { RunMeta } from '../../src/host/runs/runTypes';
+import type { RunMeta } from '../../src/runs/runTypes';
 import type { RunSummary } from '../../src/protocol/stats';
 
 const FASHION = '/usr/share/datasets/fashion-mnist';

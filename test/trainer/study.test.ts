@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { deriveSeed } from '../../src/core/random';
-import type { RunMeta } from '../../src/host/runs/runTypes';
+import type { RunMeta } from '../../src/runs/runTypes';
 import type { RunSummary } from '../../src/protocol/stats';
 
 const cli = join(__dirname, '..', '..', '..', 'dist', 'cli.js');

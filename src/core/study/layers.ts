@@ -4,8 +4,24 @@
  * standard deviation over runs of each scalar. Steps align exactly (every run reports at step 0 and every
  * stats.everySteps steps).
  */
-import type { Distribution, Histogram, LayerStats, WeightStats } from '../../protocol/stats';
+import type { Distribution, Histogram, WeightStats } from '../statisticsTypes';
 import { meanAndSquares } from './describe';
+
+/**
+ * One hidden layer's statistics at one step: the shape of protocol/stats' LayerStats (core imports nothing
+ * outside core, so the shape is restated here; a LayerStats is a LayerStats here).
+ */
+export interface LayerStats {
+  layer: number;
+  units: number;
+  pre: Distribution;
+  post: Distribution;
+  saturated: number;
+  dead: number;
+  weights: WeightStats;
+  gradNorm: number;
+  updateRatio: number;
+}
 
 /** One line of layers.jsonl as the study reads it. */
 export interface LayerLine {

@@ -8,7 +8,7 @@ import { studyProgress } from '../../core/study/progress';
 import type { RunId } from '../../protocol/ids';
 import { Disposable } from '../disposable';
 import { isActive } from '../runLabels';
-import type { RunStatus } from '../runs/runTypes';
+import type { RunStatus } from '../../core/runStatus';
 
 interface Study {
   ids: Set<RunId>;

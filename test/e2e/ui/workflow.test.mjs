@@ -131,7 +131,10 @@ describe('SNN Lab in the VS Code workbench', { timeout: 900_000 }, () => {
       );
       const names = rows.map((r) => r.name).join(', ');
       // The example trains each variant 3 times (repeats: 3): names end in #r0..#r2.
-      assert.ok(rows.some((r) => /\/SNN#r\d$/.test(r.name)) && rows.some((r) => /ReLU\+BN#r\d$/.test(r.name)), names);
+      assert.ok(
+        rows.some((r) => /\/SNN#r\d$/.test(r.name)) && rows.some((r) => /ReLU\+BN#r\d$/.test(r.name)),
+        names,
+      );
       await screenshot(page, ARTIFACTS, '02-sidebar-running');
       await poll(async () => (await sidebarRuns(sidebar)).every((r) => r.status === 'finished'), {
         timeout: 480_000,
