@@ -225,4 +225,42 @@ describe('a 2-variant x 3-repeat study, trained and aggregated', () => {
     assert.equal(lines[0], 'run,sample,fold,split,label,score_0,score_1');
     assert.equal(new Set(lines.slice(1).map((l) => l.split(',')[0])).size, 3, 'three runs of the group');
   });
+
+  it('best-epoch selection on val_auc: the tested epoch is the one with the highest recorded val_auc', async () => {
+    const early = join(dir, 'early.snn.json');
+    writeFileSync(
+      early,
+      JSON.stringify({
+        name: 'early',
+        seed: 5,
+        data: { source: 'synthetic', kind: 'spirals', samples: 300, features: 2, classes: 2, noise: 0.3 },
+        model: { depth: 3, width: 16 },
+        train: {
+          epochs: 6,
+          batchSize: 32,
+          learningRate: 0.02,
+          earlyStopping: { metric: 'val_auc', patience: 100 },
+        },
+        stats: { everySteps: 1000 },
+      }),
+    );
+    const earlyRuns = join(dir, 'early-runs');
+    const result = await runCli(['run', early, '--runs-dir', earlyRuns, '--json']);
+    assert.equal(result.code, 0, result.stderr);
+    const [id] = readdirSync(earlyRuns);
+    const summary = JSON.parse(
+      readFileSync(join(earlyRuns, id as string, 'summary.json'), 'utf8'),
+    ) as RunSummary;
+    const epochs = readFileSync(join(earlyRuns, id as string, 'metrics.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line))
+      .filter((line) => line.kind === 'epoch');
+    assert.equal(epochs.length, 6, 'patience 100: all epochs ran');
+    const aucs = epochs.map((line) => line.metrics.val_auc as number);
+    const best = aucs.indexOf(Math.max(...aucs));
+    assert.equal(summary.stoppedEarly, false);
+    assert.equal(summary.tested?.epoch, best, `val_auc per epoch ${aucs.join(', ')}`);
+    assert.equal(summary.tested?.metrics.val_auc, aucs[best]);
+  });
 });
