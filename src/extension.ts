@@ -13,6 +13,7 @@ import { RunProgress } from './host/views/runProgress';
 import { StudyProgressView } from './host/views/studyProgress';
 import { RunsTreeProvider } from './host/views/runsTree';
 import { DashboardPanels } from './host/webviews/dashboardPanels';
+import { RunColors } from './host/webviews/runColors';
 import { SidebarView } from './host/webviews/sidebarView';
 
 /** What activate() returns: lets in-host (e2e) tests await runs that commands start, and read diagnostics. */
@@ -33,7 +34,8 @@ export function activate(context: vscode.ExtensionContext): SnnLabApi {
     runsRoot(context, settings),
     log,
   ));
-  const webviewOptions = { extensionUri: context.extensionUri, store, runs, log };
+  const colors = new RunColors(context.workspaceState);
+  const webviewOptions = { extensionUri: context.extensionUri, store, runs, log, colors };
   const dashboard = new DashboardPanels(webviewOptions);
   const sidebar = new SidebarView(webviewOptions);
   const tree = new RunsTreeProvider(store);

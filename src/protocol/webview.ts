@@ -37,6 +37,11 @@ export interface RunInfo {
   config?: RunConfig;
   summary?: RunSummary;
   failure?: { reason: string; message: string };
+  /**
+   * Colour slot 0..11 of the webview palettes, stored per run by the host (host/webviews/runColors.ts) so a run has
+   * one colour in every view; absent in recordings, where the webview derives one from the run id.
+   */
+  color?: number;
 }
 
 /**

@@ -2,6 +2,7 @@
  * Chart colours from VS Code's --vscode-* CSS variables (a canvas cannot read CSS variables itself), re-read when
  * the theme changes: VS Code swaps the body class (vscode-light / vscode-dark / vscode-high-contrast).
  */
+import { DARK_PALETTE, LIGHT_PALETTE } from './palette';
 
 export interface Theme {
   foreground: string;
@@ -14,8 +15,10 @@ export interface Theme {
   reference: string;
   warning: string;
   error: string;
-  /** Run colours, in selection order; extended by golden-angle hues past its end. */
-  palette: string[];
+  /** 'light' for light and high-contrast light themes: picks the palette and the contrast of readouts. */
+  kind: 'light' | 'dark';
+  /** The 12 run colours of the theme kind (palette.ts); a run's colour slot indexes it. */
+  palette: readonly string[];
 }
 
 function cssVar(style: CSSStyleDeclaration, name: string, fallback: string): string {
@@ -26,6 +29,8 @@ function cssVar(style: CSSStyleDeclaration, name: string, fallback: string): str
 /** Reads the current theme (fallbacks are VS Code's Dark Modern values, for plain browser pages). */
 export function readTheme(): Theme {
   const s = getComputedStyle(document.body);
+  const classes = document.body.classList;
+  const light = classes.contains('vscode-light') || classes.contains('vscode-high-contrast-light');
   const v = (name: string, fallback: string): string => cssVar(s, `--vscode-${name}`, fallback);
   return {
     foreground: v('foreground', '#cccccc'),
@@ -37,24 +42,15 @@ export function readTheme(): Theme {
     reference: v('charts-green', '#89d185'),
     warning: v('charts-yellow', '#cca700'),
     error: v('charts-red', '#f14c4c'),
-    palette: [
-      v('charts-blue', '#3794ff'),
-      v('charts-orange', '#d18616'),
-      v('charts-purple', '#b180d7'),
-      v('charts-red', '#f14c4c'),
-      v('charts-yellow', '#cca700'),
-      v('terminal-ansiCyan', '#29b8db'),
-      v('terminal-ansiMagenta', '#bc3fbc'),
-    ],
+    kind: light ? 'light' : 'dark',
+    palette: light ? LIGHT_PALETTE : DARK_PALETTE,
   };
 }
 
-/** The colour of the i-th compared run (never capped: past the palette, golden-angle hues). */
+/** The colour of slot `index` (wrapping past the palette's 12; the second channel tells those apart). */
 export function runColor(theme: Theme, index: number): string {
-  const fixed = theme.palette[index];
-  if (fixed !== undefined) return fixed;
-  const hue = Math.round((index * 137.508) % 360);
-  return `hsl(${hue} 65% 58%)`;
+  const n = theme.palette.length;
+  return theme.palette[((Math.trunc(index) % n) + n) % n] ?? theme.foreground;
 }
 
 /** `color` with opacity `alpha` (hex, rgb(), hsl() inputs; anything else is returned unchanged). */

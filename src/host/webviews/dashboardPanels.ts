@@ -9,6 +9,7 @@ import type { DashboardTab, WebviewToHost } from '../../protocol/webview';
 import { DASHBOARD_TABS } from '../../protocol/webview';
 import type { RunManagerApi, RunStoreApi } from '../../runs/runTypes';
 import { DashboardFeed } from './dashboardFeed';
+import type { RunColors } from './runColors';
 import { webviewHtml, webviewOptions } from './html';
 import { runSafely, runWebviewAction } from './webviewActions';
 import { WebviewChannel } from './webviewChannel';
@@ -19,6 +20,8 @@ export interface WebviewHostOptions {
   store: RunStoreApi;
   runs: RunManagerApi;
   log: vscode.LogOutputChannel;
+  /** Run colour slots shared by the sidebar and the dashboard (absent: the webviews derive them from run ids). */
+  colors?: RunColors;
 }
 
 /** What the dashboard webview persists with setState (and the serializer gets back after a reload). */
@@ -115,7 +118,12 @@ export class DashboardPanels implements vscode.Disposable {
       webview: panel.webview,
       view: 'dashboard',
       log,
-      snapshot: () => this.feed.snapshot(this.tab),
+      snapshot: () => {
+        const body = this.feed.snapshot(this.tab);
+        if (body.type === 'snapshot')
+          this.opts.colors?.paint([...body.allRuns, ...body.runs.map((r) => r.info)]);
+        return body;
+      },
       onMessage: (m) => this.onMessage(m),
     });
     const disposables: vscode.Disposable[] = [channel];

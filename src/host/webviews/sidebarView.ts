@@ -32,7 +32,11 @@ export class SidebarView implements vscode.WebviewViewProvider, vscode.Disposabl
       webview: view.webview,
       view: 'sidebar',
       log: this.opts.log,
-      snapshot: () => ({ type: 'sidebarSnapshot', runs: this.rows.all() }),
+      snapshot: () => {
+        const runs = this.rows.all();
+        this.opts.colors?.paint(runs.map((r) => r.info));
+        return { type: 'sidebarSnapshot', runs };
+      },
       onMessage: (m) =>
         runSafely(() => runWebviewAction(m, this.opts.log), this.opts.log, `sidebar action ${m.type}`),
     });
