@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { Page } from 'playwright-core';
 import type { HostToWebview, SidebarRun } from '../../src/protocol/webview';
+import { DARK_PALETTE } from '../../webview/shared/palette';
 import { readStream, screenshot, watchProblems, useBrowser } from './harness';
 
 const STREAM = 'snn-vs-relu.sidebar';
@@ -84,6 +85,96 @@ describe('sidebar webview (replayed real runs)', () => {
         .count(),
       0,
     );
+    await page.close();
+  });
+
+  test('rows update in place while a run trains: Stop keeps focus and takes one key press', async () => {
+    const running = structuredClone(last) as Extract<HostToWebview, { type: 'sidebarSnapshot' }>;
+    running.runs[0]!.info.status = 'running';
+    running.runs[0]!.info.totalSteps = 1000;
+    fx.server.addStream('sidebar-live', [running]);
+    const { page, problems } = await open('sidebar-live', rows.length);
+    const id = running.runs[0]!.info.runId;
+    const stop = page.locator(`li[data-run-id="${id}"] vscode-button:has-text("Stop")`);
+    await stop.focus();
+    await page.evaluate(() => {
+      (document.activeElement as HTMLElement & { __mark?: boolean }).__mark = true;
+    });
+    // 30 progress updates, as the host pushes ~10 a second while a run trains.
+    for (let step = 1; step <= 30; step++) {
+      const next = structuredClone(running);
+      next.seq = step + 1;
+      next.runs[0]!.info.step = step * 10;
+      next.runs[0]!.spark = [...next.runs[0]!.spark, 1 / step];
+      await page.evaluate((m) => window.__snnLabReplayTransport!.emit(m), next as HostToWebview);
+    }
+    await page.waitForFunction(
+      (rowId) => document.querySelector(`li[data-run-id="${rowId}"] .run-meta`)?.textContent?.includes('30%'),
+      id,
+    );
+    const focus = await page.evaluate(() => ({
+      same: (document.activeElement as HTMLElement & { __mark?: boolean }).__mark === true,
+      text: document.activeElement?.textContent,
+    }));
+    assert.deepEqual(focus, { same: true, text: 'Stop' }, 'the focused Stop button is the same element');
+    await page.keyboard.press('Enter');
+    const stops = (await posted(page)).filter((m) => m.type === 'stopRun');
+    assert.deepEqual(stops, [{ type: 'stopRun', runId: id }]);
+    assert.deepEqual(problems, []);
+    await page.close();
+  });
+
+  test('runs grouped by experiment, labelled by what differs (full name in the tooltip), sparkline in the run colour', async () => {
+    const base = last.runs[0]!;
+    const names = [4, 8, 16, 32].flatMap((d) =>
+      ['selu', 'relu'].map((a) => `depth-sweep/model.depth=${d},model.activation=${a}`),
+    );
+    const sweep: SidebarRun[] = names.map((name, i) => ({
+      ...structuredClone(base),
+      info: {
+        ...structuredClone(base.info),
+        runId: `sweep-${i}` as SidebarRun['info']['runId'],
+        name,
+        color: i,
+      },
+    }));
+    fx.server.addStream('sidebar-sweep', [
+      { type: 'sidebarSnapshot', seq: 1, protocolVersion: last.protocolVersion, runs: sweep },
+    ]);
+    const { page, problems } = await open('sidebar-sweep', names.length);
+    assert.equal(await page.textContent('.group-title'), 'depth-sweep (8 runs)');
+    const shown = await page.$$eval('li.run', (lis) =>
+      lis.map((li) => {
+        const box = li.querySelector('vscode-checkbox') as HTMLElement & { label: string };
+        return { label: box.label, title: box.title, name: li.getAttribute('data-name') };
+      }),
+    );
+    assert.equal(new Set(shown.map((r) => r.label)).size, names.length, 'labels differ for every pair');
+    assert.ok(shown.some((r) => r.label === 'depth=32 · relu'));
+    for (const r of shown) assert.ok(r.title.startsWith(r.name ?? '?'), r.title);
+    // The sparkline of run 3 is drawn in palette colour 3 (dark theme).
+    const want = DARK_PALETTE[3]!;
+    const rgb = [1, 3, 5].map((k) => Number.parseInt(want.slice(k, k + 2), 16));
+    await page.waitForTimeout(50);
+    const matching = await page.$eval(
+      'li[data-run-id="sweep-3"] canvas.spark',
+      (c, target) => {
+        const canvas = c as HTMLCanvasElement;
+        const px = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data;
+        let n = 0;
+        for (let i = 0; i < px.length; i += 4) {
+          const d =
+            Math.abs(px[i]! - target[0]!) +
+            Math.abs(px[i + 1]! - target[1]!) +
+            Math.abs(px[i + 2]! - target[2]!);
+          if (px[i + 3]! > 200 && d < 30) n++;
+        }
+        return n;
+      },
+      rgb,
+    );
+    assert.ok(matching > 20, `${matching} sparkline pixels in ${want}`);
+    assert.deepEqual(problems, []);
     await page.close();
   });
 });

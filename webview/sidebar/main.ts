@@ -1,10 +1,12 @@
 /**
- * Sidebar entry: one row per run (status, backend, progress, key metric, loss sparkline), a checkbox to pick runs
- * to compare, and buttons that post actions (open dashboard, stop, export); the host runs the commands.
+ * Sidebar entry: runs grouped by experiment, newest first, each row labelled by what sets it apart within its
+ * experiment (full name in the tooltip), in its run colour, with a checkbox to pick runs to compare and buttons that
+ * post actions (open dashboard, stop, export); the host runs the commands. Rows are updated in place (runRow.ts).
  */
 import '@vscode-elements/elements/dist/vscode-badge/index.js';
 import '@vscode-elements/elements/dist/vscode-button/index.js';
 import '@vscode-elements/elements/dist/vscode-checkbox/index.js';
+import { labelsByExperiment, nameValue } from '../../src/core/runNames';
 import type { RunId } from '../../src/protocol/ids';
 import { PROTOCOL_VERSION } from '../../src/protocol/version';
 import type { SidebarRun, WebviewToHost } from '../../src/protocol/webview';
@@ -12,7 +14,7 @@ import type { SidebarData } from '../shared/store';
 import { initialSidebar, reduceSidebar } from '../shared/store';
 import { onThemeChange, readTheme } from '../shared/theme';
 import { createTransport } from '../shared/transport';
-import { drawSparkline } from './sparkline';
+import { RunRow } from './runRow';
 
 const transport = createTransport();
 const post = (m: WebviewToHost): void => transport.post(m);
@@ -24,6 +26,10 @@ const picked = new Set<RunId>(
 );
 
 const app = document.getElementById('app') ?? document.body;
+const main = document.createElement('main');
+const heading = document.createElement('h1');
+heading.className = 'sr-only';
+heading.textContent = 'SNN Lab runs';
 const toolbar = document.createElement('div');
 toolbar.className = 'sidebar-toolbar';
 const compare = document.createElement('vscode-button');
@@ -37,81 +43,88 @@ compare.addEventListener('click', () =>
   }),
 );
 toolbar.append(compare);
-const list = document.createElement('ul');
-list.className = 'run-list';
-list.setAttribute('aria-label', 'Runs');
+const groupsRoot = document.createElement('div');
+groupsRoot.className = 'run-groups';
 const empty = document.createElement('p');
 empty.className = 'empty';
-empty.textContent = 'No runs yet. Open an experiment file (*.snn.yaml) and use its "Run" code lens.';
-app.append(toolbar, list, empty);
+empty.textContent =
+  'No runs yet. Open an experiment file (*.snn.json or *.snn.yaml) and use its "Run" code lens.';
+main.append(heading, toolbar, groupsRoot, empty);
+app.append(main);
 
-const fmt = (v: number): string =>
-  Math.abs(v) >= 1000 || (Math.abs(v) < 1e-3 && v !== 0) ? v.toExponential(2) : v.toPrecision(3);
-
-function small(label: string, onClick: () => void, title: string): HTMLElement {
-  const b = document.createElement('vscode-button');
-  b.secondary = true;
-  b.textContent = label;
-  b.title = title;
-  b.addEventListener('click', onClick);
-  return b;
+interface Group {
+  section: HTMLElement;
+  title: HTMLElement;
+  list: HTMLUListElement;
 }
+const rows = new Map<RunId, RunRow>();
+const groups = new Map<string, Group>();
+const ctx = { post, picked, savePicked: () => transport.setState({ picked: [...picked] }) };
 
-function row(run: SidebarRun): HTMLLIElement {
-  const { info } = run;
-  const li = document.createElement('li');
-  li.className = `run status-${info.status}`;
-  li.dataset.runId = info.runId;
-  const top = document.createElement('div');
-  top.className = 'run-top';
-  const box = document.createElement('vscode-checkbox');
-  box.checked = picked.has(info.runId);
-  box.label = info.name;
-  box.title = `Compare ${info.name}`;
-  box.addEventListener('change', () => {
-    if (box.checked) picked.add(info.runId);
-    else picked.delete(info.runId);
-    transport.setState({ picked: [...picked] });
-  });
-  const badge = document.createElement('vscode-badge');
-  badge.textContent = info.status;
-  top.append(box, badge);
-  const meta = document.createElement('div');
-  meta.className = 'run-meta';
-  // Progress only while running (0-based step; the last progress report may equal totalSteps).
-  const progress =
-    info.status === 'running' && info.totalSteps && info.step !== undefined
-      ? ` · ${Math.min(100, Math.round((100 * info.step) / info.totalSteps))}%`
-      : '';
-  const key = run.keyMetric ? ` · ${run.keyMetric.name} ${fmt(run.keyMetric.value)}` : '';
-  meta.textContent = `${info.backend ?? info.mode}${progress}${key}`;
-  const canvas = document.createElement('canvas');
-  canvas.className = 'spark';
-  canvas.setAttribute('role', 'img');
-  canvas.setAttribute('aria-label', `training loss of ${info.name}`);
-  const actions = document.createElement('div');
-  actions.className = 'run-actions';
-  actions.append(
-    small(
-      'Dashboard',
-      () => post({ type: 'openDashboard', runIds: [info.runId] }),
-      `Open the dashboard for ${info.name}`,
-    ),
-  );
-  if (info.status === 'running' || info.status === 'queued') {
-    actions.append(small('Stop', () => post({ type: 'stopRun', runId: info.runId }), `Stop ${info.name}`));
+function group(experiment: string): Group {
+  let g = groups.get(experiment);
+  if (!g) {
+    const section = document.createElement('section');
+    section.className = 'run-group';
+    const title = document.createElement('h2');
+    title.className = 'group-title';
+    title.id = `group-${groups.size}`;
+    section.setAttribute('aria-labelledby', title.id);
+    const list = document.createElement('ul');
+    list.className = 'run-list';
+    section.append(title, list);
+    g = { section, title, list };
+    groups.set(experiment, g);
   }
-  actions.append(
-    small('Export', () => post({ type: 'exportRun', runId: info.runId }), `Export ${info.name}`),
-  );
-  li.append(top, meta, canvas, actions);
-  requestAnimationFrame(() => drawSparkline(canvas, run.spark, theme));
-  return li;
+  return g;
 }
 
-function render(): void {
+/** Puts `children` into `parent` in this order, moving only nodes that are out of place (a moved node loses focus). */
+function order(parent: HTMLElement, children: readonly HTMLElement[]): void {
+  children.forEach((child, i) => {
+    if (parent.children[i] !== child) parent.insertBefore(child, parent.children[i] ?? null);
+  });
+  while (parent.children.length > children.length) parent.lastElementChild?.remove();
+}
+
+function render(redraw = false): void {
   empty.hidden = data.runs.length > 0;
-  list.replaceChildren(...[...data.runs].reverse().map(row));
+  const labels = labelsByExperiment(data.runs.map((r) => r.info));
+  // Newest first: the host lists runs oldest first.
+  const newest = [...data.runs].reverse();
+  const byGroup = new Map<string, SidebarRun[]>();
+  for (const run of newest) {
+    const experiment = nameValue(run.info.name, 'experiment');
+    byGroup.set(experiment, [...(byGroup.get(experiment) ?? []), run]);
+  }
+  const live = new Set(newest.map((r) => r.info.runId));
+  for (const [id, row] of rows) {
+    if (!live.has(id)) {
+      row.element.remove();
+      rows.delete(id);
+    }
+  }
+  const sections: HTMLElement[] = [];
+  for (const [experiment, runs] of byGroup) {
+    const g = group(experiment);
+    const text = `${experiment} (${runs.length} run${runs.length === 1 ? '' : 's'})`;
+    if (g.title.textContent !== text) g.title.textContent = text;
+    const items = runs.map((run) => {
+      let row = rows.get(run.info.runId);
+      if (!row) {
+        row = new RunRow(run, ctx);
+        rows.set(run.info.runId, row);
+      }
+      row.update(run, labels.get(run.info.runId) ?? run.info.name, theme, redraw);
+      return row.element;
+    });
+    order(g.list, items);
+    sections.push(g.section);
+  }
+  for (const experiment of groups.keys()) {
+    if (!byGroup.has(experiment)) groups.delete(experiment);
+  }
+  order(groupsRoot, sections);
 }
 
 transport.onMessage((m) => {
@@ -120,6 +133,6 @@ transport.onMessage((m) => {
 });
 onThemeChange((next) => {
   theme = next;
-  render();
+  render(true);
 });
 post({ type: 'ready', protocolVersion: PROTOCOL_VERSION, view: 'sidebar' });

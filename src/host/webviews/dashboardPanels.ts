@@ -120,8 +120,9 @@ export class DashboardPanels implements vscode.Disposable {
       log,
       snapshot: () => {
         const body = this.feed.snapshot(this.tab);
-        if (body.type === 'snapshot')
+        if (body.type === 'snapshot') {
           this.opts.colors?.paint([...body.allRuns, ...body.runs.map((r) => r.info)]);
+        }
         return body;
       },
       onMessage: (m) => this.onMessage(m),

@@ -27,8 +27,9 @@ function load(state: StateLike | undefined): Stored {
   const out: Stored = { next: 0, slots: {} };
   if (typeof raw !== 'object' || raw === null) return out;
   const r = raw as { next?: unknown; slots?: unknown };
-  if (typeof r.next === 'number' && Number.isSafeInteger(r.next) && r.next >= 0)
+  if (typeof r.next === 'number' && Number.isSafeInteger(r.next) && r.next >= 0) {
     out.next = r.next % COLOR_SLOTS;
+  }
   if (typeof r.slots === 'object' && r.slots !== null) {
     for (const [id, slot] of Object.entries(r.slots)) {
       if (Number.isInteger(slot) && (slot as number) >= 0 && (slot as number) < COLOR_SLOTS) {

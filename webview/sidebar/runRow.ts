@@ -1,0 +1,132 @@
+/**
+ * One run's row in the sidebar, built once and then updated in place: text, badge and sparkline change where the
+ * data changed, the Stop button comes and goes with the status. Never rebuilding a row keeps focus, hover and a
+ * pressed button across the ~10 updates a second of a training run (a click on Stop takes on the first press).
+ */
+import type { RunId } from '../../src/protocol/ids';
+import type { SidebarRun, WebviewToHost } from '../../src/protocol/webview';
+import { fallbackSlot } from '../shared/palette';
+import type { Theme } from '../shared/theme';
+import { runColor } from '../shared/theme';
+import { drawSparkline } from './sparkline';
+
+export interface RowContext {
+  post: (m: WebviewToHost) => void;
+  picked: Set<RunId>;
+  savePicked: () => void;
+}
+
+const fmt = (v: number): string =>
+  Math.abs(v) >= 1000 || (Math.abs(v) < 1e-3 && v !== 0) ? v.toExponential(2) : v.toPrecision(3);
+
+const isActive = (status: string): boolean => status === 'running' || status === 'queued';
+
+function button(label: string, onClick: () => void): HTMLElement {
+  const b = document.createElement('vscode-button');
+  b.secondary = true;
+  b.textContent = label;
+  b.addEventListener('click', onClick);
+  return b;
+}
+
+/** The one-line description under a run's label: backend or mode, progress while running, key metric. */
+export function metaText(run: SidebarRun): string {
+  const { info } = run;
+  const progress =
+    info.status === 'running' && info.totalSteps && info.step !== undefined
+      ? ` · ${Math.min(100, Math.round((100 * info.step) / info.totalSteps))}%`
+      : '';
+  const key = run.keyMetric ? ` · ${run.keyMetric.name} ${fmt(run.keyMetric.value)}` : '';
+  const mode = info.mode === 'probe' ? 'probe' : (info.backend ?? info.mode);
+  return `${mode}${progress}${key}`;
+}
+
+export class RunRow {
+  readonly element: HTMLLIElement;
+  private readonly box: HTMLElement & { checked: boolean; label: string };
+  private readonly swatch: HTMLElement;
+  private readonly badge: HTMLElement;
+  private readonly meta: HTMLElement;
+  private readonly canvas: HTMLCanvasElement;
+  private readonly actions: HTMLElement;
+  private readonly stop: HTMLElement;
+  private readonly dashboard: HTMLElement;
+  private readonly exporter: HTMLElement;
+  private sparkKey = '';
+  private run: SidebarRun;
+
+  constructor(
+    run: SidebarRun,
+    private readonly ctx: RowContext,
+  ) {
+    this.run = run;
+    const id = run.info.runId;
+    const li = document.createElement('li');
+    li.dataset.runId = id;
+    const top = document.createElement('div');
+    top.className = 'run-top';
+    this.swatch = document.createElement('span');
+    this.swatch.className = 'swatch';
+    this.swatch.setAttribute('aria-hidden', 'true');
+    const box = document.createElement('vscode-checkbox');
+    box.checked = ctx.picked.has(id);
+    box.addEventListener('change', () => {
+      if (box.checked) ctx.picked.add(id);
+      else ctx.picked.delete(id);
+      ctx.savePicked();
+    });
+    this.box = box;
+    this.badge = document.createElement('vscode-badge');
+    top.append(this.swatch, box, this.badge);
+    this.meta = document.createElement('div');
+    this.meta.className = 'run-meta';
+    this.canvas = document.createElement('canvas');
+    this.canvas.className = 'spark';
+    this.canvas.setAttribute('role', 'img');
+    this.actions = document.createElement('div');
+    this.actions.className = 'run-actions';
+    this.dashboard = button('Dashboard', () => ctx.post({ type: 'openDashboard', runIds: [id] }));
+    this.stop = button('Stop', () => ctx.post({ type: 'stopRun', runId: id }));
+    this.exporter = button('Export', () => ctx.post({ type: 'exportRun', runId: id }));
+    this.actions.append(this.dashboard, this.exporter);
+    li.append(top, this.meta, this.canvas, this.actions);
+    this.element = li;
+  }
+
+  /** Shows `run` under `label` (short, within its experiment); touches only what changed. */
+  update(run: SidebarRun, label: string, theme: Theme, redraw = false): void {
+    this.run = run;
+    const { info } = run;
+    const li = this.element;
+    const set = (el: HTMLElement, text: string): void => {
+      if (el.textContent !== text) el.textContent = text;
+    };
+    const className = `run status-${info.status}`;
+    if (li.className !== className) li.className = className;
+    if (li.dataset.name !== info.name) li.dataset.name = info.name;
+    if (this.box.label !== label) this.box.label = label;
+    const title = `${info.name} (${info.runId}): check to compare`;
+    if (this.box.title !== title) this.box.title = title;
+    const slot = info.color ?? fallbackSlot(info.runId);
+    const color = runColor(theme, slot);
+    if (this.swatch.dataset.color !== `${slot}:${color}`) {
+      this.swatch.dataset.color = `${slot}:${color}`;
+      this.swatch.dataset.slot = String(slot);
+      this.swatch.style.backgroundColor = color;
+    }
+    set(this.badge, info.status);
+    set(this.meta, metaText(run));
+    this.canvas.setAttribute('aria-label', `training loss of ${label}`);
+    this.dashboard.title = `Open the dashboard for ${info.name}`;
+    this.stop.title = `Stop ${info.name}`;
+    this.exporter.title = `Export ${info.name}`;
+    const active = isActive(info.status);
+    if (active && !this.stop.isConnected) this.actions.insertBefore(this.stop, this.exporter);
+    if (!active && this.stop.isConnected) this.stop.remove();
+    const key = `${color}|${run.spark.join(',')}`;
+    if (redraw || key !== this.sparkKey) {
+      this.sparkKey = key;
+      requestAnimationFrame(() => drawSparkline(this.canvas, this.run.spark, color));
+    }
+  }
+}
