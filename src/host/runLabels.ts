@@ -67,7 +67,8 @@ export function statusLine(meta: RunMeta): string {
   return parts.join(' · ');
 }
 
-export function runLook(meta: RunMeta, now: number): RunLook {
+/** `label` is the run's short label within what is shown with it (src/core/runNames.ts); default its name's tail. */
+export function runLook(meta: RunMeta, now: number, label = shortName(meta)): RunLook {
   const age = formatAge(meta.startedAt ?? meta.createdAt, now);
   const lines = [
     meta.name,
@@ -80,7 +81,7 @@ export function runLook(meta: RunMeta, now: number): RunLook {
   if (meta.executor?.kind === 'slurm') lines.push(`Slurm job ${meta.executor.jobId}_${meta.executor.taskId}`);
   if (meta.failure) lines.push(`Failure (${meta.failure.reason}): ${meta.failure.message}`);
   return {
-    label: shortName(meta),
+    label,
     description: age ? `${statusLine(meta)} · ${age} ago` : statusLine(meta),
     tooltip: lines.join('\n'),
     icon: ICONS[meta.status],

@@ -26,12 +26,18 @@ export interface SliderOptions {
   step: number;
   value: number;
   format?: (v: number) => string;
+  /** What a screen reader announces for a value (default: the formatted value). */
+  valueText?: (v: number) => string;
   onInput: (v: number) => void;
   id: string;
 }
 
 /** A labelled range slider showing its value; returns the wrapper and a setter that does not fire onInput. */
-export function slider(o: SliderOptions): { element: HTMLElement; set: (v: number, max?: number) => void } {
+export function slider(o: SliderOptions): {
+  element: HTMLElement;
+  input: HTMLInputElement;
+  set: (v: number, max?: number) => void;
+} {
   const wrap = el('label', 'control slider');
   const name = el('span', 'control-label', o.label);
   const input = el('input');
@@ -43,19 +49,26 @@ export function slider(o: SliderOptions): { element: HTMLElement; set: (v: numbe
   input.value = String(o.value);
   const out = el('output', 'control-value');
   const format = o.format ?? ((v: number) => String(v));
-  out.textContent = format(o.value);
+  // Screen readers announce the shown value ("step 63"), not the slider's raw position.
+  const show = (v: number): void => {
+    const text = format(v);
+    out.textContent = text;
+    input.setAttribute('aria-valuetext', o.valueText ? o.valueText(v) : text);
+  };
+  show(o.value);
   input.addEventListener('input', () => {
     const v = Number(input.value);
-    out.textContent = format(v);
+    show(v);
     o.onInput(v);
   });
   wrap.append(name, input, out);
   return {
     element: wrap,
+    input,
     set: (v, max) => {
       if (max !== undefined) input.max = String(max);
       input.value = String(v);
-      out.textContent = format(v);
+      show(v);
     },
   };
 }
@@ -72,6 +85,8 @@ export function select<T extends string>(
   wrap.append(el('span', 'control-label', label));
   const sel = document.createElement('vscode-single-select');
   sel.id = id;
+  // The accessible name of the combobox inside the element (a wrapping <label> does not reach its shadow DOM).
+  sel.label = label;
   const fill = (opts: readonly { value: T; label: string }[], v: T): void => {
     sel.replaceChildren(
       ...opts.map((o) => {

@@ -1,149 +1,228 @@
 /**
- * The dashboard's run header: which runs are compared (a checkbox per known run), and for the compared ones
- * status, backend, duration, final metrics, Stop/Export actions and the config keys in which they differ.
+ * The dashboard's run header: which runs are compared (a picker of every known run, grouped by experiment, with a
+ * filter), and a compact table of the compared runs, sortable by any column (one column per final metric),
+ * collapsible, with Stop/Export actions. Rows are rebuilt only when what they show changes; live text (duration,
+ * progress) is updated in place. Hidden on the Theory explorer tab (main.ts).
  */
+import { labelsByExperiment, nameValue } from '../../src/core/runNames';
 import type { RunId } from '../../src/protocol/ids';
 import type { RunInfo, WebviewToHost } from '../../src/protocol/webview';
 import type { DashboardData } from '../shared/store';
 import { selectedRuns } from '../shared/store';
 import type { Theme } from '../shared/theme';
-import { runColor } from '../shared/theme';
 import { button, checkbox, el } from './controls';
-import { configDiff, durationMs, formatDuration, runLabel } from './selectors';
+import type { RunStyles } from './runStyles';
+import { durationMs, formatDuration } from './selectors';
+import type { UiState } from './uiState';
+
+export interface HeaderOptions {
+  post: (m: WebviewToHost) => void;
+  theme: () => Theme;
+  styles: () => RunStyles;
+  ui: () => UiState;
+  update: (patch: Partial<UiState>) => void;
+}
 
 const fmt = (v: number): string =>
-  Math.abs(v) >= 1000 || Math.abs(v) < 1e-3 ? v.toExponential(3) : v.toPrecision(4);
+  Math.abs(v) >= 1000 || (Math.abs(v) < 1e-3 && v !== 0) ? v.toExponential(3) : v.toPrecision(4);
 
-function metricsText(info: RunInfo): string {
-  const final = { ...(info.summary?.final ?? {}), ...prefixed(info.summary?.test ?? {}) };
-  const entries = Object.entries(final).filter(([, v]) => Number.isFinite(v));
-  if (entries.length === 0) {
-    return info.step !== undefined
-      ? `step ${info.step}${info.totalSteps ? ` / ${info.totalSteps}` : ''}`
-      : '—';
-  }
-  return entries.map(([k, v]) => `${k} ${fmt(v)}`).join(' · ');
+/** Final metrics of a run (test metrics prefixed test_). */
+export function finalMetrics(info: RunInfo): Record<string, number> {
+  const test = Object.entries(info.summary?.test ?? {}).map(([k, v]) => [
+    k.startsWith('test_') ? k : `test_${k}`,
+    v,
+  ]);
+  return { ...(info.summary?.final ?? {}), ...Object.fromEntries(test) };
 }
 
-function prefixed(m: Record<string, number>): Record<string, number> {
-  return Object.fromEntries(Object.entries(m).map(([k, v]) => [k.startsWith('test_') ? k : `test_${k}`, v]));
+function progress(info: RunInfo): string {
+  if (info.step === undefined) return '—';
+  return `step ${info.step}${info.totalSteps ? ` / ${info.totalSteps}` : ''}`;
 }
 
-export function createHeader(
-  parent: HTMLElement,
-  post: (m: WebviewToHost) => void,
-  theme: () => Theme,
-): (data: DashboardData) => void {
-  const root = el('header', 'run-header');
-  const picker = el('details', 'picker');
-  const pickerSummary = el('summary', '', 'Runs');
-  const pickerList = el('div', 'picker-list');
-  picker.append(pickerSummary, pickerList);
-  const table = el('table', 'runs');
-  const diff = el('details', 'diff');
-  const diffSummary = el('summary', '', 'Config differences');
-  const diffTable = el('table', 'diff-table');
-  diff.append(diffSummary, diffTable);
+/** Sort value of a column for a run (numbers sort numerically; missing last). */
+function sortValue(info: RunInfo, key: string, label: string): number | string {
+  if (key === 'run') return label;
+  if (key === 'status') return info.status;
+  if (key === 'duration') return durationMs(info) ?? Infinity;
+  if (key === 'step') return info.step ?? Infinity;
+  const v = finalMetrics(info)[key];
+  return v !== undefined && Number.isFinite(v) ? v : Infinity;
+}
+
+export function createHeader(parent: HTMLElement, o: HeaderOptions): (data: DashboardData) => void {
+  const root = el('div', 'run-header');
   const notice = el('p', 'notice');
   notice.setAttribute('role', 'status');
-  root.append(notice, picker, table, diff);
-  parent.append(root);
+  const picker = el('details', 'picker');
+  const pickerSummary = el('summary', '', 'Runs');
+  const pickerFilter = el('input', 'picker-filter');
+  pickerFilter.type = 'search';
+  pickerFilter.placeholder = 'Filter';
+  pickerFilter.setAttribute('aria-label', 'Filter the runs to pick by name');
+  const pickerList = el('div', 'picker-list');
+  picker.append(pickerSummary, pickerFilter, pickerList);
+  const tableBox = el('details', 'runs-box');
+  tableBox.open = true;
+  const tableSummary = el('summary', '', 'Compared runs');
+  const table = el('table', 'runs');
+  tableBox.append(tableSummary, table);
+  root.append(picker, tableBox);
+  parent.append(notice, root);
   let pickerKey = '';
   let tableKey = '';
-  const live: ((info: RunInfo) => void)[] = [];
+  const live = new Map<RunId, (info: RunInfo) => void>();
+
+  const filterPicker = (): void => {
+    const q = pickerFilter.value.trim().toLowerCase();
+    for (const item of pickerList.querySelectorAll<HTMLElement>('[data-name]')) {
+      item.hidden = q !== '' && !(item.dataset.name ?? '').toLowerCase().includes(q);
+    }
+  };
+  pickerFilter.addEventListener('input', filterPicker);
+
+  const renderPicker = (data: DashboardData): void => {
+    const key = JSON.stringify([data.allRuns.map((r) => [r.runId, r.name, r.status]), data.selected]);
+    if (key === pickerKey) return;
+    pickerKey = key;
+    pickerSummary.textContent = `Runs (${data.selected.length} of ${data.allRuns.length} compared)`;
+    const labels = labelsByExperiment(data.allRuns);
+    const groups = new Map<string, RunInfo[]>();
+    for (const r of [...data.allRuns].reverse()) {
+      const g = nameValue(r.name, 'experiment');
+      groups.set(g, [...(groups.get(g) ?? []), r]);
+    }
+    const children: HTMLElement[] = [];
+    for (const [experiment, runs] of groups) {
+      const fieldset = el('fieldset', 'picker-group');
+      fieldset.append(el('legend', '', `${experiment} (${runs.length})`));
+      for (const r of runs) {
+        const box = checkbox(
+          `${labels.get(r.runId) ?? r.name} — ${r.status}`,
+          data.selected.includes(r.runId),
+          (on) => {
+            const next: RunId[] = on
+              ? [...data.selected, r.runId]
+              : data.selected.filter((id) => id !== r.runId);
+            o.post({ type: 'selectRuns', runIds: next });
+          },
+          `pick-${r.runId}`,
+        );
+        box.title = r.name;
+        box.dataset.name = r.name;
+        fieldset.append(box);
+      }
+      children.push(fieldset);
+    }
+    pickerList.replaceChildren(...children);
+    filterPicker();
+  };
 
   return (data) => {
     notice.hidden = !data.notice;
     notice.className = `notice ${data.notice?.level ?? ''}`;
     notice.textContent = data.notice?.message ?? '';
-    const key = JSON.stringify([data.allRuns.map((r) => [r.runId, r.status]), data.selected]);
-    if (key !== pickerKey) {
-      pickerKey = key;
-      pickerSummary.textContent = `Runs (${data.selected.length} of ${data.allRuns.length} compared)`;
-      pickerList.replaceChildren(
-        ...data.allRuns.map((r) =>
-          checkbox(
-            `${r.name} — ${r.status}`,
-            data.selected.includes(r.runId),
-            (on) => {
-              const next: RunId[] = on
-                ? [...data.selected, r.runId]
-                : data.selected.filter((id) => id !== r.runId);
-              post({ type: 'selectRuns', runIds: next });
-            },
-            `pick-${r.runId}`,
-          ),
-        ),
-      );
-    }
+    renderPicker(data);
     const runs = selectedRuns(data);
-    // Rows (with their buttons) are rebuilt only when what they show changes; live text is updated in place.
-    const rowKey = JSON.stringify(
+    const styles = o.styles();
+    const { sortKey, sortDescending } = o.ui();
+    const metrics = [...new Set(runs.flatMap((r) => Object.keys(finalMetrics(r.info))))].sort();
+    root.hidden = data.allRuns.length === 0;
+    tableBox.hidden = runs.length === 0;
+    tableSummary.textContent = `Compared runs (${runs.length})`;
+    const rowKey = JSON.stringify([
       runs.map((r) => [r.info.runId, r.info.status, r.info.backend, r.info.summary !== undefined]),
-    );
+      styles.list.map((s) => [s.label, s.color, s.dash]),
+      sortKey,
+      sortDescending,
+      metrics,
+    ]);
     if (rowKey === tableKey) {
-      runs.forEach((run, i) => live[i]?.(run.info));
+      for (const run of runs) live.get(run.info.runId)?.(run.info);
       return;
     }
     tableKey = rowKey;
-    live.length = 0;
-    const head = el('tr');
-    for (const h of ['', 'run', 'status', 'backend', 'duration', 'final metrics', '']) {
-      head.append(el('th', '', h));
+    live.clear();
+    const columns = ['run', 'status', 'step', ...metrics, 'duration'];
+    const label = (info: RunInfo): string => styles.byId.get(info.runId)?.label ?? info.name;
+    const sorted = [...runs];
+    if (columns.includes(sortKey)) {
+      sorted.sort((a, b) => {
+        const x = sortValue(a.info, sortKey, label(a.info));
+        const y = sortValue(b.info, sortKey, label(b.info));
+        const c = x < y ? -1 : x > y ? 1 : 0;
+        return sortDescending ? -c : c;
+      });
     }
-    table.replaceChildren(
-      head,
-      ...runs.map((run, i) => {
-        const info = run.info;
-        const tr = el('tr');
-        const swatch = el('span', 'swatch');
-        swatch.dataset.color = String(i);
-        swatch.style.backgroundColor = runColor(theme(), i);
-        const actions = el('td', 'actions');
-        if (info.status === 'running' || info.status === 'queued') {
-          actions.append(
-            button('Stop', () => post({ type: 'stopRun', runId: info.runId }), true, `Stop ${info.name}`),
-          );
-        }
+    const head = el('tr');
+    const th = (text: string, className = ''): HTMLTableCellElement => {
+      const cell = el('th', className);
+      cell.scope = 'col';
+      cell.append(el('span', className.includes('sr') ? 'sr-only' : '', text));
+      return cell;
+    };
+    head.append(th('colour', 'sr'));
+    for (const c of columns) {
+      const cell = el('th');
+      cell.scope = 'col';
+      const active = sortKey === c;
+      cell.setAttribute('aria-sort', active ? (sortDescending ? 'descending' : 'ascending') : 'none');
+      const sortButton = el('button', 'sort', `${c}${active ? (sortDescending ? ' ▼' : ' ▲') : ''}`);
+      sortButton.type = 'button';
+      sortButton.title = `Sort by ${c}`;
+      sortButton.addEventListener('click', () =>
+        o.update({
+          sortKey: c,
+          sortDescending: active
+            ? !sortDescending
+            : c !== 'run' && c !== 'status' && !/loss|mse|error/.test(c),
+        }),
+      );
+      cell.append(sortButton);
+      head.append(cell);
+    }
+    head.append(th('actions', 'sr'));
+    const thead = el('thead');
+    thead.append(head);
+    const tbody = el('tbody');
+    for (const run of sorted) {
+      const info = run.info;
+      const style = styles.byId.get(info.runId);
+      const tr = el('tr');
+      tr.dataset.runId = info.runId;
+      const swatch = el('span', 'swatch');
+      swatch.setAttribute('aria-hidden', 'true');
+      swatch.style.backgroundColor = style?.color ?? o.theme().foreground;
+      const swatchCell = el('td');
+      swatchCell.append(swatch);
+      const name = el('th', 'name', label(info));
+      name.scope = 'row';
+      name.title = info.name;
+      const status = el('td', `status status-${info.status}`, info.status);
+      if (info.failure) status.title = info.failure.message;
+      const values = finalMetrics(info);
+      const metricCells = metrics.map((m) => {
+        const v = values[m];
+        return el('td', 'metric', v !== undefined && Number.isFinite(v) ? fmt(v) : '—');
+      });
+      const stepCell = el('td', 'metric', progress(info));
+      const durationCell = el('td', '', formatDuration(durationMs(info)));
+      const actions = el('td', 'actions');
+      if (info.status === 'running' || info.status === 'queued') {
         actions.append(
-          button('Export', () => post({ type: 'exportRun', runId: info.runId }), true, `Export ${info.name}`),
+          button('Stop', () => o.post({ type: 'stopRun', runId: info.runId }), true, `Stop ${info.name}`),
         );
-        const name = el('td', 'name', runLabel(info));
-        name.title = info.name;
-        const status = el('td', `status status-${info.status}`, info.status);
-        if (info.failure) status.title = info.failure.message;
-        const swatchCell = el('td');
-        swatchCell.append(swatch);
-        const durationCell = el('td', '', formatDuration(durationMs(info)));
-        const metricsCell = el('td', 'metrics', metricsText(info));
-        live.push((next) => {
-          durationCell.textContent = formatDuration(durationMs(next));
-          metricsCell.textContent = metricsText(next);
-        });
-        tr.append(
-          swatchCell,
-          name,
-          status,
-          el('td', '', info.backend ?? '—'),
-          durationCell,
-          metricsCell,
-          actions,
-        );
-        return tr;
-      }),
-    );
-    const rows = configDiff(runs.map((r) => r.info));
-    diff.hidden = runs.length < 2;
-    diffSummary.textContent = `Config differences (${rows.length})`;
-    const dh = el('tr');
-    dh.append(el('th', '', 'key'), ...runs.map((r) => el('th', '', runLabel(r.info))));
-    diffTable.replaceChildren(
-      dh,
-      ...rows.map((row) => {
-        const tr = el('tr');
-        tr.append(el('td', 'key', row.key), ...row.values.map((v) => el('td', '', v)));
-        return tr;
-      }),
-    );
+      }
+      actions.append(
+        button('Export', () => o.post({ type: 'exportRun', runId: info.runId }), true, `Export ${info.name}`),
+      );
+      live.set(info.runId, (next) => {
+        durationCell.textContent = formatDuration(durationMs(next));
+        stepCell.textContent = progress(next);
+      });
+      tr.append(swatchCell, name, status, stepCell, ...metricCells, durationCell, actions);
+      tbody.append(tr);
+    }
+    table.replaceChildren(thead, tbody);
   };
 }

@@ -1,20 +1,23 @@
 /**
- * Dashboard entry: connects the transport, reduces host messages into state, and renders the run header and the
- * visible tab (at most once per animation frame). Exposes window.__snnLab for the browser tests and benchmark.
+ * Dashboard entry: connects the transport, reduces host messages into state, and renders the run header, the run
+ * legend and the visible tab (at most once per animation frame). Page structure: a banner (level-one heading, run
+ * picker and table) and a main landmark (legend, tabs). Exposes window.__snnLab for the browser tests and benchmark.
  */
-import '@vscode-elements/elements/dist/vscode-tab-header/index.js';
-import '@vscode-elements/elements/dist/vscode-tab-panel/index.js';
-import '@vscode-elements/elements/dist/vscode-tabs/index.js';
 import { PROTOCOL_VERSION } from '../../src/protocol/version';
 import type { DashboardTab, WebviewToHost } from '../../src/protocol/webview';
-import { DASHBOARD_TABS } from '../../src/protocol/webview';
 import type { DashboardData } from '../shared/store';
-import { initialDashboard, reduceDashboard } from '../shared/store';
+import { initialDashboard, reduceDashboard, selectedRuns } from '../shared/store';
 import { onThemeChange, readTheme } from '../shared/theme';
 import { createTransport } from '../shared/transport';
 import type { SaveFile } from './charts/card';
 import { el } from './controls';
 import { createHeader } from './header';
+import { createLegend } from './legend';
+import { newRunsToPick } from './pickup';
+import { runFocus } from './runFocus';
+import type { RunStyles } from './runStyles';
+import { runStyles } from './runStyles';
+import { createTabList } from './tabList';
 import { installTestHook } from './testHook';
 import { createCurvesTab } from './tabs/curvesTab';
 import { createDistributionsTab } from './tabs/distributionsTab';
@@ -25,14 +28,6 @@ import { createTheoryTab } from './tabs/theoryTab';
 import type { UiState } from './uiState';
 import { restoreUi } from './uiState';
 
-/** Tab titles: full, and short for sidebar-width panels (CSS shows one of the two). */
-const TITLES: Record<DashboardTab, [string, string]> = {
-  curves: ['Curves', 'Curves'],
-  layers: ['Layers', 'Layers'],
-  distributions: ['Distributions', 'Dist.'],
-  fixedPoint: ['Fixed point', 'Fixed pt'],
-  theory: ['Theory explorer', 'Theory'],
-};
 const FACTORIES: Record<DashboardTab, (ctx: TabContext) => TabView> = {
   curves: createCurvesTab,
   layers: createLayersTab,
@@ -46,26 +41,29 @@ const post = (m: WebviewToHost): void => transport.post(m);
 let data: DashboardData = initialDashboard;
 let ui: UiState = restoreUi(transport.getState());
 let theme = readTheme();
+let styles: RunStyles = runStyles([], theme, ui);
+let stylesKey = '';
 
 const app = document.getElementById('app') ?? document.body;
-const renderHeader = createHeader(app, post, () => theme);
-const tabs = document.createElement('vscode-tabs');
-tabs.panel = true;
-const panels = new Map<DashboardTab, HTMLElement>();
-for (const id of DASHBOARD_TABS) {
-  const header = document.createElement('vscode-tab-header');
-  header.slot = 'header';
-  // vscode-tabs assigns its own element ids; tests and CSS address headers by data-tab.
-  header.dataset.tab = id;
-  header.title = TITLES[id][0];
-  header.append(el('span', 'title-long', TITLES[id][0]), el('span', 'title-short', TITLES[id][1]));
-  const panel = document.createElement('vscode-tab-panel');
-  panel.dataset.tab = id;
-  tabs.append(header, panel);
-  panels.set(id, panel);
-}
-tabs.selectedIndex = DASHBOARD_TABS.indexOf(ui.tab);
-app.append(tabs);
+const banner = el('header', 'page-header');
+const heading = el('h1', 'sr-only', 'SNN Lab dashboard');
+banner.append(heading);
+const main = el('main', 'page-main');
+app.append(banner, main);
+const renderHeader = createHeader(banner, {
+  post,
+  theme: () => theme,
+  styles: () => styles,
+  ui: () => ui,
+  update: (patch) => setUi(patch),
+});
+const legend = createLegend((patch) => setUi(patch));
+const tabList = createTabList(ui.tab, (tab) => {
+  if (tab === ui.tab) return;
+  setUi({ tab });
+  post({ type: 'tabChanged', tab });
+});
+main.append(legend.element, tabList.list, ...tabList.panels.values());
 const views = new Map<DashboardTab, TabView>();
 const save: SaveFile = (format, fileName, payload) =>
   post({ type: 'saveFile', format, fileName, data: payload });
@@ -77,12 +75,34 @@ function persist(): void {
 function view(tab: DashboardTab): TabView {
   let v = views.get(tab);
   if (!v) {
-    const ctx: TabContext = { save, theme, ui: () => ui, update: (patch) => setUi(patch) };
+    const ctx: TabContext = {
+      save,
+      theme,
+      ui: () => ui,
+      update: (patch) => setUi(patch),
+      styles: () => styles,
+    };
     v = FACTORIES[tab](ctx);
-    panels.get(tab)?.append(v.root);
+    tabList.panels.get(tab)?.append(v.root);
     views.set(tab, v);
   }
   return v;
+}
+
+/** Recomputes run styles when the compared runs, their colours or the grouping choice changed. */
+function refreshStyles(): void {
+  const infos = selectedRuns(data).map((r) => r.info);
+  const key = JSON.stringify([
+    infos.map((i) => [i.runId, i.name, i.color, i.config !== undefined]),
+    ui.colorBy,
+    ui.styleBy,
+    theme.kind,
+  ]);
+  if (key === stylesKey) return;
+  stylesKey = key;
+  styles = runStyles(infos, theme, ui);
+  runFocus.retain(new Set(infos.map((i) => i.runId)));
+  legend.render(styles, infos);
 }
 
 let frame = 0;
@@ -91,12 +111,18 @@ const hook = installTestHook({
   ui: () => ui,
   settled: () => frame === 0,
   theme: () => theme,
+  styles: () => styles,
 });
 function schedule(): void {
   if (frame) return;
   frame = requestAnimationFrame(() => {
     frame = 0;
     const started = performance.now();
+    refreshStyles();
+    const theory = ui.tab === 'theory';
+    // The run table and legend belong to the run views; the theory explorer shows no runs.
+    banner.classList.toggle('theory', theory);
+    legend.element.hidden = theory || styles.list.length === 0;
     renderHeader(data);
     view(ui.tab).render(data);
     hook.rendered(performance.now() - started);
@@ -111,20 +137,13 @@ function setUi(patch: Partial<UiState>): void {
 
 function showTab(tab: DashboardTab): void {
   if (ui.tab === tab) return;
-  tabs.selectedIndex = DASHBOARD_TABS.indexOf(tab);
+  tabList.show(tab);
   setUi({ tab });
   post({ type: 'tabChanged', tab });
 }
 
-tabs.addEventListener('vsc-tabs-select', (e) => {
-  const tab = DASHBOARD_TABS[e.detail.selectedIndex];
-  if (tab && tab !== ui.tab) {
-    setUi({ tab });
-    post({ type: 'tabChanged', tab });
-  }
-});
-
 let resyncAt = -1;
+let previous: DashboardData | undefined;
 transport.onMessage((m) => {
   hook.received(m);
   data = reduceDashboard(data, m);
@@ -137,7 +156,13 @@ transport.onMessage((m) => {
     data = { ...data, requestedTab: undefined };
     showTab(tab);
   }
-  if (m.type === 'snapshot') persist();
+  if (m.type === 'snapshot') {
+    // Nothing compared: runs that start while the dashboard is open are picked up.
+    const pick = newRunsToPick(previous, data);
+    previous = data;
+    if (pick.length > 0) post({ type: 'selectRuns', runIds: pick });
+    persist();
+  }
   schedule();
 });
 
@@ -145,11 +170,16 @@ onThemeChange((next) => {
   theme = next;
   for (const v of views.values()) v.destroy();
   views.clear();
+  stylesKey = '';
   schedule();
+});
+
+// Hiding, isolating or filtering runs changes what some tabs lay out (Distributions' small multiples).
+runFocus.onChange((change) => {
+  if (change === 'visibility') schedule();
 });
 
 window.addEventListener('error', (e) =>
   post({ type: 'error', message: `${e.message} at ${e.filename}:${e.lineno}:${e.colno}` }),
 );
-app.append(el('div', 'sr-only'));
 post({ type: 'ready', protocolVersion: PROTOCOL_VERSION, view: 'dashboard' });

@@ -5,6 +5,7 @@
 import type { HostToWebview } from '../../src/protocol/webview';
 import type { DashboardData } from '../shared/store';
 import type { Theme } from '../shared/theme';
+import type { RunStyles } from './runStyles';
 import type { UiState } from './uiState';
 import type { PlotSummary } from './charts/plotCard';
 import { plotRegistry } from './charts/plotCard';
@@ -26,6 +27,8 @@ export interface TestHook {
   settled(): boolean;
   /** The theme colours in use (changes when VS Code switches theme). */
   theme(): Theme;
+  /** Colour, dash and label of each compared run. */
+  styles(): RunStyles;
 }
 
 declare global {
@@ -39,6 +42,7 @@ export interface HookSources {
   ui: () => UiState;
   settled: () => boolean;
   theme: () => Theme;
+  styles: () => RunStyles;
 }
 
 export function installTestHook(sources: HookSources) {

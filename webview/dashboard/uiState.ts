@@ -1,5 +1,6 @@
 /**
- * The dashboard's view settings (tab, smoothing, axes, chosen step/layer, theory sliders), persisted with the
+ * The dashboard's view settings (tab, smoothing, axes, chosen step/layer/run per tab, legend grouping, table
+ * sort, theory sliders), persisted with the
  * webview state so a reload or a hidden-then-shown panel comes back the same. The host reads `selected` and `tab`
  * from the same object when it restores the panel (host/webviews/dashboardPanels.ts parseDashboardState).
  */
@@ -28,10 +29,30 @@ export interface UiState {
   /** Chosen step for the Layers/Distributions/Fixed point tabs; 'live' follows the newest frame. */
   step: number | 'live';
   layer: number;
-  quantity: 'post' | 'pre';
+  /** "Values" of the Layers tab and of the Distributions tab: each tab keeps its own. */
+  layersQuantity: Quantity;
+  distQuantity: Quantity;
   heatmap: 'variance' | 'gradNorm';
+  /** Layers: variance on a log axis; the heatmap's run ('' = the first compared run). */
+  logVariance: boolean;
+  heatmapRun: string;
+  /** Distributions: one small chart per run, or one chosen run; y range from all percentiles (min/max) or inner. */
+  distView: 'multiples' | 'single';
+  distRun: string;
+  distFullRange: boolean;
+  /** Fixed point: whose measured omega/tau drive the arrows ('' = first); fit the axes to every run. */
+  fpRun: string;
+  fpFitAll: boolean;
+  /** Legend: colour by / style by a key ('' = by run / automatic). */
+  colorBy: string;
+  styleBy: string;
+  /** Run table sort: column key ('' = compared order) and direction. */
+  sortKey: string;
+  sortDescending: boolean;
   theory: TheoryUi;
 }
+
+export type Quantity = 'post' | 'pre';
 
 export const defaultUi: UiState = {
   tab: 'curves',
@@ -41,8 +62,20 @@ export const defaultUi: UiState = {
   xAxis: 'step',
   step: 'live',
   layer: 0,
-  quantity: 'post',
+  layersQuantity: 'post',
+  distQuantity: 'post',
   heatmap: 'variance',
+  logVariance: false,
+  heatmapRun: '',
+  distView: 'multiples',
+  distRun: '',
+  distFullRange: false,
+  fpRun: '',
+  fpFitAll: false,
+  colorBy: '',
+  styleBy: '',
+  sortKey: '',
+  sortDescending: false,
   theory: {
     omega: 0,
     tau: 1,
@@ -56,6 +89,8 @@ export const defaultUi: UiState = {
 
 const num = (v: unknown, fallback: number, lo = -Infinity, hi = Infinity): number =>
   typeof v === 'number' && Number.isFinite(v) ? Math.min(hi, Math.max(lo, v)) : fallback;
+
+const text = (v: unknown): string => (typeof v === 'string' && v.length <= 200 ? v : '');
 
 /** Restores persisted settings, field by field, falling back to defaults (the state may be from an older build). */
 export function restoreUi(saved: unknown): UiState {
@@ -73,8 +108,20 @@ export function restoreUi(saved: unknown): UiState {
     xAxis: s.xAxis === 'epoch' ? 'epoch' : 'step',
     step: s.step === 'live' || typeof s.step !== 'number' ? 'live' : s.step,
     layer: Math.round(num(s.layer, 0, 0)),
-    quantity: s.quantity === 'pre' ? 'pre' : 'post',
+    layersQuantity: s.layersQuantity === 'pre' ? 'pre' : 'post',
+    distQuantity: s.distQuantity === 'pre' ? 'pre' : 'post',
     heatmap: s.heatmap === 'gradNorm' ? 'gradNorm' : 'variance',
+    logVariance: s.logVariance === true,
+    heatmapRun: text(s.heatmapRun),
+    distView: s.distView === 'single' ? 'single' : 'multiples',
+    distRun: text(s.distRun),
+    distFullRange: s.distFullRange === true,
+    fpRun: text(s.fpRun),
+    fpFitAll: s.fpFitAll === true,
+    colorBy: text(s.colorBy),
+    styleBy: text(s.styleBy),
+    sortKey: text(s.sortKey),
+    sortDescending: s.sortDescending === true,
     theory: {
       omega: num(t.omega, d.omega, -1, 1),
       tau: num(t.tau, d.tau, 0.05, 3),

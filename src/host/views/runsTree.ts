@@ -6,11 +6,14 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { Disposable } from '../disposable';
 import { EXPERIMENT_ITEM_CONTEXT, VIEW_IDS } from '../contributionIds';
+import { shortLabels } from '../../core/runNames';
 import { groupByExperiment, runLook } from '../runLabels';
 import type { RunMeta, RunStoreApi } from '../../runs/runTypes';
 
 export type RunsNode =
-  { kind: 'experiment'; experiment: string; runs: RunMeta[] } | { kind: 'run'; meta: RunMeta };
+  | { kind: 'experiment'; experiment: string; runs: RunMeta[] }
+  /** `label`: the run's short label among its experiment's runs (what sets it apart; full name in the tooltip). */
+  | { kind: 'run'; meta: RunMeta; label: string };
 
 const REFRESH_MS = 400;
 
@@ -52,7 +55,9 @@ export class RunsTreeProvider extends Disposable implements vscode.TreeDataProvi
     if (!node) {
       return groupByExperiment(this.store.list()).map((g) => ({ kind: 'experiment', ...g }));
     }
-    return node.kind === 'experiment' ? node.runs.map((meta) => ({ kind: 'run', meta })) : [];
+    if (node.kind !== 'experiment') return [];
+    const labels = shortLabels(node.runs);
+    return node.runs.map((meta, i) => ({ kind: 'run', meta, label: labels[i] ?? meta.name }));
   }
 
   getTreeItem(node: RunsNode): vscode.TreeItem {
@@ -69,7 +74,7 @@ export class RunsTreeProvider extends Disposable implements vscode.TreeDataProvi
       item.contextValue = EXPERIMENT_ITEM_CONTEXT;
       return item;
     }
-    const look = runLook(node.meta, Date.now());
+    const look = runLook(node.meta, Date.now(), node.label);
     const item = new vscode.TreeItem(look.label, vscode.TreeItemCollapsibleState.None);
     item.id = node.meta.runId;
     item.description = look.description;

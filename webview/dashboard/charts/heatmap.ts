@@ -1,10 +1,12 @@
 /**
  * Layer x step heatmap: variance on a diverging log2 scale centred on the target 1, or gradient norm on a
- * sequential log10 scale, so vanishing/exploding statistics show as colour gradients. The cells are one small
+ * sequential log10 scale, so vanishing/exploding statistics show as colour gradients; a colour bar below names the
+ * scale and a vertical marker shows the chosen step. The cells are one small
  * bitmap (a pixel per cell) scaled onto the axes of our canvas plotter: a chart element per cell cost ~100 ms
  * per update at 32 layers x 120 steps, a fillRect per cell ~10 ms.
  */
 import { fromPixel, toPixel } from '../../shared/plot/scale';
+import type { Theme } from '../../shared/theme';
 import type { CardOptions } from './card';
 import { PlotCard } from './plotCard';
 
@@ -36,7 +38,11 @@ export function hslToRgb(h: number, s: number, l: number): [number, number, numb
 }
 
 /** The RGBA of a cell, matching {@link heatColor}. */
-function heatRgba(kind: HeatKind, v: number, range: [number, number]): [number, number, number, number] {
+export function heatRgba(
+  kind: HeatKind,
+  v: number,
+  range: [number, number],
+): [number, number, number, number] {
   if (!Number.isFinite(v) || v <= 0) return [128, 128, 128, 90];
   if (kind === 'variance') {
     const t = Math.max(-1, Math.min(1, Math.log2(v) / 2));
@@ -81,23 +87,95 @@ function paintBitmap(
   return { bitmap, cells };
 }
 
+/** The colour bar's ticks: value text at a position 0..1 along the bar. */
+export function colorBarTicks(kind: HeatKind, range: [number, number]): { at: number; text: string }[] {
+  if (kind === 'variance') {
+    return [
+      { at: 0, text: '≤ 0.25' },
+      { at: 0.25, text: '0.5' },
+      { at: 0.5, text: '1 (target)' },
+      { at: 0.75, text: '2' },
+      { at: 1, text: '≥ 4' },
+    ];
+  }
+  const [lo, hi] = range;
+  const fmt = (e: number): string => (10 ** e).toPrecision(2);
+  return [
+    { at: 0, text: fmt(lo) },
+    { at: 0.5, text: fmt((lo + hi) / 2) },
+    { at: 1, text: fmt(hi) },
+  ];
+}
+
+/** The value at position t (0..1) of the colour bar. */
+function barValue(kind: HeatKind, t: number, range: [number, number]): number {
+  return kind === 'variance' ? 2 ** (4 * t - 2) : 10 ** (range[0] + t * (range[1] - range[0]));
+}
+
 export class HeatmapChart {
   readonly card: PlotCard;
   private readonly readout: HTMLElement;
+  private readonly bar = document.createElement('div');
+  private readonly barCanvas = document.createElement('canvas');
+  private readonly barTicks = document.createElement('div');
+  private barKey = '';
   private readonly bitmap = document.createElement('canvas');
   private grid: Grid | undefined;
 
+  private readonly theme: Theme;
+
   constructor(o: CardOptions) {
+    this.theme = o.theme;
     this.card = new PlotCard(o);
     this.readout = document.createElement('div');
     this.readout.className = 'heat-readout';
     this.readout.setAttribute('aria-live', 'polite');
+    this.bar.className = 'color-bar';
+    this.barCanvas.width = 256;
+    this.barCanvas.height = 1;
+    this.barCanvas.setAttribute('aria-hidden', 'true');
+    this.barTicks.className = 'color-bar-ticks';
+    this.bar.append(this.barCanvas, this.barTicks);
+    this.card.element.insertBefore(this.bar, this.card.element.querySelector('.chart-data'));
     this.card.element.append(this.readout);
     this.card.canvas.addEventListener('mousemove', (e) => this.hover(e.offsetX, e.offsetY));
   }
 
-  /** `values[s][l]` is the value at steps[s], hidden layer l. */
-  set(kind: HeatKind, steps: readonly number[], values: readonly (readonly number[])[]): void {
+  private paintBar(kind: HeatKind, range: [number, number]): void {
+    const key = `${kind}|${range.join(',')}`;
+    if (key === this.barKey) return;
+    this.barKey = key;
+    const ctx = this.barCanvas.getContext('2d');
+    if (ctx) {
+      const image = ctx.createImageData(256, 1);
+      for (let i = 0; i < 256; i++)
+        image.data.set(heatRgba(kind, barValue(kind, i / 255, range), range), i * 4);
+      ctx.putImageData(image, 0, 0);
+    }
+    const ticks = colorBarTicks(kind, range);
+    this.bar.setAttribute('role', 'img');
+    this.bar.setAttribute(
+      'aria-label',
+      `Colour scale of ${kind === 'variance' ? 'variance (log2, blue below the target 1, red above)' : 'gradient norm (log10)'}: ${ticks.map((t) => t.text).join(', ')}`,
+    );
+    this.barTicks.replaceChildren(
+      ...ticks.map((t) => {
+        const span = document.createElement('span');
+        span.textContent = t.text;
+        span.style.left = `${t.at * 100}%`;
+        span.className = t.at === 0 ? 'first' : t.at === 1 ? 'last' : '';
+        return span;
+      }),
+    );
+  }
+
+  /** `values[s][l]` is the value at steps[s], hidden layer l; `marker` is the chosen step (a vertical line). */
+  set(
+    kind: HeatKind,
+    steps: readonly number[],
+    values: readonly (readonly number[])[],
+    marker?: number,
+  ): void {
     let lo = Infinity;
     let hi = -Infinity;
     for (const column of values) {
@@ -114,6 +192,11 @@ export class HeatmapChart {
     const base = { kind, steps: stepList, values, range: (lo <= hi ? [lo, hi] : [0, 1]) as [number, number] };
     const grid: Grid = { ...base, ...paintBitmap(base, layers, this.bitmap) };
     this.grid = grid;
+    this.paintBar(kind, grid.range);
+    // The column of the chosen step: the last one at or before it.
+    let markColumn = -1;
+    if (marker !== undefined)
+      for (let i = 0; i < stepList.length && (stepList[i] as number) <= marker; i++) markColumn = i;
     this.card.extra = { cells: grid.cells };
     const columns = Math.max(1, values.length);
     this.card.draw({
@@ -136,6 +219,17 @@ export class HeatmapChart {
         ctx.imageSmoothingEnabled = false;
         ctx.drawImage(grid.bitmap, left, top, right - left, bottom - top);
         ctx.imageSmoothingEnabled = true;
+        if (markColumn >= 0) {
+          const x = toPixel(f.x, markColumn);
+          ctx.strokeStyle = this.theme.foreground;
+          ctx.lineWidth = 2;
+          ctx.setLineDash([4, 3]);
+          ctx.beginPath();
+          ctx.moveTo(x, top);
+          ctx.lineTo(x, bottom);
+          ctx.stroke();
+          ctx.setLineDash([]);
+        }
       },
     });
   }

@@ -35,6 +35,8 @@ export function density(h: Histogram): number[] {
 export interface OverlaySeries {
   label: string;
   color: string;
+  dash?: readonly number[];
+  run?: string;
   histogram: Histogram;
 }
 
@@ -55,6 +57,8 @@ export class HistogramOverlayChart {
       xs: binCenters(s.histogram),
       ys: density(s.histogram),
       stepped: true,
+      ...(s.dash && s.dash.length > 0 ? { dash: [...s.dash] } : {}),
+      ...(s.run ? { run: s.run } : {}),
       // Filled areas of more than two runs hide each other.
       ...(series.length <= 2 ? { fill: { base: 0, color: withAlpha(s.color, 0.15) } } : {}),
     }));
@@ -77,7 +81,7 @@ export class HistogramOverlayChart {
       x: { title: xTitle },
       y: { title: 'density', min: 0 },
       lines,
-      legend: series.length <= 6,
+      legend: true,
     });
   }
 }

@@ -15,6 +15,13 @@ export interface LineSeries {
   xs: ArrayLike<number>;
   ys: ArrayLike<number>;
   dashed?: boolean;
+  /** Dash pattern in px (the run's second channel); overrides `dashed`. */
+  dash?: readonly number[];
+  /** The run the series belongs to (legend hide/isolate/highlight). */
+  run?: string;
+  /** False: markers only (a run's last value). */
+  line?: boolean;
+  marker?: PlotLine['marker'];
   /** Line opacity (raw curves behind smoothed ones are faint). */
   alpha?: number;
   width?: number;
@@ -81,9 +88,12 @@ export class LineChart {
       xs: s.xs,
       ys: s.ys,
       width: s.width ?? 1.5,
-      ...(s.dashed ? { dash: [6, 4] } : {}),
+      ...(s.dash && s.dash.length > 0 ? { dash: [...s.dash] } : s.dashed ? { dash: [6, 4] } : {}),
       radius: s.radius ?? 0,
       quiet: s.quiet ?? false,
+      ...(s.run !== undefined ? { run: s.run } : {}),
+      ...(s.line === false ? { line: false } : {}),
+      ...(s.marker ? { marker: s.marker } : {}),
     }));
     const ref = o.reference;
     const color = this.theme.reference;

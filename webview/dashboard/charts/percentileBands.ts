@@ -24,6 +24,7 @@ export function bandOpacity(k: number, peak: number): number {
 export interface BandSeries {
   label: string;
   color: string;
+  run?: string;
   /** One entry per step: x and the 9 percentiles. */
   points: { x: number; percentiles: readonly number[] }[];
 }
@@ -35,7 +36,8 @@ export class PercentileBandsChart {
     this.card = new PlotCard(o);
   }
 
-  set(series: readonly BandSeries[], yTitle: string): void {
+  /** `range` fixes the y axis (small multiples share one; bands beyond it are clipped). */
+  set(series: readonly BandSeries[], yTitle: string, range?: [number, number]): void {
     const peak = series.length > 1 ? 0.45 : 0.7;
     const areas: PlotArea[] = [];
     const lines: PlotLine[] = [];
@@ -52,14 +54,21 @@ export class PercentileBandsChart {
           color: withAlpha(s.color, bandOpacity(k, peak)),
         });
       }
-      lines.push({ label: `${s.label} median`, color: s.color, width: 1.5, xs, ys: columns[4] as number[] });
+      lines.push({
+        label: `${s.label} median`,
+        color: s.color,
+        width: 1.5,
+        xs,
+        ys: columns[4] as number[],
+        ...(s.run ? { run: s.run } : {}),
+      });
     }
     this.card.draw({
       x: { title: 'step' },
-      y: { title: yTitle },
+      y: range ? { title: yTitle, min: range[0], max: range[1] } : { title: yTitle },
       lines,
       areas,
-      legend: series.length <= 6,
+      legend: false,
     });
   }
 }

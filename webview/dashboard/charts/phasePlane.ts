@@ -27,8 +27,12 @@ export interface PlaneSeries {
   dashed?: boolean;
   alpha?: number;
   radius?: number;
-  pointStyle?: 'circle' | 'rectRot' | 'star';
-  /** Left out of the legend (the run header's swatches name the runs). */
+  pointStyle?: PlotLine['marker'];
+  /** Dash pattern (the run's second channel); `dashed` picks a fixed one. */
+  dash?: readonly number[];
+  /** The run the series belongs to (the dashboard legend names, hides and highlights it). */
+  run?: string;
+  /** Left out of the chart's own legend. */
   noLegend?: boolean;
 }
 
@@ -65,13 +69,10 @@ export function paintField(ctx: CanvasRenderingContext2D, f: Frame, o: FieldOpti
     ctx.strokeRect(left, top, right - left, bottom - top);
   }
   if (!o.map) return 0;
-  let drawn = 0;
   const n = o.density ?? 14;
   const cw = (f.right - f.left) / n;
   const ch = (f.bottom - f.top) / n;
-  ctx.strokeStyle = withAlpha(o.color, 0.55);
-  ctx.lineWidth = 1;
-  ctx.beginPath();
+  const vectors: { px: number; py: number; dx: number; dy: number; len: number }[] = [];
   for (let i = 0; i < n; i++) {
     for (let j = 0; j < n; j++) {
       const px = f.left + (i + 0.5) * cw;
@@ -84,15 +85,23 @@ export function paintField(ctx: CanvasRenderingContext2D, f: Frame, o: FieldOpti
       const dx = toPixel(f.x, next.mean) - px;
       const dy = toPixel(f.y, next.variance) - py;
       const len = Math.hypot(dx, dy);
-      if (len < 1e-9) continue;
-      // Arrows point where g sends the state, shortened to fit their cell (length grows with the step, capped).
-      const scale = (Math.min(len, 0.45 * Math.min(cw, ch) * 3) / len) * 0.33;
-      arrow(ctx, px, py, px + dx * scale, py + dy * scale);
-      drawn++;
+      if (len > 1e-9 && Number.isFinite(len)) vectors.push({ px, py, dx, dy, len });
     }
   }
+  // Arrows point where g sends the state; their length grows with the step on a log scale (1 px .. the longest
+  // step of the view -> 15 % .. 90 % of a cell), so short and long steps both read and none leaves its cell.
+  const longest = Math.max(1, ...vectors.map((v) => v.len));
+  const cell = Math.min(cw, ch);
+  ctx.strokeStyle = withAlpha(o.color, 0.6);
+  ctx.lineWidth = 1;
+  ctx.beginPath();
+  for (const v of vectors) {
+    const t = Math.log1p(v.len) / Math.log1p(longest);
+    const drawnLength = cell * (0.15 + 0.75 * t);
+    arrow(ctx, v.px, v.py, v.px + (v.dx / v.len) * drawnLength, v.py + (v.dy / v.len) * drawnLength);
+  }
   ctx.stroke();
-  return drawn;
+  return vectors.length;
 }
 
 export class PhasePlaneChart {
@@ -110,7 +119,13 @@ export class PhasePlaneChart {
   /** Draws `series`; `map` (if any) drives the arrow field; `bounds` fixes the visible window. */
   set(
     series: readonly PlaneSeries[],
-    o: { map?: PlaneMap; box?: FieldOptions['box']; bounds: { mu: [number, number]; nu: [number, number] } },
+    o: {
+      map?: PlaneMap;
+      box?: FieldOptions['box'];
+      bounds: { mu: [number, number]; nu: [number, number] };
+      /** Mark run points outside `bounds` on the plot's edge. */
+      edges?: boolean;
+    },
   ): void {
     const lines: PlotLine[] = series.map((s) => ({
       label: s.label,
@@ -118,12 +133,14 @@ export class PhasePlaneChart {
       xs: s.points.map((p) => p.x),
       ys: s.points.map((p) => p.y),
       line: s.line ?? false,
-      ...(s.dashed ? { dash: [5, 4] } : {}),
+      ...(s.dash && s.dash.length > 0 ? { dash: [...s.dash] } : s.dashed ? { dash: [5, 4] } : {}),
       width: 1.5,
       radius: s.radius ?? 3,
       marker: s.pointStyle ?? 'circle',
       noLegend: s.noLegend ?? false,
+      ...(s.run !== undefined ? { run: s.run } : {}),
     }));
+    if (o.edges) lines.push(...edgeMarkers(series, o.bounds));
     const field: FieldOptions = { color: this.theme.muted, boxColor: this.theme.reference };
     if (o.map) field.map = o.map;
     if (o.box) field.box = o.box;
@@ -163,4 +180,34 @@ export function planeBounds(
   };
   const nu = pad(y0, y1);
   return { mu: pad(x0, x1), nu: [Math.max(0, nu[0]), nu[1]] };
+}
+
+/** Run points outside `bounds`, clamped onto the edge (2 % inside) as triangles in the run's colour. */
+export function edgeMarkers(
+  series: readonly PlaneSeries[],
+  bounds: { mu: [number, number]; nu: [number, number] },
+): PlotLine[] {
+  const [x0, x1] = bounds.mu;
+  const [y0, y1] = bounds.nu;
+  const dx = (x1 - x0) * 0.02;
+  const dy = (y1 - y0) * 0.02;
+  const out: PlotLine[] = [];
+  for (const s of series) {
+    if (s.run === undefined) continue;
+    const off = s.points.filter(
+      (p) => Number.isFinite(p.x) && Number.isFinite(p.y) && (p.x < x0 || p.x > x1 || p.y < y0 || p.y > y1),
+    );
+    if (off.length === 0) continue;
+    out.push({
+      label: `${s.label} (off the plot)`,
+      color: s.color,
+      run: s.run,
+      line: false,
+      radius: 5,
+      marker: 'triangle',
+      xs: off.map((p) => Math.min(x1 - dx, Math.max(x0 + dx, p.x))),
+      ys: off.map((p) => Math.min(y1 - dy, Math.max(y0 + dy, p.y))),
+    });
+  }
+  return out;
 }

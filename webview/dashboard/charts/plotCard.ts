@@ -20,11 +20,24 @@ import type { AxisSpec, Frame, PlotLine, PlotSpec } from '../../shared/plot/spec
 import { extent, formatTick, fromPixel, logDomain, niceDomain } from '../../shared/plot/scale';
 import { drawArea, drawLine, nearestPoint } from '../../shared/plot/series';
 import type { Theme } from '../../shared/theme';
-import type { CardOptions } from './card';
+import { toPixel } from '../../shared/plot/scale';
+import { runFocus } from '../runFocus';
+import type { CardOptions, CardShell } from './card';
 import { cardShell } from './card';
+import { dataTable, describe, exportPng } from './cardExport';
 
 // Only what is used (chart.js 4 is tree-shakable): a line chart type for the layout, two scale kinds, the legend.
 Chart.register(LineController, LineElement, PointElement, LinearScale, LogarithmicScale, Legend);
+
+/** A painted series' pixels (CSS px in the canvas): the browser tests look for its colour along them. */
+export interface PaintedPath {
+  label: string;
+  run?: string;
+  color: string;
+  dashed: boolean;
+  /** Up to 60 points along the series, in canvas CSS pixels, inside the plot area. */
+  pixels: [number, number][];
+}
 
 /** What a plot painted last: read by the browser tests through window.__snnLab.charts(). */
 export interface PlotSummary {
@@ -35,6 +48,11 @@ export interface PlotSummary {
   bands?: number;
   cells?: number;
   arrows?: number;
+  /** Runs drawn (visible run lines), and what each visible series looks like on the canvas. */
+  runs?: string[];
+  paths?: PaintedPath[];
+  title?: string;
+  subtitle?: string;
 }
 
 /** Every live plot card by chart id. */
@@ -92,8 +110,10 @@ export class PlotCard {
   /** Called with the data coordinates of a click inside the plot area (not on the legend). */
   onClick: ((x: number, y: number) => void) | undefined;
   readonly canvas: HTMLCanvasElement;
-  private readonly caption: HTMLElement;
+  private readonly shell: CardShell;
   private readonly chart: Chart<'line'>;
+  private subtitle = '';
+  private readonly unsubscribe: () => void;
   private spec: PlotSpec | undefined;
   private readonly hidden = new Set<string>();
   private pointerAt: { x: number; y: number } | undefined;
@@ -109,10 +129,13 @@ export class PlotCard {
     private readonly o: CardOptions,
     private readonly describe: (line: PlotLine, index: number) => string[] = defaultDescribe,
   ) {
-    const shell = cardShell(o, () => this.chart.toBase64Image());
+    const shell = cardShell(o, () =>
+      exportPng(this.chart, o.theme, this.shell.caption.textContent ?? '', this.subtitle),
+    );
+    this.shell = shell;
     this.element = shell.element;
-    this.caption = shell.caption;
     this.canvas = shell.canvas;
+    shell.data.addEventListener('toggle', () => this.fillTable());
     const t = o.theme;
     this.chart = new Chart(this.canvas, {
       type: 'line',
@@ -142,7 +165,25 @@ export class PlotCard {
     this.canvas.addEventListener('mousemove', (e) => this.pointer(e.offsetX, e.offsetY));
     this.canvas.addEventListener('mouseleave', () => this.pointer(undefined, undefined));
     this.canvas.addEventListener('click', (e) => this.click(e.offsetX, e.offsetY));
+    this.unsubscribe = runFocus.onChange((change) => {
+      if (!this.spec || !this.element.isConnected) return;
+      if (change === 'visibility') this.draw(this.spec);
+      else this.repaint();
+    });
     plotRegistry.set(o.id, this);
+  }
+
+  /** A line is drawn unless its run is hidden (legend) or it was hidden in the chart's own legend. */
+  private shows(line: PlotLine): boolean {
+    return !this.hidden.has(line.label) && runFocus.visible(line.run);
+  }
+
+  private repaint(): void {
+    if (this.pending) return;
+    this.pending = requestAnimationFrame(() => {
+      this.pending = 0;
+      this.chart.draw();
+    });
   }
 
   /** The plot area and scales of the last layout, for click-to-value conversions. */
@@ -169,8 +210,9 @@ export class PlotCard {
   /** Shows `spec`: a chart.js update (layout) when axes or legend changed, else only a redraw (no animation). */
   draw(spec: PlotSpec): void {
     this.spec = spec;
-    const xs: ArrayLike<number>[] = spec.lines.map((l) => l.xs);
-    const ys: ArrayLike<number>[] = spec.lines.map((l) => l.ys);
+    const shown = spec.lines.filter((l) => runFocus.visible(l.run));
+    const xs: ArrayLike<number>[] = shown.map((l) => l.xs);
+    const ys: ArrayLike<number>[] = shown.map((l) => l.ys);
     for (const a of spec.areas ?? []) {
       xs.push(a.xs);
       ys.push(a.lower, a.upper);
@@ -198,20 +240,80 @@ export class PlotCard {
       labels: spec.lines.map((l) => l.label),
       ...(spec.areas ? { bands: spec.areas.length } : {}),
     };
+    const drawn = spec.lines.filter((l) => !l.quiet && this.shows(l));
+    const text = describe(drawn, spec.x.title, spec.y.title, this.note);
+    if (this.shell.description.textContent !== text) this.shell.description.textContent = text;
+    if (this.shell.data.open) this.fillTable();
   }
 
-  setTitle(title: string): void {
-    if (this.caption.textContent === title) return;
-    this.caption.textContent = title;
-    this.canvas.setAttribute('aria-label', title);
+  /** Extra words for the accessible description (e.g. why a chart is empty). */
+  note = '';
+  private emptyText: HTMLElement | undefined;
+
+  /** Shows `text` over the plot (what is missing and why), or removes it (''); also read out with the chart. */
+  setEmpty(text: string): void {
+    if (text === '' && !this.emptyText) return;
+    if (!this.emptyText) {
+      this.emptyText = document.createElement('p');
+      this.emptyText.className = 'card-empty';
+      this.shell.box.append(this.emptyText);
+    }
+    this.emptyText.textContent = text;
+    this.emptyText.hidden = text === '';
+    this.note = text;
+  }
+
+  /** Sets the title and the subtitle (step, run: what changes while the title stays); both wrap, never cut. */
+  setTitle(title: string, subtitle = ''): void {
+    const { caption, subtitle: sub } = this.shell;
+    if (caption.textContent !== title) caption.textContent = title;
+    this.subtitle = subtitle;
+    if (sub.textContent !== subtitle) sub.textContent = subtitle;
+    sub.hidden = subtitle === '';
+  }
+
+  private fillTable(): void {
+    const spec = this.spec;
+    if (!this.shell.data.open || !spec) return;
+    const lines = spec.lines.filter((l) => !l.quiet && this.shows(l));
+    this.shell.table.replaceChildren(dataTable(lines, spec.x.title, spec.y.title));
   }
 
   /** What was painted last; `extra` is read now, since chart kinds count it while painting (e.g. on a resize). */
   summary(): PlotSummary {
-    return { ...this.last, ...this.extra };
+    const spec = this.spec;
+    const f = this.frame;
+    const visible = spec ? spec.lines.filter((l) => this.shows(l)) : [];
+    const paths: PaintedPath[] = visible.map((l) => {
+      const n = Math.min(l.xs.length, l.ys.length);
+      const every = Math.max(1, Math.ceil(n / 60));
+      const pixels: [number, number][] = [];
+      for (let i = 0; f && i < n; i += every) {
+        const px = toPixel(f.x, l.xs[i] as number);
+        const py = toPixel(f.y, l.ys[i] as number);
+        if (px >= f.left && px <= f.right && py >= f.top && py <= f.bottom) pixels.push([px, py]);
+      }
+      return {
+        label: l.label,
+        ...(l.run ? { run: l.run } : {}),
+        color: l.color,
+        dashed: (l.dash?.length ?? 0) > 0,
+        pixels,
+      };
+    });
+    const runs = [...new Set(visible.flatMap((l) => (l.run ? [l.run] : [])))];
+    return {
+      ...this.last,
+      ...this.extra,
+      runs,
+      paths,
+      title: this.shell.caption.textContent ?? '',
+      subtitle: this.subtitle,
+    };
   }
 
   destroy(): void {
+    this.unsubscribe();
     this.chart.destroy();
     if (plotRegistry.get(this.o.id) === this) plotRegistry.delete(this.o.id);
     this.element.remove();
@@ -222,7 +324,7 @@ export class PlotCard {
     const entries = spec.legend
       ? [
           ...new Map(
-            spec.lines.filter((l) => !l.quiet && !l.noLegend).map((l) => [l.label, l.color]),
+            spec.lines.filter((l) => !l.quiet && !l.noLegend && !l.run).map((l) => [l.label, l.color]),
           ).entries(),
         ]
       : [];
@@ -269,14 +371,34 @@ export class PlotCard {
         ctx.beginPath();
         ctx.rect(f.left - pad, f.top - pad, f.right - f.left + 2 * pad, f.bottom - f.top + 2 * pad);
         ctx.clip();
-        for (const line of spec.lines) if (!this.hidden.has(line.label)) drawLine(ctx, line, f);
+        const hot = runFocus.highlight;
+        const lit = hot !== undefined && spec.lines.some((l) => l.run === hot);
+        for (const line of spec.lines) {
+          if (!this.shows(line)) continue;
+          if (lit && line.run !== undefined && line.run !== hot) {
+            ctx.globalAlpha = 0.18;
+            drawLine(ctx, line, f);
+            ctx.globalAlpha = 1;
+          } else if (!lit || line.run !== hot) {
+            drawLine(ctx, line, f);
+          }
+        }
+        // The hovered run on top of all others, a little wider.
+        if (lit) {
+          for (const line of spec.lines) {
+            if (line.run === hot && this.shows(line)) {
+              drawLine(ctx, { ...line, width: (line.width ?? 1.5) + 1.5 }, f);
+            }
+          }
+        }
         ctx.restore();
       },
       afterDraw: (chart) => {
         const spec = this.spec;
         const f = this.frameOf(chart);
         const at = this.pointerAt;
-        this.hit = spec && f && at ? nearestPoint(spec, f, at.x, at.y, this.hidden) : undefined;
+        this.hit =
+          spec && f && at ? nearestPoint(spec, f, at.x, at.y, this.hidden, (l) => this.shows(l)) : undefined;
         if (this.hit) this.tooltip(chart.ctx, this.hit);
       },
     };
@@ -287,14 +409,10 @@ export class PlotCard {
     const spec = this.spec;
     const f = this.frame;
     const at = this.pointerAt;
-    const next = spec && f && at ? nearestPoint(spec, f, at.x, at.y, this.hidden) : undefined;
+    const next =
+      spec && f && at ? nearestPoint(spec, f, at.x, at.y, this.hidden, (l) => this.shows(l)) : undefined;
     if (next?.line === this.hit?.line && next?.index === this.hit?.index) return;
-    if (!this.pending) {
-      this.pending = requestAnimationFrame(() => {
-        this.pending = 0;
-        this.chart.draw();
-      });
-    }
+    this.repaint();
   }
 
   private click(x: number, y: number): void {

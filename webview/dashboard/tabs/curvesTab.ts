@@ -1,18 +1,17 @@
 /**
  * Curves tab: every metric of the compared runs overlaid, one chart per metric, with TensorBoard's debiased EMA
- * (raw line kept faint behind), log scale and x by step or epoch.
+ * (raw line kept faint behind it up to 6 runs) and a dot on each run's last recorded value (smoothing never hides
+ * it), log scale and x by step or epoch. Probe runs record no metrics: the tab says so.
  */
 import { debiasedEma, lttbIndices } from '../../../src/core/series';
 import type { CurveSeries } from '../../../src/protocol/webview';
 import type { RunView } from '../../shared/store';
 import type { DashboardData } from '../../shared/store';
 import { selectedRuns } from '../../shared/store';
-import { runColor } from '../../shared/theme';
 import { toCsv } from '../charts/card';
 import type { LineSeries } from '../charts/lineChart';
 import { LineChart } from '../charts/lineChart';
 import { checkbox, el, select, slider } from '../controls';
-import { runLabel } from '../selectors';
 import type { TabContext, TabView } from './tab';
 
 /** Code-unit order: metric names are identifiers, and `localeCompare`'s first call builds a collator (~18 ms). */
@@ -25,8 +24,10 @@ export function metricOrder(names: Iterable<string>): string[] {
   return [...new Set(names)].sort((a, b) => rank(a) - rank(b) || byCode(base(a), base(b)) || byCode(a, b));
 }
 
-/** Past this many runs the header's colour swatches are the legend (a 16-entry legend crowds out the plot). */
+/** Past this many runs the faint raw lines behind the smoothed ones (and per-point markers) are only clutter. */
 export const LEGEND_RUNS = 6;
+/** Series with fewer points than this get a marker on every raw point (3 epochs are 3 values, not a curve). */
+const FEW_POINTS = 12;
 
 /** Points drawn per line: about one per pixel column of a card (the host sends up to 1,000). */
 const MAX_POINTS = 300;
@@ -60,6 +61,7 @@ export function createCurvesTab(ctx: TabContext): TabView {
   );
   const grid = el('div', 'grid');
   const empty = el('p', 'empty', 'No metrics yet: start a run or select runs above.');
+  empty.setAttribute('role', 'status');
   root.append(bar, grid, empty);
   const charts = new Map<string, LineChart>();
   const signatures = new Map<string, string>();
@@ -67,29 +69,62 @@ export function createCurvesTab(ctx: TabContext): TabView {
 
   const seriesFor = (metric: string, runs: readonly RunView[]): LineSeries[] => {
     const { smoothing, xAxis } = ctx.ui();
-    return runs.flatMap((run, i) => {
+    const styles = ctx.styles();
+    return runs.flatMap((run) => {
       const c: CurveSeries | undefined = run.curves[metric];
-      if (!c) return [];
+      const style = styles.byId.get(run.info.runId);
+      if (!c || !style || c.value.length === 0) return [];
       const xs = xAxis === 'step' ? c.step : c.epoch;
       // Smooth the whole series, then draw about one point per pixel column (LTTB keeps spikes and NaN).
       const smooth = debiasedEma(c.value, smoothing);
       const keep = lttbIndices(xs, c.value, MAX_POINTS);
-      const color = runColor(ctx.theme, i);
-      const label = runLabel(run.info);
+      const { color, label, dash, marker } = style;
+      const runId = run.info.runId;
       const at = (ys: readonly number[]): number[] => keep.map((k) => ys[k] as number);
       const px = at(xs);
-      if (smoothing === 0) return [{ label, color, width: 1.5, xs: px, ys: at(c.value) }];
+      const few = c.value.length < FEW_POINTS;
+      // The last recorded value, always drawn: a smoothed line may end far from it (3 epochs at smoothing 0.6).
+      let lastIndex = c.value.length - 1;
+      while (lastIndex > 0 && !Number.isFinite(c.value[lastIndex] as number)) lastIndex--;
+      const lastPoint: LineSeries = {
+        label: `${label}: last value`,
+        color,
+        run: runId,
+        line: false,
+        radius: 3.5,
+        marker,
+        xs: [xs[lastIndex] as number],
+        ys: [c.value[lastIndex] as number],
+      };
+      if (smoothing === 0) {
+        return [
+          {
+            label,
+            color,
+            dash,
+            run: runId,
+            width: 1.5,
+            radius: few ? 2.5 : 0,
+            marker,
+            xs: px,
+            ys: at(c.value),
+          },
+          lastPoint,
+        ];
+      }
       const raw: LineSeries = {
         label: `${label} (raw)`,
         color,
         alpha: 0.25,
         quiet: true,
+        run: runId,
+        radius: few ? 2 : 0,
         xs: px,
         ys: at(c.value),
       };
-      const smoothed: LineSeries = { label, color, width: 2, xs: px, ys: at(smooth) };
+      const smoothed: LineSeries = { label, color, dash, run: runId, width: 2, xs: px, ys: at(smooth) };
       // TensorBoard keeps the raw line faint behind the smoothed one; past LEGEND_RUNS runs it is only clutter.
-      return runs.length <= LEGEND_RUNS ? [raw, smoothed] : [smoothed];
+      return runs.length <= LEGEND_RUNS || few ? [raw, smoothed, lastPoint] : [smoothed, lastPoint];
     });
   };
 
@@ -98,7 +133,16 @@ export function createCurvesTab(ctx: TabContext): TabView {
     render(data: DashboardData) {
       const runs = selectedRuns(data);
       const metrics = metricOrder(runs.flatMap((r) => Object.keys(r.curves)));
-      empty.hidden = metrics.length > 0;
+      const probes = runs.filter((r) => r.info.mode === 'probe');
+      empty.hidden = metrics.length > 0 && probes.length === 0;
+      empty.textContent =
+        runs.length === 0
+          ? 'No runs compared: pick runs under "Runs" above, or start one from an experiment file.'
+          : probes.length === runs.length
+            ? 'Probe runs record layer statistics at initialisation only, no training metrics: see the Layers, Distributions and Fixed point tabs.'
+            : probes.length > 0
+              ? `Not shown here: ${probes.length} probe run${probes.length === 1 ? '' : 's'} (statistics at initialisation only, no metrics).`
+              : 'No metrics yet: the compared runs have not reported a training step.';
       for (const [name, chart] of charts) {
         if (!metrics.includes(name)) {
           chart.card.destroy();
@@ -130,6 +174,7 @@ export function createCurvesTab(ctx: TabContext): TabView {
           logScale,
           xAxis,
           smoothing,
+          ctx.styles().list.map((st) => [st.label, st.color, st.dash]),
           runs.map((r) => {
             const c = r.curves[metric];
             return [r.info.runId, c?.step.length ?? 0, c?.step.at(-1) ?? -1];
@@ -137,8 +182,13 @@ export function createCurvesTab(ctx: TabContext): TabView {
         ]);
         if (signatures.get(metric) === signature) continue;
         signatures.set(metric, signature);
+        const withMetric = runs.filter((r) => r.curves[metric]).length;
+        chart.card.setTitle(
+          metric,
+          `${withMetric} run${withMetric === 1 ? '' : 's'} · ${smoothing > 0 ? `smoothing ${smoothing.toFixed(2)} (debiased EMA), faint: raw` : 'raw values'} · dots: last recorded value`,
+        );
         chart.set(seriesFor(metric, runs), {
-          legend: runs.length <= LEGEND_RUNS,
+          legend: true,
           xTitle: xAxis,
           yTitle: metric,
           logY: logScale && !/accuracy|auc/.test(metric),

@@ -1,29 +1,54 @@
 /**
- * Distributions tab: a layer's percentile bands over training (TensorBoard's Distributions view, runs overlaid),
- * the ridgeline of every layer's histogram at the chosen step, and the same layer's histogram from every compared
- * run on one axis with the N(0, 1) / selu(N(0, 1)) reference (the cross-run view no other tool has).
+ * Distributions tab: a layer's percentile bands over training as small multiples (one chart per run, shared y
+ * range from the inner percentiles unless min/max is asked for) or one chosen run; the ridgeline of a chosen run's
+ * histograms at the chosen step; and the same layer's histogram from every compared run on one axis with the
+ * N(0, 1) / selu(N(0, 1)) reference. Only runs that have the chosen layer are offered and counted. The tab keeps its
+ * own "Values" choice.
  */
-import type { RunView } from '../../shared/store';
-import type { DashboardData } from '../../shared/store';
+import { thin } from '../../../src/core/series';
+import type { DashboardData, RunView } from '../../shared/store';
 import { selectedRuns } from '../../shared/store';
-import { runColor } from '../../shared/theme';
 import { toCsv } from '../charts/card';
 import { HistogramOverlayChart } from '../charts/histogramOverlay';
 import { PercentileBandsChart } from '../charts/percentileBands';
 import { binCenters, RidgelineChart } from '../charts/ridgeline';
-import { el, select } from '../controls';
-import { histogramsAt, runLabel } from '../selectors';
-import { quantitySelect, stepControl } from './stepControl';
+import { checkbox, el, select } from '../controls';
+import { runFocus } from '../runFocus';
+import { histogramsAt } from '../selectors';
+import { quantitySelect, runSelect, stepControl } from './stepControl';
 import type { TabContext, TabView } from './tab';
-import { thin } from '../../../src/core/series';
 
-/** Percentile bands of more runs than this overlap into an unreadable blur (TensorBoard draws one run per chart). */
-export const BAND_RUNS = 4;
+/** Small multiples at most; more runs: hide some in the legend (or filter), or look at one run. */
+export const MULTIPLES = 16;
 /**
  * Steps per band at most: about a card's width in pixels, so a polygon vertex per pixel column at most (more are
- * painted over each other); at 1,000 steps x 8 bands x 4 runs the full series cost ~10 ms per update.
+ * painted over each other); at 1,000 steps x 8 bands the full series cost ~10 ms per update.
  */
 export const BAND_POINTS = 400;
+
+const layersOf = (r: RunView): number => r.info.layers.length || (r.frames[0]?.layers.length ?? 0);
+
+/** y range of the bands of `runs` at layer `l`: percentiles 1..7 (inner, 6.7 %..93.3 %) or 0..8 (min..max). */
+export function bandRange(
+  runs: readonly RunView[],
+  l: number,
+  q: 'pre' | 'post',
+  full: boolean,
+): [number, number] | undefined {
+  let lo = Infinity;
+  let hi = -Infinity;
+  const [a, b] = full ? [0, 8] : [1, 7];
+  for (const run of runs) {
+    for (const f of thin(run.frames, BAND_POINTS)) {
+      const p = f.layers[l]?.[q].percentiles;
+      const x = p?.[a];
+      const y = p?.[b];
+      if (x !== undefined && Number.isFinite(x) && x < lo) lo = x;
+      if (y !== undefined && Number.isFinite(y) && y > hi) hi = y;
+    }
+  }
+  return lo <= hi ? [lo, hi] : undefined;
+}
 
 export function createDistributionsTab(ctx: TabContext): TabView {
   const root = el('section', 'tab tab-distributions');
@@ -35,33 +60,55 @@ export function createDistributionsTab(ctx: TabContext): TabView {
     (v) => ctx.update({ layer: Number(v) }),
     'dist-layer',
   );
-  steps.element.append(layerSelect.element, quantitySelect(ctx, 'dist-quantity'));
+  const view = select(
+    'Bands',
+    [
+      { value: 'multiples', label: 'one chart per run' },
+      { value: 'single', label: 'one run' },
+    ],
+    ctx.ui().distView,
+    (v) => ctx.update({ distView: v }),
+    'dist-view',
+  );
+  const runPick = runSelect(ctx, 'Run', 'dist-run', (v) => ctx.update({ distRun: v }));
+  steps.element.append(
+    layerSelect.element,
+    quantitySelect(ctx, 'dist-quantity', 'distQuantity'),
+    view.element,
+    runPick.element,
+    checkbox(
+      'Min/max range',
+      ctx.ui().distFullRange,
+      (v) => ctx.update({ distFullRange: v }),
+      'dist-full-range',
+    ),
+  );
+  const note = el('p', 'note');
+  note.setAttribute('role', 'status');
+  const multiples = el('div', 'grid multiples');
   const grid = el('div', 'grid');
-  root.append(steps.element, grid);
+  root.append(steps.element, note, multiples, grid);
   let runs: RunView[] = [];
   let step = 0;
-  let layerCount = -1;
+  let layerKey = '';
   const base = { parent: grid, save: ctx.save, theme: ctx.theme };
-  const q = (): 'pre' | 'post' => ctx.ui().quantity;
+  const q = (): 'pre' | 'post' => ctx.ui().distQuantity;
   const layer = (): number => ctx.ui().layer;
-
-  const bands = new PercentileBandsChart({
-    ...base,
-    id: 'dist:bands',
-    title: 'Percentiles over steps',
-    className: 'wide',
-    csv: () =>
-      toCsv(
-        ['run', 'step', 'p0', 'p6.68', 'p15.87', 'p30.85', 'p50', 'p69.15', 'p84.13', 'p93.32', 'p100'],
-        runs.flatMap((run) =>
-          run.frames.map((f) => [run.info.name, f.step, ...(f.layers[layer()]?.[q()].percentiles ?? [])]),
-        ),
-      ),
-  });
+  const bandCharts = new Map<string, PercentileBandsChart>();
+  const bandCsv = (run: RunView | undefined) => (): string =>
+    toCsv(
+      ['run', 'step', 'p0', 'p6.68', 'p15.87', 'p30.85', 'p50', 'p69.15', 'p84.13', 'p93.32', 'p100'],
+      (run?.frames ?? []).map((f) => [
+        run?.info.name,
+        f.step,
+        ...(f.layers[layer()]?.[q()].percentiles ?? []),
+      ]),
+    );
+  let ridgeRun: RunView | undefined;
   const histCsv = (all: boolean): string =>
     toCsv(
       ['run', 'step', 'layer', 'bin_center', 'count'],
-      runs.slice(0, all ? runs.length : 1).flatMap((run) => {
+      (all ? runs : ridgeRun ? [ridgeRun] : []).flatMap((run) => {
         const frame = histogramsAt(run, step);
         return (frame?.[q()] ?? []).flatMap((h, l) =>
           all && l !== layer()
@@ -88,52 +135,122 @@ export function createDistributionsTab(ctx: TabContext): TabView {
     render(data: DashboardData) {
       runs = selectedRuns(data);
       step = steps.sync(runs);
-      const layers = Math.max(
-        0,
-        ...runs.map((r) => r.info.layers.length || (r.frames[0]?.layers.length ?? 0)),
-      );
-      if (layers !== layerCount) {
-        layerCount = layers;
-        const opts = Array.from({ length: Math.max(1, layers) }, (_, i) => ({
-          value: String(i),
-          label: `layer ${i}`,
-        }));
-        layerSelect.setOptions(opts, String(Math.min(layer(), Math.max(0, layers - 1))));
-      }
+      const { distView, distRun, distFullRange } = ctx.ui();
+      const styles = ctx.styles();
+      const layers = Math.max(0, ...runs.map(layersOf));
       const l = Math.min(layer(), Math.max(0, layers - 1));
+      const having = runs.filter((r) => layersOf(r) > l);
+      const counts = Array.from(
+        { length: Math.max(1, layers) },
+        (_, i) => runs.filter((r) => layersOf(r) > i).length,
+      );
+      const nextLayerKey = JSON.stringify([counts, l]);
+      if (nextLayerKey !== layerKey) {
+        layerKey = nextLayerKey;
+        layerSelect.setOptions(
+          counts.map((n, i) => ({
+            value: String(i),
+            label: n === runs.length ? `layer ${i}` : `layer ${i} (${n} of ${runs.length} runs)`,
+          })),
+          String(l),
+        );
+      }
+      runPick.sync(having, distRun);
       const what = q() === 'post' ? 'activations' : 'pre-activations';
-      const banded = runs.slice(0, BAND_RUNS);
-      const more = runs.length > BAND_RUNS ? ` (first ${BAND_RUNS} of ${runs.length} runs)` : '';
-      bands.card.setTitle(`Layer ${l} ${what}: percentiles over steps${more}`);
-      bands.set(
-        banded.map((run, i) => ({
-          label: runLabel(run.info),
-          color: runColor(ctx.theme, i),
-          points: thin(run.frames, BAND_POINTS).flatMap((f) => {
-            const s = f.layers[l];
-            return s ? [{ x: f.step, percentiles: s[q()].percentiles }] : [];
-          }),
-        })),
-        what,
-      );
-      const primary = runs[0];
-      const frame = primary ? histogramsAt(primary, step) : undefined;
+      const visible = having.filter((r) => runFocus.visible(r.info.runId));
+      const shown =
+        distView === 'single'
+          ? having
+              .filter((r) => r.info.runId === distRun)
+              .concat(having.some((r) => r.info.runId === distRun) ? [] : having.slice(0, 1))
+          : visible.slice(0, MULTIPLES);
+      const missing = runs.length - having.length;
+      note.textContent = [
+        `Layer ${l}: ${having.length} of ${runs.length} compared run${runs.length === 1 ? '' : 's'} have this layer${missing > 0 ? ` (${missing} are shallower)` : ''}.`,
+        distView === 'multiples' && visible.length > MULTIPLES
+          ? `Bands of the first ${MULTIPLES} of ${visible.length} shown runs: hide or filter runs in the legend, or choose "one run".`
+          : '',
+        `y range: ${distFullRange ? 'min to max' : 'inner percentiles (6.7 %–93.3 %; tick "Min/max range" for all)'}.`,
+      ]
+        .filter(Boolean)
+        .join(' ');
+      const range = bandRange(shown, l, q(), distFullRange);
+      const wanted = new Set(shown.map((r) => r.info.runId as string));
+      for (const [id, chart] of bandCharts) {
+        if (!wanted.has(id)) {
+          chart.card.destroy();
+          bandCharts.delete(id);
+        }
+      }
+      shown.forEach((run) => {
+        const id = run.info.runId as string;
+        let chart = bandCharts.get(id);
+        if (!chart) {
+          chart = new PercentileBandsChart({
+            parent: multiples,
+            save: ctx.save,
+            theme: ctx.theme,
+            id: `dist:bands:${id}`,
+            title: 'Percentiles over steps',
+            className: shown.length === 1 ? 'wide' : 'small',
+            csv: bandCsv(run),
+          });
+          bandCharts.set(id, chart);
+        }
+        multiples.append(chart.card.element);
+        const style = styles.byId.get(run.info.runId);
+        chart.card.setTitle(`${style?.label ?? run.info.name}`, `layer ${l} ${what}: percentiles over steps`);
+        const points = thin(run.frames, BAND_POINTS).flatMap((f) => {
+          const s = f.layers[l];
+          return s ? [{ x: f.step, percentiles: s[q()].percentiles }] : [];
+        });
+        chart.card.setEmpty(
+          points.length === 0
+            ? 'No statistics of this layer yet.'
+            : points.length === 1
+              ? `One reported step${run.info.mode === 'probe' ? ' (a probe measures at initialisation only)' : ''}: see the histograms below.`
+              : '',
+        );
+        chart.set(
+          [
+            {
+              label: style?.label ?? run.info.name,
+              color: style?.color ?? ctx.theme.foreground,
+              run: run.info.runId,
+              points,
+            },
+          ],
+          what,
+          range,
+        );
+      });
+      ridgeRun = having.find((r) => r.info.runId === distRun) ?? having[0];
+      const frame = ridgeRun ? histogramsAt(ridgeRun, step) : undefined;
+      const ridgeStyle = ridgeRun ? styles.byId.get(ridgeRun.info.runId) : undefined;
       ridge.card.setTitle(
-        `Histograms of ${what} by depth, step ${frame?.step ?? '—'}${primary ? ` (${runLabel(primary.info)})` : ''}`,
+        `Histograms of ${what} by depth`,
+        ridgeRun
+          ? `${ridgeStyle?.label ?? ridgeRun.info.name} · step ${frame?.step ?? '—'} (choose the run under "Run")`
+          : '',
       );
-      ridge.set(frame?.[q()] ?? [], runColor(ctx.theme, 0), what);
-      overlay.card.setTitle(`Layer ${l} ${what} across runs, step ≤ ${step}`);
-      overlay.set(
-        runs.flatMap((run, i) => {
-          const h = histogramsAt(run, step)?.[q()][l];
-          return h ? [{ label: runLabel(run.info), color: runColor(ctx.theme, i), histogram: h }] : [];
-        }),
-        q(),
-        what,
+      ridge.card.setEmpty(!ridgeRun ? 'No compared run has this layer.' : !frame ? 'No histograms yet.' : '');
+      ridge.set(frame?.[q()] ?? [], ridgeStyle?.color ?? ctx.theme.foreground, what);
+      const series = having.flatMap((run) => {
+        const h = histogramsAt(run, step)?.[q()][l];
+        const style = styles.byId.get(run.info.runId);
+        return h && style
+          ? [{ label: style.label, color: style.color, dash: style.dash, run: run.info.runId, histogram: h }]
+          : [];
+      });
+      overlay.card.setTitle(
+        `Layer ${l} ${what} across runs`,
+        `step ≤ ${step} · ${series.length} of ${runs.length} runs`,
       );
+      overlay.card.setEmpty(series.length === 0 ? 'No histograms of this layer yet.' : '');
+      overlay.set(series, q(), what);
     },
     destroy() {
-      bands.card.destroy();
+      for (const c of bandCharts.values()) c.card.destroy();
       ridge.card.destroy();
       overlay.card.destroy();
       root.remove();

@@ -1,32 +1,35 @@
 /**
  * Layers tab: at one step, the mean and variance of every layer against depth with the self-normalising target
- * bands (Theorem 1's mean/variance box), gradient norm against depth on a log axis (vanishing or exploding at a
- * glance), and a layer x step heatmap of variance or gradient norm.
+ * bands (Theorem 1's mean/variance box; variance optionally on a log axis), gradient norm against depth on a log
+ * axis (vanishing or exploding at a glance), and a layer x step heatmap of one chosen run with a colour bar and a
+ * marker at the chosen step. The tab keeps its own "Values" choice (pre- or post-activation).
  */
-import type { RunView } from '../../shared/store';
-import type { DashboardData } from '../../shared/store';
+import { thin } from '../../../src/core/series';
+import type { DashboardData, RunView } from '../../shared/store';
 import { selectedRuns } from '../../shared/store';
-import { runColor } from '../../shared/theme';
 import { toCsv } from '../charts/card';
 import type { HeatKind } from '../charts/heatmap';
 import { HeatmapChart } from '../charts/heatmap';
 import type { LineSeries } from '../charts/lineChart';
 import { LineChart } from '../charts/lineChart';
-import { el, select } from '../controls';
-import { frameAt, runLabel } from '../selectors';
+import { checkbox, el, select } from '../controls';
+import { frameAt } from '../selectors';
 import { LEGEND_RUNS } from './curvesTab';
-import { quantitySelect, stepControl } from './stepControl';
+import { quantitySelect, runSelect, stepControl } from './stepControl';
 import type { TabContext, TabView } from './tab';
-import { thin } from '../../../src/core/series';
 
 /** Heatmap columns at most (one per reported step, thinned evenly beyond). */
 const HEAT_COLUMNS = 120;
 
+type Layer = RunView['frames'][number]['layers'][number];
+
 export function createLayersTab(ctx: TabContext): TabView {
   const root = el('section', 'tab tab-layers');
   const steps = stepControl(ctx, 'layers');
+  const heatRun = runSelect(ctx, 'Heatmap run', 'heatmap-run', (v) => ctx.update({ heatmapRun: v }));
   steps.element.append(
-    quantitySelect(ctx, 'layers-quantity'),
+    quantitySelect(ctx, 'layers-quantity', 'layersQuantity'),
+    checkbox('Log variance', ctx.ui().logVariance, (v) => ctx.update({ logVariance: v }), 'log-variance'),
     select(
       'Heatmap',
       [
@@ -37,12 +40,12 @@ export function createLayersTab(ctx: TabContext): TabView {
       (v: HeatKind) => ctx.update({ heatmap: v }),
       'heatmap-kind',
     ).element,
+    heatRun.element,
   );
   const grid = el('div', 'grid');
   root.append(steps.element, grid);
   let runs: RunView[] = [];
   let step = 0;
-  /** Each run's frame at `step`, found once per render for the three depth charts. */
   let atStepFrames: (RunView['frames'][number] | undefined)[] = [];
   const base = { parent: grid, save: ctx.save, theme: ctx.theme };
   const depthCsv = (): string =>
@@ -88,33 +91,50 @@ export function createLayersTab(ctx: TabContext): TabView {
     title: 'Gradient norm vs depth',
     csv: depthCsv,
   });
+  let heatSource: RunView | undefined;
   const heat = new HeatmapChart({
     ...base,
     id: 'layers:heatmap',
     title: 'Layer × step',
     className: 'wide',
     csv: () => {
-      const run = runs[0];
       const key = ctx.ui().heatmap;
-      const q = ctx.ui().quantity;
+      const q = ctx.ui().layersQuantity;
       return toCsv(
-        ['step', 'layer', key],
-        (run?.frames ?? []).flatMap((f) =>
-          f.layers.map((l) => [f.step, l.layer, key === 'gradNorm' ? l.gradNorm : l[q].variance]),
+        ['run', 'step', 'layer', key],
+        (heatSource?.frames ?? []).flatMap((f) =>
+          f.layers.map((l) => [
+            heatSource?.info.name,
+            f.step,
+            l.layer,
+            key === 'gradNorm' ? l.gradNorm : l[q].variance,
+          ]),
         ),
       );
     },
   });
 
-  const byDepth = (pickY: (l: RunView['frames'][number]['layers'][number]) => number): LineSeries[] =>
-    runs.map((run, i) => ({
-      label: runLabel(run.info),
-      color: runColor(ctx.theme, i),
-      // Past LEGEND_RUNS runs the markers (1,536 at 16 runs x 32 layers x 3 charts) hide each other: lines only.
-      radius: runs.length <= LEGEND_RUNS ? 3 : 0,
-      xs: (atStepFrames[i]?.layers ?? []).map((l) => l.layer),
-      ys: (atStepFrames[i]?.layers ?? []).map(pickY),
-    }));
+  const byDepth = (pickY: (l: Layer) => number): LineSeries[] => {
+    const styles = ctx.styles();
+    return runs.flatMap((run, i) => {
+      const style = styles.byId.get(run.info.runId);
+      if (!style) return [];
+      const layers = atStepFrames[i]?.layers ?? [];
+      return [
+        {
+          label: style.label,
+          color: style.color,
+          dash: style.dash,
+          run: run.info.runId,
+          marker: style.marker,
+          // Past LEGEND_RUNS runs the markers (1,536 at 16 runs x 32 layers x 3 charts) hide each other: lines only.
+          radius: runs.length <= LEGEND_RUNS ? 3 : 0,
+          xs: layers.map((l) => l.layer),
+          ys: layers.map(pickY),
+        },
+      ];
+    });
+  };
 
   return {
     root,
@@ -122,49 +142,79 @@ export function createLayersTab(ctx: TabContext): TabView {
       runs = selectedRuns(data);
       step = steps.sync(runs);
       atStepFrames = runs.map((run) => frameAt(run, step));
-      const { quantity: q, heatmap } = ctx.ui();
+      const { layersQuantity: q, heatmap, logVariance, heatmapRun } = ctx.ui();
       const which = q === 'post' ? 'activations' : 'pre-activations';
-      mean.card.setTitle(`Mean of ${which} vs depth (step ${step})`);
+      const withStats = atStepFrames.filter((f) => (f?.layers.length ?? 0) > 0).length;
+      const sub = `step ${step} · ${withStats} of ${runs.length} run${runs.length === 1 ? '' : 's'} with statistics`;
+      const none =
+        runs.length === 0 ? 'No runs compared.' : withStats === 0 ? 'No layer statistics yet.' : '';
+      mean.card.setTitle(`Mean of ${which} vs depth`, sub);
+      mean.card.setEmpty(none);
       mean.set(
         byDepth((l) => l[q].mean),
         {
           xTitle: 'hidden layer',
           yTitle: 'mean',
           integerX: true,
-          legend: runs.length <= LEGEND_RUNS,
           reference: { bands: [{ from: -0.1, to: 0.1 }], lines: [0] },
         },
       );
-      variance.card.setTitle(`Variance of ${which} vs depth (step ${step})`);
+      variance.card.setTitle(`Variance of ${which} vs depth`, `${sub}${logVariance ? ' · log axis' : ''}`);
+      variance.card.setEmpty(none);
       variance.set(
         byDepth((l) => l[q].variance),
         {
           xTitle: 'hidden layer',
-          yTitle: 'variance',
+          yTitle: logVariance ? 'variance (log)' : 'variance',
           integerX: true,
-          legend: runs.length <= LEGEND_RUNS,
+          logY: logVariance,
           reference: { bands: [{ from: 0.8, to: 1.5 }], lines: [1] },
         },
       );
-      grad.set(
-        byDepth((l) => l.gradNorm),
-        {
-          xTitle: 'hidden layer',
-          yTitle: '‖∇W‖ (log)',
-          integerX: true,
-          logY: true,
-          legend: runs.length <= LEGEND_RUNS,
-        },
+      const gradSeries = byDepth((l) => l.gradNorm);
+      const anyGrad = gradSeries.some((s) => Array.from(s.ys).some((v) => Number.isFinite(v) && v > 0));
+      const probes = runs.filter((r) => r.info.mode === 'probe').length;
+      grad.card.setTitle('Gradient norm vs depth', sub);
+      grad.card.setEmpty(
+        none ||
+          (anyGrad
+            ? ''
+            : probes === runs.length
+              ? 'Probe runs measure the forward pass at initialisation only: no gradients, so no gradient norms.'
+              : 'No gradient norms recorded at this step.'),
       );
-      const primary = runs[0];
+      grad.set(gradSeries, { xTitle: 'hidden layer', yTitle: '‖∇W‖ (log)', integerX: true, logY: true });
+      heatRun.sync(runs, heatmapRun);
+      const primary = runs.find((r) => r.info.runId === heatmapRun) ?? runs[0];
+      heatSource = primary;
       const frames = thin(primary?.frames ?? [], HEAT_COLUMNS);
+      const label = primary ? (ctx.styles().byId.get(primary.info.runId)?.label ?? primary.info.name) : '';
       heat.card.setTitle(
-        `${heatmap === 'gradNorm' ? 'Gradient norm' : `Variance of ${which}`}: layer × step${primary ? ` (${runLabel(primary.info)})` : ''}`,
+        `${heatmap === 'gradNorm' ? 'Gradient norm' : `Variance of ${which}`}: layer × step`,
+        primary
+          ? `${label} · ${frames.length} step${frames.length === 1 ? '' : 's'} · marker: step ${step}`
+          : '',
+      );
+      const values = frames.map((f) =>
+        f.layers.map((l) => (heatmap === 'gradNorm' ? l.gradNorm : l[q].variance)),
+      );
+      const finite = values.some((c) => c.some((v) => Number.isFinite(v) && v > 0));
+      heat.card.setEmpty(
+        !primary
+          ? 'No runs compared.'
+          : frames.length === 0
+            ? 'No layer statistics yet.'
+            : !finite && heatmap === 'gradNorm' && primary.info.mode === 'probe'
+              ? 'A probe run has no gradients: choose "variance" or a training run.'
+              : !finite
+                ? 'No finite values to colour.'
+                : '',
       );
       heat.set(
         heatmap,
         frames.map((f) => f.step),
-        frames.map((f) => f.layers.map((l) => (heatmap === 'gradNorm' ? l.gradNorm : l[q].variance))),
+        values,
+        step,
       );
     },
     destroy() {

@@ -24,6 +24,7 @@ export function stepControl(ctx: TabContext, idPrefix: string): StepControl {
     step: 1,
     value: 0,
     format: (i) => String(steps[i] ?? '—'),
+    valueText: (i) => (steps[i] === undefined ? 'no step' : `step ${steps[i]}`),
     onInput: (i) => ctx.update({ step: steps[i] ?? 'live' }),
   });
   const live = checkbox(
@@ -49,16 +50,46 @@ export function stepControl(ctx: TabContext, idPrefix: string): StepControl {
   };
 }
 
-/** The pre/post choice shared by the statistics tabs. */
-export function quantitySelect(ctx: TabContext, id: string): HTMLElement {
+/** The pre/post choice of a statistics tab; each tab keeps its own (`key` in the settings). */
+export function quantitySelect(
+  ctx: TabContext,
+  id: string,
+  key: 'layersQuantity' | 'distQuantity',
+): HTMLElement {
   return select(
     'Values',
     [
       { value: 'post', label: 'activations (after f)' },
       { value: 'pre', label: 'pre-activations (Wx + b)' },
     ],
-    ctx.ui().quantity,
-    (v) => ctx.update({ quantity: v }),
+    ctx.ui()[key],
+    (v) => ctx.update({ [key]: v }),
     id,
   ).element;
+}
+
+/** A picker of one compared run (by short label); `sync` refills it when the compared runs change. */
+export function runSelect(
+  ctx: TabContext,
+  label: string,
+  id: string,
+  onChange: (runId: string) => void,
+): { element: HTMLElement; sync: (runs: readonly RunView[], chosen: string) => void } {
+  const s = select(label, [{ value: '', label: '—' }], '', onChange, id);
+  let key = '';
+  return {
+    element: s.element,
+    sync(runs, chosen) {
+      const styles = ctx.styles();
+      const options = runs.map((r) => ({
+        value: r.info.runId as string,
+        label: styles.byId.get(r.info.runId)?.label ?? r.info.name,
+      }));
+      const value = options.some((o) => o.value === chosen) ? chosen : (options[0]?.value ?? '');
+      const next = JSON.stringify([options, value]);
+      if (next === key) return;
+      key = next;
+      s.setOptions(options.length > 0 ? options : [{ value: '', label: '—' }], value);
+    },
+  };
 }

@@ -2,6 +2,7 @@
 import type { DashboardData } from '../../shared/store';
 import type { Theme } from '../../shared/theme';
 import type { SaveFile } from '../charts/card';
+import type { RunStyles } from '../runStyles';
 import type { UiState } from '../uiState';
 
 export interface TabContext {
@@ -11,6 +12,8 @@ export interface TabContext {
   ui: () => UiState;
   /** Changes settings; the shell persists them and re-renders the active tab. */
   update: (patch: Partial<UiState>) => void;
+  /** Colour, dash, marker and label of each compared run (the same in every tab and in the legend). */
+  styles: () => RunStyles;
 }
 
 export interface TabView {

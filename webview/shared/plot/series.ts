@@ -54,6 +54,18 @@ function marker(
     ctx.lineTo(x, y + r);
     ctx.lineTo(x - r, y);
     ctx.closePath();
+  } else if (kind === 'rect') {
+    ctx.rect(x - r * 0.85, y - r * 0.85, 1.7 * r, 1.7 * r);
+  } else if (kind === 'triangle') {
+    ctx.moveTo(x, y - r);
+    ctx.lineTo(x + r, y + r * 0.8);
+    ctx.lineTo(x - r, y + r * 0.8);
+    ctx.closePath();
+  } else if (kind === 'cross') {
+    ctx.moveTo(x - r, y - r);
+    ctx.lineTo(x + r, y + r);
+    ctx.moveTo(x + r, y - r);
+    ctx.lineTo(x - r, y + r);
   } else if (kind === 'star') {
     for (let k = 0; k < 4; k++) {
       const a = (k * Math.PI) / 4;
@@ -102,7 +114,7 @@ export function drawLine(ctx: CanvasRenderingContext2D, line: PlotLine, f: Frame
       if (finite(px) && finite(py)) marker(ctx, line.marker, px, py, r);
     }
     ctx.fillStyle = line.color;
-    if (line.marker === 'star') ctx.stroke();
+    if (line.marker === 'star' || line.marker === 'cross') ctx.stroke();
     else ctx.fill();
   }
 }
@@ -136,12 +148,13 @@ export function nearestPoint(
   px: number,
   py: number,
   hidden: ReadonlySet<string>,
+  visible: (line: PlotLine) => boolean = () => true,
   radius = 24,
 ): { line: PlotLine; index: number; x: number; y: number } | undefined {
   let best: { line: PlotLine; index: number; x: number; y: number } | undefined;
   let bestD = radius * radius;
   for (const line of spec.lines) {
-    if (line.quiet || hidden.has(line.label)) continue;
+    if (line.quiet || hidden.has(line.label) || !visible(line)) continue;
     const n = Math.min(line.xs.length, line.ys.length);
     for (let i = 0; i < n; i++) {
       const x = toPixel(frame.x, line.xs[i] as number);

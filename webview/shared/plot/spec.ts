@@ -14,7 +14,7 @@ export interface PlotLine {
   dash?: number[];
   /** Marker radius in px (0 or absent: no markers). */
   radius?: number;
-  marker?: 'circle' | 'rectRot' | 'star';
+  marker?: 'circle' | 'rect' | 'triangle' | 'rectRot' | 'cross' | 'star';
   /** Steps centred between points (histograms) instead of straight segments. */
   stepped?: boolean;
   /** Fills between the line and the horizontal line y = base. */
@@ -23,8 +23,10 @@ export interface PlotLine {
   line?: boolean;
   /** No legend entry and no hover readout (faint raw curves behind smoothed ones). */
   quiet?: boolean;
-  /** No legend entry (past 6 runs the run header's colour swatches are the legend). */
+  /** No legend entry in the chart (run lines never have one: the dashboard's run legend names them). */
   noLegend?: boolean;
+  /** The run this line belongs to: hidden, dimmed or emphasised with it (dashboard/runFocus.ts). */
+  run?: string;
 }
 
 /** A filled polygon between two curves over the same xs (a percentile band). */
