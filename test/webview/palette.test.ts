@@ -14,7 +14,7 @@ import {
 import {
   DARK_PALETTE,
   DASHES,
-  fallbackSlot,
+  slotsByCreation,
   LIGHT_PALETTE,
   MARKERS,
   PALETTE_SIZE,
@@ -66,11 +66,18 @@ for (const c of CASES) {
   });
 }
 
-test('second channel: distinct dash patterns and markers; fallback slots are stable and in range', () => {
+test('second channel: distinct dash patterns and markers; fallback slots follow creation order', () => {
   assert.equal(new Set(DASHES.map((d) => d.join(','))).size, DASHES.length);
   assert.equal(new Set(MARKERS).size, MARKERS.length);
-  const slots = Array.from({ length: 200 }, (_, i) => fallbackSlot(`run-${i}`));
-  assert.ok(slots.every((s) => Number.isInteger(s) && s >= 0 && s < PALETTE_SIZE));
-  assert.equal(fallbackSlot('run-7'), slots[7]);
-  assert.ok(new Set(slots).size === PALETTE_SIZE, 'every slot is used by some id');
+  const runs = Array.from({ length: 14 }, (_, i) => ({
+    runId: `run-${i}`,
+    createdAt: new Date(Date.UTC(2026, 0, 1, 0, 0, i)).toISOString(),
+  }));
+  const slots = slotsByCreation([...runs].reverse());
+  assert.deepEqual(
+    runs.map((r) => slots.get(r.runId)),
+    [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 0, 1],
+  );
+  assert.equal(slotsByCreation([{ ...runs[0]!, color: 7 }]).get('run-0'), 7, 'a slot from the host wins');
+  assert.equal(PALETTE_SIZE, 12);
 });

@@ -7,6 +7,7 @@ import { PROTOCOL_VERSION } from '../../src/protocol/version';
 import type { DashboardTab, WebviewToHost } from '../../src/protocol/webview';
 import type { DashboardData } from '../shared/store';
 import { initialDashboard, reduceDashboard, selectedRuns } from '../shared/store';
+import { slotsByCreation } from '../shared/palette';
 import { onThemeChange, readTheme } from '../shared/theme';
 import { createTransport } from '../shared/transport';
 import type { SaveFile } from './charts/card';
@@ -94,13 +95,14 @@ function refreshStyles(): void {
   const infos = selectedRuns(data).map((r) => r.info);
   const key = JSON.stringify([
     infos.map((i) => [i.runId, i.name, i.color, i.config !== undefined]),
+    data.allRuns.length,
     ui.colorBy,
     ui.styleBy,
     theme.kind,
   ]);
   if (key === stylesKey) return;
   stylesKey = key;
-  styles = runStyles(infos, theme, ui);
+  styles = runStyles(infos, theme, ui, slotsByCreation(data.allRuns));
   runFocus.retain(new Set(infos.map((i) => i.runId)));
   legend.render(styles, infos);
 }

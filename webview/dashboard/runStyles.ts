@@ -8,7 +8,7 @@ import { nameValue, shortLabels, varyingKeys } from '../../src/core/runNames';
 import type { RunId } from '../../src/protocol/ids';
 import type { RunInfo } from '../../src/protocol/webview';
 import type { MarkerShape } from '../shared/palette';
-import { DASHES, fallbackSlot, MARKERS, PALETTE_SIZE } from '../shared/palette';
+import { DASHES, MARKERS, PALETTE_SIZE } from '../shared/palette';
 import type { Theme } from '../shared/theme';
 import { runColor } from '../shared/theme';
 import { flatten } from './selectors';
@@ -89,8 +89,16 @@ function autoKeys(infos: readonly RunInfo[], keys: readonly string[]): { color: 
 
 const short = (key: string): string => key.slice(key.lastIndexOf('.') + 1);
 
-/** The styles of the compared runs for `choice` (keys that no longer vary are ignored). */
-export function runStyles(infos: readonly RunInfo[], theme: Theme, choice: StyleChoice): RunStyles {
+/**
+ * The styles of the compared runs for `choice` (keys that no longer vary are ignored); `slots` are the runs' colour
+ * slots (palette.ts slotsByCreation over every known run).
+ */
+export function runStyles(
+  infos: readonly RunInfo[],
+  theme: Theme,
+  choice: StyleChoice,
+  slots: ReadonlyMap<string, number> = new Map(),
+): RunStyles {
   const keys = differingKeys(infos);
   let colorKey = keys.includes(choice.colorBy) ? choice.colorBy : '';
   let styleKey = keys.includes(choice.styleBy) && choice.styleBy !== colorKey ? choice.styleBy : '';
@@ -106,7 +114,7 @@ export function runStyles(infos: readonly RunInfo[], theme: Theme, choice: Style
   const seen = new Map<string, number>();
   const list = infos.map((info, i): RunStyle => {
     const value = colorKey ? keyValue(info, colorKey) : '';
-    const slot = colorKey ? colorValues.indexOf(value) : (info.color ?? fallbackSlot(info.runId));
+    const slot = colorKey ? colorValues.indexOf(value) : (info.color ?? slots.get(info.runId) ?? i);
     const color = runColor(theme, slot);
     const repeat = seen.get(color) ?? 0;
     seen.set(color, repeat + 1);

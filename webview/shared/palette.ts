@@ -49,12 +49,16 @@ export const DASHES: readonly (readonly number[])[] = [[], [8, 4], [2, 3], [10, 
 export const MARKERS = ['circle', 'rect', 'triangle', 'rectRot', 'cross', 'star'] as const;
 export type MarkerShape = (typeof MARKERS)[number];
 
-/** A slot for a run id when the host sent none (recordings, tests): FNV-1a of the id, the same in every view. */
-export function fallbackSlot(runId: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < runId.length; i++) {
-    h ^= runId.charCodeAt(i);
-    h = Math.imul(h, 0x01000193) >>> 0;
-  }
-  return h % PALETTE_SIZE;
+/**
+ * Colour slots when the host sent none (recordings, tests): each run's place among all runs in creation order,
+ * modulo the palette, as the host assigns them to a fresh store. The sidebar and the dashboard both list every
+ * run, so a run gets the same slot in both.
+ */
+export function slotsByCreation(
+  runs: readonly { runId: string; createdAt: string; color?: number }[],
+): Map<string, number> {
+  const order = [...runs].sort((a, b) =>
+    a.createdAt < b.createdAt ? -1 : a.createdAt > b.createdAt ? 1 : a.runId < b.runId ? -1 : 1,
+  );
+  return new Map(order.map((r, i) => [r.runId, r.color ?? i % PALETTE_SIZE]));
 }

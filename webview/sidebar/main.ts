@@ -14,6 +14,7 @@ import type { SidebarData } from '../shared/store';
 import { initialSidebar, reduceSidebar } from '../shared/store';
 import { onThemeChange, readTheme } from '../shared/theme';
 import { createTransport } from '../shared/transport';
+import { slotsByCreation } from '../shared/palette';
 import { RunRow } from './runRow';
 
 const transport = createTransport();
@@ -90,6 +91,7 @@ function order(parent: HTMLElement, children: readonly HTMLElement[]): void {
 function render(redraw = false): void {
   empty.hidden = data.runs.length > 0;
   const labels = labelsByExperiment(data.runs.map((r) => r.info));
+  const slots = slotsByCreation(data.runs.map((r) => r.info));
   // Newest first: the host lists runs oldest first.
   const newest = [...data.runs].reverse();
   const byGroup = new Map<string, SidebarRun[]>();
@@ -115,7 +117,13 @@ function render(redraw = false): void {
         row = new RunRow(run, ctx);
         rows.set(run.info.runId, row);
       }
-      row.update(run, labels.get(run.info.runId) ?? run.info.name, theme, redraw);
+      row.update(
+        run,
+        labels.get(run.info.runId) ?? run.info.name,
+        slots.get(run.info.runId) ?? 0,
+        theme,
+        redraw,
+      );
       return row.element;
     });
     order(g.list, items);

@@ -5,7 +5,6 @@
  */
 import type { RunId } from '../../src/protocol/ids';
 import type { SidebarRun, WebviewToHost } from '../../src/protocol/webview';
-import { fallbackSlot } from '../shared/palette';
 import type { Theme } from '../shared/theme';
 import { runColor } from '../shared/theme';
 import { drawSparkline } from './sparkline';
@@ -94,7 +93,7 @@ export class RunRow {
   }
 
   /** Shows `run` under `label` (short, within its experiment); touches only what changed. */
-  update(run: SidebarRun, label: string, theme: Theme, redraw = false): void {
+  update(run: SidebarRun, label: string, slot: number, theme: Theme, redraw = false): void {
     this.run = run;
     const { info } = run;
     const li = this.element;
@@ -107,7 +106,6 @@ export class RunRow {
     if (this.box.label !== label) this.box.label = label;
     const title = `${info.name} (${info.runId}): check to compare`;
     if (this.box.title !== title) this.box.title = title;
-    const slot = info.color ?? fallbackSlot(info.runId);
     const color = runColor(theme, slot);
     if (this.swatch.dataset.color !== `${slot}:${color}`) {
       this.swatch.dataset.color = `${slot}:${color}`;
