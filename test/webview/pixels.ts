@@ -8,14 +8,16 @@ import type { Page } from 'playwright-core';
 /** [r, g, b] of '#rrggbb' or 'rgb(a)(r, g, b, ...)'. */
 export function rgbOf(color: string): [number, number, number] {
   const hex = /^#([0-9a-f]{6})$/i.exec(color);
-  if (hex)
+  if (hex) {
     return [0, 2, 4].map((i) => Number.parseInt(hex[1]!.slice(i, i + 2), 16)) as [number, number, number];
+  }
   const fn = /rgba?\(([^)]*)\)/.exec(color);
-  if (fn)
+  if (fn) {
     return fn[1]!
       .split(',')
       .slice(0, 3)
       .map((v) => Number(v.trim())) as [number, number, number];
+  }
   throw new Error(`cannot read colour ${color}`);
 }
 
@@ -37,10 +39,11 @@ export async function colorAlongPath(
           (match.label === undefined || p.label === match.label) &&
           (match.run === undefined || p.run === match.run),
       );
-      if (!path)
+      if (!path) {
         throw new Error(
           `no path ${JSON.stringify(match)} in ${chart}: ${summary?.paths?.map((p) => p.label).join(' | ')}`,
         );
+      }
       const canvas = document.querySelector(`[data-chart="${chart}"] canvas`) as HTMLCanvasElement;
       const ratio = canvas.width / canvas.clientWidth;
       const data = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data;

@@ -53,14 +53,14 @@ export function createLegend(update: (patch: Partial<UiState>) => void): Legend 
     filter.value = '';
     runFocus.showAll();
   });
-  const colorBy = select(
+  const colorBy = select<string>(
     'Colour by',
     [{ value: '', label: 'run' }],
     '',
     (v) => update({ colorBy: v }),
     'color-by',
   );
-  const styleBy = select(
+  const styleBy = select<string>(
     'Style by',
     [{ value: '', label: 'auto' }],
     '',

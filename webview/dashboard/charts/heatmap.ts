@@ -148,8 +148,9 @@ export class HeatmapChart {
     const ctx = this.barCanvas.getContext('2d');
     if (ctx) {
       const image = ctx.createImageData(256, 1);
-      for (let i = 0; i < 256; i++)
+      for (let i = 0; i < 256; i++) {
         image.data.set(heatRgba(kind, barValue(kind, i / 255, range), range), i * 4);
+      }
       ctx.putImageData(image, 0, 0);
     }
     const ticks = colorBarTicks(kind, range);
@@ -195,8 +196,9 @@ export class HeatmapChart {
     this.paintBar(kind, grid.range);
     // The column of the chosen step: the last one at or before it.
     let markColumn = -1;
-    if (marker !== undefined)
+    if (marker !== undefined) {
       for (let i = 0; i < stepList.length && (stepList[i] as number) <= marker; i++) markColumn = i;
+    }
     this.card.extra = { cells: grid.cells };
     const columns = Math.max(1, values.length);
     this.card.draw({

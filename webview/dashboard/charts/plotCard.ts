@@ -15,16 +15,17 @@ import {
   LogarithmicScale,
   PointElement,
 } from 'chart.js';
-import type { ChartDataset, LegendItem, Plugin, ScaleOptionsByType } from 'chart.js';
-import type { AxisSpec, Frame, PlotLine, PlotSpec } from '../../shared/plot/spec';
-import { extent, formatTick, fromPixel, logDomain, niceDomain } from '../../shared/plot/scale';
+import type { ChartDataset, LegendItem, Plugin } from 'chart.js';
+import type { Frame, PlotLine, PlotSpec } from '../../shared/plot/spec';
+import { fromPixel } from '../../shared/plot/scale';
 import { drawArea, drawLine, nearestPoint } from '../../shared/plot/series';
-import type { Theme } from '../../shared/theme';
 import { toPixel } from '../../shared/plot/scale';
 import { runFocus } from '../runFocus';
 import type { CardOptions, CardShell } from './card';
 import { cardShell } from './card';
 import { dataTable, describe, exportPng } from './cardExport';
+import type { Hit } from './plotAxes';
+import { defaultDescribe, domain, drawTooltip, scaleOptions } from './plotAxes';
 
 // Only what is used (chart.js 4 is tree-shakable): a line chart type for the layout, two scale kinds, the legend.
 Chart.register(LineController, LineElement, PointElement, LinearScale, LogarithmicScale, Legend);
@@ -57,51 +58,6 @@ export interface PlotSummary {
 
 /** Every live plot card by chart id. */
 export const plotRegistry = new Map<string, PlotCard>();
-
-interface Hit {
-  line: PlotLine;
-  index: number;
-  x: number;
-  y: number;
-}
-
-type Scale = ScaleOptionsByType<'linear' | 'logarithmic'>;
-
-/** The axis range: fixed min/max, else the data's extent (widened to nice values where asked). */
-function domain(spec: AxisSpec, lists: ArrayLike<number>[], niceByDefault: boolean): [number, number] {
-  if (spec.min !== undefined && spec.max !== undefined) return [spec.min, spec.max];
-  const e = extent(lists, spec.log) ?? (spec.log ? [1, 10] : [0, 1]);
-  const lo = spec.min ?? e[0];
-  const hi = spec.max ?? e[1];
-  if (spec.log) return logDomain(lo, hi);
-  if (spec.nice ?? niceByDefault) {
-    const [a, b] = niceDomain(lo, hi, 6);
-    return [spec.min ?? a, spec.max ?? b];
-  }
-  return hi > lo ? [lo, hi] : niceDomain(lo, hi, 6);
-}
-
-function scaleOptions(spec: AxisSpec, range: [number, number], theme: Theme, x: boolean): Scale {
-  const format = spec.format ?? formatTick;
-  return {
-    type: spec.log ? 'logarithmic' : 'linear',
-    min: range[0],
-    max: range[1],
-    title: { display: spec.title !== '', text: spec.title, color: theme.foreground },
-    grid: { display: spec.grid !== false, color: theme.grid },
-    border: { color: theme.grid },
-    ticks: {
-      color: theme.foreground,
-      callback: (v: number | string) => format(Number(v)),
-      maxRotation: 0,
-      // Only nice ticks: the range's own ends (e.g. −0.5 and 7.5 around heatmap cells) are not labelled.
-      includeBounds: false,
-      autoSkipPadding: x ? 12 : 4,
-      sampleSize: 8,
-      ...(spec.integer ? { precision: 0 } : {}),
-    },
-  } as unknown as Scale;
-}
 
 export class PlotCard {
   readonly element: HTMLElement;
@@ -399,7 +355,9 @@ export class PlotCard {
         const at = this.pointerAt;
         this.hit =
           spec && f && at ? nearestPoint(spec, f, at.x, at.y, this.hidden, (l) => this.shows(l)) : undefined;
-        if (this.hit) this.tooltip(chart.ctx, this.hit);
+        if (this.hit) {
+          drawTooltip(chart, this.o.theme, this.describe(this.hit.line, this.hit.index), this.hit);
+        }
       },
     };
   }
@@ -421,43 +379,4 @@ export class PlotCard {
       this.onClick(fromPixel(f.x, x), fromPixel(f.y, y));
     }
   }
-
-  /** A tooltip box next to the hovered point, and a ring around it. */
-  private tooltip(ctx: CanvasRenderingContext2D, hit: Hit): void {
-    const t = this.o.theme;
-    const lines = this.describe(hit.line, hit.index);
-    const fs = Math.max(10, t.fontSize - 2);
-    const width = this.chart.width;
-    const height = this.chart.height;
-    ctx.save();
-    ctx.font = `${fs}px ${t.fontFamily}`;
-    ctx.textAlign = 'left';
-    ctx.textBaseline = 'middle';
-    const w = Math.max(...lines.map((l) => ctx.measureText(l).width)) + 12;
-    const h = lines.length * (fs + 4) + 8;
-    let bx = hit.x + 10;
-    if (bx + w > width - 2) bx = hit.x - 10 - w;
-    const by = Math.max(2, Math.min(height - h - 2, hit.y - h / 2));
-    ctx.strokeStyle = hit.line.color;
-    ctx.lineWidth = 2;
-    ctx.beginPath();
-    ctx.arc(hit.x, hit.y, 4, 0, 2 * Math.PI);
-    ctx.stroke();
-    ctx.globalAlpha = 0.92;
-    ctx.fillStyle = t.background;
-    ctx.fillRect(bx, by, w, h);
-    ctx.globalAlpha = 1;
-    ctx.strokeStyle = t.grid;
-    ctx.lineWidth = 1;
-    ctx.strokeRect(bx + 0.5, by + 0.5, w, h);
-    ctx.fillStyle = t.foreground;
-    lines.forEach((l, i) => ctx.fillText(l, bx + 6, by + 4 + (i + 0.5) * (fs + 4)));
-    ctx.restore();
-  }
-}
-
-function defaultDescribe(line: PlotLine, index: number): string[] {
-  const x = line.xs[index] as number;
-  const y = line.ys[index] as number;
-  return [line.label, `${formatTick(x)}, ${Number.isFinite(y) ? y.toPrecision(4) : String(y)}`];
 }

@@ -75,7 +75,7 @@ export function runSelect(
   id: string,
   onChange: (runId: string) => void,
 ): { element: HTMLElement; sync: (runs: readonly RunView[], chosen: string) => void } {
-  const s = select(label, [{ value: '', label: '—' }], '', onChange, id);
+  const s = select<string>(label, [{ value: '', label: '—' }], '', onChange, id);
   let key = '';
   return {
     element: s.element,

@@ -1,0 +1,93 @@
+/**
+ * The axes and hover text of a plot card: the data range of each axis (fixed, or the data's extent widened to nice
+ * values), chart.js's scale options, and the tooltip drawn next to the hovered point.
+ */
+import type { Chart, ScaleOptionsByType } from 'chart.js';
+import { extent, formatTick, logDomain, niceDomain } from '../../shared/plot/scale';
+import type { AxisSpec, PlotLine } from '../../shared/plot/spec';
+import type { Theme } from '../../shared/theme';
+
+/** The hovered point of a series, in canvas pixels. */
+export interface Hit {
+  line: PlotLine;
+  index: number;
+  x: number;
+  y: number;
+}
+
+type Scale = ScaleOptionsByType<'linear' | 'logarithmic'>;
+
+/** The axis range: fixed min/max, else the data's extent (widened to nice values where asked). */
+export function domain(spec: AxisSpec, lists: ArrayLike<number>[], niceByDefault: boolean): [number, number] {
+  if (spec.min !== undefined && spec.max !== undefined) return [spec.min, spec.max];
+  const e = extent(lists, spec.log) ?? (spec.log ? [1, 10] : [0, 1]);
+  const lo = spec.min ?? e[0];
+  const hi = spec.max ?? e[1];
+  if (spec.log) return logDomain(lo, hi);
+  if (spec.nice ?? niceByDefault) {
+    const [a, b] = niceDomain(lo, hi, 6);
+    return [spec.min ?? a, spec.max ?? b];
+  }
+  return hi > lo ? [lo, hi] : niceDomain(lo, hi, 6);
+}
+
+export function scaleOptions(spec: AxisSpec, range: [number, number], theme: Theme, x: boolean): Scale {
+  const format = spec.format ?? formatTick;
+  return {
+    type: spec.log ? 'logarithmic' : 'linear',
+    min: range[0],
+    max: range[1],
+    title: { display: spec.title !== '', text: spec.title, color: theme.foreground },
+    grid: { display: spec.grid !== false, color: theme.grid },
+    border: { color: theme.grid },
+    ticks: {
+      color: theme.foreground,
+      callback: (v: number | string) => format(Number(v)),
+      maxRotation: 0,
+      // Only nice ticks: the range's own ends (e.g. −0.5 and 7.5 around heatmap cells) are not labelled.
+      includeBounds: false,
+      autoSkipPadding: x ? 12 : 4,
+      sampleSize: 8,
+      ...(spec.integer ? { precision: 0 } : {}),
+    },
+  } as unknown as Scale;
+}
+
+/** A tooltip box next to the hovered point, and a ring around it. */
+export function drawTooltip(chart: Chart<'line'>, t: Theme, lines: string[], hit: Hit): void {
+  const ctx = chart.ctx;
+  const fs = Math.max(10, t.fontSize - 2);
+  const width = chart.width;
+  const height = chart.height;
+  ctx.save();
+  ctx.font = `${fs}px ${t.fontFamily}`;
+  ctx.textAlign = 'left';
+  ctx.textBaseline = 'middle';
+  const w = Math.max(...lines.map((l) => ctx.measureText(l).width)) + 12;
+  const h = lines.length * (fs + 4) + 8;
+  let bx = hit.x + 10;
+  if (bx + w > width - 2) bx = hit.x - 10 - w;
+  const by = Math.max(2, Math.min(height - h - 2, hit.y - h / 2));
+  ctx.strokeStyle = hit.line.color;
+  ctx.lineWidth = 2;
+  ctx.beginPath();
+  ctx.arc(hit.x, hit.y, 4, 0, 2 * Math.PI);
+  ctx.stroke();
+  ctx.globalAlpha = 0.92;
+  ctx.fillStyle = t.background;
+  ctx.fillRect(bx, by, w, h);
+  ctx.globalAlpha = 1;
+  ctx.strokeStyle = t.grid;
+  ctx.lineWidth = 1;
+  ctx.strokeRect(bx + 0.5, by + 0.5, w, h);
+  ctx.fillStyle = t.foreground;
+  lines.forEach((l, i) => ctx.fillText(l, bx + 6, by + 4 + (i + 0.5) * (fs + 4)));
+  ctx.restore();
+}
+
+/** The default hover text: the series' label and the point's x, y. */
+export function defaultDescribe(line: PlotLine, index: number): string[] {
+  const x = line.xs[index] as number;
+  const y = line.ys[index] as number;
+  return [line.label, `${formatTick(x)}, ${Number.isFinite(y) ? y.toPrecision(4) : String(y)}`];
+}
