@@ -241,7 +241,7 @@ async function main(): Promise<void> {
       let tabOpen = firstRender;
       if (tab !== 'curves') {
         const before = await page.evaluate(() => window.__snnLab!.renders.length);
-        await page.click(`vscode-tab-header[data-tab="${tab}"]`);
+        await page.click(`[role="tab"][data-tab="${tab}"]`);
         await page.waitForFunction(
           (n) => window.__snnLab!.renders.length > n && window.__snnLab!.settled(),
           before,

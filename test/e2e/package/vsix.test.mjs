@@ -90,7 +90,7 @@ describe('the packaged .vsix', { timeout: 400_000 }, () => {
       await run.click();
       await page.locator('.activitybar .action-item a[aria-label^="SNN Lab"]').first().click();
       const status = async () => {
-        const sidebar = await findWebviewFrame(page, () => !!document.querySelector('ul.run-list'), {
+        const sidebar = await findWebviewFrame(page, () => !!document.querySelector('.run-groups'), {
           what: 'sidebar',
         });
         return (

@@ -25,7 +25,7 @@ const MNIST_DEPTH = /** @type {{ model: { depth: number } }} */ (
   jsonc.parse(readFileSync(join(REPO_ROOT, 'examples', 'snn-vs-relu-bn-mnist.snn.json'), 'utf8'))
 ).model.depth;
 
-const isSidebar = () => !!document.querySelector('ul.run-list');
+const isSidebar = () => !!document.querySelector('.run-groups');
 const isDashboard = () => !!window.__snnLab;
 
 /** Sidebar rows as { name, status } (read from the webview's DOM). @param {Frame} frame */
@@ -157,7 +157,7 @@ describe('SNN Lab in the VS Code workbench', { timeout: 900_000 }, () => {
           `${name}: one entry per hidden layer (depth ${MNIST_DEPTH})`,
         );
       }
-      await dash.locator('vscode-tab-header', { hasText: 'Layers' }).first().click();
+      await dash.locator('[role="tab"][data-tab="layers"]').first().click();
       const charts = await poll(
         async () => {
           const c = await dash.evaluate(() => /** @type {TestHook} */ (window.__snnLab).charts());
