@@ -15,7 +15,8 @@ export interface StateLike {
 
 /** Slots per palette (webview/shared/palette.ts PALETTE_SIZE). */
 export const COLOR_SLOTS = 12;
-const KEY = 'snnLab.runColorSlots';
+/** The workspace-state key (the state is the extension's own, so no prefix is needed). */
+const KEY = 'runColorSlots';
 
 interface Stored {
   next: number;

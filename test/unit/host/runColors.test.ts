@@ -54,13 +54,13 @@ test('new runs are numbered in creation order, not list order; deleted runs are 
     [0, 1, 2],
   );
   colors.slots(runs(1));
-  const stored = state.data.get('snnLab.runColorSlots') as { slots: Record<string, number> };
+  const stored = state.data.get('runColorSlots') as { slots: Record<string, number> };
   assert.deepEqual(Object.keys(stored.slots), ['run-0']);
 });
 
 test('a corrupt stored value is ignored field by field; paint sets RunInfo.color', () => {
   const state = memento();
-  void state.update('snnLab.runColorSlots', { next: -3, slots: { 'run-0': 99, 'run-1': 4 } });
+  void state.update('runColorSlots', { next: -3, slots: { 'run-0': 99, 'run-1': 4 } });
   const colors = new RunColors(state);
   const infos = runs(2).map(
     (r) => ({ ...r, name: r.runId, status: 'finished', mode: 'train', layers: [] }) as RunInfo,
