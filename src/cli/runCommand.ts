@@ -7,8 +7,9 @@ import { availableParallelism } from 'node:os';
 import type { RunPlan } from '../core/config/experimentConfig';
 import type { Logger } from '../runs/logger';
 import { RunManager } from '../runs/runManager';
-import { RunStore } from '../runs/runStore';
-import type { RunData, RunMode } from '../runs/runTypes';
+import { RunStore, RunStoreError } from '../runs/runStore';
+import type { RunMode, RunOverview } from '../runs/runTypes';
+import type { StorageBudget } from '../runs/storageBudget';
 import type { RunId } from '../protocol/ids';
 import type { BackendChoice } from '../protocol/trainer';
 import { CliError, EXIT, trainerPath } from './cliShared';
@@ -24,6 +25,8 @@ export interface ExecuteOptions {
   display: 'tty' | 'lines' | 'quiet';
   probeSamples?: number;
   probeInput?: 'data' | 'normal';
+  /** Byte budgets of each run's series files (from --stats-budget-mb / $SNN_LAB_STATS_BUDGET_MB). */
+  budget?: StorageBudget;
 }
 
 /** The progress display for the current stdout: bars on a TTY, lines otherwise, none for --json. */
@@ -43,10 +46,12 @@ function cliLogger(progress: Progress): Logger {
 }
 
 /**
- * Runs the plans (Ctrl-C stops them: runs end as 'stopped', a second Ctrl-C kills) and returns each run's data
- * in plan order.
+ * Runs the plans (Ctrl-C stops them: runs end as 'stopped', a second Ctrl-C kills) and returns each run's
+ * overview (meta, summary; never its statistics file) in plan order.
  */
-export async function executePlans(options: ExecuteOptions): Promise<{ store: RunStore; runs: RunData[] }> {
+export async function executePlans(
+  options: ExecuteOptions,
+): Promise<{ store: RunStore; runs: RunOverview[] }> {
   const jobs = options.jobs ?? availableParallelism();
   try {
     mkdirSync(options.runsDir, { recursive: true });
@@ -55,7 +60,10 @@ export async function executePlans(options: ExecuteOptions): Promise<{ store: Ru
   }
   const progress = createProgress(options.display);
   const logger = cliLogger(progress);
-  const store = new RunStore(options.runsDir, { logger });
+  const store = new RunStore(options.runsDir, {
+    logger,
+    ...(options.budget ? { budget: options.budget } : {}),
+  });
   const manager = new RunManager({
     trainerPath: trainerPath(),
     store,
@@ -76,12 +84,21 @@ export async function executePlans(options: ExecuteOptions): Promise<{ store: Ru
     void manager.stopAll();
   };
   process.on('SIGINT', onSigint);
-  const ids: RunId[] = manager.enqueue(options.plans, {
-    experiment: options.experiment,
-    mode: options.mode,
-    ...(options.backend ? { backend: options.backend } : {}),
-    ...(options.probeInput ? { probeInput: options.probeInput } : {}),
-  });
+  let ids: RunId[];
+  try {
+    ids = manager.enqueue(options.plans, {
+      experiment: options.experiment,
+      mode: options.mode,
+      ...(options.backend ? { backend: options.backend } : {}),
+      ...(options.probeInput ? { probeInput: options.probeInput } : {}),
+    });
+  } catch (error) {
+    process.off('SIGINT', onSigint);
+    await manager.dispose();
+    progress.stop();
+    if (error instanceof RunStoreError) throw new CliError(error.message, EXIT.runFailed);
+    throw error;
+  }
   // Trainers report asynchronously (after their fork), so bars added now see every message.
   ids.forEach((runId, i) =>
     progress.add(runId, options.plans[i]?.name ?? runId, options.plans[i]?.config.train.epochs ?? 0),
@@ -93,7 +110,9 @@ export async function executePlans(options: ExecuteOptions): Promise<{ store: Ru
     await manager.dispose();
     progress.stop();
   }
-  const runs = ids.map((runId) => store.read(runId)).filter((run): run is RunData => run !== undefined);
+  const runs = ids
+    .map((runId) => store.overview(runId))
+    .filter((run): run is RunOverview => run !== undefined);
   if (runs.length !== ids.length) {
     throw new CliError('a run directory could not be read back', EXIT.runFailed);
   }

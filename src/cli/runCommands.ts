@@ -3,10 +3,12 @@
  * did not finish (failed, diverged, stopped, cancelled), 2 invalid input (file problems, bad options).
  */
 import { Option, type Command } from 'commander';
-import type { RunData } from '../runs/runTypes';
+import type { LayerStatsRecord, RunOverview } from '../runs/runTypes';
+import type { RunStore } from '../runs/runStore';
+import { budgetFrom } from '../runs/storageBudget';
 import { DEFAULT_PROBE_SAMPLES, type BackendChoice } from '../protocol/trainer';
 import { loadExperiment } from '../node/loadExperiment';
-import { EXIT, action, loadPlans, parseInteger, resolveRunsDir } from './cliShared';
+import { CliError, EXIT, action, loadPlans, parseInteger, resolveRunsDir } from './cliShared';
 import { displayMode, executePlans } from './runCommand';
 import { registerRunsCommand } from './runsCommand';
 import { submitExperiment } from './slurmCommands';
@@ -23,6 +25,7 @@ interface RunFlags {
   jobs?: string;
   json?: boolean;
   local?: boolean;
+  statsBudgetMb?: string;
 }
 
 /** A whole-file run of an experiment whose executor is slurm goes to the cluster (`--local` overrides). */
@@ -38,7 +41,7 @@ interface ProbeFlags extends Omit<RunFlags, 'jobs'> {
 }
 
 /** One run's entry in `--json` output. */
-function runJson(run: RunData, dir: string) {
+function runJson(run: RunOverview, dir: string) {
   const { meta, summary } = run;
   return {
     runId: meta.runId,
@@ -71,6 +74,10 @@ export function registerRunCommands(program: Command): void {
     .option('--jobs <n>', 'trainer processes at a time (default: number of cores)')
     .option('--json', 'print a machine-readable result instead of progress and a table')
     .option('--local', "train on this machine even when the file's executor is slurm")
+    .option(
+      '--stats-budget-mb <mb>',
+      'most MB of statistics a run stores (more are thinned to every n-th report; default $SNN_LAB_STATS_BUDGET_MB or 256)',
+    )
     .action(
       action(async (file: string, flags: RunFlags) => {
         if (await wantsSlurm(file, flags)) {
@@ -87,7 +94,9 @@ export function registerRunCommands(program: Command): void {
           ...(index !== undefined ? { index } : {}),
         });
         const runsDir = resolveRunsDir(flags.runsDir, path);
+        const budget = storageBudget(flags.statsBudgetMb);
         const { store, runs } = await executePlans({
+          budget,
           experiment: path,
           plans,
           runsDir,
@@ -140,7 +149,7 @@ export function registerRunCommands(program: Command): void {
         });
         const plan = plans[0];
         if (!plan) return;
-        const { runs } = await executePlans({
+        const { store, runs } = await executePlans({
           experiment: path,
           plans: [plan],
           runsDir: resolveRunsDir(flags.runsDir, path),
@@ -153,7 +162,7 @@ export function registerRunCommands(program: Command): void {
         });
         const run = runs[0];
         if (!run) return;
-        printProbe(run, Boolean(flags.json));
+        printProbe(store, run, Boolean(flags.json));
         process.exitCode = run.meta.status === 'finished' ? EXIT.ok : EXIT.runFailed;
       }),
     );
@@ -161,9 +170,20 @@ export function registerRunCommands(program: Command): void {
   registerRunsCommand(program);
 }
 
+/** The storage budget from --stats-budget-mb or the environment; a bad value is invalid input (exit 2). */
+function storageBudget(option: string | undefined): ReturnType<typeof budgetFrom> {
+  try {
+    return budgetFrom(option);
+  } catch (error) {
+    throw new CliError((error as Error).message);
+  }
+}
+
 /** Prints the per-layer statistics of a probe run (its last layerStats record). */
-function printProbe(run: RunData, json: boolean): void {
-  const stats = run.layers.at(-1)?.layers ?? [];
+function printProbe(store: RunStore, run: RunOverview, json: boolean): void {
+  let last: LayerStatsRecord | undefined;
+  store.readRecords(run.meta.runId, 'layers', (record) => (last = record));
+  const stats = last?.layers ?? [];
   const info = new Map((run.meta.layers ?? []).map((layer) => [layer.layer, layer]));
   if (json) {
     const layers = stats.map((s) => ({

@@ -1,17 +1,17 @@
 /**
  * `snn-lab runs list | show <id> | rm <id>`: inspect and delete runs of a run store. Listing first marks runs
- * whose owner process died as 'interrupted', so the list tells the truth about a crashed session.
+ * whose owner process died as 'interrupted', so the list tells the truth about a crashed session. Only what a
+ * command shows is read: meta.json and summary.json for the list, never a whole statistics file in memory.
  */
 import type { Command } from 'commander';
 import { isOwnerAlive } from '../runs/liveness';
-import { RunStore } from '../runs/runStore';
-
-import type { RunMeta } from '../runs/runTypes';
-import type { RunId } from '../protocol/ids';
-import { CliError, action, resolveRunsDir } from './cliShared';
+import { RunStore, RunStoreError } from '../runs/runStore';
+import type { RunMeta, UnreadableRun } from '../runs/runTypes';
+import { CliError, EXIT, action, resolveRunsDir } from './cliShared';
 import { bestMetric, cell, durationSeconds, formatTable } from './table';
 import { isTerminal } from '../core/runStatus';
 import { RUNS_DIR_HELP } from '../runs/runsDirectory';
+import { writeRunJson } from './runJson';
 
 interface Flags {
   runsDir?: string;
@@ -24,12 +24,19 @@ function openStore(flags: Flags): RunStore {
   return store;
 }
 
-/** Finds a run by id or unique id prefix. */
-function findRun(store: RunStore, id: string): RunMeta {
-  const metas = store.list();
-  const exact = metas.find((meta) => meta.runId === id);
+type Found = { kind: 'run'; meta: RunMeta } | { kind: 'unreadable'; run: UnreadableRun };
+
+/** Finds a run (readable or not) by id or unique id prefix. */
+function findRun(store: RunStore, id: string): Found {
+  const { runs, unreadable } = store.listing();
+  const all: Found[] = [
+    ...runs.map((meta): Found => ({ kind: 'run', meta })),
+    ...unreadable.map((run): Found => ({ kind: 'unreadable', run })),
+  ];
+  const idOf = (found: Found): string => (found.kind === 'run' ? found.meta.runId : found.run.runId);
+  const exact = all.find((found) => idOf(found) === id);
   if (exact) return exact;
-  const matches = metas.filter((meta) => meta.runId.startsWith(id));
+  const matches = all.filter((found) => idOf(found).startsWith(id));
   if (matches.length === 1 && matches[0]) return matches[0];
   if (matches.length > 1) {
     throw new CliError(`run id prefix ${JSON.stringify(id)} is ambiguous (${matches.length} runs)`);
@@ -41,6 +48,99 @@ function write(text: string): void {
   process.stdout.write(`${text}\n`);
 }
 
+function listRuns(flags: Flags): void {
+  const store = openStore(flags);
+  const { runs, unreadable } = store.listing();
+  for (const run of unreadable) {
+    process.stderr.write(`snn-lab: warning: run ${run.runId} is unreadable: ${run.reason}\n`);
+  }
+  if (flags.json) return write(JSON.stringify(runs, null, 2));
+  if (runs.length === 0 && unreadable.length === 0) return write(`no runs in ${store.root}`);
+  const rows = runs.map((meta) => {
+    const summary = store.readSummary(meta.runId);
+    return [
+      meta.runId,
+      meta.status,
+      meta.mode,
+      meta.name,
+      cell(bestMetric(summary, 'loss')),
+      cell(bestMetric(summary, 'accuracy')),
+      meta.backend?.name ?? '-',
+    ];
+  });
+  for (const run of unreadable) rows.push([run.runId, 'unreadable', '-', '(see below)', '-', '-', '-']);
+  const headers = ['run id', 'status', 'mode', 'name', 'loss', 'accuracy', 'backend'];
+  write(formatTable(headers, rows, new Set([4, 5])));
+  if (unreadable.length > 0) {
+    write(`\n${unreadable.length} unreadable run(s):`);
+    for (const run of unreadable) write(`  ${run.runId}: ${run.reason}`);
+  }
+}
+
+function showRun(id: string, flags: Flags): void {
+  const store = openStore(flags);
+  const found = findRun(store, id);
+  if (found.kind === 'unreadable') {
+    throw new CliError(`run ${found.run.runId} is unreadable: ${found.run.reason}`, EXIT.runFailed);
+  }
+  const { meta } = found;
+  if (flags.json) {
+    const result = writeRunJson(store, meta, (text) => process.stdout.write(text));
+    if (!result.ok) throw new CliError(`run ${meta.runId} is unreadable: ${result.reason}`, EXIT.runFailed);
+    return;
+  }
+  const summary = store.readSummary(meta.runId);
+  const config = store.readConfig(meta.runId);
+  const counts = store.recordCounts(meta.runId);
+  const lines: [string, string][] = [
+    ['run', meta.runId],
+    ['name', meta.name],
+    [
+      'status',
+      meta.failure ? `${meta.status} (${meta.failure.reason}: ${meta.failure.message})` : meta.status,
+    ],
+    ['mode', meta.mode],
+    ['experiment', meta.experiment],
+    ['created', meta.createdAt],
+    ['time (s)', cell(durationSeconds({ meta, ...(summary ? { summary } : {}) }), 1)],
+    ['backend', meta.backend ? `${meta.backend.name} ${JSON.stringify(meta.backend.versions)}` : '-'],
+    ['seed', String(meta.seed)],
+    ['layers', String(meta.layers?.length ?? config?.model.depth ?? '-')],
+    ['records', `${counts.metrics} metrics, ${counts.layers} layer statistics`],
+    ['directory', store.runDir(meta.runId)],
+  ];
+  if (meta.thinning) {
+    const { layersEvery, progressEvery } = meta.thinning;
+    const kept = `1 in ${layersEvery} statistics reports and 1 in ${progressEvery} loss reports kept`;
+    lines.push(['stored', `${kept} (storage budget)`]);
+  }
+  for (const [key, value] of lines) write(`${key.padEnd(11)} ${value}`);
+  if (summary) {
+    const metrics = { ...summary.final, ...summary.test };
+    write('\nfinal metrics');
+    for (const [key, value] of Object.entries(metrics)) write(`  ${key.padEnd(16)} ${cell(value)}`);
+  }
+}
+
+function removeRun(id: string, flags: Flags): void {
+  const store = openStore(flags);
+  const found = findRun(store, id);
+  const runId = found.kind === 'run' ? found.meta.runId : found.run.runId;
+  if (found.kind === 'run' && !isTerminal(found.meta.status)) {
+    const { meta } = found;
+    throw new CliError(
+      `run ${meta.runId} is ${meta.status}; stop it first (its owner, pid ${meta.owner?.pid ?? '?'}, is alive)`,
+    );
+  }
+  try {
+    store.delete(runId);
+  } catch (error) {
+    if (error instanceof RunStoreError) throw new CliError(error.message);
+    throw error;
+  }
+  write(flags.json ? JSON.stringify({ removed: runId }) : `removed ${runId}`);
+}
+
 export function registerRunsCommand(program: Command): void {
   const runs = program.command('runs').description('list, show or delete stored runs');
   const dirOption = '--runs-dir <dir>';
@@ -48,36 +148,10 @@ export function registerRunsCommand(program: Command): void {
 
   runs
     .command('list')
-    .description('list runs, oldest first')
+    .description('list runs, oldest first (unreadable run directories last, with the reason)')
     .option(dirOption, dirHelp)
     .option('--json', 'print the run metadata as JSON')
-    .action(
-      action(async (flags: Flags) => {
-        const store = openStore(flags);
-        const metas = store.list();
-        if (flags.json) return write(JSON.stringify(metas, null, 2));
-        if (metas.length === 0) return write(`no runs in ${store.root}`);
-        const rows = metas.map((meta) => {
-          const summary = store.read(meta.runId)?.summary;
-          return [
-            meta.runId,
-            meta.status,
-            meta.mode,
-            meta.name,
-            cell(bestMetric(summary, 'loss')),
-            cell(bestMetric(summary, 'accuracy')),
-            meta.backend?.name ?? '-',
-          ];
-        });
-        write(
-          formatTable(
-            ['run id', 'status', 'mode', 'name', 'loss', 'accuracy', 'backend'],
-            rows,
-            new Set([4, 5]),
-          ),
-        );
-      }),
-    );
+    .action(action(async (flags: Flags) => listRuns(flags)));
 
   runs
     .command('show')
@@ -85,40 +159,7 @@ export function registerRunsCommand(program: Command): void {
     .argument('<id>')
     .option(dirOption, dirHelp)
     .option('--json', 'print everything stored for the run (meta, config, metrics, layers, summary) as JSON')
-    .action(
-      action(async (id: string, flags: Flags) => {
-        const store = openStore(flags);
-        const data = store.read(findRun(store, id).runId);
-        if (!data) throw new CliError(`run ${id} is unreadable (see the warning above)`);
-        if (flags.json) {
-          return write(JSON.stringify({ ...data, dir: store.runDir(data.meta.runId) }, null, 2));
-        }
-        const { meta, summary } = data;
-        const lines: [string, string][] = [
-          ['run', meta.runId],
-          ['name', meta.name],
-          [
-            'status',
-            meta.failure ? `${meta.status} (${meta.failure.reason}: ${meta.failure.message})` : meta.status,
-          ],
-          ['mode', meta.mode],
-          ['experiment', meta.experiment],
-          ['created', meta.createdAt],
-          ['time (s)', cell(durationSeconds(data), 1)],
-          ['backend', meta.backend ? `${meta.backend.name} ${JSON.stringify(meta.backend.versions)}` : '-'],
-          ['seed', String(meta.seed)],
-          ['layers', String(meta.layers?.length ?? data.config.model.depth)],
-          ['records', `${data.metrics.length} metrics, ${data.layers.length} layer statistics`],
-          ['directory', store.runDir(meta.runId)],
-        ];
-        for (const [key, value] of lines) write(`${key.padEnd(11)} ${value}`);
-        if (summary) {
-          const metrics = { ...summary.final, ...summary.test };
-          write('\nfinal metrics');
-          for (const [key, value] of Object.entries(metrics)) write(`  ${key.padEnd(16)} ${cell(value)}`);
-        }
-      }),
-    );
+    .action(action(async (id: string, flags: Flags) => showRun(id, flags)));
 
   runs
     .command('rm')
@@ -126,17 +167,5 @@ export function registerRunsCommand(program: Command): void {
     .argument('<id>')
     .option(dirOption, dirHelp)
     .option('--json', 'print {"removed": id}')
-    .action(
-      action(async (id: string, flags: Flags) => {
-        const store = openStore(flags);
-        const meta = findRun(store, id);
-        if (!isTerminal(meta.status)) {
-          throw new CliError(
-            `run ${meta.runId} is ${meta.status}; stop it first (its owner, pid ${meta.owner?.pid ?? '?'}, is alive)`,
-          );
-        }
-        store.delete(meta.runId as RunId);
-        write(flags.json ? JSON.stringify({ removed: meta.runId }) : `removed ${meta.runId}`);
-      }),
-    );
+    .action(action(async (id: string, flags: Flags) => removeRun(id, flags)));
 }

@@ -10,6 +10,7 @@ import { formatProblem, loadExperiment } from '../node/loadExperiment';
 import { RunStore } from '../runs/runStore';
 import { SlurmExecutor } from '../runs/slurm/slurmExecutor';
 import { runSlurmTask } from '../runs/slurm/slurmTask';
+import { budgetFrom } from '../runs/storageBudget';
 import { resolveRunsDir } from './cliShared';
 import { printStatus, statusRows } from './slurmStatus';
 import { RUNS_DIR_HELP } from '../runs/runsDirectory';
@@ -181,6 +182,7 @@ export function registerSlurmCommands(program: Command): void {
         runsDir: resolve(o.runsDir),
         runId: asRunId(o.runId),
         trainerPath: join(dirname(cliPath()), 'trainer.js'),
+        budget: budgetFrom(undefined),
         logger: {
           info: (m) => console.log(m),
           warn: (m) => console.log(`warning: ${m}`),

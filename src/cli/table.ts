@@ -2,7 +2,7 @@
  * Plain-text tables for the CLI, and the final comparison table of a `snn-lab run` (loss, accuracy, AUC, time,
  * backend per run; test-set numbers where the run has them, else validation, else training).
  */
-import type { RunData, RunMeta } from '../runs/runTypes';
+import type { RunMeta, RunOverview } from '../runs/runTypes';
 import type { RunSummary } from '../protocol/stats';
 
 /** Renders rows under headers with columns padded to their widest cell; `right` columns are right-aligned. */
@@ -45,7 +45,7 @@ export function durationSeconds(data: { meta: RunMeta; summary?: RunSummary }): 
 }
 
 /** The comparison table printed after `snn-lab run`. */
-export function comparisonTable(runs: RunData[]): string {
+export function comparisonTable(runs: readonly Pick<RunOverview, 'meta' | 'summary'>[]): string {
   const headers = ['run', 'status', 'loss', 'accuracy', 'auc', 'time (s)', 'backend'];
   const rows = runs.map((run) => [
     run.meta.name,

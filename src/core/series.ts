@@ -22,6 +22,29 @@ export function thin<T>(items: readonly T[], max: number): T[] {
 }
 
 /**
+ * Indices of at most `max` items of a non-decreasing list of `keys` (e.g. steps) spread evenly over the key range:
+ * for each of `max` evenly spaced targets from the first to the last key, the item nearest to it (first and last
+ * always kept). Unlike {@link evenIndices} it stays even when the items are not (a sampled start, a dense live tail).
+ */
+export function evenByKey(keys: readonly number[], max: number): number[] {
+  const n = keys.length;
+  const m = Math.max(2, Math.floor(max));
+  if (n <= m) return Array.from({ length: n }, (_, i) => i);
+  const first = keys[0] as number;
+  const last = keys[n - 1] as number;
+  const out: number[] = [];
+  let j = 0;
+  for (let k = 0; k < m; k++) {
+    const target = first + ((last - first) * k) / (m - 1);
+    while (j + 1 < n && (keys[j + 1] as number) <= target) j++;
+    const best = j + 1 < n && (keys[j + 1] as number) - target < target - (keys[j] as number) ? j + 1 : j;
+    if (best > (out.at(-1) ?? -1)) out.push(best);
+  }
+  if (out.at(-1) !== n - 1) out.push(n - 1);
+  return out;
+}
+
+/**
  * Largest-Triangle-Three-Buckets downsampling (Steinarsson 2013, "Downsampling Time Series for Visual
  * Representation", MSc thesis, University of Iceland, ch. 4): keeps the first and last points and, per bucket, the
  * point forming the largest triangle with the previous kept point and the next bucket's mean. Returns the kept

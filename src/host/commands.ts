@@ -11,6 +11,7 @@ import type { DashboardTab } from '../protocol/webview';
 import { dashboardArgs, experimentPathFromArgs, runIdsFromArgs } from './commandArgs';
 import { DIAGNOSTIC_SOURCE } from './editor/experimentDiagnostics';
 import { reportError, UserError } from './errors';
+import { requireTrust } from './trust';
 import { exportRuns } from './exportRunCommand';
 import { COMMAND_IDS, type CommandId } from './contributionIds';
 import { newExperiment } from './newExperiment';
@@ -151,23 +152,38 @@ function latestRuns(store: RunStoreApi, experiment: string): RunId[] {
   return mine.filter((m) => newest - Date.parse(m.createdAt) < 60_000).map((m) => m.runId);
 }
 
+/**
+ * Deletes runs after a modal confirmation that names each run's id and folder. Needs workspace trust (the folders
+ * come from the workspace); the store itself refuses anything that is not a run directory inside the runs directory.
+ */
 async function deleteRuns(store: RunStoreApi, ids: RunId[]): Promise<RunId[]> {
   if (ids.length === 0) return [];
+  requireTrust('delete runs');
   const all = new Map(store.list().map((m) => [m.runId, m]));
   const metas = ids.map((id) => all.get(id));
   const busy = metas.filter((m) => m && isActive(m.status));
   if (busy.length > 0) {
     throw new UserError(`Stop ${busy.map((m) => m?.name).join(', ')} before deleting it.`, [], 'warning');
   }
-  const what = ids.length === 1 ? `run ${metas[0]?.name ?? ids[0]}` : `${ids.length} runs`;
+  const shown = ids.slice(0, 10).map((id) => `${id}  (${store.runDir(id)})`);
+  if (ids.length > shown.length) shown.push(`… and ${ids.length - shown.length} more`);
+  const what = ids.length === 1 ? 'this run' : `these ${ids.length} runs`;
   const answer = await vscode.window.showWarningMessage(
-    `Delete ${what}? Its files under ${store.root} are removed.`,
-    { modal: true },
+    `Delete ${what}? Their folders are removed from ${store.root}.`,
+    { modal: true, detail: shown.join('\n') },
     'Delete',
   );
   if (answer !== 'Delete') return [];
-  for (const id of ids) store.delete(asRunId(id));
-  return ids;
+  const deleted: RunId[] = [];
+  for (const id of ids) {
+    try {
+      store.delete(asRunId(id));
+      deleted.push(id);
+    } catch (error) {
+      throw new UserError(`Run ${id} was not deleted: ${(error as Error).message}`);
+    }
+  }
+  return deleted;
 }
 
 /** Registers every handler; each call is wrapped so errors are shown once and logged with their stack. */

@@ -9,6 +9,7 @@ import { isOwnerAlive } from '../runs/liveness';
 import { RunManager } from '../runs/runManager';
 import { RunStore } from '../runs/runStore';
 import { SlurmExecutor } from '../runs/slurm/slurmExecutor';
+import { parseStatsBudgetMb } from '../runs/storageBudget';
 import type { Settings } from './settings';
 
 export interface RunServices {
@@ -27,7 +28,10 @@ export function createRunServices(
   log: vscode.LogOutputChannel,
 ): RunServices {
   const node = settings.nodePath ? { execPath: settings.nodePath, nodePath: settings.nodePath } : {};
-  const store = new RunStore(root, { logger: log });
+  const store = new RunStore(root, {
+    logger: log,
+    budget: parseStatsBudgetMb(settings.statsBudgetMB, 'snnLab.statsBudgetMB'),
+  });
   const recovered = store.recoverInterrupted(isOwnerAlive);
   if (recovered.length > 0) {
     log.warn(`marked ${recovered.length} run(s) interrupted: ${recovered.join(', ')}`);

@@ -12,6 +12,7 @@ export const SETTING_KEYS = [
   'maxConcurrentRuns',
   'backend',
   'statsEverySteps',
+  'statsBudgetMB',
   'nodePath',
   'allowDatasetsOutsideWorkspace',
   'executor',
@@ -33,6 +34,8 @@ export interface Settings {
   backend: BackendChoice;
   /** 0 keeps each experiment's own stats.everySteps. */
   statsEverySteps: number;
+  /** Most MB of statistics a run stores (its loss reports get a quarter); past it reports are thinned. */
+  statsBudgetMB: number;
   /** Empty: VS Code's own Node runtime through fork. */
   nodePath: string;
   allowDatasetsOutsideWorkspace: boolean;
@@ -97,6 +100,7 @@ export function readSettings(get: Get): Settings {
     maxConcurrentRuns: int('maxConcurrentRuns'),
     backend: choice<BackendChoice>('backend'),
     statsEverySteps: int('statsEverySteps'),
+    statsBudgetMB: int('statsBudgetMB'),
     nodePath: str('nodePath'),
     allowDatasetsOutsideWorkspace: get('allowDatasetsOutsideWorkspace') === true,
     executor: choice<'local' | 'slurm'>('executor'),

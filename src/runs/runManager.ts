@@ -188,6 +188,11 @@ export class RunManager implements RunManagerApi, Disposable {
         return;
       }
       store.record(runId, message);
+      if (!active.stopping && store.isDiskFull(runId)) {
+        // Nothing more can be recorded: the run is failed (disk-full); its trainer stops instead of training blind.
+        active.stopping = true;
+        void trainer.stop(this.options.stopGraceMs ?? STOP_GRACE_MS);
+      }
       this.runMessages.fire({ runId, message });
       if (message.type === 'log') logger[message.level](`[${runId}] ${message.message}`);
       if (message.type === 'finished' || message.type === 'failed') {

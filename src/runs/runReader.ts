@@ -1,12 +1,26 @@
 /**
- * Reads run directories from disk through the versioned parsers of runSchema.ts. meta.json files are cached by
- * inode, mtime and size, so listing many runs often (views refresh on every change) costs a stat per run.
+ * Reads run directories from disk through the versioned parsers of runSchema.ts and the record checks of
+ * runRecords.ts. The directory name is a run's identity. meta.json files are cached by inode, mtime and size, so
+ * listing many runs often costs a stat per run; summaries read only meta, summary and a few metrics lines; series
+ * files are streamed or sampled, never read into one string. A run that cannot be read is listed with its reason.
  */
-import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { lstatSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { asRunId, isRunId, type RunId } from '../protocol/ids';
 import type { Logger } from './logger';
-import { decodeNonFinite, readJsonLines } from './runFiles';
+import {
+  countLines,
+  forEachLine,
+  planSamples,
+  readJsonFile,
+  readLinesAt,
+  regularSize,
+  sampleLines,
+  tailLines,
+} from './runFiles';
+import { evenIndices } from '../core/series';
+import { sanitizeSummary, toFrameColumns, toLayerStatsRecord, toMetricRecord } from './runRecords';
+import type { FrameColumns } from '../protocol/webview';
 import {
   RUN_FILES,
   checkJsonlHeader,
@@ -14,8 +28,20 @@ import {
   migrateRunMeta,
   migrateRunSummary,
   type JsonlHeader,
+  type SeriesFile,
 } from './runSchema';
-import type { LayerStatsRecord, MetricRecord, RunData, RunMeta } from './runTypes';
+import { cloneMeta, sanitizeMeta } from './runRecords';
+import type {
+  LayerStatsRecord,
+  MetricRecord,
+  RunData,
+  RunMeta,
+  RunOverview,
+  UnreadableRun,
+} from './runTypes';
+import type { RunConfig } from '../core/config/experimentConfig';
+import type { Metrics, RunSummary } from '../protocol/stats';
+import { DISK_FULL_MARKER } from './runWriter';
 
 /** Identity of a file version: rename-replaced files get a new inode, appended ones a new size. */
 export function fileStamp(path: string): string | undefined {
@@ -27,8 +53,22 @@ export function fileStamp(path: string): string | undefined {
   }
 }
 
+/** Loss points a sidebar sparkline shows (sampled evenly over metrics.jsonl). */
+export const SPARK_POINTS = 48;
+/** How much of the end of metrics.jsonl a summary reads for the latest epoch metrics (~120 lines). */
+const TAIL_BYTES = 16 * 1024;
+/** metrics.jsonl up to this size (~500 reports) is read whole for a summary; larger ones are sampled. */
+const WHOLE_METRICS_BYTES = 64 * 1024;
+/** A run directory without meta.json younger than this is being created, not broken. */
+const CREATING_MS = 60_000;
+
+const message = (error: unknown): string => (error instanceof Error ? error.message : String(error));
+
 export class RunReader {
   private readonly metas = new Map<RunId, { stamp: string; meta: RunMeta }>();
+  private readonly problems = new Map<RunId, { stamp: string; reason: string }>();
+  /** meta.json contents the store decided but could not write (e.g. recovery on a full disk), by stamp. */
+  private readonly overrides = new Map<RunId, { stamp: string; meta: RunMeta }>();
   private readonly warned = new Set<string>();
 
   constructor(
@@ -40,77 +80,312 @@ export class RunReader {
     return join(this.root, runId);
   }
 
-  /** Run ids (directory names) under root, sorted. */
+  /** Run ids (directory names matching the run-id pattern; links are not followed) under root, sorted. */
   runIds(): RunId[] {
-    if (!existsSync(this.root)) return [];
-    return readdirSync(this.root, { withFileTypes: true })
-      .filter((entry) => entry.isDirectory() && isRunId(entry.name))
-      .map((entry) => asRunId(entry.name))
-      .sort();
+    try {
+      return readdirSync(this.root, { withFileTypes: true })
+        .filter((entry) => entry.isDirectory() && isRunId(entry.name))
+        .map((entry) => asRunId(entry.name))
+        .sort();
+    } catch {
+      return [];
+    }
   }
 
-  /** meta.json of a run (a private copy), or undefined when missing or invalid (logged once). */
+  /** meta.json of a run (a private copy), or undefined when missing or unreadable (see problem()). */
   readMeta(runId: RunId): RunMeta | undefined {
     const path = join(this.runDir(runId), RUN_FILES.meta);
     const stamp = fileStamp(path);
-    if (stamp === undefined) return undefined;
+    if (stamp === undefined) {
+      this.metas.delete(runId);
+      return undefined;
+    }
+    const override = this.overrides.get(runId);
+    if (override?.stamp === stamp) return cloneMeta(override.meta);
     const cached = this.metas.get(runId);
-    if (cached?.stamp === stamp) return structuredClone(cached.meta);
+    if (cached?.stamp === stamp) return cloneMeta(cached.meta);
+    if (this.problems.get(runId)?.stamp === stamp) return undefined;
     try {
-      const meta = migrateRunMeta(readJson(path), `${runId}/${RUN_FILES.meta}`);
+      const what = `${runId}/${RUN_FILES.meta}`;
+      const meta = sanitizeMeta(migrateRunMeta(readJsonFile(path), what));
+      if (meta.runId !== runId) {
+        this.warnOnce(
+          `${what} names run ${JSON.stringify(String(meta.runId).slice(0, 130))}; its directory name is its id`,
+        );
+        meta.runId = runId;
+      }
       this.metas.set(runId, { stamp, meta });
-      return structuredClone(meta);
+      this.problems.delete(runId);
+      return cloneMeta(meta);
     } catch (error) {
       this.metas.delete(runId);
-      this.warnOnce(`run ${runId}: skipped: ${error instanceof Error ? error.message : String(error)}`);
+      this.problems.set(runId, { stamp, reason: message(error) });
+      this.warnOnce(`run ${runId}: skipped: ${message(error)}`);
       return undefined;
     }
   }
 
-  /** Everything stored for a run, given its meta; undefined (and a warning) when a file is unreadable. */
-  readData(runId: RunId, meta: RunMeta): RunData | undefined {
-    const dir = this.runDir(runId);
+  /** Why a run directory cannot be listed, or undefined when it can (or is still being created). */
+  problem(runId: RunId): string | undefined {
+    const path = join(this.runDir(runId), RUN_FILES.meta);
+    const known = this.problems.get(runId);
+    if (known) return known.reason;
+    if (fileStamp(path) !== undefined) return undefined;
     try {
-      const what = (file: string): string => `${runId}/${file}`;
-      const config = migrateRunConfigFile(
-        readJson(join(dir, RUN_FILES.config)),
-        what(RUN_FILES.config),
-      ).config;
-      const summaryPath = join(dir, RUN_FILES.summary);
-      const summary = existsSync(summaryPath)
-        ? migrateRunSummary(readJson(summaryPath, true), what(RUN_FILES.summary))
-        : undefined;
-      const metrics = this.readJsonl(runId, 'metrics') as MetricRecord[];
-      const layers = this.readJsonl(runId, 'layers') as LayerStatsRecord[];
-      return { meta, config, metrics, layers, ...(summary ? { summary } : {}) };
-    } catch (error) {
-      this.logger.warn(`run ${runId}: unreadable: ${error instanceof Error ? error.message : String(error)}`);
+      const age = Date.now() - lstatSync(this.runDir(runId)).mtimeMs;
+      return age > CREATING_MS ? `no ${RUN_FILES.meta}` : undefined;
+    } catch {
       return undefined;
     }
   }
 
-  /** Records of metrics.jsonl or layers.jsonl after the checked header; a truncated last line is ignored. */
-  readJsonl(runId: RunId, file: JsonlHeader['file']): unknown[] {
-    const what = `${runId}/${RUN_FILES[file]}`;
-    const { values, badLines } = readJsonLines(join(this.runDir(runId), RUN_FILES[file]));
-    if (badLines.length > 0) this.logger.warn(`${what}: skipped unparsable line(s) ${badLines.join(', ')}`);
-    if (values.length === 0) return [];
-    checkJsonlHeader(values[0], file, what);
-    return values.slice(1);
+  /** Remembers meta the store decided for a run but could not write (shown until meta.json changes). */
+  override(runId: RunId, meta: RunMeta): void {
+    const stamp = fileStamp(join(this.runDir(runId), RUN_FILES.meta));
+    if (stamp !== undefined) this.overrides.set(runId, { stamp, meta: cloneMeta(meta) });
+  }
+
+  /** Every run's meta, oldest first, and the run directories that cannot be read with the reason. */
+  list(readMeta: (runId: RunId) => RunMeta | undefined): { runs: RunMeta[]; unreadable: UnreadableRun[] } {
+    const runs: RunMeta[] = [];
+    const unreadable: UnreadableRun[] = [];
+    for (const runId of this.runIds()) {
+      const meta = readMeta(runId);
+      if (meta) runs.push(meta);
+      else {
+        const reason = this.problem(runId);
+        if (reason !== undefined) unreadable.push({ runId, dir: this.runDir(runId), reason });
+      }
+    }
+    runs.sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.runId.localeCompare(b.runId));
+    return { runs, unreadable };
+  }
+
+  /** config.json's RunConfig (throws RunSchemaError/RunFileError naming the file when it is not one). */
+  readConfig(runId: RunId): RunConfig {
+    const what = `${runId}/${RUN_FILES.config}`;
+    return migrateRunConfigFile(readJsonFile(join(this.runDir(runId), RUN_FILES.config)), what).config;
+  }
+
+  /** summary.json, or undefined when the run has none (or it is unreadable: warned once). */
+  readSummary(runId: RunId): RunSummary | undefined {
+    const what = `${runId}/${RUN_FILES.summary}`;
+    try {
+      const value = readJsonFile(join(this.runDir(runId), RUN_FILES.summary), true);
+      if (value === undefined) return undefined;
+      const summary = sanitizeSummary(migrateRunSummary(value, what) as unknown as Record<string, unknown>);
+      if (!summary) throw new Error('steps, epochs or durationMs missing');
+      return summary;
+    } catch (error) {
+      this.warnOnce(`${what}: ignored: ${message(error)}`);
+      return undefined;
+    }
+  }
+
+  /** True when a writer left the disk-full marker in the run directory. */
+  diskFullMarker(runId: RunId): boolean {
+    try {
+      return lstatSync(join(this.runDir(runId), DISK_FULL_MARKER)).isFile();
+    } catch {
+      return false;
+    }
+  }
+
+  /**
+   * What the sidebar, the Runs tree and the CLI tables show: meta, summary, the latest epoch metrics and ~56 loss
+   * values evenly over the run: from one read of a metrics.jsonl up to 64 KB, else from its last 16 KB and ~56
+   * sampled lines. Never reads layers.jsonl; costs a few small reads whatever the run's size.
+   */
+  readOverview(runId: RunId, meta: RunMeta): RunOverview {
+    const summary = this.readSummary(runId);
+    const path = join(this.runDir(runId), RUN_FILES.metrics);
+    let lastEpoch: Metrics | undefined;
+    let losses: number[] = [];
+    const visit = (value: unknown): void => {
+      const record = toMetricRecord(value);
+      if (record?.kind === 'epoch') lastEpoch = record.metrics;
+      else if (record) losses.push(record.loss);
+    };
+    try {
+      const size = regularSize(path) ?? 0;
+      if (size <= WHOLE_METRICS_BYTES) {
+        // A short run's file (~130 bytes per report): one read is cheaper than ~60 seeks.
+        forEachLine(path, 0, (line) => line.ok && visit(line.value));
+        losses = evenIndices(losses.length, SPARK_POINTS + 8).map((i) => losses[i] as number);
+      } else {
+        for (const value of tailLines(path, TAIL_BYTES)) {
+          const record = toMetricRecord(value);
+          if (record?.kind === 'epoch') lastEpoch = record.metrics;
+        }
+        losses = sampleLines(path, 0, SPARK_POINTS + 8).lines.flatMap(({ line }) => {
+          const record = line.ok ? toMetricRecord(line.value) : undefined;
+          return record?.kind === 'progress' ? [record.loss] : [];
+        });
+      }
+    } catch (error) {
+      this.warnOnce(`run ${runId}: ${message(error)}`);
+    }
+    return { meta, ...(summary ? { summary } : {}), ...(lastEpoch ? { lastEpoch } : {}), losses };
+  }
+
+  /**
+   * Byte offset just after a jsonl file's header line (undefined when the file is missing or has no complete
+   * line yet); throws RunSchemaError when the first line is not this file's header.
+   */
+  headerEnd(runId: RunId, file: JsonlHeader['file']): number | undefined {
+    const path = join(this.runDir(runId), RUN_FILES[file]);
+    let header: unknown;
+    let found = false;
+    const read = forEachLine(
+      path,
+      0,
+      (line) => {
+        found = true;
+        header = line.ok ? line.value : undefined;
+      },
+      { maxBytes: 1, maxLineBytes: 4096 },
+    );
+    if (!found) return read.longLines > 0 ? read.offset : undefined;
+    checkJsonlHeader(header, file, `${runId}/${RUN_FILES[file]}`);
+    return read.offset;
+  }
+
+  /**
+   * Streams the records of metrics.jsonl or layers.jsonl from byte `offset` (default: after the header) up to
+   * about `maxBytes`; lines that are not records are skipped (counted in `skipped`).
+   */
+  readRecords<F extends SeriesFile>(
+    runId: RunId,
+    file: F,
+    visit: (record: F extends 'metrics' ? MetricRecord : LayerStatsRecord) => void,
+    options: { offset?: number; maxBytes?: number } = {},
+  ): { offset: number; more: boolean; skipped: number } {
+    const offset = options.offset ?? this.headerEnd(runId, file) ?? 0;
+    const check = file === 'metrics' ? toMetricRecord : toLayerStatsRecord;
+    let skipped = 0;
+    const read = forEachLine(
+      join(this.runDir(runId), RUN_FILES[file]),
+      offset,
+      (line) => {
+        const record = line.ok ? check(line.value) : undefined;
+        if (record) visit(record as F extends 'metrics' ? MetricRecord : LayerStatsRecord);
+        else skipped++;
+      },
+      options.maxBytes === undefined ? {} : { maxBytes: options.maxBytes },
+    );
+    if (skipped + read.longLines > 0) {
+      this.warnOnce(
+        `${runId}/${RUN_FILES[file]}: skipped ${skipped + read.longLines} line(s) that are not records`,
+      );
+    }
+    return { offset: read.offset, more: read.more, skipped: skipped + read.longLines };
+  }
+
+  /**
+   * Where about `count` statistics records spread evenly over layers.jsonl begin (first and last included), found
+   * by seeking: the cost is a few small reads per record whatever the file's size. Also the end of its lines.
+   */
+  planLayerSamples(runId: RunId, count: number): { starts: number[]; end: number } {
+    const from = this.headerEnd(runId, 'layers');
+    if (from === undefined) return { starts: [], end: 0 };
+    return planSamples(join(this.runDir(runId), RUN_FILES.layers), from, count);
+  }
+
+  /**
+   * Where about `count` frames spread evenly over frames.jsonl begin, or undefined when the run has no usable
+   * frames file (runs of older versions and other writers: the caller samples layers.jsonl instead).
+   */
+  planFrameSamples(runId: RunId, count: number): { starts: number[]; end: number } | undefined {
+    let from: number | undefined;
+    try {
+      from = this.headerEnd(runId, 'frames');
+    } catch {
+      return undefined;
+    }
+    if (from === undefined) return undefined;
+    const plan = planSamples(join(this.runDir(runId), RUN_FILES.frames), from, count);
+    return plan.starts.length > 0 ? plan : undefined;
+  }
+
+  /** The frames starting at `starts` (from planFrameSamples); lines that are not frames are skipped. */
+  readFramesAt(runId: RunId, starts: readonly number[]): FrameColumns[] {
+    return readLinesAt(join(this.runDir(runId), RUN_FILES.frames), starts).flatMap(({ line }) => {
+      const frame = line.ok ? toFrameColumns(line.value) : undefined;
+      return frame ? [frame] : [];
+    });
+  }
+
+  /** The statistics records starting at `starts` (from planLayerSamples); lines that are not records are skipped. */
+  readLayersAt(runId: RunId, starts: readonly number[]): LayerStatsRecord[] {
+    return readLinesAt(join(this.runDir(runId), RUN_FILES.layers), starts).flatMap(({ line }) => {
+      const record = line.ok ? toLayerStatsRecord(line.value) : undefined;
+      return record ? [record] : [];
+    });
+  }
+
+  /** Complete lines of a series file after its header (counted, not parsed); 0 when unreadable. */
+  countRecords(runId: RunId, file: JsonlHeader['file']): number {
+    try {
+      return Math.max(0, countLines(join(this.runDir(runId), RUN_FILES[file])) - 1);
+    } catch {
+      return 0;
+    }
+  }
+
+  /** The `time` of the last record in metrics.jsonl (when the run last reported), if any. */
+  lastRecordTime(runId: RunId): number | undefined {
+    try {
+      const values = tailLines(join(this.runDir(runId), RUN_FILES.metrics), TAIL_BYTES);
+      for (let i = values.length - 1; i >= 0; i--) {
+        const time = toMetricRecord(values[i])?.time;
+        if (time !== undefined && Number.isFinite(time)) return time;
+      }
+    } catch {
+      // not a regular file: no time from it
+    }
+    return undefined;
+  }
+
+  /** Everything stored for a run, given its meta (streamed; records checked), or why it cannot be read. */
+  loadData(runId: RunId, meta: RunMeta): { ok: true; data: RunData } | { ok: false; reason: string } {
+    try {
+      const config = this.readConfig(runId);
+      const summary = this.readSummary(runId);
+      const metrics: MetricRecord[] = [];
+      const layers: LayerStatsRecord[] = [];
+      this.readRecords(runId, 'metrics', (r) => metrics.push(r));
+      this.readRecords(runId, 'layers', (r) => layers.push(r));
+      return { ok: true, data: { meta, config, metrics, layers, ...(summary ? { summary } : {}) } };
+    } catch (error) {
+      this.warnOnce(`run ${runId}: unreadable: ${message(error)}`);
+      return { ok: false, reason: message(error) };
+    }
+  }
+
+  /** Everything stored for a run, or undefined (and a warning) when a file is unreadable. */
+  readData(runId: RunId, meta: RunMeta): RunData | undefined {
+    const result = this.loadData(runId, meta);
+    return result.ok ? result.data : undefined;
+  }
+
+  /** Records of metrics.jsonl or layers.jsonl after the checked header (unchecked values; small files only). */
+  readJsonl(runId: RunId, file: SeriesFile): unknown[] {
+    const values: unknown[] = [];
+    this.readRecords(runId, file, (record) => values.push(record));
+    return values;
   }
 
   forget(runId: RunId): void {
     this.metas.delete(runId);
+    this.problems.delete(runId);
+    this.overrides.delete(runId);
   }
 
   /** Logs a warning once per distinct message (polled, unreadable runs would otherwise log every second). */
-  warnOnce(message: string): void {
-    if (this.warned.has(message)) return;
-    this.warned.add(message);
-    this.logger.warn(message);
+  warnOnce(text: string): void {
+    if (this.warned.has(text)) return;
+    if (this.warned.size > 10_000) this.warned.clear();
+    this.warned.add(text);
+    this.logger.warn(text);
   }
-}
-
-function readJson(path: string, numeric = false): unknown {
-  return JSON.parse(readFileSync(path, 'utf8'), numeric ? decodeNonFinite : undefined);
 }

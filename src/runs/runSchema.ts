@@ -13,6 +13,8 @@ export const RUN_FILES = {
   meta: 'meta.json',
   metrics: 'metrics.jsonl',
   layers: 'layers.jsonl',
+  /** The statistics of layers.jsonl without histograms, in the dashboard's column-wise form (derived, optional). */
+  frames: 'frames.jsonl',
   summary: 'summary.json',
   log: 'trainer.log',
 } as const;
@@ -27,10 +29,13 @@ export interface RunConfigFile {
 /** summary.json: RunSummary with a version. */
 export type RunSummaryFile = RunSummary & { schemaVersion: number };
 
-/** First line of metrics.jsonl and layers.jsonl. */
+/** The series files a run records (frames.jsonl is derived from layers.jsonl). */
+export type SeriesFile = 'metrics' | 'layers';
+
+/** First line of metrics.jsonl, layers.jsonl and frames.jsonl. */
 export interface JsonlHeader {
   schemaVersion: number;
-  file: 'metrics' | 'layers';
+  file: SeriesFile | 'frames';
 }
 
 /** Thrown when a run file is from an unknown schema version or is not a run file at all. */

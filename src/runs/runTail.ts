@@ -1,14 +1,20 @@
 /**
- * Follows run directories written by other processes (the CLI, Slurm array tasks) by polling: new or removed
- * directories, rewritten meta.json files, and complete lines appended to metrics.jsonl / layers.jsonl.
+ * Follows run directories written by other processes (the CLI, Slurm array tasks, PyTorch scripts) by polling:
+ * new or removed directories, rewritten meta.json files, and complete records appended to metrics.jsonl /
+ * layers.jsonl. Each refresh reads at most a bounded number of new bytes per file, so a run that wrote gigabytes
+ * while nobody watched cannot stall the caller; the rest follows on the next refreshes.
  */
 import { join } from 'node:path';
 import type { RunId } from '../protocol/ids';
-import { completeLength, readJsonLines } from './runFiles';
+import { completeLength, forEachLine } from './runFiles';
 import { fileStamp } from './runReader';
+import { toLayerStatsRecord, toMetricRecord } from './runRecords';
 import { RUN_FILES } from './runSchema';
-import type { LayerStatsRecord, MetricRecord, RunChange, RunMeta } from './runTypes';
+import type { RunChange, RunMeta } from './runTypes';
 import { isTerminal } from '../core/runStatus';
+
+/** Most bytes of one file a refresh reads (a 45 KB statistics record x ~180). */
+const MAX_BYTES_PER_REFRESH = 8 * 1024 * 1024;
 
 interface TailState {
   /** mtime and size of meta.json when last seen. */
@@ -17,6 +23,8 @@ interface TailState {
   layers: number;
   /** The run had a terminal status when meta.json was last read: its jsonl files no longer grow. */
   ended: boolean;
+  /** A file still has unread bytes past the per-refresh limit. */
+  behind: boolean;
 }
 
 /** Where RunTail finds run directories, and how it reports an unreadable file. */
@@ -68,18 +76,20 @@ export class RunTail {
     for (const runId of runIds) {
       const previous = this.known.get(runId);
       if (!previous) {
-        const state = this.snapshot(runId);
+        const state = this.snapshot(runId, true);
         if (!state) continue; // meta.json not written yet: report it next time
         this.known.set(runId, state);
         this.fire({ kind: 'created', runId });
+        // A run that started before we saw it: its records so far are read by whoever opens it.
         continue;
       }
       const metaStamp = this.metaStamp(runId);
       const changed = metaStamp !== undefined && metaStamp !== previous.metaStamp;
       // Writers append lines before they write the terminal meta.json, so one last follow catches them all.
-      if (previous.ended && !changed) continue;
-      previous.metrics = this.follow(runId, 'metrics', previous.metrics);
-      previous.layers = this.follow(runId, 'layers', previous.layers);
+      if (previous.ended && !changed && !previous.behind) continue;
+      previous.behind = false;
+      previous.metrics = this.follow(runId, 'metrics', previous);
+      previous.layers = this.follow(runId, 'layers', previous);
       if (changed) {
         previous.metaStamp = metaStamp;
         previous.ended = this.ended(runId);
@@ -88,15 +98,25 @@ export class RunTail {
     }
   }
 
-  private snapshot(runId: RunId): TailState | undefined {
+  private snapshot(runId: RunId, fromStart = false): TailState | undefined {
     const metaStamp = this.metaStamp(runId);
     if (metaStamp === undefined) return undefined;
     const dir = this.source.runDir(runId);
+    const length = (file: 'metrics' | 'layers'): number => {
+      if (fromStart) return 0;
+      try {
+        return completeLength(join(dir, RUN_FILES[file]));
+      } catch (error) {
+        this.source.warnOnce(`run ${runId}: ${(error as Error).message}`);
+        return 0;
+      }
+    };
     return {
       metaStamp,
-      metrics: completeLength(join(dir, RUN_FILES.metrics)),
-      layers: completeLength(join(dir, RUN_FILES.layers)),
+      metrics: length('metrics'),
+      layers: length('layers'),
       ended: this.ended(runId),
+      behind: false,
     };
   }
 
@@ -109,18 +129,46 @@ export class RunTail {
     return fileStamp(join(this.source.runDir(runId), RUN_FILES.meta));
   }
 
-  /** Fires an event per complete line appended since `offset`; returns the new offset. */
-  private follow(runId: RunId, file: 'metrics' | 'layers', offset: number): number {
+  /** Fires an event per complete record appended since the last offset; returns the new offset. */
+  private follow(runId: RunId, file: 'metrics' | 'layers', state: TailState): number {
+    const offset = state[file];
     const path = join(this.source.runDir(runId), RUN_FILES[file]);
-    const { values, offset: next, badLines } = readJsonLines(path, offset);
-    if (badLines.length > 0) {
-      this.source.warnOnce(`${runId}/${RUN_FILES[file]}: skipped unparsable line(s) after byte ${offset}`);
+    let bad = 0;
+    try {
+      const read = forEachLine(
+        path,
+        offset,
+        (line) => {
+          if (!line.ok) {
+            bad++;
+            return;
+          }
+          if (file === 'metrics') {
+            const record = toMetricRecord(line.value);
+            if (record) this.fire({ kind: 'metrics', runId, record });
+            else if (!isHeader(line.value)) bad++;
+          } else {
+            const record = toLayerStatsRecord(line.value);
+            if (record) this.fire({ kind: 'layers', runId, record });
+            else if (!isHeader(line.value)) bad++;
+          }
+        },
+        { maxBytes: MAX_BYTES_PER_REFRESH },
+      );
+      if (read.more) state.behind = true;
+      if (bad + read.longLines > 0) {
+        this.source.warnOnce(
+          `${runId}/${RUN_FILES[file]}: skipped line(s) that are not records after byte ${offset}`,
+        );
+      }
+      return read.offset;
+    } catch (error) {
+      this.source.warnOnce(`run ${runId}: ${(error as Error).message}`);
+      return offset;
     }
-    for (const value of values) {
-      if (typeof value !== 'object' || value === null || 'schemaVersion' in value) continue; // header line
-      if (file === 'metrics') this.fire({ kind: 'metrics', runId, record: value as MetricRecord });
-      else this.fire({ kind: 'layers', runId, record: value as LayerStatsRecord });
-    }
-    return next;
   }
+}
+
+function isHeader(value: unknown): boolean {
+  return typeof value === 'object' && value !== null && 'schemaVersion' in value;
 }

@@ -15,9 +15,13 @@ import type {
   Metrics,
   RunSummary,
 } from '../protocol/stats';
+import type { FrameColumns } from '../protocol/webview';
 import type { BackendChoice, FailureReason, TrainerToHost } from '../protocol/trainer';
 
 export const RUN_SCHEMA_VERSION = 1;
+
+/** Why a run ended other than finished: the trainer's reasons, or `disk-full` (the run store could not write). */
+export type RunFailureReason = FailureReason | 'disk-full';
 
 export type RunMode = 'train' | 'probe';
 
@@ -56,7 +60,12 @@ export interface RunMeta {
   totalSteps?: number;
   /** Last reported progress (kept current while running). */
   progress?: { step: number; epoch: number; loss: number };
-  failure?: { reason: FailureReason; message: string; step?: number; layer?: number };
+  failure?: { reason: RunFailureReason; message: string; step?: number; layer?: number };
+  /**
+   * Present once the run's series were stored thinned to stay within the storage budget: every `layersEvery`-th
+   * statistics report and every `progressEvery`-th loss report were kept (epoch records always are).
+   */
+  thinning?: { layersEvery: number; progressEvery: number; budgetBytes: number };
   /** Where it ran: a local trainer process, or a Slurm array task. */
   executor?:
     { kind: 'local'; pid?: number } | { kind: 'slurm'; jobId: string; taskId: number; state?: string };
@@ -94,6 +103,23 @@ export interface RunData {
   summary?: RunSummary;
 }
 
+/** What summary views read of a run: never layers.jsonl (docs/run-store.md, "Readers"). */
+export interface RunOverview {
+  meta: RunMeta;
+  summary?: RunSummary;
+  /** Metrics of the latest epoch record near the end of metrics.jsonl. */
+  lastEpoch?: Metrics;
+  /** Training loss sampled evenly over metrics.jsonl (at most ~56 values, in order). */
+  losses: number[];
+}
+
+/** A run directory that cannot be listed, and why (shown by `snn-lab runs list`). */
+export interface UnreadableRun {
+  runId: RunId;
+  dir: string;
+  reason: string;
+}
+
 export type RunChange =
   | { kind: 'created' | 'updated' | 'deleted'; runId: RunId }
   | { kind: 'metrics'; runId: RunId; record: MetricRecord }
@@ -111,7 +137,32 @@ export interface RunStoreApi {
   record(runId: RunId, message: TrainerToHost): void;
   setStatus(runId: RunId, status: RunStatus, failure?: RunMeta['failure']): void;
   list(): RunMeta[];
+  /** One run's meta.json (cached by file stamp), or undefined when missing or unreadable. */
+  readMeta(runId: RunId): RunMeta | undefined;
+  /** Everything stored for a run (streams the series files: for exports and tests, not for views). */
   read(runId: RunId): RunData | undefined;
+  /** What lists and tables show: meta, summary, latest epoch metrics, a loss sparkline; never layers.jsonl. */
+  overview(runId: RunId): RunOverview | undefined;
+  /** config.json's RunConfig, or undefined when unreadable. */
+  readConfig(runId: RunId): RunConfig | undefined;
+  /** summary.json (finished runs), or undefined. */
+  readSummary(runId: RunId): RunSummary | undefined;
+  /** Where about `count` statistics records spread evenly over layers.jsonl begin (found by seeking). */
+  planLayerSamples(runId: RunId, count: number): { starts: number[]; end: number };
+  /** The statistics records starting at `starts` (from planLayerSamples); bounded by their number. */
+  readLayersAt(runId: RunId, starts: readonly number[]): LayerStatsRecord[];
+  /** Where about `count` frames spread evenly over frames.jsonl begin; undefined when the run has none. */
+  planFrameSamples(runId: RunId, count: number): { starts: number[]; end: number } | undefined;
+  /** The column-wise frames starting at `starts` (from planFrameSamples). */
+  readFramesAt(runId: RunId, starts: readonly number[]): FrameColumns[];
+  /** Streams checked records of a series file from `offset` (default: after its header) up to about `maxBytes`. */
+  readRecords<F extends 'metrics' | 'layers'>(
+    runId: RunId,
+    file: F,
+    visit: (record: F extends 'metrics' ? MetricRecord : LayerStatsRecord) => void,
+    options?: { offset?: number; maxBytes?: number },
+  ): { offset: number; more: boolean };
+  /** Deletes a direct child run directory of `root`; throws when the id or the directory is not one. */
   delete(runId: RunId): void;
   /** Marks runs left 'running' or 'queued' by a dead process as 'interrupted'; returns their ids. */
   recoverInterrupted(isAlive: (meta: RunMeta) => boolean): RunId[];

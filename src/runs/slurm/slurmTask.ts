@@ -3,16 +3,16 @@
  * recording every trainer message into that run directory exactly as the run store does for local runs.
  * SIGTERM (scancel, time limit, preemption) ends the run as 'cancelled'.
  */
-import { appendFileSync, readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { RunId } from '../../protocol/ids';
 import type { TrainerToHost } from '../../protocol/trainer';
 import type { Logger } from '../logger';
-import { appendJsonLine, writeJsonAtomic } from '../runFiles';
-import { applyMessage } from '../runRecord';
+import { readJsonFile } from '../runFiles';
 import { RUN_FILES, migrateRunConfigFile, migrateRunMeta } from '../runSchema';
-import { RUN_SCHEMA_VERSION, type RunMeta } from '../runTypes';
+import type { RunMeta } from '../runTypes';
+import { RunWriter } from '../runWriter';
+import { DEFAULT_STORAGE_BUDGET, type StorageBudget } from '../storageBudget';
 import { STOP_GRACE_MS, TrainerProcess } from '../trainerProcess';
 import { isTerminal } from '../../core/runStatus';
 
@@ -24,26 +24,31 @@ export interface TaskOptions {
   logger: Logger;
   /** Minimum ms between meta.json rewrites for progress (status changes are written at once). Default 1000. */
   progressFlushMs?: number;
+  /** Byte budgets of the run's series files (default DEFAULT_STORAGE_BUDGET). */
+  budget?: StorageBudget;
 }
 
 /** Runs the task; resolves to the process exit code (0 finished, 1 failed/diverged/stopped, 143 on SIGTERM). */
 export async function runSlurmTask(options: TaskOptions): Promise<number> {
   const { runsDir, runId, logger } = options;
   const dir = join(runsDir, runId);
-  const read = (file: string): unknown => JSON.parse(readFileSync(join(dir, file), 'utf8'));
+  const read = (file: string): unknown => readJsonFile(join(dir, file));
   const meta: RunMeta = migrateRunMeta(read(RUN_FILES.meta), `${runId}/${RUN_FILES.meta}`);
   const { plan, config } = migrateRunConfigFile(read(RUN_FILES.config), `${runId}/${RUN_FILES.config}`);
   if (isTerminal(meta.status)) {
     logger.warn(`run ${runId} already ended (${meta.status}); not training it again`);
     return meta.status === 'finished' ? 0 : 1;
   }
-  let lastFlush = 0;
-  const writeMeta = (): void => {
-    writeJsonAtomic(join(dir, RUN_FILES.meta), meta);
-    lastFlush = Date.now();
-  };
-  const log = (line: string): void =>
-    appendFileSync(join(dir, RUN_FILES.log), `${new Date().toISOString()} ${line.replace(/\n+$/, '')}\n`);
+  const writer = new RunWriter({
+    dir,
+    meta,
+    budget: options.budget ?? DEFAULT_STORAGE_BUDGET,
+    statsEverySteps: config.stats.everySteps,
+    progressFlushMs: options.progressFlushMs ?? 1000,
+    warn: (message) => logger.warn(message),
+  });
+  const writeMeta = (): void => void writer.writeMeta(true);
+  const log = (line: string): void => writer.appendLog(line);
   const env = process.env;
   const previous = meta.executor?.kind === 'slurm' ? meta.executor : undefined;
   meta.executor = {
@@ -58,6 +63,7 @@ export async function runSlurmTask(options: TaskOptions): Promise<number> {
   writeMeta();
   logger.info(`run ${runId} (${meta.name}) on ${hostname()}, pid ${process.pid}`);
 
+  let signalled: NodeJS.Signals | undefined;
   const trainer = new TrainerProcess({
     trainerPath: options.trainerPath,
     logger,
@@ -67,23 +73,9 @@ export async function runSlurmTask(options: TaskOptions): Promise<number> {
   });
   trainer.onStderr((line) => log(`[stderr] ${line}`));
   const record = (message: TrainerToHost): void => {
-    const effect = applyMessage(meta, message, new Date());
-    if (effect.metric) appendJsonLine(join(dir, RUN_FILES.metrics), effect.metric);
-    if (effect.layers) appendJsonLine(join(dir, RUN_FILES.layers), effect.layers);
-    if (effect.log) log(effect.log);
-    if (effect.summary) {
-      writeJsonAtomic(
-        join(dir, RUN_FILES.summary),
-        { schemaVersion: RUN_SCHEMA_VERSION, ...effect.summary },
-        true,
-      );
-    }
-    if (
-      effect.meta === 'now' ||
-      (effect.meta === 'throttled' && Date.now() - lastFlush >= (options.progressFlushMs ?? 1000))
-    ) {
-      writeMeta();
-    }
+    writer.record(message);
+    // Nothing more can be recorded on a full disk: the run is failed (disk-full), so its trainer stops.
+    if (writer.diskFull && !signalled) trainer.kill();
   };
   trainer.onMessage((message) => {
     if (message.type === 'ready') {
@@ -107,7 +99,6 @@ export async function runSlurmTask(options: TaskOptions): Promise<number> {
     }
   });
 
-  let signalled: NodeJS.Signals | undefined;
   const onSignal = (signal: NodeJS.Signals): void => {
     if (signalled) return;
     signalled = signal;

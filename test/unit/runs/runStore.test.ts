@@ -42,7 +42,12 @@ describe('RunStore', () => {
     assert.equal(data.meta.backend?.name, 'wasm');
     assert.deepEqual(data.meta.executor, { kind: 'local', pid: 4242 });
     assert.equal(data.meta.totalSteps, 4);
-    assert.deepEqual(data.meta.sweepPoint, { 'model.depth': 2 });
+    assert.deepEqual({ ...data.meta.sweepPoint }, { 'model.depth': 2 });
+    assert.equal(
+      Object.getPrototypeOf(data.meta.sweepPoint),
+      null,
+      'names from files never reach Object.prototype',
+    );
     assert.equal(data.meta.variant, 'SNN');
     assert.ok(data.meta.startedAt && data.meta.endedAt);
     assert.deepEqual(
@@ -73,8 +78,10 @@ describe('RunStore', () => {
       for (const message of [...messages, ...messages]) store.record(runId, message);
       store.setStatus(runId, 'failed');
     });
-    const recordWarnings = warnings.filter((w) => w.includes('cannot record progress'));
-    assert.equal(recordWarnings.length, 1, warnings.join('\n'));
+    for (const file of ['metrics.jsonl', 'layers.jsonl', 'meta.json', 'summary.json']) {
+      const fileWarnings = warnings.filter((w) => w.includes(`cannot write ${file}: ENOENT`));
+      assert.equal(fileWarnings.length, 1, `${file}: ${warnings.join('\n')}`);
+    }
     assert.equal(store.readMeta(runId)?.status, 'failed', 'the in-memory state stays current');
   });
 

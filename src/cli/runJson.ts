@@ -1,0 +1,37 @@
+/**
+ * `snn-lab runs show --json`: everything stored for a run as one JSON document, written record by record, so a
+ * run of any size prints in bounded memory (the same document `JSON.stringify({...data, dir}, null, 2)` gave).
+ */
+import type { RunStore } from '../runs/runStore';
+import type { RunMeta } from '../runs/runTypes';
+
+/** Pretty JSON of `value` indented to start at column `depth` (NaN and Infinity become null, as JSON.stringify). */
+function pretty(value: unknown, depth: number): string {
+  return (JSON.stringify(value, null, 2) ?? 'null').replace(/\n/g, `\n${' '.repeat(depth)}`);
+}
+
+/** Streams the run as JSON to `out`; returns why it cannot be read instead when a file of it cannot be read. */
+export function writeRunJson(
+  store: RunStore,
+  meta: RunMeta,
+  out: (text: string) => void,
+): { ok: true } | { ok: false; reason: string } {
+  const config = store.readConfigOrReason(meta.runId);
+  if (!config.ok) return config;
+  const problem = store.seriesProblem(meta.runId);
+  if (problem !== undefined) return { ok: false, reason: problem };
+  out(`{\n  "meta": ${pretty(meta, 2)},\n  "config": ${pretty(config.config, 2)},\n`);
+  for (const file of ['metrics', 'layers'] as const) {
+    out(`  "${file}": [`);
+    let first = true;
+    store.readRecords(meta.runId, file, (record) => {
+      out(`${first ? '' : ','}\n    ${pretty(record, 4)}`);
+      first = false;
+    });
+    out(first ? '],\n' : '\n  ],\n');
+  }
+  const summary = store.readSummary(meta.runId);
+  if (summary) out(`  "summary": ${pretty(summary, 2)},\n`);
+  out(`  "dir": ${JSON.stringify(store.runDir(meta.runId))}\n}\n`);
+  return { ok: true };
+}
