@@ -49,15 +49,18 @@ export async function record(experiment, runsDir, trainerPath) {
   const feed = new DashboardFeed(store);
   const rows = new SidebarRows(store);
   const channel = new WebviewChannel({ webview: dash.webview, view: 'dashboard', log: logger, snapshot: () => feed.snapshot(), onMessage: () => {} });
-  const sidebar = new WebviewChannel({ webview: side.webview, view: 'sidebar', log: logger, snapshot: () => ({ type: 'sidebarSnapshot', runs: rows.all() }), onMessage: () => {} });
+  const sidebar = new WebviewChannel({
+    webview: side.webview, view: 'sidebar', log: logger,
+    snapshot: () => ({ type: 'sidebarSnapshot', runs: rows.all() }),
+    pending: () => { const u = rows.takeUpdate(); return u ? [{ type: 'sidebarUpdate', ...u }] : []; },
+    onMessage: () => {},
+  });
+  feed.attach({ append: (d) => channel.append(d), queue: (b) => channel.queue(b) });
   const ids = manager.enqueue(loaded.plans, { experiment: loaded.path, mode: 'train', backend: 'wasm' });
   feed.select(ids);
   store.onDidChange((change) => {
-    rows.apply(change);
-    sidebar.invalidate();
-    const delta = feed.deltaFor(change);
-    if (delta === 'snapshot') channel.invalidate();
-    else if (delta) channel.append(delta);
+    if (rows.apply(change)) sidebar.poke();
+    feed.apply(change);
   });
   dash.receive({ type: 'ready', protocolVersion: PROTOCOL_VERSION, view: 'dashboard' });
   side.receive({ type: 'ready', protocolVersion: PROTOCOL_VERSION, view: 'sidebar' });

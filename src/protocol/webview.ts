@@ -149,7 +149,31 @@ export type HostToWebview =
       frames: FrameColumns[];
       histograms: HistogramFrame[];
     }
+  | {
+      /** Runs created, changed (status) or deleted anywhere in the store: `allRuns` follows without a snapshot. */
+      type: 'runs';
+      seq: number;
+      upsert: RunInfo[];
+      removed: RunId[];
+    }
+  | {
+      /**
+       * The compared runs changed (the user picked runs, or a new run joined): `runs` holds the payload of every
+       * run in `selected` the webview did not hold before; runs no longer in `selected` are dropped.
+       */
+      type: 'selection';
+      seq: number;
+      selected: RunId[];
+      runs: RunPayload[];
+    }
   | { type: 'sidebarSnapshot'; seq: number; protocolVersion: number; runs: SidebarRun[] }
+  | {
+      /** Sidebar rows that changed since the last message (new rows included) and rows of deleted runs. */
+      type: 'sidebarUpdate';
+      seq: number;
+      upsert: SidebarRun[];
+      removed: RunId[];
+    }
   | { type: 'showTab'; tab: DashboardTab }
   | { type: 'notice'; level: 'info' | 'error'; message: string };
 

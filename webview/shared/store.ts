@@ -143,6 +143,41 @@ export function reduceDashboard(state: DashboardData, m: HostToWebview): Dashboa
         revision: state.revision + 1,
       };
     }
+    case 'runs': {
+      if (state.seq < 0 || state.needsResync) return state;
+      if (m.seq !== state.seq + 1) return { ...state, needsResync: true, revision: state.revision + 1 };
+      const removed = new Set<string>(m.removed);
+      const upsert = new Map(m.upsert.map((info) => [info.runId as string, info]));
+      const allRuns = state.allRuns
+        .filter((r) => !removed.has(r.runId))
+        .map((r) => {
+          const info = upsert.get(r.runId);
+          if (info) upsert.delete(r.runId);
+          return info ? mergeInfo(r, info) : r;
+        });
+      allRuns.push(...upsert.values());
+      const runs = { ...state.runs };
+      for (const id of removed) delete runs[id];
+      const selected = state.selected.filter((id) => !removed.has(id));
+      return { ...state, seq: m.seq, allRuns, runs, selected, revision: state.revision + 1 };
+    }
+    case 'selection': {
+      if (state.seq < 0 || state.needsResync) return state;
+      if (m.seq !== state.seq + 1) return { ...state, needsResync: true, revision: state.revision + 1 };
+      const runs: Record<string, RunView> = {};
+      for (const id of m.selected) {
+        const held = state.runs[id];
+        if (held) runs[id] = held;
+      }
+      for (const run of m.runs) runs[run.info.runId] = toRunView(run);
+      return {
+        ...state,
+        seq: m.seq,
+        selected: m.selected.filter((id) => runs[id] !== undefined),
+        runs,
+        revision: state.revision + 1,
+      };
+    }
     case 'showTab':
       return { ...state, requestedTab: m.tab, revision: state.revision + 1 };
     case 'notice':
@@ -160,9 +195,23 @@ export interface SidebarData {
 
 export const initialSidebar: SidebarData = { seq: -1, runs: [] };
 
-/** The sidebar reducer: it only ever receives full snapshots (and notices). */
+/** The sidebar reducer: a snapshot replaces the rows, an update replaces or adds the rows it names (by run id). */
 export function reduceSidebar(state: SidebarData, m: HostToWebview): SidebarData {
   if (m.type === 'sidebarSnapshot') return { seq: m.seq, runs: m.runs };
+  if (m.type === 'sidebarUpdate') {
+    const removed = new Set<string>(m.removed);
+    const upsert = new Map(m.upsert.map((row) => [row.info.runId as string, row]));
+    const runs = state.runs
+      .filter((row) => !removed.has(row.info.runId))
+      .map((row) => {
+        const next = upsert.get(row.info.runId);
+        if (next) upsert.delete(row.info.runId);
+        return next ?? row;
+      });
+    // New runs are the newest: the host lists oldest first, so they go last.
+    runs.push(...upsert.values());
+    return { ...state, seq: m.seq, runs };
+  }
   if (m.type === 'notice') return { ...state, notice: { level: m.level, message: m.message } };
   return state;
 }

@@ -1,70 +1,103 @@
 /**
- * The dashboard's view of the run store: full snapshots for the selected runs and per-change deltas. Pure (no
- * vscode): the run store comes in through RunStoreApi, so unit tests drive it with a real RunStore on a temp dir.
+ * The dashboard's view of the run store. It keeps each compared run's series in wire form (RunSeries), loads a run
+ * once (a bounded sample of its statistics, in slices) and then follows it record by record; a snapshot assembles
+ * cached payloads and never re-reads a file. Changes become small messages: `appended` for new records of compared
+ * runs, `runs` for runs created or deleted anywhere, `selection` when runs join or leave the comparison. A run that
+ * is not compared costs one info update per meta.json change. Pure (no vscode): unit tests drive it with a real
+ * RunStore on a temp directory.
  */
 import type { RunId } from '../../protocol/ids';
-import type { DashboardTab } from '../../protocol/webview';
-import type { RunChange, RunStoreApi } from '../../runs/runTypes';
-import {
-  budgetFor,
-  knownRuns,
-  toCurves,
-  toFrame,
-  toHistogramFrame,
-  toRunInfo,
-  toRunPayload,
-} from './payload';
-import type { Delta, SnapshotBody } from './webviewChannel';
+import type { DashboardTab, RunPayload } from '../../protocol/webview';
+import type { RunChange, RunMeta, RunStoreApi } from '../../runs/runTypes';
+import { budgetFor, knownRuns, toRunInfo, type RunBudget } from './payload';
+import { RunSeries } from './runSeries';
+import type { Delta, QueuedBody, SnapshotBody } from './webviewChannel';
 
 /** How many runs a dashboard opened without a selection shows: the most recent ones. */
 export const DEFAULT_SELECTION = 2;
+/** Most runs compared at once (the webview protocol's limit for a selection). */
+export const MAX_SELECTED = 256;
+/** Caches of runs no longer compared kept for a quick reopen (each shrunk to the smallest budget). */
+const IDLE_CACHES = 128;
+
+/** Where the feed sends what changed: the open dashboard's channel. */
+export interface FeedSink {
+  append(delta: Delta): void;
+  queue(body: QueuedBody): void;
+}
 
 export class DashboardFeed {
   private selected: RunId[] = [];
-  /** Steps per epoch of the selected runs (for fractional epochs of per-step points). */
-  private readonly spe = new Map<RunId, number | undefined>();
-  /** Status of each selected run at the last snapshot or delta: a change brings config/summary via a snapshot. */
-  private readonly status = new Map<RunId, string>();
-  private readonly store: RunStoreApi;
+  /** No explicit choice: the latest runs are shown and every new run joins. */
+  private auto = true;
+  /** Series caches, least recently used first. */
+  private readonly caches = new Map<RunId, RunSeries>();
+  /** Compared runs whose payload the webview holds (deltas go only to these). */
+  private sent = new Set<RunId>();
+  private sink: FeedSink | undefined;
 
-  constructor(store: RunStoreApi) {
-    this.store = store;
-  }
+  constructor(private readonly store: RunStoreApi) {}
 
   get selection(): readonly RunId[] {
     return this.selected;
   }
 
-  /** Sets the compared runs (unknown ids dropped); no ids picks the most recent runs. */
+  /** Connects the open dashboard (or none); a new webview starts from a snapshot. */
+  attach(sink: FeedSink | undefined): void {
+    this.sink = sink;
+    this.sent.clear();
+  }
+
+  /** Sets the compared runs (unknown ids dropped); no ids picks the most recent runs and follows new ones. */
   select(ids: readonly RunId[] | undefined): void {
     const metas = this.store.list();
-    if (ids === undefined || ids.length === 0) {
-      this.selected = metas.slice(-DEFAULT_SELECTION).map((m) => m.runId);
-    } else {
-      this.selected = knownRuns(ids, new Set(metas.map((m) => m.runId)));
+    this.auto = ids === undefined || ids.length === 0;
+    const next = this.auto
+      ? metas.slice(-DEFAULT_SELECTION).map((m) => m.runId)
+      : knownRuns(ids ?? [], new Set(metas.map((m) => m.runId))).slice(0, MAX_SELECTED);
+    const previous = this.selected;
+    this.selected = next;
+    for (const id of previous) if (!next.includes(id)) this.idle(id);
+    this.sent.clear();
+  }
+
+  /**
+   * The user picked runs in the dashboard: loads the new ones and queues a `selection` message with their
+   * payloads only (the runs the webview holds stay as they are).
+   */
+  async changeSelection(ids: readonly RunId[]): Promise<void> {
+    const known = new Set(this.store.list().map((m) => m.runId));
+    const next = knownRuns(ids, known).slice(0, MAX_SELECTED);
+    const previous = this.selected;
+    this.auto = false;
+    this.selected = next;
+    for (const id of previous) if (!next.includes(id)) this.idle(id);
+    await this.sendNew();
+  }
+
+  /**
+   * Loads every compared run the caches do not cover yet (in slices that yield to the event loop). The dashboard
+   * calls it when it opens, so the files are read while the webview boots; snapshot() awaits the same loads.
+   */
+  async warm(): Promise<void> {
+    for (;;) {
+      const budget = budgetFor(this.selected.length);
+      const missing = this.selected.find((id) => !this.cache(id)?.covers(budget));
+      if (missing === undefined) return;
+      const series = this.cache(missing);
+      if (series) await series.load(budget);
+      else this.selected = this.selected.filter((id) => id !== missing);
     }
   }
 
-  /** A full snapshot body: every run's info, and series of the selected ones. */
-  snapshot(tab?: DashboardTab): SnapshotBody {
+  /** A full snapshot body: every run's info, and cached payloads of the compared ones (loaded first if needed). */
+  async snapshot(tab?: DashboardTab): Promise<SnapshotBody> {
+    await this.warm();
     const metas = this.store.list();
-    const known = new Set(metas.map((m) => m.runId));
-    this.selected = knownRuns(this.selected, known);
+    this.selected = knownRuns(this.selected, new Set(metas.map((m) => m.runId)));
     const budget = budgetFor(this.selected.length);
-    const runs = [];
-    this.spe.clear();
-    this.status.clear();
-    for (const id of this.selected) {
-      const data = this.store.read(id);
-      if (!data) continue;
-      const total = data.meta.totalSteps;
-      this.status.set(id, data.meta.status);
-      this.spe.set(
-        id,
-        total !== undefined && data.config.train.epochs > 0 ? total / data.config.train.epochs : undefined,
-      );
-      runs.push(toRunPayload(data, budget));
-    }
+    const runs = this.payloads(this.selected, budget);
+    this.sent = new Set(runs.map((run) => run.info.runId));
     return {
       type: 'snapshot',
       allRuns: metas.map((m) => toRunInfo(m)),
@@ -74,36 +107,89 @@ export class DashboardFeed {
     };
   }
 
-  /** The delta for one store change, 'snapshot' when only a snapshot can express it, or undefined to ignore. */
-  deltaFor(change: RunChange): Delta | 'snapshot' | undefined {
-    const selected = this.selected.includes(change.runId);
+  /** Turns one store change into messages for the open dashboard (and keeps the caches current). */
+  apply(change: RunChange): void {
+    const { runId } = change;
     switch (change.kind) {
-      case 'created':
+      case 'created': {
+        const meta = this.store.readMeta(runId);
+        if (!meta) return;
+        this.sink?.queue({ type: 'runs', upsert: [toRunInfo(meta)], removed: [] });
+        if (this.joins(meta)) {
+          this.selected.push(runId);
+          void this.sendNew();
+        }
+        return;
+      }
       case 'deleted':
-        return 'snapshot';
+        this.caches.delete(runId);
+        this.sent.delete(runId);
+        this.selected = this.selected.filter((id) => id !== runId);
+        this.sink?.queue({ type: 'runs', upsert: [], removed: [runId] });
+        return;
       case 'updated': {
-        const meta = this.store.list().find((m) => m.runId === change.runId);
-        if (!meta) return 'snapshot';
-        if (selected && !this.spe.get(change.runId) && meta.totalSteps !== undefined) return 'snapshot';
-        if (selected && this.status.get(change.runId) !== meta.status) return 'snapshot';
-        return { runId: change.runId, info: toRunInfo(meta), curves: {}, frames: [], histograms: [] };
+        const series = this.caches.get(runId);
+        if (!series && !this.sink) return;
+        const meta = this.store.readMeta(runId);
+        if (!meta) return;
+        const info = series ? series.updateMeta(meta) : toRunInfo(meta);
+        this.sink?.append({ runId, info, curves: {}, frames: [], histograms: [] });
+        return;
       }
       case 'metrics':
-        if (!selected) return undefined;
-        return {
-          runId: change.runId,
-          curves: toCurves([change.record], this.spe.get(change.runId)),
-          frames: [],
-          histograms: [],
-        };
-      case 'layers':
-        if (!selected) return undefined;
-        return {
-          runId: change.runId,
-          curves: {},
-          frames: [toFrame(change.record)],
-          histograms: [toHistogramFrame(change.record)],
-        };
+      case 'layers': {
+        const delta = this.caches.get(runId)?.add(change.record);
+        if (delta && this.sent.has(runId)) this.sink?.append({ runId, ...delta });
+        return;
+      }
     }
+  }
+
+  /** Whether a new run joins the comparison: always while following, else when it belongs to a compared experiment. */
+  private joins(meta: RunMeta): boolean {
+    if (this.selected.length >= MAX_SELECTED || this.selected.includes(meta.runId)) return false;
+    if (this.auto) return true;
+    return this.selected.some((id) => this.store.readMeta(id)?.experiment === meta.experiment);
+  }
+
+  /** Loads the compared runs the webview does not hold yet and queues one `selection` message with them. */
+  private async sendNew(): Promise<void> {
+    const budget = budgetFor(this.selected.length);
+    const fresh = this.selected.filter((id) => !this.sent.has(id));
+    for (const id of fresh) await this.cache(id)?.load(budget);
+    const ids = this.selected.filter(
+      (id) => fresh.includes(id) && !this.sent.has(id) && this.caches.get(id)?.covers(budget),
+    );
+    for (const id of ids) this.sent.add(id);
+    this.sink?.queue({ type: 'selection', selected: [...this.selected], runs: this.payloads(ids, budget) });
+  }
+
+  private payloads(ids: readonly RunId[], budget: RunBudget): RunPayload[] {
+    return ids.flatMap((id) => {
+      const series = this.caches.get(id);
+      return series ? [series.payload(budget)] : [];
+    });
+  }
+
+  /** The cache of a run (created on first use, most recently used last), or undefined for an unknown run. */
+  private cache(runId: RunId): RunSeries | undefined {
+    let series = this.caches.get(runId);
+    if (series) {
+      this.caches.delete(runId);
+    } else {
+      const meta = this.store.readMeta(runId);
+      if (!meta) return undefined;
+      series = new RunSeries(runId, meta, this.store);
+    }
+    this.caches.set(runId, series);
+    return series;
+  }
+
+  /** A run left the comparison: its cache shrinks and the oldest idle caches go. */
+  private idle(runId: RunId): void {
+    this.sent.delete(runId);
+    this.caches.get(runId)?.shrink(budgetFor(MAX_SELECTED));
+    const idle = [...this.caches.keys()].filter((id) => !this.selected.includes(id) || id === runId);
+    for (const id of idle.slice(0, Math.max(0, idle.length - IDLE_CACHES))) this.caches.delete(id);
   }
 }

@@ -61,19 +61,18 @@ export class DashboardPanels implements vscode.Disposable {
   constructor(opts: WebviewHostOptions) {
     this.opts = opts;
     this.feed = new DashboardFeed(opts.store);
-    this.subscription = opts.store.onDidChange((change) => {
-      const channel = this.current?.channel;
-      if (!channel) return;
-      const delta = this.feed.deltaFor(change);
-      if (delta === 'snapshot') channel.invalidate();
-      else if (delta) channel.append(delta);
-    });
+    // The feed follows every change (cheap for runs that are not compared), so a reopened dashboard is current.
+    this.subscription = opts.store.onDidChange((change) => this.feed.apply(change));
   }
 
   /** Shows the dashboard for `runIds` (default: the current selection, else the latest runs), on `tab`. */
   open(runIds?: RunId[], tab?: DashboardTab): void {
     if (runIds !== undefined || this.feed.selection.length === 0) this.feed.select(runIds);
     if (tab) this.tab = tab;
+    // Read the compared runs while the webview boots; its `ready` then finds them loaded.
+    this.feed
+      .warm()
+      .catch((error: unknown) => this.opts.log.warn(`dashboard: cannot load runs: ${String(error)}`));
     if (this.current) {
       this.current.panel.reveal();
       this.current.channel.invalidate();
@@ -118,8 +117,8 @@ export class DashboardPanels implements vscode.Disposable {
       webview: panel.webview,
       view: 'dashboard',
       log,
-      snapshot: () => {
-        const body = this.feed.snapshot(this.tab);
+      snapshot: async () => {
+        const body = await this.feed.snapshot(this.tab);
         if (body.type === 'snapshot') {
           this.opts.colors?.paint([...body.allRuns, ...body.runs.map((r) => r.info)]);
         }
@@ -127,11 +126,26 @@ export class DashboardPanels implements vscode.Disposable {
       },
       onMessage: (m) => this.onMessage(m),
     });
+    const colors = this.opts.colors;
+    this.feed.attach({
+      append: (delta) => {
+        if (delta.info) colors?.paintSome([delta.info]);
+        channel.append(delta);
+      },
+      queue: (body) => {
+        if (body.type === 'runs') colors?.paintSome(body.upsert);
+        if (body.type === 'selection') colors?.paintSome(body.runs.map((r) => r.info));
+        channel.queue(body);
+      },
+    });
     const disposables: vscode.Disposable[] = [channel];
     disposables.push(
       panel.onDidDispose(() => {
         for (const d of disposables) d.dispose();
-        if (this.current?.panel === panel) this.current = undefined;
+        if (this.current?.panel === panel) {
+          this.current = undefined;
+          this.feed.attach(undefined);
+        }
       }),
     );
     panel.iconPath = vscode.Uri.joinPath(this.opts.extensionUri, 'media', 'snn-lab.svg');
@@ -142,8 +156,10 @@ export class DashboardPanels implements vscode.Disposable {
   private onMessage(m: WebviewToHost): void {
     const channel = this.current?.channel;
     if (m.type === 'selectRuns') {
-      this.feed.select(m.runIds);
-      channel?.invalidate();
+      this.feed.changeSelection(m.runIds).catch((error: unknown) => {
+        this.opts.log.error(`dashboard: cannot load the selected runs: ${String(error)}`);
+        channel?.invalidate();
+      });
     } else if (m.type === 'tabChanged') {
       this.tab = m.tab;
     } else {

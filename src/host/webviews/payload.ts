@@ -1,29 +1,27 @@
 /**
- * Turns run-store records into what the webviews receive (protocol/webview.ts), thinning long series with
- * src/core/series.ts so a 1,000-snapshot run never reaches the webview whole. Pure: no vscode, unit-tested.
+ * Turns run-store records into what the webviews receive (protocol/webview.ts): run infos, curves, the column-wise
+ * statistics frames and histogram frames (encoded once, here), sidebar rows, and the display budgets that keep a
+ * compared set of any size within a bounded payload. Pure: no vscode, unit-tested.
  */
 import { encodeFrame, round6 } from '../../protocol/frameCodec';
-import { evenIndices, lttbIndices, pick, thin } from '../../core/series';
+import { evenIndices, lttbIndices, pick } from '../../core/series';
 import type { RunId } from '../../protocol/ids';
-import type { LayerStats } from '../../protocol/stats';
-import type {
-  CurveSeries,
-  FrameColumns,
-  HistogramFrame,
-  LayerPoint,
-  RunInfo,
-  RunPayload,
-  SidebarRun,
-} from '../../protocol/webview';
-import type { LayerStatsRecord, MetricRecord, RunData, RunMeta } from '../../runs/runTypes';
+import type { CurveSeries, FrameColumns, HistogramFrame, RunInfo, SidebarRun } from '../../protocol/webview';
+import type { RunConfig } from '../../core/config/experimentConfig';
+import type { LayerStatsRecord, MetricRecord, RunMeta, RunOverview } from '../../runs/runTypes';
+import type { RunSummary } from '../../protocol/stats';
 
-/** Display budgets. Frame budgets are shared by the selected runs, so 16 compared runs stay as cheap as 2. */
+/**
+ * Display budgets. Totals are shared by the compared runs (each run's share clamped to its range), so 100 compared
+ * runs cost about as much as 16: 100 runs get 9 statistics frames, 2 histogram frames and 400 curve points each.
+ */
 export const BUDGET = {
-  curvePoints: 1000,
-  framesTotal: 640,
-  framesPerRun: { min: 32, max: 300 },
+  curvePointsTotal: 40_000,
+  curvePointsPerRun: { min: 250, max: 1000 },
+  framesTotal: 960,
+  framesPerRun: { min: 8, max: 300 },
   histogramsTotal: 96,
-  histogramsPerRun: { min: 4, max: 32 },
+  histogramsPerRun: { min: 2, max: 32 },
   sparkPoints: 48,
 } as const;
 
@@ -32,13 +30,32 @@ export function share(total: number, runs: number, range: { min: number; max: nu
   return Math.min(range.max, Math.max(range.min, Math.floor(total / Math.max(1, runs))));
 }
 
-/** Steps per epoch of a run (totalSteps / epochs), or undefined before the trainer reported totalSteps. */
-function stepsPerEpoch(meta: RunMeta, epochs: number): number | undefined {
-  return meta.totalSteps !== undefined && epochs > 0 ? meta.totalSteps / epochs : undefined;
+/** What each of `count` compared runs may send. */
+export interface RunBudget {
+  frames: number;
+  histograms: number;
+  curvePoints: number;
 }
 
-/** The run's descriptive part: status, progress, layer shapes, config and summary. */
-export function toRunInfo(meta: RunMeta, data?: Pick<RunData, 'config' | 'summary'>): RunInfo {
+/** Budgets per run when `count` runs are shown together. */
+export function budgetFor(count: number): RunBudget {
+  return {
+    frames: share(BUDGET.framesTotal, count, BUDGET.framesPerRun),
+    histograms: share(BUDGET.histogramsTotal, count, BUDGET.histogramsPerRun),
+    curvePoints: share(BUDGET.curvePointsTotal, count, BUDGET.curvePointsPerRun),
+  };
+}
+
+/** Steps per epoch of a run (totalSteps / epochs), or undefined before the trainer reported totalSteps. */
+export function stepsPerEpoch(meta: RunMeta, config: RunConfig | undefined): number | undefined {
+  const epochs = config?.train?.epochs;
+  return meta.totalSteps !== undefined && typeof epochs === 'number' && epochs > 0
+    ? meta.totalSteps / epochs
+    : undefined;
+}
+
+/** The run's descriptive part: status, progress, layer shapes, and (for compared runs) config and summary. */
+export function toRunInfo(meta: RunMeta, data?: { config?: RunConfig; summary?: RunSummary }): RunInfo {
   const info: RunInfo = {
     runId: meta.runId,
     name: meta.name,
@@ -61,42 +78,47 @@ export function toRunInfo(meta: RunMeta, data?: Pick<RunData, 'config' | 'summar
   return info;
 }
 
-/** Groups metric records into one series per metric name ('batch_loss' for progress reports). */
-export function toCurves(
-  records: readonly MetricRecord[],
+/** An empty name -> series record without a prototype (metric names come from files: `__proto__` is a name). */
+export function curveRecord(): Record<string, CurveSeries> {
+  return Object.create(null) as Record<string, CurveSeries>;
+}
+
+/** Appends one metric record's points to `curves` ('batch_loss' for progress reports). */
+export function addMetricPoints(
+  curves: Record<string, CurveSeries>,
+  r: MetricRecord,
   spe: number | undefined,
-): Record<string, CurveSeries> {
-  const curves: Record<string, CurveSeries> = {};
+): void {
   const push = (name: string, step: number, epoch: number, value: number): void => {
     const c = (curves[name] ??= { step: [], epoch: [], value: [] });
     c.step.push(step);
     c.epoch.push(round6(epoch));
     c.value.push(round6(value));
   };
-  for (const r of records) {
-    if (r.kind === 'progress') push('batch_loss', r.step, spe ? r.step / spe : r.epoch, r.loss);
-    else for (const [name, value] of Object.entries(r.metrics)) push(name, r.step, r.epoch + 1, value);
-  }
+  if (r.kind === 'progress') push('batch_loss', r.step, spe ? r.step / spe : r.epoch, r.loss);
+  else for (const [name, value] of Object.entries(r.metrics)) push(name, r.step, r.epoch + 1, value);
+}
+
+/** Groups metric records into one series per metric name ('batch_loss' for progress reports). */
+export function toCurves(
+  records: readonly MetricRecord[],
+  spe: number | undefined,
+): Record<string, CurveSeries> {
+  const curves = curveRecord();
+  for (const r of records) addMetricPoints(curves, r, spe);
   return curves;
 }
 
 /** Thins every curve to at most `max` points with LTTB (shape-preserving; NaN/Inf kept). */
 export function thinCurves(curves: Record<string, CurveSeries>, max: number): Record<string, CurveSeries> {
-  const out: Record<string, CurveSeries> = {};
+  const out = curveRecord();
   for (const [name, c] of Object.entries(curves)) out[name] = pick(c, lttbIndices(c.step, c.value, max));
   return out;
 }
 
-/** A LayerStats without its two histograms. */
-export function toLayerPoint(s: LayerStats): LayerPoint {
-  const { histogram: _pre, ...pre } = s.pre;
-  const { histogram: _post, ...post } = s.post;
-  return { ...s, pre, post };
-}
-
-/** One statistics record in its column-wise wire form (histograms split off). */
+/** One statistics record in its column-wise wire form (histograms split off: encodeFrame does not read them). */
 export function toFrame(r: LayerStatsRecord): FrameColumns {
-  return encodeFrame({ step: r.step, epoch: r.epoch, layers: r.layers.map(toLayerPoint) });
+  return encodeFrame({ step: r.step, epoch: r.epoch, layers: r.layers });
 }
 
 export function toHistogramFrame(r: LayerStatsRecord): HistogramFrame {
@@ -107,38 +129,17 @@ export function toHistogramFrame(r: LayerStatsRecord): HistogramFrame {
   };
 }
 
-/** Everything the dashboard shows of one run, within the given frame budgets. */
-export function toRunPayload(data: RunData, budget: { frames: number; histograms: number }): RunPayload {
-  const spe = stepsPerEpoch(data.meta, data.config.train.epochs);
-  return {
-    info: toRunInfo(data.meta, data),
-    curves: thinCurves(toCurves(data.metrics, spe), BUDGET.curvePoints),
-    frames: thin(data.layers, budget.frames).map(toFrame),
-    histograms: thin(data.layers, budget.histograms).map(toHistogramFrame),
-  };
-}
-
-/** Budgets per run when `count` runs are shown together. */
-export function budgetFor(count: number): { frames: number; histograms: number } {
-  return {
-    frames: share(BUDGET.framesTotal, count, BUDGET.framesPerRun),
-    histograms: share(BUDGET.histogramsTotal, count, BUDGET.histogramsPerRun),
-  };
-}
-
 /** Preferred headline metrics, best first. */
 const KEY_METRICS = ['val_accuracy', 'val_auc', 'val_mse', 'val_loss', 'accuracy', 'loss'];
 
-/** The sidebar row of a run: a training-loss sparkline and its headline metric. */
-export function toSidebarRun(data: RunData): SidebarRun {
-  const losses = data.metrics.filter((r) => r.kind === 'progress').map((r) => r.loss);
-  const spark = evenIndices(losses.length, BUDGET.sparkPoints).map((i) => losses[i] as number);
-  const lastEpoch = [...data.metrics].reverse().find((r) => r.kind === 'epoch');
-  const source = data.summary?.final ?? (lastEpoch?.kind === 'epoch' ? lastEpoch.metrics : {});
-  const row: SidebarRun = { info: toRunInfo(data.meta, data), spark };
-  const name = KEY_METRICS.find((k) => Number.isFinite(source[k]));
+/** The sidebar row of a run from its overview: a training-loss sparkline and its headline metric. */
+export function toSidebarRun(run: RunOverview): SidebarRun {
+  const spark = evenIndices(run.losses.length, BUDGET.sparkPoints).map((i) => run.losses[i] as number);
+  const source = run.summary?.final ?? run.lastEpoch ?? {};
+  const row: SidebarRun = { info: toRunInfo(run.meta, run.summary ? { summary: run.summary } : {}), spark };
+  const name = KEY_METRICS.find((k) => Object.hasOwn(source, k) && Number.isFinite(source[k]));
   if (name !== undefined) row.keyMetric = { name, value: source[name] as number };
-  else if (data.meta.progress) row.keyMetric = { name: 'loss', value: data.meta.progress.loss };
+  else if (run.meta.progress) row.keyMetric = { name: 'loss', value: run.meta.progress.loss };
   return row;
 }
 

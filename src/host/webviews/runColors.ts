@@ -52,7 +52,10 @@ export class RunColors {
    * The slot of every listed run: stored ones as they are, new ones round-robin in (createdAt, runId) order.
    * Runs no longer listed are forgotten. Saves when anything changed.
    */
-  slots(runs: readonly { runId: RunId; createdAt: string }[]): Map<RunId, number> {
+  slots(
+    runs: readonly { runId: RunId; createdAt: string }[],
+    opts: { forget: boolean } = { forget: true },
+  ): Map<RunId, number> {
     let changed = false;
     const fresh = runs
       .filter((r) => this.stored.slots[r.runId] === undefined)
@@ -65,7 +68,7 @@ export class RunColors {
       changed = true;
     }
     const listed = new Set<string>(runs.map((r) => r.runId));
-    for (const id of Object.keys(this.stored.slots)) {
+    for (const id of opts.forget ? Object.keys(this.stored.slots) : []) {
       if (!listed.has(id)) {
         delete this.stored.slots[id];
         changed = true;
@@ -77,8 +80,17 @@ export class RunColors {
 
   /** Sets `color` on each RunInfo to its run's slot; `infos` must cover every run (others are forgotten). */
   paint(infos: readonly RunInfo[]): void {
+    this.paintWith(infos, { forget: true });
+  }
+
+  /** Sets `color` on some runs (an incremental update): new runs get the next slots, no run is forgotten. */
+  paintSome(infos: readonly RunInfo[]): void {
+    this.paintWith(infos, { forget: false });
+  }
+
+  private paintWith(infos: readonly RunInfo[], opts: { forget: boolean }): void {
     const unique = new Map(infos.map((i) => [i.runId, i]));
-    const slots = this.slots([...unique.values()]);
+    const slots = this.slots([...unique.values()], opts);
     for (const info of infos) {
       const slot = slots.get(info.runId);
       if (slot !== undefined) info.color = slot;

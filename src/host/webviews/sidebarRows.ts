@@ -1,49 +1,128 @@
 /**
- * The sidebar's rows, cached per run so a progress tick does not re-read every run's files; built from the run
- * store and its change events. Pure (no vscode): the fixture recorder and unit tests use it directly.
+ * The sidebar's rows, cached per run and built from run overviews (meta, summary, a loss sample: never the
+ * statistics file); store changes mark rows dirty, and the sidebar is sent only the rows that changed. Pure (no
+ * vscode): the fixture recorder and unit tests use it directly.
  */
 import type { RunId } from '../../protocol/ids';
 import type { SidebarRun } from '../../protocol/webview';
-import type { RunChange, RunStoreApi } from '../../runs/runTypes';
-import { BUDGET, toRunInfo, toSidebarRun } from './payload';
+import type { Metrics } from '../../protocol/stats';
+import { evenIndices } from '../../core/series';
+import type { RunChange, RunMeta, RunStoreApi } from '../../runs/runTypes';
+import { BUDGET, toSidebarRun } from './payload';
+
+interface Entry {
+  row: SidebarRun;
+  status: RunMeta['status'];
+  /** Training losses: the overview's sample, then every live progress report (thinned when long). */
+  losses: number[];
+  lastEpoch?: Metrics;
+}
+
+/** Live losses kept per row before they are thinned to half (a sparkline shows 48). */
+const MAX_LOSSES = 4 * BUDGET.sparkPoints;
 
 export class SidebarRows {
-  private readonly rows = new Map<RunId, { row: SidebarRun; losses: number[] }>();
-  private readonly store: RunStoreApi;
+  private readonly rows = new Map<RunId, Entry>();
+  private readonly dirty = new Set<RunId>();
+  private readonly removed = new Set<RunId>();
 
-  constructor(store: RunStoreApi) {
-    this.store = store;
-  }
+  constructor(private readonly store: RunStoreApi) {}
 
-  apply(change: RunChange): void {
-    const cached = this.rows.get(change.runId);
-    if (change.kind === 'metrics' && cached) {
-      if (change.record.kind === 'progress') cached.losses.push(change.record.loss);
-      else this.rows.delete(change.runId);
-    } else if (change.kind === 'created' || change.kind === 'deleted') {
-      this.rows.delete(change.runId);
+  /** Notes a store change; returns true when a row changed (the owner then schedules an update). */
+  apply(change: RunChange): boolean {
+    const { runId } = change;
+    switch (change.kind) {
+      case 'deleted':
+        this.rows.delete(runId);
+        this.dirty.delete(runId);
+        this.removed.add(runId);
+        return true;
+      case 'created':
+      case 'updated':
+        this.removed.delete(runId);
+        this.dirty.add(runId);
+        return true;
+      case 'metrics': {
+        const entry = this.rows.get(runId);
+        if (!entry) return false;
+        const record = change.record;
+        if (record.kind === 'progress') {
+          entry.losses.push(record.loss);
+          if (entry.losses.length > MAX_LOSSES) {
+            entry.losses = evenIndices(entry.losses.length, MAX_LOSSES / 2).map(
+              (i) => entry.losses[i] as number,
+            );
+          }
+        } else entry.lastEpoch = record.metrics;
+        this.dirty.add(runId);
+        return true;
+      }
+      case 'layers':
+        return false;
     }
   }
 
+  /**
+   * Reads the overviews of rows not cached yet in slices of ~15 ms that yield to the event loop (500 runs take
+   * about a second the first time), so the sidebar's first snapshot never blocks the host.
+   */
+  async load(): Promise<void> {
+    let slice = performance.now();
+    for (const meta of this.store.list()) {
+      const entry = this.rows.get(meta.runId);
+      if (entry && entry.status === meta.status) continue;
+      this.row(meta);
+      if (performance.now() - slice > 15) {
+        await new Promise((resolve) => setImmediate(resolve));
+        slice = performance.now();
+      }
+    }
+  }
+
+  /** Every row, in the store's order (oldest first). */
   all(): SidebarRun[] {
     const metas = this.store.list();
     const live = new Set(metas.map((m) => m.runId));
     for (const id of this.rows.keys()) if (!live.has(id)) this.rows.delete(id);
-    return metas.map((meta) => {
-      let entry = this.rows.get(meta.runId);
-      // A status change (e.g. finished: the summary now exists) is the one meta update that changes the row.
-      if (!entry || entry.row.info.status !== meta.status) {
-        const data = this.store.read(meta.runId);
-        if (!data) return { info: toRunInfo(meta), spark: [] };
-        const losses = data.metrics.flatMap((r) => (r.kind === 'progress' ? [r.loss] : []));
-        entry = { row: { ...toSidebarRun(data), info: toRunInfo(data.meta) }, losses };
-        this.rows.set(meta.runId, entry);
-      }
-      const step = Math.max(1, Math.ceil(entry.losses.length / BUDGET.sparkPoints));
-      const spark = entry.losses.filter((_, i) => i % step === 0 || i === entry.losses.length - 1);
-      const row: SidebarRun = { ...entry.row, info: toRunInfo(meta), spark };
-      if (meta.progress && !row.keyMetric) row.keyMetric = { name: 'loss', value: meta.progress.loss };
-      return row;
+    this.dirty.clear();
+    this.removed.clear();
+    return metas.map((meta) => this.row(meta));
+  }
+
+  /** The rows that changed since the last call (or all()), and the runs deleted; undefined when nothing did. */
+  takeUpdate(): { upsert: SidebarRun[]; removed: RunId[] } | undefined {
+    if (this.dirty.size === 0 && this.removed.size === 0) return undefined;
+    const upsert = [...this.dirty].flatMap((id) => {
+      const meta = this.store.readMeta(id);
+      return meta ? [this.row(meta)] : [];
     });
+    const removed = [...this.removed];
+    this.dirty.clear();
+    this.removed.clear();
+    return { upsert, removed };
+  }
+
+  private row(meta: RunMeta): SidebarRun {
+    let entry = this.rows.get(meta.runId);
+    // A status change (e.g. finished: the summary now exists) is the one meta update that re-reads the run.
+    if (!entry || entry.status !== meta.status) {
+      const overview = this.store.overview(meta.runId) ?? { meta, losses: [] };
+      entry = {
+        row: toSidebarRun(overview),
+        status: meta.status,
+        losses: [...overview.losses],
+        ...(overview.lastEpoch ? { lastEpoch: overview.lastEpoch } : {}),
+      };
+      this.rows.set(meta.runId, entry);
+    }
+    const summary = entry.row.info.summary;
+    const row = toSidebarRun({
+      meta,
+      ...(summary ? { summary } : {}),
+      ...(entry.lastEpoch ? { lastEpoch: entry.lastEpoch } : {}),
+      losses: entry.losses,
+    });
+    entry.row = row;
+    return row;
   }
 }

@@ -1,6 +1,7 @@
 /**
  * The sidebar webview view (snnLab.dashboardView): every run with status, backend, progress, key metric and a loss
- * sparkline; buttons post actions the host turns into commands. Full snapshots only (small), coalesced to ~10/s.
+ * sparkline; buttons post actions the host turns into commands. A snapshot when the view (re)loads, then only the
+ * rows that changed (`sidebarUpdate`), coalesced to ~10/s, so a live run never makes every row rebuild.
  */
 import type * as vscode from 'vscode';
 import type { WebviewHostOptions } from './dashboardPanels';
@@ -20,8 +21,7 @@ export class SidebarView implements vscode.WebviewViewProvider, vscode.Disposabl
     this.opts = opts;
     this.rows = new SidebarRows(opts.store);
     this.subscription = opts.store.onDidChange((change) => {
-      this.rows.apply(change);
-      this.channel?.invalidate();
+      if (this.rows.apply(change)) this.channel?.poke();
     });
   }
 
@@ -32,10 +32,17 @@ export class SidebarView implements vscode.WebviewViewProvider, vscode.Disposabl
       webview: view.webview,
       view: 'sidebar',
       log: this.opts.log,
-      snapshot: () => {
+      snapshot: async () => {
+        await this.rows.load();
         const runs = this.rows.all();
         this.opts.colors?.paint(runs.map((r) => r.info));
         return { type: 'sidebarSnapshot', runs };
+      },
+      pending: () => {
+        const update = this.rows.takeUpdate();
+        if (!update) return [];
+        this.opts.colors?.paintSome(update.upsert.map((r) => r.info));
+        return [{ type: 'sidebarUpdate', ...update }];
       },
       onMessage: (m) =>
         runSafely(() => runWebviewAction(m, this.opts.log), this.opts.log, `sidebar action ${m.type}`),

@@ -1,7 +1,9 @@
 /**
  * Typed channel between the host and one webview document: validates what the webview sends, answers `ready` and
- * `resync` with a full snapshot, and coalesces appended data into at most one sequenced push per interval (~10/s).
- * Runtime-free of `vscode` (the webview is passed in through a narrow interface) so it is unit-tested in Node.
+ * `resync` with a full snapshot (built asynchronously, so loading long runs never blocks the host), and coalesces
+ * everything else into at most one push per interval (~10/s): queued messages (run list, selection, sidebar rows)
+ * first, then the appended data merged per run. Runtime-free of `vscode` (the webview is passed in through a narrow
+ * interface) so it is unit-tested in Node.
  */
 import type { Disposable } from '../../core/events';
 import type { RunId } from '../../protocol/ids';
@@ -28,14 +30,21 @@ type DistributeOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> :
 export type SnapshotBody = DistributeOmit<Snapshot, 'seq' | 'protocolVersion'>;
 /** New data for one run, merged with other pending data for it until the next flush. */
 export type Delta = Omit<Extract<HostToWebview, { type: 'appended' }>, 'type' | 'seq'>;
+/** A sequenced message other than a snapshot or appended data, without its seq. */
+export type QueuedBody = DistributeOmit<
+  Extract<HostToWebview, { type: 'runs' | 'selection' | 'sidebarUpdate' }>,
+  'seq'
+>;
 
 export interface ChannelOptions {
   webview: WebviewLike;
   view: WebviewKind;
   log: ChannelLog;
-  snapshot: () => SnapshotBody;
+  snapshot: () => SnapshotBody | Promise<SnapshotBody>;
   /** Validated messages other than ready/resync. */
   onMessage: (message: WebviewToHost) => void;
+  /** Called at each flush for messages the owner builds lazily (e.g. the sidebar rows that changed). */
+  pending?: () => QueuedBody[];
   /** Minimum time between two pushes (ms). */
   intervalMs?: number;
 }
@@ -54,7 +63,10 @@ export class WebviewChannel implements Disposable {
   private seq = 0;
   private ready = false;
   private snapshotDue = false;
-  private pending = new Map<RunId, Delta>();
+  /** A snapshot is being built: everything else waits for it (the snapshot covers it). */
+  private building = false;
+  private pendingDeltas = new Map<RunId, Delta>();
+  private queued: QueuedBody[] = [];
   private timer: ReturnType<typeof setTimeout> | undefined;
   private lastPush = 0;
   private readonly subscription: Disposable;
@@ -75,10 +87,17 @@ export class WebviewChannel implements Disposable {
 
   /** Queues new data for a run; merged and pushed with the next flush. */
   append(delta: Delta): void {
-    if (!this.ready || this.snapshotDue) return;
-    const p = this.pending.get(delta.runId);
+    if (!this.accepting()) return;
+    const p = this.pendingDeltas.get(delta.runId);
     if (!p) {
-      this.pending.set(delta.runId, structuredClone(delta));
+      const curves = Object.create(null) as Record<string, CurveSeries>;
+      appendCurves(curves, delta.curves);
+      this.pendingDeltas.set(delta.runId, {
+        ...delta,
+        curves,
+        frames: [...delta.frames],
+        histograms: [...delta.histograms],
+      });
     } else {
       if (delta.info) p.info = delta.info;
       appendCurves(p.curves, delta.curves);
@@ -89,10 +108,23 @@ export class WebviewChannel implements Disposable {
     this.schedule();
   }
 
+  /** Queues a sequenced message for the next flush (sent before the appended data, in order). */
+  queue(body: QueuedBody): void {
+    if (!this.accepting()) return;
+    this.queued.push(body);
+    this.schedule();
+  }
+
+  /** Asks for a flush: the owner's `pending` hook has something to send. */
+  poke(): void {
+    if (this.accepting()) this.schedule();
+  }
+
   /** Replaces anything pending with a full snapshot at the next flush. */
   invalidate(): void {
     this.snapshotDue = true;
-    this.pending.clear();
+    this.pendingDeltas.clear();
+    this.queued = [];
     if (this.ready) this.schedule();
   }
 
@@ -105,7 +137,13 @@ export class WebviewChannel implements Disposable {
     this.disposed = true;
     this.subscription.dispose();
     if (this.timer) clearTimeout(this.timer);
-    this.pending.clear();
+    this.pendingDeltas.clear();
+    this.queued = [];
+  }
+
+  /** Whether incremental data is wanted now (not before `ready`, not while a snapshot is due or being built). */
+  private accepting(): boolean {
+    return this.ready && !this.snapshotDue && !this.building && !this.disposed;
   }
 
   private receive(raw: unknown): void {
@@ -123,10 +161,10 @@ export class WebviewChannel implements Disposable {
         return;
       }
       this.ready = true;
-      this.flushSnapshot();
+      void this.flushSnapshot();
     } else if (m.type === 'resync') {
       this.o.log.info(`${this.o.view} webview: resync after seq ${m.lastSeq}`);
-      this.flushSnapshot();
+      void this.flushSnapshot();
     } else {
       this.o.onMessage(m);
     }
@@ -142,28 +180,48 @@ export class WebviewChannel implements Disposable {
   }
 
   private flush(): void {
-    if (!this.ready || this.disposed) return;
-    if (this.snapshotDue) return this.flushSnapshot();
-    for (const delta of this.pending.values()) {
+    if (!this.ready || this.disposed || this.building) return;
+    if (this.snapshotDue) {
+      void this.flushSnapshot();
+      return;
+    }
+    const bodies = [...this.queued, ...(this.o.pending?.() ?? [])];
+    this.queued = [];
+    for (const body of bodies) void this.send({ ...body, seq: ++this.seq } as HostToWebview);
+    for (const delta of this.pendingDeltas.values()) {
       void this.send({ type: 'appended', seq: ++this.seq, ...delta });
     }
-    this.pending.clear();
+    this.pendingDeltas.clear();
     this.lastPush = Date.now();
   }
 
-  private flushSnapshot(): void {
-    this.snapshotDue = false;
-    this.pending.clear();
-    let body: SnapshotBody;
-    try {
-      body = this.o.snapshot();
-    } catch (error) {
-      this.o.log.error(`${this.o.view} webview: cannot build a snapshot: ${String(error)}`);
+  /** Builds and sends a snapshot; an asynchronous builder holds back everything else until it is sent. */
+  private async flushSnapshot(): Promise<void> {
+    if (this.building) {
+      this.snapshotDue = true; // build again once this one is sent: something changed meanwhile
       return;
     }
+    this.snapshotDue = false;
+    this.pendingDeltas.clear();
+    this.queued = [];
+    this.o.pending?.(); // what the owner had pending is part of the snapshot
+    let body: SnapshotBody | undefined;
+    try {
+      const built = this.o.snapshot();
+      if (built instanceof Promise) {
+        this.building = true;
+        body = await built;
+      } else body = built;
+    } catch (error) {
+      this.o.log.error(`${this.o.view} webview: cannot build a snapshot: ${String(error)}`);
+    } finally {
+      this.building = false;
+    }
+    if (!body || this.disposed) return;
     this.seq += 1;
     void this.send({ ...body, seq: this.seq, protocolVersion: PROTOCOL_VERSION } as HostToWebview);
     this.lastPush = Date.now();
+    if (this.snapshotDue) this.schedule();
   }
 
   private async send(message: HostToWebview): Promise<void> {
@@ -171,7 +229,7 @@ export class WebviewChannel implements Disposable {
     try {
       const delivered = await this.o.webview.postMessage(message);
       // A hidden (torn down) document misses messages; it re-sends `ready` when shown and gets a snapshot.
-      if (!delivered && message.type === 'appended') this.ready = false;
+      if (!delivered && message.type !== 'showTab' && message.type !== 'notice') this.ready = false;
     } catch (error) {
       this.o.log.warn(`${this.o.view} webview: postMessage failed: ${String(error)}`);
     }

@@ -71,3 +71,20 @@ test('a corrupt stored value is ignored field by field; paint sets RunInfo.color
   const id: RunId = infos[0]!.runId;
   assert.equal(typeof id, 'string');
 });
+
+test('paintSome (an incremental update) colours a new run with the next slot and forgets no other run', () => {
+  const state = memento();
+  const colors = new RunColors(state);
+  const info = (r: { runId: RunId; createdAt: string }) =>
+    ({ ...r, name: r.runId, status: 'running', mode: 'train', layers: [] }) as RunInfo;
+  const five = runs(5).map(info);
+  colors.paint(five);
+  const fresh = info(runs(1, 5)[0]!);
+  colors.paintSome([fresh]);
+  assert.equal(fresh.color, 5, 'the next slot after the five painted runs');
+  const stored = state.data.get('runColorSlots') as { slots: Record<string, number> };
+  assert.deepEqual(Object.keys(stored.slots).sort(), [...runs(6).map((r) => r.runId)].sort());
+  const again = runs(5).map(info);
+  colors.paintSome(again.slice(2, 3));
+  assert.equal(again[2]?.color, 2, 'a known run keeps its slot');
+});

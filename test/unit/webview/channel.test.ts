@@ -123,3 +123,95 @@ describe('WebviewChannel', () => {
     t.channel.dispose();
   });
 });
+
+describe('WebviewChannel: queued messages and asynchronous snapshots', () => {
+  test("queued bodies and the owner's pending rows go out before appended data, each with the next seq", async () => {
+    const posted: HostToWebview[] = [];
+    let listener: (m: unknown) => unknown = () => undefined;
+    let rows = 0;
+    const channel = new WebviewChannel({
+      webview: {
+        postMessage: (m) => {
+          posted.push(m as HostToWebview);
+          return Promise.resolve(true);
+        },
+        onDidReceiveMessage: (l) => {
+          listener = l;
+          return { dispose: () => undefined };
+        },
+      },
+      view: 'dashboard',
+      log: { info: () => undefined, warn: () => undefined, error: () => undefined },
+      snapshot: () => ({ type: 'snapshot', allRuns: [], selected: [], runs: [] }),
+      pending: () => (rows-- > 0 ? [{ type: 'sidebarUpdate', upsert: [], removed: [run] }] : []),
+      onMessage: () => undefined,
+      intervalMs: 10,
+    });
+    listener({ type: 'ready', protocolVersion: PROTOCOL_VERSION, view: 'dashboard' });
+    channel.append(delta(1));
+    channel.queue({ type: 'runs', upsert: [], removed: [run] });
+    rows = 1;
+    channel.poke();
+    await tick(40);
+    assert.deepEqual(
+      posted.map((m) => [m.type, 'seq' in m ? m.seq : -1]),
+      [
+        ['snapshot', 1],
+        ['runs', 2],
+        ['sidebarUpdate', 3],
+        ['appended', 4],
+      ],
+    );
+    channel.dispose();
+  });
+
+  test('while an asynchronous snapshot is built nothing else is sent; it carries what changed meanwhile', async () => {
+    const posted: HostToWebview[] = [];
+    let listener: (m: unknown) => unknown = () => undefined;
+    let release: () => void = () => undefined;
+    let builds = 0;
+    const channel = new WebviewChannel({
+      webview: {
+        postMessage: (m) => {
+          posted.push(m as HostToWebview);
+          return Promise.resolve(true);
+        },
+        onDidReceiveMessage: (l) => {
+          listener = l;
+          return { dispose: () => undefined };
+        },
+      },
+      view: 'dashboard',
+      log: { info: () => undefined, warn: () => undefined, error: () => undefined },
+      snapshot: async (): Promise<SnapshotBody> => {
+        builds++;
+        await new Promise<void>((r) => (release = r));
+        return { type: 'snapshot', allRuns: [], selected: [], runs: [] };
+      },
+      onMessage: () => undefined,
+      intervalMs: 5,
+    });
+    listener({ type: 'ready', protocolVersion: PROTOCOL_VERSION, view: 'dashboard' });
+    channel.append(delta(1));
+    channel.queue({ type: 'runs', upsert: [], removed: [run] });
+    await tick(20);
+    assert.equal(posted.length, 0, 'held back while the snapshot is built');
+    release();
+    await tick(20);
+    assert.deepEqual(
+      posted.map((m) => m.type),
+      ['snapshot'],
+    );
+    channel.append(delta(2));
+    await tick(20);
+    assert.deepEqual(
+      posted.map((m) => [m.type, 'seq' in m ? m.seq : -1]),
+      [
+        ['snapshot', 1],
+        ['appended', 2],
+      ],
+    );
+    assert.equal(builds, 1);
+    channel.dispose();
+  });
+});

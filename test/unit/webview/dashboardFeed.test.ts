@@ -1,8 +1,10 @@
 /**
  * DashboardFeed and the payload builders over a REAL RunStore in a temp directory: what the dashboard receives
- * (snapshot budgets, thinning, histograms split off) and which store change becomes which delta.
+ * (snapshot budgets, thinning, histograms split off), that a snapshot reads no file once a run is loaded and a first
+ * load reads a bounded sample, and which store change becomes which message.
  */
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,9 +12,10 @@ import { after, describe, test } from 'node:test';
 import { expandRuns } from '../../../src/core/config/expand';
 import { parseExperiment } from '../../../src/core/config/parse';
 import { RunStore } from '../../../src/runs/runStore';
-import type { RunChange } from '../../../src/runs/runTypes';
-import { DashboardFeed } from '../../../src/host/webviews/dashboardFeed';
-import { BUDGET, budgetFor, share, toSidebarRun } from '../../../src/host/webviews/payload';
+import type { RunStoreApi } from '../../../src/runs/runTypes';
+import { DashboardFeed, type FeedSink } from '../../../src/host/webviews/dashboardFeed';
+import { BUDGET, budgetFor, share } from '../../../src/host/webviews/payload';
+import type { Delta, QueuedBody } from '../../../src/host/webviews/webviewChannel';
 import { SidebarRows } from '../../../src/host/webviews/sidebarRows';
 import type { RunId } from '../../../src/protocol/ids';
 import type { Distribution } from '../../../src/core/statisticsTypes';
@@ -108,80 +111,319 @@ function report(store: RunStore, id: RunId, steps: number): void {
   }
 }
 
+/** Waits (polling) until `done()` holds: the feed loads runs asynchronously, in slices. */
+async function until(done: () => boolean, what: string, ms = 10_000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!done()) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
+
+/** A sink recording what the feed sends. */
+function recorder(): FeedSink & { deltas: Delta[]; bodies: QueuedBody[] } {
+  const deltas: Delta[] = [];
+  const bodies: QueuedBody[] = [];
+  return { deltas, bodies, append: (d) => deltas.push(d), queue: (b) => bodies.push(b) };
+}
+
+/** The store with its file-reading calls counted (what a snapshot must not do once runs are loaded). */
+function counting(store: RunStore): { api: RunStoreApi; reads: Record<string, number> } {
+  const reads: Record<string, number> = {
+    readRecords: 0,
+    planLayerSamples: 0,
+    readLayersAt: 0,
+    layersRead: 0,
+    planFrameSamples: 0,
+    readFramesAt: 0,
+    framesRead: 0,
+    read: 0,
+  };
+  const api = new Proxy(store, {
+    get(target, key, receiver) {
+      const value = Reflect.get(target, key, receiver) as unknown;
+      if (typeof value !== 'function') return value;
+      return (...args: unknown[]) => {
+        if (typeof key === 'string' && key in reads) reads[key] = (reads[key] ?? 0) + 1;
+        const result = (value as (...a: unknown[]) => unknown).apply(target, args);
+        if (key === 'readLayersAt') reads.layersRead = (reads.layersRead ?? 0) + (result as unknown[]).length;
+        if (key === 'readFramesAt') reads.framesRead = (reads.framesRead ?? 0) + (result as unknown[]).length;
+        return result;
+      };
+    },
+  });
+  return { api, reads };
+}
+
 describe('payload budgets', () => {
-  test('the frame budget is shared by the compared runs within [min, max]', () => {
-    assert.equal(share(640, 1, { min: 32, max: 300 }), 300);
-    assert.equal(share(640, 16, { min: 32, max: 300 }), 40);
-    assert.equal(share(640, 64, { min: 32, max: 300 }), 32);
-    assert.deepEqual(budgetFor(2), { frames: 300, histograms: 32 });
-    assert.deepEqual(budgetFor(16), { frames: 40, histograms: 6 });
+  test('the budgets are shared by the compared runs within [min, max]', () => {
+    assert.equal(share(960, 1, { min: 8, max: 300 }), 300);
+    assert.equal(share(960, 16, { min: 8, max: 300 }), 60);
+    assert.equal(share(960, 200, { min: 8, max: 300 }), 8);
+    assert.deepEqual(budgetFor(2), { frames: 300, histograms: 32, curvePoints: 1000 });
+    assert.deepEqual(budgetFor(16), { frames: 60, histograms: 6, curvePoints: 1000 });
+    assert.deepEqual(budgetFor(100), { frames: 9, histograms: 2, curvePoints: 400 });
   });
 });
 
 describe('DashboardFeed over a real RunStore', () => {
-  test('without a selection the newest runs are shown; a snapshot thins 1,000 reports to the budget', () => {
+  test('without a selection the newest runs are shown; a snapshot thins 1,000 reports to the budget', async () => {
     const store = newStore();
     const ids = startRuns(store);
     report(store, ids[0]!, 1000);
     const feed = new DashboardFeed(store);
     feed.select(undefined);
     assert.deepEqual([...feed.selection].sort(), [...ids].sort());
-    const snap = feed.snapshot('layers');
+    const snap = await feed.snapshot('layers');
     assert.equal(snap.type, 'snapshot');
     if (snap.type !== 'snapshot') return;
     assert.equal(snap.tab, 'layers');
     assert.equal(snap.allRuns.length, 2);
     const run = snap.runs.find((r) => r.info.runId === ids[0])!;
     const budget = budgetFor(2);
-    assert.equal(run.frames.length, budget.frames);
+    // Sampled by byte offset from a file of equal-sized lines: the budget, give or take a duplicate line.
+    assert.ok(
+      run.frames.length >= budget.frames - 2 && run.frames.length <= budget.frames,
+      `${run.frames.length}`,
+    );
     assert.equal(run.frames[0]!.step, 0);
     assert.equal(run.frames.at(-1)!.step, 999);
-    assert.equal(run.histograms.length, budget.histograms);
+    const gaps = run.frames.slice(1).map((f, i) => f.step - run.frames[i]!.step);
+    assert.ok(
+      Math.max(...gaps) <= 2 * (999 / (budget.frames - 1)) + 1,
+      `even over the steps: ${Math.max(...gaps)}`,
+    );
+    assert.ok(run.histograms.length <= budget.histograms && run.histograms.length >= budget.histograms - 2);
     assert.equal(run.frames[0]!.pre.mean.length, 8, 'one column entry per hidden layer');
     assert.ok(!('histogram' in run.frames[0]!.pre), 'frames carry no histograms');
     assert.equal(run.histograms[0]!.post.length, 8);
-    assert.ok(run.curves.batch_loss!.value.length <= BUDGET.curvePoints);
+    assert.ok(run.curves.batch_loss!.value.length <= budget.curvePoints);
     // Fractional epoch = step / (totalSteps / epochs) = step / (2000 / 5).
     const c = run.curves.batch_loss!;
     assert.equal(c.epoch.at(-1), c.step.at(-1)! / 400);
     assert.equal(run.info.config?.model.depth, 8);
   });
 
-  test('store changes become deltas for selected runs, info for others, snapshots for status changes', () => {
+  test('a first load reads a bounded sample of layers.jsonl; later snapshots read no file at all', async () => {
+    const store = newStore();
+    const ids = startRuns(store);
+    report(store, ids[0]!, 2000);
+    const { api, reads } = counting(store);
+    const feed = new DashboardFeed(api);
+    feed.select(ids);
+    await feed.snapshot();
+    assert.equal(reads.read, 0, 'never the whole run');
+    const budget = budgetFor(2);
+    assert.ok(reads.framesRead! <= budget.frames, `${reads.framesRead} of 2,000 frames read (frames.jsonl)`);
+    assert.ok(
+      reads.layersRead! <= 2 * budget.histograms,
+      `${reads.layersRead} statistics lines read for histograms`,
+    );
+    for (const key of Object.keys(reads)) reads[key] = 0;
+    report(store, ids[0]!, 3); // live records reach the cache through change events
+    store.onDidChange((c) => feed.apply(c));
+    report(store, ids[1]!, 5);
+    const again = await feed.snapshot();
+    assert.ok(
+      Object.values(reads).every((n) => n === 0),
+      `no file read: ${JSON.stringify(reads)}`,
+    );
+    const second = again.type === 'snapshot' ? again.runs.find((r) => r.info.runId === ids[1]) : undefined;
+    assert.deepEqual(
+      second?.frames.map((f) => f.step),
+      [0, 1, 2, 3, 4],
+      'records recorded after the load arrived as events',
+    );
+  });
+
+  test('a run without frames.jsonl (an older version, another writer) is sampled from layers.jsonl alone', async () => {
+    const store = newStore();
+    const ids = startRuns(store);
+    report(store, ids[0]!, 500);
+    rmSync(join(store.runDir(ids[0]!), 'frames.jsonl'));
+    const { api, reads } = counting(store);
+    const feed = new DashboardFeed(api);
+    feed.select([ids[0]!]);
+    const snap = await feed.snapshot();
+    const run = snap.type === 'snapshot' ? snap.runs[0] : undefined;
+    assert.equal(reads.framesRead, 0);
+    assert.ok(reads.layersRead! <= budgetFor(1).frames);
+    assert.equal(run?.frames[0]?.step, 0);
+    assert.equal(run?.frames.at(-1)?.step, 499);
+    assert.ok((run?.frames.length ?? 0) >= budgetFor(1).frames - 2);
+    const withFrames = newStore();
+    const other = startRuns(withFrames);
+    report(withFrames, other[0]!, 500);
+    const viaFrames = new DashboardFeed(withFrames);
+    viaFrames.select([other[0]!]);
+    const same = await viaFrames.snapshot();
+    assert.deepEqual(
+      same.type === 'snapshot' ? same.runs[0]!.frames.slice(0, 3) : [],
+      run?.frames.slice(0, 3),
+      'frames.jsonl holds exactly what encoding layers.jsonl gives',
+    );
+  });
+
+  test('records written while a run is being loaded are neither lost nor doubled', async () => {
+    const store = newStore();
+    const ids = startRuns(store);
+    report(store, ids[0]!, 300);
+    const feed = new DashboardFeed(store);
+    store.onDidChange((c) => feed.apply(c));
+    feed.select([ids[0]!]);
+    const pending = feed.snapshot();
+    // The load yields between slices: these records are written (and their events fire) in the middle of it.
+    await new Promise((r) => setImmediate(r));
+    for (let step = 300; step < 310; step++) {
+      store.record(ids[0]!, { type: 'layerStats', runId: ids[0]!, step, epoch: 0, layers: layers(step) });
+    }
+    const snap = await pending;
+    const steps = snap.type === 'snapshot' ? snap.runs[0]!.frames.map((f) => f.step) : [];
+    assert.deepEqual(steps.slice(-10), [300, 301, 302, 303, 304, 305, 306, 307, 308, 309]);
+    assert.equal(new Set(steps).size, steps.length, 'no step twice');
+    assert.deepEqual(
+      steps,
+      [...steps].sort((a, b) => a - b),
+      'in step order',
+    );
+  });
+
+  test('store changes: appended data for compared runs, info for others, a finished run brings its summary', async () => {
     const store = newStore();
     const ids = startRuns(store);
     const feed = new DashboardFeed(store);
+    const sink = recorder();
     feed.select([ids[0]!]);
-    feed.snapshot();
-    const changes: RunChange[] = [];
-    store.onDidChange((c) => changes.push(c));
+    feed.attach(sink);
+    await feed.snapshot();
+    store.onDidChange((c) => feed.apply(c));
     report(store, ids[0]!, 1);
     report(store, ids[1]!, 1);
-    const deltas = changes.map(
-      (c) => [c.kind, c.runId === ids[0] ? 'selected' : 'other', feed.deltaFor(c)] as const,
-    );
-    const layersDelta = deltas.find(([k, who]) => k === 'layers' && who === 'selected')![2];
-    assert.ok(layersDelta && layersDelta !== 'snapshot');
+    const own = sink.deltas.filter((d) => d.runId === ids[0]);
+    const layersDelta = own.find((d) => d.frames.length > 0)!;
     assert.equal(layersDelta.frames.length, 1);
     assert.equal(layersDelta.histograms.length, 1);
     assert.ok(!('histogram' in layersDelta.frames[0]!.post));
     assert.deepEqual(layersDelta.frames[0]!.gradNorm, [1, 2, 3, 4, 5, 6, 7, 8]);
-    const metricsDelta = deltas.find(([k, who]) => k === 'metrics' && who === 'selected')![2];
-    assert.ok(metricsDelta && metricsDelta !== 'snapshot');
-    assert.deepEqual(metricsDelta.curves.batch_loss?.step, [0]);
-    assert.equal(deltas.find(([k, who]) => k === 'layers' && who === 'other')![2], undefined);
-    changes.length = 0;
-    store.setStatus(ids[0]!, 'finished');
-    store.setStatus(ids[1]!, 'finished');
-    const [own, other] = changes.map((c) => feed.deltaFor(c));
-    assert.equal(own, 'snapshot', 'a selected run that finished needs its summary: snapshot');
+    assert.deepEqual(own.find((d) => d.curves.batch_loss)?.curves.batch_loss?.step, [0]);
     assert.ok(
-      other && other !== 'snapshot' && other.info?.status === 'finished',
-      'others update their info only',
+      sink.deltas.every(
+        (d) => d.runId === ids[0] || (d.frames.length === 0 && Object.keys(d.curves).length === 0),
+      ),
+      'a run that is not compared gets no series',
     );
+    sink.deltas.length = 0;
+    store.record(ids[0]!, {
+      type: 'finished',
+      runId: ids[0]!,
+      summary: {
+        steps: 1,
+        epochs: 1,
+        durationMs: 5,
+        final: { loss: 1 },
+        test: { test_accuracy: 0.9 },
+        stoppedEarly: false,
+        samplesPerSec: 10,
+      },
+    });
+    store.setStatus(ids[1]!, 'finished');
+    const finished = sink.deltas.find((d) => d.runId === ids[0] && d.info?.status === 'finished');
+    assert.equal(finished?.info?.summary?.test.test_accuracy, 0.9, 'the summary travels with the info');
+    assert.ok(sink.deltas.some((d) => d.runId === ids[1] && d.info?.status === 'finished'));
+    assert.deepEqual(sink.bodies, [], 'no snapshot, no selection change');
   });
 
-  test('sidebar rows: loss sparkline and key metric from the run, kept current by change events', () => {
+  test('new runs: an empty dashboard picks them up; a comparison takes runs of its experiments only', async () => {
+    const store = newStore();
+    const feed = new DashboardFeed(store);
+    const sink = recorder();
+    feed.select(undefined);
+    feed.attach(sink);
+    store.onDidChange((c) => feed.apply(c));
+    const empty = await feed.snapshot();
+    assert.equal(empty.type === 'snapshot' && empty.runs.length, 0);
+    const ids = startRuns(store);
+    const sentRuns = (): number =>
+      sink.bodies.reduce((n, b) => n + (b.type === 'selection' ? b.runs.length : 0), 0);
+    await until(() => sentRuns() >= ids.length, 'the new runs');
+    const selections = sink.bodies.filter((b) => b.type === 'selection');
+    assert.deepEqual(
+      selections.flatMap((b) => (b.type === 'selection' ? b.runs.map((r) => r.info.runId) : [])).sort(),
+      [...ids].sort(),
+      'each new run is sent once, with its payload',
+    );
+    assert.deepEqual([...feed.selection].sort(), [...ids].sort());
+    report(store, ids[1]!, 2);
+    assert.ok(
+      sink.deltas.some((d) => d.runId === ids[1] && d.frames.length === 1),
+      'and then streams',
+    );
+
+    const explicit = new DashboardFeed(store);
+    const other = recorder();
+    explicit.select([ids[0]!]);
+    explicit.attach(other);
+    await explicit.snapshot();
+    store.onDidChange((c) => explicit.apply(c));
+    const same = store.create(plans[0]!, { experiment: fixture, mode: 'train' });
+    const elsewhere = store.create(plans[0]!, { experiment: '/elsewhere/other.snn.json', mode: 'train' });
+    await until(() => other.bodies.some((b) => b.type === 'selection'), 'the joining run');
+    assert.deepEqual(explicit.selection, [ids[0], same], 'a run of a compared experiment joins');
+    const upserts = other.bodies.flatMap((b) => (b.type === 'runs' ? b.upsert.map((i) => i.runId) : []));
+    assert.deepEqual(upserts, [same, elsewhere], 'every new run reaches the run list');
+    store.setStatus(elsewhere, 'cancelled');
+    store.delete(elsewhere);
+    assert.deepEqual(other.bodies.at(-1), { type: 'runs', upsert: [], removed: [elsewhere] });
+  });
+
+  test('picking runs in the dashboard sends only the new runs, not a snapshot', async () => {
+    const store = newStore();
+    const ids = startRuns(store);
+    report(store, ids[1]!, 50);
+    const feed = new DashboardFeed(store);
+    const sink = recorder();
+    feed.select([ids[0]!]);
+    feed.attach(sink);
+    await feed.snapshot();
+    await feed.changeSelection([ids[0]!, ids[1]!]);
+    assert.equal(sink.bodies.length, 1);
+    const body = sink.bodies[0]!;
+    assert.equal(body.type, 'selection');
+    if (body.type !== 'selection') return;
+    assert.deepEqual(body.selected, [ids[0], ids[1]]);
+    assert.deepEqual(
+      body.runs.map((r) => r.info.runId),
+      [ids[1]],
+    );
+    assert.equal(body.runs[0]!.frames.length, 50);
+    await feed.changeSelection([ids[1]!]);
+    assert.deepEqual(sink.bodies.at(-1), { type: 'selection', selected: [ids[1]], runs: [] });
+  });
+
+  test('metrics named like Object.prototype members are ordinary curves', async () => {
+    const store = newStore();
+    const ids = startRuns(store);
+    const names = ['constructor', '__proto__', 'toString', 'hasOwnProperty', 'valueOf'];
+    const metrics = JSON.parse(`{${names.map((n, i) => `"${n}": ${i + 1}`).join(',')}}`) as Record<
+      string,
+      number
+    >;
+    store.record(ids[0]!, { type: 'epochEnd', runId: ids[0]!, epoch: 0, step: 3, metrics });
+    const feed = new DashboardFeed(store);
+    feed.select([ids[0]!]);
+    const snap = await feed.snapshot();
+    const curves = snap.type === 'snapshot' ? snap.runs[0]!.curves : {};
+    assert.deepEqual(Object.keys(curves).sort(), [...names].sort());
+    assert.deepEqual(Object.getOwnPropertyDescriptor(curves, '__proto__')?.value?.value, [2]);
+    const wire = JSON.parse(JSON.stringify(snap)) as {
+      runs: { curves: Record<string, { value: number[] }> }[];
+    };
+    assert.deepEqual(Object.getOwnPropertyDescriptor(wire.runs[0]!.curves, 'constructor')?.value?.value, [1]);
+  });
+});
+
+describe('sidebar rows', () => {
+  test('loss sparkline and key metric from the run, without reading layers.jsonl; only changed rows are sent', () => {
     const store = newStore();
     const ids = startRuns(store);
     report(store, ids[0]!, 200);
@@ -192,16 +434,35 @@ describe('DashboardFeed over a real RunStore', () => {
       step: 199,
       metrics: { loss: 1.5, val_accuracy: 0.8 },
     });
+    // A FIFO in place of the statistics file: a reader that opened it would hang.
+    const layersFile = join(store.runDir(ids[0]!), 'layers.jsonl');
+    rmSync(layersFile);
+    execFileSync('mkfifo', [layersFile]);
     const rows = new SidebarRows(store);
     store.onDidChange((c) => rows.apply(c));
     const first = rows.all().find((r) => r.info.runId === ids[0])!;
-    assert.ok(first.spark.length <= BUDGET.sparkPoints + 1 && first.spark.length > 10);
+    assert.ok(first.spark.length <= BUDGET.sparkPoints && first.spark.length > 10, `${first.spark.length}`);
     assert.deepEqual(first.keyMetric, { name: 'val_accuracy', value: 0.8 });
     assert.equal(first.info.config, undefined, 'the sidebar does not ship configs');
-    report(store, ids[0]!, 3);
-    const after = rows.all().find((r) => r.info.runId === ids[0])!;
-    assert.equal(after.spark.at(-1), 2 - 2 / 3, 'the newest loss is the last sparkline point');
-    const data = store.read(ids[0]!)!;
-    assert.equal(toSidebarRun(data).keyMetric?.name, 'val_accuracy');
+    assert.equal(rows.takeUpdate(), undefined, 'nothing changed since the snapshot');
+    store.record(ids[0]!, {
+      type: 'progress',
+      runId: ids[0]!,
+      step: 200,
+      epoch: 0,
+      loss: 0.25,
+      samplesPerSec: 1,
+    });
+    const update = rows.takeUpdate();
+    assert.deepEqual(
+      update?.upsert.map((r) => r.info.runId),
+      [ids[0]],
+      'only the run that reported',
+    );
+    assert.equal(update?.upsert[0]!.spark.at(-1), 0.25, 'the newest loss is the last sparkline point');
+    store.setStatus(ids[1]!, 'stopped');
+    rows.takeUpdate();
+    store.delete(ids[1]!);
+    assert.deepEqual(rows.takeUpdate(), { upsert: [], removed: [ids[1]] });
   });
 });

@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { decodeFrame } from '../../../src/protocol/frameCodec';
-import type { FrameColumns, HostToWebview, RunPayload } from '../../../src/protocol/webview';
+import type { FrameColumns, HostToWebview, RunPayload, SidebarRun } from '../../../src/protocol/webview';
 import {
   initialDashboard,
   initialSidebar,
@@ -119,7 +119,73 @@ describe('reduceDashboard', () => {
   });
 });
 
+describe('reduceDashboard: run list and selection messages', () => {
+  const snapshot = messages.find(
+    (m): m is Extract<HostToWebview, { type: 'snapshot' }> => m.type === 'snapshot' && m.runs.length === 2,
+  )!;
+  const [first, second] = snapshot.runs as [RunPayload, RunPayload];
+  const base = reduceDashboard(initialDashboard, {
+    ...snapshot,
+    seq: 1,
+    selected: [first.info.runId],
+    runs: [first],
+  });
+
+  test('`runs` adds new runs to the run list and drops deleted ones from everything', () => {
+    const added = { ...second.info, runId: 'new-run-0001' as RunPayload['info']['runId'] };
+    const next = reduceDashboard(base, {
+      type: 'runs',
+      seq: 2,
+      upsert: [added],
+      removed: [first.info.runId],
+    });
+    assert.equal(next.seq, 2);
+    assert.ok(next.allRuns.some((r) => r.runId === added.runId));
+    assert.ok(!next.allRuns.some((r) => r.runId === first.info.runId));
+    assert.deepEqual(next.selected, []);
+    assert.equal(next.runs[first.info.runId], undefined);
+  });
+
+  test('`selection` keeps the runs the webview holds, adds the payloads it brings, and drops the rest', () => {
+    const both = reduceDashboard(base, {
+      type: 'selection',
+      seq: 2,
+      selected: [first.info.runId, second.info.runId],
+      runs: [second],
+    });
+    assert.deepEqual(both.selected, [first.info.runId, second.info.runId]);
+    assert.equal(both.runs[first.info.runId], base.runs[first.info.runId], 'the held run is not rebuilt');
+    assert.equal(both.runs[second.info.runId]!.frames.length, second.frames.length);
+    const one = reduceDashboard(both, { type: 'selection', seq: 3, selected: [second.info.runId], runs: [] });
+    assert.deepEqual(Object.keys(one.runs), [second.info.runId]);
+    const gap = reduceDashboard(one, { type: 'selection', seq: 9, selected: [], runs: [] });
+    assert.equal(gap.needsResync, true, 'a gap asks for a snapshot');
+  });
+});
+
 describe('reduceSidebar', () => {
+  test('an update replaces the rows it names, appends new ones and removes deleted ones', () => {
+    const side = stream('snn-vs-relu.sidebar');
+    const state = side.reduce(reduceSidebar, initialSidebar);
+    const [a, b] = state.runs as [SidebarRun, SidebarRun];
+    const fresh: SidebarRun = {
+      ...b,
+      info: { ...b.info, runId: 'new-run-0001' as SidebarRun['info']['runId'] },
+    };
+    const changed: SidebarRun = { ...a, spark: [1, 2, 3] };
+    const next = reduceSidebar(state, {
+      type: 'sidebarUpdate',
+      seq: state.seq + 1,
+      upsert: [changed, fresh],
+      removed: [b.info.runId],
+    });
+    assert.deepEqual(
+      next.runs.map((r) => r.info.runId),
+      [a.info.runId, 'new-run-0001'],
+    );
+    assert.deepEqual(next.runs[0]!.spark, [1, 2, 3]);
+  });
+
   test('takes the latest sidebar snapshot of the recording', () => {
     const side = stream('snn-vs-relu.sidebar');
     const state = side.reduce(reduceSidebar, initialSidebar);

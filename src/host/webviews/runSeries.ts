@@ -1,0 +1,244 @@
+/**
+ * One run's series as the dashboard sends them, kept by the host between snapshots: curves, column-wise statistics
+ * frames and histogram frames, already encoded (payload.ts) and thinned, updated record by record from the store's
+ * change events. A first load reads a bounded sample of layers.jsonl (seeking, never the whole file) and streams
+ * metrics.jsonl, in slices that yield to the event loop, so opening a long run never stalls the extension host.
+ */
+import { evenByKey, lttbIndices, pick } from '../../core/series';
+import type { RunId } from '../../protocol/ids';
+import type { CurveSeries, FrameColumns, HistogramFrame, RunInfo, RunPayload } from '../../protocol/webview';
+import type { LayerStatsRecord, MetricRecord, RunMeta, RunStoreApi } from '../../runs/runTypes';
+import { isTerminal } from '../../core/runStatus';
+import {
+  addMetricPoints,
+  curveRecord,
+  stepsPerEpoch,
+  toFrame,
+  toHistogramFrame,
+  toRunInfo,
+  type RunBudget,
+} from './payload';
+
+/** Bytes of metrics.jsonl read per slice, and the layer records read per slice, of a first load. */
+const METRICS_SLICE_BYTES = 2 * 1024 * 1024;
+const LAYERS_PER_SLICE = 16;
+/** A curve keeps at most this many times its budget before it is thinned (LTTB) to twice its budget. */
+const CURVE_SLACK = 4;
+
+/** Yields to the event loop (between slices of a first load). */
+export const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+/** What a new record adds to what the webview holds, in wire form. */
+export interface SeriesDelta {
+  curves: Record<string, CurveSeries>;
+  frames: FrameColumns[];
+  histograms: HistogramFrame[];
+}
+
+/** Keeps the items of `items` (sorted by step) at most `max`, evenly over their steps. */
+function thinBySteps<T extends { step: number }>(items: T[], max: number): T[] {
+  if (items.length <= max) return items;
+  return evenByKey(
+    items.map((item) => item.step),
+    max,
+  ).map((i) => items[i] as T);
+}
+
+export class RunSeries {
+  info: RunInfo;
+  private spe: number | undefined;
+  private curves = curveRecord();
+  private frames: FrameColumns[] = [];
+  private histograms: HistogramFrame[] = [];
+  /** Frames and histograms this cache was loaded for (it keeps up to twice as many as records arrive). */
+  private resolution = { frames: 0, histograms: 0, curvePoints: 0 };
+  private lastStep = { progress: -1, epoch: -1, layers: -1 };
+  private loading: Promise<void> | undefined;
+  private loaded = false;
+  /** Records that arrived while the first load was reading the files. */
+  private pending: (MetricRecord | LayerStatsRecord)[] = [];
+
+  constructor(
+    readonly runId: RunId,
+    meta: RunMeta,
+    private readonly store: RunStoreApi,
+  ) {
+    this.info = toRunInfo(meta);
+  }
+
+  /** True when this cache holds enough for `budget` (else load() reads the files again at the higher budget). */
+  covers(budget: RunBudget): boolean {
+    return (
+      this.loaded &&
+      this.resolution.frames >= budget.frames &&
+      this.resolution.histograms >= budget.histograms &&
+      this.resolution.curvePoints >= budget.curvePoints
+    );
+  }
+
+  /** Reads the run's files for `budget` (once; again only for a larger budget), in slices. */
+  load(budget: RunBudget): Promise<void> {
+    if (this.covers(budget)) return Promise.resolve();
+    const previous = this.loading ?? Promise.resolve();
+    const next = previous.then(() => (this.covers(budget) ? undefined : this.read(budget)));
+    this.loading = next.finally(() => {
+      if (this.loading === next) this.loading = undefined;
+    });
+    return this.loading;
+  }
+
+  /** Updates the run's info from its meta (a status change brings config, summary and steps per epoch). */
+  updateMeta(meta: RunMeta): RunInfo {
+    const summary = isTerminal(meta.status)
+      ? (this.info.summary ?? this.store.readSummary(this.runId))
+      : undefined;
+    this.info = toRunInfo(meta, {
+      ...(this.info.config ? { config: this.info.config } : {}),
+      ...(summary ? { summary } : {}),
+    });
+    this.spe ??= stepsPerEpoch(meta, this.info.config);
+    return this.info;
+  }
+
+  /** Adds a record that was just written; returns what to send, or undefined (duplicate, or not loaded yet). */
+  add(record: MetricRecord | LayerStatsRecord): SeriesDelta | undefined {
+    if (!this.loaded) {
+      if (this.loading) this.pending.push(record);
+      return undefined;
+    }
+    return 'layers' in record ? this.addLayers(record) : this.addMetric(record);
+  }
+
+  /** The payload for `budget` from what is cached (no file is read). */
+  payload(budget: RunBudget): RunPayload {
+    const curves = curveRecord();
+    for (const [name, c] of Object.entries(this.curves)) {
+      curves[name] = pick(c, lttbIndices(c.step, c.value, budget.curvePoints));
+    }
+    return {
+      info: this.info,
+      curves,
+      frames: thinBySteps(this.frames, budget.frames),
+      histograms: thinBySteps(this.histograms, budget.histograms),
+    };
+  }
+
+  /** Drops detail beyond `budget` (a run no longer compared keeps a small cache for a quick reopen). */
+  shrink(budget: RunBudget): void {
+    this.frames = thinBySteps(this.frames, budget.frames);
+    this.histograms = thinBySteps(this.histograms, budget.histograms);
+    for (const [name, c] of Object.entries(this.curves)) {
+      this.curves[name] = pick(c, lttbIndices(c.step, c.value, budget.curvePoints));
+    }
+    this.resolution = { ...budget };
+  }
+
+  private async read(budget: RunBudget): Promise<void> {
+    const { store, runId } = this;
+    const meta = store.readMeta(runId);
+    const config = store.readConfig(runId);
+    if (meta) {
+      const summary = isTerminal(meta.status) ? store.readSummary(runId) : undefined;
+      this.info = toRunInfo(meta, { ...(config ? { config } : {}), ...(summary ? { summary } : {}) });
+      this.spe = stepsPerEpoch(meta, config);
+    }
+    this.loaded = false;
+    this.resolution = { ...budget };
+    this.curves = curveRecord();
+    this.frames = [];
+    this.histograms = [];
+    this.lastStep = { progress: -1, epoch: -1, layers: -1 };
+    let offset: number | undefined;
+    for (let more = true; more;) {
+      const read = store.readRecords(runId, 'metrics', (r) => this.addMetric(r), {
+        ...(offset !== undefined ? { offset } : {}),
+        maxBytes: METRICS_SLICE_BYTES,
+      });
+      offset = read.offset;
+      more = read.more;
+      await nextTurn();
+    }
+    // Frames from frames.jsonl (written in wire form), histograms from a few layers.jsonl lines; runs without a
+    // frames file (older versions, other writers) take both from a sample of layers.jsonl.
+    const framePlan = store.planFrameSamples(runId, budget.frames);
+    if (framePlan) {
+      for (let i = 0; i < framePlan.starts.length; i += 4 * LAYERS_PER_SLICE) {
+        for (const frame of store.readFramesAt(runId, framePlan.starts.slice(i, i + 4 * LAYERS_PER_SLICE))) {
+          this.addFrame(frame);
+        }
+        await nextTurn();
+      }
+    }
+    const { starts } = store.planLayerSamples(runId, framePlan ? budget.histograms : budget.frames);
+    await nextTurn();
+    const records: LayerStatsRecord[] = [];
+    for (let i = 0; i < starts.length; i += LAYERS_PER_SLICE) {
+      records.push(...store.readLayersAt(runId, starts.slice(i, i + LAYERS_PER_SLICE)));
+      await nextTurn();
+    }
+    const histogramSteps = new Set(
+      evenByKey(
+        records.map((r) => r.step),
+        budget.histograms,
+      ).map((i) => (records[i] as LayerStatsRecord).step),
+    );
+    for (const record of records) {
+      if (!framePlan) this.addFrame(toFrame(record));
+      if (histogramSteps.has(record.step)) this.addHistogram(toHistogramFrame(record));
+    }
+    this.lastStep.layers = Math.max(this.lastStep.layers, ...records.map((r) => r.step));
+    this.loaded = true;
+    const pending = this.pending;
+    this.pending = [];
+    for (const record of pending) this.add(record);
+  }
+
+  private addMetric(r: MetricRecord): SeriesDelta | undefined {
+    const last = r.kind === 'progress' ? this.lastStep.progress : this.lastStep.epoch;
+    const key = r.kind === 'progress' ? r.step : r.epoch;
+    if (key <= last) return undefined;
+    if (r.kind === 'progress') this.lastStep.progress = r.step;
+    else this.lastStep.epoch = r.epoch;
+    const added = curveRecord();
+    addMetricPoints(added, r, this.spe);
+    for (const [name, points] of Object.entries(added)) {
+      const c = (this.curves[name] ??= { step: [], epoch: [], value: [] });
+      c.step.push(...points.step);
+      c.epoch.push(...points.epoch);
+      c.value.push(...points.value);
+      const max = Math.max(1, this.resolution.curvePoints);
+      if (c.step.length > CURVE_SLACK * max) {
+        this.curves[name] = pick(c, lttbIndices(c.step, c.value, 2 * max));
+      }
+    }
+    return { curves: added, frames: [], histograms: [] };
+  }
+
+  private addLayers(r: LayerStatsRecord): SeriesDelta | undefined {
+    if (r.step <= this.lastStep.layers || r.layers.length === 0) return undefined;
+    this.lastStep.layers = r.step;
+    const frame = toFrame(r);
+    const histogram = toHistogramFrame(r);
+    this.addFrame(frame);
+    this.addHistogram(histogram);
+    return { curves: curveRecord(), frames: [frame], histograms: [histogram] };
+  }
+
+  /** Keeps a frame (in step order: older steps than the last kept one are dropped), thinning past twice the budget. */
+  private addFrame(frame: FrameColumns): void {
+    if (frame.step <= (this.frames.at(-1)?.step ?? -1)) return;
+    this.frames.push(frame);
+    this.lastStep.layers = Math.max(this.lastStep.layers, frame.step);
+    if (this.frames.length > 2 * Math.max(2, this.resolution.frames)) {
+      this.frames = thinBySteps(this.frames, this.resolution.frames);
+    }
+  }
+
+  private addHistogram(histogram: HistogramFrame): void {
+    if (histogram.step <= (this.histograms.at(-1)?.step ?? -1)) return;
+    this.histograms.push(histogram);
+    if (this.histograms.length > 2 * Math.max(2, this.resolution.histograms)) {
+      this.histograms = thinBySteps(this.histograms, this.resolution.histograms);
+    }
+  }
+}
