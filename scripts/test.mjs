@@ -1,13 +1,13 @@
 #!/usr/bin/env node
 // @ts-check
 // Runs SNN Lab's test tiers and prints one closing line "N passed, N failed" over all of them.
-// Usage: node scripts/test.mjs [tier ...]   tiers: static unit trainer webview e2e slurm (default: all).
+// Usage: node scripts/test.mjs [tier ...]   tiers: static unit fuzz trainer webview e2e slurm (default: all).
 // A tier that runs no test counts as a failure: a green run must have executed something.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
-const ALL = ['static', 'unit', 'trainer', 'webview', 'e2e', 'slurm'];
+const ALL = ['static', 'unit', 'fuzz', 'trainer', 'webview', 'e2e', 'slurm'];
 const requested = process.argv.slice(2);
 const tiers = requested.length > 0 ? requested : ALL;
 for (const tier of tiers) {
