@@ -1,300 +1,347 @@
 /**
- * Dashboard benchmark: 16 runs x 32 layers x 1,000 statistics reports (plus 1,000 loss points each) through the
- * host's DashboardFeed into the real dashboard bundle in headless Chromium. Measures the host snapshot, the time to
- * open (navigation to first complete render) and per-update render times while 16 live runs append at ~10 pushes/s.
- * Targets (issue 6): open <= 1 s, update <= 16 ms. Prints a table; exits non-zero only if it cannot run.
+ * Dashboard benchmark on a REAL run store (bench/benchStore.ts: 100 runs x 32 layers x 1,000 reports written through
+ * RunStore, ~4 GB): the host's DashboardFeed reads it and a WebviewChannel pushes to the real dashboard bundle in
+ * headless Chromium, as in the extension. Measures opening (host read + first complete render, first time and
+ * reopened), live updates with 100 runs compared, a run started while they are compared, the host's memory, the
+ * sidebar and the Runs tree with 500 runs, and `snn-lab runs list`. Prints a table; exits non-zero only if it
+ * cannot run. Targets (issue 14): open <= 1.5 s / <= 0.5 s reopened, update median <= 16 ms, new run <= 2 s,
+ * RSS <= 600 MB, sidebar/tree with 500 runs <= 100 ms, runs list <= 1 s.
  */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { appendFileSync, statSync, truncateSync } from 'node:fs';
 import { loadavg } from 'node:os';
-import { Emitter } from '../src/core/events';
-import type { MetricRecord, RunChange, RunData, RunMeta, RunStoreApi } from '../src/runs/runTypes';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
 import { DashboardFeed } from '../src/host/webviews/dashboardFeed';
-import { toFrame, toHistogramFrame } from '../src/host/webviews/payload';
+import { SidebarRows } from '../src/host/webviews/sidebarRows';
+import { WebviewChannel } from '../src/host/webviews/webviewChannel';
+import { groupByExperiment, runLook } from '../src/host/runLabels';
 import type { RunId } from '../src/protocol/ids';
-import type { Distribution } from '../src/core/statisticsTypes';
-import type { LayerStats } from '../src/protocol/stats';
+import { PROTOCOL_VERSION } from '../src/protocol/version';
 import type { HostToWebview } from '../src/protocol/webview';
-import { launchChromium, startServer } from '../test/webview/harness';
+import { toJsonLine } from '../src/runs/runFiles';
+import { RunStore } from '../src/runs/runStore';
+import { launchChromium, startServer, type TestServer } from '../test/webview/harness';
+import { benchStores, EXPERIMENT, layerStats, rng, SHAPE, writeRun } from './benchStore';
 
-const RUNS = 16;
-const LAYERS = 32;
-const REPORTS = 1000;
-const BINS = 40;
-const UPDATES = 40;
-
-/** Deterministic PRNG (mulberry32) so every benchmark run sees the same data. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-function dist(r: () => number, mean: number, variance: number): Distribution {
-  const sd = Math.sqrt(variance);
-  const counts = Array.from({ length: BINS }, (_, i) => {
-    const x = -5 + (i + 0.5) * (10 / BINS);
-    return Math.round(2048 * Math.exp(-0.5 * ((x - mean) / sd) ** 2) * (0.9 + 0.2 * r()));
-  });
-  return {
-    mean,
-    variance,
-    min: mean - 4 * sd,
-    max: mean + 4 * sd,
-    percentiles: [-4, -1.5, -1, -0.5, 0, 0.5, 1, 1.5, 4].map((z) => mean + z * sd),
-    histogram: { lo: -5, hi: 5, counts, under: 0, over: 0 },
-  };
-}
-
-function layerStats(r: () => number, run: number, step: number): LayerStats[] {
-  return Array.from({ length: LAYERS }, (_, layer) => {
-    const drift = run % 2 === 0 ? 0.02 * r() : 0.3 + 0.01 * layer;
-    const variance = run % 2 === 0 ? 1 + 0.1 * (r() - 0.5) : 0.5 * 0.97 ** layer;
-    return {
-      layer,
-      units: 256,
-      pre: dist(r, drift * 0.5, variance * 1.1),
-      post: dist(r, drift, variance),
-      saturated: 0.01 * r(),
-      dead: 0,
-      weights: {
-        mean: 0,
-        variance: 1 / 256,
-        omegaMean: 0.02 * (r() - 0.5),
-        omegaStd: 0.1,
-        tauMean: 1 + 0.02 * r(),
-        tauStd: 0.05,
-      },
-      gradNorm: (1 + r()) * (run % 2 === 0 ? 1 : 0.8 ** layer) * (1 + step / REPORTS),
-      updateRatio: 1e-3,
-    };
-  });
-}
-
-function makeRun(index: number): RunData {
-  const r = rng(1000 + index);
-  const runId = `bench-run-${String(index).padStart(2, '0')}` as RunId;
-  const epochs = 10;
-  const metrics: MetricRecord[] = [];
-  for (let step = 0; step < REPORTS; step++) {
-    metrics.push({
-      kind: 'progress',
-      step,
-      epoch: Math.floor(step / 100),
-      loss: 2 / (1 + step / 200) + 0.1 * r(),
-      samplesPerSec: 5000,
-      time: step,
-    });
-    if (step % 100 === 99) {
-      const e = Math.floor(step / 100);
-      metrics.push({
-        kind: 'epoch',
-        step,
-        epoch: e,
-        metrics: {
-          loss: 1 / (1 + e),
-          accuracy: 0.5 + 0.04 * e,
-          val_loss: 1.1 / (1 + e),
-          val_accuracy: 0.48 + 0.04 * e,
-        },
-        time: step,
-      });
-    }
-  }
-  const layers = Array.from({ length: REPORTS }, (_, step) => ({
-    step,
-    epoch: Math.floor(step / 100),
-    layers: layerStats(r, index, step),
-  }));
-  const meta: RunMeta = {
-    schemaVersion: 1,
-    runId,
-    name: `bench/${index % 2 === 0 ? 'SNN' : 'ReLU'}/model.depth=${LAYERS}/seed=${index}`,
-    experiment: '/bench/bench.snn.json',
-    mode: 'train',
-    status: 'running',
-    createdAt: new Date(Date.UTC(2026, 0, 1, 0, index)).toISOString(),
-    startedAt: new Date(Date.UTC(2026, 0, 1, 0, index)).toISOString(),
-    seed: index,
-    sweepPoint: {},
-    totalSteps: 2000,
-    progress: { step: REPORTS - 1, epoch: 9, loss: 0.5 },
-  };
-  const config = {
-    train: { epochs, optimizer: 'sgd', learningRate: 0.01, batchSize: 64, weightDecay: 0 },
-    model: { depth: LAYERS, width: 256 },
-    seed: index,
-  } as unknown as RunData['config'];
-  return { meta, config, metrics, layers };
-}
-
-/** An in-memory RunStoreApi with exactly the calls DashboardFeed makes. */
-function memoryStore(runs: RunData[]): RunStoreApi {
-  const changes = new Emitter<RunChange>();
-  const unused = (): never => {
-    throw new Error('not used by the dashboard');
-  };
-  return {
-    root: '/memory',
-    onDidChange: changes.event,
-    create: unused,
-    record: unused,
-    setStatus: unused,
-    delete: unused,
-    recoverInterrupted: unused,
-    runDir: unused,
-    refresh: () => undefined,
-    watch: () => ({ dispose: () => undefined }),
-    list: () => runs.map((r) => r.meta),
-    read: (id) => runs.find((r) => r.meta.runId === id),
-  };
-}
-
+const UPDATES = 30;
+const ms = (x: number): string => `${x.toFixed(1)} ms`;
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
 const p95 = (xs: number[]): number =>
   [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * 0.95))] ?? NaN;
-const ms = (x: number): string => `${x.toFixed(1)} ms`;
+const mb = (bytes: number): string => `${(bytes / 1e6).toFixed(0)} MB`;
+const rows: [string, string][] = [];
+const row = (k: string, v: string): void => {
+  rows.push([k, v]);
+  console.log(`  ${k}: ${v}`);
+};
+let peakRss = 0;
+const sampleRss = (): void => {
+  peakRss = Math.max(peakRss, process.memoryUsage().rss);
+};
+const rssTimer = setInterval(sampleRss, 50);
 
-interface CpuProfile {
-  nodes: { id: number; callFrame: { functionName: string; url: string; lineNumber: number } }[];
-  samples?: number[];
-  timeDeltas?: number[];
+/**
+ * A fake vscode.Webview that delivers the channel's messages to the page's replay transport. Each message travels
+ * as JSON over the page's own HTTP connection (a script from the test server, allowed by the webview's CSP through
+ * its nonce) and is parsed there: the stand-in for VS Code's postMessage IPC. (Playwright's evaluate() argument
+ * channel is far slower for megabytes and would measure the harness, not the dashboard.)
+ */
+function pageWebview(page: Page, server: TestServer) {
+  let receive: (m: unknown) => unknown = () => undefined;
+  let sent = 0;
+  let delivered: Promise<unknown> = Promise.resolve();
+  const deliver = async (m: unknown): Promise<void> => {
+    const name = `message-${process.pid}-${++sent}`;
+    server.addStream(name, [m as HostToWebview]);
+    await page.evaluate(
+      async (src) => {
+        (window as { __benchPosted?: number }).__benchPosted ??= performance.now();
+        const nonce = document.querySelector<HTMLScriptElement>('script[nonce]')?.nonce ?? '';
+        await new Promise((resolve, reject) => {
+          const script = document.createElement('script');
+          script.nonce = nonce;
+          script.src = src;
+          script.onload = resolve;
+          script.onerror = reject;
+          document.head.append(script);
+        });
+        const [message] = window.__snnLabReplay ?? [];
+        if (message) window.__snnLabReplayTransport!.emit(message);
+      },
+      `${server.origin}/fixture/${encodeURIComponent(name)}.js`,
+    );
+  };
+  return {
+    webview: {
+      // One at a time, in order, as postMessage delivers them.
+      postMessage: (m: unknown) => (delivered = delivered.then(() => deliver(m))).then(() => true),
+      onDidReceiveMessage: (l: (m: unknown) => unknown) => {
+        receive = l;
+        return { dispose: () => undefined };
+      },
+    },
+    ready: () => receive({ type: 'ready', protocolVersion: PROTOCOL_VERSION, view: 'dashboard' }),
+  };
 }
 
-/** Top self-time functions of a CDP CPU profile (set SNN_BENCH_PROFILE=<tab> to print one). */
-function printProfile(p: CpuProfile): void {
-  const self = new Map<number, number>();
-  (p.samples ?? []).forEach((id, i) => self.set(id, (self.get(id) ?? 0) + (p.timeDeltas?.[i] ?? 0) / 1000));
-  const byName = new Map<string, number>();
-  for (const node of p.nodes) {
-    const f = node.callFrame;
-    const key = `${f.functionName || '(anonymous)'} ${f.url.split('/').pop()}:${f.lineNumber}`;
-    byName.set(key, (byName.get(key) ?? 0) + (self.get(node.id) ?? 0));
+const log = {
+  info: () => undefined,
+  warn: (m: string) => console.warn(m),
+  error: (m: string) => console.error(m),
+};
+
+/** Opens a dashboard page and a channel fed by `feed`; resolves when the page rendered the first snapshot. */
+async function openDashboard(
+  server: TestServer,
+  page: Page,
+  feed: DashboardFeed,
+): Promise<{ channel: WebviewChannel; wallMs: number; renderMs: number }> {
+  const start = performance.now();
+  const view = pageWebview(page, server);
+  const channel = new WebviewChannel({
+    ...view,
+    view: 'dashboard',
+    log,
+    snapshot: () => feed.snapshot('curves'),
+    onMessage: () => undefined,
+  });
+  feed.attach({ append: (d) => channel.append(d), queue: (b) => channel.queue(b) });
+  // DashboardPanels.open starts reading while the webview boots.
+  const warming = feed.warm().then(() => performance.now() - start);
+  await page.goto(server.url('dashboard', 'empty'));
+  await page.waitForFunction(() => window.__snnLabReplayTransport?.posted.some((m) => m.type === 'ready'));
+  const booted = performance.now() - start;
+  const read = await warming;
+  view.ready();
+  const t = performance.now();
+  if (process.env.SNN_BENCH_VERBOSE) console.log(`    page booted ${ms(booted)}, host read done ${ms(read)}`);
+  await page.waitForFunction(
+    (n) =>
+      (window.__snnLab?.data().selected.length ?? 0) >= n &&
+      window.__snnLab!.settled() &&
+      window.__snnLab!.renders.length > 0,
+    feed.selection.length,
+    { timeout: 120_000 },
+  );
+  const wallMs = performance.now() - start;
+  const inPage = await page.evaluate(
+    () => window.__snnLab!.renderedAt.at(-1)! - ((window as { __benchPosted?: number }).__benchPosted ?? NaN),
+  );
+  if (process.env.SNN_BENCH_VERBOSE) {
+    console.log(
+      `    snapshot sent and rendered ${ms(performance.now() - t)} (in the page: message -> render end ${ms(inPage)})`,
+    );
   }
-  for (const [k, v] of [...byName].sort((a, b) => b[1] - a[1]).slice(0, 25)) {
-    console.log(`${v.toFixed(1).padStart(8)} ms  ${k}`);
-  }
+  const renderMs = await page.evaluate(() => window.__snnLab!.renders.at(-1)!);
+  return { channel, wallMs, renderMs };
 }
 
 async function main(): Promise<void> {
-  const runs = Array.from({ length: RUNS }, (_, i) => makeRun(i));
-  const feed = new DashboardFeed(memoryStore(runs));
-  feed.select(runs.map((r) => r.meta.runId));
-  let t = performance.now();
-  const body = feed.snapshot();
-  const hostSnapshotMs = performance.now() - t;
-  const snapshot = { ...body, seq: 1, protocolVersion: 1 } as HostToWebview;
-  t = performance.now();
-  const json = JSON.stringify(snapshot);
-  const serializeMs = performance.now() - t;
-
+  row(
+    'started (UTC) / load average 1, 5, 15 min',
+    `${new Date().toISOString()} / ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(', ')}`,
+  );
+  row('uptime', execFileSync('uptime', { encoding: 'utf8' }).trim());
+  const stores = benchStores((line) => console.log(line));
+  if (process.env.SNN_BENCH_STORE_ONLY) {
+    clearInterval(rssTimer); // only write the cached store (minutes), measure nothing
+    return;
+  }
+  const rssBefore = process.memoryUsage().rss;
   const server = await startServer();
+  server.addStream('empty', []);
   const browser = await launchChromium();
-  const rows: [string, string][] = [
-    [
-      'started (UTC) / load average 1, 5, 15 min',
-      `${new Date().toISOString()} / ${loadavg()
-        .map((l) => l.toFixed(2))
-        .join(', ')}`,
-    ],
-    ['runs x layers x reports', `${RUNS} x ${LAYERS} x ${REPORTS}`],
-    ['host: snapshot build (DashboardFeed)', ms(hostSnapshotMs)],
-    ['host: snapshot size (JSON)', `${(json.length / 1e6).toFixed(1)} MB (serialised in ${ms(serializeMs)})`],
-  ];
+  const viewer = new RunStore(stores.big);
+  const ids = viewer.list().map((m) => m.runId);
+  row(
+    'store',
+    `${ids.length} runs x ${SHAPE.layers} layers x ${SHAPE.reports} reports, layers.jsonl ${mb(statSync(join(viewer.runDir(ids[0]!), 'layers.jsonl')).size)} each`,
+  );
+  const liveRuns = ids.slice(0, 4);
+  const sizes = new Map(
+    liveRuns.flatMap((id) =>
+      ['metrics.jsonl', 'layers.jsonl'].map(
+        (f) => [join(viewer.runDir(id), f), statSync(join(viewer.runDir(id), f)).size] as const,
+      ),
+    ),
+  );
+  const writer = new RunStore(stores.big);
+  let newRun: RunId | undefined;
   try {
-    server.addStream('bench', [snapshot]);
+    // 1. First open: a cold feed reads the 100 runs (sampled statistics, streamed metrics) while the page boots.
+    const feed = new DashboardFeed(viewer);
+    viewer.onDidChange((change) => feed.apply(change));
+    feed.select(ids);
+    let t = performance.now();
     const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
-    const openProfile =
-      process.env.SNN_BENCH_PROFILE === 'open' ? await page.context().newCDPSession(page) : undefined;
-    if (openProfile) {
-      await openProfile.send('Profiler.enable');
-      await openProfile.send('Profiler.start');
-    }
-    const start = Date.now();
-    await page.goto(server.url('dashboard', 'bench'));
-    await page.waitForFunction(
-      () => (window.__snnLab?.renders.length ?? 0) > 0 && window.__snnLab!.settled(),
-      undefined,
-      { timeout: 60_000 },
+    const first = await openDashboard(server, page, feed);
+    row('open, first time: host read + first complete render (wall)', ms(first.wallMs));
+    row('  of which the first render itself (Curves, 100 runs)', ms(first.renderMs));
+    t = performance.now();
+    const body = await feed.snapshot();
+    const hostWarm = performance.now() - t;
+    t = performance.now();
+    const size = JSON.stringify(body).length;
+    row('  snapshot size / serialised in', `${mb(size)} / ${ms(performance.now() - t)}`);
+    sampleRss();
+    row(
+      'host RSS after opening (bench process: store, caches, Playwright client)',
+      mb(process.memoryUsage().rss),
     );
-    const openWall = Date.now() - start;
-    if (openProfile) printProfile((await openProfile.send('Profiler.stop')).profile);
-    const firstRender = await page.evaluate(() => window.__snnLab!.renders[0]!);
-    const openInPage = await page.evaluate(() => window.__snnLab!.renderedAt[0]!);
-    const timing = await page.evaluate(() => {
-      const res = performance.getEntriesByType('resource') as PerformanceResourceTiming[];
-      const end = (part: string) => res.find((r) => r.name.includes(part))?.responseEnd ?? NaN;
-      const nav = performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming;
-      return { fixture: end('/fixture/'), bundle: end('dashboard.js'), dcl: nav.domContentLoadedEventEnd };
-    });
-    rows.push([
-      'open: data script loaded / bundle loaded / DOMContentLoaded',
-      `${ms(timing.fixture)} / ${ms(timing.bundle)} / ${ms(timing.dcl)}`,
-    ]);
-    rows.push(['open: navigation -> first complete render (wall)', ms(openWall)]);
-    rows.push(['open: first render end (page clock, from navigation start)', ms(openInPage)]);
-    rows.push(['open: first render itself (curves tab, 16 runs)', ms(firstRender)]);
+    first.channel.dispose();
+    await page.close();
 
-    for (const tab of ['curves', 'layers', 'distributions', 'fixedPoint'] as const) {
-      let tabOpen = firstRender;
-      if (tab !== 'curves') {
-        const before = await page.evaluate(() => window.__snnLab!.renders.length);
-        await page.click(`[role="tab"][data-tab="${tab}"]`);
-        await page.waitForFunction(
+    // 2. Reopen: the caches are warm; nothing is read from disk.
+    const page2 = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+    const again = await openDashboard(server, page2, feed);
+    row('open, reopened (wall)', ms(again.wallMs));
+    row('  host snapshot from the caches', ms(hostWarm));
+
+    // 3. Live updates: K of the 100 compared runs append one report per push (the tail reads them as the extension's
+    //    store would), the channel coalesces, the page renders.
+    for (const live of [4, 100]) {
+      const times: number[] = [];
+      const hostMs: number[] = [];
+      for (let u = 0; u < UPDATES; u++) {
+        const step = SHAPE.reports + u + (live === 100 ? UPDATES : 0);
+        const before = await page2.evaluate(() => window.__snnLab!.renders.length);
+        const h = performance.now();
+        for (const [i, id] of ids.slice(0, live).entries()) {
+          const record = { step, epoch: 9, layers: layerStats(rng(step * 31 + i), i, step) };
+          appendFileSync(join(viewer.runDir(id), 'layers.jsonl'), toJsonLine(record));
+          appendFileSync(
+            join(viewer.runDir(id), 'metrics.jsonl'),
+            toJsonLine({
+              kind: 'progress',
+              step,
+              epoch: 9,
+              loss: 0.4,
+              samplesPerSec: 5000,
+              time: Date.now(),
+            }),
+          );
+        }
+        viewer.refresh();
+        hostMs.push(performance.now() - h);
+        await page2.waitForFunction(
           (n) => window.__snnLab!.renders.length > n && window.__snnLab!.settled(),
           before,
+          { timeout: 120_000 },
         );
-        tabOpen = await page.evaluate(() => window.__snnLab!.renders.at(-1)!);
+        times.push(await page2.evaluate(() => window.__snnLab!.renders.at(-1)!));
+        sampleRss();
       }
-      const profile =
-        process.env.SNN_BENCH_PROFILE === tab ? await page.context().newCDPSession(page) : undefined;
-      if (profile) {
-        await profile.send('Profiler.enable');
-        await profile.send('Profiler.start');
-      }
-      const times: number[] = [];
-      let seq = await page.evaluate(() => window.__snnLab!.data().seq);
-      for (let u = 0; u < UPDATES; u++) {
-        const step = REPORTS + u;
-        const batch: HostToWebview[] = runs.map((run, i) => {
-          const record = { step, epoch: 10, layers: layerStats(rng(step * 31 + i), i, step) };
-          return {
-            type: 'appended',
-            seq: ++seq,
-            runId: run.meta.runId,
-            curves: { batch_loss: { step: [step], epoch: [step / 200], value: [0.4] } },
-            frames: [toFrame(record)],
-            histograms: [toHistogramFrame(record)],
-          };
-        });
-        const n = await page.evaluate(() => window.__snnLab!.renders.length);
-        // One host push (100 ms of coalesced data for 16 runs) arrives as 16 messages; the page renders once.
-        await page.evaluate((ms) => ms.forEach((m) => window.__snnLabReplayTransport!.emit(m)), batch);
-        await page.waitForFunction(
-          (k) =>
-            window.__snnLab!.renders.length > k &&
-            window.__snnLab!.settled() &&
-            window.__snnLab!.received.length > 0,
-          n,
-        );
-        times.push(await page.evaluate(() => window.__snnLab!.renders.at(-1)!));
-      }
-      if (profile) printProfile((await profile.send('Profiler.stop')).profile);
-      rows.push([`${tab}: tab open render`, ms(tabOpen)]);
-      rows.push([
-        `${tab}: update render (median / p95 of ${UPDATES})`,
+      row(
+        `live update, ${live} of 100 runs appending: page render median / p95 of ${UPDATES}`,
         `${ms(median(times))} / ${ms(p95(times))}`,
-      ]);
+      );
+      row(`  host: tail + feed per push, median (write of ${live} reports excluded: no)`, ms(median(hostMs)));
     }
-    await page.close();
+
+    // 4. A run started while the 100 are compared: another process (here a second RunStore) creates and writes it;
+    //    the extension's store polls every second.
+    const watch = viewer.watch(1000);
+    t = performance.now();
+    newRun = writeRun(writer, 999, { layers: SHAPE.layers, reports: 3, finish: false });
+    const wrote = performance.now() - t;
+    const id = newRun;
+    await page2.waitForFunction((run) => (window.__snnLab!.data().runs[run]?.frames.length ?? 0) > 0, id, {
+      timeout: 120_000,
+    });
+    row(
+      'a run started while 100 are compared: first statistics on the page after',
+      ms(performance.now() - t - wrote),
+    );
+    watch.dispose();
+    again.channel.dispose();
+    await page2.close();
+    sampleRss();
+    row(
+      'host RSS peak during the dashboard benchmark (limit 600 MB)',
+      `${mb(peakRss)} (before the browser: ${mb(rssBefore)})`,
+    );
+
+    // 5. Sidebar and Runs tree with 500 runs.
+    const many = new RunStore(stores.many);
+    t = performance.now();
+    const sidebarRows = new SidebarRows(many).all();
+    row(`sidebar: host rows for ${sidebarRows.length} runs (first time)`, ms(performance.now() - t));
+    const cached = new SidebarRows(many);
+    cached.all();
+    t = performance.now();
+    cached.all();
+    row('  rows again (cached)', ms(performance.now() - t));
+    server.addStream('sidebar500', [
+      { type: 'sidebarSnapshot', seq: 1, protocolVersion: PROTOCOL_VERSION, runs: sidebarRows },
+    ]);
+    const side = await browser.newPage({ viewport: { width: 320, height: 900 } });
+    await side.goto(server.url('sidebar', 'empty'));
+    const sideMs = await side.evaluate(
+      async (snapshot) => {
+        const start = performance.now();
+        window.__snnLabReplayTransport!.emit(snapshot as HostToWebview);
+        while (document.querySelectorAll('.run').length < (snapshot as { runs: unknown[] }).runs.length) {
+          await new Promise((r) => setTimeout(r, 1));
+        }
+        await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
+        return performance.now() - start;
+      },
+      { type: 'sidebarSnapshot', seq: 1, protocolVersion: PROTOCOL_VERSION, runs: sidebarRows },
+    );
+    row(
+      `sidebar: page render of ${sidebarRows.length} rows (emit -> rows and sparklines painted)`,
+      ms(sideMs),
+    );
+    await side.close();
+    t = performance.now();
+    const groups = groupByExperiment(many.list());
+    const looks = groups.flatMap((g) => g.runs.map((m) => runLook(m, Date.now())));
+    row(
+      `Runs tree: host data for ${looks.length} runs in ${groups.length} groups (list + labels)`,
+      ms(performance.now() - t),
+    );
+
+    // 6. The CLI.
+    for (const [name, dir] of [
+      ['100 big runs', stores.big],
+      ['500 runs', stores.many],
+    ] as const) {
+      const times: number[] = [];
+      for (let k = 0; k < 3; k++) {
+        t = performance.now();
+        const r = spawnSync(
+          process.execPath,
+          [join(__dirname, '..', '..', 'dist', 'cli.js'), 'runs', 'list', '--runs-dir', dir],
+          { encoding: 'utf8' },
+        );
+        if (r.status !== 0) throw new Error(r.stderr);
+        times.push(performance.now() - t);
+      }
+      row(`snn-lab runs list, ${name} (median of 3, incl. Node start)`, ms(median(times)));
+    }
   } finally {
+    clearInterval(rssTimer);
+    for (const [path, size] of sizes) truncateSync(path, size); // the cached store stays as it was written
+    if (newRun) {
+      writer.setStatus(newRun, 'stopped');
+      writer.delete(newRun);
+    }
     await browser.close();
     await server.close();
   }
+  row(
+    'finished (UTC) / load average 1, 5, 15 min',
+    `${new Date().toISOString()} / ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(', ')}`,
+  );
+  console.log('');
   const width = Math.max(...rows.map(([k]) => k.length));
   for (const [k, v] of rows) console.log(`${k.padEnd(width)}  ${v}`);
+  console.log(`experiment of the bench runs: ${EXPERIMENT}`);
 }
 
 main().catch((error: unknown) => {
