@@ -8,7 +8,7 @@
  * RSS <= 600 MB, sidebar/tree with 500 runs <= 100 ms, runs list <= 1 s.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { appendFileSync, statSync, truncateSync } from 'node:fs';
+import { appendFileSync, readFileSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
@@ -160,13 +160,20 @@ async function main(): Promise<void> {
     'store',
     `${ids.length} runs x ${SHAPE.layers} layers x ${SHAPE.reports} reports, layers.jsonl ${mb(statSync(join(viewer.runDir(ids[0]!), 'layers.jsonl')).size)} each`,
   );
-  const liveRuns = ids.slice(0, 4);
   const sizes = new Map(
-    liveRuns.flatMap((id) =>
+    ids.flatMap((id) =>
       ['metrics.jsonl', 'layers.jsonl'].map(
         (f) => [join(viewer.runDir(id), f), statSync(join(viewer.runDir(id), f)).size] as const,
       ),
     ),
+  );
+  // The live phase appends to runs whose meta.json says `running` (the tail stops following ended runs); the cached
+  // store's files are restored afterwards.
+  const metas = new Map(
+    ids.map((id) => {
+      const path = join(viewer.runDir(id), 'meta.json');
+      return [path, readFileSync(path, 'utf8')] as const;
+    }),
   );
   const writer = new RunStore(stores.big);
   let newRun: RunId | undefined;
@@ -202,6 +209,19 @@ async function main(): Promise<void> {
 
     // 3. Live updates: K of the 100 compared runs append one report per push (the tail reads them as the extension's
     //    store would), the channel coalesces, the page renders.
+    for (const [path, text] of metas) {
+      writeFileSync(
+        path,
+        JSON.stringify({ ...(JSON.parse(text) as object), status: 'running' }, null, 2) + '\n',
+      );
+    }
+    const statusSeen = await page2.evaluate(() => window.__snnLab!.renders.length);
+    viewer.refresh();
+    await page2.waitForFunction(
+      (n) => window.__snnLab!.renders.length > n && window.__snnLab!.settled(),
+      statusSeen,
+      { timeout: 120_000 },
+    );
     for (const live of [4, 100]) {
       const times: number[] = [];
       const hostMs: number[] = [];
@@ -324,7 +344,9 @@ async function main(): Promise<void> {
     }
   } finally {
     clearInterval(rssTimer);
-    for (const [path, size] of sizes) truncateSync(path, size); // the cached store stays as it was written
+    // The cached store stays as it was written.
+    for (const [path, size] of sizes) truncateSync(path, size);
+    for (const [path, text] of metas) writeFileSync(path, text);
     if (newRun) {
       writer.setStatus(newRun, 'stopped');
       writer.delete(newRun);
