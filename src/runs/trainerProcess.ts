@@ -10,6 +10,7 @@ import { parseTrainerToHost } from '../protocol/trainerParse';
 import type { BackendChoice, HostToTrainer, TrainerToHost } from '../protocol/trainer';
 import { PROTOCOL_VERSION } from '../protocol/version';
 import type { Logger } from './logger';
+import { trainerWasmFlags } from './wasmFlags';
 
 export interface TrainerProcessOptions {
   /** Absolute path of dist/trainer.js. */
@@ -20,7 +21,7 @@ export interface TrainerProcessOptions {
   execPath?: string;
   /** Extra environment variables for the trainer. */
   env?: Record<string, string>;
-  /** Node flags for the trainer (default none: the host's own, e.g. --inspect, are not inherited). */
+  /** Node flags for the trainer, after the probed wasm flags (the host's own, e.g. --inspect, are not inherited). */
   execArgv?: string[];
   /** Prefix of log lines, e.g. the run id. */
   label?: string;
@@ -73,7 +74,8 @@ export class TrainerProcess implements Disposable {
       // IPC instead of it dying mid-write. It still exits when the IPC channel closes (host gone).
       detached: process.platform !== 'win32',
       env: { ...process.env, ...options.env },
-      execArgv: options.execArgv ?? [],
+      // The relaxed-SIMD flag where this Node needs it for SNN Lab's fused multiply-add kernels (wasmFlags.ts).
+      execArgv: [...trainerWasmFlags(options.execPath ?? process.execPath), ...(options.execArgv ?? [])],
       ...(options.execPath ? { execPath: options.execPath } : {}),
     });
     this.label = options.label ?? `trainer ${this.child.pid ?? '?'}`;

@@ -97,7 +97,7 @@ export async function initBackend(choice: BackendChoice): Promise<BackendHandle>
         versions: { ...versions, 'tfjs-backend-wasm': version_wasm },
       };
       const kernels = enableWasmKernels(tfCore, wasmDir());
-      if (kernels.ok) info.versions['snn-lab-kernels'] = 'wasm-simd';
+      if (kernels.ok) info.versions['snn-lab-kernels'] = kernels.variant;
       else reasons.push(`${kernels.reason}; using tfjs's own wasm kernels`);
       if (reasons.length > 0) info.fallbackReason = reasons.join('; ');
       return { tf: tfCore, info };

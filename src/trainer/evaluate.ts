@@ -32,7 +32,7 @@ export function gatherRows(
 }
 
 /** Target tensor for the loss: one-hot [rows, classes] for classification, [rows, 1] for regression. */
-export function targetTensor(tf: Tf, data: Dataset, y: Float32Array): Tensor2D {
+export function targetTensor(tf: Tf, data: Pick<Dataset, 'task' | 'classes'>, y: Float32Array): Tensor2D {
   if (data.task === 'regression') return tf.tensor2d(y, [y.length, 1]);
   const oneHot = new Float32Array(y.length * data.classes);
   for (let i = 0; i < y.length; i++) oneHot[i * data.classes + (y[i] as number)] = 1;
@@ -61,6 +61,9 @@ export function metricsOf(
   return { [`${prefix}loss`]: m.loss, [`${prefix}accuracy`]: m.accuracy, [`${prefix}auc`]: m.auc };
 }
 
+/** Inference outputs for rows of x: the fused wasm step's (batchStep.ts), when the trainer has it. */
+export type Predict = (x: Float32Array, rows: number) => Float32Array;
+
 /** Runs the model in inference mode over a split and returns its metrics (empty for an empty split). */
 export async function evaluateSplit(
   tf: Tf,
@@ -68,18 +71,24 @@ export async function evaluateSplit(
   data: Dataset,
   split: DataSplit,
   prefix: string,
+  predict?: Predict,
 ): Promise<Metrics> {
   if (split.n === 0) return {};
-  return metricsOf(data, await predictSplit(tf, model, data, split), split.y, prefix);
+  return metricsOf(data, await predictSplit(tf, model, data, split, predict), split.y, prefix);
 }
 
-/** The model's raw outputs (logits, or the regression value) for every row of a split, row-major. */
+/**
+ * The model's raw outputs (logits, or the regression value) for every row of a split, row-major: through `predict`
+ * when given, else with tfjs in chunks.
+ */
 export async function predictSplit(
   tf: Tf,
   model: Model,
   data: Dataset,
   split: DataSplit,
+  predict?: Predict,
 ): Promise<Float32Array> {
+  if (predict) return predict(split.x, split.n);
   const outputs = new Float32Array(split.n * model.outputs);
   for (let from = 0; from < split.n; from += EVAL_CHUNK) {
     const to = Math.min(split.n, from + EVAL_CHUNK);

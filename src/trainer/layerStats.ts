@@ -12,19 +12,25 @@ import type { Tf } from './tf';
 import type { HiddenLayer } from './model';
 import { wasmKernelsActive } from './wasmKernels';
 
-/** Tensors gathered during one reporting step; everything here is disposed by `reduceLayerStats`. */
-export interface StatsTensors {
+/** What one reporting step gathers, as tensors (tfjs step) or arrays (fused wasm step, wasmMlp.ts). */
+export interface StatsCapture<T> {
   /** Hidden-layer indices, in report order. */
   layers: number[];
-  pre: Map<number, Tensor>;
-  post: Map<number, Tensor>;
+  pre: Map<number, T>;
+  post: Map<number, T>;
   /** Copies of the weight matrices used by the forward pass. */
-  weights: Map<number, Tensor>;
+  weights: Map<number, T>;
   /** [layers.length] gradient L2 norms, absent in probe mode. */
-  gradNorms?: Tensor;
+  gradNorms?: T;
   /** [layers.length] ||W_after − W_before|| / ||W_before||, absent in probe mode. */
-  updateRatios?: Tensor;
+  updateRatios?: T;
 }
+
+/** Tensors gathered during one reporting step; everything here is disposed by `reduceLayerStats`. */
+export type StatsTensors = StatsCapture<Tensor>;
+
+/** The same, read back (or copied out of the fused step's buffers). */
+export type StatsArrays = StatsCapture<ArrayLike<number>>;
 
 export interface StatsContext {
   stats: StatsConfig;
@@ -90,15 +96,32 @@ export async function reduceLayerStats(
     for (const t of order) t.dispose();
   }
   const n = tensors.layers.length;
-  const grad = tensors.gradNorms ? data[3 * n] : undefined;
-  const ratio = tensors.updateRatios ? data[3 * n + (grad ? 1 : 0)] : undefined;
+  const arrays: StatsArrays = { layers: tensors.layers, pre: new Map(), post: new Map(), weights: new Map() };
+  tensors.layers.forEach((index, k) => {
+    arrays.pre.set(index, data[3 * k] as ArrayLike<number>);
+    arrays.post.set(index, data[3 * k + 1] as ArrayLike<number>);
+    arrays.weights.set(index, data[3 * k + 2] as ArrayLike<number>);
+  });
+  if (tensors.gradNorms) arrays.gradNorms = data[3 * n];
+  if (tensors.updateRatios) arrays.updateRatios = data[3 * n + (tensors.gradNorms ? 1 : 0)];
+  return layerStatsOf(arrays, model, context);
+}
+
+/** Reduces a reporting step's arrays to LayerStats (distributions, saturation, dead units, weights, norms). */
+export function layerStatsOf(
+  arrays: StatsArrays,
+  model: { layers: HiddenLayer[] },
+  context: StatsContext,
+): LayerStats[] {
   const { stats, activation, selu } = context;
   const saturation = alphaPrimeOf(selu);
-  return tensors.layers.map((index, k) => {
+  const grad = arrays.gradNorms;
+  const ratio = arrays.updateRatios;
+  return arrays.layers.map((index, k) => {
     const layer = model.layers[index] as HiddenLayer;
-    const pre = data[3 * k] as ArrayLike<number>;
-    const post = data[3 * k + 1] as ArrayLike<number>;
-    const w = data[3 * k + 2] as ArrayLike<number>;
+    const pre = arrays.pre.get(index) as ArrayLike<number>;
+    const post = arrays.post.get(index) as ArrayLike<number>;
+    const w = arrays.weights.get(index) as ArrayLike<number>;
     const rows = post.length / layer.units;
     return {
       layer: index,

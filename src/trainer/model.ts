@@ -14,8 +14,8 @@ import type { Tf } from './tf';
 import { makeFastDense, makeStockDense, type DenseOp } from './dense';
 import { initWeights } from './init';
 
-const NORM_EPSILON = 1e-3; // Keras' BatchNormalization default.
-const BN_MOMENTUM = 0.99; // Keras' moving-average momentum.
+export const NORM_EPSILON = 1e-3; // Keras' BatchNormalization default.
+export const BN_MOMENTUM = 0.99; // Keras' moving-average momentum.
 
 export interface HiddenLayer {
   index: number;

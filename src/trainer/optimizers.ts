@@ -11,6 +11,12 @@ import { FusedAdam, type StepOptimizer } from './fusedAdam';
 /** Momentum coefficient of the 'momentum' optimiser (the usual default). */
 export const MOMENTUM = 0.9;
 
+/** Adam's β₁, β₂, ε (Keras defaults). */
+export const ADAM = { beta1: 0.9, beta2: 0.999, epsilon: 1e-7 } as const;
+
+/** RMSProp's decay (momentum 0, not centered; ε is the backend's, 1e-7 in float32). */
+export const RMSPROP_DECAY = 0.9;
+
 /** Creates the configured optimiser. */
 export function createOptimizer(tf: Tf, train: TrainConfig): StepOptimizer {
   const lr = train.learningRate;
@@ -20,9 +26,9 @@ export function createOptimizer(tf: Tf, train: TrainConfig): StepOptimizer {
     case 'momentum':
       return tf.train.momentum(lr, MOMENTUM);
     case 'adam':
-      return new FusedAdam(tf, lr, 0.9, 0.999, 1e-7);
+      return new FusedAdam(tf, lr, ADAM.beta1, ADAM.beta2, ADAM.epsilon);
     case 'rmsprop':
-      return tf.train.rmsprop(lr, 0.9);
+      return tf.train.rmsprop(lr, RMSPROP_DECAY);
     default:
       throw new Error(`unknown optimizer ${String(train.optimizer satisfies never)}`);
   }

@@ -11,20 +11,12 @@ import type { TrainerToHost } from '../protocol/trainer';
 import type { Dataset } from '../node/data/dataset';
 import type { Tf } from './tf';
 import { EarlyStopping } from './earlyStopping';
-import {
-  evaluateSplit,
-  firstNonFiniteLayer,
-  gatherRows,
-  metricsOf,
-  predictSplit,
-  targetTensor,
-} from './evaluate';
-import { reduceLayerStats, statsLayers } from './layerStats';
+import { createStepper } from './batchStep';
+import { evaluateSplit, gatherRows, metricsOf, predictSplit } from './evaluate';
+import { statsLayers } from './layerStats';
 import { buildModel } from './model';
-import { createOptimizer } from './optimizers';
 import { writePredictions } from './predictions';
 import { seluFor } from './seluConfig';
-import { trainStep } from './step';
 import { saveWeights } from './weightsFile';
 
 /** Minimum time between two `progress` events (at most ~10 per second). */
@@ -64,11 +56,19 @@ export async function train(config: RunConfig, options: TrainOptions): Promise<R
   const selu = seluFor(config.model);
   const outputs = data.task === 'regression' ? 1 : data.classes;
   const model = buildModel(tf, config.model, selu, data.features, outputs, config.seed);
-  const optimizer = createOptimizer(tf, config.train);
   const batchSize = Math.min(config.train.batchSize, data.train.n);
   const stepsPerEpoch = Math.ceil(data.train.n / batchSize);
   const reported = statsLayers(config.stats, model.layers.length);
-  const statsContext = { stats: config.stats, activation: config.model.activation, selu };
+  const stepper = createStepper({
+    tf,
+    model,
+    config,
+    selu,
+    task: data.task,
+    features: data.features,
+    classes: data.classes,
+    rows: batchSize,
+  });
   const early = config.train.earlyStopping
     ? new EarlyStopping(tf, model, config.train.earlyStopping)
     : undefined;
@@ -79,7 +79,7 @@ export async function train(config: RunConfig, options: TrainOptions): Promise<R
   sink({
     type: 'log',
     level: 'info',
-    message: `model: ${m.depth} x ${m.width} ${m.shape} ${m.activation}, init ${m.init}, norm ${m.normalization}, dropout ${m.dropout.kind} ${m.dropout.rate}, SELU (alpha ${selu.alpha}, lambda ${selu.lambda}), ${parameters} parameters; ${config.train.optimizer} lr ${config.train.learningRate}, batch ${batchSize}`,
+    message: `model: ${m.depth} x ${m.width} ${m.shape} ${m.activation}, init ${m.init}, norm ${m.normalization}, dropout ${m.dropout.kind} ${m.dropout.rate}, SELU (alpha ${selu.alpha}, lambda ${selu.lambda}), ${parameters} parameters; ${config.train.optimizer} lr ${config.train.learningRate}, batch ${batchSize}; step: ${stepper.kind === 'wasm-fused' ? 'fused wasm kernels' : 'tfjs ops'}`,
   });
   sink({
     type: 'started',
@@ -108,39 +108,26 @@ export async function train(config: RunConfig, options: TrainOptions): Promise<R
         if (signal.aborted) throw new TrainFailure('stopped', `stopped at step ${step}`, step);
         const to = Math.min(data.train.n, from + batchSize);
         const batch = gatherRows(data.train, data.features, order, from, to);
-        const x = tf.tensor2d(batch.x, [to - from, data.features]);
-        const target = targetTensor(tf, data, batch.y);
         const report = step % config.stats.everySteps === 0 && reported.length > 0;
-        try {
-          const result = await trainStep(
-            { tf, model, optimizer, task: data.task, weightDecay: config.train.weightDecay },
-            { x, target, statsLayers: report ? reported : undefined },
+        const result = await stepper.step(batch.x, batch.y, to - from, report ? reported : undefined);
+        if (result.diverged) {
+          const layer = result.diverged.layer;
+          const where = layer === undefined ? 'the output layer' : `hidden layer ${layer}`;
+          throw new TrainFailure(
+            'diverged',
+            `loss is ${result.loss} at step ${step} (first non-finite: ${where})`,
+            step,
+            layer,
           );
-          if (result.nonFinite) {
-            const layer = await firstNonFiniteLayer(tf, model, x);
-            const where = layer === undefined ? 'the output layer' : `hidden layer ${layer}`;
-            throw new TrainFailure(
-              'diverged',
-              `loss is ${result.loss} at step ${step} (first non-finite: ${where})`,
-              step,
-              layer,
-            );
-          }
-          epochOutputs.set(result.outputs, from * outputs);
-          epochLabels.set(batch.y, from);
-          if (result.stats) {
-            const layers = await reduceLayerStats(result.stats, model, statsContext);
-            sink({ type: 'layerStats', runId, step, epoch, layers });
-          }
-          const t = now();
-          if (t - lastProgress >= PROGRESS_INTERVAL_MS || to === data.train.n) {
-            lastProgress = t;
-            const samplesPerSec = (samples + to - from) / Math.max(1e-3, (t - started) / 1000);
-            sink({ type: 'progress', runId, step, epoch, loss: result.loss, samplesPerSec });
-          }
-        } finally {
-          x.dispose();
-          target.dispose();
+        }
+        epochOutputs.set(result.outputs, from * outputs);
+        epochLabels.set(batch.y, from);
+        if (result.layers) sink({ type: 'layerStats', runId, step, epoch, layers: result.layers });
+        const t = now();
+        if (t - lastProgress >= PROGRESS_INTERVAL_MS || to === data.train.n) {
+          lastProgress = t;
+          const samplesPerSec = (samples + to - from) / Math.max(1e-3, (t - started) / 1000);
+          sink({ type: 'progress', runId, step, epoch, loss: result.loss, samplesPerSec });
         }
         step++;
         samples += to - from;
@@ -148,7 +135,7 @@ export async function train(config: RunConfig, options: TrainOptions): Promise<R
       }
       const metrics = {
         ...metricsOf(data, epochOutputs, epochLabels),
-        ...(await evaluateSplit(tf, model, data, data.validation, 'val_')),
+        ...(await evaluateSplit(tf, model, data, data.validation, 'val_', stepper.predict)),
       };
       final = metrics;
       history.push(metrics);
@@ -158,12 +145,13 @@ export async function train(config: RunConfig, options: TrainOptions): Promise<R
     }
     const testedEpoch = early?.restoreBest(epochsDone - 1) ?? epochsDone - 1;
     const stoppedEarly = early?.stoppedEarly ?? false;
-    const testOutputs = data.test.n > 0 ? await predictSplit(tf, model, data, data.test) : undefined;
+    const predict = stepper.predict;
+    const testOutputs = data.test.n > 0 ? await predictSplit(tf, model, data, data.test, predict) : undefined;
     const test = testOutputs ? metricsOf(data, testOutputs, data.test.y, 'test_') : {};
     if (options.runDir) {
       await saveWeights(options.runDir, model, config);
       const validation =
-        data.validation.n > 0 ? await predictSplit(tf, model, data, data.validation) : undefined;
+        data.validation.n > 0 ? await predictSplit(tf, model, data, data.validation, predict) : undefined;
       await writePredictions(options.runDir, data, { validation, test: testOutputs }, options.fold);
     }
     const durationMs = now() - started;
@@ -179,7 +167,7 @@ export async function train(config: RunConfig, options: TrainOptions): Promise<R
     };
   } finally {
     early?.dispose();
-    optimizer.dispose();
+    stepper.dispose();
     model.dispose();
   }
 }

@@ -1,75 +1,27 @@
 /**
- * SNN Lab's own wasm SIMD kernels (assembly/kernels.ts → dist/wasm/snn-kernels.wasm), registered as tfjs kernels of
- * the wasm backend with their gradients: a dense layer x·W + b, SELU, Adam and the products of their gradients.
+ * SNN Lab's own wasm SIMD kernels (assembly/kernels.ts → dist/wasm/snn-kernels[-relaxed].wasm, loaded by
+ * kernelModule.ts), registered as tfjs kernels of the wasm backend with their gradients: a dense layer x·W + b,
+ * SELU, Adam and the products of their gradients (the fused MLP step, wasmMlp.ts, calls the module directly).
  * The module shares tfjs-backend-wasm's linear memory, so kernels read and write tfjs tensors where they lie.
  * Why: on a training step tfjs's wasm matMul repacks its second operand for XNNPACK on every call (every operand is
  * new each step), transposes are scalar loops, and SELU and Adam take 5–12 kernels each (docs/performance.md).
  */
 import type { Tensor, TensorInfo } from '@tensorflow/tfjs-core';
-import { readFileSync } from 'node:fs';
-import * as path from 'node:path';
 import type { Tf } from './tf';
-
-/** File name of the compiled module, next to tfjs's .wasm files. */
-export const SNN_KERNELS_FILE = 'snn-kernels.wasm';
-
-interface Exports {
-  matmul(
-    a: number,
-    aRow: number,
-    aK: number,
-    b: number,
-    bRow: number,
-    bCol: number,
-    c: number,
-    bias: number,
-    m: number,
-    k: number,
-    n: number,
-    scratch: number,
-  ): void;
-  scratchBytes(k: number, n: number): number;
-  sumSquares(x: number, len: number): number;
-  sumSquaredDiff(a: number, b: number, len: number): number;
-  selu(z: number, y: number, len: number, lambda: number, lambdaAlpha: number): void;
-  seluGrad(dy: number, y: number, dz: number, len: number, lambda: number, lambdaAlpha: number): void;
-  columnSums(x: number, out: number, rows: number, cols: number): void;
-  adam(
-    w: number,
-    g: number,
-    m: number,
-    v: number,
-    wOut: number,
-    mOut: number,
-    vOut: number,
-    len: number,
-    c1: number,
-    c2: number,
-    alpha: number,
-    epsHat: number,
-  ): void;
-}
-
-/** The parts of tfjs-backend-wasm's BackendWasm used here (public fields of its class). */
-interface WasmBackend {
-  dataIdMap: { get(dataId: object): { memoryOffset: number } | undefined };
-  makeOutput(shape: number[], dtype: 'float32'): TensorInfo;
-  typedArrayFromHeap(t: TensorInfo): Float32Array;
-  wasm: { asm: { memory: object }; _malloc(bytes: number): number; _free(ptr: number): void };
-}
-
-/** Node's WebAssembly global (the trainer's tsconfig has no DOM lib, where its types live). */
-interface WasmApi {
-  Memory: abstract new (...args: never[]) => object;
-  Module: new (bytes: Uint8Array) => object;
-  Instance: new (module: object, imports: object) => { exports: unknown };
-}
-const WASM = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
+import {
+  loadKernelModules,
+  type KernelExports as Exports,
+  type KernelModule,
+  type KernelVariant,
+  type WasmBackend,
+} from './kernelModule';
 
 type Inputs = Record<string, TensorInfo>;
 type Attrs = Record<string, unknown>;
 
-let kernels: Exports | undefined;
+/** Every variant this engine loaded (relaxed SIMD first), and the one the kernels call. */
+let modules: KernelModule[] = [];
+let current: KernelModule | undefined;
 
 function offset(backend: WasmBackend, t: TensorInfo): number {
   const data = backend.dataIdMap.get(t.dataId);
@@ -155,38 +107,38 @@ function seluParams(attrs: Attrs): [number, number] {
   return [lambda, lambdaAlpha];
 }
 
-function register(tf: Tf, k: Exports): void {
+function register(tf: Tf, use: () => Exports): void {
   const kernel = (
     name: string,
-    f: (backend: WasmBackend, inputs: Inputs, attrs: Attrs) => TensorInfo | TensorInfo[],
+    f: (k: Exports, backend: WasmBackend, inputs: Inputs, attrs: Attrs) => TensorInfo | TensorInfo[],
   ): void =>
     tf.registerKernel({
       kernelName: name,
       backendName: 'wasm',
       kernelFunc: ({ backend, inputs, attrs }) =>
-        f(backend as unknown as WasmBackend, inputs as unknown as Inputs, (attrs ?? {}) as Attrs),
+        f(use(), backend as unknown as WasmBackend, inputs as unknown as Inputs, (attrs ?? {}) as Attrs),
     });
   const run = (name: string, inputs: Record<string, Tensor>, attrs: Attrs = {}): Tensor =>
     tf.engine().runKernel(name, inputs, attrs as never) as Tensor;
 
-  kernel('SnnMatMul', (backend, inputs, attrs) => matMul(k, backend, inputs, attrs));
-  kernel('SnnDense', (backend, inputs) =>
+  kernel('SnnMatMul', (k, backend, inputs, attrs) => matMul(k, backend, inputs, attrs));
+  kernel('SnnDense', (k, backend, inputs) =>
     matMul(k, backend, { a: input(inputs, 'x', 2), b: input(inputs, 'w', 2) }, {}, input(inputs, 'b', 1)),
   );
-  kernel('SnnColumnSums', (backend, inputs) => {
+  kernel('SnnColumnSums', (k, backend, inputs) => {
     const x = input(inputs, 'x', 2);
     const [rows, cols] = x.shape as [number, number];
     const out = backend.makeOutput([cols], 'float32');
     if (cols > 0) k.columnSums(offset(backend, x), offset(backend, out), rows, cols);
     return out;
   });
-  kernel('SnnSelu', (backend, inputs, attrs) => {
+  kernel('SnnSelu', (k, backend, inputs, attrs) => {
     const x = inputs.x as TensorInfo;
     const out = backend.makeOutput([...x.shape], 'float32');
     if (size(x) > 0) k.selu(offset(backend, x), offset(backend, out), size(x), ...seluParams(attrs));
     return out;
   });
-  kernel('SnnSeluGrad', (backend, inputs, attrs) => {
+  kernel('SnnSeluGrad', (k, backend, inputs, attrs) => {
     const dy = inputs.dy as TensorInfo;
     const y = inputs.y as TensorInfo;
     if (size(dy) !== size(y)) throw new Error('snn kernels: selu gradient shapes differ');
@@ -202,7 +154,7 @@ function register(tf: Tf, k: Exports): void {
     }
     return out;
   });
-  kernel('SnnAdam', (backend, inputs, attrs) => {
+  kernel('SnnAdam', (k, backend, inputs, attrs) => {
     const [w, g, m, v] = ['w', 'g', 'm', 'v'].map((name) => inputs[name] as TensorInfo) as [
       TensorInfo,
       TensorInfo,
@@ -234,14 +186,14 @@ function register(tf: Tf, k: Exports): void {
   });
 
   // Statistics: L2 norms of inputs x0..x(n−1), and ||a_i − b_i|| / ||b_i|| of pairs (a_i, b_i), as [n] tensors.
-  kernel('SnnNorms', (backend, inputs) => {
+  kernel('SnnNorms', (k, backend, inputs) => {
     const xs = Object.keys(inputs).map((_, i) => inputs[`x${i}`] as TensorInfo);
     const out = backend.makeOutput([xs.length], 'float32');
     const norms = xs.map((x) => Math.sqrt(k.sumSquares(offset(backend, x), size(x))));
     backend.typedArrayFromHeap(out).set(norms);
     return out;
   });
-  kernel('SnnUpdateRatios', (backend, inputs) => {
+  kernel('SnnUpdateRatios', (k, backend, inputs) => {
     const pairs = Object.keys(inputs).length / 2;
     const out = backend.makeOutput([pairs], 'float32');
     const ratios = Array.from({ length: pairs }, (_, i) => {
@@ -280,28 +232,30 @@ function register(tf: Tf, k: Exports): void {
 let enabled = true;
 
 /**
- * Loads and registers the kernels once per process when the active backend is wasm; returns whether they are in
- * use, or the reason they are not (the caller records it and trains with tfjs's own kernels).
- * SNN_LAB_WASM_KERNELS=0 turns them off (read here, once per start-up, not on every op).
+ * Loads and registers the kernels once per process when the active backend is wasm; returns the variant in use, or
+ * the reason they are not used (the caller records it and trains with tfjs's own kernels). SNN_LAB_WASM_KERNELS
+ * (read here, once per start-up): 0 turns them off, simd keeps to the plain-SIMD variant.
  */
-export function enableWasmKernels(tf: Tf, dir: string): { ok: true } | { ok: false; reason: string } {
+export function enableWasmKernels(
+  tf: Tf,
+  dir: string,
+): { ok: true; variant: KernelVariant } | { ok: false; reason: string } {
   if (tf.getBackend() !== 'wasm') return { ok: false, reason: `backend is ${tf.getBackend()}` };
-  enabled = process.env.SNN_LAB_WASM_KERNELS !== '0';
+  const setting = process.env.SNN_LAB_WASM_KERNELS;
+  enabled = setting !== '0';
   if (!enabled) return { ok: false, reason: 'snn kernels turned off (SNN_LAB_WASM_KERNELS=0)' };
-  if (kernels) return { ok: true };
-  try {
-    const backend = tf.backend() as unknown as WasmBackend;
-    const memory = backend.wasm.asm.memory;
-    if (!(memory instanceof WASM.Memory)) return { ok: false, reason: 'tfjs-backend-wasm exposes no memory' };
-    const module = new WASM.Module(readFileSync(path.join(dir, SNN_KERNELS_FILE)));
-    const instance = new WASM.Instance(module, { env: { memory } });
-    const k = instance.exports as unknown as Exports;
-    register(tf, k);
-    kernels = k;
-    return { ok: true };
-  } catch (error) {
-    return { ok: false, reason: `snn kernels unavailable: ${(error as Error).message}` };
+  if (!current) {
+    try {
+      const backend = tf.backend() as unknown as WasmBackend;
+      modules = loadKernelModules(backend, dir);
+      register(tf, () => (current as KernelModule).exports);
+    } catch (error) {
+      return { ok: false, reason: `snn kernels unavailable: ${(error as Error).message}` };
+    }
   }
+  const plain = modules.find((m) => m.variant === 'wasm-simd');
+  current = setting === 'simd' && plain ? plain : (modules[0] as KernelModule);
+  return { ok: true, variant: current.variant };
 }
 
 /** Turns loaded kernels on or off in this process (tests compare both paths in one process). */
@@ -309,7 +263,24 @@ export function setWasmKernelsEnabled(on: boolean): void {
   enabled = on;
 }
 
+/** The variants loaded in this process (tests run each against tf.matMul). */
+export function loadedKernelVariants(): KernelVariant[] {
+  return modules.map((m) => m.variant);
+}
+
+/** Makes the registered kernels and the fused step call `variant` (one of loadedKernelVariants()). */
+export function useKernelVariant(variant: KernelVariant): void {
+  const module = modules.find((m) => m.variant === variant);
+  if (!module) throw new Error(`snn kernels: variant ${variant} is not loaded`);
+  current = module;
+}
+
 /** True when the dense/SELU/Adam kernels above run the current backend's work. */
 export function wasmKernelsActive(tf: Tf): boolean {
-  return enabled && kernels !== undefined && tf.getBackend() === 'wasm';
+  return enabled && current !== undefined && tf.getBackend() === 'wasm';
+}
+
+/** The module the kernels call, when they are active (the fused MLP step calls its exports directly). */
+export function activeKernelModule(tf: Tf): KernelModule | undefined {
+  return wasmKernelsActive(tf) ? current : undefined;
 }

@@ -202,7 +202,8 @@ describe('snn-lab CLI with the real trainer', () => {
     const file = experiment('interrupted', {
       data: { ...tinyData, samples: 4000 },
       model: { depth: 2, width: 8 },
-      train: { epochs: 20, batchSize: 4 },
+      // Long enough to be caught running on any machine (the fused wasm step trains 20 epochs of this in ~2 s).
+      train: { epochs: 1000, batchSize: 4 },
     });
     // Own process group, signalled as a whole: what a terminal does on Ctrl-C.
     const args = [cli, 'run', file, '--json', '--runs-dir', join(dir, 'sigint-runs')];
@@ -228,7 +229,7 @@ describe('snn-lab CLI with the real trainer', () => {
     const file = experiment('long', {
       data: { ...tinyData, samples: 4000 },
       model: { depth: 2, width: 8 },
-      train: { epochs: 20, batchSize: 4 },
+      train: { epochs: 1000, batchSize: 4 },
     });
     const runsDir = join(dir, 'killed-runs');
     const child = spawn(process.execPath, [cli, 'run', file, '--runs-dir', runsDir], { stdio: 'ignore' });

@@ -11,11 +11,21 @@ import { initBackend } from '../../src/trainer/backend';
 import type { Tf } from '../../src/trainer/tf';
 import { stackedNorms, updateRatios } from '../../src/trainer/layerStats';
 import { buildModel, type HiddenLayer } from '../../src/trainer/model';
-import { setWasmKernelsEnabled, wasmKernelsActive } from '../../src/trainer/wasmKernels';
+import type { KernelVariant } from '../../src/trainer/kernelModule';
+import {
+  loadedKernelVariants,
+  setWasmKernelsEnabled,
+  useKernelVariant,
+  wasmKernelsActive,
+} from '../../src/trainer/wasmKernels';
 import { REPO_ROOT } from './helpers/forkTrainer';
 import { lossGradients, seluModelConfig } from './helpers/lossGradients';
+import { enableRelaxedSimd } from './helpers/relaxedSimd';
 
 process.env.SNN_LAB_WASM_DIR = path.join(REPO_ROOT, 'dist', 'wasm');
+const RELAXED = enableRelaxedSimd();
+/** Both builds of the kernels: fused multiply-add (relaxed SIMD) and separate mul and add. */
+const VARIANTS: KernelVariant[] = ['wasm-relaxed-simd', 'wasm-simd'];
 
 const LAMBDA = DEFAULT_SELU.lambda;
 const LAMBDA_ALPHA = DEFAULT_SELU.lambda * DEFAULT_SELU.alpha;
@@ -34,7 +44,8 @@ const run = (name: string, inputs: Record<string, Tensor>, attrs: object = {}): 
 
 /**
  * |ours − tfjs| ≤ 2γₖ·(|A|·|B|) elementwise: the forward error bound of a float32 dot product of k terms,
- * γₖ = k·u/(1 − k·u) (Higham, Accuracy and Stability of Numerical Algorithms, §3.1), for each implementation.
+ * γₖ = k·u/(1 − k·u) (Higham, Accuracy and Stability of Numerical Algorithms, §3.1), for each implementation. A
+ * fused multiply-add rounds once instead of twice, so the same bound holds for the relaxed-SIMD build.
  */
 function assertProductClose(ours: Tensor, ref: Tensor, absBound: Tensor, k: number, what: string): void {
   const gamma = (k * U) / (1 - k * U);
@@ -51,9 +62,14 @@ function assertProductClose(ours: Tensor, ref: Tensor, absBound: Tensor, k: numb
 
 describe('SNN Lab wasm kernels', () => {
   before(async () => {
+    assert.ok(
+      RELAXED,
+      'this engine validates relaxed SIMD (with --experimental-wasm-relaxed-simd on Node 20)',
+    );
     const handle = await initBackend('wasm');
     tf = handle.tf;
-    assert.equal(handle.info.versions['snn-lab-kernels'], 'wasm-simd', JSON.stringify(handle.info));
+    assert.equal(handle.info.versions['snn-lab-kernels'], 'wasm-relaxed-simd', JSON.stringify(handle.info));
+    assert.deepEqual(loadedKernelVariants(), VARIANTS);
     assert.ok(wasmKernelsActive(tf));
   });
 
@@ -66,9 +82,12 @@ describe('SNN Lab wasm kernels', () => {
     [9, 17, 13],
     [4, 8, 8],
     [130, 256, 10],
+    [7, 5, 2],
+    [128, 64, 2],
   ];
-  for (const [m, k, n] of shapes) {
-    it(`matches tf.matMul for ${m}×${k}·${k}×${n} (dense with bias, Aᵀ·B, A·Bᵀ)`, () => {
+  for (const [m, k, n, variant] of shapes.flatMap((shape) => VARIANTS.map((v) => [...shape, v] as const))) {
+    it(`matches tf.matMul for ${m}×${k}·${k}×${n} (dense with bias, Aᵀ·B, A·Bᵀ), ${variant}`, () => {
+      useKernelVariant(variant);
       const x = normal([m, k]);
       const w = normal([k, n]);
       const b = normal([n]);
@@ -197,7 +216,7 @@ describe('SNN Lab wasm kernels', () => {
     assert.ok((ratios[0] as number) > 0.001 && (ratios[0] as number) < 0.1, 'the ratio is a real 1 % change');
   });
 
-  it('records in the backend info that SNN_LAB_WASM_KERNELS=0 turned them off, and then stays on tfjs kernels', async () => {
+  it('records the variant in the backend info: off with SNN_LAB_WASM_KERNELS=0, plain SIMD with =simd', async () => {
     process.env.SNN_LAB_WASM_KERNELS = '0';
     try {
       const off = await initBackend('wasm');
@@ -207,8 +226,15 @@ describe('SNN Lab wasm kernels', () => {
     } finally {
       delete process.env.SNN_LAB_WASM_KERNELS;
     }
+    process.env.SNN_LAB_WASM_KERNELS = 'simd';
+    try {
+      const plain = await initBackend('wasm');
+      assert.equal(plain.info.versions['snn-lab-kernels'], 'wasm-simd');
+    } finally {
+      delete process.env.SNN_LAB_WASM_KERNELS;
+    }
     const on = await initBackend('wasm');
-    assert.equal(on.info.versions['snn-lab-kernels'], 'wasm-simd');
+    assert.equal(on.info.versions['snn-lab-kernels'], 'wasm-relaxed-simd');
     assert.ok(wasmKernelsActive(tf));
   });
 
