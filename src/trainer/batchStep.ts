@@ -8,7 +8,7 @@ import type { SeluParams } from '../core/theory/constants';
 import type { LayerStats } from '../protocol/stats';
 import type { Tf } from './tf';
 import { firstNonFiniteLayer, targetTensor } from './evaluate';
-import { layerStatsOf, reduceLayerStats, type StatsContext } from './layerStats';
+import { reduceLayerStats, type StatsContext } from './layerStats';
 import type { Model } from './model';
 import { createOptimizer } from './optimizers';
 import { trainStep } from './step';
@@ -50,7 +50,15 @@ export interface StepperOptions {
 export function createStepper(options: StepperOptions): Stepper {
   const { tf, model, config, selu, task, features, classes } = options;
   const context: StatsContext = { stats: config.stats, activation: config.model.activation, selu };
-  const fused = WasmMlp.create(tf, { model, config, selu, task, features, rows: options.rows });
+  const fused = WasmMlp.create(tf, {
+    model,
+    config,
+    selu,
+    stats: context,
+    task,
+    features,
+    rows: options.rows,
+  });
   if (fused) {
     return {
       kind: 'wasm-fused',
@@ -58,7 +66,7 @@ export function createStepper(options: StepperOptions): Stepper {
         const out = fused.step(x, y, rows, report);
         const result: BatchResult = { loss: out.loss, outputs: out.outputs };
         if (out.nonFinite) result.diverged = { layer: await divergedLayer(tf, model, x, rows, features) };
-        else if (out.stats) result.layers = layerStatsOf(out.stats, model, context);
+        else if (out.layers) result.layers = out.layers;
         return result;
       },
       predict: (x, rows) => fused.predict(x, rows),

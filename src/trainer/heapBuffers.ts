@@ -43,6 +43,16 @@ export class HeapBlock {
     return new Float32Array(this.module.memory.buffer, ptr, floats);
   }
 
+  /** An int32 view (valid until the heap grows). */
+  int32(ptr: number, length: number): Int32Array {
+    return new Int32Array(this.module.memory.buffer, ptr, length);
+  }
+
+  /** A float64 view (valid until the heap grows). */
+  float64(ptr: number, length: number): Float64Array {
+    return new Float64Array(this.module.memory.buffer, ptr, length);
+  }
+
   dispose(): void {
     if (this.base !== 0) this.backend.wasm._free(this.base);
     this.base = 0;

@@ -108,6 +108,17 @@ export interface KernelExports {
   movingMoments(mm: Ptr, mv: Ptr, mean: Ptr, variance: Ptr, cols: number, momentum: number): void;
   softmaxCrossEntropy(logits: Ptr, labels: Ptr, d: Ptr, rows: number, classes: number): number;
   meanSquaredError(outputs: Ptr, targets: Ptr, d: Ptr, n: number): number;
+  distribution(
+    values: Ptr,
+    n: number,
+    range: number,
+    bins: number,
+    ranks: Ptr,
+    rankCount: number,
+    result: Ptr,
+    scratch: Ptr,
+  ): number;
+  statsScratchBytes(n: number, rankCount: number): number;
 }
 
 /** The parts of tfjs-backend-wasm's BackendWasm used by the kernels (public fields of its class). */

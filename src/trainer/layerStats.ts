@@ -7,30 +7,37 @@ import type { Tensor } from '@tensorflow/tfjs-core';
 import type { Activation, StatsConfig } from '../core/config/experimentConfig';
 import { deadUnitFraction, distribution, saturatedFraction, weightStats } from '../core/statistics';
 import { alphaPrimeOf, type SeluParams } from '../core/theory/constants';
+import type { Distribution } from '../core/statisticsTypes';
 import type { LayerStats } from '../protocol/stats';
 import type { Tf } from './tf';
 import type { HiddenLayer } from './model';
 import { wasmKernelsActive } from './wasmKernels';
 
-/** What one reporting step gathers, as tensors (tfjs step) or arrays (fused wasm step, wasmMlp.ts). */
-export interface StatsCapture<T> {
+/** Tensors gathered during one reporting step; everything here is disposed by `reduceLayerStats`. */
+export interface StatsTensors {
   /** Hidden-layer indices, in report order. */
   layers: number[];
-  pre: Map<number, T>;
-  post: Map<number, T>;
+  pre: Map<number, Tensor>;
+  post: Map<number, Tensor>;
   /** Copies of the weight matrices used by the forward pass. */
-  weights: Map<number, T>;
+  weights: Map<number, Tensor>;
   /** [layers.length] gradient L2 norms, absent in probe mode. */
-  gradNorms?: T;
+  gradNorms?: Tensor;
   /** [layers.length] ||W_after − W_before|| / ||W_before||, absent in probe mode. */
-  updateRatios?: T;
+  updateRatios?: Tensor;
 }
 
-/** Tensors gathered during one reporting step; everything here is disposed by `reduceLayerStats`. */
-export type StatsTensors = StatsCapture<Tensor>;
-
-/** The same, read back (or copied out of the fused step's buffers). */
-export type StatsArrays = StatsCapture<ArrayLike<number>>;
+/** One layer's reduced pieces (the fused wasm step reduces its distributions in wasm: wasmStats.ts). */
+export interface LayerParts {
+  pre: Distribution;
+  post: Distribution;
+  /** The layer's outputs, [rows, units] row-major (for saturation and dead units). */
+  postValues: ArrayLike<number>;
+  /** The weights the forward pass used, [fanIn, units]. */
+  weights: ArrayLike<number>;
+  gradNorm: number;
+  updateRatio: number;
+}
 
 export interface StatsContext {
   stats: StatsConfig;
@@ -96,43 +103,40 @@ export async function reduceLayerStats(
     for (const t of order) t.dispose();
   }
   const n = tensors.layers.length;
-  const arrays: StatsArrays = { layers: tensors.layers, pre: new Map(), post: new Map(), weights: new Map() };
-  tensors.layers.forEach((index, k) => {
-    arrays.pre.set(index, data[3 * k] as ArrayLike<number>);
-    arrays.post.set(index, data[3 * k + 1] as ArrayLike<number>);
-    arrays.weights.set(index, data[3 * k + 2] as ArrayLike<number>);
+  const grad = tensors.gradNorms ? data[3 * n] : undefined;
+  const ratio = tensors.updateRatios ? data[3 * n + (grad ? 1 : 0)] : undefined;
+  const { range, bins } = context.stats;
+  return tensors.layers.map((index, k) => {
+    const pre = data[3 * k] as ArrayLike<number>;
+    const post = data[3 * k + 1] as ArrayLike<number>;
+    return layerStatsFrom(
+      model.layers[index] as HiddenLayer,
+      {
+        pre: distribution(pre, range, bins),
+        post: distribution(post, range, bins),
+        postValues: post,
+        weights: data[3 * k + 2] as ArrayLike<number>,
+        gradNorm: grad ? (grad[k] as number) : NaN,
+        updateRatio: ratio ? (ratio[k] as number) : NaN,
+      },
+      context,
+    );
   });
-  if (tensors.gradNorms) arrays.gradNorms = data[3 * n];
-  if (tensors.updateRatios) arrays.updateRatios = data[3 * n + (tensors.gradNorms ? 1 : 0)];
-  return layerStatsOf(arrays, model, context);
 }
 
-/** Reduces a reporting step's arrays to LayerStats (distributions, saturation, dead units, weights, norms). */
-export function layerStatsOf(
-  arrays: StatsArrays,
-  model: { layers: HiddenLayer[] },
-  context: StatsContext,
-): LayerStats[] {
-  const { stats, activation, selu } = context;
-  const saturation = alphaPrimeOf(selu);
-  const grad = arrays.gradNorms;
-  const ratio = arrays.updateRatios;
-  return arrays.layers.map((index, k) => {
-    const layer = model.layers[index] as HiddenLayer;
-    const pre = arrays.pre.get(index) as ArrayLike<number>;
-    const post = arrays.post.get(index) as ArrayLike<number>;
-    const w = arrays.weights.get(index) as ArrayLike<number>;
-    const rows = post.length / layer.units;
-    return {
-      layer: index,
-      units: layer.units,
-      pre: distribution(pre, stats.range, stats.bins),
-      post: distribution(post, stats.range, stats.bins),
-      saturated: activation === 'selu' ? saturatedFraction(post, saturation) : 0,
-      dead: activation === 'relu' ? deadUnitFraction(post, rows, layer.units) : 0,
-      weights: weightStats(w, layer.fanIn, layer.units),
-      gradNorm: grad ? (grad[k] as number) : NaN,
-      updateRatio: ratio ? (ratio[k] as number) : NaN,
-    };
-  });
+/** One layer's statistics from its parts: saturation (SELU), dead units (ReLU) and weight statistics added. */
+export function layerStatsFrom(layer: HiddenLayer, parts: LayerParts, context: StatsContext): LayerStats {
+  const { activation, selu } = context;
+  const post = parts.postValues;
+  return {
+    layer: layer.index,
+    units: layer.units,
+    pre: parts.pre,
+    post: parts.post,
+    saturated: activation === 'selu' ? saturatedFraction(post, alphaPrimeOf(selu)) : 0,
+    dead: activation === 'relu' ? deadUnitFraction(post, post.length / layer.units, layer.units) : 0,
+    weights: weightStats(parts.weights, layer.fanIn, layer.units),
+    gradNorm: parts.gradNorm,
+    updateRatio: parts.updateRatio,
+  };
 }

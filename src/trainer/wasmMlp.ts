@@ -14,10 +14,19 @@ import { deriveSeed } from '../core/random';
 import type { SeluParams } from '../core/theory/constants';
 import type { Tf } from './tf';
 import type { KernelExports, KernelModule, WasmBackend } from './kernelModule';
-import type { StatsArrays } from './layerStats';
-import { BN_MOMENTUM, NORM_EPSILON, type Model } from './model';
-import { ADAM, MOMENTUM, RMSPROP_DECAY } from './optimizers';
-import { activationCodes, dropoutCodes, planMlp, type DropoutCodes, type MlpPlan } from './wasmMlpPlan';
+import { layerStatsFrom, type LayerParts, type StatsContext } from './layerStats';
+import type { LayerStats } from '../protocol/stats';
+import { WasmDistributions } from './wasmStats';
+import type { HiddenLayer, Model } from './model';
+import { backwardPass, forwardPass, updatePass, type PassContext } from './wasmMlpPasses';
+import {
+  activationCodes,
+  dropoutCodes,
+  planMlp,
+  type DropoutCodes,
+  type MlpPlan,
+  type Param,
+} from './wasmMlpPlan';
 import { activeKernelModule } from './wasmKernels';
 
 export interface FusedStepOutput {
@@ -25,30 +34,37 @@ export interface FusedStepOutput {
   /** Model outputs of the training pass (logits or predictions), row-major. */
   outputs: Float32Array;
   nonFinite: boolean;
-  stats?: StatsArrays;
+  /** Present on reporting steps. */
+  layers?: LayerStats[];
 }
 
 export interface WasmMlpOptions {
   model: Model;
   config: { model: ModelConfig; train: TrainConfig; seed: number };
   selu: SeluParams;
+  /** What reporting steps report (histogram range and bins, activation, SELU's saturation value). */
+  stats: StatsContext;
   task: Task;
   features: number;
   /** The largest batch the step is called with (inference runs in chunks of this many rows). */
   rows: number;
 }
 
+/** A reported layer's parts known before the backward pass. */
+type Captured = Omit<LayerParts, 'gradNorm' | 'updateRatio'>;
+
 const STATE_SLOTS = { sgd: 0, momentum: 1, rmsprop: 1, adam: 2 } as const;
-const NO_DROPOUT: DropoutCodes = { kind: 0, threshold: 0, scale: 1, offset: 0, dropped: 0 };
 
 export class WasmMlp {
   private readonly k: KernelExports;
   private readonly plan: MlpPlan;
   private readonly act: [number, number, number];
   private readonly drop: DropoutCodes;
-  private readonly params: Map<Variable, MlpPlan['params'][number]>;
+  private readonly params: Map<Variable, Param>;
+  private readonly passes: PassContext;
   private dropState: number;
   private steps = 0;
+  private distributions: WasmDistributions | undefined;
 
   /** The fused step for `options`, or undefined when the kernels are not active on this backend. */
   static create(tf: Tf, options: WasmMlpOptions): WasmMlp | undefined {
@@ -58,7 +74,7 @@ export class WasmMlp {
 
   private constructor(
     private readonly tf: Tf,
-    module: KernelModule,
+    private readonly module: KernelModule,
     private readonly options: WasmMlpOptions,
   ) {
     this.k = module.exports;
@@ -73,6 +89,11 @@ export class WasmMlp {
     this.params = new Map(this.plan.params.map((p) => [p.variable, p]));
     this.act = activationCodes(config.model.activation, options.selu);
     this.drop = dropoutCodes(config.model, options.selu);
+    this.passes = {
+      ...{ k: this.k, plan: this.plan, model, features, act: this.act, drop: this.drop },
+      at: (v) => this.at(v),
+      param: (v) => this.param(v),
+    };
     // The stream buildModel's tfjs path draws its masks from: the same masks, draw for draw.
     this.dropState = deriveSeed(config.seed, 'dropout') | 0;
   }
@@ -95,80 +116,6 @@ export class WasmMlp {
     return data.memoryOffset;
   }
 
-  /** Runs the network on `rows` rows already in the x buffer; training: batch moments and dropout. */
-  private forward(rows: number, training: boolean): void {
-    const { k, plan, act, drop } = this;
-    let input = plan.x;
-    let fanIn = this.options.features;
-    for (const b of plan.layers) {
-      const l = b.layer;
-      k.matmul(
-        input,
-        fanIn * 4,
-        4,
-        this.at(l.w),
-        l.units * 4,
-        4,
-        b.a,
-        this.at(l.b),
-        rows,
-        fanIn,
-        l.units,
-        plan.scratch,
-      );
-      const bn = plan.norm === 1;
-      const gamma = l.gamma ? this.at(l.gamma) : 0;
-      const beta = l.beta ? this.at(l.beta) : 0;
-      const moving = bn && !training && l.movingMean && l.movingVar;
-      const mean = moving ? this.at(l.movingMean as Variable) : b.mean;
-      const variance = moving ? this.at(l.movingVar as Variable) : b.variance;
-      const d = training ? drop : NO_DROPOUT;
-      this.dropState = k.layerForward(
-        b.a,
-        b.z,
-        b.y,
-        b.h,
-        b.gm,
-        rows,
-        l.units,
-        act[0],
-        act[1],
-        act[2],
-        plan.norm,
-        gamma,
-        beta,
-        mean,
-        variance,
-        b.istd,
-        NORM_EPSILON,
-        training ? 1 : 0,
-        d.kind,
-        d.threshold,
-        d.scale,
-        d.offset,
-        d.dropped,
-        this.dropState,
-      );
-      input = training ? b.h : b.y;
-      fanIn = l.units;
-    }
-    const m = this.options.model;
-    k.matmul(
-      input,
-      fanIn * 4,
-      4,
-      this.at(m.outW),
-      m.outputs * 4,
-      4,
-      plan.logits,
-      this.at(m.outB),
-      rows,
-      fanIn,
-      m.outputs,
-      plan.scratch,
-    );
-  }
-
   /** Copies rows of x (and targets) into the heap buffers. */
   private load(x: Float32Array, rows: number, targets?: Float32Array): void {
     const { plan } = this;
@@ -183,7 +130,7 @@ export class WasmMlp {
     for (let from = 0; from < rows; from += plan.rows) {
       const n = Math.min(plan.rows, rows - from);
       this.load(x.subarray(from * options.features), n);
-      this.forward(n, false);
+      forwardPass(this.passes, n, false, 0);
       out.set(plan.block.view(plan.logits, n * options.model.outputs), from * options.model.outputs);
     }
     return out;
@@ -196,10 +143,11 @@ export class WasmMlp {
   step(x: Float32Array, y: Float32Array, rows: number, statsLayers?: number[]): FusedStepOutput {
     const { k, plan, options } = this;
     const outputs = options.model.outputs;
-    if (rows < 1 || rows > plan.rows)
+    if (rows < 1 || rows > plan.rows) {
       throw new Error(`snn kernels: a step takes 1..${plan.rows} rows, got ${rows}`);
+    }
     this.load(x, rows, y);
-    this.forward(rows, true);
+    this.dropState = forwardPass(this.passes, rows, true, this.dropState);
     const loss =
       options.task === 'regression'
         ? k.meanSquaredError(plan.logits, plan.labels, plan.dLogits, rows)
@@ -207,196 +155,88 @@ export class WasmMlp {
     const out = plan.block.view(plan.logits, rows * outputs).slice();
     if (!Number.isFinite(loss)) return { loss, outputs: out, nonFinite: true };
     const captured = statsLayers ? this.capture(statsLayers, rows) : undefined;
-    this.backward(rows);
-    if (captured) {
-      captured.gradNorms = Float32Array.from(statsLayers ?? [], (i) => {
-        const w = this.param(options.model.layers[i]?.w);
-        return Math.sqrt(k.sumSquares(w.grad, w.size));
-      });
-    }
-    this.update();
-    if (captured) captured.updateRatios = this.updateRatios(captured);
-    return { loss, outputs: out, nonFinite: false, stats: captured };
+    backwardPass(this.passes, rows);
+    const gradNorms = (captured ?? []).map(({ layer }) => {
+      const w = this.param(layer.w);
+      return Math.sqrt(k.sumSquares(w.grad, w.size));
+    });
+    this.steps++;
+    const eps = (this.tf.backend() as unknown as { epsilon(): number }).epsilon();
+    updatePass(this.passes, options.config.train, this.steps, eps);
+    const layers = captured?.map(({ layer, parts, before }, i) =>
+      layerStatsFrom(
+        layer,
+        { ...parts, gradNorm: gradNorms[i] as number, updateRatio: this.updateRatio(layer, before) },
+        options.stats,
+      ),
+    );
+    return { loss, outputs: out, nonFinite: false, ...(layers ? { layers } : {}) };
   }
 
-  private param(v: Variable | undefined): MlpPlan['params'][number] {
+  private param(v: Variable | undefined): Param {
     const p = v && this.params.get(v);
     if (!p) throw new Error(`snn kernels: no gradient buffer for ${v?.name ?? 'a missing variable'}`);
     return p;
   }
 
-  /** Gradients of every variable into their buffers, from dLogits down to the first layer. */
-  private backward(rows: number): void {
-    const { k, plan, act, drop, options } = this;
-    const m = options.model;
-    const layers = plan.layers;
-    const lastOut = layers.at(-1)?.h ?? plan.x;
-    const last = layers.at(-1)?.layer.units ?? options.features;
-    const C = m.outputs;
-    k.matmul(
-      lastOut,
-      4,
-      last * 4,
-      plan.dLogits,
-      C * 4,
-      4,
-      this.param(m.outW).grad,
-      0,
-      last,
-      rows,
-      C,
-      plan.scratch,
+  /**
+   * What the statistics read, taken before the update: the distributions of each reported layer's pre-activations
+   * and outputs, reduced in wasm where they lie, its outputs and the weights the forward pass used (a copy, also
+   * for the update ratio).
+   */
+  private capture(
+    layers: number[],
+    rows: number,
+  ): { layer: HiddenLayer; parts: Captured; before: Float32Array }[] {
+    const { plan, options } = this;
+    this.distributions ??= new WasmDistributions(
+      this.module,
+      this.backend,
+      plan.rows * Math.max(...plan.layers.map((b) => b.layer.units)),
+      options.stats.stats.range,
+      options.stats.stats.bins,
     );
-    k.columnSums(plan.dLogits, this.param(m.outB).grad, rows, C);
-    let [dh, spare] = plan.dh;
-    if (layers.length > 0) {
-      k.matmul(plan.dLogits, C * 4, 4, this.at(m.outW), 4, C * 4, dh, 0, rows, C, last, plan.scratch);
-    }
-    for (let i = layers.length - 1; i >= 0; i--) {
-      const b = layers[i] as MlpPlan['layers'][number];
-      const l = b.layer;
-      const hasNorm = l.gamma !== undefined && l.beta !== undefined;
-      k.layerBackward(
-        dh,
-        b.y,
-        b.z,
-        b.gm,
-        plan.da,
-        rows,
-        l.units,
-        act[0],
-        act[1],
-        act[2],
-        drop.kind,
-        plan.norm,
-        b.a,
-        hasNorm ? this.at(l.gamma as Variable) : 0,
-        b.istd,
-        hasNorm ? this.param(l.gamma).grad : 0,
-        hasNorm ? this.param(l.beta).grad : 0,
-        this.param(l.b).grad,
-      );
-      const input = i > 0 ? (layers[i - 1] as MlpPlan['layers'][number]).h : plan.x;
-      k.matmul(
-        input,
-        4,
-        l.fanIn * 4,
-        plan.da,
-        l.units * 4,
-        4,
-        this.param(l.w).grad,
-        0,
-        l.fanIn,
-        rows,
-        l.units,
-        plan.scratch,
-      );
-      if (i > 0) {
-        k.matmul(
-          plan.da,
-          l.units * 4,
-          4,
-          this.at(l.w),
-          4,
-          l.units * 4,
-          spare,
-          0,
-          rows,
-          l.units,
-          l.fanIn,
-          plan.scratch,
-        );
-        [dh, spare] = [spare, dh];
-      }
-    }
-  }
-
-  /** Weight decay, the optimiser update of every variable, and BatchNorm's moving moments. */
-  private update(): void {
-    const { k, plan, options } = this;
-    const train = options.config.train;
-    const lr = train.learningRate;
-    this.steps++;
-    const root2 = Math.sqrt(1 - ADAM.beta2 ** this.steps);
-    const alpha = (lr * root2) / (1 - ADAM.beta1 ** this.steps);
-    const eps = (this.tf.backend() as unknown as { epsilon(): number }).epsilon();
-    for (const p of plan.params) {
-      const w = this.at(p.variable);
-      if (p.decay && train.weightDecay > 0) k.addDecay(p.grad, w, p.size, train.weightDecay);
-      const [s1, s2] = p.state;
-      switch (train.optimizer) {
-        case 'sgd':
-          k.sgd(w, p.grad, p.size, lr);
-          break;
-        case 'momentum':
-          k.momentum(w, p.grad, s1, p.size, lr, MOMENTUM);
-          break;
-        case 'rmsprop':
-          k.rmsprop(w, p.grad, s1, p.size, lr, RMSPROP_DECAY, eps);
-          break;
-        case 'adam':
-          k.adam(
-            w,
-            p.grad,
-            s1,
-            s2,
-            w,
-            s1,
-            s2,
-            p.size,
-            1 - ADAM.beta1,
-            1 - ADAM.beta2,
-            alpha,
-            ADAM.epsilon * root2,
-          );
-          break;
-      }
-    }
-    for (const b of plan.layers) {
-      const { movingMean, movingVar, units } = b.layer;
-      if (plan.norm === 1 && movingMean && movingVar) {
-        k.movingMoments(this.at(movingMean), this.at(movingVar), b.mean, b.variance, units, BN_MOMENTUM);
-      }
-    }
-  }
-
-  /** Copies of what the statistics read, taken before the update (the weights the forward pass used). */
-  private capture(layers: number[], rows: number): StatsArrays {
-    const { plan } = this;
-    const copy = (ptr: number, n: number): Float32Array => plan.block.view(ptr, n).slice();
-    const result: StatsArrays = { layers, pre: new Map(), post: new Map(), weights: new Map() };
-    for (const i of layers) {
+    const dist = this.distributions;
+    return layers.map((i) => {
       const b = plan.layers[i];
       if (!b) throw new Error(`snn kernels: no hidden layer ${i}`);
       const n = rows * b.layer.units;
-      result.pre.set(i, copy(b.z, n));
-      result.post.set(i, copy(b.h, n));
-      result.weights.set(i, copy(this.at(b.layer.w), b.layer.w.size));
-    }
-    return result;
+      const before = plan.block.view(this.at(b.layer.w), b.layer.w.size).slice();
+      const parts: Captured = {
+        pre: dist.of(b.z, n),
+        post: dist.of(b.h, n),
+        postValues: plan.block.view(b.h, n).slice(),
+        weights: before,
+      };
+      return { layer: b.layer, parts, before };
+    });
   }
 
-  /** ||W_after − W_before|| / ||W_before|| per reported layer, in float64. */
-  private updateRatios(captured: StatsArrays): Float32Array {
-    return Float32Array.from(captured.layers, (i) => {
-      const layer = this.plan.layers[i]?.layer;
-      const before = captured.weights.get(i);
-      if (!layer || !before) return NaN;
-      const after = this.plan.block.view(this.at(layer.w), before.length);
-      let diff = 0;
-      let base = 0;
-      for (let j = 0; j < before.length; j++) {
-        const w0 = before[j] as number;
-        const d = (after[j] as number) - w0;
-        diff += d * d;
-        base += w0 * w0;
-      }
-      return Math.sqrt(diff / base);
-    });
+  /** ||W_after − W_before|| / ||W_before||, in float64. */
+  private updateRatio(layer: HiddenLayer, before: Float32Array): number {
+    const after = this.plan.block.view(this.at(layer.w), before.length);
+    let diff = 0;
+    let base = 0;
+    for (let j = 0; j < before.length; j++) {
+      const w0 = before[j] as number;
+      const d = (after[j] as number) - w0;
+      diff += d * d;
+      base += w0 * w0;
+    }
+    return Math.sqrt(diff / base);
+  }
+
+  /** Copies of hidden layer `index`'s pre-activations and outputs in the last call (`rows` rows). */
+  layerValues(index: number, rows: number): { pre: Float32Array; post: Float32Array } {
+    const b = this.plan.layers[index];
+    if (!b) throw new Error(`snn kernels: no hidden layer ${index}`);
+    const n = rows * b.layer.units;
+    return { pre: this.plan.block.view(b.z, n).slice(), post: this.plan.block.view(b.h, n).slice() };
   }
 
   /** Frees the work buffers (the model's variables stay). */
   dispose(): void {
     this.plan.block.dispose();
+    this.distributions?.dispose();
   }
 }

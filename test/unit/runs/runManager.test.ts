@@ -9,6 +9,7 @@ import type { Logger } from '../../../src/runs/logger';
 import { RunManager } from '../../../src/runs/runManager';
 import { RunStore } from '../../../src/runs/runStore';
 import { TrainerProcess } from '../../../src/runs/trainerProcess';
+import { trainerWasmFlags } from '../../../src/runs/wasmFlags';
 import { writeFakeTrainer } from './fakeTrainer';
 import { tinyPlan } from './fixtures';
 
@@ -136,7 +137,7 @@ describe('RunManager with a fake trainer', () => {
     await assert.rejects(manager.whenDone('nope' as never), /unknown run nope/);
   });
 
-  it("starts trainers with the given Node flags only (the host's own are not inherited)", async () => {
+  it("starts trainers with the wasm flags this Node needs and the given ones only (not the host's own)", async () => {
     for (const execArgv of [undefined, ['--max-old-space-size=123']]) {
       const trainer = new TrainerProcess({
         trainerPath,
@@ -144,12 +145,16 @@ describe('RunManager with a fake trainer', () => {
         env: { FAKE_MODE: 'execargv' },
         ...(execArgv ? { execArgv } : {}),
       });
-      const seen = new Promise<string>((resolve) =>
-        trainer.onMessage((m) => m.type === 'log' && resolve(m.message)),
-      );
-      assert.equal(await seen, `execArgv ${JSON.stringify(execArgv ?? [])}`);
-      trainer.dispose();
-      await trainer.whenExited();
+      try {
+        const seen = new Promise<string>((resolve) =>
+          trainer.onMessage((m) => m.type === 'log' && resolve(m.message)),
+        );
+        const expected = [...trainerWasmFlags(process.execPath), ...(execArgv ?? [])];
+        assert.equal(await seen, `execArgv ${JSON.stringify(expected)}`);
+      } finally {
+        trainer.dispose();
+        await trainer.whenExited();
+      }
     }
   });
 

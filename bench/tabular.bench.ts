@@ -1,0 +1,219 @@
+/**
+ * Whole-run benchmark of a small tabular network, the way SNN Lab runs it (RunManager forks dist/trainer.js, every
+ * message is recorded to a run store on disk): 8 → 64 × 8 → 2, SGD, batch 128, 20 epochs, 16,000 training rows of
+ * a CSV, SELU + alpha dropout 0.05 (LeCun normal) and ReLU (He normal), statistics at the default cadence, against
+ * the same work in PyTorch with 1 thread (bench/torch_tabular.py) on the same CSV, in alternating rounds. Then: two
+ * runs at once on two cores against one alone (sweep throughput), and the time from the trainer's fork to the
+ * first statistics frame on disk for examples/moons-quick.snn.json. Run: npm run bench -- tabular.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { expandRuns } from '../src/core/config/expand';
+import type { RunPlan } from '../src/core/config/experimentConfig';
+import { parseExperiment } from '../src/core/config/parse';
+import { createRng } from '../src/core/random';
+import { RunManager } from '../src/runs/runManager';
+import { RunStore } from '../src/runs/runStore';
+
+const ROOT = path.resolve(__dirname, '..', '..');
+const TRAINER = path.join(ROOT, 'dist', 'trainer.js');
+const ROWS = 20_000;
+const FEATURES = 8;
+const EPOCHS = Number(process.env.SNN_BENCH_EPOCHS ?? 20);
+const logger = { info(): void {}, warn(): void {}, error: (m: string): void => console.error(m) };
+
+/** A CSV both sides read: 8 standard-normal features, labels from a random 8 → 32 → 2 ReLU teacher. */
+function writeCsv(file: string): void {
+  const rng = createRng(4);
+  const w1 = Array.from({ length: FEATURES * 32 }, () => rng.normal() / Math.sqrt(FEATURES));
+  const w2 = Array.from({ length: 64 }, () => rng.normal() / Math.sqrt(32));
+  const lines = [[...Array.from({ length: FEATURES }, (_, j) => `f${j}`), 'label'].join(',')];
+  for (let i = 0; i < ROWS; i++) {
+    const x = Array.from({ length: FEATURES }, () => rng.normal());
+    const out = [0, 0];
+    for (let h = 0; h < 32; h++) {
+      let s = 0;
+      for (let j = 0; j < FEATURES; j++) s += (x[j] as number) * (w1[j * 32 + h] as number);
+      for (let c = 0; c < 2; c++) out[c] = (out[c] as number) + Math.max(0, s) * (w2[h * 2 + c] as number);
+    }
+    lines.push([...x.map((v) => v.toFixed(6)), (out[1] as number) > (out[0] as number) ? 1 : 0].join(','));
+  }
+  writeFileSync(file, `${lines.join('\n')}\n`);
+}
+
+function experiment(dir: string, csv: string): RunPlan[] {
+  const text = JSON.stringify({
+    name: 'tabular',
+    data: { source: 'csv', path: csv, target: 'label', split: { test: 0.1, validation: 0.1 } },
+    model: { depth: 8, width: 64 },
+    train: { optimizer: 'sgd', learningRate: 0.01, batchSize: 128, epochs: EPOCHS },
+    variants: {
+      'SELU + alpha dropout 0.05': { model: { dropout: { kind: 'alpha', rate: 0.05 } } },
+      'ReLU + He': { model: { activation: 'relu', init: 'he_normal' } },
+    },
+  });
+  const file = path.join(dir, 'tabular.snn.json');
+  writeFileSync(file, text);
+  const parsed = parseExperiment(text, file);
+  if (!parsed.file) throw new Error(parsed.problems.map((p) => p.message).join('; '));
+  return expandRuns(parsed.file);
+}
+
+interface Timed {
+  wallMs: number;
+  firstFrameMs: number;
+  /** started → finished inside the trainer (its own clock). */
+  trainMs: number;
+  ok: boolean;
+}
+
+/** Runs plans through a RunManager (at most `jobs` at once); times each from the fork to its end. */
+async function runPlans(
+  dir: string,
+  plans: RunPlan[],
+  jobs: number,
+  experimentFile: string,
+): Promise<Timed[]> {
+  const store = new RunStore(path.join(dir, 'runs'), { logger });
+  const manager = new RunManager({ trainerPath: TRAINER, store, logger, maxConcurrent: jobs });
+  const t0 = performance.now();
+  const ids = manager.enqueue(plans, { experiment: experimentFile, mode: 'train' });
+  const first = new Map<string, number>();
+  manager.onMessage(({ runId, message }) => {
+    if (message.type === 'layerStats' && !first.has(runId)) first.set(runId, performance.now() - t0);
+  });
+  const ends = await Promise.all(
+    ids.map(async (id) => ({ status: await manager.whenDone(id), at: performance.now() - t0 })),
+  );
+  await manager.dispose();
+  return ids.map((id, i) => {
+    const run = store.read(id);
+    return {
+      wallMs: ends[i]?.at ?? NaN,
+      firstFrameMs: first.get(id) ?? NaN,
+      trainMs: run?.summary?.durationMs ?? NaN,
+      ok: ends[i]?.status === 'finished',
+    };
+  });
+}
+
+interface TorchRow {
+  import_s: number;
+  work_s: number;
+  steps: number;
+}
+
+function runTorch(csv: string, activation: string, out: string): TorchRow | string {
+  const python = '/usr/bin/python3';
+  const result = spawnSync(
+    python,
+    [path.join(ROOT, 'bench', 'torch_tabular.py'), csv, activation, out, String(EPOCHS)],
+    {
+      encoding: 'utf8',
+      env: { ...process.env, OPENBLAS_NUM_THREADS: '1', OMP_NUM_THREADS: '1' },
+    },
+  );
+  if (result.status !== 0) return `torch run failed: ${result.stderr.trim().split('\n').at(-1) ?? ''}`;
+  return JSON.parse(result.stdout.trim().split('\n').at(-1) ?? '{}') as TorchRow;
+}
+
+const load = (): string =>
+  os
+    .loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ');
+const median = (xs: number[]): number =>
+  [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)] as number;
+
+async function main(): Promise<void> {
+  const rounds = Number(process.env.SNN_BENCH_ROUNDS ?? 3);
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'snn-tabular-'));
+  try {
+    const csv = path.join(dir, 'tabular.csv');
+    writeCsv(csv);
+    const plans = experiment(dir, csv);
+    const file = path.join(dir, 'tabular.snn.json');
+    console.log(
+      `tabular benchmark: ${FEATURES} -> 64 x 8 -> 2, SGD, batch 128, ${EPOCHS} epochs, ${ROWS * 0.8} training rows; ${rounds} alternating rounds, best kept (load ${load()})`,
+    );
+    const best = new Map<string, { ours?: Timed; torch?: TorchRow }>();
+    for (let round = 0; round < rounds; round++) {
+      for (const [i, plan] of plans.entries()) {
+        const key = plan.variant ?? plan.name;
+        const entry = best.get(key) ?? {};
+        const [ours] = await runPlans(path.join(dir, `r${round}-${i}`), [plan], 1, file);
+        if (ours?.ok && (!entry.ours || ours.wallMs < entry.ours.wallMs)) entry.ours = ours;
+        const out = path.join(dir, `torch-${round}-${i}`);
+        mkdirSync(out);
+        const torch = runTorch(csv, i === 0 ? 'selu' : 'relu', out);
+        if (typeof torch === 'string') console.log(`  pytorch: ${torch}`);
+        else if (!entry.torch || torch.work_s < entry.torch.work_s) entry.torch = torch;
+        best.set(key, entry);
+        console.log(
+          `  round ${round + 1} ${key}: ours ${((ours?.wallMs ?? NaN) / 1000).toFixed(2)} s, pytorch ${typeof torch === 'string' ? '-' : torch.work_s.toFixed(2)} s (load ${load()})`,
+        );
+      }
+    }
+    console.log(
+      '\n| run | ours: fork → finished (s) | ours: training (s) | PyTorch: after import (s) | PyTorch import (s) | PyTorch/ours |',
+    );
+    console.log('|---|---|---|---|---|---|');
+    for (const [key, { ours, torch }] of best) {
+      const ratio = ours && torch ? torch.work_s / (ours.wallMs / 1000) : NaN;
+      console.log(
+        `| ${key} | ${((ours?.wallMs ?? NaN) / 1000).toFixed(2)} | ${((ours?.trainMs ?? NaN) / 1000).toFixed(2)} | ${torch?.work_s.toFixed(2) ?? '-'} | ${torch?.import_s.toFixed(2) ?? '-'} | **${ratio.toFixed(2)}** |`,
+      );
+      console.log(
+        `target ${key}: PyTorch/ours >= 1.0: ${ratio.toFixed(2)} ${ratio >= 1 ? 'met' : 'NOT met'}`,
+      );
+    }
+
+    // Sweeps on all cores: one run alone, then two at once (the same plan twice), best of `rounds`.
+    const plan = plans[0] as RunPlan;
+    let alone = Infinity;
+    let pair = Infinity;
+    for (let round = 0; round < rounds; round++) {
+      alone = Math.min(
+        alone,
+        (await runPlans(path.join(dir, `solo-${round}`), [plan], 1, file))[0]?.wallMs ?? NaN,
+      );
+      const both = await runPlans(
+        path.join(dir, `pair-${round}`),
+        [plan, { ...plan, name: `${plan.name}#2` }],
+        2,
+        file,
+      );
+      pair = Math.min(pair, Math.max(...both.map((t) => t.wallMs)));
+    }
+    const scaling = alone / pair;
+    console.log(
+      `\nsweep: 1 run alone ${(alone / 1000).toFixed(2)} s, 2 runs at once ${(pair / 1000).toFixed(2)} s on ${os.cpus().length} cores: throughput ratio ${scaling.toFixed(2)} of 2 × single (load ${load()})`,
+    );
+    console.log(
+      `target 2 runs on 2 cores >= 0.9 × 2 × single: ${scaling.toFixed(2)} ${scaling >= 0.9 ? 'met' : 'NOT met'}`,
+    );
+
+    // Time to the first statistics frame: examples/moons-quick.snn.json, from the trainer's fork to the frame.
+    const moonsFile = path.join(ROOT, 'examples', 'moons-quick.snn.json');
+    const moons = parseExperiment(readFileSync(moonsFile, 'utf8'), moonsFile).file;
+    if (!moons) throw new Error('examples/moons-quick.snn.json does not parse');
+    const firsts: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      const [t] = await runPlans(path.join(dir, `moons-${i}`), expandRuns(moons).slice(0, 1), 1, moonsFile);
+      firsts.push(t?.firstFrameMs ?? NaN);
+    }
+    const first = median(firsts);
+    console.log(
+      `\nmoons-quick: fork → first statistics frame recorded: median ${first.toFixed(0)} ms of 5 (${firsts.map((f) => f.toFixed(0)).join(', ')}) (load ${load()})`,
+    );
+    console.log(
+      `target first frame <= 1 s: ${(first / 1000).toFixed(2)} s ${first <= 1000 ? 'met' : 'NOT met'}`,
+    );
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+void main();
