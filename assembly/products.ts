@@ -9,8 +9,22 @@ import { madd } from './simd';
 // B sequentially; the 4×8 register tile (8 accumulators, 2 B vectors, 1 broadcast) fits x86-64's 16 SIMD
 // registers without spills. Measured 35 GFLOP/s at 128×256·256×256, against 28 unpacked (docs/performance.md).
 
-@inline function tile4x8(pa: usize, rs: usize, ks: usize, pb: usize, k: i32, pc: usize, rowC: usize, bias: v128, bias1: v128): void {
+/** Rows of a k-block: a B panel slice of KB×8 floats (8 KB) stays in L1 while the A rows stream past it. */
+const KB = 256;
+
+/** A 4×8 tile of C over k rows of its panel; starts from the bias, or from C itself when `accumulate`. */
+@inline function tile4x8(pa: usize, rs: usize, ks: usize, pb: usize, k: i32, pc: usize, rowC: usize, bias: v128, bias1: v128, accumulate: bool): void {
   let c00 = bias, c01 = bias1, c10 = bias, c11 = bias1, c20 = bias, c21 = bias1, c30 = bias, c31 = bias1;
+  if (accumulate) {
+    c00 = v128.load(pc);
+    c01 = v128.load(pc, 16);
+    c10 = v128.load(pc + rowC);
+    c11 = v128.load(pc + rowC, 16);
+    c20 = v128.load(pc + 2 * rowC);
+    c21 = v128.load(pc + 2 * rowC, 16);
+    c30 = v128.load(pc + 3 * rowC);
+    c31 = v128.load(pc + 3 * rowC, 16);
+  }
   const rs2 = rs + rs;
   const rs3 = rs2 + rs;
   for (let p = 0; p < k; p++) {
@@ -44,8 +58,9 @@ import { madd } from './simd';
   v128.store(pc, c31, 16);
 }
 
-@inline function tile1x8(pa: usize, ks: usize, pb: usize, k: i32, pc: usize, bias: v128, bias1: v128): void {
-  let c0 = bias, c1 = bias1;
+@inline function tile1x8(pa: usize, ks: usize, pb: usize, k: i32, pc: usize, bias: v128, bias1: v128, accumulate: bool): void {
+  let c0 = accumulate ? v128.load(pc) : bias;
+  let c1 = accumulate ? v128.load(pc, 16) : bias1;
   for (let p = 0; p < k; p++) {
     const x = v128.load32_splat(pa);
     c0 = madd(x, v128.load(pb), c0);
@@ -107,13 +122,13 @@ function tailColumns(a: usize, aRow: usize, aK: usize, b: usize, bRow: usize, bC
   const m4 = m & ~3;
   let i = 0;
   for (; i < m4; i += 4) {
-    tile4x8(a + <usize>i * aRow, aRow, aK, panel, k, tmp, 32, bias0, bias1);
+    tile4x8(a + <usize>i * aRow, aRow, aK, panel, k, tmp, 32, bias0, bias1, false);
     for (let r = 0; r < 4; r++) {
       for (let q = 0; q < w; q++) store<f32>(out + <usize>(i + r) * rowC + (<usize>q << 2), load<f32>(tmp + (<usize>r << 5) + (<usize>q << 2)));
     }
   }
   for (; i < m; i++) {
-    tile1x8(a + <usize>i * aRow, aK, panel, k, tmp, bias0, bias1);
+    tile1x8(a + <usize>i * aRow, aK, panel, k, tmp, bias0, bias1, false);
     for (let q = 0; q < w; q++) store<f32>(out + <usize>i * rowC + (<usize>q << 2), load<f32>(tmp + (<usize>q << 2)));
   }
 }
@@ -126,14 +141,25 @@ export function matmul(a: usize, aRow: usize, aK: usize, b: usize, bRow: usize, 
   const zero = f32x4.splat(0);
   pack(b, bRow, bCol, k, n8, scratch);
   const panelBytes = <usize>k << 5;
-  for (let j = 0; j < n8; j += 8) {
-    const o = <usize>j << 2;
-    const pb = scratch + (<usize>(j >> 3)) * panelBytes;
-    const bias0 = bias ? v128.load(bias + o) : zero;
-    const bias1 = bias ? v128.load(bias + o, 16) : zero;
-    let i = 0;
-    for (; i < m4; i += 4) tile4x8(a + <usize>i * aRow, aRow, aK, pb, k, c + <usize>i * rowC + o, rowC, bias0, bias1);
-    for (; i < m; i++) tile1x8(a + <usize>i * aRow, aK, pb, k, c + <usize>i * rowC + o, bias0, bias1);
+  // k in blocks of KB rows: C holds the partial sums between blocks (the same float32 values the registers had,
+  // so the summation order and the result are those of one pass).
+  for (let p0 = 0; p0 < k; p0 += KB) {
+    const kb = min<i32>(KB, k - p0);
+    const pa0 = a + <usize>p0 * aK;
+    for (let j = 0; j < n8; j += 8) {
+      const o = <usize>j << 2;
+      const pb = scratch + (<usize>(j >> 3)) * panelBytes + (<usize>p0 << 5);
+      const bias0 = bias ? v128.load(bias + o) : zero;
+      const bias1 = bias ? v128.load(bias + o, 16) : zero;
+      let i = 0;
+      if (p0 == 0) {
+        for (; i < m4; i += 4) tile4x8(pa0 + <usize>i * aRow, aRow, aK, pb, kb, c + <usize>i * rowC + o, rowC, bias0, bias1, false);
+        for (; i < m; i++) tile1x8(pa0 + <usize>i * aRow, aK, pb, kb, c + <usize>i * rowC + o, bias0, bias1, false);
+      } else {
+        for (; i < m4; i += 4) tile4x8(pa0 + <usize>i * aRow, aRow, aK, pb, kb, c + <usize>i * rowC + o, rowC, bias0, bias1, true);
+        for (; i < m; i++) tile1x8(pa0 + <usize>i * aRow, aK, pb, kb, c + <usize>i * rowC + o, bias0, bias1, true);
+      }
+    }
   }
   if (n8 < n) {
     const panel = scratch + (<usize>(n8 >> 3)) * panelBytes;

@@ -61,6 +61,7 @@ export interface KernelExports {
   rmsprop(w: Ptr, g: Ptr, ms: Ptr, len: number, lr: number, decay: number, eps: number): void;
   layerForward(
     a: Ptr,
+    xhat: Ptr,
     z: Ptr,
     y: Ptr,
     h: Ptr,

@@ -84,7 +84,7 @@ export function forwardPass(c: PassContext, rows: number, training: boolean, sta
     const [gamma, beta] = [l.gamma, l.beta].map((v) => (v ? c.at(v) : 0)) as [number, number];
     const norm = [plan.norm, gamma, beta, mean, variance, b.istd, NORM_EPSILON, training ? 1 : 0] as const;
     state = c.k.layerForward(
-      ...[b.a, b.z, b.y, b.h, b.gm, rows, l.units, ...act, ...norm],
+      ...[b.a, b.xhat, b.z, b.y, b.h, b.gm, rows, l.units, ...act, ...norm],
       ...[d.kind, d.threshold, d.scale, d.offset, d.dropped, state],
     );
     input = training ? b.h : b.y;
@@ -110,7 +110,7 @@ export function backwardPass(c: PassContext, rows: number): void {
     const l = b.layer;
     const norm = l.gamma && l.beta;
     const normArgs = [
-      ...[plan.norm, b.a, norm ? c.at(l.gamma as Variable) : 0, b.istd],
+      ...[plan.norm, b.xhat, norm ? c.at(l.gamma as Variable) : 0, b.istd],
       ...[norm ? c.param(l.gamma).grad : 0, norm ? c.param(l.beta).grad : 0, c.param(l.b).grad],
     ] as const;
     k.layerBackward(dh, b.y, b.z, b.gm, plan.da, rows, l.units, ...act, c.drop.kind, ...normArgs);

@@ -65,8 +65,10 @@ export function activationCodes(name: Activation, selu: SeluParams): [number, nu
 /** Byte offsets of one hidden layer's buffers (equal offsets where the kernels skip a copy). */
 export interface LayerBuffers {
   layer: HiddenLayer;
-  /** Product a = x·W + b; overwritten by the normalised xhat. */
+  /** Product a = x·W + b (the pre-normalisation values of a normalised layer). */
   a: number;
+  /** The normalised a (0 without normalisation). */
+  xhat: number;
   /** Pre-activation (= a without normalisation). */
   z: number;
   y: number;
@@ -126,6 +128,7 @@ export function planMlp(
     return {
       layer: l,
       a,
+      xhat: norm ? want(n) : -1,
       z: norm ? want(n) : a,
       y: want(n),
       hgm: dropout ? [want(n), want(n)] : undefined,
@@ -157,6 +160,7 @@ export function planMlp(
     return {
       layer: s.layer,
       a: ptr(s.a),
+      xhat: ptr(s.xhat),
       z: ptr(s.z),
       y,
       h: s.hgm ? ptr(s.hgm[0] as number) : y,

@@ -30,7 +30,9 @@ describe('relaxed-SIMD flag probe', () => {
   it('passes nothing to a Node that rejects the flag (a V8 that retired it), lacks the feature or cannot start', () => {
     const rejects = fakeNode('rejects', `echo "node: bad option: $1" >&2; exit 9`);
     const lacks = fakeNode('lacks', 'printf false');
-    for (const node of [rejects, lacks, join(dir, 'missing-node')]) assert.deepEqual(trainerWasmFlags(node), []);
+    for (const node of [rejects, lacks, join(dir, 'missing-node')]) {
+      assert.deepEqual(trainerWasmFlags(node), []);
+    }
   });
 
   it('asks an Electron binary to behave as Node (ELECTRON_RUN_AS_NODE=1), as child_process.fork does', () => {
