@@ -10,4 +10,4 @@ export { adam, addDecay, momentum, rmsprop, selu, seluGrad, sgd, sumSquaredDiff,
 export { layerForward, movingMoments } from './layers';
 export { layerBackward } from './backprop';
 export { meanSquaredError, softmaxCrossEntropy } from './loss';
-export { distribution, statsScratchBytes } from './statistics';
+export { countNear, deadUnits, distribution, statsScratchBytes, weightMoments } from './statistics';

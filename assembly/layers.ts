@@ -80,64 +80,90 @@ function inverseStd(variance: usize, istd: usize, cols: i32, eps: f32): void {
   return f32x4.replace_lane(f32x4.splat(m), 1, 1 / Mathf.sqrt(q / <f32>n + eps));
 }
 
-// The forward pass is one loop over the layer's values: normalisation, activation and dropout of each vector in
-// registers, with a vector body and a scalar column tail that run the same inline code (`wide` constant). The
-// activation is resolved per call site (one copy of the loop per activation, its switch folded away); norm and
-// dropout are loop-invariant branches.
+// Each pass below has a vector loop and a scalar tail that run the same inline body with `wide` constant, and the
+// activation's switch is resolved per call site (the code is constant there), so the inner loops carry no branches.
+// Normalisation, activation and dropout are separate passes over the (L1/L2-resident) layer: one loop doing all
+// three kept too many vectors live for x86-64's 16 SIMD registers and ran ~3× slower (docs/performance.md).
 
-/** One vector (or, not `wide`, one value) at byte offset o of the layer, column offset c, element e. */
-@inline function unitForward(
-  a: usize, x: usize, z: usize, y: usize, h: usize, gm: usize, o: usize, c: usize, e: i32,
-  norm: i32, mean: usize, istd: usize, gamma: usize, beta: usize, rowMean: v128, rowIstd: v128,
-  act: i32, p1: v128, p2: v128,
-  drop: i32, state: i32, tv: v128, sv: v128, ov: v128, dv: v128, wide: bool,
-): void {
-  let zv = ld(a + o, wide);
-  if (norm != NORM_NONE) {
-    const xh = norm == NORM_BATCH
-      ? f32x4.mul(f32x4.sub(zv, ld(mean + c, wide)), ld(istd + c, wide))
-      : f32x4.mul(f32x4.sub(zv, rowMean), rowIstd);
-    zv = f32x4.add(f32x4.mul(ld(gamma + c, wide), xh), ld(beta + c, wide));
-    st(x + o, xh, wide);
-    st(z + o, zv, wide);
-  }
-  const yv = activate(zv, act, p1, p2);
-  st(y + o, yv, wide);
-  if (drop != DROP_NONE) {
-    const keep = i32x4.ge_u(mulberry(drawStates(state, e)), tv);
-    const kept = drop == DROP_ALPHA ? f32x4.add(f32x4.mul(yv, sv), ov) : f32x4.mul(yv, sv);
-    st(h + o, v128.bitselect(kept, dv, keep), wide);
-    st(gm + o, v128.and(sv, keep), wide);
+/** z = γ·xhat + β with xhat = (a − mean)·istd stored to x; mean, istd per column (BatchNorm). */
+@inline function batchNormAt(a: usize, x: usize, z: usize, c: usize, mean: usize, istd: usize, gamma: usize, beta: usize, wide: bool): void {
+  const xh = f32x4.mul(f32x4.sub(ld(a, wide), ld(mean + c, wide)), ld(istd + c, wide));
+  st(x, xh, wide);
+  st(z, f32x4.add(f32x4.mul(ld(gamma + c, wide), xh), ld(beta + c, wide)), wide);
+}
+
+/** The same with one row's mean and istd (LayerNorm). */
+@inline function layerNormAt(a: usize, x: usize, z: usize, c: usize, m: v128, s: v128, gamma: usize, beta: usize, wide: bool): void {
+  const xh = f32x4.mul(f32x4.sub(ld(a, wide), m), s);
+  st(x, xh, wide);
+  st(z, f32x4.add(f32x4.mul(ld(gamma + c, wide), xh), ld(beta + c, wide)), wide);
+}
+
+function normalise(a: usize, x: usize, z: usize, rows: i32, cols: i32, norm: i32, gamma: usize, beta: usize, mean: usize, istd: usize, eps: f32): void {
+  const cols4 = cols & ~3;
+  const row = <usize>cols << 2;
+  for (let i = 0; i < rows; i++) {
+    const base = <usize>i * row;
+    let j = 0;
+    if (norm == NORM_BATCH) {
+      for (; j < cols4; j += 4) batchNormAt(a + base + (<usize>j << 2), x + base + (<usize>j << 2), z + base + (<usize>j << 2), <usize>j << 2, mean, istd, gamma, beta, true);
+      for (; j < cols; j++) batchNormAt(a + base + (<usize>j << 2), x + base + (<usize>j << 2), z + base + (<usize>j << 2), <usize>j << 2, mean, istd, gamma, beta, false);
+    } else {
+      const mi = rowMoments(a + base, cols, eps);
+      const m = f32x4.splat(f32x4.extract_lane(mi, 0));
+      const s = f32x4.splat(f32x4.extract_lane(mi, 1));
+      store<f32>(istd + (<usize>i << 2), f32x4.extract_lane(mi, 1));
+      for (; j < cols4; j += 4) layerNormAt(a + base + (<usize>j << 2), x + base + (<usize>j << 2), z + base + (<usize>j << 2), <usize>j << 2, m, s, gamma, beta, true);
+      for (; j < cols; j++) layerNormAt(a + base + (<usize>j << 2), x + base + (<usize>j << 2), z + base + (<usize>j << 2), <usize>j << 2, m, s, gamma, beta, false);
+    }
   }
 }
 
-@inline function forwardRows(
-  a: usize, x: usize, z: usize, y: usize, h: usize, gm: usize, rows: i32, cols: i32,
-  norm: i32, mean: usize, istd: usize, gamma: usize, beta: usize, eps: f32,
-  act: i32, p1: v128, p2: v128,
-  drop: i32, state: i32, tv: v128, sv: v128, ov: v128, dv: v128,
-): void {
-  const cols4 = cols & ~3;
-  const row = <usize>cols << 2;
-  let rowMean = f32x4.splat(0);
-  let rowIstd = f32x4.splat(1);
-  for (let i = 0; i < rows; i++) {
-    const base = <usize>i * row;
-    if (norm == NORM_LAYER) {
-      const mi = rowMoments(a + base, cols, eps);
-      rowMean = f32x4.splat(f32x4.extract_lane(mi, 0));
-      rowIstd = f32x4.splat(f32x4.extract_lane(mi, 1));
-      store<f32>(istd + (<usize>i << 2), f32x4.extract_lane(mi, 1));
-    }
-    let j = 0;
-    for (; j < cols4; j += 4) {
-      const c = <usize>j << 2;
-      unitForward(a, x, z, y, h, gm, base + c, c, i * cols + j, norm, mean, istd, gamma, beta, rowMean, rowIstd, act, p1, p2, drop, state, tv, sv, ov, dv, true);
-    }
-    for (; j < cols; j++) {
-      const c = <usize>j << 2;
-      unitForward(a, x, z, y, h, gm, base + c, c, i * cols + j, norm, mean, istd, gamma, beta, rowMean, rowIstd, act, p1, p2, drop, state, tv, sv, ov, dv, false);
-    }
+@inline function mapActivation(z: usize, y: usize, len: i32, act: i32, p1: v128, p2: v128): void {
+  const len4 = len & ~3;
+  let i = 0;
+  for (; i < len4; i += 4) st(y + (<usize>i << 2), activate(ld(z + (<usize>i << 2), true), act, p1, p2), true);
+  for (; i < len; i++) st(y + (<usize>i << 2), activate(ld(z + (<usize>i << 2), false), act, p1, p2), false);
+}
+
+function activateAll(z: usize, y: usize, len: i32, act: i32, p1: f32, p2: f32): void {
+  const p1v = f32x4.splat(p1);
+  const p2v = f32x4.splat(p2);
+  switch (act) {
+    case RELU: mapActivation(z, y, len, RELU, p1v, p2v); break;
+    case SELU: mapActivation(z, y, len, SELU, p1v, p2v); break;
+    case ELU: mapActivation(z, y, len, ELU, p1v, p2v); break;
+    case LEAKY_RELU: mapActivation(z, y, len, LEAKY_RELU, p1v, p2v); break;
+    case TANH: mapActivation(z, y, len, TANH, p1v, p2v); break;
+    case SWISH: mapActivation(z, y, len, SWISH, p1v, p2v); break;
+    case GELU: mapActivation(z, y, len, GELU, p1v, p2v); break;
+    default: mapActivation(z, y, len, LINEAR, p1v, p2v);
+  }
+}
+
+/** Dropout of element(s) e…: h and gm from y (see layerForward). */
+@inline function dropAt(y: usize, h: usize, gm: usize, e: i32, alpha: bool, state: i32, tv: v128, sv: v128, ov: v128, dv: v128, wide: bool): void {
+  const keep = i32x4.ge_u(mulberry(drawStates(state, e)), tv);
+  const yv = ld(y, wide);
+  const kept = alpha ? f32x4.add(f32x4.mul(yv, sv), ov) : f32x4.mul(yv, sv);
+  st(h, v128.bitselect(kept, dv, keep), wide);
+  st(gm, v128.and(sv, keep), wide);
+}
+
+@inline function dropoutAll(y: usize, h: usize, gm: usize, len: i32, alpha: bool, threshold: i32, scale: f32, offset: f32, dropped: f32, state: i32): void {
+  const tv = i32x4.splat(threshold);
+  const sv = f32x4.splat(scale);
+  const ov = f32x4.splat(offset);
+  const dv = f32x4.splat(dropped);
+  const len4 = len & ~3;
+  let i = 0;
+  for (; i < len4; i += 4) {
+    const o = <usize>i << 2;
+    dropAt(y + o, h + o, gm + o, i, alpha, state, tv, sv, ov, dv, true);
+  }
+  for (; i < len; i++) {
+    const o = <usize>i << 2;
+    dropAt(y + o, h + o, gm + o, i, alpha, state, tv, sv, ov, dv, false);
   }
 }
 
@@ -158,23 +184,13 @@ export function layerForward(
     if (batchStats) columnMoments(a, rows, cols, mean, variance, istd, eps);
     else inverseStd(variance, istd, cols, eps);
   }
-  const pa = f32x4.splat(p1);
-  const pb = f32x4.splat(p2);
-  const tv = i32x4.splat(threshold);
-  const sv = f32x4.splat(scale);
-  const ov = f32x4.splat(offset);
-  const dv = f32x4.splat(dropped);
-  switch (act) {
-    case RELU: forwardRows(a, xhat, z, y, h, gm, rows, cols, norm, mean, istd, gamma, beta, eps, RELU, pa, pb, drop, state, tv, sv, ov, dv); break;
-    case SELU: forwardRows(a, xhat, z, y, h, gm, rows, cols, norm, mean, istd, gamma, beta, eps, SELU, pa, pb, drop, state, tv, sv, ov, dv); break;
-    case ELU: forwardRows(a, xhat, z, y, h, gm, rows, cols, norm, mean, istd, gamma, beta, eps, ELU, pa, pb, drop, state, tv, sv, ov, dv); break;
-    case LEAKY_RELU: forwardRows(a, xhat, z, y, h, gm, rows, cols, norm, mean, istd, gamma, beta, eps, LEAKY_RELU, pa, pb, drop, state, tv, sv, ov, dv); break;
-    case TANH: forwardRows(a, xhat, z, y, h, gm, rows, cols, norm, mean, istd, gamma, beta, eps, TANH, pa, pb, drop, state, tv, sv, ov, dv); break;
-    case SWISH: forwardRows(a, xhat, z, y, h, gm, rows, cols, norm, mean, istd, gamma, beta, eps, SWISH, pa, pb, drop, state, tv, sv, ov, dv); break;
-    case GELU: forwardRows(a, xhat, z, y, h, gm, rows, cols, norm, mean, istd, gamma, beta, eps, GELU, pa, pb, drop, state, tv, sv, ov, dv); break;
-    default: forwardRows(a, xhat, z, y, h, gm, rows, cols, norm, mean, istd, gamma, beta, eps, LINEAR, pa, pb, drop, state, tv, sv, ov, dv);
-  }
-  return drop != DROP_NONE ? state + rows * cols * INC : state;
+  if (norm != NORM_NONE) normalise(a, xhat, z, rows, cols, norm, gamma, beta, mean, istd, eps);
+  const len = rows * cols;
+  activateAll(z, y, len, act, p1, p2);
+  if (drop == DROP_NONE) return state;
+  if (drop == DROP_ALPHA) dropoutAll(y, h, gm, len, true, threshold, scale, offset, dropped, state);
+  else dropoutAll(y, h, gm, len, false, threshold, scale, offset, dropped, state);
+  return state + len * INC;
 }
 
 /** Moving averages of BatchNorm: mm = mm·momentum + mean·(1 − momentum), the same for mv and variance. */

@@ -72,9 +72,26 @@ const KB = 256;
   v128.store(pc, c1, 16);
 }
 
-/** Copies the first n8 columns of B' into k×8 panels at `panels` (panel q at panels + q·32k). */
+/** Columns q…q+3 of four rows as the rows of their transpose (a 4×4 transpose in 8 shuffles). */
+@inline function storeTransposed(dst: usize, r0: v128, r1: v128, r2: v128, r3: v128, offset: usize): void {
+  const a = v128.shuffle<f32>(r0, r1, 0, 4, 1, 5);
+  const b = v128.shuffle<f32>(r2, r3, 0, 4, 1, 5);
+  const c = v128.shuffle<f32>(r0, r1, 2, 6, 3, 7);
+  const d = v128.shuffle<f32>(r2, r3, 2, 6, 3, 7);
+  v128.store(dst + offset, v128.shuffle<f32>(a, b, 0, 1, 4, 5));
+  v128.store(dst + offset + 32, v128.shuffle<f32>(a, b, 2, 3, 6, 7));
+  v128.store(dst + offset + 64, v128.shuffle<f32>(c, d, 0, 1, 4, 5));
+  v128.store(dst + offset + 96, v128.shuffle<f32>(c, d, 2, 3, 6, 7));
+}
+
+/**
+ * Copies the first n8 columns of B' into k×8 panels at `panels` (panel q at panels + q·32k): row by row when B'
+ * rows are contiguous (bCol 4); for Bᵀ of a stored matrix (bRow 4: each panel is the transpose of 8 stored rows)
+ * by 4×4 transposes; otherwise value by value.
+ */
 function pack(b: usize, bRow: usize, bCol: usize, k: i32, n8: i32, panels: usize): void {
   let dst = panels;
+  const k4 = k & ~3;
   for (let j = 0; j < n8; j += 8) {
     let src = b + <usize>j * bCol;
     if (bCol == 4) {
@@ -84,19 +101,55 @@ function pack(b: usize, bRow: usize, bCol: usize, k: i32, n8: i32, panels: usize
         dst += 32;
         src += bRow;
       }
-    } else {
-      for (let p = 0; p < k; p++) {
-        for (let q = 0; q < 8; q++) store<f32>(dst + (<usize>q << 2), load<f32>(src + <usize>q * bCol));
-        dst += 32;
-        src += bRow;
+      continue;
+    }
+    let p = 0;
+    if (bRow == 4) {
+      for (; p < k4; p += 4) {
+        const at = src + (<usize>p << 2);
+        const r0 = v128.load(at);
+        const r1 = v128.load(at + bCol);
+        const r2 = v128.load(at + 2 * bCol);
+        const r3 = v128.load(at + 3 * bCol);
+        storeTransposed(dst, r0, r1, r2, r3, 0);
+        const r4 = v128.load(at + 4 * bCol);
+        const r5 = v128.load(at + 5 * bCol);
+        const r6 = v128.load(at + 6 * bCol);
+        const r7 = v128.load(at + 7 * bCol);
+        storeTransposed(dst, r4, r5, r6, r7, 16);
+        dst += 128;
       }
+    }
+    for (; p < k; p++) {
+      const at = src + <usize>p * bRow;
+      for (let q = 0; q < 8; q++) store<f32>(dst + (<usize>q << 2), load<f32>(at + <usize>q * bCol));
+      dst += 32;
     }
   }
 }
 
-/** Bytes of scratch `matmul` needs for n columns of k rows: the panels (the last zero-padded), a 4×8 tile, 8 biases. */
-export function scratchBytes(k: i32, n: i32): i32 {
-  return k * ((n + 7) & ~7) * 4 + 160;
+/**
+ * Bytes of scratch `matmul` needs for C[m×n] = A'·B' over k: the B panels (the last zero-padded), a 4×8 tile, 8
+ * biases, and a packed copy of A' (used when A' is a transposed matrix).
+ */
+export function scratchBytes(m: i32, k: i32, n: i32): i32 {
+  return k * ((n + 7) & ~7) * 4 + 160 + (m & ~3) * k * 4;
+}
+
+/**
+ * Packs A' for a transposed A (aRow 4: A'(i, p) = A(p, i) of a stored k×m matrix, rows i…i+3 adjacent): the four
+ * values each tile reads per p are copied to one contiguous k×4 block per row tile, so the tiles read sequentially
+ * instead of one cache line per p with a stride of a stored row.
+ */
+function packTransposedA(a: usize, aK: usize, m4: i32, k: i32, dst: usize): void {
+  for (let i = 0; i < m4; i += 4) {
+    let src = a + (<usize>i << 2);
+    for (let p = 0; p < k; p++) {
+      v128.store(dst, v128.load(src));
+      dst += 16;
+      src += aK;
+    }
+  }
 }
 
 /**
@@ -133,7 +186,7 @@ function tailColumns(a: usize, aRow: usize, aK: usize, b: usize, bRow: usize, bC
   }
 }
 
-/** C = A'·B' + bias (bias = 0: none), with `scratch` of at least scratchBytes(k, n). See the section comment. */
+/** C = A'·B' + bias (bias = 0: none), with `scratch` of at least scratchBytes(m, k, n). See the section comment. */
 export function matmul(a: usize, aRow: usize, aK: usize, b: usize, bRow: usize, bCol: usize, c: usize, bias: usize, m: i32, k: i32, n: i32, scratch: usize): void {
   const rowC = <usize>n << 2;
   const n8 = n & ~7;
@@ -141,11 +194,20 @@ export function matmul(a: usize, aRow: usize, aK: usize, b: usize, bRow: usize, 
   const zero = f32x4.splat(0);
   pack(b, bRow, bCol, k, n8, scratch);
   const panelBytes = <usize>k << 5;
+  // A transposed A (aRow 4) is read from its packed copy after the panels, the tile and the biases.
+  const packedA = aRow == 4 && aK != 4 && m4 > 0;
+  const aPacked = scratch + <usize>((n + 7) >> 3) * panelBytes + 160;
+  if (packedA) packTransposedA(a, aK, m4, k, aPacked);
   // k in blocks of KB rows: C holds the partial sums between blocks (the same float32 values the registers had,
   // so the summation order and the result are those of one pass).
   for (let p0 = 0; p0 < k; p0 += KB) {
     const kb = min<i32>(KB, k - p0);
     const pa0 = a + <usize>p0 * aK;
+    // Tile i's packed block starts at aPacked + i·k·4 (4 rows × k values); within it p advances 16 bytes.
+    const tileRow: usize = packedA ? <usize>k << 2 : aRow;
+    const tileA = packedA ? aPacked + (<usize>p0 << 4) : pa0;
+    const tileRs: usize = packedA ? 4 : aRow;
+    const tileKs: usize = packedA ? 16 : aK;
     for (let j = 0; j < n8; j += 8) {
       const o = <usize>j << 2;
       const pb = scratch + (<usize>(j >> 3)) * panelBytes + (<usize>p0 << 5);
@@ -153,10 +215,10 @@ export function matmul(a: usize, aRow: usize, aK: usize, b: usize, bRow: usize, 
       const bias1 = bias ? v128.load(bias + o, 16) : zero;
       let i = 0;
       if (p0 == 0) {
-        for (; i < m4; i += 4) tile4x8(pa0 + <usize>i * aRow, aRow, aK, pb, kb, c + <usize>i * rowC + o, rowC, bias0, bias1, false);
+        for (; i < m4; i += 4) tile4x8(tileA + <usize>i * tileRow, tileRs, tileKs, pb, kb, c + <usize>i * rowC + o, rowC, bias0, bias1, false);
         for (; i < m; i++) tile1x8(pa0 + <usize>i * aRow, aK, pb, kb, c + <usize>i * rowC + o, bias0, bias1, false);
       } else {
-        for (; i < m4; i += 4) tile4x8(pa0 + <usize>i * aRow, aRow, aK, pb, kb, c + <usize>i * rowC + o, rowC, bias0, bias1, true);
+        for (; i < m4; i += 4) tile4x8(tileA + <usize>i * tileRow, tileRs, tileKs, pb, kb, c + <usize>i * rowC + o, rowC, bias0, bias1, true);
         for (; i < m; i++) tile1x8(pa0 + <usize>i * aRow, aK, pb, kb, c + <usize>i * rowC + o, bias0, bias1, true);
       }
     }

@@ -14,15 +14,23 @@ const LOG2E: f32 = 1.44269504088896341;
 const LN2_HI: f32 = 0.693359375;
 const LN2_LO: f32 = -2.12194440e-4;
 
+/** 1.5·2²³: adding it to a float of magnitude < 2²² rounds it to an integer (to nearest even) in the low mantissa bits. */
+const ROUNDER: f32 = 12582912.0;
+const ROUNDER_BITS: i32 = 0x4b400000;
+
 /**
  * eᶻ − 1 for z ≤ 0 (SIMD). z = n·ln2 + r with |r| ≤ ln2/2; eʳ − 1 = r + r²·P(r) with Cephes expf's minimax
  * polynomial (relative error ~1e-7); then eᶻ − 1 = s·(eʳ − 1) + (s − 1), s = 2ⁿ exact, which keeps full relative
- * precision near 0 (no cancellation in eᶻ − 1). Inputs below −87 give −1 (eᶻ underflows float32's normal range).
- * The polynomial keeps separate mul and add in both builds so both give the same SELU (tested to 2e-7).
+ * precision near 0 (no cancellation in eᶻ − 1). Inputs below −87 give −1 (eᶻ underflows float32's normal range); NaN
+ * stays NaN. n is rounded by adding 1.5·2²³, which also leaves it as an integer in the sum's low bits: no
+ * float-to-int conversion (V8 expands the saturating one into several instructions). The polynomial keeps separate
+ * mul and add in both builds so both give the same SELU (tested to 2e-7).
  */
 @inline export function expm1Neg(z: v128): v128 {
-  const x = f32x4.max(z, f32x4.splat(-87));
-  const n = f32x4.nearest(f32x4.mul(x, f32x4.splat(LOG2E)));
+  // pmax(−87, z) is one maxps and, unlike f32x4.max's NaN handling sequence, returns z when z is NaN.
+  const x = f32x4.pmax(f32x4.splat(-87), z);
+  const t = f32x4.add(f32x4.mul(x, f32x4.splat(LOG2E)), f32x4.splat(ROUNDER));
+  const n = f32x4.sub(t, f32x4.splat(ROUNDER));
   const r = f32x4.sub(f32x4.sub(x, f32x4.mul(n, f32x4.splat(LN2_HI))), f32x4.mul(n, f32x4.splat(LN2_LO)));
   let p = f32x4.splat(1.9875691500e-4);
   p = f32x4.add(f32x4.mul(p, r), f32x4.splat(1.3981999507e-3));
@@ -31,7 +39,8 @@ const LN2_LO: f32 = -2.12194440e-4;
   p = f32x4.add(f32x4.mul(p, r), f32x4.splat(1.6666665459e-1));
   p = f32x4.add(f32x4.mul(p, r), f32x4.splat(5.0000001201e-1));
   const em1r = f32x4.add(f32x4.mul(f32x4.mul(p, r), r), r);
-  const s = i32x4.shl(i32x4.add(i32x4.trunc_sat_f32x4_s(n), i32x4.splat(127)), 23);
+  // 2ⁿ: (n + 127) << 23, with n read from t's bits.
+  const s = i32x4.shl(i32x4.add(i32x4.sub(t, i32x4.splat(ROUNDER_BITS)), i32x4.splat(127)), 23);
   return f32x4.add(f32x4.mul(s, em1r), f32x4.sub(s, f32x4.splat(1)));
 }
 

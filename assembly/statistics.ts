@@ -178,3 +178,82 @@ function selectRanks(values: usize, n: i32, ranks: usize, rankCount: i32, index:
     lastBucket = b;
   }
 }
+
+/**
+ * weightStats of src/core/statistics.ts for a row-major [fanIn, units] matrix, in the same float64 operations:
+ * per-unit ω = Σᵢ w and τ = Σᵢ w² (scratch: 2·units float64), the entries' mean and variance, and mean and std over
+ * units of ω and τ. Writes [mean, variance, ωMean, ωStd, τMean, τStd] to `result`.
+ */
+export function weightMoments(w: usize, fanIn: i32, units: i32, result: usize, scratch: usize): void {
+  const omega = scratch;
+  const tau = scratch + (<usize>units << 3);
+  for (let j = 0; j < units; j++) {
+    store<f64>(omega + (<usize>j << 3), 0);
+    store<f64>(tau + (<usize>j << 3), 0);
+  }
+  for (let i = 0; i < fanIn; i++) {
+    const row = w + (<usize>(i * units) << 2);
+    for (let j = 0; j < units; j++) {
+      const v = <f64>load<f32>(row + (<usize>j << 2));
+      const o = omega + (<usize>j << 3);
+      const t = tau + (<usize>j << 3);
+      store<f64>(o, load<f64>(o) + v);
+      store<f64>(t, load<f64>(t) + v * v);
+    }
+  }
+  const n = fanIn * units;
+  let total = 0.0;
+  for (let j = 0; j < units; j++) total += load<f64>(omega + (<usize>j << 3));
+  const mean = n > 0 ? total / <f64>n : NaN;
+  let sq = 0.0;
+  for (let i = 0; i < n; i++) {
+    const d = <f64>load<f32>(w + (<usize>i << 2)) - mean;
+    sq += d * d;
+  }
+  store<f64>(out(result, 0), mean);
+  store<f64>(out(result, 1), n > 0 ? sq / <f64>n : NaN);
+  moments(omega, units, out(result, 2));
+  moments(tau, units, out(result, 4));
+}
+
+/** Mean and population std of n float64 values (two passes, as `moments` in src/core/statistics.ts). */
+function moments(x: usize, n: i32, dest: usize): void {
+  if (n == 0) {
+    store<f64>(dest, NaN);
+    store<f64>(dest + 8, NaN);
+    return;
+  }
+  let sum = 0.0;
+  for (let i = 0; i < n; i++) sum += load<f64>(x + (<usize>i << 3));
+  const mean = sum / <f64>n;
+  let sq = 0.0;
+  for (let i = 0; i < n; i++) {
+    const d = load<f64>(x + (<usize>i << 3)) - mean;
+    sq += d * d;
+  }
+  store<f64>(dest, mean);
+  store<f64>(dest + 8, Math.sqrt(sq / <f64>n));
+}
+
+/** How many of n float32 values lie within tol of target (|v − target| ≤ tol in float64: saturatedFraction). */
+export function countNear(values: usize, n: i32, target: f64, tol: f64): i32 {
+  let count = 0;
+  for (let i = 0; i < n; i++) {
+    if (Math.abs(<f64>load<f32>(values + (<usize>i << 2)) - target) <= tol) count++;
+  }
+  return count;
+}
+
+/** Units (columns of rows×units) that are exactly 0 in every row (deadUnitFraction); scratch: units bytes. */
+export function deadUnits(values: usize, rows: i32, units: i32, scratch: usize): i32 {
+  for (let j = 0; j < units; j++) store<u8>(scratch + <usize>j, 0);
+  for (let i = 0; i < rows; i++) {
+    const row = values + (<usize>(i * units) << 2);
+    for (let j = 0; j < units; j++) {
+      if (load<f32>(row + (<usize>j << 2)) != 0) store<u8>(scratch + <usize>j, 1);
+    }
+  }
+  let dead = 0;
+  for (let j = 0; j < units; j++) if (load<u8>(scratch + <usize>j) == 0) dead++;
+  return dead;
+}

@@ -85,7 +85,16 @@ async function peakGflops(fused: boolean): Promise<{ wall: number; cpu: number }
   return rate(() => peak(LOOP_ITERATIONS, 2), LOOP_ITERATIONS * 12 * 8);
 }
 
-function productGflops(file: string, m: number, k: number, n: number): { wall: number; cpu: number } {
+/** The three products of a layer with `rows` rows, `fanIn` inputs and `units` outputs, as the trainer calls them. */
+type Orientation = 'forward x·W' | 'weight gradient xᵀ·dA' | 'input gradient dA·Wᵀ';
+
+function productGflops(
+  file: string,
+  orientation: Orientation,
+  rows: number,
+  fanIn: number,
+  units: number,
+): { wall: number; cpu: number } {
   const memory = new WASM.Memory({ initial: 512 });
   const bytes = readFileSync(path.join(ROOT, 'dist', 'wasm', file));
   const kernels = new WASM.Instance(new WASM.Module(bytes), { env: { memory } }).exports;
@@ -93,7 +102,15 @@ function productGflops(file: string, m: number, k: number, n: number): { wall: n
   for (let i = 0; i < f.length; i++) f[i] = Math.sin(i);
   const [a, b, c, scratch] = [0, 8 << 20, 16 << 20, 24 << 20];
   const matmul = kernels.matmul as (...args: number[]) => void;
-  const run = (): void => matmul(a, k * 4, 4, b, n * 4, 4, c, 0, m, k, n, scratch);
+  // C[m×n] = A'·B' with strides as in src/trainer/wasmMlpPasses.ts.
+  const [m, k, n, strides] =
+    orientation === 'forward x·W'
+      ? [rows, fanIn, units, [4 * fanIn, 4, 4 * units, 4]]
+      : orientation === 'weight gradient xᵀ·dA'
+        ? [fanIn, rows, units, [4, 4 * fanIn, 4 * units, 4]]
+        : [rows, units, fanIn, [4 * units, 4, 4, 4 * units]];
+  const [aRow, aK, bRow, bCol] = strides as [number, number, number, number];
+  const run = (): void => matmul(a, aRow, aK, b, bRow, bCol, c, 0, m, k, n, scratch);
   warmUp(run);
   const calls = Math.max(20, Math.round(3e8 / (2 * m * k * n)));
   return rate(
@@ -107,16 +124,22 @@ function productGflops(file: string, m: number, k: number, n: number): { wall: n
 async function child(): Promise<void> {
   const relaxed = await peakGflops(true);
   const plain = await peakGflops(false);
-  const shapes: [number, number, number][] = [
-    [128, 64, 64],
-    [128, 256, 256],
-    [128, 784, 256],
+  // Layers of the benchmarks (batch 128): 64 → 64 (tabular), 256 → 256 and 784 → 256 (the MNIST-sized MLP).
+  const layers: [number, number][] = [
+    [64, 64],
+    [256, 256],
+    [784, 256],
   ];
-  const products = shapes.map(([m, k, n]) => ({
-    shape: `${m}×${k}·${k}×${n}`,
-    simd: productGflops('snn-kernels.wasm', m, k, n),
-    relaxed: productGflops('snn-kernels-relaxed.wasm', m, k, n),
-  }));
+  const orientations: Orientation[] = ['forward x·W', 'weight gradient xᵀ·dA', 'input gradient dA·Wᵀ'];
+  const products = layers.flatMap(([fanIn, units]) =>
+    orientations
+      .filter((o) => fanIn !== 784 || o !== 'input gradient dA·Wᵀ') // a first layer's input gradient is skipped
+      .map((o) => ({
+        shape: `${fanIn} → ${units}, ${o}`,
+        simd: productGflops('snn-kernels.wasm', o, 128, fanIn, units),
+        relaxed: productGflops('snn-kernels-relaxed.wasm', o, 128, fanIn, units),
+      })),
+  );
   process.stdout.write(`${JSON.stringify({ plain, relaxed, products })}\n`);
 }
 

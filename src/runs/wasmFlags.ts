@@ -25,13 +25,14 @@ const cache = new Map<string, string[]>();
 export function trainerWasmFlags(execPath: string): string[] {
   let flags = cache.get(execPath);
   if (!flags) {
-    flags = probe(execPath) ? [RELAXED_SIMD_FLAG] : [];
+    flags = probeRelaxedSimdFlag(execPath) ? [RELAXED_SIMD_FLAG] : [];
     cache.set(execPath, flags);
   }
   return flags;
 }
 
-function probe(execPath: string): boolean {
+/** Whether `execPath` starts with the flag and then validates relaxed SIMD (one uncached probe, ~50 ms). */
+export function probeRelaxedSimdFlag(execPath: string): boolean {
   const check = `process.stdout.write(String(WebAssembly.validate(Buffer.from('${RELAXED_SIMD_PROBE}', 'base64'))))`;
   const result = spawnSync(execPath, [RELAXED_SIMD_FLAG, '-e', check], {
     encoding: 'utf8',

@@ -35,7 +35,7 @@ export interface KernelExports {
     n: number,
     scratch: Ptr,
   ): void;
-  scratchBytes(k: number, n: number): number;
+  scratchBytes(m: number, k: number, n: number): number;
   columnSums(x: Ptr, out: Ptr, rows: number, cols: number): void;
   sumSquares(x: Ptr, len: number): number;
   sumSquaredDiff(a: Ptr, b: Ptr, len: number): number;
@@ -120,6 +120,9 @@ export interface KernelExports {
     scratch: Ptr,
   ): number;
   statsScratchBytes(n: number, rankCount: number): number;
+  weightMoments(w: Ptr, fanIn: number, units: number, result: Ptr, scratch: Ptr): void;
+  countNear(values: Ptr, n: number, target: number, tol: number): number;
+  deadUnits(values: Ptr, rows: number, units: number, scratch: Ptr): number;
 }
 
 /** The parts of tfjs-backend-wasm's BackendWasm used by the kernels (public fields of its class). */

@@ -7,7 +7,6 @@ import type { Tensor } from '@tensorflow/tfjs-core';
 import type { Activation, StatsConfig } from '../core/config/experimentConfig';
 import { deadUnitFraction, distribution, saturatedFraction, weightStats } from '../core/statistics';
 import { alphaPrimeOf, type SeluParams } from '../core/theory/constants';
-import type { Distribution } from '../core/statisticsTypes';
 import type { LayerStats } from '../protocol/stats';
 import type { Tf } from './tf';
 import type { HiddenLayer } from './model';
@@ -27,17 +26,14 @@ export interface StatsTensors {
   updateRatios?: Tensor;
 }
 
-/** One layer's reduced pieces (the fused wasm step reduces its distributions in wasm: wasmStats.ts). */
-export interface LayerParts {
-  pre: Distribution;
-  post: Distribution;
-  /** The layer's outputs, [rows, units] row-major (for saturation and dead units). */
-  postValues: ArrayLike<number>;
-  /** The weights the forward pass used, [fanIn, units]. */
-  weights: ArrayLike<number>;
-  gradNorm: number;
-  updateRatio: number;
-}
+/** A hidden layer's statistics apart from its index and width (the fused wasm step reduces them in wasm). */
+export type LayerParts = Omit<LayerStats, 'layer' | 'units'>;
+
+/** Which activations report the saturated fraction (SELU) and the dead-unit fraction (ReLU). */
+export const reports = {
+  saturation: (activation: Activation): boolean => activation === 'selu',
+  deadUnits: (activation: Activation): boolean => activation === 'relu',
+};
 
 export interface StatsContext {
   stats: StatsConfig;
@@ -105,38 +101,26 @@ export async function reduceLayerStats(
   const n = tensors.layers.length;
   const grad = tensors.gradNorms ? data[3 * n] : undefined;
   const ratio = tensors.updateRatios ? data[3 * n + (grad ? 1 : 0)] : undefined;
-  const { range, bins } = context.stats;
+  const { stats, activation, selu } = context;
   return tensors.layers.map((index, k) => {
+    const layer = model.layers[index] as HiddenLayer;
     const pre = data[3 * k] as ArrayLike<number>;
     const post = data[3 * k + 1] as ArrayLike<number>;
-    return layerStatsFrom(
-      model.layers[index] as HiddenLayer,
-      {
-        pre: distribution(pre, range, bins),
-        post: distribution(post, range, bins),
-        postValues: post,
-        weights: data[3 * k + 2] as ArrayLike<number>,
-        gradNorm: grad ? (grad[k] as number) : NaN,
-        updateRatio: ratio ? (ratio[k] as number) : NaN,
-      },
-      context,
-    );
+    return layerStatsFrom(layer, {
+      pre: distribution(pre, stats.range, stats.bins),
+      post: distribution(post, stats.range, stats.bins),
+      saturated: reports.saturation(activation) ? saturatedFraction(post, alphaPrimeOf(selu)) : 0,
+      dead: reports.deadUnits(activation)
+        ? deadUnitFraction(post, post.length / layer.units, layer.units)
+        : 0,
+      weights: weightStats(data[3 * k + 2] as ArrayLike<number>, layer.fanIn, layer.units),
+      gradNorm: grad ? (grad[k] as number) : NaN,
+      updateRatio: ratio ? (ratio[k] as number) : NaN,
+    });
   });
 }
 
-/** One layer's statistics from its parts: saturation (SELU), dead units (ReLU) and weight statistics added. */
-export function layerStatsFrom(layer: HiddenLayer, parts: LayerParts, context: StatsContext): LayerStats {
-  const { activation, selu } = context;
-  const post = parts.postValues;
-  return {
-    layer: layer.index,
-    units: layer.units,
-    pre: parts.pre,
-    post: parts.post,
-    saturated: activation === 'selu' ? saturatedFraction(post, alphaPrimeOf(selu)) : 0,
-    dead: activation === 'relu' ? deadUnitFraction(post, post.length / layer.units, layer.units) : 0,
-    weights: weightStats(parts.weights, layer.fanIn, layer.units),
-    gradNorm: parts.gradNorm,
-    updateRatio: parts.updateRatio,
-  };
+/** One layer's statistics: its index and width with its parts. */
+export function layerStatsFrom(layer: HiddenLayer, parts: LayerParts): LayerStats {
+  return { layer: layer.index, units: layer.units, ...parts };
 }

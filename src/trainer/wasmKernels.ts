@@ -79,7 +79,7 @@ function matMul(
   if (m * n === 0) return out;
   const [aRow, aK] = tA ? [4, 4 * ac] : [4 * ac, 4];
   const [bRow, bCol] = tB ? [4, 4 * bc] : [4 * bc, 4];
-  const work = scratchFor(backend, Math.max(16, k.scratchBytes(inner, n)));
+  const work = scratchFor(backend, Math.max(16, k.scratchBytes(m, inner, n)));
   const biasPtr = bias ? offset(backend, bias) : 0;
   k.matmul(
     offset(backend, a),

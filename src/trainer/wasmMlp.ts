@@ -14,9 +14,10 @@ import { deriveSeed } from '../core/random';
 import type { SeluParams } from '../core/theory/constants';
 import type { Tf } from './tf';
 import type { KernelExports, KernelModule, WasmBackend } from './kernelModule';
-import { layerStatsFrom, type LayerParts, type StatsContext } from './layerStats';
+import { layerStatsFrom, reports, type LayerParts, type StatsContext } from './layerStats';
+import { alphaPrimeOf } from '../core/theory/constants';
 import type { LayerStats } from '../protocol/stats';
-import { WasmDistributions } from './wasmStats';
+import { WasmLayerStats } from './wasmStats';
 import type { HiddenLayer, Model } from './model';
 import { backwardPass, forwardPass, updatePass, type PassContext } from './wasmMlpPasses';
 import {
@@ -57,6 +58,8 @@ const STATE_SLOTS = { sgd: 0, momentum: 1, rmsprop: 1, adam: 2 } as const;
 
 export class WasmMlp {
   private readonly k: KernelExports;
+  /** tfjs's wasm backend (fixed for the life of the step: the kernels are active only on it). */
+  private readonly backend: WasmBackend;
   private readonly plan: MlpPlan;
   private readonly act: [number, number, number];
   private readonly drop: DropoutCodes;
@@ -64,7 +67,7 @@ export class WasmMlp {
   private readonly passes: PassContext;
   private dropState: number;
   private steps = 0;
-  private distributions: WasmDistributions | undefined;
+  private layerStats: WasmLayerStats | undefined;
 
   /** The fused step for `options`, or undefined when the kernels are not active on this backend. */
   static create(tf: Tf, options: WasmMlpOptions): WasmMlp | undefined {
@@ -78,6 +81,7 @@ export class WasmMlp {
     private readonly options: WasmMlpOptions,
   ) {
     this.k = module.exports;
+    this.backend = tf.backend() as unknown as WasmBackend;
     const { model, config, features, rows } = options;
     this.plan = planMlp(module, this.backend, {
       model,
@@ -96,10 +100,6 @@ export class WasmMlp {
     };
     // The stream buildModel's tfjs path draws its masks from: the same masks, draw for draw.
     this.dropState = deriveSeed(config.seed, 'dropout') | 0;
-  }
-
-  private get backend(): WasmBackend {
-    return this.tf.backend() as unknown as WasmBackend;
   }
 
   /** Byte offset of a variable's values; a variable sharing its data (after an assign) gets its own copy first. */
@@ -164,11 +164,11 @@ export class WasmMlp {
     const eps = (this.tf.backend() as unknown as { epsilon(): number }).epsilon();
     updatePass(this.passes, options.config.train, this.steps, eps);
     const layers = captured?.map(({ layer, parts, before }, i) =>
-      layerStatsFrom(
-        layer,
-        { ...parts, gradNorm: gradNorms[i] as number, updateRatio: this.updateRatio(layer, before) },
-        options.stats,
-      ),
+      layerStatsFrom(layer, {
+        ...parts,
+        gradNorm: gradNorms[i] as number,
+        updateRatio: this.updateRatio(layer, before),
+      }),
     );
     return { loss, outputs: out, nonFinite: false, ...(layers ? { layers } : {}) };
   }
@@ -180,50 +180,42 @@ export class WasmMlp {
   }
 
   /**
-   * What the statistics read, taken before the update: the distributions of each reported layer's pre-activations
-   * and outputs, reduced in wasm where they lie, its outputs and the weights the forward pass used (a copy, also
-   * for the update ratio).
+   * What the statistics read, taken before the update and reduced in wasm where the values lie (wasmStats.ts): the
+   * distributions of each reported layer's pre-activations and outputs, its saturated or dead fraction, and the
+   * weights the forward pass used (copied within the heap for the update ratio).
    */
-  private capture(
-    layers: number[],
-    rows: number,
-  ): { layer: HiddenLayer; parts: Captured; before: Float32Array }[] {
+  private capture(layers: number[], rows: number): { layer: HiddenLayer; parts: Captured; before: number }[] {
     const { plan, options } = this;
-    this.distributions ??= new WasmDistributions(
-      this.module,
-      this.backend,
-      plan.rows * Math.max(...plan.layers.map((b) => b.layer.units)),
-      options.stats.stats.range,
-      options.stats.stats.bins,
+    const { stats, activation, selu } = options.stats;
+    const maxUnits = Math.max(...plan.layers.map((b) => b.layer.units));
+    this.layerStats ??= new WasmLayerStats(
+      ...[this.module, this.backend, { maxValues: plan.rows * maxUnits, maxUnits }],
+      ...[stats.range, stats.bins],
     );
-    const dist = this.distributions;
+    const reduce = this.layerStats;
+    const heap = new Float32Array(this.module.memory.buffer);
     return layers.map((i) => {
       const b = plan.layers[i];
       if (!b) throw new Error(`snn kernels: no hidden layer ${i}`);
-      const n = rows * b.layer.units;
-      const before = plan.block.view(this.at(b.layer.w), b.layer.w.size).slice();
+      const { units, fanIn, w } = b.layer;
+      const n = rows * units;
+      const at = this.at(w);
+      heap.copyWithin(b.wBefore / 4, at / 4, at / 4 + w.size);
       const parts: Captured = {
-        pre: dist.of(b.z, n),
-        post: dist.of(b.h, n),
-        postValues: plan.block.view(b.h, n).slice(),
-        weights: before,
+        pre: reduce.of(b.z, n),
+        post: reduce.of(b.h, n),
+        saturated: reports.saturation(activation) ? reduce.saturated(b.h, n, alphaPrimeOf(selu)) : 0,
+        dead: reports.deadUnits(activation) ? reduce.dead(b.h, rows, units) : 0,
+        weights: reduce.weights(b.wBefore, fanIn, units),
       };
-      return { layer: b.layer, parts, before };
+      return { layer: b.layer, parts, before: b.wBefore };
     });
   }
 
-  /** ||W_after − W_before|| / ||W_before||, in float64. */
-  private updateRatio(layer: HiddenLayer, before: Float32Array): number {
-    const after = this.plan.block.view(this.at(layer.w), before.length);
-    let diff = 0;
-    let base = 0;
-    for (let j = 0; j < before.length; j++) {
-      const w0 = before[j] as number;
-      const d = (after[j] as number) - w0;
-      diff += d * d;
-      base += w0 * w0;
-    }
-    return Math.sqrt(diff / base);
+  /** ||W_after − W_before|| / ||W_before|| (float64 sums in the kernels). */
+  private updateRatio(layer: HiddenLayer, before: number): number {
+    const n = layer.w.size;
+    return Math.sqrt(this.k.sumSquaredDiff(this.at(layer.w), before, n) / this.k.sumSquares(before, n));
   }
 
   /** Copies of hidden layer `index`'s pre-activations and outputs in the last call (`rows` rows). */
@@ -237,6 +229,6 @@ export class WasmMlp {
   /** Frees the work buffers (the model's variables stay). */
   dispose(): void {
     this.plan.block.dispose();
-    this.distributions?.dispose();
+    this.layerStats?.dispose();
   }
 }

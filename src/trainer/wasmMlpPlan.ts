@@ -80,6 +80,8 @@ export interface LayerBuffers {
   variance: number;
   /** 1/√(var + eps) per unit (BatchNorm) or per row (LayerNorm). */
   istd: number;
+  /** A copy of the weights a reporting step's forward pass used (for the update ratio). */
+  wBefore: number;
 }
 
 /** A trainable variable, where its gradient goes, whether it is decayed, and its optimiser state buffers. */
@@ -119,11 +121,20 @@ export function planMlp(
   const sizes: number[] = [];
   const want = (floats: number): number => sizes.push(floats) - 1;
   const widest = Math.max(features, model.outputs, ...model.layers.map((l) => l.units));
-  let scratch = module.exports.scratchBytes(rows, widest) / 4;
+  // Scratch for the largest of every product the passes run (wasmMlpPasses.ts): C[m×n] over k.
+  let scratch = 0;
+  const products = (fanIn: number, units: number): void => {
+    for (const [m, k, n] of [
+      [rows, fanIn, units],
+      [fanIn, rows, units],
+      [rows, units, fanIn],
+    ] as const) {
+      scratch = Math.max(scratch, Math.ceil(module.exports.scratchBytes(m, k, n) / 4));
+    }
+  };
   const layerSlots = model.layers.map((l) => {
     const n = rows * l.units;
-    scratch = Math.max(scratch, module.exports.scratchBytes(l.fanIn, l.units) / 4);
-    scratch = Math.max(scratch, module.exports.scratchBytes(l.units, l.fanIn) / 4);
+    products(l.fanIn, l.units);
     const a = want(n);
     return {
       layer: l,
@@ -133,11 +144,10 @@ export function planMlp(
       y: want(n),
       hgm: dropout ? [want(n), want(n)] : undefined,
       stats: [want(l.units), want(l.units), want(Math.max(l.units, rows))],
+      wBefore: want(l.fanIn * l.units),
     };
   });
-  const last = model.layers.at(-1)?.units ?? features;
-  scratch = Math.max(scratch, module.exports.scratchBytes(last, model.outputs) / 4);
-  scratch = Math.max(scratch, module.exports.scratchBytes(model.outputs, last) / 4);
+  products(model.layers.at(-1)?.units ?? features, model.outputs);
   const fixed = {
     x: want(rows * features),
     labels: want(rows * model.outputs),
@@ -168,6 +178,7 @@ export function planMlp(
       mean: ptr(s.stats[0] as number),
       variance: ptr(s.stats[1] as number),
       istd: ptr(s.stats[2] as number),
+      wBefore: ptr(s.wBefore),
     };
   });
   return {
