@@ -64,11 +64,14 @@ const median = (xs: number[]): number => {
  * Delivers a statistics frame as a run does: serialised and deserialised as over the IPC channel (structured clone,
  * the TrainerProcess's 'advanced' serialisation) and recorded to a run store on disk (a JSON line appended).
  */
-function deliverer(): { deliver(layers: LayerStats[], step: number): void; dispose(): void } {
+function deliverer(config: RunConfig): {
+  deliver(layers: LayerStats[], step: number): void;
+  dispose(): void;
+} {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'snn-bench-store-'));
   const logger = { info(): void {}, warn(): void {}, error(): void {} };
   const store = new RunStore(dir, { logger });
-  const plan = { name: 'bench', sweepPoint: {}, config: { name: 'bench' } } as never;
+  const plan = { name: 'bench', sweepPoint: {}, config };
   const runId = store.create(plan, { experiment: path.join(dir, 'bench.snn.json'), mode: 'train' });
   return {
     deliver(layers, step) {
@@ -142,7 +145,17 @@ async function measure(
     step = async (report) => (await stepper.step(xs, ys, BATCH, report ? all : undefined)).layers;
     release = () => stepper.dispose();
   }
-  const delivery = deliverer();
+  const delivery = deliverer({
+    ...{ name: 'bench', seed: 1, model: modelConfig, train, stats },
+    // What the store records of the data (the bench trains on random inputs).
+    data: {
+      source: 'synthetic',
+      kind: 'blobs',
+      samples: BATCH,
+      features: 784,
+      classes: 10,
+    } as RunConfig['data'],
+  });
   let reported = 0;
   const statsStep = async (): Promise<void> => {
     const layers = await step(true);

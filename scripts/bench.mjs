@@ -6,6 +6,7 @@ import * as esbuild from 'esbuild';
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { experimentValidatorPlugin } from './experimentValidator.mjs';
 
 const filters = process.argv.slice(2);
 const benches = existsSync('bench')
@@ -33,6 +34,8 @@ await esbuild.build({
   packages: 'external',
   sourcemap: true,
   logLevel: 'warning',
+  // Benchmarks that parse experiments or start runs import the build-time schema validator, as the bundles do.
+  plugins: [experimentValidatorPlugin()],
 });
 const failed = [];
 for (const name of benches) {
