@@ -7,7 +7,7 @@
  * first statistics frame on disk for examples/moons-quick.snn.json. Run: npm run bench -- tabular.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { expandRuns } from '../src/core/config/expand';
@@ -67,10 +67,38 @@ function experiment(dir: string, csv: string): RunPlan[] {
 
 interface Timed {
   wallMs: number;
+  /** CPU time of the trainer process (all its threads), from its start to its exit. */
+  cpuS: number;
   firstFrameMs: number;
   /** started → finished inside the trainer (its own clock). */
   trainMs: number;
   ok: boolean;
+}
+
+/**
+ * CPU seconds used so far by this process's exited and reaped children (cutime + cstime of /proc/self/stat, in
+ * USER_HZ = 100 ticks): around one trainer run or one PyTorch process, their CPU time. On a shared machine the wall
+ * time depends on the share of the cores a process gets (a multi-threaded Node gets more than a single-threaded
+ * Python), CPU time much less, so both are reported.
+ */
+function childCpuS(): number {
+  const stat = readFileSync('/proc/self/stat', 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  // Fields 16 and 17 of proc(5) are at 13 and 14 after the command name and state.
+  return (Number(fields[13]) + Number(fields[14])) / 100;
+}
+
+/** Whether this process has child processes still alive or not yet reaped (/proc/self/task/<tid>/children). */
+function hasChildren(): boolean {
+  return readdirSync('/proc/self/task').some(
+    (tid) => readFileSync(`/proc/self/task/${tid}/children`, 'utf8').trim() !== '',
+  );
+}
+
+/** Waits (≤ 10 s) until every child has exited and been reaped, so its CPU time is in childCpuS(). */
+async function childrenReaped(): Promise<void> {
+  const until = performance.now() + 10_000;
+  while (hasChildren() && performance.now() < until) await new Promise((r) => setTimeout(r, 20));
 }
 
 /** Runs plans through a RunManager (at most `jobs` at once); times each from the fork to its end. */
@@ -83,6 +111,7 @@ async function runPlans(
   const store = new RunStore(path.join(dir, 'runs'), { logger });
   const manager = new RunManager({ trainerPath: TRAINER, store, logger, maxConcurrent: jobs });
   const t0 = performance.now();
+  const cpu0 = childCpuS();
   const ids = manager.enqueue(plans, { experiment: experimentFile, mode: 'train' });
   const first = new Map<string, number>();
   manager.onMessage(({ runId, message }) => {
@@ -92,10 +121,14 @@ async function runPlans(
     ids.map(async (id) => ({ status: await manager.whenDone(id), at: performance.now() - t0 })),
   );
   await manager.dispose();
+  await childrenReaped();
+  // With one run at a time the children's CPU is that run's trainer (split evenly when several ran).
+  const cpuS = (childCpuS() - cpu0) / ids.length;
   return ids.map((id, i) => {
     const run = store.read(id);
     return {
       wallMs: ends[i]?.at ?? NaN,
+      cpuS,
       firstFrameMs: first.get(id) ?? NaN,
       trainMs: run?.summary?.durationMs ?? NaN,
       ok: ends[i]?.status === 'finished',
@@ -106,11 +139,15 @@ async function runPlans(
 interface TorchRow {
   import_s: number;
   work_s: number;
+  work_cpu_s: number;
+  /** CPU time of the whole Python process (interpreter start and imports included), like ours. */
+  cpuS: number;
   steps: number;
 }
 
 function runTorch(csv: string, activation: string, out: string): TorchRow | string {
   const python = '/usr/bin/python3';
+  const cpu0 = childCpuS();
   const result = spawnSync(
     python,
     [path.join(ROOT, 'bench', 'torch_tabular.py'), csv, activation, out, String(EPOCHS)],
@@ -120,7 +157,8 @@ function runTorch(csv: string, activation: string, out: string): TorchRow | stri
     },
   );
   if (result.status !== 0) return `torch run failed: ${result.stderr.trim().split('\n').at(-1) ?? ''}`;
-  return JSON.parse(result.stdout.trim().split('\n').at(-1) ?? '{}') as TorchRow;
+  const row = JSON.parse(result.stdout.trim().split('\n').at(-1) ?? '{}') as Omit<TorchRow, 'cpuS'>;
+  return { ...row, cpuS: childCpuS() - cpu0 };
 }
 
 const load = (): string =>
@@ -142,35 +180,40 @@ async function main(): Promise<void> {
     console.log(
       `tabular benchmark: ${FEATURES} -> 64 x 8 -> 2, SGD, batch 128, ${EPOCHS} epochs, ${ROWS * 0.8} training rows; ${rounds} alternating rounds, best kept; trainer ${TRAINER} (load ${load()})`,
     );
-    const best = new Map<string, { ours?: Timed; torch?: TorchRow }>();
+    const best = new Map<string, { ours?: Timed; torch?: TorchRow; oursCpu?: number; torchCpu?: number }>();
     for (let round = 0; round < (PARTS.has('runs') ? rounds : 0); round++) {
       for (const [i, plan] of plans.entries()) {
         const key = plan.variant ?? plan.name;
         const entry = best.get(key) ?? {};
         const [ours] = await runPlans(path.join(dir, `r${round}-${i}`), [plan], 1, file);
         if (ours?.ok && (!entry.ours || ours.wallMs < entry.ours.wallMs)) entry.ours = ours;
+        if (ours?.ok) entry.oursCpu = Math.min(entry.oursCpu ?? Infinity, ours.cpuS);
         const out = path.join(dir, `torch-${round}-${i}`);
         mkdirSync(out);
         const torch = runTorch(csv, i === 0 ? 'selu' : 'relu', out);
         if (typeof torch === 'string') console.log(`  pytorch: ${torch}`);
-        else if (!entry.torch || torch.work_s < entry.torch.work_s) entry.torch = torch;
+        else {
+          if (!entry.torch || torch.work_s < entry.torch.work_s) entry.torch = torch;
+          entry.torchCpu = Math.min(entry.torchCpu ?? Infinity, torch.work_cpu_s);
+        }
         best.set(key, entry);
         console.log(
-          `  round ${round + 1} ${key}: ours ${((ours?.wallMs ?? NaN) / 1000).toFixed(2)} s, pytorch ${typeof torch === 'string' ? '-' : torch.work_s.toFixed(2)} s (load ${load()})`,
+          `  round ${round + 1} ${key}: ours ${((ours?.wallMs ?? NaN) / 1000).toFixed(2)} s (CPU ${ours?.cpuS.toFixed(2) ?? '-'} s), pytorch ${typeof torch === 'string' ? '-' : `${torch.work_s.toFixed(2)} s (CPU ${torch.work_cpu_s.toFixed(2)} s after import, ${torch.cpuS.toFixed(2)} s in all)`} (load ${load()})`,
         );
       }
     }
     console.log(
-      '\n| run | ours: fork → finished (s) | ours: training (s) | PyTorch: after import (s) | PyTorch import (s) | PyTorch/ours |',
+      '\n| run | ours: fork → finished (s) | ours: training (s) | PyTorch: after import (s) | PyTorch import (s) | PyTorch/ours (wall) | ours: trainer CPU (s) | PyTorch: CPU after import (s) | PyTorch/ours (CPU) |',
     );
-    console.log('|---|---|---|---|---|---|');
-    for (const [key, { ours, torch }] of best) {
+    console.log('|---|---|---|---|---|---|---|---|---|');
+    for (const [key, { ours, torch, oursCpu, torchCpu }] of best) {
       const ratio = ours && torch ? torch.work_s / (ours.wallMs / 1000) : NaN;
+      const cpuRatio = (torchCpu ?? NaN) / (oursCpu ?? NaN);
       console.log(
-        `| ${key} | ${((ours?.wallMs ?? NaN) / 1000).toFixed(2)} | ${((ours?.trainMs ?? NaN) / 1000).toFixed(2)} | ${torch?.work_s.toFixed(2) ?? '-'} | ${torch?.import_s.toFixed(2) ?? '-'} | **${ratio.toFixed(2)}** |`,
+        `| ${key} | ${((ours?.wallMs ?? NaN) / 1000).toFixed(2)} | ${((ours?.trainMs ?? NaN) / 1000).toFixed(2)} | ${torch?.work_s.toFixed(2) ?? '-'} | ${torch?.import_s.toFixed(2) ?? '-'} | **${ratio.toFixed(2)}** | ${oursCpu?.toFixed(2) ?? '-'} | ${torchCpu?.toFixed(2) ?? '-'} | **${cpuRatio.toFixed(2)}** |`,
       );
       console.log(
-        `target ${key}: PyTorch/ours >= 1.0: ${ratio.toFixed(2)} ${ratio >= 1 ? 'met' : 'NOT met'}`,
+        `target ${key}: PyTorch/ours >= 1.0: wall ${ratio.toFixed(2)} ${ratio >= 1 ? 'met' : 'NOT met'}, CPU ${cpuRatio.toFixed(2)} ${cpuRatio >= 1 ? 'met' : 'NOT met'}`,
       );
     }
 

@@ -4,7 +4,8 @@ shuffled every epoch), statistics every 50 steps from the training pass (per hid
 percentiles and a 40-bin histogram of pre-activations and outputs, weight omega/tau, gradient norm, update ratio,
 saturated/dead fractions; written as a JSON line like SNN Lab's layers.jsonl), per epoch the training metrics of the
 epoch's outputs and a validation pass (loss, accuracy, AUC; a JSON line), the test split at the end. Prints one JSON
-line with the wall time after `import torch` (work_s) and the interpreter + import time before it (import_s).
+line with the wall time after `import torch` (work_s), the process CPU time of the same part (work_cpu_s), and the
+interpreter + import time before it (import_s).
 Run: OPENBLAS_NUM_THREADS=1 /usr/bin/python3 bench/torch_tabular.py data.csv selu|relu out-dir [epochs]
 """
 import json
@@ -52,6 +53,7 @@ def main():
     epochs = int(sys.argv[4]) if len(sys.argv) > 4 else 20
     torch.set_num_threads(1)
     t_start = time.perf_counter()
+    cpu_start = time.process_time()
     data = np.loadtxt(path, delimiter=",", skiprows=1, dtype=np.float32)
     rng = np.random.default_rng(1)
     order = rng.permutation(len(data))
@@ -136,7 +138,8 @@ def main():
             test_metrics = metrics(model(split["test"][0]), split["test"][1], "test_")
     end = time.perf_counter()
     print(json.dumps({"torch": torch.__version__, "threads": torch.get_num_threads(), "activation": activation,
-                      "import_s": t_start - T0, "work_s": end - t_start, "steps": step, "final": epoch_metrics,
+                      "import_s": t_start - T0, "work_s": end - t_start, "work_cpu_s": time.process_time() - cpu_start,
+                      "steps": step, "final": epoch_metrics,
                       "test": test_metrics}))
 
 
