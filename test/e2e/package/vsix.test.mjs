@@ -59,6 +59,7 @@ describe('the packaged .vsix', { timeout: 400_000 }, () => {
       const { vsix, files } = packageExtension({ out: join(out, 'snn-lab.vsix'), log: () => {} });
       assert.ok(files.includes('dist/wasm/tfjs-backend-wasm-simd.wasm'));
       assert.ok(files.includes('dist/wasm/snn-kernels.wasm'));
+      assert.ok(files.includes('dist/wasm/snn-kernels-relaxed.wasm'));
       assert.ok(!files.some((f) => f.startsWith('src/') || f.startsWith('node_modules/')), files.join(', '));
       const log = installVsix(vsix, scratch);
       assert.match(log, /successfully installed/);
@@ -109,7 +110,9 @@ describe('the packaged .vsix', { timeout: 400_000 }, () => {
         { timeout: 120_000, message: 'moons-quick to end (packaged trainer + wasm)' },
       );
       assert.equal(final, 'finished');
-      // The shipped trainer found and used SNN Lab's wasm kernels (dist/wasm/snn-kernels.wasm), not the fallback.
+      // The shipped trainer found and used SNN Lab's wasm kernels, not the fallback: the relaxed-SIMD build
+      // (dist/wasm/snn-kernels-relaxed.wasm), because code-server's Node 20 accepts --experimental-wasm-relaxed-simd,
+      // which the host's probe (src/runs/wasmFlags.ts) then passes to the trainer.
       const runs = join(ws, '.snn-lab', 'runs');
       const metas = readdirSync(runs).map(
         (id) => /** @type {RunMeta} */ (JSON.parse(readFileSync(join(runs, id, 'meta.json'), 'utf8'))),
@@ -117,7 +120,7 @@ describe('the packaged .vsix', { timeout: 400_000 }, () => {
       const moons = metas.find((m) => String(m.name).startsWith('moons-quick'));
       assert.equal(
         moons?.backend?.versions?.['snn-lab-kernels'],
-        'wasm-simd',
+        'wasm-relaxed-simd',
         JSON.stringify(moons?.backend),
       );
       await screenshot(page, ARTIFACTS, 'vsix-installed-run');
