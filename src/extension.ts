@@ -39,7 +39,7 @@ export function activate(context: vscode.ExtensionContext): SnnLabApi {
   const dashboard = new DashboardPanels(webviewOptions);
   const sidebar = new SidebarView(webviewOptions);
   const tree = new RunsTreeProvider(store);
-  const cache = new ParseCache();
+  const cache = new ParseCache(() => currentSettings().limits);
   const diagnostics = new ExperimentDiagnostics(cache);
   const lenses = new ExperimentCodeLensProvider(cache);
   const launcher = new RunLauncher({ runs, slurm, log, settings: currentSettings, load: loadForRun });
@@ -73,7 +73,11 @@ export function activate(context: vscode.ExtensionContext): SnnLabApi {
     new RunProgress(store, runs, slurm.onDidChangeRun, stop, log),
     studies,
     store.watch(),
-    watchSettings((s) => runs.setMaxConcurrent(s.maxConcurrentRuns)),
+    watchSettings((s) => {
+      runs.setMaxConcurrent(s.maxConcurrentRuns);
+      diagnostics.refresh();
+      lenses.refresh();
+    }),
     ...registerCommands(handlers, log),
   );
   return { runs, store, diagnostics };

@@ -4,14 +4,15 @@
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import type { PlanLimits } from '../core/config/limits';
 import { formatProblem, loadExperiment } from '../node/loadExperiment';
 import { UserError } from './errors';
 import type { LoadedExperiment } from './runLauncher';
 
 const SHOWN = 3;
 
-export async function loadForRun(experimentPath: string): Promise<LoadedExperiment> {
-  const loaded = await loadExperiment(experimentPath);
+export async function loadForRun(experimentPath: string, limits?: PlanLimits): Promise<LoadedExperiment> {
+  const loaded = await loadExperiment(experimentPath, limits);
   const errors = loaded.problems.filter((p) => p.severity === 'error');
   if (loaded.file && errors.length === 0) return { file: loaded.file, plans: loaded.plans };
   const first = errors[0];

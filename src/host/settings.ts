@@ -3,6 +3,7 @@
  * configuration's `get`, so the extension passes `vscode.workspace.getConfiguration('snnLab').get`.
  */
 import type { SlurmExecutorConfig } from '../core/config/experimentConfig';
+import type { PlanLimits } from '../core/config/limits';
 import type { BackendChoice } from '../protocol/trainer';
 import manifest from '../../package.json';
 
@@ -10,6 +11,8 @@ import manifest from '../../package.json';
 export const SETTING_KEYS = [
   'runsDirectory',
   'maxConcurrentRuns',
+  'maxRunsPerFile',
+  'memoryBudgetMB',
   'backend',
   'statsEverySteps',
   'statsBudgetMB',
@@ -31,6 +34,8 @@ export const SETTINGS_SECTION = 'snnLab';
 export interface Settings {
   runsDirectory: string;
   maxConcurrentRuns: number;
+  /** Plan limits for validation: runs per file, memory per run in MiB. */
+  limits: PlanLimits;
   backend: BackendChoice;
   /** 0 keeps each experiment's own stats.everySteps. */
   statsEverySteps: number;
@@ -98,6 +103,7 @@ export function readSettings(get: Get): Settings {
   return {
     runsDirectory: str('runsDirectory') || String(declared('runsDirectory').default),
     maxConcurrentRuns: int('maxConcurrentRuns'),
+    limits: { maxRuns: int('maxRunsPerFile'), memoryBudgetMB: int('memoryBudgetMB') },
     backend: choice<BackendChoice>('backend'),
     statsEverySteps: int('statsEverySteps'),
     statsBudgetMB: int('statsBudgetMB'),

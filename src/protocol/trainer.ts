@@ -10,6 +10,9 @@ import type { BackendInfo, DataFileInfo, LayerInfo, LayerStats, Metrics, RunSumm
 /** Probe batch size when a start message names none. */
 export const DEFAULT_PROBE_SAMPLES = 2048;
 
+/** Largest probe batch accepted (the memory budget usually refuses far smaller ones first). */
+export const MAX_PROBE_SAMPLES = 1_000_000;
+
 export type BackendChoice = 'auto' | 'tensorflow' | 'wasm' | 'cpu';
 
 /** Commands from the host. */
@@ -24,8 +27,10 @@ export type HostToTrainer =
       baseDir: string;
       /** Where the trainer writes the trained weights (the run store owns everything else). */
       runDir?: string;
-      /** Probe batch size (default DEFAULT_PROBE_SAMPLES). */
+      /** Probe batch size (default DEFAULT_PROBE_SAMPLES, at most MAX_PROBE_SAMPLES). */
       probeSamples?: number;
+      /** Memory budget in MiB: once the data is loaded, a run estimated above it fails (reason 'data'). */
+      memoryBudgetMB?: number;
       /** Workspace root: data paths that resolve outside it are refused unless allowOutsideWorkspace (LoadOptions). */
       workspaceRoot?: string;
       allowOutsideWorkspace?: boolean;

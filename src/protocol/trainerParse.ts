@@ -6,7 +6,7 @@ import type { RunConfig } from '../core/config/experimentConfig';
 import { isRunId } from './ids';
 import type { Distribution, Histogram, WeightStats } from '../core/statisticsTypes';
 import type { BackendInfo, LayerInfo, LayerStats, Metrics, RunSummary } from './stats';
-import type { FailureReason, HostToTrainer, TrainerToHost } from './trainer';
+import { MAX_PROBE_SAMPLES, type FailureReason, type HostToTrainer, type TrainerToHost } from './trainer';
 
 type Obj = Record<string, unknown>;
 
@@ -128,7 +128,11 @@ export function parseHostToTrainer(value: unknown): HostToTrainer | undefined {
         isObj(value.config) &&
         isStr(value.baseDir) &&
         optional(value.runDir, isStr) &&
-        optional(value.probeSamples, (v) => isInt(v) && (v as number) > 0) &&
+        optional(
+          value.probeSamples,
+          (v) => isInt(v) && (v as number) > 0 && (v as number) <= MAX_PROBE_SAMPLES,
+        ) &&
+        optional(value.memoryBudgetMB, (v) => isInt(v) && (v as number) > 0) &&
         optional(value.fold, isInt) &&
         optional(value.workspaceRoot, isStr) &&
         optional(value.allowOutsideWorkspace, (v) => typeof v === 'boolean') &&
@@ -172,16 +176,31 @@ const TRAINER_GUARDS: Record<TrainerToHost['type'], (v: Obj) => boolean> = {
  * JSON (the default IPC serialisation, and JSON-lines logs) turns NaN and +-Infinity into null. No message field
  * is legitimately null, so every null is read back as NaN (infinities are not recoverable and become NaN too).
  */
-function reviveNulls(value: unknown): unknown {
+function reviveNulls(value: unknown, depth = 0): unknown {
   if (value === null) return NaN;
+  // No message nests deeper than a layer's histogram (5 levels): a deeper one is left as is for the guards to refuse,
+  // never walked (a hostile 100,000-level message would overflow the stack).
+  if (typeof value !== 'object' || depth > MAX_MESSAGE_DEPTH) return value;
   if (Array.isArray(value)) {
-    return value.some((v) => v === null || typeof v === 'object') ? value.map(reviveNulls) : value;
+    return value.some((v) => v === null || typeof v === 'object')
+      ? value.map((v) => reviveNulls(v, depth + 1))
+      : value;
   }
-  if (typeof value !== 'object') return value;
   const out: Obj = {};
-  for (const [key, v] of Object.entries(value as Obj)) out[key] = reviveNulls(v);
+  for (const [key, v] of Object.entries(value as Obj)) {
+    // defineProperty: a key "__proto__" stays a property, as it arrived, instead of replacing the prototype.
+    Object.defineProperty(out, key, {
+      value: reviveNulls(v, depth + 1),
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
+  }
   return out;
 }
+
+/** Deeper than any well-formed message (layerStats.layers[i].pre.histogram.counts is 5 levels). */
+const MAX_MESSAGE_DEPTH = 8;
 
 /**
  * Validates a message sent by the trainer to the host. Statistics may be NaN (structured-clone IPC) or null (JSON

@@ -1,6 +1,8 @@
 /**
  * Runs queued plans in trainer processes, at most `maxConcurrent` at a time, and records every trainer message
- * in the run store. An exit without `finished`/`failed` becomes a `failed` run with reason `crashed`.
+ * in the run store. An exit without `finished`/`failed` becomes a `failed` run with reason `crashed`. Run ids are
+ * reserved at once, but directories are created only for the runs about to start (QUEUED_AHEAD beyond the free
+ * slots), so a large sweep never writes thousands of directories up front and a cancelled queue leaves none.
  */
 import { existsSync } from 'node:fs';
 import { dirname } from 'node:path';
@@ -9,6 +11,7 @@ import { Emitter, type Disposable } from '../core/events';
 import type { RunId } from '../protocol/ids';
 import type { BackendChoice, TrainerToHost } from '../protocol/trainer';
 import type { Logger } from './logger';
+import { makeRunId } from './runId';
 import type { RunStore } from './runStore';
 
 import type { RunManagerApi, RunMeta, StartOptions } from './runTypes';
@@ -32,12 +35,19 @@ export interface RunManagerOptions {
   execArgv?: string[];
   /** Probe batch size passed with mode 'probe'. */
   probeSamples?: number;
+  /** Memory budget per run in MiB, passed to trainers, which refuse a run estimated above it once data is loaded. */
+  memoryBudgetMB?: number;
 }
+
+/** Queued runs whose directories exist beyond those that start at once: what the sidebar shows as queued. */
+export const QUEUED_AHEAD = 8;
 
 interface Queued {
   runId: RunId;
   plan: RunPlan;
   options: StartOptions;
+  /** The run directory exists (created when the run neared the front of the queue). */
+  created: boolean;
 }
 
 interface Active extends Queued {
@@ -53,6 +63,8 @@ export class RunManager implements RunManagerApi, Disposable {
   private readonly queue: Queued[] = [];
   private readonly running = new Map<RunId, Active>();
   private readonly waiters = new Map<RunId, ((status: RunStatus) => void)[]>();
+  /** Runs that ended without a directory (cancelled while far back in the queue, or not creatable): their end. */
+  private readonly unrecorded = new Map<RunId, RunStatus>();
   private maxConcurrent: number;
   private disposed = false;
 
@@ -62,9 +74,14 @@ export class RunManager implements RunManagerApi, Disposable {
 
   enqueue(plans: RunPlan[], options: StartOptions): RunId[] {
     if (this.disposed) throw new Error('the run manager has been disposed');
+    const reserved = new Set(this.queue.map((entry) => entry.runId));
     const ids = plans.map((plan) => {
-      const runId = this.options.store.create(plan, { experiment: options.experiment, mode: options.mode });
-      this.queue.push({ runId, plan, options });
+      let runId = makeRunId(plan.name);
+      while (reserved.has(runId) || existsSync(this.options.store.runDir(runId))) {
+        runId = makeRunId(plan.name);
+      }
+      reserved.add(runId);
+      this.queue.push({ runId, plan, options, created: false });
       this.runChanges.fire({ runId, status: 'queued' });
       return runId;
     });
@@ -75,8 +92,10 @@ export class RunManager implements RunManagerApi, Disposable {
   async stop(runId: RunId): Promise<void> {
     const index = this.queue.findIndex((entry) => entry.runId === runId);
     if (index >= 0) {
-      this.queue.splice(index, 1);
-      this.finish(runId, 'cancelled');
+      const [entry] = this.queue.splice(index, 1);
+      // A run whose directory was never created leaves nothing behind: there is nothing to record.
+      this.finish(runId, 'cancelled', entry?.created ?? false);
+      this.createAhead();
       return;
     }
     const active = this.running.get(runId);
@@ -87,15 +106,17 @@ export class RunManager implements RunManagerApi, Disposable {
   }
 
   async stopAll(): Promise<void> {
-    for (const entry of this.queue.splice(0)) this.finish(entry.runId, 'cancelled');
+    for (const entry of this.queue.splice(0)) this.finish(entry.runId, 'cancelled', entry.created);
     await Promise.all([...this.running.keys()].map((runId) => this.stop(runId)));
   }
 
   whenDone(runId: RunId): Promise<RunStatus> {
-    const meta = this.options.store.readMeta(runId);
-    if (!meta) return Promise.reject(new Error(`unknown run ${runId}`));
     const managed = this.running.has(runId) || this.queue.some((entry) => entry.runId === runId);
-    if (!managed) {
+    const ended = this.unrecorded.get(runId);
+    if (ended && !managed) return Promise.resolve(ended);
+    const meta = this.options.store.readMeta(runId);
+    if (!meta && !managed) return Promise.reject(new Error(`unknown run ${runId}`));
+    if (meta && !managed) {
       if (isTerminal(meta.status)) return Promise.resolve(meta.status);
       return Promise.reject(new Error(`run ${runId} (${meta.status}) is not run by this run manager`));
     }
@@ -132,7 +153,33 @@ export class RunManager implements RunManagerApi, Disposable {
   private pump(): void {
     while (!this.disposed && this.running.size < this.maxConcurrent && this.queue.length > 0) {
       const next = this.queue.shift();
-      if (next) this.start(next);
+      if (next && this.ensureCreated(next)) this.start(next);
+    }
+    this.createAhead();
+  }
+
+  /** Creates the directories of the next QUEUED_AHEAD queued runs (the ones the user sees waiting). */
+  private createAhead(): void {
+    if (this.disposed) return;
+    for (const entry of this.queue.slice(0, QUEUED_AHEAD)) {
+      if (!entry.created && !this.ensureCreated(entry)) {
+        this.queue.splice(this.queue.indexOf(entry), 1);
+      }
+    }
+  }
+
+  /** Creates the run's directory if needed; false (the run ends failed, unrecorded) when that is impossible. */
+  private ensureCreated(entry: Queued): boolean {
+    if (entry.created) return true;
+    const { runId, plan, options } = entry;
+    try {
+      this.options.store.create(plan, { experiment: options.experiment, mode: options.mode, runId });
+      entry.created = true;
+      return true;
+    } catch (error) {
+      this.options.logger.error(`[${runId}] cannot create the run directory: ${(error as Error).message}`);
+      this.finish(runId, 'failed', false);
+      return false;
     }
   }
 
@@ -140,6 +187,7 @@ export class RunManager implements RunManagerApi, Disposable {
     const { store, logger } = this.options;
     const { runId, plan, options } = entry;
     const backend: BackendChoice = options.backend ?? 'auto';
+    const budget = options.memoryBudgetMB ?? this.options.memoryBudgetMB;
     if (!existsSync(this.options.trainerPath)) {
       const message = `trainer not found at ${this.options.trainerPath}; build it with \`node esbuild.mjs\``;
       logger.error(`[${runId}] ${message}`);
@@ -181,6 +229,7 @@ export class RunManager implements RunManagerApi, Disposable {
             : {}),
           ...(options.probeInput !== undefined ? { probeInput: options.probeInput } : {}),
           ...(this.options.probeSamples !== undefined ? { probeSamples: this.options.probeSamples } : {}),
+          ...(budget !== undefined ? { memoryBudgetMB: budget } : {}),
         });
       }
       if ('runId' in message && message.runId !== runId) {
@@ -237,6 +286,7 @@ export class RunManager implements RunManagerApi, Disposable {
   /** Sets a terminal status (when `write`), fires the change and resolves whenDone() waiters. */
   private finish(runId: RunId, status: RunStatus, write = true): void {
     if (write) this.options.store.setStatus(runId, status);
+    else if (!this.options.store.readMeta(runId)) this.unrecorded.set(runId, status);
     this.runChanges.fire({ runId, status });
     for (const resolve of this.waiters.get(runId) ?? []) resolve(status);
     this.waiters.delete(runId);

@@ -55,6 +55,8 @@ export interface CreateOptions {
   mode: RunMode;
   /** Where the run will execute (default: a local trainer, pid filled in when it starts). */
   executor?: RunMeta['executor'];
+  /** An id the caller reserved earlier (RunManager creates directories only as runs near their start). */
+  runId?: RunId;
 }
 
 /** Persistent store of runs under one directory. */
@@ -88,7 +90,10 @@ export class RunStore implements RunStoreApi, Disposable {
   /** Creates the run directory (config.json, meta.json, jsonl headers); RunStoreError when the disk is full. */
   create(plan: RunPlan, options: CreateOptions): RunId {
     const created = this.now();
-    let runId = makeRunId(plan.name, created);
+    let runId = options.runId ?? makeRunId(plan.name, created);
+    if (options.runId !== undefined && existsSync(this.runDir(runId))) {
+      throw new Error(`cannot create run ${runId}: its directory exists already`);
+    }
     while (existsSync(this.runDir(runId))) runId = makeRunId(plan.name, created);
     const dir = this.runDir(runId);
     try {

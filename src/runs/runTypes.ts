@@ -185,6 +185,8 @@ export interface StartOptions {
   allowOutsideWorkspace?: boolean;
   /** Probe input (mode 'probe'): the run's training data (default) or N(0, I); forwarded in 'start'. */
   probeInput?: 'data' | 'normal';
+  /** Memory budget per run in MiB (forwarded in 'start'; overrides the manager's own). */
+  memoryBudgetMB?: number;
 }
 
 /** Queue of trainer processes honouring a concurrency limit. Implemented by runManager.ts. */

@@ -4,13 +4,14 @@
  * diverged network.
  */
 import type { Scalar, Tensor, Tensor2D } from '@tensorflow/tfjs-core';
+import { EVALUATION_CHUNK_ROWS } from '../core/config/modelShape';
 import { classificationMetrics, meanSquaredError } from '../core/metrics';
 import type { Metrics } from '../protocol/stats';
 import type { Dataset, DataSplit } from '../node/data/dataset';
 import type { Tf } from './tf';
 import type { ForwardResult, Model } from './model';
 
-const EVAL_CHUNK = 2048;
+const EVAL_CHUNK = EVALUATION_CHUNK_ROWS;
 
 /** Copies the rows `indices[from..to)` of a split into new feature and target arrays. */
 export function gatherRows(

@@ -10,6 +10,7 @@ import { PROTOCOL_VERSION } from '../protocol/version';
 import { loadDataset } from '../node/data/loadDataset';
 import { backendFromArgv, initBackend, type BackendHandle } from './backend';
 import { createChannel, type TrainerChannel } from './channel';
+import { memoryProblem } from '../core/config/memoryEstimate';
 import { checkRunConfig } from '../core/config/runConfigCheck';
 import { probe } from './probe';
 import { train, TrainFailure } from './train';
@@ -52,6 +53,15 @@ async function run(
       return { type: 'failed', runId, reason: 'data', message: (error as Error).message };
     }
     for (const note of data.notes) sink({ type: 'log', level: 'info', message: note });
+  }
+  if (start.memoryBudgetMB !== undefined) {
+    const samples = data ? data.train.n + data.validation.n + data.test.n : 0;
+    const shape = data
+      ? { features: data.features, outputs: data.task === 'regression' ? 1 : data.classes, samples }
+      : { features: config.model.width, outputs: 2, samples };
+    const probeSamples = start.mode === 'probe' ? (start.probeSamples ?? DEFAULT_PROBE_SAMPLES) : undefined;
+    const problem = memoryProblem(config, shape, start.memoryBudgetMB, probeSamples);
+    if (problem) return { type: 'failed', runId, reason: 'data', message: problem };
   }
   try {
     if (start.mode === 'probe') {

@@ -5,6 +5,7 @@
  */
 import type { Tensor, Tensor1D, Tensor2D, Variable } from '@tensorflow/tfjs-core';
 import type { ModelConfig } from '../core/config/experimentConfig';
+import { layerWidths } from '../core/config/modelShape';
 import { createRng, deriveSeed, type Rng } from '../core/random';
 import type { SeluParams } from '../core/theory/constants';
 import type { LayerInfo } from '../protocol/stats';
@@ -58,15 +59,6 @@ export interface Model {
   /** Applies the moving-average update of BatchNorm statistics and disposes the moments. */
   updateBatchNorm(moments: ForwardResult['bnMoments']): void;
   dispose(): void;
-}
-
-/** Hidden widths: all `width`, or (conic) shrinking linearly from `width` towards the output size. */
-export function layerWidths(config: ModelConfig, outputs: number): number[] {
-  return Array.from({ length: config.depth }, (_, i) =>
-    config.shape === 'conic'
-      ? Math.max(1, Math.round(config.width + ((outputs - config.width) * i) / config.depth))
-      : config.width,
-  );
 }
 
 /** Builds the network for `features` inputs and `outputs` outputs, initialised from `seed`. */

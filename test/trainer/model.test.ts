@@ -9,7 +9,8 @@ import { selu as seluRef } from '../../src/core/theory/selu';
 import { activate, LEAKY_RELU_SLOPE } from '../../src/trainer/activations';
 import { initBackend } from '../../src/trainer/backend';
 import { initWeights } from '../../src/trainer/init';
-import { buildModel, layerWidths } from '../../src/trainer/model';
+import { layerWidths } from '../../src/core/config/modelShape';
+import { buildModel } from '../../src/trainer/model';
 
 const model = (over: Partial<ModelConfig>): ModelConfig => ({
   depth: 3,

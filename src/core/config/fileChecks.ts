@@ -1,7 +1,9 @@
 /**
  * File-level checks the JSON Schema cannot express: sweep keys must name a real setting, data keys that the
- * chosen source ignores, Slurm settings on a local executor, a validation fraction next to k folds.
+ * chosen source ignores, Slurm settings on a local executor, sbatch options SNN Lab sets itself, a validation
+ * fraction next to k folds.
  */
+import { sbatchConflict } from '../slurm/validate';
 import { didYouMean, type Issue } from './messages';
 import { sweepKeys } from './schema';
 
@@ -49,6 +51,19 @@ export function fileIssues(file: Record<string, unknown>): Issue[] {
         issues.push(...unusedDataKeys(override.data, ['variants', name, 'data']));
       }
     }
+  }
+  if (isRecord(file.executor) && file.executor.kind === 'slurm') {
+    const options = Array.isArray(file.executor.sbatchOptions) ? file.executor.sbatchOptions : [];
+    options.forEach((option, i) => {
+      const own = typeof option === 'string' ? sbatchConflict(option) : undefined;
+      if (!own) return;
+      issues.push({
+        path: ['executor', 'sbatchOptions', i],
+        at: 'value',
+        code: 'sbatch-conflict',
+        message: `${own} is set by SNN Lab itself (the job array, its output files, no requeue); remove it from executor.sbatchOptions`,
+      });
+    });
   }
   if (isRecord(file.executor) && (file.executor.kind ?? 'local') === 'local') {
     for (const key of SLURM_KEYS.filter((k) => isRecord(file.executor) && k in file.executor)) {

@@ -3,6 +3,7 @@
  * the file, with "did you mean" suggestions for unknown keys and enum values.
  */
 import type { ErrorObject } from 'ajv';
+import { clip, MAX_ECHO_CHARS } from './limits';
 import { deref, type SchemaNode } from './schema';
 
 /** A problem before it is placed in the text: where (a path; its key or its value) and what. */
@@ -19,62 +20,86 @@ export function describePath(path: readonly (string | number)[]): string {
   let out = '';
   for (const segment of path) {
     if (typeof segment === 'number') out += `[${segment}]`;
-    else if (/^[A-Za-z_$][\w$]*$/.test(segment)) out += out ? `.${segment}` : segment;
-    else out += `[${JSON.stringify(segment)}]`;
+    else if (/^[A-Za-z_$][\w$]*$/.test(segment)) out += out ? `.${clip(segment)}` : clip(segment);
+    else out += `[${JSON.stringify(clip(segment))}]`;
   }
   return out;
 }
 
-/** Short JSON rendering of a value for messages. */
+/** Short JSON-like rendering of a value for messages (Infinity and NaN as such, where JSON would print null). */
 export function show(value: unknown): string {
-  // JSON would print Infinity and NaN (YAML's .inf and .nan) as null.
-  const text =
-    typeof value === 'number' && !Number.isFinite(value)
-      ? String(value)
-      : (JSON.stringify(value) ?? String(value));
+  const text = preview(value, 41, 0);
   return text.length > 40 ? `${text.slice(0, 37)}...` : text;
+}
+
+/**
+ * Renders `value` until about `budget` characters are written, never more: a message about a 20,000-key object or
+ * a million-item list costs what its first 40 characters cost, not a full JSON.stringify per problem.
+ */
+function preview(value: unknown, budget: number, depth: number): string {
+  if (typeof value === 'string') return JSON.stringify(value.slice(0, budget));
+  if (typeof value !== 'object' || value === null) return String(value);
+  if (depth > 3) return '…';
+  const array = Array.isArray(value);
+  let out = array ? '[' : '{';
+  for (const key in value) {
+    if (!Object.hasOwn(value, key)) continue;
+    if (out.length > budget) return `${out}…`;
+    if (out.length > 1) out += ',';
+    const item = (value as Record<string, unknown>)[key];
+    const rest = budget - out.length;
+    out += array
+      ? preview(item, rest, depth + 1)
+      : `${JSON.stringify(key.slice(0, rest))}:${preview(item, rest, depth + 1)}`;
+  }
+  return `${out}${array ? ']' : '}'}`;
 }
 
 function normalise(word: string): string {
   return word.toLowerCase().replace(/[-_\s]/g, '');
 }
 
-/** Optimal-string-alignment distance (Levenshtein plus adjacent transpositions). */
+/** Optimal-string-alignment distance (Levenshtein plus adjacent transpositions), in three rolling rows. */
 export function editDistance(a: string, b: string): number {
-  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) => [
-    i,
-    ...Array<number>(b.length).fill(0),
-  ]);
-  for (let j = 0; j <= b.length; j++) (d[0] as number[])[j] = j;
+  let before = new Int32Array(b.length + 1);
+  let previous = Int32Array.from({ length: b.length + 1 }, (_, j) => j);
+  let row = new Int32Array(b.length + 1);
   for (let i = 1; i <= a.length; i++) {
-    const row = d[i] as number[];
+    row[0] = i;
     for (let j = 1; j <= b.length; j++) {
       const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      row[j] = Math.min(
-        (d[i - 1] as number[])[j]! + 1,
-        row[j - 1]! + 1,
-        (d[i - 1] as number[])[j - 1]! + cost,
-      );
+      let d = Math.min(previous[j]! + 1, row[j - 1]! + 1, previous[j - 1]! + cost);
       if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) {
-        row[j] = Math.min(row[j]!, (d[i - 2] as number[])[j - 2]! + 1);
+        d = Math.min(d, before[j - 2]! + 1);
       }
+      row[j] = d;
     }
+    [before, previous, row] = [previous, row, before];
   }
-  return (d[a.length] as number[])[b.length]!;
+  return previous[b.length]!;
 }
+
+/** Longest word compared for "did you mean": beyond it a suggestion helps nobody and costs O(length²). */
+const MAX_TYPO_CHARS = 4 * MAX_ECHO_CHARS;
 
 /** The closest candidate to `word`, if close enough to be a plausible typo. */
 export function closest(word: string, candidates: readonly string[]): string | undefined {
+  if (word.length > MAX_TYPO_CHARS) return undefined;
+  const target = normalise(word);
+  const allowed = Math.max(2, Math.ceil(word.length / 3));
   let best: string | undefined;
   let bestDistance = Infinity;
   for (const candidate of candidates) {
-    const distance = editDistance(normalise(word), normalise(candidate));
+    if (candidate.length > MAX_TYPO_CHARS) continue;
+    const other = normalise(candidate);
+    // The distance is at least the difference in length: skip candidates that cannot be close enough.
+    if (Math.abs(other.length - target.length) > allowed) continue;
+    const distance = editDistance(target, other);
     if (distance < bestDistance) {
       best = candidate;
       bestDistance = distance;
     }
   }
-  const allowed = Math.max(2, Math.ceil(word.length / 3));
   return bestDistance <= allowed ? best : undefined;
 }
 
@@ -95,9 +120,12 @@ const TYPE_WORDS: Record<string, string> = {
 };
 
 const PATTERN_HINTS: Record<string, string> = {
-  name: 'must not contain "/"',
+  name: 'must not contain "/" or control characters',
   timeLimit: 'must be a Slurm time such as "30", "1:00:00" or "2-00:00:00"',
   memory: 'must be a Slurm memory size such as "4G" or "500M"',
+  partition:
+    'must be a Slurm partition name (letters, digits, "_", ".", "-"; a comma-separated list allowed)',
+  sbatchOptions: 'must be one sbatch option on one line, starting with "-" (e.g. "--account=lab")',
 };
 
 function typeWords(type: unknown): string {
@@ -137,14 +165,15 @@ function pathOf(instancePath: string, root: unknown): (string | number)[] {
 
 /** Converts ajv errors for `root` into issues, dropping ajv's redundant follow-up errors. */
 export function schemaIssues(errors: ErrorObject[], root: unknown): Issue[] {
-  const anyOfPaths = errors.filter((e) => e.keyword === 'anyOf').map((e) => `${e.schemaPath}/`);
+  // A Set: anyOf errors repeat once per offending value, but come from a handful of places in the schema.
+  const anyOfPaths = [...new Set(errors.filter((e) => e.keyword === 'anyOf').map((e) => `${e.schemaPath}/`))];
   const issues: Issue[] = [];
   for (const error of errors) {
     if (error.keyword === 'if' || error.propertyName !== undefined) continue;
     if (anyOfPaths.some((prefix) => error.schemaPath.startsWith(prefix))) continue;
     const path = pathOf(error.instancePath, root);
     const where = describePath(path);
-    const got = `, got ${show(error.data)}`;
+    const got = (): string => `, got ${show(error.data)}`;
     const when = branchCondition(error.schemaPath);
     const params = error.params as Record<string, unknown>;
     const parent = (error.parentSchema ?? {}) as SchemaNode;
@@ -156,7 +185,8 @@ export function schemaIssues(errors: ErrorObject[], root: unknown): Issue[] {
         const key = String(params.additionalProperty);
         const place = path.length === 0 ? ' at the top level' : ` in ${where}`;
         const known = Object.keys(parent.properties ?? {}).filter((k) => k !== '$schema');
-        issue(`Unknown property "${key}"${place}.${didYouMean(key, known)}`.trimEnd(), 'key', [...path, key]);
+        const message = `Unknown property "${clip(key)}"${place}.${didYouMean(key, known)}`;
+        issue(message.trimEnd(), 'key', [...path, key]);
         break;
       }
       case 'required':
@@ -166,25 +196,25 @@ export function schemaIssues(errors: ErrorObject[], root: unknown): Issue[] {
         );
         break;
       case 'type':
-        issue(`${where} must be ${typeWords(params.type)}${when}${got}`);
+        issue(`${where} must be ${typeWords(params.type)}${when}${got()}`);
         break;
       case 'enum': {
         const allowed = (params.allowedValues as unknown[]).map(String);
         const hint = typeof error.data === 'string' ? didYouMean(error.data, allowed) : '';
-        issue(`${where} must be one of ${allowed.join(', ')}${got}.${hint}`.replace(/\.$/, ''));
+        issue(`${where} must be one of ${allowed.join(', ')}${got()}.${hint}`.replace(/\.$/, ''));
         break;
       }
       case 'const':
-        issue(`${where} must be ${show(params.allowedValue)}${got}`);
+        issue(`${where} must be ${show(params.allowedValue)}${got()}`);
         break;
       case 'anyOf':
-        issue(`${where} must be ${(parent.anyOf ?? []).map(describeAlternative).join(' or ')}${got}`);
+        issue(`${where} must be ${(parent.anyOf ?? []).map(describeAlternative).join(' or ')}${got()}`);
         break;
       case 'minimum':
       case 'maximum':
       case 'exclusiveMinimum':
       case 'exclusiveMaximum':
-        issue(`${where} must be ${String(params.comparison)} ${String(params.limit)}${when}${got}`);
+        issue(`${where} must be ${String(params.comparison)} ${String(params.limit)}${when}${got()}`);
         break;
       case 'minItems':
         issue(`${where} must have at least ${String(params.limit)} item${params.limit === 1 ? '' : 's'}`);
@@ -192,15 +222,34 @@ export function schemaIssues(errors: ErrorObject[], root: unknown): Issue[] {
       case 'minLength':
         issue(`${where} must not be empty`);
         break;
+      case 'maxItems': {
+        const items = Array.isArray(error.data)
+          ? ` (it has ${error.data.length.toLocaleString('en-US')})`
+          : '';
+        issue(`${where} must have at most ${Number(params.limit).toLocaleString('en-US')} items${items}`);
+        break;
+      }
+      case 'maxProperties':
+        issue(`${where} must have at most ${Number(params.limit).toLocaleString('en-US')} entries`, 'key');
+        break;
+      case 'maxLength':
+        issue(`${where} must be at most ${Number(params.limit).toLocaleString('en-US')} characters long`);
+        break;
       case 'pattern': {
-        const last = String(path.at(-1) ?? '');
-        issue(`${where} ${PATTERN_HINTS[last] ?? `must match ${String(params.pattern)}`}${got}`);
+        const last = String((typeof path.at(-1) === 'number' ? path.at(-2) : path.at(-1)) ?? '');
+        issue(`${where} ${PATTERN_HINTS[last] ?? `must match ${String(params.pattern)}`}${got()}`);
         break;
       }
       case 'propertyNames': {
         const name = String(params.propertyName);
-        const rule = path[0] === 'variants' ? 'must not contain "/", "," or "="' : 'is not allowed';
-        if (path[0] !== 'sweep') issue(`Name "${name}" in ${where} ${rule}`, 'key', [...path, name]);
+        const max = (parent.propertyNames as SchemaNode | undefined)?.maxLength;
+        const rule =
+          typeof max === 'number' && name.length > max
+            ? `is longer than ${max} characters`
+            : path[0] === 'variants'
+              ? 'must not contain "/", ",", "=" or control characters'
+              : 'is not allowed';
+        if (path[0] !== 'sweep') issue(`Name "${clip(name)}" in ${where} ${rule}`, 'key', [...path, name]);
         break;
       }
       default:

@@ -5,7 +5,9 @@
 import type { ExperimentFile, SelectConfig } from './experimentConfig';
 import { fileIssues } from './fileChecks';
 import { withDefaults } from './defaults';
+import { DEFAULT_LIMITS, MAX_PROBLEMS, type PlanLimits } from './limits';
 import { schemaIssues, type Issue } from './messages';
+import { memoryIssues, planSizeIssue } from './planChecks';
 import { LineIndex, sortProblems, type Problem, type ProblemFix } from './problem';
 import { pitfallIssues, runIssues } from './runChecks';
 import { schemaErrors } from './schema';
@@ -41,18 +43,34 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 }
 
 /**
- * Parses and validates experiment text.
+ * Parses and validates experiment text. Never throws and never expands the plan: bounded in time and memory for
+ * any text (docs/robustness.md).
  * @param text the file's content
  * @param fileName used to choose the format (.yaml/.yml: YAML; otherwise JSON with comments) and the default name
+ * @param limits runs per file and memory per run (default: the settings' declared defaults)
  */
-export function parseExperiment(text: string, fileName: string): ParseResult {
+export function parseExperiment(
+  text: string,
+  fileName: string,
+  limits: PlanLimits = DEFAULT_LIMITS,
+): ParseResult {
   const index = new LineIndex(text);
+  try {
+    return checkText(text, fileName, index, limits);
+  } catch (error) {
+    // A last line of defence (a stack overflow in a library on input no check foresaw): a problem, not a crash.
+    const message = `SNN Lab could not check this file: ${error instanceof Error ? error.message : String(error)}`;
+    return { problems: [index.problem('error', message, 0, 1, { code: 'internal' })] };
+  }
+}
+
+function checkText(text: string, fileName: string, index: LineIndex, limits: PlanLimits): ParseResult {
   const source = parseSource(text, fileName);
   if (source.issues.length > 0) {
     const problems = source.issues.map((i) =>
       index.problem('error', i.message, i.offset, i.length, { code: 'syntax' }),
     );
-    return { problems: sortProblems(problems) };
+    return { problems: capProblems(sortProblems(problems), index) };
   }
   const value = source.value;
   if (!isRecord(value)) {
@@ -69,11 +87,25 @@ export function parseExperiment(text: string, fileName: string): ParseResult {
   ];
   const named = { ...value, name: value.name ?? defaultName(fileName) };
   const hasError = (): boolean => issues.some((issue) => (issue.severity ?? 'error') === 'error');
+  // Cheapest first: the run count is arithmetic; the per-run checks then cost at most one run per sweep value.
+  if (!hasError()) issues.push(...[planSizeIssue(named, limits.maxRuns)].filter((i) => i !== undefined));
   if (!hasError()) issues.push(...runIssues(named));
+  if (!hasError()) issues.push(...memoryIssues(named, limits));
   if (!hasError()) issues.push(...pitfallIssues(named));
-  const problems = sortProblems(issues.map((issue) => place(index, source.root, issue)));
+  const problems = capProblems(sortProblems(issues.map((issue) => place(index, source.root, issue))), index);
   if (problems.some((p) => p.severity === 'error')) return { problems };
   return { file: toExperimentFile(named), problems };
+}
+
+/** The first MAX_PROBLEMS problems, plus one that counts the rest (an error when an error is among them). */
+function capProblems(problems: Problem[], index: LineIndex): Problem[] {
+  if (problems.length <= MAX_PROBLEMS) return problems;
+  const shown = problems.slice(0, MAX_PROBLEMS);
+  const rest = problems.slice(MAX_PROBLEMS);
+  const first = rest[0] as Problem;
+  const severity = rest.some((p) => p.severity === 'error') ? 'error' : 'warning';
+  const message = `... and ${rest.length.toLocaleString('en-US')} more problems not shown`;
+  return [...shown, index.problem(severity, message, first.offset, first.length, { code: 'more-problems' })];
 }
 
 /** Applies defaults, takes sweep.select out of the grid and normalises the executor (Slurm settings only for kind "slurm"). */

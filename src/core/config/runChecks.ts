@@ -19,7 +19,8 @@ export interface RunIssue extends Issue {
   fix?: ProblemFix;
 }
 
-interface Combination {
+/** One run of the file as named by where its values come from: a variant (or the base) and a sweep point. */
+export interface Combination {
   variant?: string;
   override: unknown;
   point: Record<string, unknown>;
@@ -42,7 +43,7 @@ function existingPrefix(value: unknown, path: readonly (string | number)[]): (st
 }
 
 /** Where in the file the value at config `path` of a combination comes from. */
-function origin(
+export function origin(
   file: Record<string, unknown>,
   combo: Combination,
   path: (string | number)[],
@@ -66,7 +67,7 @@ function origin(
 }
 
 /** "In variant "X" with sweep k=v: " for findings located in a variant or sweep value; "" for the base. */
-function context(combo: Combination, at: readonly (string | number)[]): string {
+export function context(combo: Combination, at: readonly (string | number)[]): string {
   if (at[0] === 'variants' && combo.variant !== undefined) return `In variant "${combo.variant}": `;
   if (at[0] !== 'sweep') return '';
   const parts: string[] = [];
@@ -82,10 +83,7 @@ export function runIssues(file: Record<string, unknown>): RunIssue[] {
   const sweep = sweepGrid(file.sweep);
   const baseRuns: Record<string, unknown>[] = [];
   for (const { name, override } of variantList({ variants: file.variants as Record<string, unknown> })) {
-    const probes: Record<string, unknown>[] = [{}];
-    for (const [key, values] of Object.entries(sweep)) {
-      probes.push(...values.map((value) => ({ [key]: value })));
-    }
+    const probes: Record<string, unknown>[] = [{}, ...singleKeyPoints(sweep)];
     for (const point of probes) {
       const combo: Combination = { variant: name, override, point };
       let run: Record<string, unknown>;
@@ -109,6 +107,15 @@ export function runIssues(file: Record<string, unknown>): RunIssue[] {
   return issues;
 }
 
+/** One point per sweep value, the other keys left at the base: what checking each factor once needs. */
+export function singleKeyPoints(sweep: Record<string, unknown[]>): Record<string, unknown>[] {
+  const points: Record<string, unknown>[] = [];
+  for (const [key, values] of Object.entries(sweep)) {
+    for (const value of values) points.push({ [key]: value });
+  }
+  return points;
+}
+
 function splitIssues(run: Record<string, unknown>): Issue[] {
   const split = getPath(run, ['data', 'split']) as
     { test?: number; validation?: number; folds?: number } | undefined;
@@ -129,13 +136,9 @@ function splitIssues(run: Record<string, unknown>): Issue[] {
 export function pitfallIssues(file: Record<string, unknown>): RunIssue[] {
   const sweep = sweepGrid(file.sweep);
   const variants = variantList({ variants: file.variants as Record<string, unknown> });
-  let points = sweepPoints(sweep);
-  if (points.length * variants.length > MAX_COMBINATIONS) {
-    points = [
-      {},
-      ...Object.entries(sweep).flatMap(([key, values]) => values.map((value) => ({ [key]: value }))),
-    ];
-  }
+  // Counted before any point is built: the full grid only when it is small.
+  const combinations = Object.values(sweep).reduce((n, values) => n * values.length, variants.length);
+  const points = combinations > MAX_COMBINATIONS ? [{}, ...singleKeyPoints(sweep)] : sweepPoints(sweep);
   const issues: RunIssue[] = [];
   const seen = new Set<string>();
   for (const { name, override } of variants) {

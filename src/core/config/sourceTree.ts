@@ -3,7 +3,9 @@
  * the exact key or value it concerns. Uses jsonc-parser (offsets, comments) and the yaml package (node ranges).
  */
 import { parseTree, printParseErrorCode, type Node as JsonNode, type ParseError } from 'jsonc-parser';
-import { isMap, isScalar, isSeq, parseDocument, type Node as YamlNode } from 'yaml';
+import { isAlias, isMap, isScalar, isSeq, parseDocument, type Document, type Node as YamlNode } from 'yaml';
+import { MAX_NESTING, MAX_TEXT_CHARS } from './limits';
+import { jsonTooDeep, yamlTooDeep } from './nesting';
 
 /** A character range, 0-based offset and length. */
 export interface Range {
@@ -36,18 +38,30 @@ export function formatOf(fileName: string): 'json' | 'yaml' {
   return /\.ya?ml$/i.test(fileName) ? 'yaml' : 'json';
 }
 
-/** Parses `text` as JSONC or YAML (chosen from `fileName`). */
+/** Parses `text` as JSONC or YAML (chosen from `fileName`), refusing text too large or too deep to parse safely. */
 export function parseSource(text: string, fileName: string): SourceTree {
   const format = formatOf(fileName);
-  if (text.trim() === '') {
-    const what = format === 'yaml' ? 'a YAML mapping' : 'a JSON object';
-    return {
-      value: undefined,
-      issues: [{ message: `The file is empty: expected ${what}`, offset: 0, length: 0 }],
-      format,
-    };
+  const refuse = (message: string, offset = 0, length = 0): SourceTree => ({
+    value: undefined,
+    issues: [{ message, offset, length }],
+    format,
+  });
+  if (text.length > MAX_TEXT_CHARS) {
+    const size = `${(text.length / 1e6).toFixed(1)} million characters`;
+    return refuse(
+      `The file is ${size} long: experiment files are limited to ${MAX_TEXT_CHARS / 1e6} million`,
+    );
   }
+  if (text.trim() === '') {
+    return refuse(`The file is empty: expected ${format === 'yaml' ? 'a YAML mapping' : 'a JSON object'}`);
+  }
+  const deep = format === 'yaml' ? yamlTooDeep(text, MAX_NESTING) : jsonTooDeep(text, MAX_NESTING);
+  if (deep) return refuse(tooDeepMessage(), deep.offset, 1);
   return format === 'yaml' ? parseYaml(text) : parseJsonc(text);
+}
+
+function tooDeepMessage(what = 'The file'): string {
+  return `${what} nests deeper than ${MAX_NESTING} levels; an experiment file needs about 5`;
 }
 
 /** Finds the node at `path`; returns the deepest existing node and how many segments matched. */
@@ -108,7 +122,15 @@ function jsonValue(node: JsonNode): unknown {
     const out: Record<string, unknown> = {};
     for (const prop of node.children ?? []) {
       const [key, value] = prop.children ?? [];
-      if (key && value) out[String(key.value)] = jsonValue(value);
+      // defineProperty: a key "__proto__" becomes a property (reported as unknown), never the object's prototype
+      if (key && value) {
+        Object.defineProperty(out, String(key.value), {
+          value: jsonValue(value),
+          enumerable: true,
+          writable: true,
+          configurable: true,
+        });
+      }
     }
     return out;
   }
@@ -135,6 +157,9 @@ function fromJson(node: JsonNode, issues: SyntaxIssue[]): SourceNode {
   return out;
 }
 
+/** Most nodes all aliases of a YAML file may expand to (the yaml package's maxAliasCount). */
+const MAX_ALIAS_EXPANSIONS = 100;
+
 function parseYaml(text: string): SourceTree {
   const doc = parseDocument(text, { prettyErrors: false, uniqueKeys: true, merge: true });
   const issues: SyntaxIssue[] = doc.errors.map((e) => ({
@@ -149,13 +174,69 @@ function parseYaml(text: string): SourceTree {
     }
     return { value: undefined, issues, format: 'yaml' };
   }
+  const aliasIssue = checkAliases(doc, contents);
+  if (aliasIssue) return { value: undefined, issues: [...issues, aliasIssue], format: 'yaml' };
   let value: unknown;
   try {
-    value = doc.toJS({ maxAliasCount: 100 });
+    value = doc.toJS({ maxAliasCount: MAX_ALIAS_EXPANSIONS });
   } catch (error) {
-    issues.push({ message: error instanceof Error ? error.message : String(error), offset: 0, length: 1 });
+    const text = error instanceof Error ? error.message : String(error);
+    const message = /alias count/i.test(text)
+      ? `YAML aliases expand to more than ${MAX_ALIAS_EXPANSIONS} nodes: refused, as a guard against alias bombs`
+      : text;
+    issues.push({ message, offset: 0, length: 1 });
+  }
+  if (valueDepth(value) > MAX_NESTING) {
+    issues.push({ message: tooDeepMessage('With its aliases expanded, the file'), offset: 0, length: 1 });
   }
   return { value, root: fromYaml(contents), issues, format: 'yaml' };
+}
+
+/**
+ * Walks the YAML tree without recursion: refuses nesting deeper than MAX_NESTING (the text scan estimates it;
+ * this is exact) and an alias inside the node it refers to (`a: &a [*a]`), which would make a circular value.
+ */
+function checkAliases(doc: Document, contents: YamlNode): SyntaxIssue | undefined {
+  const stack: { node: unknown; depth: number }[] = [{ node: contents, depth: 1 }];
+  while (stack.length > 0) {
+    const { node, depth } = stack.pop() as { node: unknown; depth: number };
+    if (isAlias(node)) {
+      const target = node.resolve(doc);
+      const [start = 0, end = 0] = node.range ?? [];
+      const [from = 0, to = 0] = target?.range ?? [];
+      if (target && start >= from && start < to) {
+        const message = `Alias *${node.source} refers to the node that contains it: the value would be circular`;
+        return { message, offset: start, length: Math.max(1, end - start) };
+      }
+    } else if (isMap(node) || isSeq(node)) {
+      if (depth > MAX_NESTING) {
+        const offset = node.range?.[0] ?? 0;
+        return { message: tooDeepMessage(), offset, length: 1 };
+      }
+      for (const item of node.items as unknown[]) {
+        if (isMap(node)) {
+          const pair = item as { key: unknown; value: unknown };
+          stack.push({ node: pair.key, depth: depth + 1 }, { node: pair.value, depth: depth + 1 });
+        } else stack.push({ node: item, depth: depth + 1 });
+      }
+    }
+  }
+  return undefined;
+}
+
+/** Depth of nested objects/arrays of a plain value, without recursion; stops counting past MAX_NESTING. */
+function valueDepth(value: unknown): number {
+  let deepest = 0;
+  const stack: { value: unknown; depth: number }[] = [{ value, depth: 0 }];
+  while (stack.length > 0) {
+    const next = stack.pop() as { value: unknown; depth: number };
+    if (typeof next.value !== 'object' || next.value === null) continue;
+    const depth = next.depth + 1;
+    deepest = Math.max(deepest, depth);
+    if (depth > MAX_NESTING) return depth;
+    for (const child of Object.values(next.value)) stack.push({ value: child, depth });
+  }
+  return deepest;
 }
 
 function rangeOf(node: YamlNode): Range {

@@ -1,8 +1,12 @@
 /**
  * Checks a SlurmExecutorConfig before anything reaches `sbatch`, so a typo is reported against the field
- * (`executor.timeLimit: ...`) instead of as a refused submission minutes later. Pure.
+ * (`executor.timeLimit: ...`) instead of as a refused submission minutes later. The rules are the experiment
+ * schema's (`executor` section: patterns and ranges), so a file's validation and a submission cannot disagree;
+ * only the options SNN Lab sets itself are checked here, since no schema keyword reads getopt's syntax. Pure.
  */
 import type { SlurmExecutorConfig } from '../config/experimentConfig';
+import { schemaIssues, describePath } from '../config/messages';
+import { schemaErrors } from '../config/schema';
 
 /** One problem with an executor field; `path` is dotted from the experiment root, e.g. "executor.memory". */
 export interface SlurmConfigProblem {
@@ -10,64 +14,52 @@ export interface SlurmConfigProblem {
   message: string;
 }
 
-/**
- * Slurm's accepted --time forms (sbatch(1), "-t, --time"): "minutes", "minutes:seconds", "hours:minutes:seconds",
- * "days-hours", "days-hours:minutes", "days-hours:minutes:seconds"; plus "UNLIMITED"/"INFINITE".
- */
-const TIME =
-  /^(?:\d+|\d+:\d{1,2}|\d+:\d{1,2}:\d{1,2}|\d+-\d{1,2}|\d+-\d{1,2}:\d{1,2}|\d+-\d{1,2}:\d{1,2}:\d{1,2}|UNLIMITED|INFINITE)$/i;
-/** sbatch --mem: a positive integer with an optional unit suffix K, M, G or T (default unit M). */
-const MEMORY = /^[1-9]\d*[KMGT]?$/i;
-/** Partition names: Slurm accepts a comma-separated list; names are identifiers without spaces. */
-const PARTITION = /^[A-Za-z0-9_.-]+(?:,[A-Za-z0-9_.-]+)*$/;
+/** sbatch options SNN Lab writes itself (docs/slurm.md): a second value would break the job array's bookkeeping. */
+const OWN_LONG = ['array', 'output', 'error', 'parsable', 'wrap', 'requeue'];
+/** Their short forms. */
+const OWN_SHORT = new Set(['a', 'o', 'e']);
+/** sbatch's short options that take no value, so getopt reads the next letter as another option (`-Qo x`). */
+const SHORT_FLAGS = new Set(['H', 'I', 'k', 'O', 'Q', 's', 'v', 'V', 'h', 'u']);
 
-function positiveInt(value: unknown): boolean {
-  return typeof value === 'number' && Number.isInteger(value) && value >= 1;
+/**
+ * Why an sbatch option conflicts with SNN Lab's own, or undefined. Follows getopt: a long option may be
+ * abbreviated (`--out=x`) and a value may be attached to a short one (`-ofoo`, `-a0-99`) or follow flags (`-Qofoo`).
+ */
+export function sbatchConflict(option: string): string | undefined {
+  const long = /^--([^=\s]+)/.exec(option);
+  if (long) {
+    const name = long[1] as string;
+    const own = OWN_LONG.find((candidate) => candidate.startsWith(name));
+    return own ? `--${own}` : undefined;
+  }
+  const short = /^-([A-Za-z]+)/.exec(option)?.[1] ?? '';
+  for (const letter of short) {
+    if (OWN_SHORT.has(letter)) return `-${letter}`;
+    if (!SHORT_FLAGS.has(letter)) return undefined;
+  }
+  return undefined;
 }
 
 /** Returns every problem found (empty when the config can be submitted). */
 export function validateSlurmConfig(config: SlurmExecutorConfig, base = 'executor'): SlurmConfigProblem[] {
-  const problems: SlurmConfigProblem[] = [];
-  const add = (field: string, message: string): void => {
-    problems.push({ path: `${base}.${field}`, message });
-  };
-  if (config.partition !== undefined && !PARTITION.test(config.partition)) {
-    add(
-      'partition',
-      `"${config.partition}" is not a partition name (letters, digits, '_', '.', '-'; comma-separated list allowed)`,
-    );
-  }
-  if (config.timeLimit !== undefined && !TIME.test(config.timeLimit)) {
-    add(
-      'timeLimit',
-      `"${config.timeLimit}" is not a Slurm time: use minutes, MM:SS, HH:MM:SS, D-HH, D-HH:MM or D-HH:MM:SS`,
-    );
-  }
-  if (config.cpusPerTask !== undefined && !positiveInt(config.cpusPerTask)) {
-    add('cpusPerTask', `must be an integer >= 1 (got ${JSON.stringify(config.cpusPerTask)})`);
-  }
-  if (config.memory !== undefined && !MEMORY.test(config.memory)) {
-    add(
-      'memory',
-      `"${config.memory}" is not a Slurm memory size: a positive integer with optional K, M, G or T, e.g. 2G`,
-    );
-  }
-  if (config.parallel !== undefined && !positiveInt(config.parallel)) {
-    add('parallel', `must be an integer >= 1 (got ${JSON.stringify(config.parallel)})`);
-  }
+  const executor = { ...config, kind: 'slurm' };
+  const value = { executor };
+  const problems = schemaIssues(schemaErrors(value), value).map((issue) => {
+    const [, ...field] = issue.path;
+    const path = describePath([base, ...field]);
+    // The schema's messages start with the path; here the path is a field of its own.
+    const message = issue.message.startsWith(describePath(issue.path))
+      ? issue.message.slice(describePath(issue.path).length).trim()
+      : issue.message;
+    return { path, message };
+  });
   (config.sbatchOptions ?? []).forEach((option, i) => {
-    if (typeof option !== 'string' || !option.startsWith('-')) {
-      add(
-        `sbatchOptions[${i}]`,
-        `${JSON.stringify(option)} is not an sbatch option (it must start with '-', e.g. "--account=lab")`,
-      );
-    } else if (/[\r\n]/.test(option)) {
-      add(`sbatchOptions[${i}]`, 'must be a single line');
-    } else if (/^--?(array|a|output|o|error|e|parsable|wrap|requeue)\b/.test(option)) {
-      add(
-        `sbatchOptions[${i}]`,
-        `"${option}" conflicts with what SNN Lab sets itself (--array, --output, --no-requeue; see docs/slurm.md)`,
-      );
+    const own = typeof option === 'string' ? sbatchConflict(option) : undefined;
+    if (own) {
+      problems.push({
+        path: `${base}.sbatchOptions[${i}]`,
+        message: `${JSON.stringify(option)} sets ${own}, which SNN Lab sets itself (--array, --output, --no-requeue; see docs/slurm.md)`,
+      });
     }
   });
   return problems;

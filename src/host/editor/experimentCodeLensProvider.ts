@@ -18,6 +18,11 @@ export class ExperimentCodeLensProvider extends Disposable implements vscode.Cod
     this._register(vscode.workspace.onDidGrantWorkspaceTrust(() => this.changed.fire()));
   }
 
+  /** Asks VS Code for the lenses again (the plan limits changed). */
+  refresh(): void {
+    this.changed.fire();
+  }
+
   provideCodeLenses(document: vscode.TextDocument): vscode.CodeLens[] {
     if (!this.cache.isExperiment(document)) return [];
     const parsed = this.cache.get(document);

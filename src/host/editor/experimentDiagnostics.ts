@@ -66,6 +66,11 @@ export class ExperimentDiagnostics extends Disposable {
     this.timers.delete(key);
   }
 
+  /** Checks every open experiment again (the plan limits changed). */
+  refresh(): void {
+    for (const document of vscode.workspace.textDocuments) this.update(document);
+  }
+
   private update(document: vscode.TextDocument): void {
     if (this.isDisposed || !this.cache.isExperiment(document) || document.isClosed) return;
     const { problems } = this.cache.get(document);

@@ -46,7 +46,7 @@ const CASES: Record<string, string[]> = {
     '4:28 error In sweep model.activation=sigmoid: model.activation must be one of selu, relu, elu, tanh, gelu, swish, leaky_relu, linear, got "sigmoid"',
   ],
   'variants.snn.json': [
-    '4:5 error Name "a/b" in variants must not contain "/", "," or "="',
+    '4:5 error Name "a/b" in variants must not contain "/", ",", "=" or control characters',
     '5:26 error Unknown property "activaton" in variants.ReLU.model. Did you mean "activation"?',
     '5:49 error Unknown property "executor" in variants.ReLU.',
   ],
@@ -177,7 +177,7 @@ test('slurm executor gets its documented defaults; partition stays unset', () =>
   assert.deepEqual(file?.executor, {
     kind: 'slurm',
     timeLimit: '01:00:00',
-    cpusPerTask: 2,
+    cpusPerTask: 1,
     memory: '4G',
     parallel: 2,
     sbatchOptions: [],

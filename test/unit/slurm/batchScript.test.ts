@@ -91,7 +91,7 @@ test('renderBatchScript refuses relative paths, bad run ids and invalid settings
   assert.throws(() => renderBatchScript({ ...input, runIds: [] }), /at least one task/);
   assert.throws(
     () => renderBatchScript({ ...input, executor: { kind: 'slurm', memory: 'lots' } }),
-    /executor\.memory: "lots"/,
+    /executor\.memory: must be a Slurm memory size such as "4G" or "500M", got "lots"/,
   );
 });
 
