@@ -7,6 +7,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { ExperimentFile, RunPlan, SlurmExecutorConfig } from '../core/config/experimentConfig';
 import type { Event } from '../core/events';
+import type { PlanLimits } from '../core/config/limits';
 import type { RunId } from '../protocol/ids';
 import { pathsOutsideWorkspace } from './dataPolicy';
 import { UserError } from './errors';
@@ -34,7 +35,7 @@ export interface LauncherDeps {
   slurm: SlurmSubmitter | undefined;
   log: vscode.LogOutputChannel;
   settings: () => Settings;
-  load: (experimentPath: string) => Promise<LoadedExperiment>;
+  load: (experimentPath: string, limits: PlanLimits) => Promise<LoadedExperiment>;
 }
 
 const VERB: Record<PlanTarget['kind'], string> = {
@@ -51,14 +52,14 @@ export class RunLauncher {
   async launch(experimentPath: string, target: PlanTarget): Promise<RunId[]> {
     requireTrust(VERB[target.kind]);
     await saveIfDirty(experimentPath);
-    const { file, plans: all } = await this.deps.load(experimentPath);
     const settings = this.deps.settings();
+    const { file, plans: all } = await this.deps.load(experimentPath, settings.limits);
     const plans = withStatsCadence(selectPlans(all, target), settings.statsEverySteps);
     if (plans.length === 0) throw new UserError(`${path.basename(experimentPath)} expands to no runs.`);
     const uri = vscode.Uri.file(experimentPath);
     const workspaceRoot =
       vscode.workspace.getWorkspaceFolder(uri)?.uri.fsPath ?? path.dirname(experimentPath);
-    this.checkDataPaths(plans, experimentPath, workspaceRoot, settings);
+    await this.checkDataPaths(plans, experimentPath, workspaceRoot, settings);
     const mode: RunMode = target.kind === 'probe' ? 'probe' : 'train';
     const slurm =
       target.kind === 'sweep' && (file.executor.kind === 'slurm' || settings.executor === 'slurm');
@@ -81,14 +82,20 @@ export class RunLauncher {
       backend: settings.backend,
       workspaceRoot,
       allowOutsideWorkspace: settings.allowDatasetsOutsideWorkspace,
+      memoryBudgetMB: settings.limits.memoryBudgetMB,
     });
     this.deps.log.info(`queued ${label} (${mode}, backend ${settings.backend}): ${ids.join(', ')}`);
     return ids;
   }
 
-  private checkDataPaths(plans: RunPlan[], experimentPath: string, root: string, settings: Settings): void {
+  private async checkDataPaths(
+    plans: RunPlan[],
+    experimentPath: string,
+    root: string,
+    settings: Settings,
+  ): Promise<void> {
     if (settings.allowDatasetsOutsideWorkspace) return;
-    const outside = pathsOutsideWorkspace(plans, experimentPath, root);
+    const outside = await pathsOutsideWorkspace(plans, experimentPath, root);
     if (outside.length === 0) return;
     throw new UserError(
       `${path.basename(experimentPath)} reads data outside the workspace (${outside.join(', ')}). ` +

@@ -41,8 +41,22 @@ export async function expandGlob(pattern: string, baseDir: string): Promise<stri
     .sort();
 }
 
-async function isFile(path: string): Promise<boolean> {
-  return (await stat(path).catch(() => undefined))?.isFile() ?? false;
+/**
+ * Why `path` is not a regular file, as the end of a message about a `what` file ("CSV file not found", "CSV path
+ * is a directory, not a file"), or undefined when it is one. stat follows links and never opens the file, so a FIFO
+ * cannot make validation wait.
+ */
+async function notAFile(path: string, what: string): Promise<string | undefined> {
+  const info = await stat(path).catch((error: NodeJS.ErrnoException) => error.code ?? 'error');
+  if (typeof info === 'string') {
+    if (info === 'ENOENT' || info === 'ENOTDIR') return `${what} file not found`;
+    return info === 'ELOOP'
+      ? `${what} path is a loop of symbolic links`
+      : `${what} file cannot be read (${info})`;
+  }
+  if (info.isFile()) return undefined;
+  if (info.isDirectory()) return `${what} path is a directory, not a file`;
+  return `${what} path is ${info.isFIFO() ? 'a FIFO (named pipe), not a file' : 'not a regular file'}`;
 }
 
 /** Places where the file value names data: the base data section and each variant's. */
@@ -78,9 +92,8 @@ export async function resolveDataFiles(file: ExperimentFile, path: string, text:
           const name = files?.[kind];
           if (typeof name !== 'string') continue;
           const target = resolve(baseDir, dir, name);
-          if (!(await isFile(target))) {
-            fail([...at, part, kind], `IDX ${part} ${kind} file not found: ${target}`);
-          }
+          const why = await notAFile(target, `IDX ${part} ${kind}`);
+          if (why !== undefined) fail([...at, part, kind], `${why}: ${target}`);
         }
       }
       continue;
@@ -103,7 +116,8 @@ export async function resolveDataFiles(file: ExperimentFile, path: string, text:
         continue;
       }
       const target = resolve(baseDir, entry);
-      if (!(await isFile(target))) fail(where, `CSV file not found: ${target}`);
+      const why = await notAFile(target, 'CSV');
+      if (why !== undefined) fail(where, `${why}: ${target}`);
       expanded.push(entry);
     }
     if (Array.isArray(data.path) || expanded.length !== 1 || expanded[0] !== data.path) {

@@ -1,39 +1,87 @@
 /**
  * Streams a CSV file (csv-parse) into a RawTable: picks the target and feature columns, parses numbers, turns
- * categorical targets into class indices, and reports bad cells by file, line and column name.
+ * categorical targets into class indices, and reports bad cells by file, line and column name. Messages never
+ * quote the file's cells (a wrong path must not print another file's content into a run's failure).
  */
-import { createReadStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
-import { isAbsolute, relative, resolve } from 'node:path';
+import { constants } from 'node:fs';
+import { open, type FileHandle } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import { parse } from 'csv-parse';
 import type { CsvDataConfig } from '../../core/config/experimentConfig';
+import { clip } from '../../core/config/limits';
 import { closest } from '../../core/config/messages';
+import { printable } from '../../core/printable';
+import { isInside, realPathOf } from '../confinement';
 import { DataError } from './dataError';
 import type { LoadOptions } from './dataset';
 import type { RawTable } from './table';
 
-/** Resolves a data path against the experiment's directory; refuses one outside the workspace (unless allowed). */
-export function resolveDataPath(written: string, options: LoadOptions): string {
+/**
+ * Resolves a data path against the experiment's directory, follows symbolic links, and refuses a real path outside
+ * the (real) workspace unless allowed. Returns the real path.
+ */
+export async function resolveDataPath(written: string, options: LoadOptions): Promise<string> {
   const path = resolve(options.baseDir, written);
+  const real = await realPathOf(path);
   if (options.workspaceRoot && !options.allowOutsideWorkspace) {
-    const inside = relative(resolve(options.workspaceRoot), path);
-    if (inside.startsWith('..') || isAbsolute(inside)) {
+    const root = await realPathOf(options.workspaceRoot);
+    if (!isInside(root, real)) {
+      const via = real === path ? '' : ` (through a symbolic link, to ${real})`;
       throw new DataError(
-        `data.path "${written}" resolves to ${path}, outside the workspace ${options.workspaceRoot}`,
+        `data.path "${written}" resolves to ${path}${via}, outside the workspace ${options.workspaceRoot}; ` +
+          'allow it with the setting snnLab.allowDatasetsOutsideWorkspace',
         { file: path },
       );
     }
   }
-  return path;
+  return real;
 }
 
-/** Resolves data.path against the experiment's directory and refuses paths outside the workspace. */
-export async function resolveCsvPath(config: CsvDataConfig, options: LoadOptions): Promise<string> {
-  const path = resolveDataPath(config.path, options);
-  const info = await stat(path).catch(() => undefined);
-  if (!info) throw new DataError(`CSV file not found: ${path} (data.path "${config.path}")`, { file: path });
-  if (!info.isFile()) throw new DataError(`data.path is not a file: ${path}`, { file: path });
-  return path;
+/** Resolves data.path (confined as resolveDataPath does); the CSV file itself is checked when it is opened. */
+export function resolveCsvPath(config: CsvDataConfig, options: LoadOptions): Promise<string> {
+  return resolveDataPath(config.path, options);
+}
+
+/** What a path that is not a regular file is, for the message refusing it. */
+function kindOf(info: { isDirectory(): boolean; isFIFO(): boolean; isSocket(): boolean }): string {
+  if (info.isDirectory()) return 'a directory';
+  if (info.isFIFO()) return 'a FIFO (named pipe)';
+  if (info.isSocket()) return 'a socket';
+  return 'a device or other special file';
+}
+
+/**
+ * Opens a CSV file for reading, refusing anything but a regular file. O_NONBLOCK: opening a FIFO never waits for a
+ * writer, and the check is on the opened file itself, so a path swapped in between cannot slip through.
+ */
+export async function openCsvFile(path: string, shown: string): Promise<FileHandle> {
+  let handle: FileHandle;
+  try {
+    handle = await open(path, constants.O_RDONLY | constants.O_NONBLOCK);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') {
+      throw new DataError(`CSV file not found: ${path} (data.path "${shown}")`, { file: path });
+    }
+    if (code === 'EISDIR') {
+      throw new DataError(`data.path "${shown}" is a directory, not a CSV file: ${path}`, { file: path });
+    }
+    if (code === 'EACCES' || code === 'EPERM') {
+      throw new DataError(`CSV file ${path} cannot be read: permission denied`, { file: path });
+    }
+    throw new DataError(`CSV file ${path} cannot be opened: ${(error as Error).message}`, { file: path });
+  }
+  const info = await handle.stat();
+  if (!info.isFile()) {
+    await handle.close();
+    throw new DataError(`data.path "${shown}" is ${kindOf(info)}, not a CSV file: ${path}`, { file: path });
+  }
+  return handle;
+}
+
+/** A column as a message shows it: quoted, control characters escaped, at most 60 characters. */
+function named(column: string): string {
+  return `"${printable(clip(column))}"`;
 }
 
 function columnIndex(column: string | number, names: string[], file: string, role: string): number {
@@ -51,27 +99,88 @@ function columnIndex(column: string | number, names: string[], file: string, rol
   if (index < 0) {
     const hint = closest(column, names);
     throw new DataError(
-      `${file}: ${role} column "${column}" not found in the header${hint ? `; did you mean "${hint}"?` : ''} (columns: ${names.join(', ')})`,
+      `${file}: ${role} column ${named(column)} is not in the header (${names.length} columns)` +
+        `${hint !== undefined ? `; did you mean ${named(hint)}?` : ''}`,
       { file, column },
     );
   }
   return index;
 }
 
-/** Parses one feature cell; throws a DataError naming line and column for anything but a finite number. */
+/** A decimal number as CSV files write it; Number() alone would also read 0x10, 0b1, 0o7 and "Infinity". */
+const DECIMAL = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
+/** Largest float32 magnitude: a cell beyond it would become Infinity in the Float32Array the trainer reads. */
+const FLOAT32_MAX = 3.4028234663852886e38;
+
+/** Parses one numeric cell; throws a DataError naming line and column (never quoting the cell). */
 function parseCell(cell: string, file: string, line: number, column: string): number {
   const text = cell.trim();
-  const where = `${file}:${line}: column "${column}"`;
-  if (text === '') throw new DataError(`${where} is empty: fill or drop the row`, { file, line, column });
-  const value = Number(text);
-  if (Number.isNaN(value)) {
-    const what = /^nan$/i.test(text) ? 'is NaN' : `is not a number: "${text}"`;
+  const where = `${file}:${line}: column ${named(column)}`;
+  const fail = (what: string): never => {
     throw new DataError(`${where} ${what}`, { file, line, column });
+  };
+  if (text === '') fail('is empty: fill or drop the row');
+  if (!DECIMAL.test(text)) {
+    if (/^[+-]?nan$/i.test(text)) fail('is NaN');
+    if (/^[+-]?(inf|infinity)$/i.test(text)) fail('is infinite');
+    if (/^[+-]?0[xXbBoO]/.test(text)) fail('is a hexadecimal, binary or octal number: write it in decimal');
+    fail('is not a decimal number');
   }
-  if (!Number.isFinite(value)) {
-    throw new DataError(`${where} is not finite: "${text}"`, { file, line, column });
-  }
+  const value = Number(text);
+  if (!Number.isFinite(value) || Math.abs(value) > FLOAT32_MAX) fail('overflows float32 (|x| > 3.4e38)');
   return value;
+}
+
+/** Feature columns: those listed (each once, not the target), else every column but the target; at least one. */
+function featureColumns(
+  config: CsvDataConfig,
+  names: string[],
+  roles: { target: number; fold: number },
+  file: string,
+): number[] {
+  const wanted = config.features && config.features.length > 0 ? config.features : undefined;
+  const columns = wanted
+    ? wanted.map((column) => columnIndex(column, names, file, 'feature'))
+    : names.map((_, j) => j).filter((j) => j !== roles.target && j !== roles.fold);
+  const seen = new Set<number>();
+  for (const j of columns) {
+    const role = j === roles.target ? 'target' : j === roles.fold ? 'fold' : undefined;
+    if (role !== undefined) {
+      throw new DataError(
+        `${file}: the ${role} column ${named(names[j] as string)} is also listed as a feature`,
+        { file },
+      );
+    }
+    if (seen.has(j)) {
+      throw new DataError(
+        `${file}: feature column ${named(names[j] as string)} is listed twice in data.features`,
+        { file },
+      );
+    }
+    seen.add(j);
+  }
+  if (columns.length === 0) {
+    throw new DataError(`${file}: no feature columns: the file has only the target column`, { file });
+  }
+  return columns;
+}
+
+/** Column names from the header row: empty ones are named col<j>; a name used twice is an error. */
+function headerNames(record: string[], header: boolean, file: string): string[] {
+  if (!header) return record.map((_, j) => `col${j}`);
+  const names = record.map((name, j) => name || `col${j}`);
+  const first = new Map<string, number>();
+  names.forEach((name, j) => {
+    const earlier = first.get(name);
+    if (earlier !== undefined) {
+      throw new DataError(
+        `${file}: the header names column ${named(name)} twice (columns ${earlier} and ${j})`,
+        { file },
+      );
+    }
+    first.set(name, j);
+  });
+  return names;
 }
 
 /** Orders class labels: numerically when all are numbers, otherwise alphabetically. */
@@ -81,12 +190,13 @@ function orderLabels(labels: Iterable<string>): string[] {
   return numeric ? list.sort((a, b) => Number(a) - Number(b)) : list.sort();
 }
 
-/** Reads a CSV file into a RawTable. */
+/** Reads a CSV file into a RawTable (`path` as resolveCsvPath returns it). */
 export async function readCsv(path: string, config: CsvDataConfig): Promise<RawTable> {
   const file = config.path;
-  const parser = createReadStream(path).pipe(
-    parse({ relax_column_count: true, skip_empty_lines: true, trim: true, info: true, bom: true }),
-  );
+  const handle = await openCsvFile(path, file);
+  const parser = handle
+    .createReadStream()
+    .pipe(parse({ relax_column_count: true, skip_empty_lines: true, trim: true, info: true, bom: true }));
   let names: string[] | undefined;
   let featureCols: number[] = [];
   let targetCol = 0;
@@ -101,31 +211,16 @@ export async function readCsv(path: string, config: CsvDataConfig): Promise<RawT
     }>) {
       const line = info.lines;
       if (!names) {
-        names = config.header ? record.map((name, j) => name || `col${j}`) : record.map((_, j) => `col${j}`);
+        names = headerNames(record, config.header, file);
         targetCol = columnIndex(config.target, names, file, 'target');
         if (config.foldColumn !== undefined) foldCol = columnIndex(config.foldColumn, names, file, 'fold');
-        const wanted = config.features && config.features.length > 0 ? config.features : undefined;
-        featureCols = wanted
-          ? wanted.map((column) => columnIndex(column, names as string[], file, 'feature'))
-          : names.map((_, j) => j).filter((j) => j !== targetCol && j !== foldCol);
-        for (const [col, role] of [
-          [targetCol, 'target'],
-          [foldCol, 'fold'],
-        ] as const) {
-          if (featureCols.includes(col)) {
-            throw new DataError(`${file}: the ${role} column "${names[col]}" is also listed as a feature`, {
-              file,
-            });
-          }
-        }
-        if (foldCol === targetCol) {
+        if (foldCol >= 0 && foldCol === targetCol) {
           throw new DataError(
-            `${file}: data.foldColumn and data.target name the same column "${names[foldCol]}"`,
-            {
-              file,
-            },
+            `${file}: data.foldColumn and data.target name the same column ${named(names[foldCol] as string)}`,
+            { file },
           );
         }
+        featureCols = featureColumns(config, names, { target: targetCol, fold: foldCol }, file);
         if (config.header) continue;
       }
       if (record.length !== names.length) {
@@ -140,7 +235,7 @@ export async function readCsv(path: string, config: CsvDataConfig): Promise<RawT
       const target = (record[targetCol] as string).trim();
       const targetName = names[targetCol] as string;
       if (target === '') {
-        throw new DataError(`${file}:${line}: target column "${targetName}" is empty`, {
+        throw new DataError(`${file}:${line}: target column ${named(targetName)} is empty`, {
           file,
           line,
           column: targetName,
@@ -151,14 +246,25 @@ export async function readCsv(path: string, config: CsvDataConfig): Promise<RawT
         const foldId = (record[foldCol] as string).trim();
         if (foldId === '') {
           const column = names[foldCol] as string;
-          throw new DataError(`${file}:${line}: fold column "${column}" is empty`, { file, line, column });
+          throw new DataError(`${file}:${line}: fold column ${named(column)} is empty`, {
+            file,
+            line,
+            column,
+          });
         }
         foldIds.push(foldId);
       }
     }
   } catch (error) {
     if (error instanceof DataError) throw error;
-    throw new DataError(`${file}: ${error instanceof Error ? error.message : String(error)}`, { file });
+    // csv-parse's messages quote the offending field: report its code and line instead.
+    const { code, lines } = error as { code?: unknown; lines?: unknown };
+    const line = typeof lines === 'number' ? `:${lines}` : '';
+    const what = typeof code === 'string' ? `malformed CSV (${code})` : 'cannot be read as CSV';
+    throw new DataError(`${file}${line}: ${what}`, { file });
+  } finally {
+    parser.destroy();
+    await handle.close().catch(() => undefined);
   }
   if (!names || rows.length === 0) throw new DataError(`${file}: no data rows`, { file });
   const table = toTable(
@@ -172,9 +278,7 @@ export async function readCsv(path: string, config: CsvDataConfig): Promise<RawT
   const foldNames = orderLabels(new Set(foldIds));
   const position = new Map(foldNames.map((name, k) => [name, k]));
   table.folds = { names: foldNames, index: Int32Array.from(foldIds, (id) => position.get(id) as number) };
-  table.notes.push(
-    `${file}: ${foldNames.length} folds from column "${names[foldCol]}" (${foldNames.join(', ')})`,
-  );
+  table.notes.push(`${file}: ${foldNames.length} folds from column ${named(names[foldCol] as string)}`);
   return table;
 }
 
@@ -205,7 +309,7 @@ function toTable(
   const classNames = orderLabels(new Set(targets));
   if (classNames.length < 2) {
     throw new DataError(
-      `${file}: target column "${targetName}" has only one class ("${classNames[0]}"): nothing to classify`,
+      `${file}: target column ${named(targetName)} has only one class: nothing to classify`,
       { file },
     );
   }

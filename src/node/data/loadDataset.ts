@@ -33,7 +33,8 @@ async function readTables(
     case 'mnist':
       return { table: await loadMnist(data, deriveSeed(seed, 'mnist')), files: mnistFiles() };
     case 'idx': {
-      resolveDataPath(data.path, options);
+      await resolveDataPath(data.path, options);
+      for (const file of idxFiles(data, options.baseDir)) await resolveDataPath(file, options);
       const { train, test } = await loadIdx(data, options.baseDir, seed);
       return { table: train, test, files: idxFiles(data, options.baseDir) };
     }

@@ -70,28 +70,22 @@ test('regression targets are numbers', async () => {
 
 test('bad inputs name the file, line and column', async () => {
   await rejects(csv('ragged.csv', 'a,b,y\n1,2,x\n3,y\n'), 'ragged.csv:3: expected 3 columns, found 2');
-  await rejects(
-    csv('text.csv', 'a,b,y\n1,2,x\n3,abc,y\n'),
-    'ragged.csv:3: column "b" is not a number: "abc"'.replace('ragged', 'text'),
-  );
+  await rejects(csv('text.csv', 'a,b,y\n1,2,x\n3,abc,y\n'), 'text.csv:3: column "b" is not a decimal number');
   await rejects(csv('nan.csv', 'a,b,y\n1,NaN,x\n3,4,y\n'), 'nan.csv:2: column "b" is NaN');
   await rejects(
     csv('empty.csv', 'a,b,y\n1,,x\n3,4,y\n'),
     'empty.csv:2: column "b" is empty: fill or drop the row',
   );
-  await rejects(
-    csv('inf.csv', 'a,b,y\n1,Infinity,x\n3,4,y\n'),
-    'inf.csv:2: column "b" is not finite: "Infinity"',
-  );
+  await rejects(csv('inf.csv', 'a,b,y\n1,Infinity,x\n3,4,y\n'), 'inf.csv:2: column "b" is infinite');
   await rejects(csv('t.csv', 'a,y\n1,\n2,z\n'), 't.csv:2: target column "y" is empty');
   await rejects(
     csv('one.csv', 'a,y\n1,k\n2,k\n'),
-    'one.csv: target column "y" has only one class ("k"): nothing to classify',
+    'one.csv: target column "y" has only one class: nothing to classify',
   );
   await rejects(csv('none.csv', 'a,y\n'), 'none.csv: no data rows');
   await rejects(
     csv('col.csv', 'alpha,beta,y\n1,2,k\n', { features: ['alpah'] }),
-    'col.csv: feature column "alpah" not found in the header; did you mean "alpha"? (columns: alpha, beta, y)',
+    'col.csv: feature column "alpah" is not in the header (3 columns); did you mean "alpha"?',
   );
   await rejects(
     csv('idx.csv', 'a,y\n1,k\n', { target: 5 }),
@@ -123,7 +117,8 @@ test('missing files and paths outside the workspace are refused', async () => {
   writeFileSync(join(root, 'outside.csv'), 'a,y\n1,k\n2,j\n');
   await rejects(
     loadDataset({ ...config, path: '../outside.csv' }, { baseDir: inner, workspaceRoot: inner, seed: 1 }),
-    `data.path "../outside.csv" resolves to ${join(root, 'outside.csv')}, outside the workspace ${inner}`,
+    `data.path "../outside.csv" resolves to ${join(root, 'outside.csv')}, outside the workspace ${inner}; ` +
+      'allow it with the setting snnLab.allowDatasetsOutsideWorkspace',
   );
   const allowed = await loadDataset(
     { ...config, path: '../outside.csv' },

@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { RunPlan } from '../../../src/core/config/experimentConfig';
 import { dashboardArgs, experimentPathFromArgs, runIdsFromArgs } from '../../../src/host/commandArgs';
-import { isInside, pathsOutsideWorkspace } from '../../../src/host/dataPolicy';
+import { pathsOutsideWorkspace } from '../../../src/host/dataPolicy';
+import { isInside } from '../../../src/node/confinement';
 import { selectPlans, withStatsCadence } from '../../../src/host/planSelection';
 import { formatAge, groupByExperiment, runLook, shortName, statusLine } from '../../../src/host/runLabels';
 import type { RunMeta } from '../../../src/runs/runTypes';
@@ -162,10 +163,12 @@ test('statistics cadence override replaces stats.everySteps only when > 0', () =
   assert.equal(grid[0]?.config.stats.everySteps, 10, 'the input plans are not mutated');
 });
 
-test('data policy: CSV paths leaving the workspace are reported, relative to the experiment file', () => {
+test('data policy: CSV paths leaving the workspace are reported, relative to the experiment file', async () => {
   assert.ok(isInside('/ws', '/ws/data/x.csv'));
   assert.ok(!isInside('/ws', '/wsx/x.csv'));
   assert.ok(!isInside('/ws', '/etc/passwd'));
+  assert.ok(isInside('/ws', '/ws/..foo/x.csv'), 'a folder named ..foo is inside');
+  assert.ok(!isInside('/ws', '/ws/../x.csv'));
   const csv = (path: string) =>
     ({ ...plan('x', undefined, 1), config: { data: { source: 'csv', path } } }) as unknown as RunPlan;
   const plans = [
@@ -175,7 +178,7 @@ test('data policy: CSV paths leaving the workspace are reported, relative to the
     csv('../../outside.csv'),
     plan('m', undefined, 1),
   ];
-  assert.deepEqual(pathsOutsideWorkspace(plans, '/ws/exp/a.snn.json', '/ws'), [
+  assert.deepEqual(await pathsOutsideWorkspace(plans, '/ws/exp/a.snn.json', '/ws'), [
     '/outside.csv',
     '/abs/elsewhere.csv',
   ]);
