@@ -111,6 +111,25 @@ export default tseslint.config(
     files: ['webview/**'],
     rules: { 'no-restricted-imports': ['error', { paths: [noVscode], patterns: [tfjs, nodeApis] }] },
   },
+  // The CLI prints only through src/cli/output.ts, which escapes control characters read from files.
+  {
+    files: ['src/cli/**'],
+    ignores: ['src/cli/output.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector:
+            "MemberExpression[object.object.name='process'][object.property.name=/^(stdout|stderr)$/][property.name='write']",
+          message: 'Print through writeOut/writeErr (src/cli/output.ts): they escape control characters.',
+        },
+        {
+          selector: "CallExpression[callee.object.name='console']",
+          message: 'Print through writeOut/writeErr (src/cli/output.ts): they escape control characters.',
+        },
+      ],
+    },
+  },
   // Scripts, build files and script-style tests: plain Node ES modules, type-checked by tsconfig.scripts.json.
   {
     files: ['**/*.mjs'],

@@ -3,9 +3,12 @@
  * experiment and choosing its plans (printing file:line:col problems), number options.
  */
 import { join } from 'node:path';
+import type { Command } from 'commander';
 import type { RunPlan } from '../core/config/experimentConfig';
+import { DEFAULT_LIMITS, LIMIT_RANGES, type PlanLimits } from '../core/config/limits';
 import { formatProblem, loadExperiment } from '../node/loadExperiment';
 import { resolveRunsDirectory } from '../runs/runsDirectory';
+import { writeErr } from './output';
 
 /** Exit codes of snn-lab (see src/cli/main.ts). */
 export const EXIT = { ok: 0, runFailed: 1, invalidInput: 2 } as const;
@@ -29,7 +32,7 @@ export function action<A extends unknown[]>(
       await run(...args);
     } catch (error) {
       if (!(error instanceof CliError)) throw error;
-      process.stderr.write(`snn-lab: ${error.message}\n`);
+      writeErr(`snn-lab: ${error.message}\n`);
       process.exitCode = error.exitCode;
     }
   };
@@ -40,13 +43,50 @@ export function resolveRunsDir(option: string | undefined, experimentPath?: stri
   return resolveRunsDirectory({ explicit: option, experimentPath });
 }
 
-/** Parses an integer option >= min, or throws a CliError naming the option. */
-export function parseInteger(value: string, option: string, min: number): number {
+/** Parses an integer option in [min, max], or throws a CliError naming the option. */
+export function parseInteger(
+  value: string,
+  option: string,
+  min: number,
+  max = Number.MAX_SAFE_INTEGER,
+): number {
   const number = Number(value);
-  if (!/^\s*\d+\s*$/.test(value) || !Number.isSafeInteger(number) || number < min) {
-    throw new CliError(`${option} must be an integer >= ${min}, got ${JSON.stringify(value)}`);
+  if (!/^\s*\d+\s*$/.test(value) || !Number.isSafeInteger(number) || number < min || number > max) {
+    const range = max === Number.MAX_SAFE_INTEGER ? `>= ${min}` : `from ${min} to ${max}`;
+    throw new CliError(`${option} must be an integer ${range}, got ${JSON.stringify(value)}`);
   }
   return number;
+}
+
+/** Flags of the plan limits, as commander passes them. */
+export interface LimitFlags {
+  maxRuns?: string;
+  memoryBudget?: string;
+}
+
+/** Adds --max-runs and --memory-budget (the settings snnLab.maxRunsPerFile and snnLab.memoryBudgetMB). */
+export function addLimitOptions(command: Command): Command {
+  return command
+    .option(
+      '--max-runs <n>',
+      `most runs the file may expand to (default ${DEFAULT_LIMITS.maxRuns}, as the setting ${LIMIT_RANGES.maxRuns.setting})`,
+    )
+    .option(
+      '--memory-budget <MiB>',
+      `memory one run may need by estimate (default ${DEFAULT_LIMITS.memoryBudgetMB}, as ${LIMIT_RANGES.memoryBudgetMB.setting})`,
+    );
+}
+
+/** The limits the flags ask for (defaults for flags not given); a CliError for a value out of range. */
+export function limitsFrom(flags: LimitFlags): PlanLimits {
+  const read = (key: keyof PlanLimits, flag: string, value: string | undefined): number => {
+    if (value === undefined) return DEFAULT_LIMITS[key];
+    return parseInteger(value, flag, LIMIT_RANGES[key].min, LIMIT_RANGES[key].max);
+  };
+  return {
+    maxRuns: read('maxRuns', '--max-runs', flags.maxRuns),
+    memoryBudgetMB: read('memoryBudgetMB', '--memory-budget', flags.memoryBudget),
+  };
 }
 
 export interface PlanSelection {
@@ -63,9 +103,10 @@ export interface PlanSelection {
 export async function loadPlans(
   file: string,
   selection: PlanSelection,
+  limits?: PlanLimits,
 ): Promise<{ path: string; plans: RunPlan[] }> {
-  const loaded = await loadExperiment(file);
-  for (const problem of loaded.problems) process.stderr.write(`${formatProblem(file, problem)}\n`);
+  const loaded = await loadExperiment(file, limits);
+  for (const problem of loaded.problems) writeErr(`${formatProblem(file, problem)}\n`);
   const errors = loaded.problems.filter((p) => p.severity === 'error').length;
   if (errors > 0 || !loaded.file) {
     throw new CliError(`${file}: ${errors} error(s); nothing was run`);

@@ -10,6 +10,7 @@ import { RunStore } from '../runs/runStore';
 import { readPredictions } from '../runs/studyRuns';
 import type { RunData } from '../runs/runTypes';
 import { CliError, action, resolveRunsDir } from './cliShared';
+import { writeOut } from './output';
 
 interface ExportFlags {
   what: 'metrics' | 'layers' | 'predictions';
@@ -109,7 +110,7 @@ export function registerExportCommand(program: Command): void {
           text = lines.join('\r\n') + '\r\n';
         }
         if (flags.out) writeFileSync(flags.out, text);
-        else process.stdout.write(text);
+        else writeOut(text);
       }),
     );
 }

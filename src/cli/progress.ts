@@ -6,8 +6,10 @@ import { MultiBar, Presets, type SingleBar } from 'cli-progress';
 
 import type { RunId } from '../protocol/ids';
 import type { TrainerToHost } from '../protocol/trainer';
+import { printable } from '../core/printable';
 import { cell } from './table';
 import type { RunStatus } from '../core/runStatus';
+import { writeOut, writeErr } from './output';
 
 export interface Progress {
   /** Announces a queued run. */
@@ -22,7 +24,7 @@ export interface Progress {
 }
 
 const toStderr = (line: string): void => {
-  process.stderr.write(`${line}\n`);
+  writeErr(`${line}\n`);
 };
 
 /** Picks the display: bars on a TTY, lines otherwise, silence for --json. */
@@ -60,7 +62,7 @@ class LineProgress implements Progress {
   }
 
   log(line: string): void {
-    process.stdout.write(`${line}\n`);
+    writeOut(`${line}\n`);
   }
 
   warn(line: string): void {
@@ -85,7 +87,9 @@ class BarProgress implements Progress {
   private readonly bars = new Map<RunId, { bar: SingleBar; epochs: number; total: number }>();
   private width = 0;
 
-  add(runId: RunId, name: string, epochs: number): void {
+  add(runId: RunId, rawName: string, epochs: number): void {
+    // The bar writes its payload as is: escape control characters in the name here.
+    const name = printable(rawName);
     this.width = Math.min(48, Math.max(this.width, name.length));
     const label = name.length > 48 ? `...${name.slice(-45)}` : name.padEnd(this.width);
     const bar = this.multibar.create(1, 0, { name: label, state: 'queued', epoch: '-', loss: '-' });
@@ -115,11 +119,11 @@ class BarProgress implements Progress {
   }
 
   log(line: string): void {
-    this.multibar.log(`${line}\n`);
+    this.multibar.log(`${printable(line)}\n`);
   }
 
   warn(line: string): void {
-    this.multibar.log(`${line}\n`);
+    this.multibar.log(`${printable(line)}\n`);
   }
 
   stop(): void {

@@ -13,6 +13,7 @@ import type { StorageBudget } from '../runs/storageBudget';
 import type { RunId } from '../protocol/ids';
 import type { BackendChoice } from '../protocol/trainer';
 import { CliError, EXIT, trainerPath } from './cliShared';
+import { writeErr } from './output';
 import { createProgress, type Progress } from './progress';
 
 export interface ExecuteOptions {
@@ -27,6 +28,8 @@ export interface ExecuteOptions {
   probeInput?: 'data' | 'normal';
   /** Byte budgets of each run's series files (from --stats-budget-mb / $SNN_LAB_STATS_BUDGET_MB). */
   budget?: StorageBudget;
+  /** Trainers refuse a run estimated above this once its data is loaded. */
+  memoryBudgetMB?: number;
 }
 
 /** The progress display for the current stdout: bars on a TTY, lines otherwise, none for --json. */
@@ -51,7 +54,7 @@ function cliLogger(progress: Progress): Logger {
  */
 export async function executePlans(
   options: ExecuteOptions,
-): Promise<{ store: RunStore; runs: RunOverview[] }> {
+): Promise<{ store: RunStore; runs: RunOverview[]; notStarted: number }> {
   const jobs = options.jobs ?? availableParallelism();
   try {
     mkdirSync(options.runsDir, { recursive: true });
@@ -70,6 +73,7 @@ export async function executePlans(
     logger,
     maxConcurrent: jobs,
     ...(options.probeSamples !== undefined ? { probeSamples: options.probeSamples } : {}),
+    ...(options.memoryBudgetMB !== undefined ? { memoryBudgetMB: options.memoryBudgetMB } : {}),
   });
   manager.onMessage(({ runId, message }) => progress.message(runId, message));
   manager.onDidChangeRun(({ runId, status }) => {
@@ -110,11 +114,21 @@ export async function executePlans(
     await manager.dispose();
     progress.stop();
   }
+  // Runs cancelled before they neared the front of the queue have no directory: nothing was recorded for them.
   const runs = ids
     .map((runId) => store.overview(runId))
     .filter((run): run is RunOverview => run !== undefined);
-  if (runs.length !== ids.length) {
-    throw new CliError('a run directory could not be read back', EXIT.runFailed);
+  const missing = ids.length - runs.length;
+  if (missing > 0 && interrupted === 0) {
+    throw new CliError(
+      `${missing} run director${missing === 1 ? 'y' : 'ies'} could not be read back`,
+      EXIT.runFailed,
+    );
   }
-  return { store, runs };
+  if (missing > 0) {
+    writeErr(
+      `warning: ${missing} queued run(s) were cancelled before they started; nothing was recorded for them\n`,
+    );
+  }
+  return { store, runs, notStarted: missing };
 }

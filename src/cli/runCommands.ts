@@ -6,18 +6,31 @@ import { Option, type Command } from 'commander';
 import type { LayerStatsRecord, RunOverview } from '../runs/runTypes';
 import type { RunStore } from '../runs/runStore';
 import { budgetFrom } from '../runs/storageBudget';
-import { DEFAULT_PROBE_SAMPLES, type BackendChoice } from '../protocol/trainer';
+import { DEFAULT_PROBE_SAMPLES, MAX_PROBE_SAMPLES, type BackendChoice } from '../protocol/trainer';
+import type { RunConfig } from '../core/config/experimentConfig';
+import { dataShapeOf, describeEstimate, estimateMemory, formatBytes } from '../core/config/memoryEstimate';
 import { loadExperiment } from '../node/loadExperiment';
-import { CliError, EXIT, action, loadPlans, parseInteger, resolveRunsDir } from './cliShared';
+import {
+  EXIT,
+  action,
+  addLimitOptions,
+  CliError,
+  limitsFrom,
+  loadPlans,
+  parseInteger,
+  resolveRunsDir,
+  type LimitFlags,
+} from './cliShared';
 import { displayMode, executePlans } from './runCommand';
 import { registerRunsCommand } from './runsCommand';
 import { submitExperiment } from './slurmCommands';
 import { cell, comparisonTable, durationSeconds, formatTable } from './table';
 import { RUNS_DIR_HELP } from '../runs/runsDirectory';
+import { writeOut } from './output';
 
 const BACKENDS: BackendChoice[] = ['auto', 'tensorflow', 'wasm', 'cpu'];
 
-interface RunFlags {
+interface RunFlags extends LimitFlags {
   variant?: string;
   index?: string;
   runsDir?: string;
@@ -31,7 +44,7 @@ interface RunFlags {
 /** A whole-file run of an experiment whose executor is slurm goes to the cluster (`--local` overrides). */
 async function wantsSlurm(file: string, flags: RunFlags): Promise<boolean> {
   if (flags.local || flags.index !== undefined || flags.variant !== undefined) return false;
-  const loaded = await loadExperiment(file);
+  const loaded = await loadExperiment(file, limitsFrom(flags));
   return loaded.file?.executor.kind === 'slurm';
 }
 
@@ -63,7 +76,7 @@ function backendOption(): Option {
 }
 
 export function registerRunCommands(program: Command): void {
-  program
+  const run = program
     .command('run')
     .description('train the runs of an experiment file (all, one variant, or the --index-th run)')
     .argument('<file>', 'experiment file (*.snn.json or *.snn.yaml)')
@@ -77,54 +90,62 @@ export function registerRunCommands(program: Command): void {
     .option(
       '--stats-budget-mb <mb>',
       'most MB of statistics a run stores (more are thinned to every n-th report; default $SNN_LAB_STATS_BUDGET_MB or 256)',
-    )
-    .action(
-      action(async (file: string, flags: RunFlags) => {
-        if (await wantsSlurm(file, flags)) {
-          await submitExperiment(file, {
-            ...(flags.runsDir !== undefined ? { runsDir: flags.runsDir } : {}),
-            ...(flags.json ? { json: true } : {}),
-          });
-          return;
-        }
-        const index = flags.index !== undefined ? parseInteger(flags.index, '--index', 0) : undefined;
-        const jobs = flags.jobs !== undefined ? parseInteger(flags.jobs, '--jobs', 1) : undefined;
-        const { path, plans } = await loadPlans(file, {
+    );
+  addLimitOptions(run).action(
+    action(async (file: string, flags: RunFlags) => {
+      const limits = limitsFrom(flags);
+      if (await wantsSlurm(file, flags)) {
+        await submitExperiment(file, {
+          ...(flags.runsDir !== undefined ? { runsDir: flags.runsDir } : {}),
+          ...(flags.json ? { json: true } : {}),
+          ...(flags.maxRuns !== undefined ? { maxRuns: flags.maxRuns } : {}),
+          ...(flags.memoryBudget !== undefined ? { memoryBudget: flags.memoryBudget } : {}),
+        });
+        return;
+      }
+      const index = flags.index !== undefined ? parseInteger(flags.index, '--index', 0) : undefined;
+      const jobs = flags.jobs !== undefined ? parseInteger(flags.jobs, '--jobs', 1) : undefined;
+      const { path, plans } = await loadPlans(
+        file,
+        {
           ...(flags.variant !== undefined ? { variant: flags.variant } : {}),
           ...(index !== undefined ? { index } : {}),
-        });
-        const runsDir = resolveRunsDir(flags.runsDir, path);
-        const budget = storageBudget(flags.statsBudgetMb);
-        const { store, runs } = await executePlans({
-          budget,
+        },
+        limits,
+      );
+      const runsDir = resolveRunsDir(flags.runsDir, path);
+      const budget = storageBudget(flags.statsBudgetMb);
+      const { store, runs } = await executePlans({
+        budget,
+        experiment: path,
+        plans,
+        runsDir,
+        mode: 'train',
+        memoryBudgetMB: limits.memoryBudgetMB,
+        ...(jobs !== undefined ? { jobs } : {}),
+        ...(flags.backend ? { backend: flags.backend } : {}),
+        display: displayMode(flags.json),
+      });
+      const ok = runs.every((run) => run.meta.status === 'finished');
+      if (flags.json) {
+        const result = {
           experiment: path,
-          plans,
           runsDir,
-          mode: 'train',
-          ...(jobs !== undefined ? { jobs } : {}),
-          ...(flags.backend ? { backend: flags.backend } : {}),
-          display: displayMode(flags.json),
-        });
-        const ok = runs.every((run) => run.meta.status === 'finished');
-        if (flags.json) {
-          const result = {
-            experiment: path,
-            runsDir,
-            ok,
-            runs: runs.map((run) => runJson(run, store.runDir(run.meta.runId))),
-          };
-          process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
-        } else {
-          process.stdout.write(`\n${comparisonTable(runs)}\n\nruns in ${runsDir}\n`);
-          for (const run of runs.filter((r) => r.meta.failure && r.meta.status !== 'finished')) {
-            process.stdout.write(`${run.meta.runId}: ${run.meta.status}: ${run.meta.failure?.message}\n`);
-          }
+          ok,
+          runs: runs.map((run) => runJson(run, store.runDir(run.meta.runId))),
+        };
+        writeOut(`${JSON.stringify(result, null, 2)}\n`);
+      } else {
+        writeOut(`\n${comparisonTable(runs)}\n\nruns in ${runsDir}\n`);
+        for (const run of runs.filter((r) => r.meta.failure && r.meta.status !== 'finished')) {
+          writeOut(`${run.meta.runId}: ${run.meta.status}: ${run.meta.failure?.message}\n`);
         }
-        process.exitCode = ok ? EXIT.ok : EXIT.runFailed;
-      }),
-    );
+      }
+      process.exitCode = ok ? EXIT.ok : EXIT.runFailed;
+    }),
+  );
 
-  program
+  const probe = program
     .command('probe')
     .description(
       "forward a batch through a freshly initialised network and print each layer's mean and variance",
@@ -134,38 +155,51 @@ export function registerRunCommands(program: Command): void {
     .option('--index <i>', '0-based index into the expanded run list')
     .option('--runs-dir <dir>', RUNS_DIR_HELP)
     .addOption(backendOption())
-    .option('--samples <n>', `probe batch size (default ${DEFAULT_PROBE_SAMPLES})`)
+    .option(
+      '--samples <n>',
+      `probe batch size (default ${DEFAULT_PROBE_SAMPLES}, at most ${MAX_PROBE_SAMPLES})`,
+    )
     .addOption(
       new Option('--input <input>', 'probe input: the training data or N(0, I)').choices(['data', 'normal']),
     )
-    .option('--json', 'print machine-readable statistics')
-    .action(
-      action(async (file: string, flags: ProbeFlags) => {
-        const index = flags.index !== undefined ? parseInteger(flags.index, '--index', 0) : undefined;
-        const samples = flags.samples !== undefined ? parseInteger(flags.samples, '--samples', 1) : undefined;
-        const { path, plans } = await loadPlans(file, {
+    .option('--json', 'print machine-readable statistics');
+  addLimitOptions(probe).action(
+    action(async (file: string, flags: ProbeFlags) => {
+      const limits = limitsFrom(flags);
+      const index = flags.index !== undefined ? parseInteger(flags.index, '--index', 0) : undefined;
+      const samples =
+        flags.samples !== undefined
+          ? parseInteger(flags.samples, '--samples', 1, MAX_PROBE_SAMPLES)
+          : undefined;
+      const { path, plans } = await loadPlans(
+        file,
+        {
           ...(flags.variant !== undefined ? { variant: flags.variant } : {}),
           ...(index !== undefined ? { index } : {}),
-        });
-        const plan = plans[0];
-        if (!plan) return;
-        const { store, runs } = await executePlans({
-          experiment: path,
-          plans: [plan],
-          runsDir: resolveRunsDir(flags.runsDir, path),
-          mode: 'probe',
-          jobs: 1,
-          ...(flags.backend ? { backend: flags.backend } : {}),
-          ...(samples !== undefined ? { probeSamples: samples } : {}),
-          ...(flags.input ? { probeInput: flags.input } : {}),
-          display: 'quiet', // one short run: the table below is the output
-        });
-        const run = runs[0];
-        if (!run) return;
-        printProbe(store, run, Boolean(flags.json));
-        process.exitCode = run.meta.status === 'finished' ? EXIT.ok : EXIT.runFailed;
-      }),
-    );
+        },
+        limits,
+      );
+      const plan = plans[0];
+      if (!plan) return;
+      checkProbeMemory(plan.config, samples ?? DEFAULT_PROBE_SAMPLES, limits.memoryBudgetMB, flags.input);
+      const { store, runs } = await executePlans({
+        experiment: path,
+        plans: [plan],
+        runsDir: resolveRunsDir(flags.runsDir, path),
+        mode: 'probe',
+        jobs: 1,
+        memoryBudgetMB: limits.memoryBudgetMB,
+        ...(flags.backend ? { backend: flags.backend } : {}),
+        ...(samples !== undefined ? { probeSamples: samples } : {}),
+        ...(flags.input ? { probeInput: flags.input } : {}),
+        display: 'quiet', // one short run: the table below is the output
+      });
+      const run = runs[0];
+      if (!run) return;
+      printProbe(store, run, Boolean(flags.json));
+      process.exitCode = run.meta.status === 'finished' ? EXIT.ok : EXIT.runFailed;
+    }),
+  );
 
   registerRunsCommand(program);
 }
@@ -177,6 +211,21 @@ function storageBudget(option: string | undefined): ReturnType<typeof budgetFrom
   } catch (error) {
     throw new CliError((error as Error).message);
   }
+}
+
+/** Refuses a probe batch whose run is estimated above the memory budget (before any trainer starts). */
+function checkProbeMemory(config: RunConfig, samples: number, budgetMB: number, input?: string): void {
+  const shape =
+    input === 'normal'
+      ? { ...dataShapeOf(config.data), features: config.model.width }
+      : dataShapeOf(config.data);
+  const estimate = estimateMemory(config, shape, samples);
+  if (estimate.bytes <= budgetMB * 1024 * 1024) return;
+  throw new CliError(
+    `--samples ${samples}: the probe needs about ${formatBytes(estimate.bytes)} by estimate ` +
+      `(${describeEstimate(estimate, config)}), more than the memory budget of ${formatBytes(budgetMB * 1024 * 1024)}; ` +
+      'use fewer samples or raise --memory-budget',
+  );
 }
 
 /** Prints the per-layer statistics of a probe run (its last layerStats record). */
@@ -196,7 +245,7 @@ function printProbe(store: RunStore, run: RunOverview, json: boolean): void {
       dead: s.dead,
     }));
     const result = { runId: run.meta.runId, name: run.meta.name, status: run.meta.status, layers };
-    process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+    writeOut(`${JSON.stringify(result, null, 2)}\n`);
     return;
   }
   const rows = stats.map((s) => [
@@ -219,6 +268,6 @@ function printProbe(store: RunStore, run: RunOverview, json: boolean): void {
     'post var',
     'saturated',
   ];
-  process.stdout.write(`\n${run.meta.name} at initialisation (${run.meta.runId})\n`);
-  process.stdout.write(`${formatTable(headers, rows, new Set([0, 1, 3, 4, 5, 6, 7]))}\n`);
+  writeOut(`\n${run.meta.name} at initialisation (${run.meta.runId})\n`);
+  writeOut(`${formatTable(headers, rows, new Set([0, 1, 3, 4, 5, 6, 7]))}\n`);
 }

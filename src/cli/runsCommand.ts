@@ -12,6 +12,7 @@ import { bestMetric, cell, durationSeconds, formatTable } from './table';
 import { isTerminal } from '../core/runStatus';
 import { RUNS_DIR_HELP } from '../runs/runsDirectory';
 import { writeRunJson } from './runJson';
+import { writeErr, writeOut } from './output';
 
 interface Flags {
   runsDir?: string;
@@ -45,14 +46,14 @@ function findRun(store: RunStore, id: string): Found {
 }
 
 function write(text: string): void {
-  process.stdout.write(`${text}\n`);
+  writeOut(`${text}\n`);
 }
 
 function listRuns(flags: Flags): void {
   const store = openStore(flags);
   const { runs, unreadable } = store.listing();
   for (const run of unreadable) {
-    process.stderr.write(`snn-lab: warning: run ${run.runId} is unreadable: ${run.reason}\n`);
+    writeErr(`snn-lab: warning: run ${run.runId} is unreadable: ${run.reason}\n`);
   }
   if (flags.json) return write(JSON.stringify(runs, null, 2));
   if (runs.length === 0 && unreadable.length === 0) return write(`no runs in ${store.root}`);
@@ -85,7 +86,7 @@ function showRun(id: string, flags: Flags): void {
   }
   const { meta } = found;
   if (flags.json) {
-    const result = writeRunJson(store, meta, (text) => process.stdout.write(text));
+    const result = writeRunJson(store, meta, writeOut);
     if (!result.ok) throw new CliError(`run ${meta.runId} is unreadable: ${result.reason}`, EXIT.runFailed);
     return;
   }

@@ -5,23 +5,34 @@
 import type { Command } from 'commander';
 import { dirname, join, resolve } from 'node:path';
 import type { SlurmExecutorConfig } from '../core/config/experimentConfig';
-import { asRunId } from '../protocol/ids';
+import { asRunId, type RunId } from '../protocol/ids';
 import { formatProblem, loadExperiment } from '../node/loadExperiment';
 import { RunStore } from '../runs/runStore';
 import { SlurmExecutor } from '../runs/slurm/slurmExecutor';
 import { runSlurmTask } from '../runs/slurm/slurmTask';
 import { budgetFrom } from '../runs/storageBudget';
-import { resolveRunsDir } from './cliShared';
+import {
+  CliError,
+  EXIT,
+  action,
+  addLimitOptions,
+  limitsFrom,
+  resolveRunsDir,
+  type LimitFlags,
+} from './cliShared';
+import { validateSlurmConfig } from '../core/slurm/validate';
+import { isTerminal, type RunStatus } from '../core/runStatus';
 import { printStatus, statusRows } from './slurmStatus';
 import { RUNS_DIR_HELP } from '../runs/runsDirectory';
+import { writeOut, writeErr } from './output';
 
 const stderrLog = {
-  info: (m: string): void => void process.stderr.write(`${m}\n`),
-  warn: (m: string): void => void process.stderr.write(`warning: ${m}\n`),
-  error: (m: string): void => void process.stderr.write(`error: ${m}\n`),
+  info: (m: string): void => void writeErr(`${m}\n`),
+  warn: (m: string): void => void writeErr(`warning: ${m}\n`),
+  error: (m: string): void => void writeErr(`error: ${m}\n`),
 };
 
-export interface SubmitOptions {
+export interface SubmitOptions extends LimitFlags {
   runsDir?: string;
   partition?: string;
   time?: string;
@@ -33,10 +44,14 @@ export interface SubmitOptions {
   json?: boolean;
 }
 
+/** An integer flag as written; its range is the schema's, checked with the other settings. */
 function int(value: string | undefined, flag: string): number | undefined {
   if (value === undefined) return undefined;
-  if (!/^\d+$/.test(value)) throw new Error(`${flag} must be a positive integer (got "${value}")`);
-  return Number(value);
+  const number = Number(value);
+  if (!/^\d+$/.test(value.trim())) {
+    throw new CliError(`${flag} must be a positive integer, got ${JSON.stringify(value)}`);
+  }
+  return number;
 }
 
 /** The executor settings of the file, overridden by the command-line flags. */
@@ -72,14 +87,19 @@ function makeExecutor(runsDir: string): { store: RunStore; executor: SlurmExecut
 
 /** `snn-lab slurm submit`: loads the experiment and submits all its runs (exported for `snn-lab run` to delegate). */
 export async function submitExperiment(path: string, o: SubmitOptions): Promise<void> {
-  const loaded = await loadExperiment(path);
-  for (const problem of loaded.problems) process.stderr.write(`${formatProblem(path, problem)}\n`);
+  const loaded = await loadExperiment(path, limitsFrom(o));
+  for (const problem of loaded.problems) writeErr(`${formatProblem(path, problem)}\n`);
   if (!loaded.file) {
-    process.exitCode = 2;
+    process.exitCode = EXIT.invalidInput;
     return;
   }
   const fromFile = loaded.file.executor.kind === 'slurm' ? loaded.file.executor : undefined;
   const executorConfig = executorFrom(fromFile, o);
+  const problems = validateSlurmConfig(executorConfig);
+  if (problems.length > 0) {
+    const lines = problems.map((p) => `  ${p.path}: ${p.message}`).join('\n');
+    throw new CliError(`invalid Slurm settings (from ${path} and the command line):\n${lines}`);
+  }
   const runsDir =
     o.runsDir === undefined && fromFile?.runsDir !== undefined
       ? resolve(dirname(loaded.path), fromFile.runsDir)
@@ -91,9 +111,9 @@ export async function submitExperiment(path: string, o: SubmitOptions): Promise<
       executor: { ...executorConfig, runsDir: store.root },
     });
     const jobId = executor.jobOf(runIds[0] ?? asRunId('none'));
-    if (o.json) process.stdout.write(`${JSON.stringify({ jobId, runsDir: store.root, runIds })}\n`);
+    if (o.json) writeOut(`${JSON.stringify({ jobId, runsDir: store.root, runIds })}\n`);
     else {
-      process.stdout.write(
+      writeOut(
         `submitted job array ${jobId} with ${runIds.length} run(s) into ${store.root}\n${runIds.map((id) => `  ${id}`).join('\n')}\n`,
       );
     }
@@ -114,7 +134,7 @@ async function status(o: { runsDir?: string; json?: boolean; watch?: boolean }):
     for (;;) {
       await executor.pollNow();
       const rows = statusRows(store, executor);
-      if (o.json) process.stdout.write(`${JSON.stringify(rows)}\n`);
+      if (o.json) writeOut(`${JSON.stringify(rows)}\n`);
       else printStatus(rows);
       if (!o.watch || rows.every((r) => !r.live)) break;
       await new Promise((r) => setTimeout(r, 2000));
@@ -125,12 +145,53 @@ async function status(o: { runsDir?: string; json?: boolean; watch?: boolean }):
   }
 }
 
+/**
+ * Cancels a run's array task, or every task of a job, and says what happened to each run: a run that ended on its
+ * own while the cancel was in flight is reported as such (exit 1), never as cancelled.
+ */
 async function cancel(target: string, o: { runsDir?: string }): Promise<void> {
   const { store, executor } = makeExecutor(resolveRunsDir(o.runsDir));
   try {
-    if (/^\d+$/.test(target)) await executor.stopJob(target);
-    else await executor.stop(asRunId(target));
-    process.stdout.write(`cancelled ${target}\n`);
+    const runIds = /^\d+$/.test(target)
+      ? store
+          .list()
+          .flatMap((meta) =>
+            meta.executor?.kind === 'slurm' && meta.executor.jobId === target ? [meta.runId as RunId] : [],
+          )
+      : [asRunId(target)];
+    const live = runIds.filter((runId) => executor.owns(runId));
+    if (live.length === 0) {
+      const ended = runIds.map((runId) => `${runId} ${store.readMeta(runId)?.status ?? 'unknown'}`);
+      throw new CliError(
+        ended.length > 0
+          ? `nothing to cancel: ${ended.join(', ')}`
+          : `nothing to cancel: no Slurm run or job ${JSON.stringify(target)} in ${store.root}`,
+        EXIT.runFailed,
+      );
+    }
+    // scancel fails for a task that has just completed: what counts is each run's status afterwards.
+    let refused: string | undefined;
+    try {
+      if (/^\d+$/.test(target)) await executor.stopJob(target);
+      else await executor.stop(asRunId(target));
+    } catch (error) {
+      refused = error instanceof Error ? error.message : String(error);
+    }
+    store.refresh();
+    let notCancelled = 0;
+    for (const runId of live) {
+      const status = store.readMeta(runId)?.status ?? 'unknown';
+      if (status === 'cancelled' || status === 'stopped') {
+        writeOut(`cancelled ${runId}\n`);
+        continue;
+      }
+      notCancelled++;
+      const how = isTerminal(status as RunStatus)
+        ? `it ended ${status} before the cancel took effect`
+        : `it is still ${status}${refused ? ` (${refused})` : ''}`;
+      writeOut(`not cancelled ${runId}: ${how}\n`);
+    }
+    if (notCancelled > 0) process.exitCode = EXIT.runFailed;
   } finally {
     executor.dispose();
     store.dispose();
@@ -142,7 +203,7 @@ export function registerSlurmCommands(program: Command): void {
   const slurm = program
     .command('slurm')
     .description('run sweeps as Slurm job arrays on a cluster (from its login node)');
-  slurm
+  const submit = slurm
     .command('submit')
     .description('submit every run of an experiment as one sbatch job array')
     .argument('<file>', 'experiment file')
@@ -157,21 +218,21 @@ export function registerSlurmCommands(program: Command): void {
     .option('--parallel <n>', 'at most n runs at once (the %n of --array)')
     .option('--sbatch-option <opt...>', 'extra sbatch options, e.g. --sbatch-option=--account=lab')
     .option('--wait', 'wait until every run has ended; exit 1 if any did not finish')
-    .option('--json', 'print {jobId, runsDir, runIds} as JSON')
-    .action((file: string, o: SubmitOptions) => submitExperiment(file, o));
+    .option('--json', 'print {jobId, runsDir, runIds} as JSON');
+  addLimitOptions(submit).action(action((file: string, o: SubmitOptions) => submitExperiment(file, o)));
   slurm
     .command('status')
     .description('show the Slurm runs of a run store: Slurm state, run status, progress')
     .option('--runs-dir <dir>', RUNS_DIR_HELP)
     .option('--json', 'print the rows as JSON')
     .option('--watch', 'repeat every 2 s until no run is live')
-    .action((o: { runsDir?: string; json?: boolean; watch?: boolean }) => status(o));
+    .action(action((o: { runsDir?: string; json?: boolean; watch?: boolean }) => status(o)));
   slurm
     .command('cancel')
     .description('cancel one run (its array task) or a whole job array')
     .argument('<target>', 'a run id or an array job id')
     .option('--runs-dir <dir>', RUNS_DIR_HELP)
-    .action((target: string, o: { runsDir?: string }) => cancel(target, o));
+    .action(action((target: string, o: { runsDir?: string }) => cancel(target, o)));
   slurm
     .command('task', { hidden: true })
     .description('(inside an array task) train one pre-created run of the run store')
@@ -184,9 +245,9 @@ export function registerSlurmCommands(program: Command): void {
         trainerPath: join(dirname(cliPath()), 'trainer.js'),
         budget: budgetFrom(undefined),
         logger: {
-          info: (m) => console.log(m),
-          warn: (m) => console.log(`warning: ${m}`),
-          error: (m) => console.log(`error: ${m}`),
+          info: (m) => writeOut(`${m}\n`),
+          warn: (m) => writeOut(`warning: ${m}\n`),
+          error: (m) => writeOut(`error: ${m}\n`),
         },
       });
     });

@@ -1,8 +1,12 @@
-/** The table `snn-lab slurm status` prints: one row per Slurm run of a run store, newest submission last. */
+/**
+ * The table `snn-lab slurm status` prints: one row per Slurm run of a run store, ordered by job and task (the order
+ * Slurm runs them); a failed run shows its reason, the first line of its failure, not the task output's tail.
+ */
 
 import type { RunStoreApi } from '../runs/runTypes';
 import type { SlurmExecutor } from '../runs/slurm/slurmExecutor';
 import { isTerminal } from '../core/runStatus';
+import { writeOut } from './output';
 
 /** One Slurm run as shown by `slurm status` (and printed by --json). */
 export interface SlurmStatusRow {
@@ -35,12 +39,17 @@ export function statusRows(store: RunStoreApi, executor: SlurmExecutor): SlurmSt
       live: !isTerminal(meta.status),
     });
   }
-  return rows;
+  return rows.sort((a, b) => compareJobIds(a.jobId, b.jobId) || a.taskId - b.taskId);
+}
+
+/** Numeric job ids in numeric order (a job id may be empty until sbatch answered). */
+function compareJobIds(a: string, b: string): number {
+  return a.length - b.length || a.localeCompare(b);
 }
 
 export function printStatus(rows: SlurmStatusRow[]): void {
   if (rows.length === 0) {
-    process.stdout.write('no Slurm runs in this run store\n');
+    writeOut('no Slurm runs in this run store\n');
     return;
   }
   const table = [
@@ -56,11 +65,13 @@ export function printStatus(rows: SlurmStatusRow[]): void {
   ];
   const widths = table[0]?.map((_, c) => Math.max(...table.map((row) => (row[c] ?? '').length))) ?? [];
   for (const row of table) {
-    process.stdout.write(
+    writeOut(
       `${row.map((cell, c) => (c === row.length - 1 ? cell : cell.padEnd(widths[c] ?? 0))).join('  ')}\n`,
     );
   }
   for (const r of rows.filter((row) => row.failure && row.status !== 'finished')) {
-    process.stdout.write(`\n${r.jobId}_${r.taskId} ${r.status}: ${r.failure}\n`);
+    const reason = (r.failure ?? '').split('\n')[0]?.trim() ?? '';
+    const more = (r.failure ?? '').includes('\n') ? ` (details: snn-lab runs show ${r.runId})` : '';
+    writeOut(`\n${r.jobId}_${r.taskId} ${r.status}: ${reason}${more}\n`);
   }
 }

@@ -20,6 +20,7 @@ import {
   type StudyResult,
 } from './studyData';
 import { formatTable } from './table';
+import { writeOut, writeErr } from './output';
 
 /** A number with 4 decimals, "NaN" or "-". */
 function num(value: number | undefined, digits = 4): string {
@@ -122,7 +123,7 @@ function testsCsv(comparisons: readonly PairedComparison[]): string {
 }
 
 function print(text: string): void {
-  process.stdout.write(`${text}\n`);
+  writeOut(`${text}\n`);
 }
 
 function report(input: StudyInput, result: StudyResult, flags: StudyFlags): void {
@@ -222,7 +223,7 @@ export function registerStudyCommand(program: Command): void {
           const others = Object.entries(input.unfinished)
             .map(([s, n]) => `${n} ${s}`)
             .join(', ');
-          process.stderr.write(
+          writeErr(
             `snn-lab: no finished runs of ${target} in ${input.runsDir}${others ? ` (${others})` : ''}\n`,
           );
           process.exitCode = EXIT.runFailed;

@@ -24,6 +24,8 @@ import { readPredictions, selectionMetrics, studyRunOf } from '../runs/studyRuns
 import type { RunData } from '../runs/runTypes';
 import { formatProblem, loadExperiment } from '../node/loadExperiment';
 import { CliError, resolveRunsDir } from './cliShared';
+import { writeErr } from './output';
+import { WIDEST_LIMITS } from '../core/config/limits';
 
 export interface StudyFlags {
   runsDir?: string;
@@ -56,8 +58,8 @@ export async function loadStudy(target: string, flags: StudyFlags): Promise<Stud
   let runsDir: string;
   let belongs = (_data: RunData): boolean => true;
   if (info.isFile()) {
-    const loaded = await loadExperiment(target);
-    for (const problem of loaded.problems) process.stderr.write(`${formatProblem(target, problem)}\n`);
+    const loaded = await loadExperiment(target, WIDEST_LIMITS);
+    for (const problem of loaded.problems) writeErr(`${formatProblem(target, problem)}\n`);
     if (!loaded.file) throw new CliError(`${target}: the experiment file has errors`);
     file = loaded.file;
     plans = loaded.plans;

@@ -2,15 +2,20 @@
  * Plain-text tables for the CLI, and the final comparison table of a `snn-lab run` (loss, accuracy, AUC, time,
  * backend per run; test-set numbers where the run has them, else validation, else training).
  */
+import { printable } from '../core/printable';
 import type { RunMeta, RunOverview } from '../runs/runTypes';
 import type { RunSummary } from '../protocol/stats';
 
-/** Renders rows under headers with columns padded to their widest cell; `right` columns are right-aligned. */
+/**
+ * Renders rows under headers with columns padded to their widest cell; `right` columns are right-aligned. Cells are
+ * made printable first (control characters escaped), so names from files neither break nor misalign the table.
+ */
 export function formatTable(
   headers: string[],
-  rows: string[][],
+  rawRows: string[][],
   right: ReadonlySet<number> = new Set(),
 ): string {
+  const rows = rawRows.map((row) => row.map((cell) => printable(cell)));
   const widths = headers.map((header, i) =>
     Math.max(header.length, ...rows.map((row) => (row[i] ?? '').length)),
   );

@@ -9,6 +9,7 @@ import { findFixedPoint, iterateMap } from '../core/theory/fixedPoint';
 import { jacobian, meanVarianceMap, singularValues, type MapInput } from '../core/theory/meanVarianceMap';
 import { solveSeluParameters } from '../core/theory/seluParams';
 import { checkTheorems } from '../core/theory/theorems';
+import { writeOut } from './output';
 
 type Flags = Record<string, number | boolean | undefined>;
 
@@ -51,8 +52,8 @@ function mapInput(flags: Flags): MapInput {
 
 /** Prints `data` as JSON, or as `label  value` lines (nested objects indented) for people. */
 function emit(flags: Flags, data: Record<string, unknown>, table: () => string[]): void {
-  if (flags.json) process.stdout.write(`${JSON.stringify(data, null, 2)}\n`);
-  else process.stdout.write(`${table().join('\n')}\n`);
+  if (flags.json) writeOut(`${JSON.stringify(data, null, 2)}\n`);
+  else writeOut(`${table().join('\n')}\n`);
 }
 
 function rows(pairs: [string, unknown][]): string[] {
