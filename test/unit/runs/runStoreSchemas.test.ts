@@ -1,0 +1,236 @@
+// The run-store JSON Schemas (schemas/run-store/) accept what the TypeScript run store writes on every path (a
+// whole run, diverged with NaN, stopped, probe, interrupted, Slurm), the recorded PyTorch run fixture and valid
+// predictions.csv files, and reject each kind of broken file with the file (and line) named.
+import assert from 'node:assert/strict';
+import {
+  cpSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  writeFileSync,
+  appendFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
+import { RunStore } from '../../../src/runs/runStore';
+import type { RunId } from '../../../src/protocol/ids';
+import { repoRoot, validateRunDir, validateRunsUnder } from '../../shared/runStoreSchemas';
+import { layer, tinyPlan, trainerMessages } from './fixtures';
+
+const FIXTURES = join(repoRoot(), 'test', 'fixtures', 'run-store');
+const roots: string[] = [];
+function tempRoot(): string {
+  const root = mkdtempSync(join(tmpdir(), 'snn-schemas-'));
+  roots.push(root);
+  return root;
+}
+after(() => roots.forEach((root) => rmSync(root, { recursive: true, force: true })));
+
+function assertValid(dir: string): void {
+  const { problems, lines } = validateRunDir(dir);
+  assert.deepEqual(problems, [], `schema problems in ${dir}`);
+  assert.ok(lines >= 2, 'both jsonl headers were checked');
+}
+
+/** A finished run written by the TypeScript store from a plausible trainer message sequence. */
+function finishedRun(): { store: RunStore; runId: RunId; dir: string } {
+  const store = new RunStore(tempRoot(), { progressFlushMs: 0 });
+  const runId = store.create(tinyPlan(), { experiment: '/x/exp.snn.json', mode: 'train' });
+  store.setStatus(runId, 'running');
+  for (const message of trainerMessages(runId)) store.record(runId, message);
+  return { store, runId, dir: store.runDir(runId) };
+}
+
+describe('run-store schemas: the TypeScript writer', () => {
+  it('accept a whole finished run (meta, config, summary, every jsonl line)', () => {
+    assertValid(finishedRun().dir);
+  });
+
+  it('accept a diverged run with NaN loss and NaN statistics, and a stopped one', () => {
+    const store = new RunStore(tempRoot(), { progressFlushMs: 0 });
+    const diverged = store.create(tinyPlan(), { experiment: '/x/e.snn.json', mode: 'train' });
+    store.setStatus(diverged, 'running');
+    const nanLayer = { ...layer(0, Number.NaN), pre: { ...layer(0).pre, mean: Number.NaN, max: Infinity } };
+    store.record(diverged, {
+      type: 'progress',
+      runId: diverged,
+      step: 3,
+      epoch: 0,
+      loss: NaN,
+      samplesPerSec: 5,
+    });
+    store.record(diverged, { type: 'layerStats', runId: diverged, step: 3, epoch: 0, layers: [nanLayer] });
+    store.record(diverged, {
+      type: 'failed',
+      runId: diverged,
+      reason: 'diverged',
+      message: 'loss is NaN at step 3',
+      step: 3,
+      layer: 0,
+    });
+    const stopped = store.create(tinyPlan('tiny/b'), { experiment: '/x/e.snn.json', mode: 'train' });
+    store.setStatus(stopped, 'running');
+    store.record(stopped, { type: 'failed', runId: stopped, reason: 'stopped', message: 'stop requested' });
+    store.flush();
+    assertValid(store.runDir(diverged));
+    assertValid(store.runDir(stopped));
+    assert.equal(
+      JSON.parse(readFileSync(join(store.runDir(diverged), 'meta.json'), 'utf8')).progress.loss,
+      null,
+    );
+  });
+
+  it('accept probe, queued, interrupted and Slurm runs', () => {
+    const root = tempRoot();
+    const store = new RunStore(root);
+    store.create(tinyPlan('tiny/probe'), { experiment: '/x/e.snn.json', mode: 'probe' });
+    store.create(tinyPlan('tiny/slurm'), {
+      experiment: '/x/e.snn.json',
+      mode: 'train',
+      executor: { kind: 'slurm', jobId: '17', taskId: 0, state: 'PENDING' },
+    });
+    const stale = new RunStore(root);
+    const orphan = stale.create(tinyPlan('tiny/orphan'), { experiment: '/x/e.snn.json', mode: 'train' });
+    stale.patchMeta(orphan, { owner: { pid: 999999, hostname: 'here' } });
+    new RunStore(root).recoverInterrupted(() => false);
+    const { runs, problems } = validateRunsUnder(root);
+    assert.equal(runs.length, 3);
+    assert.deepEqual(problems, []);
+  });
+});
+
+describe('run-store schemas: runs from other sources (version 2)', () => {
+  it('accept the recorded PyTorch runs (train with batch norm and dropout, probe, crashed)', () => {
+    const { runs, problems } = validateRunsUnder(join(FIXTURES, 'pytorch'));
+    assert.ok(runs.length >= 3, `fixture runs found: ${runs.length}`);
+    assert.deepEqual(problems, []);
+  });
+
+  it('reject a version-1 meta.json that carries `source`', () => {
+    const { dir } = finishedRun();
+    const metaPath = join(dir, 'meta.json');
+    const meta = JSON.parse(readFileSync(metaPath, 'utf8')) as Record<string, unknown>;
+    writeFileSync(
+      metaPath,
+      JSON.stringify({ ...meta, source: { kind: 'pytorch', versions: {}, device: 'cpu' } }),
+    );
+    assert.match(validateRunDir(dir).problems.join('\n'), /meta\.json: \/source boolean schema is false/);
+  });
+});
+
+/** Applies `edit` to a copy of a valid run and returns the problems found. */
+function problemsAfter(edit: (dir: string) => void): string {
+  const { dir } = finishedRun();
+  const copy = join(tempRoot(), 'copy');
+  cpSync(dir, copy, { recursive: true });
+  edit(copy);
+  return validateRunDir(copy).problems.join('\n');
+}
+
+function rewriteJson(path: string, change: (value: Record<string, unknown>) => void): void {
+  const value = JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>;
+  change(value);
+  writeFileSync(path, JSON.stringify(value));
+}
+
+describe('run-store schemas reject broken files, naming the file and line', () => {
+  const cases: [string, (dir: string) => void, RegExp][] = [
+    [
+      'unknown status',
+      (d) => rewriteJson(join(d, 'meta.json'), (m) => (m.status = 'done')),
+      /meta\.json: \/status/,
+    ],
+    [
+      'version 3',
+      (d) => rewriteJson(join(d, 'meta.json'), (m) => (m.schemaVersion = 3)),
+      /meta\.json: \/schemaVersion/,
+    ],
+    [
+      'a typo field',
+      (d) => rewriteJson(join(d, 'meta.json'), (m) => (m.stauts = 'x')),
+      /additionalProperty.*stauts/,
+    ],
+    [
+      'a config without data',
+      (d) => rewriteJson(join(d, 'config.json'), (c) => delete (c.config as Record<string, unknown>).data),
+      /config\.json/,
+    ],
+    [
+      'a summary with a string step count',
+      (d) => rewriteJson(join(d, 'summary.json'), (s) => (s.steps = '4')),
+      /summary\.json: \/steps/,
+    ],
+    [
+      'a metrics line of an unknown kind',
+      (d) => appendFileSync(join(d, 'metrics.jsonl'), '{"kind":"eval","step":1,"epoch":0,"time":1}\n'),
+      /metrics\.jsonl:6: /,
+    ],
+    [
+      'a layers line without post statistics',
+      (d) => {
+        const path = join(d, 'layers.jsonl');
+        const [header, record] = readFileSync(path, 'utf8').trim().split('\n');
+        const value = JSON.parse(record ?? '{}') as { layers: Record<string, unknown>[] };
+        delete value.layers[0]?.post;
+        writeFileSync(path, `${header}\n${JSON.stringify(value)}\n`);
+      },
+      /layers\.jsonl:2: /,
+    ],
+    [
+      'a histogram with a negative count',
+      (d) => {
+        const path = join(d, 'layers.jsonl');
+        writeFileSync(path, readFileSync(path, 'utf8').replace('"counts":[1,', '"counts":[-1,'));
+      },
+      /layers\.jsonl:2: .*counts\/0/,
+    ],
+    [
+      'eight percentiles',
+      (d) => {
+        const path = join(d, 'layers.jsonl');
+        writeFileSync(path, readFileSync(path, 'utf8').replace('"percentiles":[-2,', '"percentiles":['));
+      },
+      /percentiles/,
+    ],
+    [
+      'a missing header line',
+      (d) => {
+        const path = join(d, 'metrics.jsonl');
+        writeFileSync(path, readFileSync(path, 'utf8').split('\n').slice(1).join('\n'));
+      },
+      /metrics\.jsonl:1: the first line must be the header/,
+    ],
+  ];
+  for (const [what, edit, expected] of cases) {
+    it(what, () => assert.match(problemsAfter(edit), expected));
+  }
+});
+
+describe('predictions.csv contract', () => {
+  const header = 'sample,fold,split,label,score_0,score_1\n';
+  function withPredictions(csv: string): string {
+    return problemsAfter((d) => writeFileSync(join(d, 'predictions.csv'), csv));
+  }
+
+  it('accepts classification and regression files', () => {
+    assert.equal(withPredictions(`${header}0,,test,1,0.25,0.75\n17,2,validation,0,0.9,0.1\n`), '');
+    assert.equal(withPredictions('sample,fold,split,label,prediction\n3,,test,2.5,2.25\n'), '');
+  });
+
+  it('rejects a reordered header, a score above 1, an unknown split and a negative sample', () => {
+    assert.match(withPredictions('fold,sample,split,label,score_0\n'), /predictions\.csv:1: \/0/);
+    assert.match(withPredictions(`${header}0,,test,1,1.5,0.1\n`), /predictions\.csv:2: \/score_0/);
+    assert.match(withPredictions(`${header}0,,holdout,1,0.5,0.5\n`), /predictions\.csv:2: \/split/);
+    assert.match(withPredictions(`${header}-1,,test,1,0.5,0.5\n`), /predictions\.csv:2: \/sample/);
+  });
+});
+
+describe('the fixture folder', () => {
+  it('holds run directories only (each validated above)', () => {
+    for (const entry of readdirSync(join(FIXTURES, 'pytorch'))) {
+      assert.match(entry, /^\d{8}-\d{6}-[a-z0-9-]+-[0-9a-f]{4}$/);
+    }
+  });
+});
