@@ -88,7 +88,7 @@ const builds = [
 ];
 
 if (withTests) {
-  const tiers = ['unit', 'fuzz', 'trainer', 'webview', 'slurm'];
+  const tiers = ['unit', 'fuzz', 'trainer', 'webview', 'slurm', 'python'];
   const entryPoints = tiers.flatMap((tier) => findFiles(join('test', tier), '.test.ts'));
   if (entryPoints.length > 0) {
     builds.push({

@@ -1,13 +1,13 @@
 #!/usr/bin/env node
 // @ts-check
 // Runs SNN Lab's test tiers and prints one closing line "N passed, N failed" over all of them.
-// Usage: node scripts/test.mjs [tier ...]   tiers: static unit fuzz trainer webview e2e slurm (default: all).
+// Usage: node scripts/test.mjs [tier ...]   tiers: static unit fuzz trainer python webview e2e slurm (default: all).
 // A tier that runs no test counts as a failure: a green run must have executed something.
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
-const ALL = ['static', 'unit', 'fuzz', 'trainer', 'webview', 'e2e', 'slurm'];
+const ALL = ['static', 'unit', 'fuzz', 'trainer', 'python', 'webview', 'e2e', 'slurm'];
 const requested = process.argv.slice(2);
 const tiers = requested.length > 0 ? requested : ALL;
 for (const tier of tiers) {
@@ -61,6 +61,63 @@ function counts(stdout) {
   return { passed: Number(pass?.[1] ?? 0), failed: Number(fail?.[1] ?? 0) };
 }
 
+/**
+ * The first of $SNN_LAB_PYTHON, python3, /usr/bin/python3 that imports torch (Debian: python3-torch).
+ * @returns {string | undefined}
+ */
+function findPython() {
+  const candidates = process.env.SNN_LAB_PYTHON
+    ? [process.env.SNN_LAB_PYTHON]
+    : ['python3', '/usr/bin/python3'];
+  return candidates.find((python) => spawnSync(python, ['-c', 'import torch']).status === 0);
+}
+
+/**
+ * unittest prints "Ran N tests" and "OK" or "FAILED (failures=a, errors=b, skipped=c)" on stderr.
+ * @param {string} output
+ * @param {number} status
+ */
+function unittestCounts(output, status) {
+  const ran = Number(output.match(/^Ran (\d+) tests?/m)?.[1] ?? 0);
+  const failed =
+    Number(output.match(/failures=(\d+)/)?.[1] ?? 0) + Number(output.match(/errors=(\d+)/)?.[1] ?? 0);
+  const skipped = Number(output.match(/skipped=(\d+)/)?.[1] ?? 0);
+  return { passed: ran - failed - skipped, failed: failed || (status === 0 ? 0 : 1) };
+}
+
+/**
+ * The python tier: snn_lab's own unittest suite (python/tests, with Debian's python3-torch), then the Node tests of
+ * test/python (cross-check with SNN Lab's probe, statistics equivalence, schema validation of every run the suite
+ * wrote, kept in out/test-runs/python).
+ */
+function pythonTier() {
+  const python = findPython();
+  if (!python) {
+    console.log(
+      'no python3 with torch: apt-get install -y python3-torch python3-numpy (or set SNN_LAB_PYTHON)',
+    );
+    return { passed: 0, failed: 1 };
+  }
+  const runsOut = join('out', 'test-runs', 'python');
+  rmSync(runsOut, { recursive: true, force: true });
+  const env = { ...process.env, SNN_LAB_PYTHON: python, SNN_LAB_TEST_RUNS_OUT: join(process.cwd(), runsOut) };
+  console.log(`\n$ ${python} -m unittest discover -s python/tests -t python -v`);
+  const suite = spawnSync(python, ['-m', 'unittest', 'discover', '-s', 'tests', '-t', '.', '-v'], {
+    cwd: 'python',
+    encoding: 'utf8',
+    env: { ...env, OMP_NUM_THREADS: '1' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  process.stdout.write(`${suite.stdout ?? ''}${suite.stderr ?? ''}`);
+  const own = unittestCounts(suite.stderr ?? '', suite.status ?? 1);
+  console.log(`python unittest: ${own.passed} passed, ${own.failed} failed`);
+  const files = listTests(join('out', 'test', 'python'));
+  const node = run('node', ['--test', '--test-reporter=spec', '--test-concurrency=1', ...files], { env });
+  const cross = counts(node.stdout);
+  if (node.status !== 0 && cross.failed === 0) cross.failed = 1;
+  return { passed: own.passed + cross.passed, failed: own.failed + cross.failed };
+}
+
 /** @param {string} bin */
 const npx = (bin) => join('node_modules', '.bin', bin);
 const results = [];
@@ -88,6 +145,8 @@ for (const tier of tiers) {
     if (ruleTests.status !== 0 && rules.failed === 0) rules.failed = 1;
     const ok = checks.filter((c) => c.status === 0).length;
     outcome = { passed: ok + rules.passed, failed: checks.length - ok + rules.failed };
+  } else if (tier === 'python') {
+    outcome = pythonTier();
   } else if (tier === 'e2e' || tier === 'slurm') {
     const script = join('scripts', `run-${tier}-tests.mjs`);
     const result = run('node', [script]);

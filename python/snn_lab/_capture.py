@@ -1,0 +1,177 @@
+"""Forward hooks that capture one step's per-layer statistics. Hooks exist only while armed (the reporting steps),
+so other steps run the model untouched. Each layer's first call after arming is reduced at once, on the
+tensors' device (in-place activations cannot change it afterwards); followers are matched to their layer by
+tensor identity, so one activation module reused after several layers is attributed correctly."""
+
+from __future__ import annotations
+
+from typing import Any, Dict, List, Optional, Sequence
+
+import torch
+from torch import nn
+
+from . import _stats as stats
+from ._layers import STAGE, LayerSpec, follower_modules
+
+
+class _Seen:
+    """What one layer's hooks recorded during the captured forward pass."""
+
+    def __init__(self, spec: LayerSpec) -> None:
+        self.runtime = LayerSpec(spec.index, spec.name, spec.module, spec.kind)
+        self.raw: Optional[torch.Tensor] = None
+        self.norm: Optional[torch.Tensor] = None
+        self.post: Optional[torch.Tensor] = None
+        self.flags: Optional[torch.Tensor] = None
+        self.weight: Optional[torch.Tensor] = None
+        self.grad: Optional[torch.Tensor] = None
+        self.tail: Any = None
+        self.stage = -1
+
+
+class Capture:
+    """Arms hooks on a model's layers and followers; `collect()` packs what they saw into one float64 vector."""
+
+    def __init__(self, model: nn.Module, layers: List[LayerSpec], value_range: float, bins: int) -> None:
+        self.model = model
+        self.layers = layers
+        self.value_range = value_range
+        self.bins = bins
+        self.followers = follower_modules(model)
+        self.handles: List[Any] = []
+        self.seen: Dict[int, _Seen] = {}
+        self.order: List[int] = []
+        self.batch_size: Optional[int] = None
+        self.training_only = True
+
+    @property
+    def armed(self) -> bool:
+        return bool(self.handles)
+
+    def arm(self, training_only: bool = True, gradients: bool = True) -> None:
+        """Registers the hooks; the next forward pass (in training mode with autograd on, unless
+        training_only is False) is captured."""
+        self.disarm()
+        self.seen = {}
+        self.order = []
+        self.training_only = training_only
+        for spec in self.layers:
+            self.handles.append(spec.module.register_forward_hook(self._layer_hook(spec)))
+            weight = spec.module.weight
+            if gradients and weight.requires_grad:
+                self.handles.append(weight.register_hook(self._grad_hook(spec.index)))
+        for _name, module, role, label in self.followers:
+            self.handles.append(module.register_forward_hook(self._follower_hook(role, label)))
+
+    def disarm(self) -> None:
+        for handle in self.handles:
+            handle.remove()
+        self.handles = []
+
+    def _active(self, module: nn.Module) -> bool:
+        return not self.training_only or (module.training and torch.is_grad_enabled())
+
+    def _layer_hook(self, spec: LayerSpec) -> Any:
+        def hook(module: nn.Module, inputs: Sequence[Any], output: Any) -> None:
+            if spec.index in self.seen or not self._active(module) or not isinstance(output, torch.Tensor):
+                return
+            with torch.no_grad():
+                seen = _Seen(spec)
+                seen.raw = stats.distribution_vector(output, self.value_range, self.bins)
+                seen.weight = module.weight.detach().clone()
+                seen.tail = output
+                self.seen[spec.index] = seen
+                self.order.append(spec.index)
+                if inputs and isinstance(inputs[0], torch.Tensor) and inputs[0].dim() > 0:
+                    self.batch_size = int(inputs[0].shape[0])
+
+        return hook
+
+    def _grad_hook(self, index: int) -> Any:
+        def hook(grad: torch.Tensor) -> None:
+            seen = self.seen.get(index)
+            if seen is None:
+                return
+            seen.grad = grad.detach().clone() if seen.grad is None else seen.grad + grad.detach()
+
+        return hook
+
+    def _follower_hook(self, role: str, label: str) -> Any:
+        def hook(module: nn.Module, inputs: Sequence[Any], output: Any) -> None:
+            if not inputs or not self._active(module) or not isinstance(output, torch.Tensor):
+                return
+            x = inputs[0]
+            seen = next((s for s in self.seen.values() if s.tail is x), None)
+            if seen is None:
+                return
+            if STAGE[role] <= seen.stage or not seen.runtime.attach(role, label, module):
+                seen.tail = None  # out of order (e.g. a norm after the activation): the chain ends here
+                return
+            with torch.no_grad():
+                vector = stats.distribution_vector(output, self.value_range, self.bins)
+                if role == "norm":
+                    seen.norm = vector
+                else:
+                    seen.post = vector
+                    activation = seen.runtime.activation_label
+                    seen.flags = stats.activation_vector(output, activation, seen.runtime.channel_dim)
+            seen.tail = output
+            seen.stage = STAGE[role]
+
+        return hook
+
+    def runtime_layers(self) -> List[LayerSpec]:
+        """The captured layers with the followers seen at run time, in layer order."""
+        return [self.seen[i].runtime for i in sorted(self.seen)]
+
+    def collect(self, measure_update: bool) -> Optional[torch.Tensor]:
+        """One float64 vector with every captured layer's statistics (layout: `unpack`), or None."""
+        if not self.seen:
+            return None
+        parts: List[torch.Tensor] = []
+        with torch.no_grad():
+            for index in sorted(self.seen):
+                seen = self.seen[index]
+                assert seen.raw is not None and seen.weight is not None
+                device = seen.raw.device
+                pre = seen.norm if seen.norm is not None else seen.raw
+                post = seen.post if seen.post is not None else pre
+                flags = seen.flags if seen.flags is not None else torch.zeros(2, dtype=torch.float64, device=device)
+                current = seen.runtime.module.weight if measure_update else None
+                parts += [pre, post]
+                if seen.norm is not None:
+                    parts.append(seen.raw)
+                parts += [flags, stats.weight_vector(seen.weight, current, seen.grad).to(device)]
+        return torch.cat([p.to(parts[0].device) for p in parts])
+
+    def unpack(self, values: Sequence[float], epoch: int, step: int) -> Dict[str, Any]:
+        """The layers.jsonl record for the vector `collect` made (values on the host)."""
+        size = stats.distribution_size(self.bins)
+        offset = 0
+        layers = []
+        for index in sorted(self.seen):
+            seen = self.seen[index]
+            pre = stats.unpack_distribution(values, offset, self.bins, self.value_range)
+            post = stats.unpack_distribution(values, offset + size, self.bins, self.value_range)
+            offset += 2 * size
+            linear = None
+            if seen.norm is not None:
+                linear = stats.unpack_distribution(values, offset, self.bins, self.value_range)
+                offset += size
+            saturated, dead = values[offset], values[offset + 1]
+            weights = dict(zip(stats.WEIGHT_FIELDS, values[offset + 2 : offset + 8]))
+            grad, ratio = values[offset + 8], values[offset + 9]
+            offset += 10
+            spec = seen.runtime
+            record: Dict[str, Any] = {"layer": spec.index, "units": spec.units, "name": spec.name, "kind": spec.kind}
+            if linear is not None:
+                record["linear"] = linear
+            record.update(
+                pre=pre, post=post, saturated=saturated, dead=dead, weights=weights, gradNorm=grad, updateRatio=ratio
+            )
+            layers.append(record)
+        return {"step": step, "epoch": epoch, "layers": layers}
+
+    def initial_weights(self) -> Dict[int, torch.Tensor]:
+        """The weights each captured layer had at its forward pass."""
+        return {i: s.weight for i, s in self.seen.items() if s.weight is not None}
