@@ -172,6 +172,13 @@ class Capture:
             layers.append(record)
         return {"step": step, "epoch": epoch, "layers": layers}
 
+    def release(self) -> None:
+        """Drops the captured tensors (outputs, weight and gradient copies) once a report is written, so nothing of
+        a reporting step stays alive until the next one; the layer structure seen is kept."""
+        for seen in self.seen.values():
+            seen.raw = seen.norm = seen.post = seen.flags = seen.weight = seen.grad = None
+            seen.tail = None
+
     def initial_weights(self) -> Dict[int, torch.Tensor]:
         """The weights each captured layer had at its forward pass."""
         return {i: s.weight for i, s in self.seen.items() if s.weight is not None}

@@ -231,6 +231,7 @@ class Run:
         if not self._reported_structure:
             self._reported_structure = True
             self._publish_structure()
+        self.capture.release()
         self.writer.append("layers", record)
         layer = first_nonfinite_layer(record["layers"])
         if layer is None:
