@@ -16,11 +16,13 @@ export function writeRunJson(
   meta: RunMeta,
   out: (text: string) => void,
 ): { ok: true } | { ok: false; reason: string } {
-  const config = store.readConfigOrReason(meta.runId);
-  if (!config.ok) return config;
+  const setup = store.readSetupOrReason(meta.runId);
+  if (!setup.ok) return setup;
   const problem = store.seriesProblem(meta.runId);
   if (problem !== undefined) return { ok: false, reason: problem };
-  out(`{\n  "meta": ${pretty(meta, 2)},\n  "config": ${pretty(config.config, 2)},\n`);
+  // SNN Lab's runs have "config"; runs from other sources "model" and "hyperparameters" instead.
+  const parts = Object.entries(setup.setup).map(([key, value]) => `  "${key}": ${pretty(value, 2)},\n`);
+  out(`{\n  "meta": ${pretty(meta, 2)},\n${parts.join('')}`);
   for (const file of ['metrics', 'layers'] as const) {
     out(`  "${file}": [`);
     let first = true;

@@ -45,6 +45,27 @@ function findRun(store: RunStore, id: string): Found {
   throw new CliError(`no run ${JSON.stringify(id)} in ${store.root}`);
 }
 
+/** The tfjs backend, or for runs from other sources the framework and its versions. */
+function backendText(meta: RunMeta): string {
+  if (meta.backend) return `${meta.backend.name} ${JSON.stringify(meta.backend.versions)}`;
+  if (meta.source) {
+    const versions = Object.entries(meta.source.versions).map(([name, version]) => `${name} ${version}`);
+    return `${meta.source.kind} (${versions.join(', ')})`;
+  }
+  return '-';
+}
+
+/** Layer count and, for runs from other sources, each layer as "name kind fanIn->units activation". */
+function layersText(meta: RunMeta, depth: number | undefined): string {
+  const layers = meta.layers;
+  if (!layers) return String(depth ?? '-');
+  if (!meta.source) return String(layers.length);
+  const rows = layers.map(
+    (l) => `${l.name ?? l.layer} ${l.kind ?? ''} ${l.fanIn}->${l.units} ${l.activation}`,
+  );
+  return `${layers.length}: ${rows.join('; ')}`;
+}
+
 function write(text: string): void {
   writeOut(`${text}\n`);
 }
@@ -66,7 +87,7 @@ function listRuns(flags: Flags): void {
       meta.name,
       cell(bestMetric(summary, 'loss')),
       cell(bestMetric(summary, 'accuracy')),
-      meta.backend?.name ?? '-',
+      meta.backend?.name ?? meta.source?.kind ?? '-',
     ];
   });
   for (const run of unreadable) rows.push([run.runId, 'unreadable', '-', '(see below)', '-', '-', '-']);
@@ -91,7 +112,7 @@ function showRun(id: string, flags: Flags): void {
     return;
   }
   const summary = store.readSummary(meta.runId);
-  const config = store.readConfig(meta.runId);
+  const config = store.readSetup(meta.runId)?.config;
   const counts = store.recordCounts(meta.runId);
   const lines: [string, string][] = [
     ['run', meta.runId],
@@ -104,9 +125,10 @@ function showRun(id: string, flags: Flags): void {
     ['experiment', meta.experiment],
     ['created', meta.createdAt],
     ['time (s)', cell(durationSeconds({ meta, ...(summary ? { summary } : {}) }), 1)],
-    ['backend', meta.backend ? `${meta.backend.name} ${JSON.stringify(meta.backend.versions)}` : '-'],
-    ['seed', String(meta.seed)],
-    ['layers', String(meta.layers?.length ?? config?.model.depth ?? '-')],
+    ['backend', backendText(meta)],
+    ...(meta.source ? ([['device', meta.source.device]] as [string, string][]) : []),
+    ['seed', meta.source?.seed ?? String(meta.seed)],
+    ['layers', layersText(meta, config?.model.depth)],
     ['records', `${counts.metrics} metrics, ${counts.layers} layer statistics`],
     ['directory', store.runDir(meta.runId)],
   ];
@@ -116,6 +138,10 @@ function showRun(id: string, flags: Flags): void {
     lines.push(['stored', `${kept} (storage budget)`]);
   }
   for (const [key, value] of lines) write(`${key.padEnd(11)} ${value}`);
+  if (meta.warnings && meta.warnings.length > 0) {
+    write('\nwarnings');
+    for (const w of meta.warnings) write(`  [${w.code}] ${w.message}`);
+  }
   if (summary) {
     const metrics = { ...summary.final, ...summary.test };
     write('\nfinal metrics');

@@ -8,6 +8,12 @@ import type { Distribution, WeightStats } from '../core/statisticsTypes';
 export interface LayerStats {
   layer: number;
   units: number;
+  /** Runs from other sources (run store version 2): the module's path in the model, e.g. "net.3". */
+  name?: string;
+  /** Runs from other sources: linear, conv1d, conv2d or conv3d. */
+  kind?: string;
+  /** Runs from other sources: the raw layer output, when a normalisation layer sits before the activation. */
+  linear?: Distribution;
   /** Pre-activation z = W x + b (after normalisation when the model has it). */
   pre: Distribution;
   /** Activation y = f(z) (after dropout in training mode). */
@@ -34,6 +40,9 @@ export interface LayerInfo {
   activation: string;
   normalization: string;
   dropout: string;
+  /** Runs from other sources (run store version 2): the module's path and kind (linear, conv2d, ...). */
+  name?: string;
+  kind?: string;
 }
 
 /** The backend a trainer process actually runs on. */
@@ -68,4 +77,45 @@ export interface DataFileInfo {
   path: string;
   bytes: number;
   sha256: string;
+}
+
+/** meta.json `source`: the framework, its versions and the device the model lived on. */
+export interface RunSource {
+  kind: 'pytorch';
+  /** e.g. { torch: "2.3.1", python: "3.11.2", snn_lab: "0.1.0" }. */
+  versions: Record<string, string>;
+  /** e.g. "cpu" or "cuda:0 (NVIDIA A100-SXM4-40GB)". */
+  device: string;
+  logger?: string;
+  /** The exact seed as a decimal string (it may exceed 2^53). */
+  seed?: string;
+  argv?: string[];
+  /** Layer statistics every this many steps. */
+  every?: number;
+  hostname?: string;
+}
+
+export interface RunWarning {
+  code: string;
+  message: string;
+  module?: string;
+  layer?: number;
+}
+
+/** config.json `model` of a run from another source: the layers the logger found. */
+export interface ModelDescription {
+  framework: 'pytorch';
+  class: string;
+  parameters: number;
+  layers: {
+    layer: number;
+    name: string;
+    kind: string;
+    units: number;
+    fanIn: number;
+    bias: boolean;
+    activation: string;
+    normalization: string;
+    dropout: { kind: string; rate: number } | null;
+  }[];
 }

@@ -8,7 +8,7 @@ import type { RunStatus } from '../core/runStatus';
 import type { RunId } from './ids';
 import { asRunId } from './ids';
 import type { Distribution, Histogram } from '../core/statisticsTypes';
-import type { LayerInfo, LayerStats, RunSummary } from './stats';
+import type { LayerInfo, LayerStats, ModelDescription, RunSource, RunSummary, RunWarning } from './stats';
 
 /** The dashboard's tabs, in display order. */
 export const DASHBOARD_TABS = ['curves', 'layers', 'distributions', 'fixedPoint', 'theory'] as const;
@@ -35,6 +35,13 @@ export interface RunInfo {
   layers: LayerInfo[];
   /** The resolved config; present for runs whose series are sent (RunPayload.info), absent in `allRuns`. */
   config?: RunConfig;
+  /** Runs from other sources (e.g. PyTorch with snn_lab): framework, versions and device. */
+  source?: Pick<RunSource, 'kind' | 'versions' | 'device'>;
+  /** Pitfalls found in the model (meta.json `warnings`). */
+  warnings?: Pick<RunWarning, 'code' | 'message'>[];
+  /** Runs from other sources, sent where `config` would be: the model found and the script's hyperparameters. */
+  model?: ModelDescription;
+  hyperparameters?: Record<string, unknown>;
   summary?: RunSummary;
   failure?: { reason: string; message: string };
   /**

@@ -23,6 +23,7 @@ import { sanitizeSummary, toFrameColumns, toLayerStatsRecord, toMetricRecord } f
 import type { FrameColumns } from '../protocol/webview';
 import {
   RUN_FILES,
+  RunSchemaError,
   checkJsonlHeader,
   migrateRunConfigFile,
   migrateRunMeta,
@@ -37,6 +38,7 @@ import type {
   RunData,
   RunMeta,
   RunOverview,
+  RunSetup,
   UnreadableRun,
 } from './runTypes';
 import type { RunConfig } from '../core/config/experimentConfig';
@@ -161,10 +163,29 @@ export class RunReader {
     return { runs, unreadable };
   }
 
-  /** config.json's RunConfig (throws RunSchemaError/RunFileError naming the file when it is not one). */
-  readConfig(runId: RunId): RunConfig {
+  /**
+   * config.json's setup: SNN Lab's RunConfig, or for runs from other sources the model description and the script's
+   * hyperparameters (throws RunSchemaError/RunFileError naming the file when it is neither).
+   */
+  readSetup(runId: RunId): RunSetup {
     const what = `${runId}/${RUN_FILES.config}`;
-    return migrateRunConfigFile(readJsonFile(join(this.runDir(runId), RUN_FILES.config)), what).config;
+    const file = migrateRunConfigFile(readJsonFile(join(this.runDir(runId), RUN_FILES.config)), what);
+    return {
+      ...(file.config ? { config: file.config } : {}),
+      ...(file.model ? { model: file.model } : {}),
+      ...(file.hyperparameters ? { hyperparameters: file.hyperparameters } : {}),
+    };
+  }
+
+  /** config.json's RunConfig (throws naming the file when it is none, e.g. for a run from another source). */
+  readConfig(runId: RunId): RunConfig {
+    const { config } = this.readSetup(runId);
+    if (!config) {
+      throw new RunSchemaError(
+        `${runId}/${RUN_FILES.config}: a run from another source (a model description, no config)`,
+      );
+    }
+    return config;
   }
 
   /** summary.json, or undefined when the run has none (or it is unreadable: warned once). */
@@ -349,13 +370,13 @@ export class RunReader {
   /** Everything stored for a run, given its meta (streamed; records checked), or why it cannot be read. */
   loadData(runId: RunId, meta: RunMeta): { ok: true; data: RunData } | { ok: false; reason: string } {
     try {
-      const config = this.readConfig(runId);
+      const setup = this.readSetup(runId);
       const summary = this.readSummary(runId);
       const metrics: MetricRecord[] = [];
       const layers: LayerStatsRecord[] = [];
       this.readRecords(runId, 'metrics', (r) => metrics.push(r));
       this.readRecords(runId, 'layers', (r) => layers.push(r));
-      return { ok: true, data: { meta, config, metrics, layers, ...(summary ? { summary } : {}) } };
+      return { ok: true, data: { meta, ...setup, metrics, layers, ...(summary ? { summary } : {}) } };
     } catch (error) {
       this.warnOnce(`run ${runId}: unreadable: ${message(error)}`);
       return { ok: false, reason: message(error) };

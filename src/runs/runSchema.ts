@@ -4,7 +4,7 @@
  */
 import type { RunConfig, RunPlan } from '../core/config/experimentConfig';
 import { isRunStatus } from '../core/runStatus';
-import type { RunSummary } from '../protocol/stats';
+import type { ModelDescription, RunSummary } from '../protocol/stats';
 import { RUN_SCHEMA_VERSION, type RunMeta } from './runTypes';
 
 /** The files of a run directory. */
@@ -19,11 +19,16 @@ export const RUN_FILES = {
   log: 'trainer.log',
 } as const;
 
-/** config.json: the resolved RunConfig plus where it came from in the experiment's expanded plan list. */
+/**
+ * config.json: the resolved RunConfig plus where it came from in the experiment's expanded plan list; runs from
+ * other sources (version 2) carry a model description and the script's hyperparameters instead of `config`.
+ */
 export interface RunConfigFile {
   schemaVersion: number;
   plan: Omit<RunPlan, 'config'>;
-  config: RunConfig;
+  config?: RunConfig;
+  model?: ModelDescription;
+  hyperparameters?: Record<string, unknown>;
 }
 
 /** summary.json: RunSummary with a version. */
@@ -77,18 +82,56 @@ export function migrateRunMeta(value: unknown, what: string = RUN_FILES.meta): R
     throw new RunSchemaError(`${what}: unknown mode ${JSON.stringify(record.mode)}`);
   }
   if (typeof record.seed !== 'number') throw new RunSchemaError(`${what}: field "seed" must be a number`);
-  // Version 1 is the only version so far; later versions add their upgrade steps here.
+  checkSource(record.source, what);
+  if (record.warnings !== undefined && !isWarningList(record.warnings)) {
+    throw new RunSchemaError(`${what}: field "warnings" must be a list of { code, message }`);
+  }
+  // Version 1 files are version 2 files without the fields version 2 added: nothing to upgrade.
   return {
     ...record,
     sweepPoint: isRecord(record.sweepPoint) ? record.sweepPoint : {},
   } as unknown as RunMeta;
 }
 
-/** Upgrades a parsed config.json, or throws RunSchemaError. */
+/** meta.json `source` (version 2): { kind, versions: { name: version }, device }. */
+function checkSource(source: unknown, what: string): void {
+  if (source === undefined) return;
+  const ok =
+    isRecord(source) &&
+    source.kind === 'pytorch' &&
+    typeof source.device === 'string' &&
+    isRecord(source.versions) &&
+    Object.values(source.versions).every((v) => typeof v === 'string');
+  if (!ok) {
+    throw new RunSchemaError(
+      `${what}: field "source" must be { kind: "pytorch", versions: { name: "version" }, device: "..." }`,
+    );
+  }
+}
+
+function isWarningList(value: unknown): boolean {
+  return (
+    Array.isArray(value) &&
+    value.every((w) => isRecord(w) && typeof w.code === 'string' && typeof w.message === 'string')
+  );
+}
+
+/** Upgrades a parsed config.json (an SNN Lab `config`, or another source's `model`), or throws RunSchemaError. */
 export function migrateRunConfigFile(value: unknown, what: string = RUN_FILES.config): RunConfigFile {
   const record = checkSchemaVersion(value, what);
-  if (!isRecord(record.config)) throw new RunSchemaError(`${what}: field "config" must be an object`);
   if (!isRecord(record.plan)) throw new RunSchemaError(`${what}: field "plan" must be an object`);
+  if (record.config === undefined && isRecord(record.model)) {
+    if (!Array.isArray(record.model.layers)) {
+      throw new RunSchemaError(`${what}: field "model.layers" must be a list`);
+    }
+    if (record.hyperparameters !== undefined && !isRecord(record.hyperparameters)) {
+      throw new RunSchemaError(`${what}: field "hyperparameters" must be an object`);
+    }
+    return record as unknown as RunConfigFile;
+  }
+  if (!isRecord(record.config)) {
+    throw new RunSchemaError(`${what}: field "config" (or, for other sources, "model") must be an object`);
+  }
   return record as unknown as RunConfigFile;
 }
 

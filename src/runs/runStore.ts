@@ -33,6 +33,7 @@ import {
   type RunMeta,
   type RunMode,
   type RunOverview,
+  type RunSetup,
   type RunStoreApi,
   type UnreadableRun,
 } from './runTypes';
@@ -213,6 +214,23 @@ export class RunStore implements RunStoreApi, Disposable {
     if (result.ok) return result.config;
     this.reader.warnOnce(`run ${runId}: ${result.reason}`);
     return undefined;
+  }
+
+  /** config.json's setup (a config, or a model description and hyperparameters), or undefined (warned once). */
+  readSetup(runId: RunId): RunSetup | undefined {
+    const result = this.readSetupOrReason(runId);
+    if (result.ok) return result.setup;
+    this.reader.warnOnce(`run ${runId}: ${result.reason}`);
+    return undefined;
+  }
+
+  /** config.json's setup, or why it cannot be read. */
+  readSetupOrReason(runId: RunId): { ok: true; setup: RunSetup } | { ok: false; reason: string } {
+    try {
+      return { ok: true, setup: this.reader.readSetup(runId) };
+    } catch (error) {
+      return { ok: false, reason: (error as Error).message };
+    }
   }
 
   /** config.json's RunConfig, or why it cannot be read. */

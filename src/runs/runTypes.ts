@@ -13,12 +13,16 @@ import type {
   LayerInfo,
   LayerStats,
   Metrics,
+  ModelDescription,
+  RunSource,
   RunSummary,
+  RunWarning,
 } from '../protocol/stats';
 import type { FrameColumns } from '../protocol/webview';
 import type { BackendChoice, FailureReason, TrainerToHost } from '../protocol/trainer';
 
-export const RUN_SCHEMA_VERSION = 1;
+/** Version 2 added runs from other sources (`source`, `warnings`, a model description); see docs/run-store.md. */
+export const RUN_SCHEMA_VERSION = 2;
 
 /** Why a run ended other than finished: the trainer's reasons, or `disk-full` (the run store could not write). */
 export type RunFailureReason = FailureReason | 'disk-full';
@@ -80,6 +84,10 @@ export interface RunMeta {
     classes: number;
     stepsPerEpoch: number;
   };
+  /** Who trained the network when it was not SNN Lab's own trainer (e.g. a PyTorch script with snn_lab). */
+  source?: RunSource;
+  /** Pitfalls found in the model before the run (e.g. PyTorch's default nn.Linear init under SELU). */
+  warnings?: RunWarning[];
 }
 
 /** One line of metrics.jsonl. `time` is when the host recorded it, in ms since the Unix epoch. */
@@ -94,14 +102,22 @@ export interface LayerStatsRecord {
   layers: LayerStats[];
 }
 
-/** Everything known about one run, as read from disk (or memory). */
+/**
+ * Everything known about one run, as read from disk (or memory). SNN Lab's own runs have `config`; runs from other
+ * sources have `model` (and the script's `hyperparameters`) instead.
+ */
 export interface RunData {
   meta: RunMeta;
-  config: RunConfig;
+  config?: RunConfig;
+  model?: ModelDescription;
+  hyperparameters?: Record<string, unknown>;
   metrics: MetricRecord[];
   layers: LayerStatsRecord[];
   summary?: RunSummary;
 }
+
+/** config.json's part of a run: SNN Lab's config, or a model description and hyperparameters. */
+export type RunSetup = Pick<RunData, 'config' | 'model' | 'hyperparameters'>;
 
 /** What summary views read of a run: never layers.jsonl (docs/run-store.md, "Readers"). */
 export interface RunOverview {
@@ -143,8 +159,10 @@ export interface RunStoreApi {
   read(runId: RunId): RunData | undefined;
   /** What lists and tables show: meta, summary, latest epoch metrics, a loss sparkline; never layers.jsonl. */
   overview(runId: RunId): RunOverview | undefined;
-  /** config.json's RunConfig, or undefined when unreadable. */
+  /** config.json's RunConfig, or undefined when unreadable (or a run from another source). */
   readConfig(runId: RunId): RunConfig | undefined;
+  /** config.json's setup (a config, or a model description and hyperparameters), or undefined when unreadable. */
+  readSetup(runId: RunId): RunSetup | undefined;
   /** summary.json (finished runs), or undefined. */
   readSummary(runId: RunId): RunSummary | undefined;
   /** Where about `count` statistics records spread evenly over layers.jsonl begin (found by seeking). */

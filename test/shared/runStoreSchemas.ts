@@ -206,3 +206,25 @@ export function validateRunsUnder(root: string): { runs: string[]; problems: str
   if (existsSync(root)) visit(root);
   return { runs, problems };
 }
+
+/**
+ * The check a test file ends with: every run directory under `roots` (minus `except`, runs a test corrupted on
+ * purpose) satisfies the schemas; returns how many were checked so the caller can assert it was not none.
+ */
+export function schemaProblemsUnder(
+  roots: readonly string[],
+  except: ReadonlySet<string> = new Set(),
+): {
+  runs: number;
+  problems: string[];
+} {
+  let runs = 0;
+  const problems: string[] = [];
+  for (const root of roots) {
+    const found = validateRunsUnder(root);
+    const kept = found.runs.filter((dir) => !except.has(dir));
+    runs += kept.length;
+    problems.push(...found.problems.filter((p) => ![...except].some((dir) => p.startsWith(dir))));
+  }
+  return { runs, problems };
+}

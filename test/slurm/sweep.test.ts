@@ -71,7 +71,7 @@ test('a 4-run sweep runs as one job array and every run finishes with its statis
       assert.ok(data, `run ${id} unreadable`);
       assert.equal(data.meta.status, 'finished');
       assert.deepEqual(data.meta.executor, { kind: 'slurm', jobId, taskId: i, state: 'COMPLETED' });
-      assert.equal(data.config.train.learningRate, [0.001, 0.003, 0.01, 0.03][i]);
+      assert.equal(data.config?.train.learningRate, [0.001, 0.003, 0.01, 0.03][i]);
       assert.equal(data.summary?.epochs, 3);
       assert.ok(Number.isFinite(data.summary?.test.test_accuracy), 'test accuracy recorded');
       assert.ok(data.metrics.filter((m) => m.kind === 'epoch').length === 3, 'one epoch record per epoch');

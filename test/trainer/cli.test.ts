@@ -5,9 +5,10 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, describe, it } from 'node:test';
+import { after, describe, it, test } from 'node:test';
 import { isPidAlive } from '../../src/runs/liveness';
 import type { RunData, RunMeta } from '../../src/runs/runTypes';
+import { schemaProblemsUnder } from '../shared/runStoreSchemas';
 
 const cli = join(__dirname, '..', '..', '..', 'dist', 'cli.js');
 const dir = mkdtempSync(join(tmpdir(), 'snn-cli-'));
@@ -88,7 +89,7 @@ describe('snn-lab CLI with the real trainer', () => {
       `trained weights in ${files.join(', ')}`,
     );
     const config = JSON.parse(readFileSync(join(runDir, 'config.json'), 'utf8'));
-    assert.equal(config.schemaVersion, 1);
+    assert.equal(config.schemaVersion, 2);
     assert.equal(config.config.model.width, 8);
     assert.deepEqual(config.plan.sweepPoint, { 'model.width': 8 });
     const show = await runCli([
@@ -257,4 +258,10 @@ describe('snn-lab CLI with the real trainer', () => {
     const show = await runCli(['runs', 'show', meta.runId, '--json', '--runs-dir', runsDir]);
     assert.ok((JSON.parse(show.stdout) as RunData).metrics.length > 0);
   });
+});
+
+test('every run these tests wrote satisfies the run-store schemas (docs/run-store.md)', () => {
+  const { runs, problems } = schemaProblemsUnder([dir]);
+  assert.ok(runs >= 3, `runs checked: ${runs}`);
+  assert.deepEqual(problems, []);
 });

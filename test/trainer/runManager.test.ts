@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, describe, it } from 'node:test';
+import { after, describe, it, test } from 'node:test';
 import type { RunConfig, RunPlan } from '../../src/core/config/experimentConfig';
 import { isPidAlive } from '../../src/runs/liveness';
 import { RunManager } from '../../src/runs/runManager';
@@ -12,6 +12,7 @@ import { RunStore } from '../../src/runs/runStore';
 import type { RunId } from '../../src/protocol/ids';
 import type { TrainerToHost } from '../../src/protocol/trainer';
 import { tinyConfig } from '../unit/runs/fixtures';
+import { schemaProblemsUnder } from '../shared/runStoreSchemas';
 
 const trainerPath = join(__dirname, '..', '..', '..', 'dist', 'trainer.js');
 const logger = { info() {}, warn() {}, error() {} };
@@ -140,3 +141,9 @@ describe('RunManager with the real trainer', () => {
 function hasLayers(store: RunStore, runId: RunId): boolean {
   return (store.read(runId)?.layers.length ?? 0) > 0;
 }
+
+test('every run these tests wrote satisfies the run-store schemas (docs/run-store.md)', () => {
+  const { runs, problems } = schemaProblemsUnder(roots);
+  assert.ok(runs >= 3, `runs checked: ${runs}`);
+  assert.deepEqual(problems, []);
+});

@@ -1,8 +1,9 @@
 /**
  * The dashboard's run header: which runs are compared (a picker of every known run, grouped by experiment, with a
  * filter), and a compact table of the compared runs, sortable by any column (one column per final metric),
- * collapsible, with Stop/Export actions. Rows are rebuilt only when what they show changes; live text (duration,
- * progress) is updated in place. Hidden on the Theory explorer tab (main.ts).
+ * collapsible, with Stop/Export actions; when a run from another source is compared, a backend column (framework,
+ * versions, device) and one line per pitfall found in its model. Rows are rebuilt only when what they show changes;
+ * live text (duration, progress) is updated in place. Hidden on the Theory explorer tab (main.ts).
  */
 import { labelsByExperiment, nameValue } from '../../src/core/runNames';
 import type { RunId } from '../../src/protocol/ids';
@@ -12,7 +13,7 @@ import { selectedRuns } from '../shared/store';
 import type { Theme } from '../shared/theme';
 import { button, checkbox, el } from './controls';
 import type { RunStyles } from './runStyles';
-import { durationMs, formatDuration } from './selectors';
+import { backendText, durationMs, formatDuration } from './selectors';
 import type { UiState } from './uiState';
 
 export interface HeaderOptions {
@@ -44,10 +45,22 @@ function progress(info: RunInfo): string {
 function sortValue(info: RunInfo, key: string, label: string): number | string {
   if (key === 'run') return label;
   if (key === 'status') return info.status;
+  if (key === 'backend') return backendText(info);
   if (key === 'duration') return durationMs(info) ?? Infinity;
   if (key === 'step') return info.step ?? Infinity;
   const v = finalMetrics(info)[key];
   return v !== undefined && Number.isFinite(v) ? v : Infinity;
+}
+
+/** The backend cell; for runs from other sources every version is in the tooltip. */
+function backendCell(info: RunInfo): HTMLElement {
+  const cell = el('td', 'backend', backendText(info));
+  if (info.source) {
+    cell.title = Object.entries(info.source.versions)
+      .map(([name, version]) => `${name} ${version}`)
+      .join('\n');
+  }
+  return cell;
 }
 
 export function createHeader(parent: HTMLElement, o: HeaderOptions): (data: DashboardData) => void {
@@ -66,7 +79,8 @@ export function createHeader(parent: HTMLElement, o: HeaderOptions): (data: Dash
   tableBox.open = true;
   const tableSummary = el('summary', '', 'Compared runs');
   const table = el('table', 'runs');
-  tableBox.append(tableSummary, table);
+  const warnings = el('ul', 'warnings');
+  tableBox.append(tableSummary, table, warnings);
   root.append(picker, tableBox);
   parent.append(notice, root);
   let pickerKey = '';
@@ -131,7 +145,13 @@ export function createHeader(parent: HTMLElement, o: HeaderOptions): (data: Dash
     tableBox.hidden = runs.length === 0;
     tableSummary.textContent = `Compared runs (${runs.length})`;
     const rowKey = JSON.stringify([
-      runs.map((r) => [r.info.runId, r.info.status, r.info.backend, r.info.summary !== undefined]),
+      runs.map((r) => [
+        r.info.runId,
+        r.info.status,
+        r.info.backend,
+        r.info.summary !== undefined,
+        r.info.warnings?.length ?? 0,
+      ]),
       styles.list.map((s) => [s.label, s.color, s.dash]),
       sortKey,
       sortDescending,
@@ -143,7 +163,9 @@ export function createHeader(parent: HTMLElement, o: HeaderOptions): (data: Dash
     }
     tableKey = rowKey;
     live.clear();
-    const columns = ['run', 'status', 'step', ...metrics, 'duration'];
+    // Runs from other sources bring their framework: the backend column appears when one is compared.
+    const withBackend = runs.some((r) => r.info.source);
+    const columns = ['run', 'status', ...(withBackend ? ['backend'] : []), 'step', ...metrics, 'duration'];
     const label = (info: RunInfo): string => styles.byId.get(info.runId)?.label ?? info.name;
     const sorted = [...runs];
     if (columns.includes(sortKey)) {
@@ -220,9 +242,18 @@ export function createHeader(parent: HTMLElement, o: HeaderOptions): (data: Dash
         durationCell.textContent = formatDuration(durationMs(next));
         stepCell.textContent = progress(next);
       });
-      tr.append(swatchCell, name, status, stepCell, ...metricCells, durationCell, actions);
+      const backend = withBackend ? [backendCell(info)] : [];
+      tr.append(swatchCell, name, status, ...backend, stepCell, ...metricCells, durationCell, actions);
       tbody.append(tr);
     }
     table.replaceChildren(thead, tbody);
+    warnings.replaceChildren(
+      ...sorted.flatMap((run) =>
+        (run.info.warnings ?? []).map((w) =>
+          el('li', 'warning', `${label(run.info)}: [${w.code}] ${w.message}`),
+        ),
+      ),
+    );
+    warnings.hidden = warnings.childElementCount === 0;
   };
 }

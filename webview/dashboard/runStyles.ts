@@ -11,7 +11,7 @@ import type { MarkerShape } from '../shared/palette';
 import { DASHES, MARKERS, PALETTE_SIZE } from '../shared/palette';
 import type { Theme } from '../shared/theme';
 import { runColor } from '../shared/theme';
-import { flatten } from './selectors';
+import { flatten, runSetup } from './selectors';
 
 export interface RunStyle {
   runId: RunId;
@@ -45,25 +45,32 @@ export interface RunStyles {
 
 /** Keys taken from the run name rather than the config. */
 const NAME_KEYS = new Set(['experiment', 'variant', 'repeat', 'fold', 'copy']);
-const flatConfigs = new WeakMap<object, Record<string, string>>();
+const flatSetups = new WeakMap<object, Record<string, string>>();
 
-/** The value of `key` for a run: a name part (experiment, variant, repeat, fold) or a dotted config key. */
-export function keyValue(info: RunInfo, key: string): string {
-  if (NAME_KEYS.has(key) || !info.config) return nameValue(info.name, key);
-  let flat = flatConfigs.get(info.config);
+/** A run's setup flattened to dotted keys: its config, or for runs from other sources model and hyperparameters. */
+function flatSetup(info: RunInfo): Record<string, string> | undefined {
+  const setup = info.config ?? info.model;
+  if (!setup) return undefined;
+  let flat = flatSetups.get(setup);
   if (!flat) {
-    flat = flatten(info.config);
-    flatConfigs.set(info.config, flat);
+    flat = flatten(runSetup(info));
+    flatSetups.set(setup, flat);
   }
-  return flat[key] ?? nameValue(info.name, key);
+  return flat;
+}
+
+/** The value of `key` for a run: a name part (experiment, variant, repeat, fold) or a dotted setup key. */
+export function keyValue(info: RunInfo, key: string): string {
+  const flat = NAME_KEYS.has(key) ? undefined : flatSetup(info);
+  return flat?.[key] ?? nameValue(info.name, key);
 }
 
 /** Config and name keys whose values differ among the runs ('name' and 'copy' excluded), name parts first. */
 export function differingKeys(infos: readonly RunInfo[]): string[] {
   const keys = varyingKeys(infos).filter((k) => k !== 'copy');
-  const configs = infos.filter((i) => i.config);
-  if (configs.length === infos.length && infos.length > 1) {
-    const all = new Set(configs.flatMap((i) => Object.keys(flatten(i.config))));
+  const setups = infos.map(flatSetup);
+  if (setups.every((f) => f !== undefined) && infos.length > 1) {
+    const all = new Set(setups.flatMap((f) => Object.keys(f ?? {})));
     for (const key of [...all].sort()) {
       if (key === 'name' || keys.includes(key)) continue;
       if (new Set(infos.map((i) => keyValue(i, key))).size > 1) keys.push(key);

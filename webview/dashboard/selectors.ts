@@ -44,6 +44,16 @@ export function histogramsAt(run: RunView, step: number): HistogramFrame | undef
   return atStep(run.histograms, step);
 }
 
+/**
+ * The layers the (mean, variance) plane is about: for runs from other sources, those followed by an activation (the
+ * output layer's logits are no SELU layer's state); SNN Lab's own frames hold hidden layers only.
+ */
+export function planeLayers(run: RunView, frame: LayerFrame | undefined): LayerFrame | undefined {
+  if (!frame || !run.info.source) return frame;
+  const bare = new Set(run.info.layers.filter((l) => l.activation === 'none').map((l) => l.layer));
+  return bare.size === 0 ? frame : { ...frame, layers: frame.layers.filter((l) => !bare.has(l.layer)) };
+}
+
 /** Mean over layers of the measured per-unit omega and tau (the weights' statistics entering the map g). */
 export function measuredWeights(frame: LayerFrame | undefined): { omega: number; tau: number } | undefined {
   if (!frame || frame.layers.length === 0) return undefined;
@@ -67,9 +77,41 @@ export function flatten(
   return out;
 }
 
+/**
+ * What a run was configured with: SNN Lab's config, or for runs from other sources the framework, the model found
+ * (one key per layer) and the script's hyperparameters, so the two kinds compare key by key where they can.
+ */
+export function runSetup(info: RunInfo): unknown {
+  if (info.config || !info.model) return info.config ?? {};
+  const layers = Object.fromEntries(
+    info.model.layers.map((l) => [
+      `${l.layer} (${l.name})`,
+      `${l.kind} ${l.fanIn}->${l.units} ${l.activation}, ${l.normalization}, ${l.dropout ? `${l.dropout.kind} ${l.dropout.rate}` : 'no dropout'}`,
+    ]),
+  );
+  return {
+    source: info.source?.kind,
+    model: {
+      class: info.model.class,
+      parameters: info.model.parameters,
+      depth: info.model.layers.length,
+      layers,
+    },
+    hyperparameters: info.hyperparameters ?? {},
+  };
+}
+
+/** "wasm", or for runs from other sources "pytorch: torch 2.3.1, python 3.11.2 · cuda:0 (...)". */
+export function backendText(info: RunInfo): string {
+  if (!info.source) return info.backend ?? '—';
+  const { kind, versions, device } = info.source;
+  const shown = ['torch', 'python'].filter((k) => versions[k]).map((k) => `${k} ${versions[k]}`);
+  return `${kind}${shown.length > 0 ? `: ${shown.join(', ')}` : ''} · ${device}`;
+}
+
 /** Config keys whose values differ between the runs (all keys when only one run has a config), with each value. */
 export function configDiff(runs: readonly RunInfo[]): { key: string; values: string[] }[] {
-  const flat = runs.map((r) => flatten(r.config ?? {}));
+  const flat = runs.map((r) => flatten(runSetup(r)));
   const keys = [...new Set(flat.flatMap((f) => Object.keys(f)))].sort();
   return keys
     .map((key) => ({ key, values: flat.map((f) => f[key] ?? '—') }))

@@ -97,11 +97,17 @@ function appendCurves(
   return out;
 }
 
-/** Merges a new RunInfo over an old one, keeping config/summary the delta does not carry. */
+/** Merges a new RunInfo over an old one, keeping config/model/summary the delta does not carry. */
 function mergeInfo(old: RunInfo | undefined, next: RunInfo): RunInfo {
-  return old
-    ? { ...old, ...next, config: next.config ?? old.config, summary: next.summary ?? old.summary }
-    : next;
+  if (!old) return next;
+  return {
+    ...old,
+    ...next,
+    config: next.config ?? old.config,
+    model: next.model ?? old.model,
+    hyperparameters: next.hyperparameters ?? old.hyperparameters,
+    summary: next.summary ?? old.summary,
+  };
 }
 
 /** The dashboard reducer. Unknown message kinds leave the state unchanged. */

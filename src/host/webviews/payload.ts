@@ -8,7 +8,7 @@ import { evenIndices, lttbIndices, pick } from '../../core/series';
 import type { RunId } from '../../protocol/ids';
 import type { CurveSeries, FrameColumns, HistogramFrame, RunInfo, SidebarRun } from '../../protocol/webview';
 import type { RunConfig } from '../../core/config/experimentConfig';
-import type { LayerStatsRecord, MetricRecord, RunMeta, RunOverview } from '../../runs/runTypes';
+import type { LayerStatsRecord, MetricRecord, RunMeta, RunOverview, RunSetup } from '../../runs/runTypes';
 import type { RunSummary } from '../../protocol/stats';
 
 /**
@@ -54,8 +54,11 @@ export function stepsPerEpoch(meta: RunMeta, config: RunConfig | undefined): num
     : undefined;
 }
 
-/** The run's descriptive part: status, progress, layer shapes, and (for compared runs) config and summary. */
-export function toRunInfo(meta: RunMeta, data?: { config?: RunConfig; summary?: RunSummary }): RunInfo {
+/**
+ * The run's descriptive part: status, progress, layer shapes, and (for compared runs) config (or, for runs from other
+ * sources, model description and hyperparameters) and summary.
+ */
+export function toRunInfo(meta: RunMeta, data?: RunSetup & { summary?: RunSummary }): RunInfo {
   const info: RunInfo = {
     runId: meta.runId,
     name: meta.name,
@@ -65,7 +68,17 @@ export function toRunInfo(meta: RunMeta, data?: { config?: RunConfig; summary?: 
     layers: meta.layers ?? [],
   };
   if (data?.config) info.config = data.config;
+  if (data?.model) info.model = data.model;
+  if (data?.hyperparameters) info.hyperparameters = data.hyperparameters;
   if (meta.backend) info.backend = meta.backend.name;
+  if (meta.source) {
+    const { kind, versions, device } = meta.source;
+    info.source = { kind, versions, device };
+    info.backend ??= kind;
+  }
+  if (meta.warnings && meta.warnings.length > 0) {
+    info.warnings = meta.warnings.map(({ code, message }) => ({ code, message }));
+  }
   if (meta.startedAt) info.startedAt = meta.startedAt;
   if (meta.endedAt) info.endedAt = meta.endedAt;
   if (meta.progress) {

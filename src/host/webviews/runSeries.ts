@@ -94,6 +94,8 @@ export class RunSeries {
       : undefined;
     this.info = toRunInfo(meta, {
       ...(this.info.config ? { config: this.info.config } : {}),
+      ...(this.info.model ? { model: this.info.model } : {}),
+      ...(this.info.hyperparameters ? { hyperparameters: this.info.hyperparameters } : {}),
       ...(summary ? { summary } : {}),
     });
     this.spe ??= stepsPerEpoch(meta, this.info.config);
@@ -136,11 +138,11 @@ export class RunSeries {
   private async read(budget: RunBudget): Promise<void> {
     const { store, runId } = this;
     const meta = store.readMeta(runId);
-    const config = store.readConfig(runId);
+    const setup = store.readSetup(runId) ?? {};
     if (meta) {
       const summary = isTerminal(meta.status) ? store.readSummary(runId) : undefined;
-      this.info = toRunInfo(meta, { ...(config ? { config } : {}), ...(summary ? { summary } : {}) });
-      this.spe = stepsPerEpoch(meta, config);
+      this.info = toRunInfo(meta, { ...setup, ...(summary ? { summary } : {}) });
+      this.spe = stepsPerEpoch(meta, setup.config);
     }
     this.loaded = false;
     this.resolution = { ...budget };

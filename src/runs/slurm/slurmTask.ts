@@ -35,6 +35,11 @@ export async function runSlurmTask(options: TaskOptions): Promise<number> {
   const read = (file: string): unknown => readJsonFile(join(dir, file));
   const meta: RunMeta = migrateRunMeta(read(RUN_FILES.meta), `${runId}/${RUN_FILES.meta}`);
   const { plan, config } = migrateRunConfigFile(read(RUN_FILES.config), `${runId}/${RUN_FILES.config}`);
+  if (!config) {
+    throw new Error(
+      `${runId}/${RUN_FILES.config} holds no SNN Lab configuration (a run from another source)`,
+    );
+  }
   if (isTerminal(meta.status)) {
     logger.warn(`run ${runId} already ended (${meta.status}); not training it again`);
     return meta.status === 'finished' ? 0 : 1;

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, describe, it } from 'node:test';
+import { after, describe, it, test } from 'node:test';
 import type { Logger } from '../../../src/runs/logger';
 import { RunManager } from '../../../src/runs/runManager';
 import { RunStore } from '../../../src/runs/runStore';
@@ -12,6 +12,7 @@ import { TrainerProcess } from '../../../src/runs/trainerProcess';
 import { trainerWasmFlags } from '../../../src/runs/wasmFlags';
 import { writeFakeTrainer } from './fakeTrainer';
 import { tinyPlan } from './fixtures';
+import { schemaProblemsUnder } from '../../shared/runStoreSchemas';
 
 const trainerPath = writeFakeTrainer();
 const roots: string[] = [];
@@ -181,4 +182,10 @@ describe('RunManager with a fake trainer', () => {
     assert.equal(await manager.whenDone(runId), 'failed');
     assert.match(store.readMeta(runId)?.failure?.message ?? '', /trainer not found .*node esbuild\.mjs/);
   });
+});
+
+test('every run these tests wrote satisfies the run-store schemas (docs/run-store.md)', () => {
+  const { runs, problems } = schemaProblemsUnder(roots);
+  assert.ok(runs >= 8, `runs checked: ${runs}`);
+  assert.deepEqual(problems, []);
 });

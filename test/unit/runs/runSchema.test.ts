@@ -26,12 +26,12 @@ describe('migrateRunMeta', () => {
 
   it('rejects newer, missing and invalid versions with a message naming the file', () => {
     assert.throws(
-      () => migrateRunMeta({ ...meta, schemaVersion: 2 }, 'r1/meta.json'),
+      () => migrateRunMeta({ ...meta, schemaVersion: 3 }, 'r1/meta.json'),
       (error: unknown) => {
         assert.ok(error instanceof RunSchemaError);
         assert.match(
           error.message,
-          /^r1\/meta\.json: schemaVersion 2 is newer than this SNN Lab understands \(1\)/,
+          /^r1\/meta\.json: schemaVersion 3 is newer than this SNN Lab understands \(2\)/,
         );
         return true;
       },

@@ -12,9 +12,10 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, describe, it } from 'node:test';
+import { after, describe, it, test } from 'node:test';
 import { RunStore } from '../../../src/runs/runStore';
 import { RUN_SCHEMA_VERSION, type RunChange, type RunMeta } from '../../../src/runs/runTypes';
+import { schemaProblemsUnder } from '../../shared/runStoreSchemas';
 import { layer, tinyPlan, trainerMessages } from './fixtures';
 
 const roots: string[] = [];
@@ -24,6 +25,8 @@ function tempRoot(): string {
   return root;
 }
 after(() => roots.forEach((root) => rmSync(root, { recursive: true, force: true })));
+/** Run directories a test corrupts on purpose (left out of the schema check at the end). */
+const tampered = new Set<string>();
 
 describe('RunStore', () => {
   it('round-trips a whole run: config, meta, metrics, layers, summary (NaN kept)', () => {
@@ -102,6 +105,7 @@ describe('RunStore', () => {
     const runId = store.create(tinyPlan(), { experiment: '/x/e.snn.json', mode: 'train' });
     for (const message of trainerMessages(runId).slice(0, 5)) store.record(runId, message);
     const metrics = join(store.runDir(runId), 'metrics.jsonl');
+    tampered.add(store.runDir(runId));
     appendFileSync(metrics, '{"kind":"progress","step":9,"ep'); // a writer killed mid-line
     const data = new RunStore(store.root).read(runId);
     assert.deepEqual(
@@ -144,6 +148,7 @@ describe('RunStore', () => {
     const good = store.create(tinyPlan('good'), { experiment: '/x/e.snn.json', mode: 'train' });
     const future = store.create(tinyPlan('future'), { experiment: '/x/e.snn.json', mode: 'train' });
     const metaPath = join(store.runDir(future), 'meta.json');
+    tampered.add(store.runDir(future));
     writeFileSync(
       metaPath,
       JSON.stringify({ ...JSON.parse(readFileSync(metaPath, 'utf8')), schemaVersion: 99 }),
@@ -158,7 +163,7 @@ describe('RunStore', () => {
     assert.equal(reader.read(future), undefined);
     assert.ok(
       warnings.some(
-        (w) => w.includes(future) && /schemaVersion 99 is newer than this SNN Lab understands \(1\)/.test(w),
+        (w) => w.includes(future) && /schemaVersion 99 is newer than this SNN Lab understands \(2\)/.test(w),
       ),
       warnings.join('\n'),
     );
@@ -238,4 +243,10 @@ describe('RunStore', () => {
     watcher.refresh();
     assert.deepEqual(changes, [{ kind: 'deleted', runId }]);
   });
+});
+
+test('every run the store wrote here satisfies the run-store schemas (docs/run-store.md)', () => {
+  const { runs, problems } = schemaProblemsUnder(roots, tampered);
+  assert.ok(runs >= 10, `runs checked: ${runs}`);
+  assert.deepEqual(problems, []);
 });

@@ -108,8 +108,18 @@ describe('run-store schemas: runs from other sources (version 2)', () => {
     assert.deepEqual(problems, []);
   });
 
+  it('accept a version-1 run (SNN Lab before version 2), which the store still reads', () => {
+    const { dir, runId } = finishedRun();
+    asVersion1(dir);
+    assertValid(dir);
+    const data = new RunStore(join(dir, '..')).read(runId);
+    assert.equal(data?.meta.schemaVersion, 1);
+    assert.equal(data?.summary?.steps, 4);
+  });
+
   it('reject a version-1 meta.json that carries `source`', () => {
     const { dir } = finishedRun();
+    asVersion1(dir);
     const metaPath = join(dir, 'meta.json');
     const meta = JSON.parse(readFileSync(metaPath, 'utf8')) as Record<string, unknown>;
     writeFileSync(
@@ -119,6 +129,21 @@ describe('run-store schemas: runs from other sources (version 2)', () => {
     assert.match(validateRunDir(dir).problems.join('\n'), /meta\.json: \/source boolean schema is false/);
   });
 });
+
+/** Rewrites every file of a run directory as version 1 (what SNN Lab wrote before runs from other sources). */
+function asVersion1(dir: string): void {
+  for (const file of ['meta.json', 'config.json', 'summary.json']) {
+    const path = join(dir, file);
+    writeFileSync(
+      path,
+      JSON.stringify({ ...(JSON.parse(readFileSync(path, 'utf8')) as object), schemaVersion: 1 }),
+    );
+  }
+  for (const file of ['metrics.jsonl', 'layers.jsonl']) {
+    const path = join(dir, file);
+    writeFileSync(path, readFileSync(path, 'utf8').replace('{"schemaVersion":2,', '{"schemaVersion":1,'));
+  }
+}
 
 /** Applies `edit` to a copy of a valid run and returns the problems found. */
 function problemsAfter(edit: (dir: string) => void): string {

@@ -15,7 +15,7 @@ import { toCsv } from '../charts/card';
 import type { PlaneMap, PlanePoint, PlaneSeries } from '../charts/phasePlane';
 import { PhasePlaneChart, planeBounds } from '../charts/phasePlane';
 import { checkbox, el } from '../controls';
-import { countUpTo, frameAt, measuredWeights } from '../selectors';
+import { countUpTo, frameAt, measuredWeights, planeLayers } from '../selectors';
 import { runSelect, stepControl } from './stepControl';
 import type { TabContext, TabView } from './tab';
 
@@ -94,7 +94,7 @@ export function createFixedPointTab(ctx: TabContext): TabView {
       runs.forEach((run) => {
         const style = styles.byId.get(run.info.runId);
         if (!style) return;
-        const frame = frameAt(run, step);
+        const frame = planeLayers(run, frameAt(run, step));
         series.push({
           label: `${style.label}: depth`,
           color: style.color,
@@ -115,15 +115,15 @@ export function createFixedPointTab(ctx: TabContext): TabView {
           radius: 1.5,
           // Frames are in step order: the ones up to `step` are a prefix (its length by binary search).
           points: thin(run.frames.slice(0, countUpTo(run.frames, step)), TRAJECTORY_POINTS).flatMap((f) => {
-            const l = f.layers[last];
+            const l = planeLayers(run, f)?.layers[last];
             return l ? [{ x: l.post.mean, y: l.post.variance }] : [];
           }),
         });
       });
-      const withWeights = runs.filter((r) => measuredWeights(frameAt(r, step)) !== undefined);
+      const withWeights = runs.filter((r) => measuredWeights(planeLayers(r, frameAt(r, step))) !== undefined);
       arrowsRun.sync(withWeights, fpRun);
       const source = withWeights.find((r) => r.info.runId === fpRun) ?? withWeights[0];
-      const weights = source ? measuredWeights(frameAt(source, step)) : undefined;
+      const weights = source ? measuredWeights(planeLayers(source, frameAt(source, step))) : undefined;
       const selu = source?.info.config?.model.selu ?? DEFAULT_SELU;
       series.push({
         label: 'fixed point (0, 1)',

@@ -144,6 +144,8 @@ export function createLayersTab(ctx: TabContext): TabView {
       atStepFrames = runs.map((run) => frameAt(run, step));
       const { layersQuantity: q, heatmap, logVariance, heatmapRun } = ctx.ui();
       const which = q === 'post' ? 'activations' : 'pre-activations';
+      // Runs from other sources report every Linear/Conv layer, the output layer included.
+      const xTitle = runs.some((r) => r.info.source) ? 'layer' : 'hidden layer';
       const withStats = atStepFrames.filter((f) => (f?.layers.length ?? 0) > 0).length;
       const sub = `step ${step} · ${withStats} of ${runs.length} run${runs.length === 1 ? '' : 's'} with statistics`;
       const none =
@@ -153,7 +155,7 @@ export function createLayersTab(ctx: TabContext): TabView {
       mean.set(
         byDepth((l) => l[q].mean),
         {
-          xTitle: 'hidden layer',
+          xTitle,
           yTitle: 'mean',
           integerX: true,
           reference: { bands: [{ from: -0.1, to: 0.1 }], lines: [0] },
@@ -164,7 +166,7 @@ export function createLayersTab(ctx: TabContext): TabView {
       variance.set(
         byDepth((l) => l[q].variance),
         {
-          xTitle: 'hidden layer',
+          xTitle,
           yTitle: logVariance ? 'variance (log)' : 'variance',
           integerX: true,
           logY: logVariance,
@@ -183,7 +185,7 @@ export function createLayersTab(ctx: TabContext): TabView {
               ? 'Probe runs measure the forward pass at initialisation only: no gradients, so no gradient norms.'
               : 'No gradient norms recorded at this step.'),
       );
-      grad.set(gradSeries, { xTitle: 'hidden layer', yTitle: '‖∇W‖ (log)', integerX: true, logY: true });
+      grad.set(gradSeries, { xTitle, yTitle: '‖∇W‖ (log)', integerX: true, logY: true });
       heatRun.sync(runs, heatmapRun);
       const primary = runs.find((r) => r.info.runId === heatmapRun) ?? runs[0];
       heatSource = primary;
