@@ -1,5 +1,6 @@
 /** Entry point: builds SNN Lab's object graph and registers it with VS Code. Wiring only; logic lives in src/host. */
 import * as vscode from 'vscode';
+import type { RunId } from './protocol/ids';
 import { createCommandHandlers, registerCommands } from './host/commands';
 import { ExperimentCodeLensProvider } from './host/editor/experimentCodeLensProvider';
 import { ExperimentDiagnostics } from './host/editor/experimentDiagnostics';
@@ -7,6 +8,7 @@ import { EXPERIMENT_SELECTOR, ParseCache } from './host/editor/parseCache';
 import { QuickFixProvider } from './host/editor/quickFixProvider';
 import { loadForRun, variantsOf } from './host/experimentLoader';
 import { currentSettings, runsRoot, watchSettings } from './host/vscodeSettings';
+import { PythonScripts } from './host/python/pythonScripts';
 import { RunLauncher } from './host/runLauncher';
 import { createRunServices, type RunServices } from './host/runServices';
 import { RunProgress } from './host/views/runProgress';
@@ -43,10 +45,19 @@ export function activate(context: vscode.ExtensionContext): SnnLabApi {
   const diagnostics = new ExperimentDiagnostics(cache);
   const lenses = new ExperimentCodeLensProvider(cache);
   const launcher = new RunLauncher({ runs, slurm, log, settings: currentSettings, load: loadForRun });
-  const studies = new StudyProgressView([runs.onDidChangeRun, slurm.onDidChangeRun], stop);
+  const python = new PythonScripts({
+    context,
+    store,
+    runsDir: store.root,
+    pythonPath: () => currentSettings().pythonPath,
+    log,
+  });
+  const stopRun = (runId: RunId): Promise<void> => (python.owns(runId) ? python.stop(runId) : stop(runId));
+  const studies = new StudyProgressView([runs.onDidChangeRun, slurm.onDidChangeRun], stopRun);
   const handlers = createCommandHandlers({
     store,
     runs,
+    python,
     launcher,
     slurm,
     dashboard,
@@ -70,7 +81,8 @@ export function activate(context: vscode.ExtensionContext): SnnLabApi {
     vscode.languages.registerCodeActionsProvider(EXPERIMENT_SELECTOR, new QuickFixProvider(cache, log), {
       providedCodeActionKinds: QuickFixProvider.kinds,
     }),
-    new RunProgress(store, runs, slurm.onDidChangeRun, stop, log),
+    python,
+    new RunProgress(store, runs, slurm.onDidChangeRun, stopRun, log),
     studies,
     store.watch(),
     watchSettings((s) => {

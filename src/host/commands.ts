@@ -26,9 +26,19 @@ export { COMMAND_IDS, type CommandId };
 
 export type CommandHandler = (...args: unknown[]) => unknown;
 
+/** Python scripts started by "Run with SNN Lab" (python/pythonScripts.ts). */
+export interface PythonScriptsApi {
+  run(target?: vscode.Uri): Promise<number | undefined>;
+  useInTerminals(): void;
+  owns(runId: RunId): boolean;
+  stop(runId: RunId): Promise<void>;
+  stopAll(): Promise<void>;
+}
+
 export interface CommandDeps {
   store: RunStoreApi;
   runs: RunManagerApi;
+  python: PythonScriptsApi;
   launcher: RunLauncher;
   slurm: SlurmSubmitter | undefined;
   dashboard: { open(runIds?: RunId[], tab?: DashboardTab): void };
@@ -68,7 +78,8 @@ export function createCommandHandlers(deps: CommandDeps): Record<CommandId, Comm
     const experiment = experimentPathFromArgs(args) ?? (await pickExperiment());
     return experiment ? launcher.launch(experiment, target) : [];
   };
-  const stopOne = (id: RunId) => (slurm?.owns(id) ? slurm.stop(id) : runs.stop(id));
+  const stopOne = (id: RunId) =>
+    deps.python.owns(id) ? deps.python.stop(id) : slurm?.owns(id) ? slurm.stop(id) : runs.stop(id);
 
   return {
     'snnLab.newExperiment': () => newExperiment(),
@@ -98,7 +109,7 @@ export function createCommandHandlers(deps: CommandDeps): Record<CommandId, Comm
     },
     'snnLab.stopAll': async () => {
       const slurmIds = slurm ? store.list().filter((m) => isActive(m.status) && slurm.owns(m.runId)) : [];
-      await Promise.all([runs.stopAll(), ...slurmIds.map((m) => stopOne(m.runId))]);
+      await Promise.all([runs.stopAll(), deps.python.stopAll(), ...slurmIds.map((m) => stopOne(m.runId))]);
     },
     'snnLab.openDashboard': (...args) => {
       const { runIds, tab, experiment } = dashboardArgs(args);
@@ -128,6 +139,9 @@ export function createCommandHandlers(deps: CommandDeps): Record<CommandId, Comm
       const experiment = experimentPathFromArgs(args) ?? (await pickExperiment());
       if (experiment) await showProblems(vscode.Uri.file(experiment));
     },
+    'snnLab.runPythonScript': (...args) =>
+      deps.python.run(args[0] instanceof vscode.Uri ? args[0] : undefined),
+    'snnLab.usePythonInTerminals': () => deps.python.useInTerminals(),
     'snnLab.refreshRuns': () => {
       store.refresh();
       deps.tree.refresh();

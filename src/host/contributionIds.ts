@@ -21,6 +21,8 @@ export const COMMAND_IDS = [
   'snnLab.showLogs',
   'snnLab.refreshRuns',
   'snnLab.showProblems',
+  'snnLab.runPythonScript',
+  'snnLab.usePythonInTerminals',
 ] as const;
 
 export type CommandId = (typeof COMMAND_IDS)[number];

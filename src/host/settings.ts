@@ -17,6 +17,7 @@ export const SETTING_KEYS = [
   'statsEverySteps',
   'statsBudgetMB',
   'nodePath',
+  'pythonPath',
   'allowDatasetsOutsideWorkspace',
   'executor',
   'slurm.partition',
@@ -43,6 +44,8 @@ export interface Settings {
   statsBudgetMB: number;
   /** Empty: VS Code's own Node runtime through fork. */
   nodePath: string;
+  /** Python for "Run with SNN Lab"; empty: the Python extension's interpreter, else python3 on the PATH. */
+  pythonPath: string;
   allowDatasetsOutsideWorkspace: boolean;
   executor: 'local' | 'slurm';
   slurm: SlurmExecutorConfig;
@@ -108,6 +111,7 @@ export function readSettings(get: Get): Settings {
     statsEverySteps: int('statsEverySteps'),
     statsBudgetMB: int('statsBudgetMB'),
     nodePath: str('nodePath'),
+    pythonPath: str('pythonPath'),
     allowDatasetsOutsideWorkspace: get('allowDatasetsOutsideWorkspace') === true,
     executor: choice<'local' | 'slurm'>('executor'),
     slurm,

@@ -66,7 +66,10 @@ describe('the packaged .vsix', { timeout: 400_000 }, () => {
       [installed] = readdirSync(scratch.extensions).filter((d) => d.startsWith('snn-lab.snn-lab-'));
       assert.ok(installed, `no snn-lab folder in ${readdirSync(scratch.extensions).join(', ')}`);
       assert.ok(existsSync(join(scratch.extensions, installed, 'dist', 'trainer.js')));
-      assert.ok(existsSync(join(scratch.extensions, installed, 'python', 'snn_lab', '_run.py')), 'snn_lab ships');
+      assert.ok(
+        existsSync(join(scratch.extensions, installed, 'python', 'snn_lab', '_run.py')),
+        'snn_lab ships',
+      );
       assert.ok(!existsSync(join(scratch.extensions, installed, 'src')), 'sources are not shipped');
     }),
   );
