@@ -301,7 +301,7 @@ class Run:
     def _write_meta_throttled(self, now: float) -> None:
         if now - self._last_meta >= META_INTERVAL_S:
             self._last_meta = now
-            self.writer.write_meta(self.meta)
+            self.writer.write_meta_soon(self.meta)
 
     def _emit(self, pitfalls: List[Pitfall]) -> None:
         for pitfall in pitfalls:

@@ -16,6 +16,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import IO, Any, Dict, Optional
 
+from ._background import LatestWriter
 from ._version import RUN_SCHEMA_VERSION
 
 FILES = {
@@ -70,10 +71,15 @@ def encode_numbers(value: Any, nonfinite: str = "string") -> Any:
 
 def write_json_atomic(path: Path, value: Any, nonfinite: str = "string") -> None:
     """Pretty JSON to <path>.tmp-<pid>-<hex>, then renamed over path: readers see the old or the new file."""
+    write_text_atomic(path, json.dumps(encode_numbers(value, nonfinite), indent=2, allow_nan=False) + "\n")
+
+
+def write_text_atomic(path: Path, text: str) -> None:
+    """`text` to <path>.tmp-<pid>-<hex>, then renamed over path (atomic on POSIX)."""
     temp = path.with_name(f"{path.name}.tmp-{os.getpid()}-{secrets.token_hex(3)}")
     try:
         with open(temp, "w", encoding="utf-8") as handle:
-            handle.write(json.dumps(encode_numbers(value, nonfinite), indent=2, allow_nan=False) + "\n")
+            handle.write(text)
         os.replace(temp, path)
     except BaseException:
         try:
@@ -105,6 +111,10 @@ class RunWriter:
         self.dir = runs_dir / run_id
         self._handles: Dict[str, IO[str]] = {}
         self._failed: set = set()
+        meta_path = self.dir / FILES["meta"]
+        self._meta = LatestWriter(
+            lambda text: self._guard(FILES["meta"], lambda: write_text_atomic(meta_path, text))
+        )
 
     def create_files(self, config: Dict[str, Any], meta: Dict[str, Any]) -> None:
         """config.json, the two jsonl headers and meta.json; any failure raises RunStoreError."""
@@ -133,7 +143,17 @@ class RunWriter:
         self._guard(FILES[kind], lambda: self._write_line(kind, record))
 
     def write_meta(self, meta: Dict[str, Any]) -> None:
+        """meta.json now (status changes: after every pending progress update, so the newest meta wins)."""
+        self._meta.drain()
         self._guard(FILES["meta"], lambda: write_json_atomic(self.dir / FILES["meta"], meta, nonfinite="null"))
+
+    def write_meta_soon(self, meta: Dict[str, Any]) -> None:
+        """meta.json on the writer thread (progress updates): compact JSON serialised here, written there."""
+        try:
+            text = json.dumps(meta, separators=(",", ":"), allow_nan=False) + "\n"
+        except ValueError:
+            text = json.dumps(encode_numbers(meta, "null"), separators=(",", ":"), allow_nan=False) + "\n"
+        self._meta.submit(text)
 
     def write_config(self, config: Dict[str, Any]) -> None:
         self._guard(FILES["config"], lambda: write_json_atomic(self.dir / FILES["config"], config))
@@ -151,6 +171,7 @@ class RunWriter:
         self._guard(FILES["log"], write)
 
     def close(self) -> None:
+        self._meta.close()
         for handle in self._handles.values():
             try:
                 handle.close()

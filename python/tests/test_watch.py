@@ -3,7 +3,9 @@ batch's tensors (checked against a direct computation), the reporting cadence, h
 and the structures a model can have (batch norm, in-place and shared activations, convolutions)."""
 
 import math
+import time
 import unittest
+from unittest import mock
 
 import torch
 from torch import nn
@@ -73,6 +75,24 @@ class WatchFilesTest(RunsDirTestCase):
             layers = read_jsonl(run.dir / "layers.jsonl")
             self.assertEqual([r["step"] for r in layers], [0, 1, 2])
             self.assertEqual(read_json(run.dir / "meta.json")["status"], "running")
+
+    def test_meta_json_follows_the_progress_while_running(self):
+        model = lecun_mlp(width=16, depth=2)
+        with mock.patch.object(snn_lab._run, "META_INTERVAL_S", 0.0), mock.patch.object(
+            snn_lab._run, "PROGRESS_INTERVAL_S", 0.0
+        ):
+            with snn_lab.watch(model, runs_dir=self.runs_dir, every=100) as run:
+                train(run, model, 3)
+                deadline = time.monotonic() + 10
+                progress = None
+                while time.monotonic() < deadline:
+                    progress = read_json(run.dir / "meta.json").get("progress")
+                    if progress and progress["step"] == 2:
+                        break
+                    time.sleep(0.02)
+                self.assertEqual(progress and progress["step"], 2, "written by the meta thread")
+                self.assertEqual(read_json(run.dir / "meta.json")["status"], "running")
+        self.assertEqual(read_json(self.only_run() / "meta.json")["status"], "finished")
 
     def test_hooks_exist_only_on_reporting_steps(self):
         model = lecun_mlp(width=16, depth=2)
