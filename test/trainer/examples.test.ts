@@ -6,9 +6,10 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, describe, it } from 'node:test';
+import { after, describe, it, test } from 'node:test';
 import type { RunMeta } from '../../src/runs/runTypes';
 import type { RunSummary } from '../../src/protocol/stats';
+import { schemaProblemsUnder } from '../shared/runStoreSchemas';
 
 const root = join(__dirname, '..', '..', '..');
 const cli = join(root, 'dist', 'cli.js');
@@ -113,4 +114,10 @@ describe('README claims about the study examples', () => {
     assert.match(text.stdout, /paired t-test\s+n = 10, t = -?\d\.\d{3}, df = 9, p = 0\.\d{4}/);
     assert.match(text.stdout, /Wilcoxon signed-rank\s+n = 10 .* exact, pratt zeros, p = 0\.\d{4}/);
   });
+});
+
+test('every run these tests wrote satisfies the run-store schemas (docs/run-store.md)', () => {
+  const { runs, problems } = schemaProblemsUnder([dir]);
+  assert.ok(runs >= 3, `runs checked: ${runs}`);
+  assert.deepEqual(problems, []);
 });

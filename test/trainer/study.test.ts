@@ -7,10 +7,11 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { after, before, describe, it, test } from 'node:test';
 import { deriveSeed } from '../../src/core/random';
 import type { RunMeta } from '../../src/runs/runTypes';
 import type { RunSummary } from '../../src/protocol/stats';
+import { schemaProblemsUnder } from '../shared/runStoreSchemas';
 
 const cli = join(__dirname, '..', '..', '..', 'dist', 'cli.js');
 const dir = mkdtempSync(join(tmpdir(), 'snn-study-'));
@@ -263,4 +264,10 @@ describe('a 2-variant x 3-repeat study, trained and aggregated', () => {
     assert.equal(summary.tested?.epoch, best, `val_auc per epoch ${aucs.join(', ')}`);
     assert.equal(summary.tested?.metrics.val_auc, aucs[best]);
   });
+});
+
+test('every run these tests wrote satisfies the run-store schemas (docs/run-store.md)', () => {
+  const { runs, problems } = schemaProblemsUnder([dir]);
+  assert.ok(runs >= 6, `runs checked: ${runs}`);
+  assert.deepEqual(problems, []);
 });
