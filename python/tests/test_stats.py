@@ -84,6 +84,16 @@ class DistributionTest(unittest.TestCase):
         self.assertEqual(got["histogram"]["over"], 1)
         self.assertEqual(counts[BINS // 2], 1)
 
+    def test_histogram_edges_in_float32_and_float64(self):
+        edges = [-RANGE + k * (2 * RANGE / BINS) for k in range(BINS + 1)]
+        for dtype in (torch.float32, torch.float64):
+            eps = float(torch.finfo(dtype).eps)
+            values = [e * (1 + d * eps) for e in edges for d in (-2.0, 0.0, 2.0)] + [RANGE, -RANGE, 0.0]
+            got, exact = summary(values, dtype=dtype)
+            counts, under, over = reference_histogram(exact, -RANGE, RANGE, BINS)
+            self.assertEqual(got["histogram"]["counts"], counts, str(dtype))
+            self.assertEqual((got["histogram"]["under"], got["histogram"]["over"]), (under, over), str(dtype))
+
     def test_non_finite_values(self):
         values = [1.0, 2.0, math.nan, math.inf, -math.inf, 2.5]
         got, _ = summary(values)

@@ -45,6 +45,8 @@ cases = [
     case("ReLU activations with dead units", torch.relu(z * torch.tensor([0.0] * 10 + [1.0] * 30)), "relu"),
     case("ties and out-of-range values", torch.round(z * 2) / 2 * 3, "none"),
     case("a batch of 2", z[:2, :1], "none"),
+    case("values on and one float32 step off every bin edge", (torch.linspace(-4, 4, 17).repeat(3, 1)
+         * torch.tensor([[1 - 2**-23], [1.0], [1 + 2**-23]])).t(), "none"),
     case("NaN and infinite values", torch.tensor([[1.0, float("nan")], [float("inf"), -2.0], [float("-inf"), 0.5]]), "none"),
 ]
 w = torch.randn(24, 56) * 0.13  # [units, fan_in]
