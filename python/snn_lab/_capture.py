@@ -1,7 +1,9 @@
 """Forward hooks that capture one step's per-layer statistics. Hooks exist only while armed (the reporting steps),
-so other steps run the model untouched. Each layer's first call after arming is reduced at once, on the
-tensors' device (in-place activations cannot change it afterwards); followers are matched to their layer by
-tensor identity, so one activation module reused after several layers is attributed correctly."""
+so other steps run the model untouched. Each layer's first call after arming is copied (an in-place activation
+cannot change the copy) and reduced after the optimiser step, on the tensors' device: reducing inside the forward
+pass evicted the activations the backward pass reads from the cache (measured: the backward of a reporting step
+ran ~30 % slower). Followers are matched to their layer by tensor identity, so one activation module reused after
+several layers is attributed correctly."""
 
 from __future__ import annotations
 
@@ -15,14 +17,14 @@ from ._layers import STAGE, LayerSpec, follower_modules
 
 
 class _Seen:
-    """What one layer's hooks recorded during the captured forward pass."""
+    """What one layer's hooks recorded during the captured forward pass: copies of the layer's output, of the
+    normalisation's and of the last follower's (activation or dropout) output, and of the weight used."""
 
     def __init__(self, spec: LayerSpec) -> None:
         self.runtime = LayerSpec(spec.index, spec.name, spec.module, spec.kind)
         self.raw: Optional[torch.Tensor] = None
         self.norm: Optional[torch.Tensor] = None
         self.post: Optional[torch.Tensor] = None
-        self.flags: Optional[torch.Tensor] = None
         self.weight: Optional[torch.Tensor] = None
         self.grad: Optional[torch.Tensor] = None
         self.tail: Any = None
@@ -77,7 +79,7 @@ class Capture:
                 return
             with torch.no_grad():
                 seen = _Seen(spec)
-                seen.raw = stats.distribution_vector(output, self.value_range, self.bins)
+                seen.raw = output.detach().clone()
                 seen.weight = module.weight.detach().clone()
                 seen.tail = output
                 self.seen[spec.index] = seen
@@ -108,13 +110,11 @@ class Capture:
                 seen.tail = None  # out of order (e.g. a norm after the activation): the chain ends here
                 return
             with torch.no_grad():
-                vector = stats.distribution_vector(output, self.value_range, self.bins)
-                if role == "norm":
-                    seen.norm = vector
-                else:
-                    seen.post = vector
-                    activation = seen.runtime.activation_label
-                    seen.flags = stats.activation_vector(output, activation, seen.runtime.channel_dim)
+                copy = output.detach().clone()
+            if role == "norm":
+                seen.norm = copy
+            else:
+                seen.post = copy
             seen.tail = output
             seen.stage = STAGE[role]
 
@@ -134,13 +134,17 @@ class Capture:
                 seen = self.seen[index]
                 assert seen.raw is not None and seen.weight is not None
                 device = seen.raw.device
-                pre = seen.norm if seen.norm is not None else seen.raw
-                post = seen.post if seen.post is not None else pre
-                flags = seen.flags if seen.flags is not None else torch.zeros(2, dtype=torch.float64, device=device)
+                reduce = lambda t: stats.distribution_vector(t, self.value_range, self.bins)  # noqa: E731
+                pre = reduce(seen.norm if seen.norm is not None else seen.raw)
+                post = reduce(seen.post) if seen.post is not None else pre
+                flags = torch.zeros(2, dtype=torch.float64, device=device)
+                if seen.post is not None:
+                    activation = seen.runtime.activation_label
+                    flags = stats.activation_vector(seen.post, activation, seen.runtime.channel_dim)
                 current = seen.runtime.module.weight if measure_update else None
                 parts += [pre, post]
                 if seen.norm is not None:
-                    parts.append(seen.raw)
+                    parts.append(reduce(seen.raw))
                 parts += [flags, stats.weight_vector(seen.weight, current, seen.grad).to(device)]
         return torch.cat([p.to(parts[0].device) for p in parts])
 
@@ -176,7 +180,7 @@ class Capture:
         """Drops the captured tensors (outputs, weight and gradient copies) once a report is written, so nothing of
         a reporting step stays alive until the next one; the layer structure seen is kept."""
         for seen in self.seen.values():
-            seen.raw = seen.norm = seen.post = seen.flags = seen.weight = seen.grad = None
+            seen.raw = seen.norm = seen.post = seen.weight = seen.grad = None
             seen.tail = None
 
     def initial_weights(self) -> Dict[int, torch.Tensor]:
