@@ -121,7 +121,7 @@ export async function executePlans(
   const missing = ids.length - runs.length;
   if (missing > 0 && interrupted === 0) {
     throw new CliError(
-      `${missing} run director${missing === 1 ? 'y' : 'ies'} could not be read back`,
+      `${missing} run${missing === 1 ? '' : 's'} could not start and recorded nothing (the reason is printed above)`,
       EXIT.runFailed,
     );
   }

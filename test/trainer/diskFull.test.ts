@@ -78,8 +78,11 @@ describe('snn-lab run on a full disk', () => {
       assert.equal(r.status, 1, r.out);
       assert.match(
         r.out,
-        new RegExp(`snn-lab: the disk holding the runs directory ${runsDir} is full \\(\\d+ B free\\)`),
+        new RegExp(
+          `cannot create the run directory: the disk holding the runs directory ${runsDir} is full \\(\\d+ B free\\)`,
+        ),
       );
+      assert.match(r.out, /1 run could not start and recorded nothing/);
       assert.deepEqual(readdirSync(runsDir), [], 'the half-made run directory is removed');
     } finally {
       fs.unmount();
