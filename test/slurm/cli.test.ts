@@ -80,8 +80,11 @@ test('invalid executor settings are reported by field', () => {
   const dir = workDir('invalid');
   const path = writeExperiment(dir, { name: 'badmem', epochs: 1 });
   const result = cli(['slurm', 'submit', path, '--runs-dir', join(dir, 'runs'), '--mem', 'lots'], dir);
-  assert.notEqual(result.status, 0);
-  assert.match(result.stderr, /executor\.memory: "lots" is not a Slurm memory size/);
+  assert.equal(result.status, 2, 'invalid settings exit with the usage status');
+  assert.match(
+    result.stderr,
+    /executor\.memory: must be a Slurm memory size such as "4G" or "500M", got "lots"/,
+  );
 });
 
 test('a task that dies without recording an end shows Slurm state, exit code and the output tail', async () => {
