@@ -38,7 +38,8 @@ export interface Legend {
   render(styles: RunStyles, infos: readonly RunInfo[]): void;
 }
 
-export function createLegend(update: (patch: Partial<UiState>) => void): Legend {
+/** `filterText`: the filter box's text restored from the webview state. */
+export function createLegend(update: (patch: Partial<UiState>) => void, filterText = ''): Legend {
   const root = el('details', 'legend');
   root.open = true;
   const summary = el('summary', '', 'Legend');
@@ -47,10 +48,12 @@ export function createLegend(update: (patch: Partial<UiState>) => void): Legend 
   filter.type = 'search';
   filter.placeholder = 'Filter runs';
   filter.setAttribute('aria-label', 'Filter runs by label, name or key value');
+  filter.value = filterText;
   const showAll = el('button', 'link-button', 'Show all');
   showAll.type = 'button';
   showAll.addEventListener('click', () => {
     filter.value = '';
+    update({ legendFilter: '' });
     runFocus.showAll();
   });
   const colorBy = select<string>(
@@ -95,7 +98,10 @@ export function createLegend(update: (patch: Partial<UiState>) => void): Legend 
   runFocus.onChange((change) => {
     if (change === 'visibility') refreshState();
   });
-  filter.addEventListener('input', () => runFocus.setFilter(filter.value, haystack));
+  filter.addEventListener('input', () => {
+    update({ legendFilter: filter.value });
+    runFocus.setFilter(filter.value, haystack);
+  });
 
   return {
     element: root,

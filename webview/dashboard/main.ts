@@ -44,6 +44,8 @@ let ui: UiState = restoreUi(transport.getState());
 let theme = readTheme();
 let styles: RunStyles = runStyles([], theme, ui);
 let stylesKey = '';
+/** Snapshots received from the host. */
+let snapshots = 0;
 
 const app = document.getElementById('app') ?? document.body;
 const banner = el('header', 'page-header');
@@ -58,7 +60,14 @@ const renderHeader = createHeader(banner, {
   ui: () => ui,
   update: (patch) => setUi(patch),
 });
-const legend = createLegend((patch) => setUi(patch));
+// Hidden/isolated runs and the legend filter come back after a reload; visibility changes are saved with the state.
+runFocus.restore({ hidden: ui.hiddenRuns, isolated: ui.isolatedRun, filter: ui.legendFilter });
+runFocus.onChange((change) => {
+  if (change !== 'visibility') return;
+  const { hidden, isolated } = runFocus.state;
+  setUi({ hiddenRuns: hidden, isolatedRun: isolated });
+});
+const legend = createLegend((patch) => setUi(patch), ui.legendFilter);
 const tabList = createTabList(ui.tab, (tab) => {
   if (tab === ui.tab) return;
   setUi({ tab });
@@ -103,7 +112,8 @@ function refreshStyles(): void {
   if (key === stylesKey) return;
   stylesKey = key;
   styles = runStyles(infos, theme, ui, slotsByCreation(data.allRuns));
-  runFocus.retain(new Set(infos.map((i) => i.runId)));
+  // Before the host's first snapshot nothing is compared yet: keep the restored hidden/isolated runs until then.
+  if (snapshots > 0) runFocus.retain(new Set(infos.map((i) => i.runId)));
   legend.render(styles, infos);
 }
 
@@ -159,6 +169,7 @@ transport.onMessage((m) => {
     showTab(tab);
   }
   if (m.type === 'snapshot') {
+    snapshots++;
     // Nothing compared: runs that start while the dashboard is open are picked up.
     const pick = newRunsToPick(previous, data);
     previous = data;

@@ -86,6 +86,19 @@ export class RunFocus {
     this.emit('visibility');
   }
 
+  /** Takes back a persisted state (webview state after a reload) without notifying: nothing is drawn yet. */
+  restore(saved: { hidden: readonly string[]; isolated: string; filter: string }): void {
+    this.hidden.clear();
+    for (const id of saved.hidden) this.hidden.add(id);
+    this.isolated = saved.isolated === '' ? undefined : saved.isolated;
+    this.filterText = saved.filter.trim().toLowerCase();
+  }
+
+  /** Hidden run ids and the isolated run ('' = none), for persisting. */
+  get state(): { hidden: string[]; isolated: string } {
+    return { hidden: [...this.hidden], isolated: this.isolated ?? '' };
+  }
+
   /** Forgets runs that are no longer compared. */
   retain(runIds: ReadonlySet<string>): void {
     let changed = false;

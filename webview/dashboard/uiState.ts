@@ -1,6 +1,6 @@
 /**
- * The dashboard's view settings (tab, smoothing, axes, chosen step/layer/run per tab, legend grouping, table
- * sort, theory sliders), persisted with the
+ * The dashboard's view settings (tab, smoothing, axes, chosen step/layer/run per tab, legend grouping, hidden and
+ * isolated runs and filter, table sort, theory sliders), persisted with the
  * webview state so a reload or a hidden-then-shown panel comes back the same. The host reads `selected` and `tab`
  * from the same object when it restores the panel (host/webviews/dashboardPanels.ts parseDashboardState).
  */
@@ -46,6 +46,10 @@ export interface UiState {
   /** Legend: colour by / style by a key ('' = by run / automatic). */
   colorBy: string;
   styleBy: string;
+  /** Legend: runs hidden with their checkbox, the isolated run ('' = none) and the filter box's text. */
+  hiddenRuns: string[];
+  isolatedRun: string;
+  legendFilter: string;
   /** Run table sort: column key ('' = compared order) and direction. */
   sortKey: string;
   sortDescending: boolean;
@@ -74,6 +78,9 @@ export const defaultUi: UiState = {
   fpFitAll: false,
   colorBy: '',
   styleBy: '',
+  hiddenRuns: [],
+  isolatedRun: '',
+  legendFilter: '',
   sortKey: '',
   sortDescending: false,
   theory: {
@@ -91,6 +98,16 @@ const num = (v: unknown, fallback: number, lo = -Infinity, hi = Infinity): numbe
   typeof v === 'number' && Number.isFinite(v) ? Math.min(hi, Math.max(lo, v)) : fallback;
 
 const text = (v: unknown): string => (typeof v === 'string' && v.length <= 200 ? v : '');
+
+/** Hidden runs kept at most: more than any dashboard compares, so a hostile state stays small. */
+const MAX_HIDDEN = 1000;
+
+const texts = (v: unknown): string[] =>
+  Array.isArray(v)
+    ? v
+        .filter((x): x is string => typeof x === 'string' && x.length > 0 && x.length <= 200)
+        .slice(0, MAX_HIDDEN)
+    : [];
 
 /** Restores persisted settings, field by field, falling back to defaults (the state may be from an older build). */
 export function restoreUi(saved: unknown): UiState {
@@ -120,6 +137,9 @@ export function restoreUi(saved: unknown): UiState {
     fpFitAll: s.fpFitAll === true,
     colorBy: text(s.colorBy),
     styleBy: text(s.styleBy),
+    hiddenRuns: texts(s.hiddenRuns),
+    isolatedRun: text(s.isolatedRun),
+    legendFilter: text(s.legendFilter),
     sortKey: text(s.sortKey),
     sortDescending: s.sortDescending === true,
     theory: {

@@ -48,6 +48,19 @@ export interface ReplayTransport extends HostTransport {
   emit(message: HostToWebview): void;
 }
 
+/** sessionStorage key of the replay transport's webview state. */
+const REPLAY_STATE_KEY = 'snn-lab-replay-state';
+
+/** The state a replayed page saved before it was reloaded, if any. */
+function savedReplayState(): unknown {
+  try {
+    const raw = sessionStorage.getItem(REPLAY_STATE_KEY);
+    return raw === null ? undefined : (JSON.parse(raw) as unknown);
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * Plays `recorded` after the webview's `ready` (and again on `resync`, from its last snapshot). It answers
  * `selectRuns` the way the host would, from the runs the recording holds, so run selection works offline.
@@ -55,7 +68,7 @@ export interface ReplayTransport extends HostTransport {
 export function createReplayTransport(recorded: readonly HostToWebview[]): ReplayTransport {
   const listeners: ((message: HostToWebview) => void)[] = [];
   const posted: WebviewToHost[] = [];
-  let state: unknown;
+  let state = savedReplayState();
   let seq = 0;
   const known = new Map<string, RunPayload>();
   let lastSnapshot: Extract<HostToWebview, { type: 'snapshot' }> | undefined;
@@ -88,9 +101,15 @@ export function createReplayTransport(recorded: readonly HostToWebview[]): Repla
       }
     },
     onMessage: (listener) => listeners.push(listener),
+    // Like VS Code's webview state, the state outlives a reload of the page (kept in the tab's sessionStorage).
     getState: () => state,
     setState: (next) => {
       state = next;
+      try {
+        sessionStorage.setItem(REPLAY_STATE_KEY, JSON.stringify(next));
+      } catch {
+        /* storage unavailable (opaque origin): the state lives until the page goes */
+      }
     },
   };
   return transport;
