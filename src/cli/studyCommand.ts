@@ -6,15 +6,16 @@
  */
 import { Option, type Command } from 'commander';
 import type { PairedComparison } from '../core/study/compare';
+import type { DelongPair } from '../core/study/delongPairs';
+import { formatCount, formatInterval, formatP, formatStat } from '../core/study/format';
 import type { GroupSummary } from '../core/study/group';
 import { RunStore } from '../runs/runStore';
 import { CliError, EXIT, action } from './cliShared';
 import {
   analyseStudy,
   compareGroups,
-  delongPairs,
+  delongPairsOf,
   loadStudy,
-  type DelongPair,
   type StudyFlags,
   type StudyInput,
   type StudyResult,
@@ -22,27 +23,20 @@ import {
 import { formatTable } from './table';
 import { writeOut, writeErr } from './output';
 
-/** A number with 4 decimals, "NaN" or "-". */
-function num(value: number | undefined, digits = 4): string {
-  if (value === undefined) return '-';
-  return Number.isFinite(value) ? value.toFixed(digits) : String(value);
-}
-
-/** A p-value: 4 decimals, or 2 significant digits in scientific notation below 1e-4. */
-export function pValue(p: number): string {
-  if (Number.isNaN(p)) return 'n/a';
-  return p >= 1e-4 || p === 0 ? p.toFixed(4) : p.toExponential(1);
-}
-
 function summaryRows(summaries: readonly GroupSummary[], metrics: readonly string[]): string[][] {
   return summaries.flatMap((g) =>
     metrics.map((metric) => {
       const s = g.metrics[metric];
       if (!s || s.n === 0) return [g.label, metric, '0', '-', '-', '-', '-'];
-      const missing = g.runs - s.n - s.excluded;
-      const n = `${s.n}${s.excluded > 0 ? ` (+${s.excluded} NaN)` : ''}${missing > 0 ? ` (${missing} without)` : ''}`;
-      const ci = s.n >= 2 ? `[${num(s.ciLow)}, ${num(s.ciHigh)}]` : '-';
-      return [g.label, metric, n, `${num(s.mean)} ± ${num(s.std)}`, ci, num(s.min), num(s.max)];
+      return [
+        g.label,
+        metric,
+        formatCount(s, g.runs),
+        `${formatStat(s.mean)} ± ${formatStat(s.std)}`,
+        formatInterval(s),
+        formatStat(s.min),
+        formatStat(s.max),
+      ];
     }),
   );
 }
@@ -54,20 +48,20 @@ function summaryTable(summaries: readonly GroupSummary[], metrics: readonly stri
 
 function comparisonText(c: PairedComparison, delong: DelongPair[]): string {
   const lines = [`${c.a} vs ${c.b} on ${c.metric} (pairs matched by ${c.pairBy.join(', ') || 'nothing'})`];
-  const rows = c.pairs.map((p) => [p.unit, num(p.a), num(p.b), num(p.difference)]);
+  const rows = c.pairs.map((p) => [p.unit, formatStat(p.a), formatStat(p.b), formatStat(p.difference)]);
   lines.push(formatTable(['unit', 'A', 'B', 'A - B'], rows, new Set([1, 2, 3])));
   for (const u of c.unmatched) lines.push(`  left out: ${u.unit} (${u.reason})`);
   const t = c.tTest;
   lines.push(
-    `paired t-test         n = ${t.n}, t = ${num(t.t, 3)}, df = ${t.df}, p = ${pValue(t.p)}; mean difference ${num(t.meanDifference)} [${num(t.ciLow)}, ${num(t.ciHigh)}]`,
+    `paired t-test         n = ${t.n}, t = ${formatStat(t.t, 3)}, df = ${t.df}, p = ${formatP(t.p)}; mean difference ${formatStat(t.meanDifference)} [${formatStat(t.ciLow)}, ${formatStat(t.ciHigh)}]`,
   );
   const w = c.wilcoxon;
-  const how = w.method === 'exact' ? 'exact' : `normal approximation, z = ${num(w.z, 3)}`;
+  const how = w.method === 'exact' ? 'exact' : `normal approximation, z = ${formatStat(w.z, 3)}`;
   lines.push(
-    `Wilcoxon signed-rank  n = ${w.n} (${w.zeros} zero), W = min(R+, R-) = ${w.statistic}, ${how}, ${w.zeroMethod} zeros, p = ${pValue(w.p)}`,
+    `Wilcoxon signed-rank  n = ${w.n} (${w.zeros} zero), W = min(R+, R-) = ${w.statistic}, ${how}, ${w.zeroMethod} zeros, p = ${formatP(w.p)}`,
   );
   const s = c.sign;
-  lines.push(`sign test             ${s.wins} wins, ${s.losses} losses, ${s.ties} ties, p = ${pValue(s.p)}`);
+  lines.push(`sign test             ${s.wins} wins, ${s.losses} losses, ${s.ties} ties, p = ${formatP(s.p)}`);
   const notes = new Set(delong.map((d) => d.note));
   if (delong.length > 1 && notes.size === 1 && !notes.has(undefined)) {
     lines.push(`DeLong                not run: ${delong[0]?.note}`);
@@ -76,7 +70,7 @@ function comparisonText(c: PairedComparison, delong: DelongPair[]): string {
   for (const d of delong) {
     lines.push(
       d.result
-        ? `DeLong (${d.unit})      AUC ${num(d.result.aucA)} vs ${num(d.result.aucB)}, z = ${num(d.result.z, 3)}, p = ${pValue(d.result.p)}`
+        ? `DeLong (${d.unit})      AUC ${formatStat(d.result.aucA)} vs ${formatStat(d.result.aucB)}, z = ${formatStat(d.result.z, 3)}, p = ${formatP(d.result.p)}`
         : `DeLong (${d.unit})      not run: ${d.note}`,
     );
   }
@@ -133,7 +127,7 @@ function report(input: StudyInput, result: StudyResult, flags: StudyFlags): void
     : undefined;
   const store = new RunStore(input.runsDir);
   const delong = compared?.comparisons.map((c) =>
-    /auc/.test(c.metric) ? delongPairs(c, input.runs, store) : [],
+    /auc/.test(c.metric) ? delongPairsOf(c, input.runs, store) : [],
   );
   if (flags.json) {
     const json = {
@@ -176,7 +170,7 @@ function report(input: StudyInput, result: StudyResult, flags: StudyFlags): void
             .join(',')
         : '';
       print(
-        `  ${c.unit}: ${c.runId ? `${point} (${metric} ${num(c.value)}, of ${c.candidates})` : `no run recorded ${metric}`}`,
+        `  ${c.unit}: ${c.runId ? `${point} (${metric} ${formatStat(c.value)}, of ${c.candidates})` : `no run recorded ${metric}`}`,
       );
     }
     print(`\n${summaryTable(result.selectionSummaries, result.metrics, level)}`);

@@ -7,9 +7,10 @@ import { existsSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { ExperimentFile, RunPlan } from '../core/config/experimentConfig';
 import { comparePairs, type PairedComparison } from '../core/study/compare';
-import { delongTest, type DelongTest } from '../core/study/delong';
+import { delongPairs, testScores, type DelongPair, type TestScoresResult } from '../core/study/delongPairs';
 import {
   defaultGroupBy,
+  defaultMetrics,
   groupRuns,
   latestPerCoordinates,
   summarizeGroups,
@@ -110,9 +111,7 @@ function chooseMetrics(runs: readonly StudyRun[], option: string | undefined): s
       .map((m) => m.trim())
       .filter((m) => m !== '');
   }
-  const names = [...new Set(runs.flatMap((run) => Object.keys(run.metrics)))].sort();
-  const test = names.filter((name) => name.startsWith('test_'));
-  return test.length > 0 ? test : names;
+  return defaultMetrics(runs);
 }
 
 /** Groups, summaries and (with sweep.select) the selected runs' groups. */
@@ -157,54 +156,20 @@ export function findGroup(groups: readonly StudyGroup[], name: string): StudyGro
   );
 }
 
-export interface DelongPair {
-  unit: string;
-  runA: string;
-  runB: string;
-  result?: DelongTest;
-  /** Why the test was not run for this pair. */
-  note?: string;
-}
-
-/** DeLong's test per matched pair of single runs on their shared test samples (binary tasks). */
-export function delongPairs(
+/** DeLong's test per matched pair of single runs, reading the runs' predictions.csv (core/study/delongPairs). */
+export function delongPairsOf(
   comparison: PairedComparison,
   runs: readonly RunData[],
   store: RunStore,
 ): DelongPair[] {
   const byId = new Map(runs.map((data) => [data.meta.runId as string, data]));
-  return comparison.pairs.flatMap((pair): DelongPair[] => {
-    if (pair.idsA.length !== 1 || pair.idsB.length !== 1) return [];
-    const [runA, runB] = [pair.idsA[0] as string, pair.idsB[0] as string];
-    const read = (id: string) => {
-      const data = byId.get(id);
-      return data ? readPredictions(store.runDir(data.meta.runId)) : undefined;
-    };
-    const base = { unit: pair.unit, runA, runB };
-    let a;
-    let b;
+  return delongPairs(comparison, (id): TestScoresResult | undefined => {
+    const data = byId.get(id);
     try {
-      a = read(runA)?.filter((row) => row.split === 'test');
-      b = read(runB)?.filter((row) => row.split === 'test');
+      const rows = data ? readPredictions(store.runDir(data.meta.runId)) : undefined;
+      return rows ? testScores(rows) : undefined;
     } catch (error) {
-      return [{ ...base, note: (error as Error).message }];
-    }
-    if (!a || !b) return [{ ...base, note: 'no predictions.csv' }];
-    if (a.some((row) => row.scores.length !== 2)) return [{ ...base, note: 'DeLong needs a binary task' }];
-    const scoresB = new Map(b.map((row) => [row.sample, row]));
-    const shared = a.filter((row) => scoresB.has(row.sample));
-    if (shared.length !== a.length || shared.length !== b.length) {
-      return [{ ...base, note: 'the test sets differ' }];
-    }
-    try {
-      const result = delongTest({
-        positive: shared.map((row) => row.label === 1),
-        scoresA: shared.map((row) => row.scores[1] as number),
-        scoresB: shared.map((row) => (scoresB.get(row.sample)?.scores[1] ?? Number.NaN) as number),
-      });
-      return [{ ...base, result }];
-    } catch (error) {
-      return [{ ...base, note: (error as Error).message }];
+      return { ok: false, note: (error as Error).message };
     }
   });
 }

@@ -4,23 +4,28 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { StudyRun } from '../core/study/group';
-import type { RunData } from './runTypes';
+import type { PredictionRow } from '../core/study/delongPairs';
+import type { StudyCoordinates, StudyRun } from '../core/study/group';
+import type { RunData, RunMeta } from './runTypes';
+
+/** Where a run sits in its study, from meta.json's study keys. */
+export function studyCoordinatesOf(meta: RunMeta): StudyCoordinates {
+  return {
+    experiment: meta.experimentName ?? meta.name.split('/')[0] ?? meta.name,
+    ...(meta.variant !== undefined ? { variant: meta.variant } : {}),
+    sweepPoint: meta.sweepPoint,
+    ...(meta.datasetName !== undefined ? { dataset: meta.datasetName } : {}),
+    ...(meta.repeat !== undefined ? { repeat: meta.repeat } : {}),
+    ...(meta.fold !== undefined ? { fold: meta.fold } : {}),
+  };
+}
 
 /** A finished run's StudyRun: test metrics and the last epoch's train/validation metrics. */
-export function studyRunOf(data: RunData): StudyRun {
+export function studyRunOf(data: Pick<RunData, 'meta' | 'summary'>): StudyRun {
   const { meta, summary } = data;
-  const experiment = meta.experimentName ?? meta.name.split('/')[0] ?? meta.name;
   return {
     id: meta.runId,
-    coordinates: {
-      experiment,
-      ...(meta.variant !== undefined ? { variant: meta.variant } : {}),
-      sweepPoint: meta.sweepPoint,
-      ...(meta.datasetName !== undefined ? { dataset: meta.datasetName } : {}),
-      ...(meta.repeat !== undefined ? { repeat: meta.repeat } : {}),
-      ...(meta.fold !== undefined ? { fold: meta.fold } : {}),
-    },
+    coordinates: studyCoordinatesOf(meta),
     metrics: { ...(summary?.final ?? {}), ...(summary?.test ?? {}) },
     createdAt: meta.createdAt,
   };
@@ -29,16 +34,6 @@ export function studyRunOf(data: RunData): StudyRun {
 /** The metrics nested selection reads: those of the tested epoch, else the last epoch's. */
 export function selectionMetrics(data: RunData): Record<string, number> | undefined {
   return data.summary?.tested?.metrics ?? data.summary?.final;
-}
-
-/** One row of predictions.csv. */
-export interface PredictionRow {
-  sample: number;
-  fold?: number;
-  split: string;
-  label: number;
-  /** Class probabilities (classification) or the single prediction (regression). */
-  scores: number[];
 }
 
 /** Longest predictions.csv read (a 70,000-sample run with 10 classes writes ~10 MB). */

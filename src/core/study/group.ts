@@ -144,6 +144,16 @@ export function metricNames(runs: readonly StudyRun[]): string[] {
   return [...names];
 }
 
+/**
+ * The metrics a study reports by default: every `test_` metric the runs have, else every metric, sorted by name
+ * (`snn-lab study` without --metric, and the Study tab's table).
+ */
+export function defaultMetrics(runs: readonly StudyRun[]): string[] {
+  const names = [...new Set(runs.flatMap((run) => Object.keys(run.metrics)))].sort();
+  const test = names.filter((name) => name.startsWith('test_'));
+  return test.length > 0 ? test : names;
+}
+
 export interface GroupSummary {
   id: string;
   label: string;

@@ -8,14 +8,21 @@ import type { Distribution, Histogram, WeightStats } from '../statisticsTypes';
 import { meanAndSquares } from './describe';
 
 /**
+ * A Distribution whose histogram may be absent: the dashboard holds a run's histograms apart from its statistics
+ * frames (at fewer steps), so its layer records have none.
+ */
+export type DistributionLike = Omit<Distribution, 'histogram'> & { histogram?: Histogram };
+
+/**
  * One hidden layer's statistics at one step: the shape of protocol/stats' LayerStats (core imports nothing
- * outside core, so the shape is restated here; a LayerStats is a LayerStats here).
+ * outside core, so the shape is restated here; a LayerStats is a LayerStats here, and so is the dashboard's
+ * histogram-less LayerPoint).
  */
 export interface LayerStats {
   layer: number;
   units: number;
-  pre: Distribution;
-  post: Distribution;
+  pre: DistributionLike;
+  post: DistributionLike;
   saturated: number;
   dead: number;
   weights: WeightStats;
@@ -55,7 +62,8 @@ export interface LayerAggregate {
   n: number;
   /**
    * Mean over runs: scalars and percentiles averaged element-wise, histogram counts averaged bin-wise (runs of one
-   * group share stats.range and stats.bins; a run whose binning differs is left out of the histogram).
+   * group share stats.range and stats.bins; a run whose binning differs, or without a histogram, is left out of
+   * the histogram; no run with one: no histogram).
    */
   mean: LayerStats;
   /** Sample standard deviation over runs of each scalar (NaN for n < 2). */
@@ -90,13 +98,18 @@ function averageHistogram(hs: readonly Histogram[]): Histogram {
   return { lo: first.lo, hi: first.hi, counts, under, over };
 }
 
-function aggregateDistribution(ds: readonly Distribution[]): { mean: Distribution; std: DistributionSpread } {
-  const field = (pick: (d: Distribution) => number): { mean: number; std: number } => meanStd(ds.map(pick));
+function aggregateDistribution(ds: readonly DistributionLike[]): {
+  mean: DistributionLike;
+  std: DistributionSpread;
+} {
+  const field = (pick: (d: DistributionLike) => number): { mean: number; std: number } =>
+    meanStd(ds.map(pick));
   const m = field((d) => d.mean);
   const v = field((d) => d.variance);
   const lo = field((d) => d.min);
   const hi = field((d) => d.max);
   const width = Math.min(...ds.map((d) => d.percentiles.length));
+  const histograms = ds.flatMap((d) => (d.histogram ? [d.histogram] : []));
   const percentiles = Array.from(
     { length: width },
     (_, i) => meanStd(ds.map((d) => d.percentiles[i] as number)).mean,
@@ -108,7 +121,7 @@ function aggregateDistribution(ds: readonly Distribution[]): { mean: Distributio
       min: lo.mean,
       max: hi.mean,
       percentiles,
-      histogram: averageHistogram(ds.map((d) => d.histogram)),
+      ...(histograms.length > 0 ? { histogram: averageHistogram(histograms) } : {}),
     },
     std: { mean: m.std, variance: v.std, min: lo.std, max: hi.std },
   };

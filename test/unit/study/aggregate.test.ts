@@ -205,3 +205,20 @@ test('layer aggregation: per step and layer the mean has a run record shape, the
   assert.ok(Number.isNaN(l0.mean.updateRatio), 'NaN everywhere stays NaN');
   assert.ok(Number.isNaN(lines[2]!.layers[0]!.std.gradNorm), 'one run: no spread');
 });
+
+test('layer aggregation of records without histograms (the dashboard holds them apart): no histogram, same scalars', () => {
+  const strip = (l: LayerStats) => {
+    const { histogram: _pre, ...pre } = l.pre;
+    const { histogram: _post, ...post } = l.post;
+    return { ...l, pre, post };
+  };
+  const run = (scale: number): LayerLine[] => [{ step: 0, epoch: 0, layers: [strip(layer(0, scale))] }];
+  const [line] = aggregateLayers([run(1), run(3)]);
+  const a = line!.layers[0]!;
+  assert.equal(a.mean.pre.histogram, undefined);
+  assert.equal(a.mean.pre.mean, 2);
+  assertRel(a.std.pre.variance, 2 * Math.SQRT2, 1e-15, 'std of variances 2 and 6');
+  // One run with a histogram and one without: the mean histogram is that run's.
+  const mixed = aggregateLayers([run(1), [{ step: 0, epoch: 0, layers: [layer(0, 3)] }]]);
+  assert.deepEqual(mixed[0]!.layers[0]!.mean.pre.histogram, layer(0, 3).pre.histogram);
+});
