@@ -4,6 +4,7 @@
  * [#r<i>]" and its own seeds (docs/experiment-format.md, docs/studies.md#seeds).
  */
 import { runSeed } from '../random';
+import { formatValue } from './formatValue';
 import type { ExperimentFile, RunConfig, RunPlan } from './experimentConfig';
 import { buildRunConfig, getPath } from './merge';
 
@@ -34,11 +35,6 @@ export function sweepPoints(sweep: Record<string, unknown[]>): Record<string, un
 export function variantList(file: Pick<ExperimentFile, 'variants'>): { name?: string; override: unknown }[] {
   const entries = Object.entries(file.variants ?? {});
   return entries.length > 0 ? entries.map(([name, override]) => ({ name, override })) : [{ override: {} }];
-}
-
-/** Renders a sweep value for a run name: strings as they are, everything else as JSON. */
-export function formatValue(value: unknown): string {
-  return typeof value === 'string' ? value : JSON.stringify(value);
 }
 
 /** The data sets of a data section: the CSV path list (a single path, or a glob not yet resolved, counts once). */

@@ -3,7 +3,8 @@
  * the sweep naming the product of its factors) and each run's memory by estimate (the worst run of every variant,
  * found one sweep key at a time since the estimate grows with each key on its own).
  */
-import { countRuns, dataPaths, formatValue, variantList } from './expand';
+import { countRuns, dataPaths, variantList } from './expand';
+import { formatValue } from './formatValue';
 import type { ExperimentFile } from './experimentConfig';
 import { LIMIT_RANGES, type PlanLimits } from './limits';
 import {

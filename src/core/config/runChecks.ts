@@ -3,7 +3,8 @@
  * again, and every combination is checked for SNN pitfalls. Findings are traced back to where the responsible
  * value is written (a sweep value, a variant override or the base) so the problem points there.
  */
-import { sweepGrid, sweepPoints, variantList, formatValue } from './expand';
+import { sweepGrid, sweepPoints, variantList } from './expand';
+import { formatValue } from './formatValue';
 import { buildRunValue, getPath } from './merge';
 import { schemaIssues, type Issue } from './messages';
 import { findPitfalls } from './pitfalls';

@@ -3,7 +3,7 @@
  * "depth/SNN/model.depth=16" with 3 repeats x 5 folds. Which keys group is a parameter (`by`), so the same code
  * serves the CLI's --group-by and the dashboard. Pure data in, plain JSON out (usable in a webview).
  */
-import { formatValue } from '../config/expand';
+import { formatValue } from '../config/formatValue';
 import { describe, type Summary } from './describe';
 
 /** Where a run sits in a study. */
