@@ -4,6 +4,8 @@
  * that sees a seq gap posts `resync` and gets a fresh snapshot. No behaviour beyond guards. See docs/dashboard.md.
  */
 import type { RunConfig } from '../core/config/experimentConfig';
+import type { TestScores } from '../core/study/delongPairs';
+import type { StudyCoordinates } from '../core/study/group';
 import type { RunStatus } from '../core/runStatus';
 import type { RunId } from './ids';
 import { asRunId } from './ids';
@@ -11,7 +13,7 @@ import type { Distribution, Histogram } from '../core/statisticsTypes';
 import type { LayerInfo, LayerStats, ModelDescription, RunSource, RunSummary, RunWarning } from './stats';
 
 /** The dashboard's tabs, in display order. */
-export const DASHBOARD_TABS = ['curves', 'layers', 'distributions', 'fixedPoint', 'theory'] as const;
+export const DASHBOARD_TABS = ['curves', 'layers', 'distributions', 'fixedPoint', 'study', 'theory'] as const;
 export type DashboardTab = (typeof DASHBOARD_TABS)[number];
 
 /** Which webview a message belongs to. */
@@ -49,6 +51,29 @@ export interface RunInfo {
    * one colour in every view; absent in recordings, where the webview derives one from the run id.
    */
   color?: number;
+  /** Where the run sits in its study (meta.json's study keys), and the experiment file that identifies the study. */
+  study?: RunStudyKeys;
+}
+
+/** A run's study coordinates (docs/studies.md#groups) and its experiment file (absolute path). */
+export type RunStudyKeys = StudyCoordinates & { file: string };
+
+/**
+ * A finished run of a study as the Study tab reads it: coordinates and final metrics (summary.json's last-epoch and
+ * test metrics, as `snn-lab study` reads them). Non-finite metrics travel as null (JSON) and count as excluded.
+ */
+export interface StudyRunPayload {
+  runId: RunId;
+  createdAt: string;
+  coordinates: StudyCoordinates;
+  metrics: Record<string, number | null>;
+}
+
+/** A run's test-split scores for DeLong's test, or why there are none (no predictions.csv, not a binary task). */
+export interface RunPredictions {
+  runId: RunId;
+  scores?: TestScores;
+  note?: string;
 }
 
 /**
@@ -182,7 +207,17 @@ export type HostToWebview =
       removed: RunId[];
     }
   | { type: 'showTab'; tab: DashboardTab }
-  | { type: 'notice'; level: 'info' | 'error'; message: string };
+  | { type: 'notice'; level: 'info' | 'error'; message: string }
+  | {
+      /** Answer to `requestStudy`: the finished training runs of one experiment file (unsequenced). */
+      type: 'study';
+      file: string;
+      runs: StudyRunPayload[];
+      /** The file's runs that did not finish, by status (failed, diverged, running, ...). */
+      unfinished: Record<string, number>;
+    }
+  /** Answer to `requestPredictions` (unsequenced). */
+  | { type: 'predictions'; runs: RunPredictions[] };
 
 /** Messages from a webview. Parse with {@link parseWebviewToHost}: the webview is untrusted. */
 export type WebviewToHost =
@@ -195,7 +230,11 @@ export type WebviewToHost =
   /** Save a chart or series: `format` png carries a data: URL, csv carries the text. `fileName` is a suggestion. */
   | { type: 'saveFile'; format: 'png' | 'csv'; fileName: string; data: string }
   | { type: 'tabChanged'; tab: DashboardTab }
-  | { type: 'error'; message: string };
+  | { type: 'error'; message: string }
+  /** The Study tab wants the finished runs of an experiment file (RunStudyKeys.file of a known run). */
+  | { type: 'requestStudy'; file: string }
+  /** DeLong's test in the Study tab needs these runs' test predictions. */
+  | { type: 'requestPredictions'; runIds: RunId[] };
 
 /** Result of {@link parseWebviewToHost}: the message, or why it was rejected (for the log). */
 export type ParseResult<T> = { ok: true; value: T } | { ok: false; error: string };
@@ -274,6 +313,8 @@ const parsers: { [K in WebviewToHost['type']]: (m: Rec) => Extract<WebviewToHost
   },
   tabChanged: (m) => ({ type: 'tabChanged', tab: tab(m.tab) }),
   error: (m) => ({ type: 'error', message: str(m, 'message', 20_000) }),
+  requestStudy: (m) => ({ type: 'requestStudy', file: str(m, 'file') }),
+  requestPredictions: (m) => ({ type: 'requestPredictions', runIds: runIds(m) }),
 };
 
 /**

@@ -58,6 +58,25 @@ describe('accessibility (axe-core)', () => {
     });
   }
 
+  test('Study tab with a recorded study (table, plot, comparison, DeLong rows): no serious or critical violations', async () => {
+    const unasked = readStream('study').filter((m) => m.type !== 'study' && m.type !== 'predictions').length;
+    const page = await fx.browser.newPage({ viewport: { width: 1280, height: 900 } });
+    await page.goto(fx.server.url('dashboard', 'study'));
+    await waitSettled(page, unasked);
+    await page.click('[role="tab"][data-tab="study"]');
+    await page.waitForFunction(() => (window.__snnLab?.study()?.rows.length ?? 0) > 0);
+    await page.evaluate(() => {
+      const metric = document.getElementById('study-compare-metric') as HTMLElement & { value: string };
+      metric.value = 'test_auc';
+      metric.dispatchEvent(new Event('change'));
+    });
+    await page.click('#study-delong');
+    await page.waitForFunction(() => (window.__snnLab?.study()?.delong?.length ?? 0) > 0);
+    await page.waitForFunction(() => window.__snnLab!.settled());
+    assert.deepEqual(await serious(page), []);
+    await page.close();
+  });
+
   test('sidebar: no serious or critical violations', async () => {
     const page = await fx.browser.newPage({ viewport: { width: 300, height: 700 } });
     await page.goto(fx.server.url('sidebar', 'snn-vs-relu.sidebar'));

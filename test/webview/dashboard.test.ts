@@ -216,7 +216,7 @@ describe('dashboard webview (replayed real run pair)', () => {
   test('keyboard: the tabs follow the WAI-ARIA pattern (one tab stop, arrows and Home/End switch, Space selects)', async () => {
     const { page } = await open();
     const stops = await page.$$eval('[role="tab"]', (tabs) => tabs.map((t) => (t as HTMLElement).tabIndex));
-    assert.deepEqual(stops, [0, -1, -1, -1, -1]);
+    assert.deepEqual(stops, [0, -1, -1, -1, -1, -1]);
     await page.focus('[role="tab"][data-tab="curves"]');
     await page.keyboard.press('ArrowRight');
     await page.waitForFunction(() => window.__snnLab!.ui().tab === 'layers');

@@ -104,3 +104,44 @@ export async function countColor(page: Page, chart: string, color: string, toler
 /** Asserts-friendly: true when at least `share` of the path carries the colour. */
 export const mostly = (r: { hits: number; total: number }, share = 0.6): boolean =>
   r.total > 0 && r.hits / r.total >= share;
+
+/**
+ * How many of `points` (canvas CSS px) have a pixel within `tolerance` (sum of |dRGB|) of `color` within `radius`
+ * px: for marks a chart reports by position rather than as a series path (error bars, caps, band interiors).
+ */
+export async function colorAtPoints(
+  page: Page,
+  chart: string,
+  points: readonly (readonly [number, number])[],
+  color: string,
+  o: { radius?: number; tolerance?: number; minAlpha?: number } = {},
+): Promise<number> {
+  const want = rgbOf(color);
+  return page.evaluate(
+    ({ chart, points, want, radius, tolerance, minAlpha }) => {
+      const canvas = document.querySelector(`[data-chart="${chart}"] canvas`) as HTMLCanvasElement;
+      const ratio = canvas.width / canvas.clientWidth;
+      const data = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data;
+      let hits = 0;
+      for (const [x, y] of points) {
+        let found = false;
+        for (let dy = -radius; dy <= radius && !found; dy++) {
+          for (let dx = -radius; dx <= radius && !found; dx++) {
+            const px = Math.round((x + dx) * ratio);
+            const py = Math.round((y + dy) * ratio);
+            if (px < 0 || py < 0 || px >= canvas.width || py >= canvas.height) continue;
+            const i = (py * canvas.width + px) * 4;
+            const d =
+              Math.abs(data[i]! - want[0]) +
+              Math.abs(data[i + 1]! - want[1]) +
+              Math.abs(data[i + 2]! - want[2]);
+            if (d <= tolerance && data[i + 3]! >= minAlpha) found = true;
+          }
+        }
+        if (found) hits++;
+      }
+      return hits;
+    },
+    { chart, points, want, radius: o.radius ?? 1, tolerance: o.tolerance ?? 40, minAlpha: o.minAlpha ?? 200 },
+  );
+}

@@ -24,6 +24,7 @@ import { createCurvesTab } from './tabs/curvesTab';
 import { createDistributionsTab } from './tabs/distributionsTab';
 import { createFixedPointTab } from './tabs/fixedPointTab';
 import { createLayersTab } from './tabs/layersTab';
+import { createStudyTab } from './tabs/studyTab';
 import type { TabContext, TabView } from './tabs/tab';
 import { createTheoryTab } from './tabs/theoryTab';
 import type { UiState } from './uiState';
@@ -34,6 +35,7 @@ const FACTORIES: Record<DashboardTab, (ctx: TabContext) => TabView> = {
   layers: createLayersTab,
   distributions: createDistributionsTab,
   fixedPoint: createFixedPointTab,
+  study: createStudyTab,
   theory: createTheoryTab,
 };
 
@@ -91,6 +93,7 @@ function view(tab: DashboardTab): TabView {
       ui: () => ui,
       update: (patch) => setUi(patch),
       styles: () => styles,
+      post,
     };
     v = FACTORIES[tab](ctx);
     tabList.panels.get(tab)?.append(v.root);
@@ -134,7 +137,8 @@ function schedule(): void {
     const theory = ui.tab === 'theory';
     // The run table and legend belong to the run views; the theory explorer shows no runs.
     banner.classList.toggle('theory', theory);
-    legend.element.hidden = theory || styles.list.length === 0;
+    // The Study tab draws groups of a study, not the compared runs: their legend does not apply there.
+    legend.element.hidden = theory || ui.tab === 'study' || styles.list.length === 0;
     renderHeader(data);
     view(ui.tab).render(data);
     hook.rendered(performance.now() - started);

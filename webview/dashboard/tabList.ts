@@ -12,6 +12,7 @@ const TITLES: Record<DashboardTab, [string, string]> = {
   layers: ['Layers', 'Layers'],
   distributions: ['Distributions', 'Dist.'],
   fixedPoint: ['Fixed point', 'Fixed pt'],
+  study: ['Study', 'Study'],
   theory: ['Theory explorer', 'Theory'],
 };
 

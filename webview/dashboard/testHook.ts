@@ -9,6 +9,7 @@ import type { RunStyles } from './runStyles';
 import type { UiState } from './uiState';
 import type { PlotSummary } from './charts/plotCard';
 import { plotRegistry } from './charts/plotCard';
+import { studyProbe, type StudyProbe } from './study/studyProbe';
 
 /** What a chart painted last (series, points per series, labels, and bands / cells / arrows where it has them). */
 export type ChartSummary = PlotSummary;
@@ -29,6 +30,8 @@ export interface TestHook {
   theme(): Theme;
   /** Colour, dash and label of each compared run. */
   styles(): RunStyles;
+  /** What the Study tab shows (undefined before the tab was first opened). */
+  study(): StudyProbe | undefined;
 }
 
 declare global {
@@ -51,6 +54,7 @@ export function installTestHook(sources: HookSources) {
     renderedAt: [],
     received: [],
     ...sources,
+    study: () => studyProbe.read?.(),
     charts() {
       const out: Record<string, ChartSummary> = {};
       // Chart cards (chart.js + our series painter) report what they painted last (series, points, bands, cells).

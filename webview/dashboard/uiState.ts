@@ -7,6 +7,7 @@
 import type { RunId } from '../../src/protocol/ids';
 import type { DashboardTab } from '../../src/protocol/webview';
 import { DASHBOARD_TABS } from '../../src/protocol/webview';
+import { defaultStudyUi, restoreStudyUi, type StudyUi } from './study/studyUi';
 
 export interface TheoryUi {
   omega: number;
@@ -54,6 +55,8 @@ export interface UiState {
   sortKey: string;
   sortDescending: boolean;
   theory: TheoryUi;
+  /** The Study tab's settings (study/studyUi.ts). */
+  study: StudyUi;
 }
 
 export type Quantity = 'post' | 'pre';
@@ -92,6 +95,7 @@ export const defaultUi: UiState = {
     targetMean: 0,
     targetVariance: 1,
   },
+  study: defaultStudyUi,
 };
 
 const num = (v: unknown, fallback: number, lo = -Infinity, hi = Infinity): number =>
@@ -151,5 +155,6 @@ export function restoreUi(saved: unknown): UiState {
       targetMean: num(t.targetMean, d.targetMean, -1, 1),
       targetVariance: num(t.targetVariance, d.targetVariance, 0.05, 4),
     },
+    study: restoreStudyUi(s.study),
   };
 }

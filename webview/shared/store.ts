@@ -4,6 +4,7 @@
  */
 import { decodeFrame } from '../../src/protocol/frameCodec';
 import { thin } from '../../src/core/series';
+import type { TestScoresResult } from '../../src/core/study/delongPairs';
 import type { RunId } from '../../src/protocol/ids';
 import type {
   CurveSeries,
@@ -15,6 +16,7 @@ import type {
   RunPayload,
   SidebarRun,
 } from '../../src/protocol/webview';
+import { decodeStudy, mergePredictions, type StudyState } from './studyData';
 
 /** A run as the webview holds it: the payload with its column-wise frames decoded. */
 export type RunView = Omit<RunPayload, 'frames'> & { frames: LayerFrame[] };
@@ -53,6 +55,9 @@ export interface DashboardData {
   notice?: { level: 'info' | 'error'; message: string };
   /** Incremented on every change; charts compare it to skip redundant redraws. */
   revision: number;
+  /** The study the Study tab asked for, and test predictions received for DeLong's test (studyData.ts). */
+  study?: StudyState;
+  predictions?: Record<string, TestScoresResult>;
 }
 
 export const initialDashboard: DashboardData = {
@@ -123,6 +128,8 @@ export function reduceDashboard(state: DashboardData, m: HostToWebview): Dashboa
         selected: m.selected.filter((id) => runs[id] !== undefined),
         runs,
         ...(m.tab ? { requestedTab: m.tab } : {}),
+        ...(state.study ? { study: state.study } : {}),
+        ...(state.predictions ? { predictions: state.predictions } : {}),
         revision: state.revision + 1,
       };
     }
@@ -188,6 +195,14 @@ export function reduceDashboard(state: DashboardData, m: HostToWebview): Dashboa
       return { ...state, requestedTab: m.tab, revision: state.revision + 1 };
     case 'notice':
       return { ...state, notice: { level: m.level, message: m.message }, revision: state.revision + 1 };
+    case 'study':
+      return { ...state, study: decodeStudy(m), revision: state.revision + 1 };
+    case 'predictions':
+      return {
+        ...state,
+        predictions: mergePredictions(state.predictions ?? {}, m),
+        revision: state.revision + 1,
+      };
     default:
       return state;
   }

@@ -63,7 +63,9 @@ function savedReplayState(): unknown {
 
 /**
  * Plays `recorded` after the webview's `ready` (and again on `resync`, from its last snapshot). It answers
- * `selectRuns` the way the host would, from the runs the recording holds, so run selection works offline.
+ * `selectRuns` the way the host would, from the runs the recording holds, so run selection works offline, and
+ * `requestStudy` / `requestPredictions` from the recording's `study` and `predictions` messages (held back until
+ * asked for, as the host sends them only then).
  */
 export function createReplayTransport(recorded: readonly HostToWebview[]): ReplayTransport {
   const listeners: ((message: HostToWebview) => void)[] = [];
@@ -82,13 +84,18 @@ export function createReplayTransport(recorded: readonly HostToWebview[]): Repla
       for (const listener of listeners) listener(message);
     }, 0);
   };
+  type Answer = Extract<HostToWebview, { type: 'study' | 'predictions' }>;
+  const answers = recorded.filter((m): m is Answer => m.type === 'study' || m.type === 'predictions');
   const transport: ReplayTransport = {
     posted,
     emit: deliver,
     post(message) {
       posted.push(message);
-      if (message.type === 'ready') for (const m of recorded) deliver(m);
-      else if (message.type === 'resync' && lastSnapshot) deliver({ ...lastSnapshot, seq: seq + 1 });
+      if (message.type === 'ready') {
+        for (const m of recorded) if (m.type !== 'study' && m.type !== 'predictions') deliver(m);
+      } else if (message.type === 'requestStudy' || message.type === 'requestPredictions') {
+        deliver(replayAnswer(answers, message));
+      } else if (message.type === 'resync' && lastSnapshot) deliver({ ...lastSnapshot, seq: seq + 1 });
       else if (message.type === 'selectRuns' && lastSnapshot) {
         const runs = message.runIds.flatMap((id) => known.get(id) ?? []);
         deliver({
@@ -113,6 +120,22 @@ export function createReplayTransport(recorded: readonly HostToWebview[]): Repla
     },
   };
   return transport;
+}
+
+/** The recorded answer to a study or predictions request (an empty study, or notes, when the recording has none). */
+function replayAnswer(
+  answers: readonly HostToWebview[],
+  m: Extract<WebviewToHost, { type: 'requestStudy' | 'requestPredictions' }>,
+): HostToWebview {
+  if (m.type === 'requestStudy') {
+    const study = answers.find((a) => a.type === 'study' && a.file === m.file);
+    return study ?? { type: 'study', file: m.file, runs: [], unfinished: {} };
+  }
+  const known = answers.flatMap((a) => (a.type === 'predictions' ? a.runs : []));
+  const runs = m.runIds.map(
+    (id) => known.find((r) => r.runId === id) ?? { runId: id, note: 'no predictions.csv' },
+  );
+  return { type: 'predictions', runs };
 }
 
 /** Replay messages a test page put on window (see test/webview/harness), if any. */

@@ -10,6 +10,7 @@ import { DASHBOARD_TABS } from '../../protocol/webview';
 import type { RunManagerApi, RunStoreApi } from '../../runs/runTypes';
 import { DashboardFeed } from './dashboardFeed';
 import type { RunColors } from './runColors';
+import { StudyFeed } from './studyFeed';
 import { webviewHtml, webviewOptions } from './html';
 import { runSafely, runWebviewAction } from './webviewActions';
 import { WebviewChannel } from './webviewChannel';
@@ -54,6 +55,7 @@ export class DashboardPanels implements vscode.Disposable {
   static readonly viewType = 'snnLab.dashboard';
   private current: Open | undefined;
   private readonly feed: DashboardFeed;
+  private readonly studies: StudyFeed;
   private tab: DashboardTab | undefined;
   private readonly subscription: vscode.Disposable;
   private readonly opts: WebviewHostOptions;
@@ -61,6 +63,7 @@ export class DashboardPanels implements vscode.Disposable {
   constructor(opts: WebviewHostOptions) {
     this.opts = opts;
     this.feed = new DashboardFeed(opts.store);
+    this.studies = new StudyFeed(opts.store);
     // The feed follows every change (cheap for runs that are not compared), so a reopened dashboard is current.
     this.subscription = opts.store.onDidChange((change) => this.feed.apply(change));
   }
@@ -162,6 +165,10 @@ export class DashboardPanels implements vscode.Disposable {
       });
     } else if (m.type === 'tabChanged') {
       this.tab = m.tab;
+    } else if (m.type === 'requestStudy') {
+      channel?.post(this.studies.study(m.file));
+    } else if (m.type === 'requestPredictions') {
+      channel?.post(this.studies.predictions(m.runIds));
     } else {
       runSafely(() => runWebviewAction(m, this.opts.log), this.opts.log, `dashboard action ${m.type}`);
     }

@@ -10,6 +10,7 @@ import type { CurveSeries, FrameColumns, HistogramFrame, RunInfo, SidebarRun } f
 import type { RunConfig } from '../../core/config/experimentConfig';
 import type { LayerStatsRecord, MetricRecord, RunMeta, RunOverview, RunSetup } from '../../runs/runTypes';
 import type { RunSummary } from '../../protocol/stats';
+import { studyCoordinatesOf } from '../../runs/studyRuns';
 
 /**
  * Display budgets. Totals are shared by the compared runs (each run's share clamped to its range), so 100 compared
@@ -88,6 +89,7 @@ export function toRunInfo(meta: RunMeta, data?: RunSetup & { summary?: RunSummar
   if (meta.totalSteps !== undefined) info.totalSteps = meta.totalSteps;
   if (data?.summary) info.summary = data.summary;
   if (meta.failure) info.failure = { reason: meta.failure.reason, message: meta.failure.message };
+  info.study = { ...studyCoordinatesOf(meta), file: meta.experiment };
   return info;
 }
 

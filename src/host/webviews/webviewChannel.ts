@@ -128,8 +128,8 @@ export class WebviewChannel implements Disposable {
     if (this.ready) this.schedule();
   }
 
-  /** Sends an unsequenced message (showTab, notice) now. */
-  post(message: Extract<HostToWebview, { type: 'showTab' | 'notice' }>): void {
+  /** Sends an unsequenced message (showTab, notice, study, predictions) now. */
+  post(message: Extract<HostToWebview, { type: 'showTab' | 'notice' | 'study' | 'predictions' }>): void {
     void this.send(message);
   }
 

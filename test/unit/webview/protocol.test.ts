@@ -80,4 +80,22 @@ describe('parseWebviewToHost', () => {
     );
     assert.match(error({ type: 'saveFile', format: 'svg', fileName: 'a.svg', data: '' }), /format/);
   });
+
+  test('the Study tab requests: a study by experiment file, predictions by run ids', () => {
+    assert.deepEqual(ok({ type: 'requestStudy', file: '/w/a.snn.yaml', extra: 1 }), {
+      type: 'requestStudy',
+      file: '/w/a.snn.yaml',
+    });
+    assert.deepEqual(ok({ type: 'requestPredictions', runIds: ['r1', 'r2'] }), {
+      type: 'requestPredictions',
+      runIds: ['r1', 'r2'],
+    });
+    assert.match(error({ type: 'requestStudy', file: 3 }), /requestStudy: field "file" must be a string/);
+    assert.match(error({ type: 'requestStudy', file: 'x'.repeat(5000) }), /longer than 4096/);
+    assert.match(error({ type: 'requestPredictions', runIds: ['../x'] }), /runIds\[0\]: invalid run id/);
+    assert.match(
+      error({ type: 'requestPredictions', runIds: Array.from({ length: 300 }, (_, i) => `r${i}`) }),
+      /at most 256/,
+    );
+  });
 });

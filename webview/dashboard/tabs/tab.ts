@@ -1,4 +1,5 @@
 /** The contract between the dashboard shell (main.ts) and each tab module. */
+import type { WebviewToHost } from '../../../src/protocol/webview';
 import type { DashboardData } from '../../shared/store';
 import type { Theme } from '../../shared/theme';
 import type { SaveFile } from '../charts/card';
@@ -14,6 +15,8 @@ export interface TabContext {
   update: (patch: Partial<UiState>) => void;
   /** Colour, dash, marker and label of each compared run (the same in every tab and in the legend). */
   styles: () => RunStyles;
+  /** Sends a message to the host (the Study tab asks for a study's runs and predictions). */
+  post: (message: WebviewToHost) => void;
 }
 
 export interface TabView {
