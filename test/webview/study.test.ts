@@ -1,5 +1,5 @@
 /**
- * The Study tab in headless Chromium on a REAL recorded study
+ * The Study tab and the Curves/Layers "aggregate repeats/folds" views in headless Chromium on a REAL recorded study
  * (test/fixtures/streams/study.jsonl: SNN vs ReLU x depth 2, 6 x 3 repeats; scripts/record-study-fixture.mjs). The
  * expected numbers are computed here from the recorded runs by src/core/study and formatted by its formatters, so
  * a cell that differs from `snn-lab study` by one digit fails; charts are checked by the pixels they painted.
@@ -24,6 +24,7 @@ const recorded = messages.find((m) => m.type === 'predictions') as Extract<
   HostToWebview,
   { type: 'predictions' }
 >;
+const snapshot = messages.find((m) => m.type === 'snapshot') as Extract<HostToWebview, { type: 'snapshot' }>;
 const study = decodeStudy(answer);
 const view = studyView(study, defaultStudyUi);
 /** Messages the page receives before it asks for anything (the answers are held back until requested). */
@@ -291,6 +292,104 @@ describe('Study tab (replayed real study)', () => {
     assert.deepEqual(rows, testRows(c, expected));
     assert.ok(rows.some((r) => r[0] === 'DeLong (repeat=0)' && r[3] === formatP(expected[0]!.result!.p)));
     await screenshot(page, 'study-compare');
+    assert.deepEqual(problems, []);
+    await page.close();
+  });
+});
+
+describe('aggregate repeats/folds (replayed real study)', () => {
+  const group = (variant: string, depth: number) =>
+    snapshot.runs.filter(
+      (r) => r.info.study?.variant === variant && r.info.study?.sweepPoint['model.depth'] === depth,
+    );
+
+  test('Curves: one mean line per group with its ± std band, instead of every run', async () => {
+    const { page, problems } = await open();
+    const runsBefore = (await page.evaluate(() => window.__snnLab!.charts()['curves:val_loss']!)).runs ?? [];
+    assert.equal(runsBefore.length, 12);
+    await page.evaluate(() => {
+      const s = document.getElementById('smoothing') as HTMLInputElement;
+      s.value = '0';
+      s.dispatchEvent(new Event('input'));
+    });
+    await page.click('#curves-aggregate');
+    await page.waitForFunction(() => window.__snnLab!.ui().aggregateCurves);
+    await settle(page);
+    const chart = await page.evaluate(() => window.__snnLab!.charts()['curves:val_loss']!);
+    assert.deepEqual(chart.runs, [], 'no run lines');
+    assert.deepEqual(chart.labels, [
+      'SNN/model.depth=2 (n=3)',
+      'SNN/model.depth=6 (n=3)',
+      'ReLU/model.depth=2 (n=3)',
+      'ReLU/model.depth=6 (n=3)',
+    ]);
+    assert.equal(chart.bands, 4);
+    // The last drawn mean (the chart's data table) is the plain mean of the group's last val_loss values.
+    await page.click('[data-chart="curves:val_loss"] .chart-data summary');
+    const last = await page.$$eval('[data-chart="curves:val_loss"] .data-table tbody tr', (trs) =>
+      // "<last> at <x>", the last value to 4 significant digits: within 5e-4 relative.
+      trs.map((tr) => Number.parseFloat(tr.children[3]?.textContent ?? '')),
+    );
+    const expected = [group('SNN', 2), group('SNN', 6), group('ReLU', 2), group('ReLU', 6)].map(
+      (runs) => runs.reduce((a, r) => a + r.curves.val_loss!.value.at(-1)!, 0) / runs.length,
+    );
+    last.forEach((v, i) =>
+      assert.ok(Math.abs(v - expected[i]!) <= 5e-4 * Math.abs(expected[i]!), `${v} vs ${expected[i]}`),
+    );
+    for (const label of chart.labels) {
+      const along = await colorAlongPath(page, 'curves:val_loss', { label });
+      assert.ok(mostly(along, 0.5), `${label}: ${along.hits}/${along.total}`);
+    }
+    // Inside each band (half-way between its edges) the band's colour shows, at its low opacity.
+    for (const area of chart.areas ?? []) {
+      const inside = area.pixels
+        .filter(([, top, bottom]) => bottom - top >= 6)
+        .map(([x, top, bottom]) => [x, (top + bottom) / 2] as [number, number]);
+      if (inside.length === 0) continue;
+      const solid = area.color.replace(/rgba\((\d+), (\d+), (\d+), [\d.]+\)/, 'rgb($1, $2, $3)');
+      const hits = await colorAtPoints(page, 'curves:val_loss', inside, solid, {
+        radius: 0,
+        tolerance: 90,
+        minAlpha: 20,
+      });
+      assert.ok(hits >= inside.length / 2, `band ${area.color}: ${hits}/${inside.length}`);
+    }
+    await screenshot(page, 'curves-aggregate');
+    assert.deepEqual(problems, []);
+    await page.close();
+  });
+
+  test('Layers: statistics vs depth as group means over the repeats with ± std bands', async () => {
+    const { page, problems } = await open();
+    await page.click('[role="tab"][data-tab="layers"]');
+    await page.waitForFunction(() => window.__snnLab!.ui().tab === 'layers');
+    await page.click('#layers-aggregate');
+    await page.waitForFunction(() => window.__snnLab!.ui().aggregateLayers);
+    await settle(page);
+    const chart = await page.evaluate(() => window.__snnLab!.charts()['layers:variance']!);
+    assert.equal(chart.datasets, 4);
+    assert.equal(chart.bands, 4);
+    assert.deepEqual(chart.runs, []);
+    assert.deepEqual(chart.points, [2, 6, 2, 6], 'one point per hidden layer of each depth');
+    await page.click('[data-chart="layers:variance"] .chart-data summary');
+    const last = await page.$$eval('[data-chart="layers:variance"] .data-table tbody tr', (trs) =>
+      // "<last> at <x>", the last value to 4 significant digits: within 5e-4 relative.
+      trs.map((tr) => Number.parseFloat(tr.children[3]?.textContent ?? '')),
+    );
+    // Last layer at the last step: the mean over the three repeats of their post-activation variance.
+    const [decode] = [(await import('../../src/protocol/frameCodec')).decodeFrame];
+    const expected = [group('SNN', 2), group('SNN', 6), group('ReLU', 2), group('ReLU', 6)].map((runs) => {
+      const values = runs.map((r) => decode(r.frames.at(-1)!).layers.at(-1)!.post.variance);
+      return values.reduce((a, b) => a + b, 0) / values.length;
+    });
+    last.forEach((v, i) =>
+      assert.ok(Math.abs(v - expected[i]!) <= 5e-4 * expected[i]!, `${v} vs ${expected[i]}`),
+    );
+    for (const label of chart.labels) {
+      const along = await colorAlongPath(page, 'layers:variance', { label });
+      assert.ok(mostly(along, 0.5), `${label}: ${along.hits}/${along.total}`);
+    }
+    await screenshot(page, 'layers-aggregate');
     assert.deepEqual(problems, []);
     await page.close();
   });

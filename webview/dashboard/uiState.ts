@@ -55,6 +55,9 @@ export interface UiState {
   sortKey: string;
   sortDescending: boolean;
   theory: TheoryUi;
+  /** Curves and Layers: draw group means with ± std bands over repeats/folds instead of every run. */
+  aggregateCurves: boolean;
+  aggregateLayers: boolean;
   /** The Study tab's settings (study/studyUi.ts). */
   study: StudyUi;
 }
@@ -95,6 +98,8 @@ export const defaultUi: UiState = {
     targetMean: 0,
     targetVariance: 1,
   },
+  aggregateCurves: false,
+  aggregateLayers: false,
   study: defaultStudyUi,
 };
 
@@ -155,6 +160,8 @@ export function restoreUi(saved: unknown): UiState {
       targetMean: num(t.targetMean, d.targetMean, -1, 1),
       targetVariance: num(t.targetVariance, d.targetVariance, 0.05, 4),
     },
+    aggregateCurves: s.aggregateCurves === true,
+    aggregateLayers: s.aggregateLayers === true,
     study: restoreStudyUi(s.study),
   };
 }

@@ -2,7 +2,7 @@
  * Line chart over a numeric x axis (curves, statistics vs depth, gradient norm vs depth), with optional log y and
  * shaded reference bands / lines (the target band of a self-normalising layer). Drawn by our canvas plotter.
  */
-import type { Frame, PlotLine } from '../../shared/plot/spec';
+import type { Frame, PlotArea, PlotLine } from '../../shared/plot/spec';
 import { toPixel } from '../../shared/plot/scale';
 import type { Theme } from '../../shared/theme';
 import { withAlpha } from '../../shared/theme';
@@ -69,6 +69,8 @@ export interface LineOptions {
   reference?: Reference;
   /** Show the legend (default true). */
   legend?: boolean;
+  /** Filled bands under the lines (group ± std in the aggregate views). */
+  areas?: readonly PlotArea[];
 }
 
 export class LineChart {
@@ -102,6 +104,7 @@ export class LineChart {
       y: { title: o.yTitle, log: o.logY ?? false },
       lines,
       legend: o.legend ?? true,
+      ...(o.areas ? { areas: o.areas } : {}),
       ...(ref
         ? { under: (ctx: CanvasRenderingContext2D, f: Frame) => paintReference(ctx, f, ref, color) }
         : {}),

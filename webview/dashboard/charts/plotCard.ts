@@ -52,6 +52,8 @@ export interface PlotSummary {
   /** Runs drawn (visible run lines), and what each visible series looks like on the canvas. */
   runs?: string[];
   paths?: PaintedPath[];
+  /** Filled bands: colour and up to 60 [x, upper y, lower y] samples in canvas CSS pixels (inside the plot area). */
+  areas?: { color: string; pixels: [number, number, number][] }[];
   title?: string;
   subtitle?: string;
 }
@@ -258,11 +260,26 @@ export class PlotCard {
       };
     });
     const runs = [...new Set(visible.flatMap((l) => (l.run ? [l.run] : [])))];
+    const areas = (spec?.areas ?? []).map((a) => {
+      const n = Math.min(a.xs.length, a.lower.length, a.upper.length);
+      const every = Math.max(1, Math.ceil(n / 60));
+      const pixels: [number, number, number][] = [];
+      for (let i = 0; f && i < n; i += every) {
+        const px = toPixel(f.x, a.xs[i] as number);
+        const top = toPixel(f.y, a.upper[i] as number);
+        const bottom = toPixel(f.y, a.lower[i] as number);
+        if (px >= f.left && px <= f.right && top >= f.top && bottom <= f.bottom) {
+          pixels.push([px, top, bottom]);
+        }
+      }
+      return { color: a.color, pixels };
+    });
     return {
       ...this.last,
       ...this.extra,
       runs,
       paths,
+      ...(areas.length > 0 ? { areas } : {}),
       title: this.shell.caption.textContent ?? '',
       subtitle: this.subtitle,
     };

@@ -12,6 +12,9 @@ import { toCsv } from '../charts/card';
 import type { LineSeries } from '../charts/lineChart';
 import { LineChart } from '../charts/lineChart';
 import { checkbox, el, select, slider } from '../controls';
+import { aggregateToggle, aggregateSubtitle } from '../study/aggregateToggle';
+import { curveGroups } from '../study/aggregateSeries';
+import { groupCompared } from '../study/runGroups';
 import type { TabContext, TabView } from './tab';
 
 /** Code-unit order: metric names are identifiers, and `localeCompare`'s first call builds a collator (~18 ms). */
@@ -48,6 +51,7 @@ export function createCurvesTab(ctx: TabContext): TabView {
       onInput: (v) => ctx.update({ smoothing: v }),
     }).element,
     checkbox('Log scale', ui.logScale, (v) => ctx.update({ logScale: v }), 'log-scale'),
+    aggregateToggle(ui.aggregateCurves, (v) => ctx.update({ aggregateCurves: v }), 'curves-aggregate'),
     select(
       'x axis',
       [
@@ -150,7 +154,8 @@ export function createCurvesTab(ctx: TabContext): TabView {
           signatures.delete(name);
         }
       }
-      const { logScale, xAxis, smoothing } = ctx.ui();
+      const { logScale, xAxis, smoothing, aggregateCurves } = ctx.ui();
+      const groups = aggregateCurves ? groupCompared(runs) : [];
       current = metrics.map((metric) => ({ runs, metric }));
       // New cards are all added before any is drawn: a card measures its box on first draw, and measuring after
       // each insertion would lay the page out once per card.
@@ -171,6 +176,7 @@ export function createCurvesTab(ctx: TabContext): TabView {
         if (!chart) continue;
         // Redraw only charts whose inputs changed (a live push usually extends batch_loss alone).
         const signature = JSON.stringify([
+          aggregateCurves,
           logScale,
           xAxis,
           smoothing,
@@ -183,16 +189,23 @@ export function createCurvesTab(ctx: TabContext): TabView {
         if (signatures.get(metric) === signature) continue;
         signatures.set(metric, signature);
         const withMetric = runs.filter((r) => r.curves[metric]).length;
+        const axes = { xTitle: xAxis, yTitle: metric, logY: logScale && !/accuracy|auc/.test(metric) };
+        if (aggregateCurves) {
+          const drawn = curveGroups(metric, groups, {
+            xAxis,
+            smoothing,
+            styles: ctx.styles(),
+            theme: ctx.theme,
+          });
+          chart.card.setTitle(metric, aggregateSubtitle(drawn.series.length, withMetric, smoothing));
+          chart.set(drawn.series, { ...axes, legend: true, areas: drawn.areas });
+          continue;
+        }
         chart.card.setTitle(
           metric,
           `${withMetric} run${withMetric === 1 ? '' : 's'} · ${smoothing > 0 ? `smoothing ${smoothing.toFixed(2)} (debiased EMA), faint: raw` : 'raw values'} · dots: last recorded value`,
         );
-        chart.set(seriesFor(metric, runs), {
-          legend: true,
-          xTitle: xAxis,
-          yTitle: metric,
-          logY: logScale && !/accuracy|auc/.test(metric),
-        });
+        chart.set(seriesFor(metric, runs), { ...axes, legend: true });
       }
     },
     destroy() {

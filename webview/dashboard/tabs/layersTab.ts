@@ -16,6 +16,11 @@ import { checkbox, el, select } from '../controls';
 import { frameAt } from '../selectors';
 import { LEGEND_RUNS } from './curvesTab';
 import { quantitySelect, runSelect, stepControl } from './stepControl';
+import type { LayerAggregate } from '../../../src/core/study/layers';
+import type { PlotArea } from '../../shared/plot/spec';
+import { depthGroups, LayerGroups } from '../study/aggregateSeries';
+import { aggregateSubtitle, aggregateToggle } from '../study/aggregateToggle';
+import { groupCompared, type RunGroup } from '../study/runGroups';
 import type { TabContext, TabView } from './tab';
 
 /** Heatmap columns at most (one per reported step, thinned evenly beyond). */
@@ -30,6 +35,7 @@ export function createLayersTab(ctx: TabContext): TabView {
   steps.element.append(
     quantitySelect(ctx, 'layers-quantity', 'layersQuantity'),
     checkbox('Log variance', ctx.ui().logVariance, (v) => ctx.update({ logVariance: v }), 'log-variance'),
+    aggregateToggle(ctx.ui().aggregateLayers, (v) => ctx.update({ aggregateLayers: v }), 'layers-aggregate'),
     select(
       'Heatmap',
       [
@@ -114,6 +120,20 @@ export function createLayersTab(ctx: TabContext): TabView {
     },
   });
 
+  const layerGroups = new LayerGroups();
+  let groups: RunGroup[] = [];
+  /** One line per run, or per group with its ± std band when aggregating (pickGroup reads mean and std). */
+  const depthSeries = (
+    pickY: (l: Layer) => number,
+    pickGroup: (a: LayerAggregate) => { mean: number; std: number },
+  ): { series: LineSeries[]; areas?: PlotArea[] } =>
+    ctx.ui().aggregateLayers
+      ? depthGroups(groups, (g) => layerGroups.at(g, step), pickGroup, {
+          styles: ctx.styles(),
+          theme: ctx.theme,
+        })
+      : { series: byDepth(pickY) };
+
   const byDepth = (pickY: (l: Layer) => number): LineSeries[] => {
     const styles = ctx.styles();
     return runs.flatMap((run, i) => {
@@ -142,38 +162,49 @@ export function createLayersTab(ctx: TabContext): TabView {
       runs = selectedRuns(data);
       step = steps.sync(runs);
       atStepFrames = runs.map((run) => frameAt(run, step));
-      const { layersQuantity: q, heatmap, logVariance, heatmapRun } = ctx.ui();
+      const { layersQuantity: q, heatmap, logVariance, heatmapRun, aggregateLayers } = ctx.ui();
+      groups = aggregateLayers ? groupCompared(runs) : [];
       const which = q === 'post' ? 'activations' : 'pre-activations';
       // Runs from other sources report every Linear/Conv layer, the output layer included.
       const xTitle = runs.some((r) => r.info.source) ? 'layer' : 'hidden layer';
       const withStats = atStepFrames.filter((f) => (f?.layers.length ?? 0) > 0).length;
-      const sub = `step ${step} · ${withStats} of ${runs.length} run${runs.length === 1 ? '' : 's'} with statistics`;
+      const sub = aggregateLayers
+        ? `step ${step} · ${aggregateSubtitle(groups.length, runs.length)}`
+        : `step ${step} · ${withStats} of ${runs.length} run${runs.length === 1 ? '' : 's'} with statistics`;
       const none =
         runs.length === 0 ? 'No runs compared.' : withStats === 0 ? 'No layer statistics yet.' : '';
       mean.card.setTitle(`Mean of ${which} vs depth`, sub);
       mean.card.setEmpty(none);
-      mean.set(
-        byDepth((l) => l[q].mean),
-        {
-          xTitle,
-          yTitle: 'mean',
-          integerX: true,
-          reference: { bands: [{ from: -0.1, to: 0.1 }], lines: [0] },
-        },
+      const means = depthSeries(
+        (l) => l[q].mean,
+        (a) => ({ mean: a.mean[q].mean, std: a.std[q].mean }),
       );
+      mean.set(means.series, {
+        ...(means.areas ? { areas: means.areas } : {}),
+        xTitle,
+        yTitle: 'mean',
+        integerX: true,
+        reference: { bands: [{ from: -0.1, to: 0.1 }], lines: [0] },
+      });
       variance.card.setTitle(`Variance of ${which} vs depth`, `${sub}${logVariance ? ' · log axis' : ''}`);
       variance.card.setEmpty(none);
-      variance.set(
-        byDepth((l) => l[q].variance),
-        {
-          xTitle,
-          yTitle: logVariance ? 'variance (log)' : 'variance',
-          integerX: true,
-          logY: logVariance,
-          reference: { bands: [{ from: 0.8, to: 1.5 }], lines: [1] },
-        },
+      const variances = depthSeries(
+        (l) => l[q].variance,
+        (a) => ({ mean: a.mean[q].variance, std: a.std[q].variance }),
       );
-      const gradSeries = byDepth((l) => l.gradNorm);
+      variance.set(variances.series, {
+        ...(variances.areas ? { areas: variances.areas } : {}),
+        xTitle,
+        yTitle: logVariance ? 'variance (log)' : 'variance',
+        integerX: true,
+        logY: logVariance,
+        reference: { bands: [{ from: 0.8, to: 1.5 }], lines: [1] },
+      });
+      const grads = depthSeries(
+        (l) => l.gradNorm,
+        (a) => ({ mean: a.mean.gradNorm, std: a.std.gradNorm }),
+      );
+      const gradSeries = grads.series;
       const anyGrad = gradSeries.some((s) => Array.from(s.ys).some((v) => Number.isFinite(v) && v > 0));
       const probes = runs.filter((r) => r.info.mode === 'probe').length;
       grad.card.setTitle('Gradient norm vs depth', sub);
@@ -185,7 +216,13 @@ export function createLayersTab(ctx: TabContext): TabView {
               ? 'Probe runs measure the forward pass at initialisation only: no gradients, so no gradient norms.'
               : 'No gradient norms recorded at this step.'),
       );
-      grad.set(gradSeries, { xTitle, yTitle: '‖∇W‖ (log)', integerX: true, logY: true });
+      grad.set(gradSeries, {
+        ...(grads.areas ? { areas: grads.areas } : {}),
+        xTitle,
+        yTitle: '‖∇W‖ (log)',
+        integerX: true,
+        logY: true,
+      });
       heatRun.sync(runs, heatmapRun);
       const primary = runs.find((r) => r.info.runId === heatmapRun) ?? runs[0];
       heatSource = primary;
