@@ -110,6 +110,10 @@ function mapCommand(theory: Command): void {
         ['spectral norm', sMax],
         ['smaller singular value', sMin],
         ['theorem boxes holding', inBox.length > 0 ? inBox.join(', ') : 'none'],
+        ...(Object.keys(theorems) as (keyof typeof theorems)[]).map((k): [string, unknown] => [
+          k,
+          theorems[k].holds ? 'holds' : `not applicable: ${theorems[k].failed.join('; ')}`,
+        ]),
       ]),
     );
   });

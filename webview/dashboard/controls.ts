@@ -32,12 +32,16 @@ export interface SliderOptions {
   id: string;
 }
 
-/** A labelled range slider showing its value; returns the wrapper and a setter that does not fire onInput. */
-export function slider(o: SliderOptions): {
+/** A slider's handle: `set` moves it without firing onInput; `disable` greys it out (and out of the tab order). */
+export interface SliderHandle {
   element: HTMLElement;
   input: HTMLInputElement;
   set: (v: number, max?: number) => void;
-} {
+  disable: (off: boolean, why?: string) => void;
+}
+
+/** A labelled range slider showing its value; returns the wrapper and a setter that does not fire onInput. */
+export function slider(o: SliderOptions): SliderHandle {
   const wrap = el('label', 'control slider');
   const name = el('span', 'control-label', o.label);
   const input = el('input');
@@ -69,6 +73,11 @@ export function slider(o: SliderOptions): {
       if (max !== undefined) input.max = String(max);
       input.value = String(v);
       show(v);
+    },
+    disable: (off, why = '') => {
+      input.disabled = off;
+      wrap.classList.toggle('disabled', off);
+      wrap.title = off ? why : '';
     },
   };
 }

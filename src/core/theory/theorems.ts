@@ -59,7 +59,7 @@ export const THEOREM1_FIXED_POINT_REGION = {
 
 /** Outcome for one theorem at one input. */
 export interface TheoremCheck {
-  /** The input lies in one of the theorem's boxes and (alpha, lambda) are alpha01, lambda01. */
+  /** The input lies in one of the theorem's boxes and (alpha, lambda) are alpha01, lambda01 (within 1e-9). */
   holds: boolean;
   /** Index of the first box that contains the input, or -1. */
   box: number;
@@ -74,20 +74,48 @@ export interface TheoremsReport {
   theorem3: TheoremCheck & { varianceChange: number; varianceIncreases: boolean };
 }
 
+/**
+ * Relative tolerance within which (alpha, lambda) count as (alpha01, lambda01). The theorems are stated for those
+ * constants; 1e-9 accepts them typed to 10 or more significant digits (the CLI's `--alpha 1.67326324235`) and as
+ * solved back by seluParams for the target (0, 1) (round-off ~1e-15), and rejects every value a person picks as
+ * different (the explorer's slider step is 1e-3).
+ */
+export const SELU_PARAMS_TOLERANCE = 1e-9;
+
+/** True when `p` equals (alpha01, lambda01) within {@link SELU_PARAMS_TOLERANCE} (relative). */
+export function isStandardSelu(p: SeluParams): boolean {
+  const near = (value: number, target: number): boolean =>
+    Math.abs(value - target) <= SELU_PARAMS_TOLERANCE * Math.abs(target);
+  return near(p.alpha, SELU_ALPHA) && near(p.lambda, SELU_LAMBDA);
+}
+
+/** A number for messages: 4 significant digits, trailing zeros dropped (1.0000000000000009 -> "1"). */
+export function formatValue(value: number, digits = 4): string {
+  if (!Number.isFinite(value)) return String(value);
+  if (value === 0 || Math.abs(value) < 1e-12) return '0';
+  return String(Number(value.toPrecision(digits)));
+}
+
 function boxFailures(input: MapInput, box: TheoremBox): string[] {
   return (['mu', 'omega', 'nu', 'tau'] as const).flatMap((key) => {
     const [lo, hi] = box[key];
     const value = input[key];
-    return value >= lo && value <= hi ? [] : [`${key} = ${value} outside [${lo}, ${hi}]`];
+    return value >= lo && value <= hi ? [] : [`${key} = ${formatValue(value)} outside [${lo}, ${hi}]`];
   });
 }
 
-function check(input: MapInput, domain: TheoremDomain, standard: boolean): TheoremCheck {
+function check(input: MapInput, domain: TheoremDomain, p: SeluParams): TheoremCheck {
   const failures = domain.boxes.map((box) => boxFailures(input, box));
   const box = failures.findIndex((f) => f.length === 0);
   const closest = failures.reduce((best, f) => (f.length < best.length ? f : best));
   const failed = box >= 0 ? [] : [...closest];
-  if (!standard) failed.push('the theorem assumes alpha = alpha01 and lambda = lambda01');
+  const standard = isStandardSelu(p);
+  if (!standard) {
+    failed.push(
+      `alpha = ${formatValue(p.alpha)}, lambda = ${formatValue(p.lambda)}: the theorem assumes alpha01 = ` +
+        `${formatValue(SELU_ALPHA, 8)}, lambda01 = ${formatValue(SELU_LAMBDA, 8)}`,
+    );
+  }
   return { holds: box >= 0 && standard, box, failed };
 }
 
@@ -97,22 +125,21 @@ function check(input: MapInput, domain: TheoremDomain, standard: boolean): Theor
  * @throws RangeError when the input is invalid (see meanVarianceMap).
  */
 export function checkTheorems(input: MapInput, p: SeluParams = DEFAULT_SELU): TheoremsReport {
-  const standard = p.alpha === SELU_ALPHA && p.lambda === SELU_LAMBDA;
   const norm = spectralNorm(jacobian(input, p));
   const change = meanVarianceMap(input, p).variance - input.nu;
   return {
     theorem1: {
-      ...check(input, THEOREM_DOMAINS.theorem1, standard),
+      ...check(input, THEOREM_DOMAINS.theorem1, p),
       spectralNorm: norm,
       contraction: norm < 1,
     },
     theorem2: {
-      ...check(input, THEOREM_DOMAINS.theorem2, standard),
+      ...check(input, THEOREM_DOMAINS.theorem2, p),
       varianceChange: change,
       varianceDecreases: change < 0,
     },
     theorem3: {
-      ...check(input, THEOREM_DOMAINS.theorem3, standard),
+      ...check(input, THEOREM_DOMAINS.theorem3, p),
       varianceChange: change,
       varianceIncreases: change > 0,
     },

@@ -69,6 +69,20 @@ test('theory map accepts custom --alpha/--lambda and prints a readable table wit
   assert.match(r.stdout, /^theorem boxes holding\s+theorem1$/m);
 });
 
+test('theory map: alpha01, lambda01 typed to 12 digits count as the standard parameters; reasons are readable', () => {
+  const typed = ['--alpha', '1.67326324235', '--lambda', '1.05070098735'];
+  const r = run('map', '--mu', '0', '--nu', '1', '--omega', '0', '--tau', '1', ...typed);
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /^theorem boxes holding\s+theorem1$/m);
+  assert.match(r.stdout, /^theorem1\s+holds$/m);
+  assert.match(r.stdout, /^theorem2\s+not applicable: nu = 1 outside \[3, 16\]$/m);
+  const off = run('map', '--mu', '0.42675155372457313', '--nu', '4.26', '--omega', '0', '--tau', '1.5');
+  assert.match(off.stdout, /^theorem1\s+not applicable: mu = 0\.4268 outside \[-0\.1, 0\.1\]; nu = 4\.26 /m);
+  const other = run('map', '--mu', '0', '--nu', '1', '--omega', '0', '--tau', '1', '--alpha', '1.673');
+  assert.match(other.stdout, /^theorem boxes holding\s+none$/m);
+  assert.match(other.stdout, /alpha = 1\.673, lambda = 1\.051: the theorem assumes alpha01/);
+});
+
 test('theory fixed-point --json reports the point and the iterations used', () => {
   const out = json('fixed-point', '--omega', '0', '--tau', '1.1');
   // §2.7 tau table, 8 decimals.

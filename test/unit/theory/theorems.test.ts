@@ -7,7 +7,16 @@ import {
   spectralNorm,
   type MapInput,
 } from '../../../src/core/theory/meanVarianceMap';
-import { checkTheorems, THEOREM_DOMAINS, type TheoremBox } from '../../../src/core/theory/theorems';
+import { SELU_ALPHA, SELU_LAMBDA } from '../../../src/core/theory/constants';
+import { solveSeluParameters } from '../../../src/core/theory/seluParams';
+import {
+  checkTheorems,
+  formatValue,
+  isStandardSelu,
+  SELU_PARAMS_TOLERANCE,
+  THEOREM_DOMAINS,
+  type TheoremBox,
+} from '../../../src/core/theory/theorems';
 import { assertClose, assertRel } from './assertClose';
 
 const at = (mu: number, omega: number, nu: number, tau: number): MapInput => ({ mu, omega, nu, tau });
@@ -129,5 +138,33 @@ test('checkTheorems says which box holds and why the others fail', () => {
 
   const custom = checkTheorems(at(0, 0, 1, 1), { alpha: 1.9, lambda: 1.06 });
   assert.equal(custom.theorem1.holds, false);
-  assert.match(custom.theorem1.failed.join(';'), /assumes alpha = alpha01/);
+  assert.match(
+    custom.theorem1.failed.join(';'),
+    /alpha = 1\.9, lambda = 1\.06: the theorem assumes alpha01 = 1\.6732632, lambda01 = 1\.050701/,
+  );
+});
+
+test('alpha01, lambda01 are recognised within the stated 1e-9 relative tolerance, not only bit for bit', () => {
+  // Typed to 12 significant digits (the CLI example of the issue): relative differences ~3e-13 < 1e-9.
+  const typed = { alpha: 1.67326324235, lambda: 1.05070098735 };
+  assert.equal(isStandardSelu(typed), true);
+  assert.equal(checkTheorems(at(0, 0, 1, 1), typed).theorem1.holds, true);
+  // Solved back from the target fixed point (0, 1): Newton's round-off, not the literal constants.
+  const solved = solveSeluParameters(0, 1);
+  assert.equal(checkTheorems(at(0, 0, 1, 1), solved).theorem1.holds, true);
+  // A slider value 1.673 differs by 1.6e-4 relative: a different parameter, so the theorem does not apply.
+  assert.equal(isStandardSelu({ alpha: 1.673, lambda: SELU_LAMBDA }), false);
+  assert.equal(isStandardSelu({ alpha: SELU_ALPHA * (1 + 2e-9), lambda: SELU_LAMBDA }), false);
+  assert.equal(isStandardSelu({ alpha: SELU_ALPHA * (1 + 0.9e-9), lambda: SELU_LAMBDA }), true);
+  assert.equal(SELU_PARAMS_TOLERANCE, 1e-9);
+});
+
+test('failure texts show 4 significant digits, never raw float64 digits', () => {
+  const r = checkTheorems(at(0.42675155372457313, 0, 1.0000000000000009, 1.5));
+  assert.deepEqual(r.theorem2.failed, ['nu = 1 outside [3, 16]', 'tau = 1.5 outside [0.8, 1.25]']);
+  assert.deepEqual(r.theorem1.failed, ['mu = 0.4268 outside [-0.1, 0.1]', 'tau = 1.5 outside [0.95, 1.1]']);
+  assert.equal(formatValue(-1.2e-17), '0');
+  assert.equal(formatValue(4.2600000001), '4.26');
+  assert.equal(formatValue(123456), '123500');
+  assert.equal(formatValue(Number.NaN), 'NaN');
 });

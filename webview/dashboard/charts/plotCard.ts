@@ -49,6 +49,9 @@ export interface PlotSummary {
   bands?: number;
   cells?: number;
   arrows?: number;
+  /** The axis ranges drawn ([min, max] in data units). */
+  x?: [number, number];
+  y?: [number, number];
   /** Runs drawn (visible run lines), and what each visible series looks like on the canvas. */
   runs?: string[];
   paths?: PaintedPath[];
@@ -197,6 +200,8 @@ export class PlotCard {
       points: spec.lines.map((l) => Math.min(l.xs.length, l.ys.length)),
       labels: spec.lines.map((l) => l.label),
       ...(spec.areas ? { bands: spec.areas.length } : {}),
+      x: xRange,
+      y: yRange,
     };
     const drawn = spec.lines.filter((l) => !l.quiet && this.shows(l));
     const text = describe(drawn, spec.x.title, spec.y.title, this.note);
