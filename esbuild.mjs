@@ -5,6 +5,7 @@ import * as esbuild from 'esbuild';
 import { copyFileSync, existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildKernels } from './scripts/build-kernels.mjs';
+import { writeEditorSchema } from './scripts/editorSchema.mjs';
 import { experimentValidatorPlugin } from './scripts/experimentValidator.mjs';
 
 const production = process.argv.includes('--production');
@@ -136,6 +137,7 @@ const active = builds.filter(present);
 copyWasm();
 await buildKernels();
 copyMnist();
+writeEditorSchema();
 if (watch) {
   const contexts = await Promise.all(active.map((b) => esbuild.context(b)));
   await Promise.all(contexts.map((c) => c.watch()));

@@ -18,6 +18,7 @@ export const ALLOWED = [
   /^dist\/webview\/[^/]+\.(js|css)$/,
   /^dist\/wasm\/[^/]+\.wasm$/,
   /^dist\/mnist\/\d+\.json$/,
+  /^dist\/schemas\/experiment\.editor\.schema\.json$/,
   /^media\//,
   /^schemas\/(run-store\/)?[^/]+\.json$/,
   // The PyTorch logger (docs/pytorch.md): made importable in integrated terminals by "Use SNN Lab in Python".
@@ -39,6 +40,8 @@ export const REQUIRED = [
   'dist/mnist/0.json',
   'python/snn_lab/__init__.py',
   'schemas/run-store/meta.schema.json',
+  // Completion and hover of *.snn.json in VS Code's JSON service (package.json jsonValidation; scripts/editorSchema.mjs).
+  'dist/schemas/experiment.editor.schema.json',
   'README.md',
   'CHANGELOG.md',
   'LICENSE',

@@ -65,6 +65,7 @@ export function activate(context: vscode.ExtensionContext): SnnLabApi {
     tree,
     variantsOf,
     studies,
+    problemsOf: (document) => cache.get(document).problems,
   });
 
   context.subscriptions.push(

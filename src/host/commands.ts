@@ -9,7 +9,8 @@ import * as vscode from 'vscode';
 import { asRunId, type RunId } from '../protocol/ids';
 import type { DashboardTab } from '../protocol/webview';
 import { dashboardArgs, experimentPathFromArgs, runIdsFromArgs } from './commandArgs';
-import { DIAGNOSTIC_SOURCE } from './editor/experimentDiagnostics';
+import type { Problem } from '../core/config/problem';
+import { showProblems } from './editor/showProblems';
 import { reportError, UserError } from './errors';
 import { requireTrust } from './trust';
 import { exportRuns } from './exportRunCommand';
@@ -48,6 +49,8 @@ export interface CommandDeps {
   variantsOf(experimentPath: string): Promise<string[]>;
   /** Shows one progress notification for the runs of a study. */
   studies: { track(label: string, ids: readonly RunId[]): void };
+  /** The problems of an open experiment document (the editor's parse cache). */
+  problemsOf(document: vscode.TextDocument): readonly Problem[];
 }
 
 export function createCommandHandlers(deps: CommandDeps): Record<CommandId, CommandHandler> {
@@ -137,7 +140,7 @@ export function createCommandHandlers(deps: CommandDeps): Record<CommandId, Comm
     },
     'snnLab.showProblems': async (...args) => {
       const experiment = experimentPathFromArgs(args) ?? (await pickExperiment());
-      if (experiment) await showProblems(vscode.Uri.file(experiment));
+      if (experiment) await showProblems(vscode.Uri.file(experiment), deps.problemsOf);
     },
     'snnLab.runPythonScript': (...args) =>
       deps.python.run(args[0] instanceof vscode.Uri ? args[0] : undefined),
@@ -147,16 +150,6 @@ export function createCommandHandlers(deps: CommandDeps): Record<CommandId, Comm
       deps.tree.refresh();
     },
   };
-}
-
-/** Opens the file at its first error (SNN Lab's diagnostics) and reveals the Problems panel. */
-async function showProblems(uri: vscode.Uri): Promise<void> {
-  const first = vscode.languages
-    .getDiagnostics(uri)
-    .filter((d) => d.source === DIAGNOSTIC_SOURCE)
-    .sort((a, b) => a.severity - b.severity || a.range.start.compareTo(b.range.start))[0];
-  await vscode.window.showTextDocument(uri, first ? { selection: first.range } : {});
-  await vscode.commands.executeCommand('workbench.actions.view.problems');
 }
 
 /** The runs of the experiment's most recent batch (created within a minute of its newest run). */

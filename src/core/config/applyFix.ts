@@ -1,9 +1,9 @@
 /**
- * Turns a Problem's machine-readable fix (set the value at a JSON path) into minimal text edits of the
+ * Turns a Problem's machine-readable fix (set the value at a JSON path, or rename a key) into minimal text edits of the
  * experiment file, keeping comments and layout: jsonc-parser `modify` for JSON, the `yaml` Document API for YAML.
  * Pure: no Node, no vscode.
  */
-import { modify } from 'jsonc-parser';
+import { findNodeAtLocation, modify, parseTree } from 'jsonc-parser';
 import { isMap, isScalar, isSeq, parseDocument, Scalar } from 'yaml';
 import type { ProblemFix } from './problem';
 
@@ -25,7 +25,44 @@ export function isYamlFile(fileName: string): boolean {
  */
 export function fixEdits(text: string, fileName: string, fix: ProblemFix): TextEdit[] {
   if (fix.path.length === 0) throw new Error(`quick fix "${fix.title}" has an empty path`);
+  if (fix.renameTo !== undefined) {
+    const edit = isYamlFile(fileName)
+      ? yamlKeyEdit(text, fix, fix.renameTo)
+      : jsonKeyEdit(text, fix, fix.renameTo);
+    return [edit];
+  }
   return isYamlFile(fileName) ? yamlEdits(text, fix) : jsonEdits(text, fix);
+}
+
+/** Replaces the key text of the property at `fix.path` (quotes, comments and the value stay). */
+function jsonKeyEdit(text: string, fix: ProblemFix, key: string): TextEdit {
+  const root = parseTree(text, [], { allowTrailingComma: true, disallowComments: false });
+  const keyNode = root ? findNodeAtLocation(root, fix.path)?.parent?.children?.[0] : undefined;
+  if (!keyNode || keyNode.type !== 'string') {
+    throw new Error(`cannot apply "${fix.title}": no key at ${fix.path.join('.')}`);
+  }
+  return { offset: keyNode.offset, length: keyNode.length, content: JSON.stringify(key) };
+}
+
+/** Replaces the key scalar of the pair at `fix.path` in its own quoting style. */
+function yamlKeyEdit(text: string, fix: ProblemFix, key: string): TextEdit {
+  const doc = parseDocument(text, { keepSourceTokens: false });
+  if (doc.errors.length > 0) {
+    throw new Error(
+      `cannot apply "${fix.title}": the YAML does not parse (${doc.errors[0]?.message ?? 'error'})`,
+    );
+  }
+  const parentPath = fix.path.slice(0, -1);
+  const parent = parentPath.length === 0 ? doc.contents : doc.getIn(parentPath, true);
+  const old = fix.path.at(-1);
+  const pair = isMap(parent)
+    ? parent.items.find((p) => isScalar(p.key) && String(p.key.value) === String(old))
+    : undefined;
+  const range = pair && isScalar(pair.key) ? pair.key.range : undefined;
+  if (!pair || !isScalar(pair.key) || !range) {
+    throw new Error(`cannot apply "${fix.title}": no key at ${fix.path.join('.')}`);
+  }
+  return { offset: range[0], length: range[1] - range[0], content: yamlScalar(key, pair.key.type) };
 }
 
 /** Applies edits (non-overlapping, any order) to a text. */

@@ -4,7 +4,7 @@
  * fraction next to k folds.
  */
 import { sbatchConflict } from '../slurm/validate';
-import { didYouMean, type Issue } from './messages';
+import { didYouMean, renameKeyFix, type Issue } from './messages';
 import { sweepKeys } from './schema';
 
 /** Data keys each source reads (besides source, split, standardize). */
@@ -36,11 +36,13 @@ export function fileIssues(file: Record<string, unknown>): Issue[] {
     const known = sweepKeys();
     for (const key of Object.keys(file.sweep)) {
       if (known.includes(key) || key === 'select') continue;
+      const fix = renameKeyFix(['sweep', key], known, Object.keys(file.sweep));
       issues.push({
         path: ['sweep', key],
         at: 'key',
         code: 'unknown-sweep-key',
         message: `Unknown sweep key "${key}": use a dotted setting such as "model.depth".${didYouMean(key, known)}`,
+        ...(fix ? { fix } : {}),
       });
     }
   }

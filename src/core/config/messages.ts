@@ -4,15 +4,17 @@
  */
 import type { ErrorObject } from 'ajv';
 import { clip, MAX_ECHO_CHARS } from './limits';
+import type { ProblemFix } from './problem';
 import { deref, type SchemaNode } from './schema';
 
-/** A problem before it is placed in the text: where (a path; its key or its value) and what. */
+/** A problem before it is placed in the text: where (a path; its key or its value), what, and maybe its fix. */
 export interface Issue {
   path: (string | number)[];
   at: 'key' | 'value';
   message: string;
   code: string;
   severity?: 'error' | 'warning';
+  fix?: ProblemFix;
 }
 
 /** Renders a path as dotted text: model.depth, variants["ReLU+BN"].model, stats.layers[2]. */
@@ -109,6 +111,21 @@ export function didYouMean(word: string, candidates: readonly string[]): string 
   return match === undefined ? '' : ` Did you mean "${match}"?`;
 }
 
+/**
+ * The quick fix behind a "Did you mean" for a misspelt key at `path`: rename it to the closest candidate, unless the
+ * object already has that key (a rename would make a duplicate).
+ */
+export function renameKeyFix(
+  path: (string | number)[],
+  candidates: readonly string[],
+  siblings: readonly string[],
+): ProblemFix | undefined {
+  const key = String(path.at(-1));
+  const match = closest(key, candidates);
+  if (match === undefined || siblings.includes(match)) return undefined;
+  return { title: `Rename to "${match}"`, path, renameTo: match };
+}
+
 const TYPE_WORDS: Record<string, string> = {
   integer: 'an integer',
   number: 'a number',
@@ -177,16 +194,22 @@ export function schemaIssues(errors: ErrorObject[], root: unknown): Issue[] {
     const when = branchCondition(error.schemaPath);
     const params = error.params as Record<string, unknown>;
     const parent = (error.parentSchema ?? {}) as SchemaNode;
-    const issue = (message: string, at: Issue['at'] = 'value', issuePath = path): void => {
-      issues.push({ path: issuePath, at, message, code: `schema-${error.keyword}` });
+    const issue = (message: string, at: Issue['at'] = 'value', issuePath = path, fix?: ProblemFix): void => {
+      issues.push({ path: issuePath, at, message, code: `schema-${error.keyword}`, ...(fix ? { fix } : {}) });
     };
     switch (error.keyword) {
       case 'additionalProperties': {
         const key = String(params.additionalProperty);
         const place = path.length === 0 ? ' at the top level' : ` in ${where}`;
         const known = Object.keys(parent.properties ?? {}).filter((k) => k !== '$schema');
-        const message = `Unknown property "${clip(key)}"${place}.${didYouMean(key, known)}`;
-        issue(message.trimEnd(), 'key', [...path, key]);
+        const siblings = Object.keys((error.data ?? {}) as Record<string, unknown>);
+        const fix = renameKeyFix([...path, key], known, siblings);
+        issue(
+          `Unknown property "${clip(key)}"${place}.${didYouMean(key, known)}`.trimEnd(),
+          'key',
+          [...path, key],
+          fix,
+        );
         break;
       }
       case 'required':
@@ -200,8 +223,16 @@ export function schemaIssues(errors: ErrorObject[], root: unknown): Issue[] {
         break;
       case 'enum': {
         const allowed = (params.allowedValues as unknown[]).map(String);
-        const hint = typeof error.data === 'string' ? didYouMean(error.data, allowed) : '';
-        issue(`${where} must be one of ${allowed.join(', ')}${got()}.${hint}`.replace(/\.$/, ''));
+        const match = typeof error.data === 'string' ? closest(error.data, allowed) : undefined;
+        const hint = match === undefined ? '' : ` Did you mean "${match}"?`;
+        const value = (params.allowedValues as unknown[]).find((v) => String(v) === match);
+        const fix = match === undefined ? undefined : { title: `Change to "${match}"`, path, value };
+        issue(
+          `${where} must be one of ${allowed.join(', ')}${got()}.${hint}`.replace(/\.$/, ''),
+          'value',
+          path,
+          fix,
+        );
         break;
       }
       case 'const':

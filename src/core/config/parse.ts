@@ -8,7 +8,7 @@ import { withDefaults } from './defaults';
 import { DEFAULT_LIMITS, MAX_PROBLEMS, type PlanLimits } from './limits';
 import { schemaIssues, type Issue } from './messages';
 import { memoryIssues, planSizeIssue } from './planChecks';
-import { LineIndex, sortProblems, type Problem, type ProblemFix } from './problem';
+import { LineIndex, sortProblems, type Problem } from './problem';
 import { pitfallIssues, runIssues } from './runChecks';
 import { schemaErrors } from './schema';
 import { locate, parseSource, type SourceNode } from './sourceTree';
@@ -26,7 +26,7 @@ export function defaultName(fileName: string): string {
   return stem.replace(/\//g, '-') || 'experiment';
 }
 
-function place(index: LineIndex, root: SourceNode | undefined, issue: Issue & { fix?: ProblemFix }): Problem {
+function place(index: LineIndex, root: SourceNode | undefined, issue: Issue): Problem {
   const { node, depth } = locate(root, issue.path);
   const complete = depth === issue.path.length;
   let range = node ?? { offset: 0, length: 0 };
@@ -81,10 +81,7 @@ function checkText(text: string, fileName: string, index: LineIndex, limits: Pla
       problems: [index.problem('error', message, range.offset, range.length, { code: 'not-object' })],
     };
   }
-  const issues: (Issue & { fix?: ProblemFix })[] = [
-    ...schemaIssues(schemaErrors(value), value),
-    ...fileIssues(value),
-  ];
+  const issues: Issue[] = [...schemaIssues(schemaErrors(value), value), ...fileIssues(value)];
   const named = { ...value, name: value.name ?? defaultName(fileName) };
   const hasError = (): boolean => issues.some((issue) => (issue.severity ?? 'error') === 'error');
   // Cheapest first: the run count is arithmetic; the per-run checks then cost at most one run per sweep value.

@@ -3,11 +3,15 @@
  * to turn character offsets into 1-based line:col positions. Pure: no Node, no vscode.
  */
 
-/** A machine-readable quick fix: set the value at `path` (a JSON path into the file) to `value`. */
+/**
+ * A machine-readable quick fix at `path` (a JSON path into the file): set the value there to `value`, or, with
+ * `renameTo`, rename the key the path ends in (a "Did you mean" suggestion for a misspelt key).
+ */
 export interface ProblemFix {
   title: string;
   path: (string | number)[];
-  value: unknown;
+  value?: unknown;
+  renameTo?: string;
 }
 
 /** One diagnostic in an experiment file. Lines and columns are 1-based; offsets are 0-based char offsets. */

@@ -67,6 +67,12 @@ export function origin(
   return inVariant.length >= inBase.length ? variantPath : inBase;
 }
 
+/** True when `at` (from origin) names the value at `path` itself, not only an enclosing object. */
+function tracedWhole(at: readonly (string | number)[], path: readonly (string | number)[]): boolean {
+  if (at[0] === 'sweep') return true;
+  return at.length === path.length + (at[0] === 'variants' && path[0] !== 'variants' ? 2 : 0);
+}
+
 /** "In variant "X" with sweep k=v: " for findings located in a variant or sweep value; "" for the base. */
 export function context(combo: Combination, at: readonly (string | number)[]): string {
   if (at[0] === 'variants' && combo.variant !== undefined) return `In variant "${combo.variant}": `;
@@ -100,7 +106,15 @@ export function runIssues(file: Record<string, unknown>): RunIssue[] {
       const found = [...schemaIssues(schemaErrors(run), run), ...splitIssues(run), ...studyRunIssues(run)];
       for (const issue of found) {
         const at = origin(file, combo, issue.path);
-        issues.push({ ...issue, path: at, message: context(combo, at) + issue.message });
+        const { fix, ...rest } = issue;
+        // A fix applies where the value is written, when the whole path was traced there.
+        const traced = fix && tracedWhole(at, issue.path);
+        issues.push({
+          ...rest,
+          path: at,
+          message: context(combo, at) + issue.message,
+          ...(traced ? { fix: { ...fix, path: at } } : {}),
+        });
       }
     }
   }

@@ -1,8 +1,10 @@
 /**
  * Puts experiment-file problems (syntax, schema, run and SNN-pitfall checks from core/config/parse) into the
- * Problems panel at their exact ranges, re-checking as the user types (debounced) and clearing closed files.
+ * Problems panel at their exact ranges, re-checking as the user types (debounced) and clearing closed files. One
+ * report per problem: syntax errors of JSON files are left to VS Code's JSON service, which reports them too.
  */
 import * as vscode from 'vscode';
+import { isYamlFile } from '../../core/config/applyFix';
 import type { Problem } from '../../core/config/problem';
 import { Disposable } from '../disposable';
 import type { ParseCache } from './parseCache';
@@ -22,6 +24,17 @@ export function toDiagnostic(document: vscode.TextDocument, problem: Problem): v
   return diagnostic;
 }
 
+/**
+ * True when VS Code's JSON language service reports this document's syntax errors itself (a `*.snn.json` file is
+ * JSON with comments to it). SNN Lab then leaves syntax errors to it, so each is reported once; every other problem
+ * is SNN Lab's alone: the JSON service gets a schema without constraints (scripts/editorSchema.mjs).
+ */
+export function jsonServiceValidates(document: vscode.TextDocument): boolean {
+  if (isYamlFile(document.fileName)) return false;
+  if (!vscode.extensions.getExtension('vscode.json-language-features')) return false;
+  return vscode.workspace.getConfiguration('json', document.uri).get<boolean>('validate.enable', true);
+}
+
 export class ExperimentDiagnostics extends Disposable {
   private readonly collection = this._register(vscode.languages.createDiagnosticCollection('snnLab'));
   private readonly timers = new Map<string, NodeJS.Timeout>();
@@ -38,6 +51,12 @@ export class ExperimentDiagnostics extends Disposable {
       }),
     );
     this._register({ dispose: () => [...this.timers.values()].forEach(clearTimeout) });
+    this._register(
+      vscode.workspace.onDidChangeConfiguration((e) => {
+        if (!e.affectsConfiguration('json.validate.enable')) return;
+        for (const document of vscode.workspace.textDocuments) this.update(document);
+      }),
+    );
     for (const document of vscode.workspace.textDocuments) this.update(document);
   }
 
@@ -74,9 +93,10 @@ export class ExperimentDiagnostics extends Disposable {
   private update(document: vscode.TextDocument): void {
     if (this.isDisposed || !this.cache.isExperiment(document) || document.isClosed) return;
     const { problems } = this.cache.get(document);
+    const shown = jsonServiceValidates(document) ? problems.filter((p) => p.code !== 'syntax') : problems;
     this.collection.set(
       document.uri,
-      problems.map((p) => toDiagnostic(document, p)),
+      shown.map((p) => toDiagnostic(document, p)),
     );
   }
 }
