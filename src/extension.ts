@@ -6,8 +6,9 @@ import { ExperimentCodeLensProvider } from './host/editor/experimentCodeLensProv
 import { ExperimentDiagnostics } from './host/editor/experimentDiagnostics';
 import { EXPERIMENT_SELECTOR, ParseCache } from './host/editor/parseCache';
 import { QuickFixProvider } from './host/editor/quickFixProvider';
+import { ExportFolder } from './host/exportFolder';
 import { loadForRun, variantsOf } from './host/experimentLoader';
-import { currentSettings, runsRoot, watchSettings } from './host/vscodeSettings';
+import { currentSettings, offerReload, runsRoot, watchSettings } from './host/vscodeSettings';
 import { PythonScripts } from './host/python/pythonScripts';
 import { RunLauncher } from './host/runLauncher';
 import { createRunServices, type RunServices } from './host/runServices';
@@ -30,17 +31,21 @@ let services: RunServices | undefined;
 export function activate(context: vscode.ExtensionContext): SnnLabApi {
   const log = vscode.window.createOutputChannel('SNN Lab', { log: true });
   const settings = currentSettings();
-  const { store, runs, slurm, stop, shutdown } = (services = createRunServices(
+  const { store, runs, slurm, stop, shutdown, apply, trusted } = (services = createRunServices(
     context,
     settings,
     runsRoot(context, settings),
     log,
+    { trusted: vscode.workspace.isTrusted },
   ));
+  let limit = settings.maxConcurrentRuns;
+  const queue = () => ({ running: runs.active().length, limit });
+  const exports = new ExportFolder(context.workspaceState);
   const colors = new RunColors(context.workspaceState);
-  const webviewOptions = { extensionUri: context.extensionUri, store, runs, log, colors };
+  const webviewOptions = { extensionUri: context.extensionUri, store, runs, log, colors, queue, exports };
   const dashboard = new DashboardPanels(webviewOptions);
   const sidebar = new SidebarView(webviewOptions);
-  const tree = new RunsTreeProvider(store);
+  const tree = new RunsTreeProvider(store, { queue });
   const cache = new ParseCache(() => currentSettings().limits);
   const diagnostics = new ExperimentDiagnostics(cache);
   const lenses = new ExperimentCodeLensProvider(cache);
@@ -65,6 +70,7 @@ export function activate(context: vscode.ExtensionContext): SnnLabApi {
     tree,
     variantsOf,
     studies,
+    exports,
     problemsOf: (document) => cache.get(document).problems,
   });
 
@@ -87,9 +93,18 @@ export function activate(context: vscode.ExtensionContext): SnnLabApi {
     studies,
     store.watch(),
     watchSettings((s) => {
-      runs.setMaxConcurrent(s.maxConcurrentRuns);
+      limit = s.maxConcurrentRuns;
+      runs.setMaxConcurrent(limit);
       diagnostics.refresh();
       lenses.refresh();
+      return apply(runsRoot(context, s), s, vscode.workspace.isTrusted);
+    }),
+    // Restricted settings (runs directory, Node executable, executor, data policy, Slurm) all apply at once.
+    vscode.workspace.onDidGrantWorkspaceTrust(() => {
+      const s = currentSettings();
+      limit = s.maxConcurrentRuns;
+      runs.setMaxConcurrent(limit);
+      if (trusted(runsRoot(context, s), s) === 'busy') void offerReload();
     }),
     ...registerCommands(handlers, log),
   );

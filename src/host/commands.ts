@@ -12,10 +12,11 @@ import { dashboardArgs, experimentPathFromArgs, runIdsFromArgs } from './command
 import type { Problem } from '../core/config/problem';
 import { showProblems } from './editor/showProblems';
 import { reportError, UserError } from './errors';
-import { requireTrust } from './trust';
+import type { ExportFolder } from './exportFolder';
 import { exportRuns } from './exportRunCommand';
 import { COMMAND_IDS, type CommandId } from './contributionIds';
 import { newExperiment } from './newExperiment';
+import { requireTrust } from './trust';
 import { pickExperiment, pickOne, pickRuns } from './pickers';
 import type { PlanTarget } from './planSelection';
 import { isActive } from './runLabels';
@@ -42,13 +43,15 @@ export interface CommandDeps {
   python: PythonScriptsApi;
   launcher: RunLauncher;
   slurm: SlurmSubmitter | undefined;
-  dashboard: { open(runIds?: RunId[], tab?: DashboardTab): void };
+  dashboard: { open(runIds?: RunId[], tab?: DashboardTab): void; reveal(runId: RunId): void };
   log: vscode.LogOutputChannel;
   tree: { refresh(): void };
   /** Variant names of an experiment file (for Run Variant without arguments). */
   variantsOf(experimentPath: string): Promise<string[]>;
   /** Shows one progress notification for the runs of a study. */
   studies: { track(label: string, ids: readonly RunId[]): void };
+  /** Where export dialogs open. */
+  exports: ExportFolder;
   /** The problems of an open experiment document (the editor's parse cache). */
   problemsOf(document: vscode.TextDocument): readonly Problem[];
 }
@@ -106,11 +109,13 @@ export function createCommandHandlers(deps: CommandDeps): Record<CommandId, Comm
       return variant === undefined ? [] : launcher.launch(experiment, { kind: 'variant', variant });
     },
     'snnLab.stopRun': async (...args) => {
+      requireTrust('stop runs');
       const ids = await chosen(args, 'Stop which runs?', (active) => active);
       await Promise.all(ids.map(stopOne));
       return ids;
     },
     'snnLab.stopAll': async () => {
+      requireTrust('stop runs');
       const slurmIds = slurm ? store.list().filter((m) => isActive(m.status) && slurm.owns(m.runId)) : [];
       await Promise.all([runs.stopAll(), deps.python.stopAll(), ...slurmIds.map((m) => stopOne(m.runId))]);
     },
@@ -118,6 +123,10 @@ export function createCommandHandlers(deps: CommandDeps): Record<CommandId, Comm
       const { runIds, tab, experiment } = dashboardArgs(args);
       const ids = experiment ? latestRuns(store, experiment) : known(runIds);
       dashboard.open(ids.length > 0 ? ids : undefined, tab);
+    },
+    'snnLab.revealRun': (...args) => {
+      const [id] = known(runIdsFromArgs(args));
+      if (id) dashboard.reveal(id);
     },
     'snnLab.compareRuns': async (...args) => {
       let ids = known(runIdsFromArgs(args));
@@ -127,10 +136,13 @@ export function createCommandHandlers(deps: CommandDeps): Record<CommandId, Comm
     'snnLab.openTheoryExplorer': () => dashboard.open(undefined, 'theory'),
     'snnLab.exportRun': async (...args) => {
       const ids = await chosen(args, 'Export which run?', () => true, false);
-      return ids.length > 0 ? exportRuns(store, ids) : [];
+      return ids.length > 0 ? exportRuns(store, ids, deps.exports) : [];
     },
-    'snnLab.deleteRun': async (...args) =>
-      deleteRuns(store, await chosen(args, 'Delete which runs?', (a) => !a)),
+    'snnLab.deleteRun': async (...args) => {
+      // An untrusted workspace's files (a crafted run, a link) must not steer a deletion.
+      requireTrust('delete runs');
+      return deleteRuns(store, await chosen(args, 'Delete which runs?', (a) => !a));
+    },
     'snnLab.showLogs': async (...args) => {
       const [id] = known(runIdsFromArgs(args));
       const file = id ? path.join(store.runDir(id), RUN_FILES.log) : undefined;

@@ -14,6 +14,7 @@ export const COMMAND_IDS = [
   'snnLab.stopRun',
   'snnLab.stopAll',
   'snnLab.openDashboard',
+  'snnLab.revealRun',
   'snnLab.compareRuns',
   'snnLab.openTheoryExplorer',
   'snnLab.exportRun',
@@ -45,3 +46,11 @@ export const EXPERIMENT_GLOB = '**/*.snn.{json,yaml,yml}';
 export function isExperimentFile(fileName: string): boolean {
   return /\.snn\.(json|ya?ml)$/i.test(fileName);
 }
+
+/**
+ * What Restricted Mode leaves available, in one sentence: the Runs view's welcome (package.json viewsWelcome, checked
+ * by a unit test), its message above the runs, the sidebar and the code lens tooltip say the same.
+ */
+export const RESTRICTED_MODE_TEXT =
+  'Restricted Mode: past runs, dashboards, problems and exports work; starting, stopping and deleting runs ' +
+  'need a trusted workspace.';

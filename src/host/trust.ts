@@ -1,6 +1,7 @@
 /**
  * Workspace trust gate: in Restricted Mode no trainer starts (an experiment file chooses data paths and the run
- * spawns a Node process); viewing runs, dashboards and diagnostics keeps working.
+ * spawns a Node process), no process is stopped or signalled and no run deleted on the word of the workspace's
+ * files; viewing runs, dashboards, diagnostics and exporting keep working.
  */
 import * as vscode from 'vscode';
 import { UserError } from './errors';

@@ -1,6 +1,6 @@
 /**
  * Reads SNN Lab's settings from VS Code (typed by settings.ts), resolves the runs directory, and reacts to
- * setting changes: the concurrency limit applies at once, settings fixed at start-up offer a window reload.
+ * setting changes: every setting applies at once (a new runs directory waits only for runs that are live).
  */
 import { mkdirSync } from 'node:fs';
 import * as path from 'node:path';
@@ -34,19 +34,24 @@ export function runsRoot(context: vscode.ExtensionContext, settings: Settings): 
   return root;
 }
 
-/** Applies live-changeable settings and asks for a reload when one read only at activation changes. */
-export function watchSettings(apply: (settings: Settings) => void): vscode.Disposable {
+/**
+ * Applies SNN Lab's settings whenever they change (`apply` also switches the runs directory and the Node executable,
+ * see runServices.ts); when the runs directory cannot change because runs are live, says so and offers a reload.
+ */
+export function watchSettings(apply: (settings: Settings) => 'applied' | 'busy'): vscode.Disposable {
   return vscode.workspace.onDidChangeConfiguration(async (event) => {
     if (!event.affectsConfiguration(SETTINGS_SECTION)) return;
-    apply(currentSettings());
-    const atStartup = ['snnLab.runsDirectory', 'snnLab.nodePath'].some((key) =>
-      event.affectsConfiguration(key),
-    );
-    if (!atStartup) return;
-    const pick = await vscode.window.showInformationMessage(
-      'SNN Lab uses the new runs directory / Node executable after a window reload.',
-      'Reload Window',
-    );
-    if (pick) await vscode.commands.executeCommand('workbench.action.reloadWindow');
+    if (apply(currentSettings()) === 'applied') return;
+    await offerReload();
   });
+}
+
+/** The message shown when a new runs directory has to wait for the live runs (or a reload). */
+export async function offerReload(): Promise<void> {
+  const pick = await vscode.window.showInformationMessage(
+    'SNN Lab keeps the current runs directory while runs are active: the new one applies when they have ended ' +
+      '(change the setting again) or after a window reload.',
+    'Reload Window',
+  );
+  if (pick) await vscode.commands.executeCommand('workbench.action.reloadWindow');
 }

@@ -70,7 +70,10 @@ export type TrainerToHost =
       reason: FailureReason;
       message: string;
       stack?: string;
-      /** For 'diverged': the step and the first hidden layer (0-based) with a non-finite value, if known. */
+      /**
+       * For 'diverged' and 'stopped': the steps done before it ended (= the 0-based index of the step that diverged
+       * or was not started); for 'diverged' also the first hidden layer (0-based) with a non-finite value, if known.
+       */
       step?: number;
       layer?: number;
     };

@@ -155,6 +155,8 @@ export interface SidebarRun {
   spark: number[];
   /** The run's headline number (e.g. val_accuracy or final loss), when there is one. */
   keyMetric?: { name: string; value: number };
+  /** A line that replaces backend/progress, e.g. why a queued run waits. */
+  detail?: string;
 }
 
 /** Messages from the host. `seq` increases by 1 per sequenced message; a snapshot resets the count. */
@@ -169,6 +171,8 @@ export type HostToWebview =
       runs: RunPayload[];
       /** Tab to show (set by open(runIds, tab)); absent keeps the current one. */
       tab?: DashboardTab;
+      /** In an untrusted workspace: what Restricted Mode allows (no process actions are offered then). */
+      restricted?: string;
     }
   | {
       type: 'appended';
@@ -198,7 +202,14 @@ export type HostToWebview =
       selected: RunId[];
       runs: RunPayload[];
     }
-  | { type: 'sidebarSnapshot'; seq: number; protocolVersion: number; runs: SidebarRun[] }
+  | {
+      type: 'sidebarSnapshot';
+      seq: number;
+      protocolVersion: number;
+      runs: SidebarRun[];
+      /** In an untrusted workspace: what Restricted Mode allows (no process actions are offered then). */
+      restricted?: string;
+    }
   | {
       /** Sidebar rows that changed since the last message (new rows included) and rows of deleted runs. */
       type: 'sidebarUpdate';

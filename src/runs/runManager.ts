@@ -18,10 +18,24 @@ import type { RunManagerApi, RunMeta, StartOptions } from './runTypes';
 import { STOP_GRACE_MS, TrainerProcess, type TrainerExit } from './trainerProcess';
 import { isTerminal, type RunStatus } from '../core/runStatus';
 
+/** What the manager writes runs through: a RunStore, or the extension's RunStoreSwitch. */
+export type RunRecorder = Pick<
+  RunStore,
+  | 'create'
+  | 'readMeta'
+  | 'flush'
+  | 'setStatus'
+  | 'patchMeta'
+  | 'appendLog'
+  | 'runDir'
+  | 'record'
+  | 'isDiskFull'
+>;
+
 export interface RunManagerOptions {
   /** Absolute path of dist/trainer.js. */
   trainerPath: string;
-  store: RunStore;
+  store: RunRecorder;
   logger: Logger;
   /** Default 1. */
   maxConcurrent?: number;
@@ -66,10 +80,17 @@ export class RunManager implements RunManagerApi, Disposable {
   /** Runs that ended without a directory (cancelled while far back in the queue, or not creatable): their end. */
   private readonly unrecorded = new Map<RunId, RunStatus>();
   private maxConcurrent: number;
+  private execPath: string | undefined;
   private disposed = false;
 
   constructor(private readonly options: RunManagerOptions) {
     this.maxConcurrent = Math.max(1, options.maxConcurrent ?? 1);
+    this.execPath = options.execPath;
+  }
+
+  /** The Node executable for trainers started from now on (undefined: this process's). */
+  setExecPath(execPath: string | undefined): void {
+    this.execPath = execPath;
   }
 
   enqueue(plans: RunPlan[], options: StartOptions): RunId[] {
@@ -200,7 +221,7 @@ export class RunManager implements RunManagerApi, Disposable {
       logger,
       backend,
       label: runId,
-      ...(this.options.execPath ? { execPath: this.options.execPath } : {}),
+      ...(this.execPath ? { execPath: this.execPath } : {}),
       ...(this.options.env ? { env: this.options.env } : {}),
       ...(this.options.execArgv ? { execArgv: this.options.execArgv } : {}),
     });

@@ -81,6 +81,11 @@ export function applyMessage(meta: RunMeta, message: TrainerToHost, now: Date): 
           ...(message.step !== undefined ? { step: message.step } : {}),
           ...(message.layer !== undefined ? { layer: message.layer } : {}),
         };
+        // Progress reports are throttled; the failure names the exact count of steps done (stop, divergence), so
+        // the progress every view reads is moved up to it (0-based: the last step done is count - 1).
+        if (message.step !== undefined && meta.progress && message.step - 1 > meta.progress.step) {
+          meta.progress = { ...meta.progress, step: message.step - 1 };
+        }
       }
       const log = `[failed:${message.reason}] ${message.message}${message.stack ? `\n${message.stack}` : ''}`;
       return { log, meta: 'now' };

@@ -105,7 +105,9 @@ export async function train(config: RunConfig, options: TrainOptions): Promise<R
       const epochOutputs = new Float32Array(data.train.n * outputs);
       const epochLabels = new Float32Array(data.train.n);
       for (let from = 0; from < data.train.n; from += batchSize) {
-        if (signal.aborted) throw new TrainFailure('stopped', `stopped at step ${step}`, step);
+        if (signal.aborted) {
+          throw new TrainFailure('stopped', `stopped after ${step} step${step === 1 ? '' : 's'}`, step);
+        }
         const to = Math.min(data.train.n, from + batchSize);
         const batch = gatherRows(data.train, data.features, order, from, to);
         const report = step % config.stats.everySteps === 0 && reported.length > 0;

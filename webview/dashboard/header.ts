@@ -36,9 +36,10 @@ export function finalMetrics(info: RunInfo): Record<string, number> {
   return { ...(info.summary?.final ?? {}), ...Object.fromEntries(test) };
 }
 
+/** Steps done of the total: `step` is the 0-based last step reported, so one more (the Runs tree counts the same). */
 function progress(info: RunInfo): string {
   if (info.step === undefined) return '—';
-  return `step ${info.step}${info.totalSteps ? ` / ${info.totalSteps}` : ''}`;
+  return `${info.step + 1}${info.totalSteps ? ` / ${info.totalSteps}` : ''} steps`;
 }
 
 /** Sort value of a column for a run (numbers sort numerically; missing last). */
@@ -152,6 +153,7 @@ export function createHeader(parent: HTMLElement, o: HeaderOptions): (data: Dash
         r.info.summary !== undefined,
         r.info.warnings?.length ?? 0,
       ]),
+      data.restricted ?? '',
       styles.list.map((s) => [s.label, s.color, s.dash]),
       sortKey,
       sortDescending,
@@ -230,7 +232,8 @@ export function createHeader(parent: HTMLElement, o: HeaderOptions): (data: Dash
       const stepCell = el('td', 'metric', progress(info));
       const durationCell = el('td', '', formatDuration(durationMs(info)));
       const actions = el('td', 'actions');
-      if (info.status === 'running' || info.status === 'queued') {
+      // No process actions in Restricted Mode: the workspace's files could claim any process (a crafted run).
+      if ((info.status === 'running' || info.status === 'queued') && !data.restricted) {
         actions.append(
           button('Stop', () => o.post({ type: 'stopRun', runId: info.runId }), true, `Stop ${info.name}`),
         );

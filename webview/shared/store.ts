@@ -53,6 +53,8 @@ export interface DashboardData {
   /** Tab requested by the host with the last snapshot or showTab (consumed by the UI). */
   requestedTab?: DashboardTab;
   notice?: { level: 'info' | 'error'; message: string };
+  /** Set in an untrusted workspace (the host's Restricted Mode note): no Stop buttons. */
+  restricted?: string;
   /** Incremented on every change; charts compare it to skip redundant redraws. */
   revision: number;
   /** The study the Study tab asked for, and test predictions received for DeLong's test (studyData.ts). */
@@ -130,6 +132,7 @@ export function reduceDashboard(state: DashboardData, m: HostToWebview): Dashboa
         ...(m.tab ? { requestedTab: m.tab } : {}),
         ...(state.study ? { study: state.study } : {}),
         ...(state.predictions ? { predictions: state.predictions } : {}),
+        ...(m.restricted ? { restricted: m.restricted } : {}),
         revision: state.revision + 1,
       };
     }
@@ -212,13 +215,17 @@ export interface SidebarData {
   seq: number;
   runs: SidebarRun[];
   notice?: { level: 'info' | 'error'; message: string };
+  /** Set in an untrusted workspace (the host's Restricted Mode note): shown, and no Stop buttons. */
+  restricted?: string;
 }
 
 export const initialSidebar: SidebarData = { seq: -1, runs: [] };
 
 /** The sidebar reducer: a snapshot replaces the rows, an update replaces or adds the rows it names (by run id). */
 export function reduceSidebar(state: SidebarData, m: HostToWebview): SidebarData {
-  if (m.type === 'sidebarSnapshot') return { seq: m.seq, runs: m.runs };
+  if (m.type === 'sidebarSnapshot') {
+    return { seq: m.seq, runs: m.runs, ...(m.restricted ? { restricted: m.restricted } : {}) };
+  }
   if (m.type === 'sidebarUpdate') {
     const removed = new Set<string>(m.removed);
     const upsert = new Map(m.upsert.map((row) => [row.info.runId as string, row]));

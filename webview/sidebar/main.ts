@@ -15,6 +15,7 @@ import { initialSidebar, reduceSidebar } from '../shared/store';
 import { onThemeChange, readTheme } from '../shared/theme';
 import { createTransport } from '../shared/transport';
 import { slotsByCreation } from '../shared/palette';
+import { NO_RUNS_TEXT } from './emptyState';
 import { RunRow } from './runRow';
 
 const transport = createTransport();
@@ -48,9 +49,12 @@ const groupsRoot = document.createElement('div');
 groupsRoot.className = 'run-groups';
 const empty = document.createElement('p');
 empty.className = 'empty';
-empty.textContent =
-  'No runs yet. Open an experiment file (*.snn.json or *.snn.yaml) and use its "Run" code lens.';
-main.append(heading, toolbar, groupsRoot, empty);
+empty.textContent = `${NO_RUNS_TEXT} with "SNN Lab: New Experiment…".`;
+const restricted = document.createElement('p');
+restricted.className = 'restricted';
+restricted.setAttribute('role', 'note');
+restricted.hidden = true;
+main.append(heading, restricted, toolbar, groupsRoot, empty);
 app.append(main);
 
 interface Group {
@@ -60,7 +64,12 @@ interface Group {
 }
 const rows = new Map<RunId, RunRow>();
 const groups = new Map<string, Group>();
-const ctx = { post, picked, savePicked: () => transport.setState({ picked: [...picked] }) };
+const ctx = {
+  post,
+  picked,
+  savePicked: () => transport.setState({ picked: [...picked] }),
+  restricted: () => data.restricted !== undefined,
+};
 
 function group(experiment: string): Group {
   let g = groups.get(experiment);
@@ -89,6 +98,8 @@ function order(parent: HTMLElement, children: readonly HTMLElement[]): void {
 }
 
 function render(redraw = false): void {
+  restricted.hidden = !data.restricted;
+  if (restricted.textContent !== (data.restricted ?? '')) restricted.textContent = data.restricted ?? '';
   empty.hidden = data.runs.length > 0;
   const labels = labelsByExperiment(data.runs.map((r) => r.info));
   const slots = slotsByCreation(data.runs.map((r) => r.info));

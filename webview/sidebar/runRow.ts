@@ -13,6 +13,8 @@ export interface RowContext {
   post: (m: WebviewToHost) => void;
   picked: Set<RunId>;
   savePicked: () => void;
+  /** True in Restricted Mode: no process actions (the workspace's files could claim any process). */
+  restricted: () => boolean;
 }
 
 const fmt = (v: number): string =>
@@ -28,8 +30,10 @@ function button(label: string, onClick: () => void): HTMLElement {
   return b;
 }
 
-/** The one-line description under a run's label: backend or mode, progress while running, key metric. */
+/** The one-line description under a run's label: the host's detail (why a run is queued), else backend or mode,
+ * progress while running, key metric. */
 export function metaText(run: SidebarRun): string {
+  if (run.detail) return run.detail;
   const { info } = run;
   const progress =
     info.status === 'running' && info.totalSteps && info.step !== undefined
@@ -118,7 +122,7 @@ export class RunRow {
     this.dashboard.title = `Open the dashboard for ${info.name}`;
     this.stop.title = `Stop ${info.name}`;
     this.exporter.title = `Export ${info.name}`;
-    const active = isActive(info.status);
+    const active = isActive(info.status) && !this.ctx.restricted();
     if (active && !this.stop.isConnected) this.actions.insertBefore(this.stop, this.exporter);
     if (!active && this.stop.isConnected) this.stop.remove();
     const key = `${color}|${run.spark.join(',')}`;

@@ -2,11 +2,13 @@
  * Code lenses on experiment files, from core/config/runTargets: at the top "Run", "Run study (N runs)" (files with
  * repeats, folds, several data sets or a sweep: the whole plan, with study progress), "Probe at init" and "Open
  * dashboard" (or "Fix N problems" while the file has errors); on each variant "Run this variant". VS Code re-asks
- * on every edit; granting workspace trust refreshes them too.
+ * on every edit; granting workspace trust refreshes them too. In Restricted Mode one lens says that running needs
+ * trust (it opens Manage Workspace Trust).
  */
 import * as vscode from 'vscode';
 import { findRunTargets, isStudy } from '../../core/config/runTargets';
 import { Disposable } from '../disposable';
+import { RESTRICTED_MODE_TEXT } from '../contributionIds';
 import type { ParseCache } from './parseCache';
 
 export class ExperimentCodeLensProvider extends Disposable implements vscode.CodeLensProvider {
@@ -39,6 +41,15 @@ export class ExperimentCodeLensProvider extends Disposable implements vscode.Cod
         lens(top, `$(error) Fix ${n} problem${n === 1 ? '' : 's'}`, 'snnLab.showProblems', uri),
         dashboard,
       ];
+    }
+    if (!vscode.workspace.isTrusted) {
+      // Restricted Mode: say what is missing where Run would be, instead of lenses that fail when clicked.
+      const restricted = new vscode.CodeLens(top, {
+        title: '$(workspace-untrusted) Restricted Mode: trust this folder to run',
+        command: 'workbench.trust.manage',
+        tooltip: RESTRICTED_MODE_TEXT,
+      });
+      return [restricted, dashboard];
     }
     const file = parsed.file;
     const lenses = [lens(top, '$(play) Run', 'snnLab.runExperiment', uri)];

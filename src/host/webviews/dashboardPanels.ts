@@ -8,6 +8,9 @@ import { isRunId } from '../../protocol/ids';
 import type { DashboardTab, WebviewToHost } from '../../protocol/webview';
 import { DASHBOARD_TABS } from '../../protocol/webview';
 import type { RunManagerApi, RunStoreApi } from '../../runs/runTypes';
+import { RESTRICTED_MODE_TEXT } from '../contributionIds';
+import type { ExportFolder } from '../exportFolder';
+import type { QueueContext } from '../runLabels';
 import { DashboardFeed } from './dashboardFeed';
 import type { RunColors } from './runColors';
 import { StudyFeed } from './studyFeed';
@@ -23,6 +26,10 @@ export interface WebviewHostOptions {
   log: vscode.LogOutputChannel;
   /** Run colour slots shared by the sidebar and the dashboard (absent: the webviews derive them from run ids). */
   colors?: RunColors;
+  /** Why queued runs wait (the sidebar's detail line). */
+  queue?: () => QueueContext;
+  /** Where saved charts and series go (last folder used). */
+  exports?: ExportFolder;
 }
 
 /** What the dashboard webview persists with setState (and the serializer gets back after a reload). */
@@ -65,7 +72,11 @@ export class DashboardPanels implements vscode.Disposable {
     this.feed = new DashboardFeed(opts.store);
     this.studies = new StudyFeed(opts.store);
     // The feed follows every change (cheap for runs that are not compared), so a reopened dashboard is current.
-    this.subscription = opts.store.onDidChange((change) => this.feed.apply(change));
+    this.subscription = vscode.Disposable.from(
+      opts.store.onDidChange((change) => this.feed.apply(change)),
+      // Granting trust brings back the process actions (Stop): the webview gets a snapshot without `restricted`.
+      vscode.workspace.onDidGrantWorkspaceTrust(() => this.current?.channel.invalidate()),
+    );
   }
 
   /** Shows the dashboard for `runIds` (default: the current selection, else the latest runs), on `tab`. */
@@ -88,6 +99,30 @@ export class DashboardPanels implements vscode.Disposable {
       webviewOptions(this.opts.extensionUri),
     );
     this.adopt(panel);
+  }
+
+  /**
+   * Shows `runId` in the dashboard without dropping the runs compared there (a click in the Runs tree): opens the
+   * dashboard for it when none is open, else adds it to the comparison if missing and reveals the panel, keeping
+   * the focus where it was. Replacing the comparison stays explicit (Open Dashboard, Compare Runs, the picker).
+   */
+  reveal(runId: RunId): void {
+    if (!this.current) {
+      this.open([runId]);
+      return;
+    }
+    if (!this.feed.selection.includes(runId)) {
+      this.feed.changeSelection([...this.feed.selection, runId]).catch((error: unknown) => {
+        this.opts.log.error(`dashboard: cannot load ${runId}: ${String(error)}`);
+        this.current?.channel.invalidate();
+      });
+    }
+    this.current.panel.reveal(undefined, true);
+  }
+
+  /** The runs the open dashboard compares (empty when none is open). */
+  get compared(): readonly RunId[] {
+    return this.current ? this.feed.selection : [];
   }
 
   /** Restores dashboards after a window reload; register once (helper D pushes it into subscriptions). */
@@ -125,7 +160,7 @@ export class DashboardPanels implements vscode.Disposable {
         if (body.type === 'snapshot') {
           this.opts.colors?.paint([...body.allRuns, ...body.runs.map((r) => r.info)]);
         }
-        return body;
+        return vscode.workspace.isTrusted ? body : { ...body, restricted: RESTRICTED_MODE_TEXT };
       },
       onMessage: (m) => this.onMessage(m),
     });
@@ -170,7 +205,11 @@ export class DashboardPanels implements vscode.Disposable {
     } else if (m.type === 'requestPredictions') {
       channel?.post(this.studies.predictions(m.runIds));
     } else {
-      runSafely(() => runWebviewAction(m, this.opts.log), this.opts.log, `dashboard action ${m.type}`);
+      runSafely(
+        () => runWebviewAction(m, this.opts.log, this.opts.exports),
+        this.opts.log,
+        `dashboard action ${m.type}`,
+      );
     }
   }
 }

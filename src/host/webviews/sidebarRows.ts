@@ -1,13 +1,15 @@
 /**
  * The sidebar's rows, cached per run and built from run overviews (meta, summary, a loss sample: never the
- * statistics file); store changes mark rows dirty, and the sidebar is sent only the rows that changed. Pure (no
- * vscode): the fixture recorder and unit tests use it directly.
+ * statistics file); store changes mark rows dirty, and the sidebar is sent only the rows that changed. A queued
+ * row says why it waits (`detail`), so it is re-sent whenever another row changes. Pure (no vscode): the fixture
+ * recorder and unit tests use it directly.
  */
 import type { RunId } from '../../protocol/ids';
 import type { SidebarRun } from '../../protocol/webview';
 import type { Metrics } from '../../protocol/stats';
 import { evenIndices } from '../../core/series';
 import type { RunChange, RunMeta, RunStoreApi } from '../../runs/runTypes';
+import { queueReason, type QueueContext } from '../runLabels';
 import { BUDGET, toSidebarRun } from './payload';
 
 interface Entry {
@@ -26,7 +28,11 @@ export class SidebarRows {
   private readonly dirty = new Set<RunId>();
   private readonly removed = new Set<RunId>();
 
-  constructor(private readonly store: RunStoreApi) {}
+  /** `queue` says why queued runs wait (their row's detail line). */
+  constructor(
+    private readonly store: RunStoreApi,
+    private readonly queue?: () => QueueContext,
+  ) {}
 
   /** Notes a store change; returns true when a row changed (the owner then schedules an update). */
   apply(change: RunChange): boolean {
@@ -92,6 +98,8 @@ export class SidebarRows {
   /** The rows that changed since the last call (or all()), and the runs deleted; undefined when nothing did. */
   takeUpdate(): { upsert: SidebarRun[]; removed: RunId[] } | undefined {
     if (this.dirty.size === 0 && this.removed.size === 0) return undefined;
+    // Why a queued run waits depends on the other runs (how many run now).
+    for (const [id, entry] of this.rows) if (entry.status === 'queued') this.dirty.add(id);
     const upsert = [...this.dirty].flatMap((id) => {
       const meta = this.store.readMeta(id);
       return meta ? [this.row(meta)] : [];
@@ -122,6 +130,8 @@ export class SidebarRows {
       ...(entry.lastEpoch ? { lastEpoch: entry.lastEpoch } : {}),
       losses: entry.losses,
     });
+    const waiting = queueReason(meta, this.queue?.());
+    if (waiting) row.detail = waiting;
     entry.row = row;
     return row;
   }

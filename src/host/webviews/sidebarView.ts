@@ -3,7 +3,8 @@
  * sparkline; buttons post actions the host turns into commands. A snapshot when the view (re)loads, then only the
  * rows that changed (`sidebarUpdate`), coalesced to ~10/s, so a live run never makes every row rebuild.
  */
-import type * as vscode from 'vscode';
+import * as vscode from 'vscode';
+import { RESTRICTED_MODE_TEXT } from '../contributionIds';
 import type { WebviewHostOptions } from './dashboardPanels';
 import { webviewHtml, webviewOptions } from './html';
 import { SidebarRows } from './sidebarRows';
@@ -19,10 +20,14 @@ export class SidebarView implements vscode.WebviewViewProvider, vscode.Disposabl
 
   constructor(opts: WebviewHostOptions) {
     this.opts = opts;
-    this.rows = new SidebarRows(opts.store);
-    this.subscription = opts.store.onDidChange((change) => {
-      if (this.rows.apply(change)) this.channel?.poke();
-    });
+    this.rows = new SidebarRows(opts.store, opts.queue);
+    this.subscription = vscode.Disposable.from(
+      opts.store.onDidChange((change) => {
+        if (this.rows.apply(change)) this.channel?.poke();
+      }),
+      // Granting trust brings back Stop: a snapshot without `restricted`.
+      vscode.workspace.onDidGrantWorkspaceTrust(() => this.channel?.invalidate()),
+    );
   }
 
   resolveWebviewView(view: vscode.WebviewView): void {
@@ -36,7 +41,11 @@ export class SidebarView implements vscode.WebviewViewProvider, vscode.Disposabl
         await this.rows.load();
         const runs = this.rows.all();
         this.opts.colors?.paint(runs.map((r) => r.info));
-        return { type: 'sidebarSnapshot', runs };
+        return {
+          type: 'sidebarSnapshot',
+          runs,
+          ...(vscode.workspace.isTrusted ? {} : { restricted: RESTRICTED_MODE_TEXT }),
+        };
       },
       pending: () => {
         const update = this.rows.takeUpdate();
@@ -45,7 +54,11 @@ export class SidebarView implements vscode.WebviewViewProvider, vscode.Disposabl
         return [{ type: 'sidebarUpdate', ...update }];
       },
       onMessage: (m) =>
-        runSafely(() => runWebviewAction(m, this.opts.log), this.opts.log, `sidebar action ${m.type}`),
+        runSafely(
+          () => runWebviewAction(m, this.opts.log, this.opts.exports),
+          this.opts.log,
+          `sidebar action ${m.type}`,
+        ),
     });
     this.channel = channel;
     view.onDidDispose(() => {

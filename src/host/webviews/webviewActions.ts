@@ -4,11 +4,13 @@
  */
 import * as vscode from 'vscode';
 import type { WebviewToHost } from '../../protocol/webview';
+import type { ExportFolder } from '../exportFolder';
 
 /** Handles the actions shared by the dashboard and the sidebar; returns false for other messages. */
 export async function runWebviewAction(
   message: WebviewToHost,
   log: vscode.LogOutputChannel,
+  folders?: ExportFolder,
 ): Promise<boolean> {
   switch (message.type) {
     case 'openDashboard':
@@ -21,7 +23,7 @@ export async function runWebviewAction(
       await vscode.commands.executeCommand('snnLab.exportRun', message.runId);
       return true;
     case 'saveFile':
-      await saveFile(message, log);
+      await saveFile(message, log, folders);
       return true;
     case 'error':
       log.error(`webview error: ${message.message}`);
@@ -38,8 +40,9 @@ export async function runWebviewAction(
 async function saveFile(
   m: Extract<WebviewToHost, { type: 'saveFile' }>,
   log: vscode.LogOutputChannel,
+  folders: ExportFolder | undefined,
 ): Promise<void> {
-  const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
+  const folder = folders?.defaultFolder() ?? vscode.workspace.workspaceFolders?.[0]?.uri;
   const target = await vscode.window.showSaveDialog({
     ...(folder ? { defaultUri: vscode.Uri.joinPath(folder, m.fileName) } : {}),
     filters: m.format === 'png' ? { 'PNG image': ['png'] } : { CSV: ['csv'] },
@@ -51,6 +54,7 @@ async function saveFile(
       ? Buffer.from(m.data.slice('data:image/png;base64,'.length), 'base64')
       : Buffer.from(m.data, 'utf8');
   await vscode.workspace.fs.writeFile(target, bytes);
+  folders?.remember(target);
   log.info(`saved ${m.format.toUpperCase()} to ${target.fsPath}`);
   void vscode.window.showInformationMessage(`Saved ${vscode.workspace.asRelativePath(target)}`);
 }

@@ -36,6 +36,12 @@ export interface SlurmExecutorOptions {
   nodePath?: string;
   /** ms between squeue polls while tasks are live (default 3000). */
   pollMs?: number;
+  /**
+   * Follow the live jobs of earlier submissions found in the store at once (default true). The extension passes
+   * false in an untrusted workspace (job ids read from its files must reach no process) and calls reconnect()
+   * once the workspace is trusted.
+   */
+  reconnect?: boolean;
   /** Slurm client tools (default: the real ones on PATH). */
   slurm?: SlurmCli;
 }
@@ -46,13 +52,20 @@ export class SlurmExecutor {
   readonly onDidChangeRun: Event<{ runId: RunId; status: RunStatus }> = this.changes.event;
   private readonly slurm: SlurmCli;
   private readonly poller: SlurmPoller;
+  private nodePath: string | undefined;
 
   constructor(private readonly opts: SlurmExecutorOptions) {
     this.slurm = opts.slurm ?? systemSlurm();
     this.poller = new SlurmPoller(opts.store, this.slurm, opts.log, opts.pollMs ?? 3000, (change) =>
       this.changes.fire(change),
     );
-    this.reconnect();
+    this.nodePath = opts.nodePath;
+    if (opts.reconnect !== false) this.reconnect();
+  }
+
+  /** The Node executable array tasks use from the next submission on (undefined: this process's). */
+  setNodePath(nodePath: string | undefined): void {
+    this.nodePath = nodePath;
   }
 
   /**
@@ -124,7 +137,7 @@ export class SlurmExecutor {
         logDir: dir,
         runIds,
         runNames: plans.map((plan) => plan.name),
-        nodePath: this.opts.nodePath ?? process.execPath,
+        nodePath: this.nodePath ?? process.execPath,
         cliPath: resolve(this.opts.cliPath),
         executor,
         generatedBy: new Date().toISOString(),

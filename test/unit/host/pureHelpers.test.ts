@@ -62,7 +62,7 @@ test('formatAge rounds to s, min, h, d', () => {
   const at = (s: number) => Date.parse(t0) + s * 1000;
   assert.deepEqual(
     [formatAge(t0, at(12)), formatAge(t0, at(300)), formatAge(t0, at(7200)), formatAge(t0, at(172800))],
-    ['12 s', '5 min', '2 h', '2 d'],
+    ['10 s', '5 min', '2 h', '2 d'],
   );
   assert.equal(formatAge('not a date', 0), '');
 });
