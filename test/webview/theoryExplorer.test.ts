@@ -17,7 +17,7 @@ async function openTheory(): Promise<{ page: Page; problems: string[] }> {
   const problems = watchProblems(page);
   await page.goto(fx.server.url('dashboard', STREAM));
   await waitSettled(page, messages.length);
-  await page.click('vscode-tab-header[data-tab="theory"]');
+  await page.click('[role="tab"][data-tab="theory"]');
   await page.waitForFunction(() => window.__snnLab?.ui().tab === 'theory');
   await waitSettled(page, messages.length);
   return { page, problems };
