@@ -248,6 +248,16 @@ describe('dashboard webview (replayed real run pair)', () => {
     assert.equal(await page.evaluate(() => window.__snnLab!.ui().distQuantity), 'post');
     await waitSettled(page, messages.length);
     assert.match((await charts(page))['layers:mean']?.title ?? '', /pre-activations/);
+    // Issue 16 item 5: nets with BatchNorm/LayerNorm record the normalised value, so the label must not say "Wx + b".
+    const preLabel = await page.$eval(
+      '#layers-quantity',
+      (sel) =>
+        [...sel.querySelectorAll('vscode-option')].find(
+          (o) => (o as HTMLElement & { value: string }).value === 'pre',
+        )?.textContent ?? '',
+    );
+    assert.match(preLabel, /after any norm/);
+    assert.doesNotMatch(preLabel, /Wx \+ b/);
     const slider = await page.$eval('#layers-step', (i) => ({
       text: i.getAttribute('aria-valuetext'),
       shown: i.parentElement?.querySelector('output')?.textContent,

@@ -60,7 +60,8 @@ export function quantitySelect(
     'Values',
     [
       { value: 'post', label: 'activations (after f)' },
-      { value: 'pre', label: 'pre-activations (Wx + b)' },
+      // Recorded after BatchNorm/LayerNorm (the input of f), so nets that normalise show normalised values.
+      { value: 'pre', label: 'pre-activations (input to f, after any norm)' },
     ],
     ctx.ui()[key],
     (v) => ctx.update({ [key]: v }),
