@@ -36,7 +36,7 @@ export function fileIssues(file: Record<string, unknown>): Issue[] {
     const known = sweepKeys();
     for (const key of Object.keys(file.sweep)) {
       if (known.includes(key) || key === 'select') continue;
-      const fix = renameKeyFix(['sweep', key], known, Object.keys(file.sweep));
+      const fix = renameKeyFix(['sweep', key], known, file.sweep);
       issues.push({
         path: ['sweep', key],
         at: 'key',
