@@ -81,6 +81,8 @@ export class RunStoreSwitch implements RunStoreApi, Disposable {
   readonly readConfigOrReason: RunStore['readConfigOrReason'] = (runId) =>
     this.store.readConfigOrReason(runId);
   readonly readSummary: RunStore['readSummary'] = (runId) => this.store.readSummary(runId);
+  readonly readSetup: RunStore['readSetup'] = (runId) => this.store.readSetup(runId);
+  readonly readSetupOrReason: RunStore['readSetupOrReason'] = (runId) => this.store.readSetupOrReason(runId);
   readonly seriesProblem: RunStore['seriesProblem'] = (runId) => this.store.seriesProblem(runId);
   readonly recordCounts: RunStore['recordCounts'] = (runId) => this.store.recordCounts(runId);
   readonly planLayerSamples: RunStore['planLayerSamples'] = (runId, count) =>
