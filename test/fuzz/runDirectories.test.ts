@@ -149,7 +149,26 @@ const HOSTILE_LINES: string[] = [
 /** One named mutation of the victim run directory. */
 type Mutation = { name: string; apply: (dir: string, r: Rand) => void };
 
+/**
+ * Whether a mutation may read or write `path`: missing or a regular file. An earlier mutation of the same case may
+ * have made it a FIFO (opening it would block the test itself) or a link out of the store (writing through it would
+ * be the test's own doing, not the product's).
+ */
+function mutable(path: string): boolean {
+  return !existsSync(path) ? !lstatExists(path) : lstatSync(path).isFile();
+}
+
+function lstatExists(path: string): boolean {
+  try {
+    lstatSync(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 function rewriteJson(path: string, change: (value: Record<string, unknown>) => unknown): void {
+  if (!mutable(path)) return;
   let value: Record<string, unknown> = {};
   try {
     value = JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>;
@@ -194,7 +213,9 @@ const MUTATIONS: Mutation[] = [
         '',
         `{"schemaVersion":1,"x":"${'y'.repeat(20_000_000)}"}`,
       ];
-      writeFileSync(join(dir, file), pick(r, documents));
+      const path = join(dir, file);
+      const document = pick(r, documents);
+      if (mutable(path)) writeFileSync(path, document);
     },
   },
   {
