@@ -12,7 +12,7 @@ import { UserError } from '../errors';
 import type { RunStoreApi } from '../../runs/runTypes';
 import { requireTrust } from '../trust';
 import { pythonInterpreter } from './interpreter';
-import { ScriptProcess, scriptEnvironment } from './scriptProcess';
+import { ScriptProcess, scriptEnvironment } from '../../runs/scriptProcess';
 
 export interface PythonScriptsOptions {
   context: vscode.ExtensionContext;

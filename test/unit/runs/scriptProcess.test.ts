@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { ScriptProcess, scriptEnvironment } from '../../../src/host/python/scriptProcess';
+import { ScriptProcess, scriptEnvironment } from '../../../src/runs/scriptProcess';
 
 const dir = mkdtempSync(join(tmpdir(), 'snn-script-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
