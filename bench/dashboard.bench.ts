@@ -19,7 +19,7 @@ import { groupByExperiment, runLook } from '../src/host/runLabels';
 import type { RunId } from '../src/protocol/ids';
 import { PROTOCOL_VERSION } from '../src/protocol/version';
 import type { HostToWebview } from '../src/protocol/webview';
-import { toJsonLine } from '../src/runs/runFiles';
+import { toJsonLine } from '../src/runs/numericJson';
 import { RunStore } from '../src/runs/runStore';
 import { launchChromium, startServer, type TestServer } from '../test/webview/harness';
 import { benchStores, EXPERIMENT, layerStats, rng, SHAPE, writeRun } from './benchStore';

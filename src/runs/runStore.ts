@@ -2,42 +2,41 @@
  * The persistent run store: one directory per run under `root` (format in docs/run-store.md). It records trainer
  * messages as they arrive (RunWriter: flushed appends within a storage budget, atomic meta replacement, disk-full
  * handling), reads runs through RunReader (summaries without the statistics file, sampled or streamed series), can
- * follow runs other processes write (RunTail), and deletes only direct child run directories of `root`.
+ * follow runs other processes write (RunTail), and deletes only direct child run directories of `root`. New run
+ * directories are made by runCreation.ts, the delete check is runDirSafety.ts, recovery of dead runs runRecovery.ts.
  */
-import { existsSync, lstatSync, mkdirSync, realpathSync, rmSync, statSync } from 'node:fs';
-import { hostname } from 'node:os';
-import { basename, dirname, join } from 'node:path';
-import type { RunPlan } from '../core/config/experimentConfig';
-import type { RunConfig } from '../core/config/experimentConfig';
-import type { RunSummary } from '../protocol/stats';
+import { existsSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import type { RunConfig, RunPlan } from '../core/config/experimentConfig';
 import { Emitter, type Disposable } from '../core/events';
-import { isRunId, type RunId } from '../protocol/ids';
-import type { TrainerToHost } from '../protocol/trainer';
-import type { Logger } from './logger';
-import { silentLogger } from './logger';
-import { writeJsonAtomic } from './runFiles';
-import { RunReader } from './runReader';
-import { makeRunId } from './runId';
-import { RunTail } from './runTail';
-import { RUN_FILES, type RunConfigFile, type SeriesFile } from './runSchema';
-import type { FrameColumns } from '../protocol/webview';
-import { DISK_FULL_MARKER, RunStoreError, RunWriter } from './runWriter';
-import { cloneMeta } from './runRecords';
-import { DEFAULT_STORAGE_BUDGET, type StorageBudget } from './storageBudget';
-import {
-  RUN_SCHEMA_VERSION,
-  type LayerStatsRecord,
-  type MetricRecord,
-  type RunChange,
-  type RunData,
-  type RunMeta,
-  type RunMode,
-  type RunOverview,
-  type RunSetup,
-  type RunStoreApi,
-  type UnreadableRun,
-} from './runTypes';
 import { isTerminal, type RunStatus } from '../core/runStatus';
+import type { RunId } from '../protocol/ids';
+import type { RunSummary } from '../protocol/stats';
+import type { TrainerToHost } from '../protocol/trainer';
+import type { FrameColumns } from '../protocol/webview';
+import { silentLogger, type Logger } from './logger';
+import { createRunDirectory, type CreateOptions } from './runCreation';
+import { safeRunDir } from './runDirSafety';
+import { writeJsonAtomic } from './runFiles';
+import { makeRunId } from './runId';
+import { RunReader } from './runReader';
+import { cloneMeta } from './runRecords';
+import { recoveredMeta } from './runRecovery';
+import { RUN_FILES, type SeriesFile } from './runSchema';
+import { RunTail } from './runTail';
+import type {
+  LayerStatsRecord,
+  MetricRecord,
+  RunChange,
+  RunData,
+  RunMeta,
+  RunOverview,
+  RunSetup,
+  RunStoreApi,
+  UnreadableRun,
+} from './runTypes';
+import { DISK_FULL_MARKER, RunStoreError, type RunWriter } from './runWriter';
+import { DEFAULT_STORAGE_BUDGET, type StorageBudget } from './storageBudget';
 
 export { RunStoreError } from './runWriter';
 
@@ -51,13 +50,14 @@ export interface RunStoreOptions {
   budget?: StorageBudget;
 }
 
-export interface CreateOptions {
-  experiment: string;
-  mode: RunMode;
-  /** Where the run will execute (default: a local trainer, pid filled in when it starts). */
-  executor?: RunMeta['executor'];
-  /** An id the caller reserved earlier (RunManager creates directories only as runs near their start). */
-  runId?: RunId;
+/** `read()`, or `fallback` when it throws (the reason warned once: polled views would log it every second). */
+function orWarned<T>(reader: RunReader, runId: RunId, fallback: T, read: () => T): T {
+  try {
+    return read();
+  } catch (error) {
+    reader.warnOnce(`run ${runId}: ${(error as Error).message}`);
+    return fallback;
+  }
 }
 
 /** Persistent store of runs under one directory. */
@@ -96,44 +96,19 @@ export class RunStore implements RunStoreApi, Disposable {
       throw new Error(`cannot create run ${runId}: its directory exists already`);
     }
     while (existsSync(this.runDir(runId))) runId = makeRunId(plan.name, created);
-    const dir = this.runDir(runId);
-    try {
-      mkdirSync(dir, { recursive: true });
-    } catch (error) {
-      throw new RunStoreError(`cannot create the run directory ${dir}: ${(error as Error).message}`);
-    }
-    const { config, ...where } = plan;
-    const configFile: RunConfigFile = { schemaVersion: RUN_SCHEMA_VERSION, plan: where, config };
-    const meta: RunMeta = {
-      schemaVersion: RUN_SCHEMA_VERSION,
-      runId,
-      name: plan.name,
-      experiment: options.experiment,
-      mode: options.mode,
-      status: 'queued',
-      createdAt: created.toISOString(),
-      seed: config.seed,
-      ...(config.data.splitSeed !== undefined ? { splitSeed: config.data.splitSeed } : {}),
-      experimentName: plan.name.split('/')[0]?.split('#')[0] ?? plan.name,
-      ...(plan.variant !== undefined ? { variant: plan.variant } : {}),
-      sweepPoint: plan.sweepPoint,
-      ...(plan.fold !== undefined ? { fold: plan.fold } : {}),
-      ...(plan.repeat !== undefined ? { repeat: plan.repeat } : {}),
-      ...(plan.dataset !== undefined ? { datasetName: plan.dataset } : {}),
-      ...(plan.group !== undefined ? { group: plan.group } : {}),
-      executor: options.executor ?? { kind: 'local' },
-      owner: { pid: process.pid, hostname: hostname() },
-    };
-    const writer = RunWriter.create({
-      dir,
+    const writer = createRunDirectory({
       root: this.root,
-      meta,
-      config: configFile,
-      budget: this.options.budget ?? DEFAULT_STORAGE_BUDGET,
-      ...(config.stats?.everySteps !== undefined ? { statsEverySteps: config.stats.everySteps } : {}),
-      now: this.now,
-      progressFlushMs: this.options.progressFlushMs ?? 1000,
-      warn: (message) => this.reader.warnOnce(message),
+      dir: this.runDir(runId),
+      plan,
+      options,
+      runId,
+      created,
+      writer: {
+        budget: this.options.budget ?? DEFAULT_STORAGE_BUDGET,
+        now: this.now,
+        progressFlushMs: this.options.progressFlushMs ?? 1000,
+        warn: (message) => this.reader.warnOnce(message),
+      },
     });
     this.owned.set(runId, writer);
     this.tail.forget(runId);
@@ -250,8 +225,8 @@ export class RunStore implements RunStoreApi, Disposable {
   /** Why a run's series files cannot be streamed (not regular files, a wrong header), or undefined when they can. */
   seriesProblem(runId: RunId): string | undefined {
     try {
-      this.reader.headerEnd(runId, 'metrics');
-      this.reader.headerEnd(runId, 'layers');
+      this.reader.series.headerEnd(runId, 'metrics');
+      this.reader.series.headerEnd(runId, 'layers');
       return undefined;
     } catch (error) {
       return (error as Error).message;
@@ -261,49 +236,31 @@ export class RunStore implements RunStoreApi, Disposable {
   /** How many records metrics.jsonl and layers.jsonl hold (lines counted, not parsed). */
   recordCounts(runId: RunId): { metrics: number; layers: number } {
     return {
-      metrics: this.reader.countRecords(runId, 'metrics'),
-      layers: this.reader.countRecords(runId, 'layers'),
+      metrics: this.reader.series.countRecords(runId, 'metrics'),
+      layers: this.reader.series.countRecords(runId, 'layers'),
     };
   }
 
   /** Where about `count` statistics records spread evenly over layers.jsonl begin (found by seeking). */
   planLayerSamples(runId: RunId, count: number): { starts: number[]; end: number } {
-    try {
-      return this.reader.planLayerSamples(runId, count);
-    } catch (error) {
-      this.reader.warnOnce(`run ${runId}: ${(error as Error).message}`);
-      return { starts: [], end: 0 };
-    }
+    return orWarned(this.reader, runId, { starts: [], end: 0 }, () =>
+      this.reader.series.planLayerSamples(runId, count),
+    );
   }
 
   /** Where about `count` frames spread evenly over frames.jsonl begin; undefined when the run has none. */
   planFrameSamples(runId: RunId, count: number): { starts: number[]; end: number } | undefined {
-    try {
-      return this.reader.planFrameSamples(runId, count);
-    } catch (error) {
-      this.reader.warnOnce(`run ${runId}: ${(error as Error).message}`);
-      return undefined;
-    }
+    return orWarned(this.reader, runId, undefined, () => this.reader.series.planFrameSamples(runId, count));
   }
 
   /** The frames starting at `starts` (from planFrameSamples). */
   readFramesAt(runId: RunId, starts: readonly number[]): FrameColumns[] {
-    try {
-      return this.reader.readFramesAt(runId, starts);
-    } catch (error) {
-      this.reader.warnOnce(`run ${runId}: ${(error as Error).message}`);
-      return [];
-    }
+    return orWarned(this.reader, runId, [], () => this.reader.series.readFramesAt(runId, starts));
   }
 
   /** The statistics records starting at `starts` (from planLayerSamples). */
   readLayersAt(runId: RunId, starts: readonly number[]): LayerStatsRecord[] {
-    try {
-      return this.reader.readLayersAt(runId, starts);
-    } catch (error) {
-      this.reader.warnOnce(`run ${runId}: ${(error as Error).message}`);
-      return [];
-    }
+    return orWarned(this.reader, runId, [], () => this.reader.series.readLayersAt(runId, starts));
   }
 
   /** Streams records of a series file from `offset` (default: after its header) up to about `maxBytes`. */
@@ -313,12 +270,12 @@ export class RunStore implements RunStoreApi, Disposable {
     visit: (record: F extends 'metrics' ? MetricRecord : LayerStatsRecord) => void,
     options: { offset?: number; maxBytes?: number } = {},
   ): { offset: number; more: boolean } {
-    try {
-      return this.reader.readRecords(runId, file, visit, options);
-    } catch (error) {
-      this.reader.warnOnce(`run ${runId}: ${(error as Error).message}`);
-      return { offset: options.offset ?? 0, more: false };
-    }
+    return orWarned<{ offset: number; more: boolean }>(
+      this.reader,
+      runId,
+      { offset: options.offset ?? 0, more: false },
+      () => this.reader.series.readRecords(runId, file, visit, options),
+    );
   }
 
   /**
@@ -340,35 +297,7 @@ export class RunStore implements RunStoreApi, Disposable {
 
   /** The real path of a run's directory, checked to be a run directory directly inside the runs directory. */
   safeRunDir(runId: RunId): string {
-    const refuse = (why: string): never => {
-      throw new RunStoreError(`refusing to delete ${JSON.stringify(String(runId).slice(0, 130))}: ${why}`);
-    };
-    if (!isRunId(runId)) refuse('not a run id');
-    const dir = join(this.root, runId);
-    let real: string;
-    let root: string;
-    try {
-      const stat = lstatSync(dir);
-      if (stat.isSymbolicLink()) refuse('it is a symbolic link');
-      if (!stat.isDirectory()) refuse('it is not a directory');
-      real = realpathSync(dir);
-      root = realpathSync(this.root);
-    } catch (error) {
-      if (error instanceof RunStoreError) throw error;
-      return refuse(`no run directory ${dir} (${(error as Error).message})`);
-    }
-    if (dirname(real) !== root || basename(real) !== runId) refuse(`${real} is not inside ${root}`);
-    const isRunFile = (file: string): boolean => {
-      try {
-        return lstatSync(join(real, file)).isFile();
-      } catch {
-        return false;
-      }
-    };
-    if (!isRunFile(RUN_FILES.meta) && !isRunFile(RUN_FILES.config)) {
-      refuse(`${real} holds neither ${RUN_FILES.meta} nor ${RUN_FILES.config}; it is not a run directory`);
-    }
-    return real;
+    return safeRunDir(this.root, runId);
   }
 
   /**
@@ -380,7 +309,7 @@ export class RunStore implements RunStoreApi, Disposable {
     const recovered: RunId[] = [];
     for (const meta of this.list()) {
       if (isTerminal(meta.status) || this.owned.has(meta.runId) || isAlive(meta)) continue;
-      const updated = this.recovered(meta);
+      const updated = recoveredMeta(meta, this.reader, this.now);
       try {
         writeJsonAtomic(join(this.runDir(meta.runId), RUN_FILES.meta), updated);
         rmSync(join(this.runDir(meta.runId), DISK_FULL_MARKER), { force: true });
@@ -394,27 +323,6 @@ export class RunStore implements RunStoreApi, Disposable {
       recovered.push(meta.runId);
     }
     return recovered;
-  }
-
-  private recovered(meta: RunMeta): RunMeta {
-    const dir = this.runDir(meta.runId);
-    let metaTime: number | undefined;
-    try {
-      metaTime = statSync(join(dir, RUN_FILES.meta)).mtimeMs;
-    } catch {
-      metaTime = undefined;
-    }
-    const last =
-      this.reader.lastRecordTime(meta.runId) ?? metaTime ?? Date.parse(meta.startedAt ?? meta.createdAt);
-    const endedAt = new Date(Number.isFinite(last) ? last : this.now().getTime()).toISOString();
-    const pid = meta.owner?.pid ?? '?';
-    if (this.reader.diskFullMarker(meta.runId)) {
-      const message = `the disk holding ${dir} was full while this run was recorded (by pid ${pid}); its records end at ${endedAt}`;
-      return { ...meta, status: 'failed', endedAt, failure: { reason: 'disk-full', message } };
-    }
-    const did = meta.status === 'queued' ? 'queued' : 'ran';
-    const message = `the process that ${did} this run (pid ${pid}) ended before it finished`;
-    return { ...meta, status: 'interrupted', endedAt, failure: { reason: 'crashed', message } };
   }
 
   refresh(): void {

@@ -6,7 +6,8 @@
  */
 import { join } from 'node:path';
 import type { RunId } from '../protocol/ids';
-import { completeLength, forEachLine } from './runFiles';
+import { forEachLine } from './runFileLines';
+import { completeLength } from './runFileSeek';
 import { fileStamp } from './runReader';
 import { toLayerStatsRecord, toMetricRecord } from './runRecords';
 import { RUN_FILES } from './runSchema';

@@ -8,7 +8,8 @@
 import { appendFileSync, rmSync, statSync, statfsSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TrainerToHost } from '../protocol/trainer';
-import { appendJsonLine, isDiskFull, toJsonLine, writeJsonAtomic } from './runFiles';
+import { toJsonLine } from './numericJson';
+import { appendJsonLine, isDiskFull, writeJsonAtomic } from './runFiles';
 import { applyMessage } from './runRecord';
 import { RUN_FILES, type JsonlHeader, type RunConfigFile, type SeriesFile } from './runSchema';
 import { encodeFrame } from '../protocol/frameCodec';

@@ -7,7 +7,7 @@ import type { DashboardData } from '../shared/store';
 import type { Theme } from '../shared/theme';
 import type { RunStyles } from './runStyles';
 import type { UiState } from './uiState';
-import type { PlotSummary } from './charts/plotCard';
+import type { PlotSummary } from './charts/plotSummary';
 import { plotRegistry } from './charts/plotCard';
 import { studyProbe, type StudyProbe } from './study/studyProbe';
 

@@ -16,17 +16,9 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import {
-  appendJsonLine,
-  completeLength,
-  countLines,
-  forEachLine,
-  readJsonFile,
-  readJsonLines,
-  sampleLines,
-  tailLines,
-  writeJsonAtomic,
-} from '../../../src/runs/runFiles';
+import { countLines, forEachLine, readJsonLines } from '../../../src/runs/runFileLines';
+import { completeLength, sampleLines, tailLines } from '../../../src/runs/runFileSeek';
+import { appendJsonLine, readJsonFile, writeJsonAtomic } from '../../../src/runs/runFiles';
 
 const dir = mkdtempSync(join(tmpdir(), 'snn-runfiles-'));
 after(() => rmSync(dir, { recursive: true, force: true }));

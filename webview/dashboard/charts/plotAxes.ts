@@ -1,8 +1,8 @@
 /**
- * The axes and hover text of a plot card: the data range of each axis (fixed, or the data's extent widened to nice
- * values), chart.js's scale options, and the tooltip drawn next to the hovered point.
+ * The axes and hover text of a plot card: chart.js's chart options, the data range of each axis (fixed, or the data's
+ * extent widened to nice values), chart.js's scale options, and the tooltip drawn next to the hovered point.
  */
-import type { Chart, ScaleOptionsByType } from 'chart.js';
+import type { Chart, ChartOptions, LegendItem, ScaleOptionsByType } from 'chart.js';
 import { extent, formatTick, logDomain, niceDomain } from '../../shared/plot/scale';
 import type { AxisSpec, PlotLine } from '../../shared/plot/spec';
 import type { Theme } from '../../shared/theme';
@@ -16,6 +16,30 @@ export interface Hit {
 }
 
 type Scale = ScaleOptionsByType<'linear' | 'logarithmic'>;
+
+/** A card's chart.js options: no animation or parsing, theme fonts and colours, a legend whose click toggles a series. */
+export function chartOptions(t: Theme, toggle: (label: string) => void): ChartOptions<'line'> {
+  return {
+    responsive: true,
+    maintainAspectRatio: false,
+    animation: false,
+    parsing: false,
+    normalized: true,
+    events: ['click'],
+    font: { family: t.fontFamily, size: Math.max(10, t.fontSize - 2) },
+    color: t.foreground,
+    layout: { padding: { top: 2, right: 10, bottom: 0, left: 2 } },
+    scales: { x: { type: 'linear' }, y: { type: 'linear' } },
+    plugins: {
+      legend: {
+        display: false,
+        align: 'start',
+        labels: { color: t.foreground, boxWidth: 12, boxHeight: 10 },
+        onClick: (_event, item: LegendItem) => toggle(item.text),
+      },
+    },
+  };
+}
 
 /** The axis range: fixed min/max, else the data's extent (widened to nice values where asked). */
 export function domain(spec: AxisSpec, lists: ArrayLike<number>[], niceByDefault: boolean): [number, number] {

@@ -2,9 +2,9 @@
  * A chart card rendered by chart.js: chart.js lays out the card and draws the axes (linear or logarithmic scales,
  * ticks, titles, grid) and the legend (click to hide a series), and exports the PNG. The data itself — up to 16 runs
  * × 1,000 points, bands, ridges, bitmaps — is painted by a chart.js plugin (`snnSeries`, beforeDatasetsDraw) with
- * our canvas path code (shared/plot/series.ts) in chart.js's chart area and scales: chart.js's own line elements
- * resolve options per point, which at 16 runs cost more than the 16 ms frame budget (docs/performance.md).
- * Each card reports what it painted last to the test hook (plotRegistry).
+ * our canvas path code (plotPainter.ts, shared/plot/series.ts) in chart.js's chart area and scales: chart.js's own
+ * line elements resolve options per point, which at 16 runs cost more than the 16 ms frame budget
+ * (docs/performance.md). Each card reports what it painted last (plotSummary.ts) to the test hook (plotRegistry).
  */
 import {
   Chart,
@@ -15,51 +15,21 @@ import {
   LogarithmicScale,
   PointElement,
 } from 'chart.js';
-import type { ChartDataset, LegendItem, Plugin } from 'chart.js';
+import type { ChartDataset, Plugin } from 'chart.js';
 import type { Frame, PlotLine, PlotSpec } from '../../shared/plot/spec';
 import { fromPixel } from '../../shared/plot/scale';
-import { drawArea, drawLine, nearestPoint } from '../../shared/plot/series';
-import { toPixel } from '../../shared/plot/scale';
+import { nearestPoint } from '../../shared/plot/series';
 import { runFocus } from '../runFocus';
 import type { CardOptions, CardShell } from './card';
 import { cardShell } from './card';
 import { dataTable, describe, exportPng } from './cardExport';
 import type { Hit } from './plotAxes';
-import { defaultDescribe, domain, drawTooltip, scaleOptions } from './plotAxes';
+import { chartOptions, defaultDescribe, domain, drawTooltip, scaleOptions } from './plotAxes';
+import { chartFrame, paintSeries } from './plotPainter';
+import { paintedSeries, type PlotSummary } from './plotSummary';
 
 // Only what is used (chart.js 4 is tree-shakable): a line chart type for the layout, two scale kinds, the legend.
 Chart.register(LineController, LineElement, PointElement, LinearScale, LogarithmicScale, Legend);
-
-/** A painted series' pixels (CSS px in the canvas): the browser tests look for its colour along them. */
-export interface PaintedPath {
-  label: string;
-  run?: string;
-  color: string;
-  dashed: boolean;
-  /** Up to 60 points along the series, in canvas CSS pixels, inside the plot area. */
-  pixels: [number, number][];
-}
-
-/** What a plot painted last: read by the browser tests through window.__snnLab.charts(). */
-export interface PlotSummary {
-  type: string;
-  datasets: number;
-  points: number[];
-  labels: string[];
-  bands?: number;
-  cells?: number;
-  arrows?: number;
-  /** The axis ranges drawn ([min, max] in data units). */
-  x?: [number, number];
-  y?: [number, number];
-  /** Runs drawn (visible run lines), and what each visible series looks like on the canvas. */
-  runs?: string[];
-  paths?: PaintedPath[];
-  /** Filled bands: colour and up to 60 [x, upper y, lower y] samples in canvas CSS pixels (inside the plot area). */
-  areas?: { color: string; pixels: [number, number, number][] }[];
-  title?: string;
-  subtitle?: string;
-}
 
 /** Every live plot card by chart id. */
 export const plotRegistry = new Map<string, PlotCard>();
@@ -97,30 +67,10 @@ export class PlotCard {
     this.element = shell.element;
     this.canvas = shell.canvas;
     shell.data.addEventListener('toggle', () => this.fillTable());
-    const t = o.theme;
     this.chart = new Chart(this.canvas, {
       type: 'line',
       data: { datasets: [] },
-      options: {
-        responsive: true,
-        maintainAspectRatio: false,
-        animation: false,
-        parsing: false,
-        normalized: true,
-        events: ['click'],
-        font: { family: t.fontFamily, size: Math.max(10, t.fontSize - 2) },
-        color: t.foreground,
-        layout: { padding: { top: 2, right: 10, bottom: 0, left: 2 } },
-        scales: { x: { type: 'linear' }, y: { type: 'linear' } },
-        plugins: {
-          legend: {
-            display: false,
-            align: 'start',
-            labels: { color: t.foreground, boxWidth: 12, boxHeight: 10 },
-            onClick: (_event, item: LegendItem) => this.toggle(item.text),
-          },
-        },
-      },
+      options: chartOptions(o.theme, (label) => this.toggle(label)),
       plugins: [this.painter()],
     });
     this.canvas.addEventListener('mousemove', (e) => this.pointer(e.offsetX, e.offsetY));
@@ -154,18 +104,7 @@ export class PlotCard {
 
   /** chart.js's chart area and scales as our plotter's frame (the chart is passed in: it draws while constructed). */
   private frameOf(chart: Chart<'line'> | undefined): Frame | undefined {
-    const a = chart?.chartArea;
-    const x = chart?.scales.x;
-    const y = chart?.scales.y;
-    if (!a || !x || !y || !this.spec) return undefined;
-    return {
-      x: { min: x.min, max: x.max, log: x.type === 'logarithmic', from: a.left, to: a.right },
-      y: { min: y.min, max: y.max, log: y.type === 'logarithmic', from: a.bottom, to: a.top },
-      left: a.left,
-      top: a.top,
-      right: a.right,
-      bottom: a.bottom,
-    };
+    return this.spec ? chartFrame(chart) : undefined;
   }
 
   /** Shows `spec`: a chart.js update (layout) when axes or legend changed, else only a redraw (no animation). */
@@ -246,45 +185,10 @@ export class PlotCard {
   summary(): PlotSummary {
     const spec = this.spec;
     const f = this.frame;
-    const visible = spec ? spec.lines.filter((l) => this.shows(l)) : [];
-    const paths: PaintedPath[] = visible.map((l) => {
-      const n = Math.min(l.xs.length, l.ys.length);
-      const every = Math.max(1, Math.ceil(n / 60));
-      const pixels: [number, number][] = [];
-      for (let i = 0; f && i < n; i += every) {
-        const px = toPixel(f.x, l.xs[i] as number);
-        const py = toPixel(f.y, l.ys[i] as number);
-        if (px >= f.left && px <= f.right && py >= f.top && py <= f.bottom) pixels.push([px, py]);
-      }
-      return {
-        label: l.label,
-        ...(l.run ? { run: l.run } : {}),
-        color: l.color,
-        dashed: (l.dash?.length ?? 0) > 0,
-        pixels,
-      };
-    });
-    const runs = [...new Set(visible.flatMap((l) => (l.run ? [l.run] : [])))];
-    const areas = (spec?.areas ?? []).map((a) => {
-      const n = Math.min(a.xs.length, a.lower.length, a.upper.length);
-      const every = Math.max(1, Math.ceil(n / 60));
-      const pixels: [number, number, number][] = [];
-      for (let i = 0; f && i < n; i += every) {
-        const px = toPixel(f.x, a.xs[i] as number);
-        const top = toPixel(f.y, a.upper[i] as number);
-        const bottom = toPixel(f.y, a.lower[i] as number);
-        if (px >= f.left && px <= f.right && top >= f.top && bottom <= f.bottom) {
-          pixels.push([px, top, bottom]);
-        }
-      }
-      return { color: a.color, pixels };
-    });
     return {
       ...this.last,
       ...this.extra,
-      runs,
-      paths,
-      ...(areas.length > 0 ? { areas } : {}),
+      ...paintedSeries(spec, f, (l) => this.shows(l)),
       title: this.shell.caption.textContent ?? '',
       subtitle: this.subtitle,
     };
@@ -335,41 +239,7 @@ export class PlotCard {
         const spec = this.spec;
         const f = this.frameOf(chart);
         if (!spec || !f) return;
-        const ctx = chart.ctx;
-        ctx.save();
-        ctx.beginPath();
-        ctx.rect(f.left, f.top, f.right - f.left, f.bottom - f.top);
-        ctx.clip();
-        spec.under?.(ctx, f);
-        for (const a of spec.areas ?? []) drawArea(ctx, a, f);
-        ctx.restore();
-        // Widened by the largest marker, so markers on the plot's edges are drawn whole.
-        const pad = Math.max(0, ...spec.lines.map((l) => l.radius ?? 0));
-        ctx.save();
-        ctx.beginPath();
-        ctx.rect(f.left - pad, f.top - pad, f.right - f.left + 2 * pad, f.bottom - f.top + 2 * pad);
-        ctx.clip();
-        const hot = runFocus.highlight;
-        const lit = hot !== undefined && spec.lines.some((l) => l.run === hot);
-        for (const line of spec.lines) {
-          if (!this.shows(line)) continue;
-          if (lit && line.run !== undefined && line.run !== hot) {
-            ctx.globalAlpha = 0.18;
-            drawLine(ctx, line, f);
-            ctx.globalAlpha = 1;
-          } else if (!lit || line.run !== hot) {
-            drawLine(ctx, line, f);
-          }
-        }
-        // The hovered run on top of all others, a little wider.
-        if (lit) {
-          for (const line of spec.lines) {
-            if (line.run === hot && this.shows(line)) {
-              drawLine(ctx, { ...line, width: (line.width ?? 1.5) + 1.5 }, f);
-            }
-          }
-        }
-        ctx.restore();
+        paintSeries(chart, spec, f, (line) => this.shows(line));
       },
       afterDraw: (chart) => {
         const spec = this.spec;

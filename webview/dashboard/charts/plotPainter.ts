@@ -1,0 +1,68 @@
+/** The snnSeries plugin's painting: a plot spec's areas, lines and markers in chart.js's chart area and scales. */
+import type { Chart } from 'chart.js';
+import { drawArea, drawLine } from '../../shared/plot/series';
+import type { Frame, PlotLine, PlotSpec } from '../../shared/plot/spec';
+import { runFocus } from '../runFocus';
+
+/** chart.js's chart area and scales as our plotter's frame (undefined before the first layout). */
+export function chartFrame(chart: Chart<'line'> | undefined): Frame | undefined {
+  const a = chart?.chartArea;
+  const x = chart?.scales.x;
+  const y = chart?.scales.y;
+  if (!a || !x || !y) return undefined;
+  return {
+    x: { min: x.min, max: x.max, log: x.type === 'logarithmic', from: a.left, to: a.right },
+    y: { min: y.min, max: y.max, log: y.type === 'logarithmic', from: a.bottom, to: a.top },
+    left: a.left,
+    top: a.top,
+    right: a.right,
+    bottom: a.bottom,
+  };
+}
+
+/**
+ * Paints areas, then lines and markers (clipped to the plot area widened by the largest marker); the hovered run's
+ * lines on top, a little wider, the others faded. `shows` says which lines are drawn.
+ */
+export function paintSeries(
+  chart: Chart<'line'>,
+  spec: PlotSpec,
+  f: Frame,
+  shows: (line: PlotLine) => boolean,
+): void {
+  const ctx = chart.ctx;
+  ctx.save();
+  ctx.beginPath();
+  ctx.rect(f.left, f.top, f.right - f.left, f.bottom - f.top);
+  ctx.clip();
+  spec.under?.(ctx, f);
+  for (const a of spec.areas ?? []) drawArea(ctx, a, f);
+  ctx.restore();
+  // Widened by the largest marker, so markers on the plot's edges are drawn whole.
+  const pad = Math.max(0, ...spec.lines.map((l) => l.radius ?? 0));
+  ctx.save();
+  ctx.beginPath();
+  ctx.rect(f.left - pad, f.top - pad, f.right - f.left + 2 * pad, f.bottom - f.top + 2 * pad);
+  ctx.clip();
+  const hot = runFocus.highlight;
+  const lit = hot !== undefined && spec.lines.some((l) => l.run === hot);
+  for (const line of spec.lines) {
+    if (!shows(line)) continue;
+    if (lit && line.run !== undefined && line.run !== hot) {
+      ctx.globalAlpha = 0.18;
+      drawLine(ctx, line, f);
+      ctx.globalAlpha = 1;
+    } else if (!lit || line.run !== hot) {
+      drawLine(ctx, line, f);
+    }
+  }
+  // The hovered run on top of all others, a little wider.
+  if (lit) {
+    for (const line of spec.lines) {
+      if (line.run === hot && shows(line)) {
+        drawLine(ctx, { ...line, width: (line.width ?? 1.5) + 1.5 }, f);
+      }
+    }
+  }
+  ctx.restore();
+}
