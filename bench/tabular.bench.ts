@@ -6,7 +6,7 @@
  * runs at once on two cores against one alone (sweep throughput), and the time from the trainer's fork to the
  * first statistics frame on disk for examples/moons-quick.snn.json. Run: npm run bench -- tabular.
  */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -228,19 +228,74 @@ async function main(): Promise<void> {
 async function sweep(dir: string, plan: RunPlan, rounds: number, file: string): Promise<void> {
   let alone = Infinity;
   let pair = Infinity;
+  let aloneCpuS = Infinity;
+  let pairCpuS = Infinity;
   for (let round = 0; round < rounds; round++) {
     const solo = await runPlans(path.join(dir, `solo-${round}`), [plan], 1, file);
     alone = Math.min(alone, solo[0]?.wallMs ?? NaN);
+    aloneCpuS = Math.min(aloneCpuS, solo[0]?.cpuS ?? NaN);
     const twins = [plan, { ...plan, name: `${plan.name}#2` }];
     const both = await runPlans(path.join(dir, `pair-${round}`), twins, 2, file);
     pair = Math.min(pair, Math.max(...both.map((t) => t.wallMs)));
+    pairCpuS = Math.min(pairCpuS, both[0]?.cpuS ?? NaN);
   }
   const scaling = alone / pair;
   console.log(
     `\nsweep: 1 run alone ${(alone / 1000).toFixed(2)} s, 2 runs at once ${(pair / 1000).toFixed(2)} s on ${os.cpus().length} cores: throughput ratio ${scaling.toFixed(2)} of 2 × single (load ${load()})`,
   );
+  // CPU time per run alone and side by side: a ratio near 1 says the runs do not slow each other down (no shared
+  // lock, no extra work); what the wall ratio loses beyond it is cores the machine did not give.
+  console.log(
+    `  trainer CPU per run: alone ${aloneCpuS.toFixed(2)} s, side by side ${pairCpuS.toFixed(2)} s: CPU efficiency ${(aloneCpuS / pairCpuS).toFixed(2)}`,
+  );
   console.log(
     `target 2 runs on 2 cores >= 0.9 × 2 × single: ${scaling.toFixed(2)} ${scaling >= 0.9 ? 'met' : 'NOT met'}`,
+  );
+  await torchSweep(dir, rounds);
+}
+
+/** One PyTorch process's whole run, started asynchronously; resolves to its wall and CPU time after `import torch`. */
+function torchWork(csv: string, out: string): Promise<{ wallS: number; cpuS: number }> {
+  mkdirSync(out, { recursive: true });
+  const script = path.join(ROOT, 'bench', 'torch_tabular.py');
+  const child = spawn('/usr/bin/python3', [script, csv, 'selu', out, String(EPOCHS)], {
+    env: { ...process.env, OPENBLAS_NUM_THREADS: '1', OMP_NUM_THREADS: '1' },
+    stdio: ['ignore', 'pipe', 'ignore'],
+  });
+  let stdout = '';
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
+  return new Promise((resolve) =>
+    child.on('close', (code) => {
+      const last = stdout.trim().split('\n').at(-1) ?? '{}';
+      const row = code === 0 ? (JSON.parse(last) as { work_s?: number; work_cpu_s?: number }) : {};
+      resolve({ wallS: row.work_s ?? NaN, cpuS: row.work_cpu_s ?? NaN });
+    }),
+  );
+}
+
+/**
+ * The peer's scaling on the same machine in the same run: one PyTorch process alone, then two at once (the SELU run,
+ * time after import), best of `rounds`. What two processes can get from these two cores bounds ours: if PyTorch's
+ * ratio is below 0.9 too, the limit is the machine (shared caches, memory bandwidth, other load), not the trainer.
+ */
+async function torchSweep(dir: string, rounds: number): Promise<void> {
+  const csv = path.join(dir, 'tabular.csv');
+  let alone = Infinity;
+  let pair = Infinity;
+  let aloneCpuS = Infinity;
+  let pairCpuS = Infinity;
+  for (let round = 0; round < rounds; round++) {
+    const solo = await torchWork(csv, path.join(dir, `torch-solo-${round}`));
+    alone = Math.min(alone, solo.wallS);
+    aloneCpuS = Math.min(aloneCpuS, solo.cpuS);
+    const both = await Promise.all(
+      [0, 1].map((k) => torchWork(csv, path.join(dir, `torch-pair-${round}-${k}`))),
+    );
+    pair = Math.min(pair, Math.max(...both.map((b) => b.wallS)));
+    pairCpuS = Math.min(pairCpuS, both.reduce((sum, b) => sum + b.cpuS, 0) / both.length);
+  }
+  console.log(
+    `sweep, PyTorch peer: 1 process alone ${alone.toFixed(2)} s, 2 at once ${pair.toFixed(2)} s: throughput ratio ${(alone / pair).toFixed(2)} of 2 × single; CPU per process alone ${aloneCpuS.toFixed(2)} s, side by side ${pairCpuS.toFixed(2)} s: CPU efficiency ${(aloneCpuS / pairCpuS).toFixed(2)} (load ${load()})`,
   );
 }
 
