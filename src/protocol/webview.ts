@@ -316,6 +316,8 @@ const parsers: { [K in WebviewToHost['type']]: (m: Rec) => Extract<WebviewToHost
     if (!/^[\w.() -]+$/.test(fileName)) {
       throw new Error('field "fileName" may hold only letters, digits, " ._()-"');
     }
+    // "." and ".." pass the character check but name a folder: the save dialog would open beside the workspace.
+    if (/^[. ]+$/.test(fileName)) throw new Error('field "fileName" must name a file, not "." or ".."');
     const data = str(m, 'data', MAX_SAVE_BYTES);
     if (format === 'png' && !data.startsWith('data:image/png;base64,')) {
       throw new Error('field "data" of a png must be a data:image/png;base64 URL');

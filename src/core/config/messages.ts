@@ -3,7 +3,7 @@
  * the file, with "did you mean" suggestions for unknown keys and enum values.
  */
 import type { ErrorObject } from 'ajv';
-import { clip, MAX_ECHO_CHARS } from './limits';
+import { clip, MAX_ECHO_CHARS, MAX_PROBLEMS } from './limits';
 import type { ProblemFix } from './problem';
 import { deref, type SchemaNode } from './schema';
 
@@ -186,6 +186,8 @@ export function schemaIssues(errors: ErrorObject[], root: unknown): Issue[] {
   // A Set: anyOf errors repeat once per offending value, but come from a handful of places in the schema.
   const anyOfPaths = [...new Set(errors.filter((e) => e.keyword === 'anyOf').map((e) => `${e.schemaPath}/`))];
   const issues: Issue[] = [];
+  // "Did you mean" costs an edit distance per known key: only as many unknown keys get one as can be shown.
+  let suggestions = 0;
   for (const error of errors) {
     if (error.keyword === 'if' || error.propertyName !== undefined) continue;
     if (anyOfPaths.some((prefix) => error.schemaPath.startsWith(prefix))) continue;
@@ -204,9 +206,10 @@ export function schemaIssues(errors: ErrorObject[], root: unknown): Issue[] {
         const place = path.length === 0 ? ' at the top level' : ` in ${where}`;
         const known = Object.keys(parent.properties ?? {}).filter((k) => k !== '$schema');
         const siblings = typeof error.data === 'object' && error.data !== null ? error.data : {};
-        const fix = renameKeyFix([...path, key], known, siblings);
+        const suggest = suggestions++ < MAX_PROBLEMS;
+        const fix = suggest ? renameKeyFix([...path, key], known, siblings) : undefined;
         issue(
-          `Unknown property "${clip(key)}"${place}.${didYouMean(key, known)}`.trimEnd(),
+          `Unknown property "${clip(key)}"${place}.${suggest ? didYouMean(key, known) : ''}`.trimEnd(),
           'key',
           [...path, key],
           fix,

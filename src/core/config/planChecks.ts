@@ -6,7 +6,7 @@
 import { countRuns, dataPaths, variantList } from './expand';
 import { formatValue } from './formatValue';
 import type { ExperimentFile } from './experimentConfig';
-import { LIMIT_RANGES, type PlanLimits } from './limits';
+import { clip, LIMIT_RANGES, type PlanLimits } from './limits';
 import {
   dataShapeOf,
   describeEstimate,
@@ -157,7 +157,7 @@ export function memoryIssues(
     const at = result.driver.length > 0 ? origin(file, combo, result.driver) : [];
     const change = result.driver.length > 0 ? ` Reduce ${result.driver.join('.')}` : ' Reduce --samples';
     const shown = Object.entries(worst)
-      .map(([key, value]) => `${key}=${formatValue(value)}`)
+      .map(([key, value]) => `${clip(key)}=${clip(formatValue(value))}`)
       .join(',');
     const which = at[0] === 'sweep' || shown === '' ? '' : ` (with sweep ${shown})`;
     issues.push({

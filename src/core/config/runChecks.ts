@@ -5,6 +5,7 @@
  */
 import { sweepGrid, sweepPoints, variantList } from './expand';
 import { formatValue } from './formatValue';
+import { clip } from './limits';
 import { buildRunValue, getPath } from './merge';
 import { schemaIssues, type Issue } from './messages';
 import { findPitfalls } from './pitfalls';
@@ -75,11 +76,12 @@ function tracedWhole(at: readonly (string | number)[], path: readonly (string | 
 
 /** "In variant "X" with sweep k=v: " for findings located in a variant or sweep value; "" for the base. */
 export function context(combo: Combination, at: readonly (string | number)[]): string {
-  if (at[0] === 'variants' && combo.variant !== undefined) return `In variant "${combo.variant}": `;
+  if (at[0] === 'variants' && combo.variant !== undefined) return `In variant "${clip(combo.variant)}": `;
   if (at[0] !== 'sweep') return '';
   const parts: string[] = [];
-  if (combo.variant !== undefined) parts.push(`variant "${combo.variant}"`);
-  const point = Object.entries(combo.point).map(([key, value]) => `${key}=${formatValue(value)}`);
+  if (combo.variant !== undefined) parts.push(`variant "${clip(combo.variant)}"`);
+  // Clipped: a sweep value can be any JSON value, thousands of characters long.
+  const point = Object.entries(combo.point).map(([key, value]) => `${clip(key)}=${clip(formatValue(value))}`);
   if (point.length > 0) parts.push(`sweep ${point.join(',')}`);
   return parts.length > 0 ? `In ${parts.join(' with ')}: ` : '';
 }

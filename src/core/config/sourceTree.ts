@@ -161,7 +161,9 @@ function fromJson(node: JsonNode, issues: SyntaxIssue[]): SourceNode {
 const MAX_ALIAS_EXPANSIONS = 100;
 
 function parseYaml(text: string): SourceTree {
-  const doc = parseDocument(text, { prettyErrors: false, uniqueKeys: true, merge: true });
+  // uniqueKeys off: the yaml package compares each key with every earlier one (20,000 keys took seconds);
+  // fromYaml reports duplicates in linear time instead.
+  const doc = parseDocument(text, { prettyErrors: false, uniqueKeys: false, merge: true });
   const issues: SyntaxIssue[] = doc.errors.map((e) => ({
     message: e.message,
     offset: e.pos[0],
@@ -189,7 +191,7 @@ function parseYaml(text: string): SourceTree {
   if (valueDepth(value) > MAX_NESTING) {
     issues.push({ message: tooDeepMessage('With its aliases expanded, the file'), offset: 0, length: 1 });
   }
-  return { value, root: fromYaml(contents), issues, format: 'yaml' };
+  return { value, root: fromYaml(contents, issues), issues, format: 'yaml' };
 }
 
 /**
@@ -244,23 +246,29 @@ function rangeOf(node: YamlNode): Range {
   return { offset: start, length: Math.max(0, end - start) };
 }
 
-function fromYaml(node: YamlNode): SourceNode {
+/** The source tree of a YAML node; a scalar key repeated in one mapping is reported as a duplicate. */
+function fromYaml(node: YamlNode, issues: SyntaxIssue[]): SourceNode {
   const out: SourceNode = rangeOf(node);
   if (isMap(node)) {
     out.props = new Map();
+    const seen = new Set<unknown>();
     for (const pair of node.items) {
       const key = pair.key as YamlNode | null;
       const name = isScalar(key) ? String(key.value) : String(key);
       const value = pair.value as YamlNode | null;
       const keyRange = key ? rangeOf(key) : { offset: out.offset, length: 0 };
+      if (isScalar(key)) {
+        if (seen.has(key.value)) issues.push({ message: `Duplicate key "${name}"`, ...keyRange });
+        seen.add(key.value);
+      }
       const child: SourceNode = value
-        ? fromYaml(value)
+        ? fromYaml(value, issues)
         : { offset: keyRange.offset + keyRange.length, length: 0 };
       out.props.set(name, { ...child, key: keyRange });
     }
   } else if (isSeq(node)) {
     out.items = node.items.map((item) =>
-      item ? fromYaml(item as YamlNode) : { offset: out.offset, length: 0 },
+      item ? fromYaml(item as YamlNode, issues) : { offset: out.offset, length: 0 },
     );
   }
   return out;

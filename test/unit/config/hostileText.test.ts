@@ -4,8 +4,10 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { MAX_NESTING, MAX_PROBLEMS, MAX_TEXT_CHARS } from '../../../src/core/config/limits';
+import { schemaIssues } from '../../../src/core/config/messages';
 import { parseExperiment, type ParseResult } from '../../../src/core/config/parse';
 import { findRunTargets } from '../../../src/core/config/runTargets';
+import { schemaErrors } from '../../../src/core/config/schema';
 
 /** Generous: these inputs took 7 s to 111 s (or crashed) before the limits; they now take milliseconds. */
 const DEADLINE_MS = 20_000;
@@ -180,4 +182,32 @@ test('the plan count names variants and folds, and works on a million-run grid w
   const ok = parseExperiment(huge, 'huge.snn.yaml', { maxRuns: 1_000_000, memoryBudgetMB: 4096 });
   assert.ok(Date.now() - started < DEADLINE_MS);
   assert.ok(ok.file, 'a million-run plan within the limit validates without being expanded');
+});
+
+test('YAML: a key repeated in one mapping is an error at the repeat, nested ones too (found by the fuzz tier)', () => {
+  const text = 'name: a\nmodel:\n  depth: 2\n  depth: 3\nname: b\n';
+  const messages = check(text, 'dup.snn.yaml').problems.map((p) => `${p.line}:${p.col} ${p.message}`);
+  assert.deepEqual(messages, ['4:3 Duplicate key "depth"', '5:1 Duplicate key "name"']);
+  // The yaml package compared each key with every earlier one (20,000 keys: 11.6 s on the loaded 2-core machine);
+  // now one pass with a Set. The cost stays with the fuzz tier's per-case deadline, not a timed assertion here.
+  const keys = Array.from({ length: 20_000 }, (_, i) => `k${i}: 1`).join('\n');
+  const result = check(`${keys}\n`, 'keys.snn.yaml');
+  assert.equal(result.problems.at(-1)?.message, '... and 19,900 more problems not shown');
+});
+
+test('"Did you mean" is searched only for the unknown keys that can be shown', () => {
+  const keys = Array.from({ length: 150 }, (_, i) => `"modle${i}": 1`).join(',');
+  const errors = schemaIssues(schemaErrors(JSON.parse(`{${keys}}`)), JSON.parse(`{${keys}}`));
+  assert.equal(errors.length, 150);
+  assert.equal(errors.filter((e) => e.fix !== undefined).length, MAX_PROBLEMS);
+  assert.equal(errors.filter((e) => e.message.includes('Did you mean "model"')).length, MAX_PROBLEMS);
+  assert.equal(errors[MAX_PROBLEMS]?.message, 'Unknown property "modle100" at the top level.');
+});
+
+test('a long sweep value is cut in the message that names it (found by the fuzz tier)', () => {
+  const value = JSON.stringify({ '': 'x'.repeat(5_000) });
+  const text = `{"variants": {"ReLU": {"model": {"activation": "relu"}}}, "sweep": {"model.depth": [${value}]}}`;
+  const error = firstError(check(text, 'long.snn.json'));
+  assert.ok(error.message.length < 400, `a message of ${error.message.length} characters: ${error.message}`);
+  assert.match(error.message, /model\.depth=\{"":"x+…/);
 });

@@ -81,6 +81,19 @@ describe('parseWebviewToHost', () => {
     assert.match(error({ type: 'saveFile', format: 'svg', fileName: 'a.svg', data: '' }), /format/);
   });
 
+  test('saveFile: "." and ".." pass the character check but are refused (found by the fuzz tier)', () => {
+    for (const fileName of ['.', '..', '...', ' .. ']) {
+      assert.match(
+        error({ type: 'saveFile', format: 'csv', fileName, data: '' }),
+        /fileName" must name a file/,
+      );
+    }
+    assert.equal(
+      ok({ type: 'saveFile', format: 'csv', fileName: '..curves.csv', data: '' }).type,
+      'saveFile',
+    );
+  });
+
   test('the Study tab requests: a study by experiment file, predictions by run ids', () => {
     assert.deepEqual(ok({ type: 'requestStudy', file: '/w/a.snn.yaml', extra: 1 }), {
       type: 'requestStudy',
