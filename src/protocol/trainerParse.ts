@@ -13,7 +13,8 @@ type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 /** Numbers may be NaN/Infinity in statistics (e.g. gradNorm NaN in probe mode), so only the type is checked. */
 const isNum = (v: unknown): v is number => typeof v === 'number';
-const isInt = (v: unknown): v is number => Number.isInteger(v) && (v as number) >= 0;
+/** Counts and indices: safe integers, as the run store's reader requires (2^53 + 2 was accepted, then never shown). */
+const isInt = (v: unknown): v is number => Number.isSafeInteger(v) && (v as number) >= 0;
 const isStr = (v: unknown): v is string => typeof v === 'string';
 const optional = (v: unknown, guard: (x: unknown) => boolean): boolean => v === undefined || guard(v);
 const isNumArray = (v: unknown): v is number[] => Array.isArray(v) && v.every(isNum);

