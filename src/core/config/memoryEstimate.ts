@@ -1,8 +1,8 @@
 /**
  * Estimates the memory one run needs from its configuration alone: weights with their gradients and optimiser
  * state, what a training batch keeps for the backward pass, an evaluation chunk, the data set, a probe's batch and
- * the trainer runtime itself. float32 throughout. Deliberately on the high side; bench/hostileInput.bench.ts
- * compares it with the measured peak memory of real runs (docs/robustness.md).
+ * the trainer runtime itself. float32 throughout. Deliberately on the high side (every buffer counted at once); it
+ * has not been compared with measured peak memory of real runs.
  */
 import type { ModelConfig, OptimizerName, TrainConfig } from './experimentConfig';
 import { EVALUATION_CHUNK_ROWS, layerWidths } from './modelShape';

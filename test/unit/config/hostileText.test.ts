@@ -1,6 +1,6 @@
 // Hostile experiment text (issue 13, item 6): deep nesting, circular YAML aliases, huge lists, thousands of unknown
 // keys and enormous keys all end as errors at a line and column. Each check carries a deadline only a hang would
-// miss (the costs are measured in bench/hostileInput.bench.ts, not here).
+// miss (a hang, not a speed, is what these deadlines catch).
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { MAX_NESTING, MAX_PROBLEMS, MAX_TEXT_CHARS } from '../../../src/core/config/limits';
