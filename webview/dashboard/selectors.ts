@@ -109,15 +109,6 @@ export function backendText(info: RunInfo): string {
   return `${kind}${shown.length > 0 ? `: ${shown.join(', ')}` : ''} · ${device}`;
 }
 
-/** Config keys whose values differ between the runs (all keys when only one run has a config), with each value. */
-export function configDiff(runs: readonly RunInfo[]): { key: string; values: string[] }[] {
-  const flat = runs.map((r) => flatten(runSetup(r)));
-  const keys = [...new Set(flat.flatMap((f) => Object.keys(f)))].sort();
-  return keys
-    .map((key) => ({ key, values: flat.map((f) => f[key] ?? '—') }))
-    .filter((row) => row.key !== 'name' && new Set(row.values).size > 1);
-}
-
 /** Run duration in ms: summary, or start to end/now. */
 export function durationMs(info: RunInfo, now = Date.now()): number | undefined {
   if (info.summary) return info.summary.durationMs;
