@@ -40,9 +40,13 @@ function product(
   c.k.matmul(a, 4 * k, 4, b, 4 * n, 4, out, bias, m, k, n, c.plan.scratch);
 }
 
-/** C[m×n] = Aᵀ·B for a stored k×m A and k×n B (a weight gradient: inputsᵀ·dA). */
-function productAtB(
+/**
+ * C[m×n] = A·B with one operand stored transposed: `stored` 'At' for a k×m A (a weight gradient: inputsᵀ·dA), 'Bt'
+ * for an n×k B (an input gradient: dA·Wᵀ). The kernel reads the stored matrix with swapped strides.
+ */
+function productT(
   c: PassContext,
+  stored: 'At' | 'Bt',
   a: number,
   b: number,
   out: number,
@@ -50,20 +54,21 @@ function productAtB(
   k: number,
   n: number,
 ): void {
-  c.k.matmul(a, 4, 4 * m, b, 4 * n, 4, out, 0, m, k, n, c.plan.scratch);
-}
-
-/** C[m×n] = A·Bᵀ for a stored m×k A and n×k B (an input gradient: dA·Wᵀ). */
-function productABt(
-  c: PassContext,
-  a: number,
-  b: number,
-  out: number,
-  m: number,
-  k: number,
-  n: number,
-): void {
-  c.k.matmul(a, 4 * k, 4, b, 4, 4 * k, out, 0, m, k, n, c.plan.scratch);
+  const at = stored === 'At';
+  c.k.matmul(
+    a,
+    at ? 4 : 4 * k,
+    at ? 4 * m : 4,
+    b,
+    at ? 4 * n : 4,
+    at ? 4 : 4 * k,
+    out,
+    0,
+    m,
+    k,
+    n,
+    c.plan.scratch,
+  );
 }
 
 /**
@@ -101,10 +106,10 @@ export function backwardPass(c: PassContext, rows: number): void {
   const classes = model.outputs;
   const last = layers.at(-1);
   const lastUnits = last?.layer.units ?? c.features;
-  productAtB(c, last?.h ?? plan.x, plan.dLogits, c.param(model.outW).grad, lastUnits, rows, classes);
+  productT(c, 'At', last?.h ?? plan.x, plan.dLogits, c.param(model.outW).grad, lastUnits, rows, classes);
   k.columnSums(plan.dLogits, c.param(model.outB).grad, rows, classes);
   let [dh, spare] = plan.dh;
-  if (last) productABt(c, plan.dLogits, c.at(model.outW), dh, rows, classes, lastUnits);
+  if (last) productT(c, 'Bt', plan.dLogits, c.at(model.outW), dh, rows, classes, lastUnits);
   for (let i = layers.length - 1; i >= 0; i--) {
     const b = layers[i] as MlpPlan['layers'][number];
     const l = b.layer;
@@ -115,9 +120,9 @@ export function backwardPass(c: PassContext, rows: number): void {
     ] as const;
     k.layerBackward(dh, b.y, b.z, b.gm, plan.da, rows, l.units, ...act, c.drop.kind, ...normArgs);
     const input = i > 0 ? (layers[i - 1] as MlpPlan['layers'][number]).h : plan.x;
-    productAtB(c, input, plan.da, c.param(l.w).grad, l.fanIn, rows, l.units);
+    productT(c, 'At', input, plan.da, c.param(l.w).grad, l.fanIn, rows, l.units);
     if (i > 0) {
-      productABt(c, plan.da, c.at(l.w), spare, rows, l.units, l.fanIn);
+      productT(c, 'Bt', plan.da, c.at(l.w), spare, rows, l.units, l.fanIn);
       [dh, spare] = [spare, dh];
     }
   }
