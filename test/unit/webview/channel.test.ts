@@ -4,9 +4,14 @@ import { describe, test } from 'node:test';
 import type { RunId } from '../../../src/protocol/ids';
 import { PROTOCOL_VERSION } from '../../../src/protocol/version';
 import type { HostToWebview, WebviewToHost } from '../../../src/protocol/webview';
-import { type SnapshotBody, WebviewChannel } from '../../../src/host/webviews/webviewChannel';
+import {
+  type ChannelOptions,
+  type SnapshotBody,
+  WebviewChannel,
+} from '../../../src/host/webviews/webviewChannel';
 
-function setup(intervalMs = 20) {
+/** A channel over a fake webview that records what it is sent; `o` replaces the snapshot, pending rows, interval. */
+function setup(o: Partial<Pick<ChannelOptions, 'snapshot' | 'pending' | 'intervalMs'>> = {}) {
   const posted: HostToWebview[] = [];
   const logs: string[] = [];
   const handled: WebviewToHost[] = [];
@@ -34,9 +39,12 @@ function setup(intervalMs = 20) {
       return { type: 'snapshot', allRuns: [], selected: [], runs: [] };
     },
     onMessage: (m) => handled.push(m),
-    intervalMs,
+    intervalMs: 20,
+    ...o,
   });
-  return { channel, posted, logs, handled, send: (m: unknown) => listener(m), snapshots: () => snapshots };
+  const send = (m: unknown) => listener(m);
+  const ready = () => send({ type: 'ready', protocolVersion: PROTOCOL_VERSION, view: 'dashboard' });
+  return { channel, posted, logs, handled, send, ready, snapshots: () => snapshots };
 }
 const tick = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const run = 'r1' as RunId;
@@ -54,7 +62,7 @@ describe('WebviewChannel', () => {
     t.channel.invalidate();
     await tick(40);
     assert.equal(t.posted.length, 0);
-    t.send({ type: 'ready', protocolVersion: PROTOCOL_VERSION, view: 'dashboard' });
+    t.ready();
     await tick(5);
     assert.deepEqual(
       t.posted.map((m) => [m.type, 'seq' in m ? m.seq : -1]),
@@ -65,8 +73,8 @@ describe('WebviewChannel', () => {
   });
 
   test('coalesces appends per run into one sequenced push per interval', async () => {
-    const t = setup(30);
-    t.send({ type: 'ready', protocolVersion: PROTOCOL_VERSION, view: 'dashboard' });
+    const t = setup({ intervalMs: 30 });
+    t.ready();
     for (let i = 0; i < 5; i++) t.channel.append(delta(i));
     await tick(80);
     const appended = t.posted.filter((m) => m.type === 'appended');
@@ -84,7 +92,7 @@ describe('WebviewChannel', () => {
 
   test('resync and invalidate answer with a full snapshot (pending deltas dropped)', async () => {
     const t = setup();
-    t.send({ type: 'ready', protocolVersion: PROTOCOL_VERSION, view: 'dashboard' });
+    t.ready();
     t.send({ type: 'resync', lastSeq: 1 });
     t.channel.append(delta(1));
     t.channel.invalidate();
@@ -126,28 +134,12 @@ describe('WebviewChannel', () => {
 
 describe('WebviewChannel: queued messages and asynchronous snapshots', () => {
   test("queued bodies and the owner's pending rows go out before appended data, each with the next seq", async () => {
-    const posted: HostToWebview[] = [];
-    let listener: (m: unknown) => unknown = () => undefined;
     let rows = 0;
-    const channel = new WebviewChannel({
-      webview: {
-        postMessage: (m) => {
-          posted.push(m as HostToWebview);
-          return Promise.resolve(true);
-        },
-        onDidReceiveMessage: (l) => {
-          listener = l;
-          return { dispose: () => undefined };
-        },
-      },
-      view: 'dashboard',
-      log: { info: () => undefined, warn: () => undefined, error: () => undefined },
-      snapshot: () => ({ type: 'snapshot', allRuns: [], selected: [], runs: [] }),
+    const { channel, posted, ready } = setup({
       pending: () => (rows-- > 0 ? [{ type: 'sidebarUpdate', upsert: [], removed: [run] }] : []),
-      onMessage: () => undefined,
       intervalMs: 10,
     });
-    listener({ type: 'ready', protocolVersion: PROTOCOL_VERSION, view: 'dashboard' });
+    ready();
     channel.append(delta(1));
     channel.queue({ type: 'runs', upsert: [], removed: [run] });
     rows = 1;
@@ -166,32 +158,17 @@ describe('WebviewChannel: queued messages and asynchronous snapshots', () => {
   });
 
   test('while an asynchronous snapshot is built nothing else is sent; it carries what changed meanwhile', async () => {
-    const posted: HostToWebview[] = [];
-    let listener: (m: unknown) => unknown = () => undefined;
     let release: () => void = () => undefined;
     let builds = 0;
-    const channel = new WebviewChannel({
-      webview: {
-        postMessage: (m) => {
-          posted.push(m as HostToWebview);
-          return Promise.resolve(true);
-        },
-        onDidReceiveMessage: (l) => {
-          listener = l;
-          return { dispose: () => undefined };
-        },
-      },
-      view: 'dashboard',
-      log: { info: () => undefined, warn: () => undefined, error: () => undefined },
+    const { channel, posted, ready } = setup({
       snapshot: async (): Promise<SnapshotBody> => {
         builds++;
         await new Promise<void>((r) => (release = r));
         return { type: 'snapshot', allRuns: [], selected: [], runs: [] };
       },
-      onMessage: () => undefined,
       intervalMs: 5,
     });
-    listener({ type: 'ready', protocolVersion: PROTOCOL_VERSION, view: 'dashboard' });
+    ready();
     channel.append(delta(1));
     channel.queue({ type: 'runs', upsert: [], removed: [run] });
     await tick(20);
