@@ -4,22 +4,17 @@
 // manager (dist/trainer.js) while a DashboardFeed + WebviewChannel push to a recording fake webview, exactly as
 // the extension host would; writes the messages as JSONL. Usage:
 //   node scripts/record-fixture.mjs [experiment] [out.jsonl]   (defaults: the SNN vs ReLU+BN fixture)
-import * as esbuild from 'esbuild';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { ROOT as root, builtTrainer, importRecorder } from './fixtureRecorder.mjs';
 
 /** @typedef {import('../src/protocol/webview.ts').HostToWebview} HostToWebview */
 /** @typedef {import('../src/core/runStatus.ts').RunStatus} RunStatus */
 
-const root = resolve(import.meta.dirname, '..');
 const experiment = resolve(process.argv[2] ?? join(root, 'test/fixtures/streams/snn-vs-relu.snn.json'));
 const out = resolve(process.argv[3] ?? join(root, 'test/fixtures/streams/snn-vs-relu.jsonl'));
-if (!existsSync(join(root, 'dist/trainer.js'))) {
-  console.error('dist/trainer.js is missing: run `node esbuild.mjs` first');
-  process.exit(1);
-}
+const trainer = builtTrainer();
 
 // The recorder itself is TypeScript over the real host classes; bundle it to a temp module and import it.
 const entry = `
@@ -72,32 +67,16 @@ export async function record(experiment, runsDir, trainerPath) {
   store.dispose();
   return { messages: dash.messages, sidebarMessages: side.messages, statuses };
 }`;
-// Inside the repo (out/, git-ignored) so the bundle's external packages resolve from node_modules.
-const bundle = join(root, 'out', `record-fixture-${process.pid}.cjs`);
-await esbuild.build({
-  stdin: { contents: entry, resolveDir: root, loader: 'ts', sourcefile: 'record-entry.ts' },
-  bundle: true,
-  platform: 'node',
-  format: 'cjs',
-  target: 'node20',
-  packages: 'external',
-  outfile: bundle,
-  logLevel: 'warning',
-});
+/**
+ * The bundle's one export (the `entry` source above); messages are what the webviews were sent.
+ * @type {{ record: (experiment: string, runsDir: string, trainerPath: string) => Promise<{
+ *   messages: HostToWebview[], sidebarMessages: HostToWebview[], statuses: RunStatus[] }> }}
+ */
+const { record } = await importRecorder(entry, 'record-fixture');
 const runsDir = mkdtempSync(join(tmpdir(), 'snn-record-runs-'));
 try {
-  /**
-   * The bundle's one export (the `entry` source above); messages are what the webviews were sent.
-   * @type {{ record: (experiment: string, runsDir: string, trainerPath: string) => Promise<{
-   *   messages: HostToWebview[], sidebarMessages: HostToWebview[], statuses: RunStatus[] }> }}
-   */
-  const { record } = await import(pathToFileURL(bundle).href);
   const started = Date.now();
-  const { messages, sidebarMessages, statuses } = await record(
-    experiment,
-    runsDir,
-    join(root, 'dist/trainer.js'),
-  );
+  const { messages, sidebarMessages, statuses } = await record(experiment, runsDir, trainer);
   if (statuses.some((s) => s !== 'finished')) {
     throw new Error(`runs ended ${statuses.join(', ')}, not finished`);
   }
@@ -116,6 +95,5 @@ try {
   );
   console.log(`recorded ${sidebarMessages.length} sidebar snapshots (kept 12) -> ${sidebarOut}`);
 } finally {
-  rmSync(bundle, { force: true });
   rmSync(runsDir, { recursive: true, force: true });
 }

@@ -5,23 +5,17 @@
 // of it: the snapshot (runs with their study keys, curves and statistics), the `study` answer and the
 // `predictions` answer (host/webviews/studyFeed.ts). The temp directory in paths becomes /workspace. Usage:
 //   node scripts/record-study-fixture.mjs [experiment] [out.jsonl]   (defaults: test/fixtures/streams/study.*)
-import * as esbuild from 'esbuild';
-import { copyFileSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { experimentValidatorPlugin } from './experimentValidator.mjs';
+import { ROOT as root, builtTrainer, importRecorder } from './fixtureRecorder.mjs';
 
 /** @typedef {import('../src/protocol/webview.ts').HostToWebview} HostToWebview */
 /** @typedef {import('../src/core/runStatus.ts').RunStatus} RunStatus */
 
-const root = resolve(import.meta.dirname, '..');
 const source = resolve(process.argv[2] ?? join(root, 'test/fixtures/streams/study.snn.json'));
 const out = resolve(process.argv[3] ?? join(root, 'test/fixtures/streams/study.jsonl'));
-if (!existsSync(join(root, 'dist/trainer.js'))) {
-  console.error('dist/trainer.js is missing: run `node esbuild.mjs` first');
-  process.exit(1);
-}
+const trainer = builtTrainer();
 
 const entry = `
 import { RunStore } from './src/runs/runStore';
@@ -47,30 +41,17 @@ export async function record(experiment, runsDir, trainerPath) {
   store.dispose();
   return { messages, statuses };
 }`;
-const bundle = join(root, 'out', `record-study-fixture-${process.pid}.cjs`);
-await esbuild.build({
-  stdin: { contents: entry, resolveDir: root, loader: 'ts', sourcefile: 'record-study-entry.ts' },
-  bundle: true,
-  platform: 'node',
-  format: 'cjs',
-  target: 'node20',
-  packages: 'external',
-  outfile: bundle,
-  logLevel: 'warning',
-  // The experiment schema's validator is compiled at build time, as in esbuild.mjs.
-  plugins: [experimentValidatorPlugin()],
-});
+/**
+ * @type {{ record: (experiment: string, runsDir: string, trainerPath: string) => Promise<{
+ *   messages: HostToWebview[], statuses: RunStatus[] }> }}
+ */
+const { record } = await importRecorder(entry, 'record-study-fixture');
 const work = mkdtempSync(join(tmpdir(), 'snn-record-study-'));
 try {
   const experiment = join(work, basename(source));
   copyFileSync(source, experiment);
-  /**
-   * @type {{ record: (experiment: string, runsDir: string, trainerPath: string) => Promise<{
-   *   messages: HostToWebview[], statuses: RunStatus[] }> }}
-   */
-  const { record } = await import(pathToFileURL(bundle).href);
   const started = Date.now();
-  const { messages, statuses } = await record(experiment, join(work, 'runs'), join(root, 'dist/trainer.js'));
+  const { messages, statuses } = await record(experiment, join(work, 'runs'), trainer);
   if (statuses.some((s) => s !== 'finished')) {
     throw new Error(`runs ended ${statuses.join(', ')}, not finished`);
   }
@@ -80,6 +61,5 @@ try {
     `recorded ${statuses.length} runs (${messages.length} messages) in ${Date.now() - started} ms -> ${out}`,
   );
 } finally {
-  rmSync(bundle, { force: true });
   rmSync(work, { recursive: true, force: true });
 }
