@@ -15,7 +15,6 @@ disturbed estimate; medians and wall-clock figures are printed beside it.
 Run: OMP_NUM_THREADS=1 /usr/bin/python3 bench/torch_logger.py 8 32
 """
 import json
-import math
 import os
 import statistics
 import sys
@@ -27,25 +26,10 @@ import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "python"))
 import snn_lab  # noqa: E402
-from torch_mlp import blas_library, cpu_jiffies  # noqa: E402
+from torch_mlp import blas_library, build_mlp, cpu_jiffies  # noqa: E402
 
 EVERY = 50
 BATCH = 128
-
-
-def build(depth):
-    torch.manual_seed(0)
-    layers, fan_in = [], 784
-    for _ in range(depth):
-        layers += [torch.nn.Linear(fan_in, 256), torch.nn.SELU()]
-        fan_in = 256
-    layers.append(torch.nn.Linear(fan_in, 10))
-    model = torch.nn.Sequential(*layers)
-    for m in model:
-        if isinstance(m, torch.nn.Linear):
-            torch.nn.init.normal_(m.weight, 0.0, math.sqrt(1.0 / m.in_features))
-            torch.nn.init.zeros_(m.bias)
-    return model, torch.optim.Adam(model.parameters(), lr=1e-3, eps=1e-7)
 
 
 def quantile(values, q=0.2):
@@ -57,7 +41,7 @@ class Stepper:
     def __init__(self, depth):
         self.x = torch.randn(BATCH, 784)
         self.y = torch.randint(0, 10, (BATCH,))
-        self.model, self.optimizer = build(depth)
+        self.model, self.optimizer = build_mlp(torch, depth)
 
     def __call__(self, run=None):
         """One training step; returns (wall, cpu, cpu of run.step) seconds."""

@@ -24,7 +24,8 @@ def blas_library():
     return sorted(os.path.basename(lib) for lib in libs)
 
 
-def measure(torch, depth, min_seconds=4.0, min_steps=10):
+def build_mlp(torch, depth):
+    """The bench MLP (seeded: the same weights every call) and its Adam optimiser (tfjs's epsilon)."""
     torch.manual_seed(0)
     layers = []
     fan_in = 784
@@ -37,7 +38,11 @@ def measure(torch, depth, min_seconds=4.0, min_steps=10):
         if isinstance(m, torch.nn.Linear):
             torch.nn.init.normal_(m.weight, 0.0, math.sqrt(1.0 / m.in_features))
             torch.nn.init.zeros_(m.bias)
-    opt = torch.optim.Adam(model.parameters(), lr=1e-3, eps=1e-7)
+    return model, torch.optim.Adam(model.parameters(), lr=1e-3, eps=1e-7)
+
+
+def measure(torch, depth, min_seconds=4.0, min_steps=10):
+    model, opt = build_mlp(torch, depth)
     x = torch.randn(128, 784)
     y = torch.randint(0, 10, (128,))
 
