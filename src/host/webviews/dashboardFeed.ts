@@ -20,6 +20,11 @@ export const MAX_SELECTED = 256;
 /** Caches of runs no longer compared kept for a quick reopen (each shrunk to the smallest budget). */
 const IDLE_CACHES = 128;
 
+/** Tabs that draw the runs' statistics (frames, histograms): a snapshot for them carries the statistics. */
+export function statisticsTab(tab: DashboardTab | undefined): boolean {
+  return tab === 'layers' || tab === 'distributions' || tab === 'fixedPoint';
+}
+
 /** Where the feed sends what changed: the open dashboard's channel. */
 export interface FeedSink {
   append(delta: Delta): void;
@@ -35,6 +40,8 @@ export class DashboardFeed {
   /** Compared runs whose payload the webview holds (deltas go only to these). */
   private sent = new Set<RunId>();
   private sink: FeedSink | undefined;
+  /** Statistics a snapshot left out, to follow it (snapshot's `statisticsLater`). */
+  private later: Delta[] = [];
 
   constructor(private readonly store: RunStoreApi) {}
 
@@ -90,14 +97,29 @@ export class DashboardFeed {
     }
   }
 
-  /** A full snapshot body: every run's info, and cached payloads of the compared ones (loaded first if needed). */
-  async snapshot(tab?: DashboardTab): Promise<SnapshotBody> {
+  /**
+   * A full snapshot body: every run's info, and cached payloads of the compared ones (loaded first if needed).
+   * `statisticsLater` leaves the statistics (frames and histograms, ~90 % of the bytes) out of it for a tab that
+   * does not draw them: {@link takeLater} hands them over, to follow as `appended` data once the tab is drawn.
+   */
+  async snapshot(tab?: DashboardTab, options: { statisticsLater?: boolean } = {}): Promise<SnapshotBody> {
     await this.warm();
     const metas = this.store.list();
     this.selected = knownRuns(this.selected, new Set(metas.map((m) => m.runId)));
     const budget = budgetFor(this.selected.length);
-    const runs = this.payloads(this.selected, budget);
-    this.sent = new Set(runs.map((run) => run.info.runId));
+    const full = this.payloads(this.selected, budget);
+    this.sent = new Set(full.map((run) => run.info.runId));
+    this.later = options.statisticsLater
+      ? full
+          .filter((run) => run.frames.length > 0 || run.histograms.length > 0)
+          .map((run) => ({
+            runId: run.info.runId,
+            curves: {},
+            frames: run.frames,
+            histograms: run.histograms,
+          }))
+      : [];
+    const runs = options.statisticsLater ? full.map((run) => ({ ...run, frames: [], histograms: [] })) : full;
     return {
       type: 'snapshot',
       allRuns: metas.map((m) => toRunInfo(m)),
@@ -105,6 +127,13 @@ export class DashboardFeed {
       runs,
       ...(tab ? { tab } : {}),
     };
+  }
+
+  /** The statistics the last snapshot left out (see {@link snapshot}), once: the channel sends them after it. */
+  takeLater(): Delta[] {
+    const later = this.later;
+    this.later = [];
+    return later;
   }
 
   /** Turns one store change into messages for the open dashboard (and keeps the caches current). */

@@ -11,7 +11,7 @@ import type { RunManagerApi, RunStoreApi } from '../../runs/runTypes';
 import { RESTRICTED_MODE_TEXT } from '../contributionIds';
 import type { ExportFolder } from '../exportFolder';
 import type { QueueContext } from '../runLabels';
-import { DashboardFeed } from './dashboardFeed';
+import { DashboardFeed, statisticsTab } from './dashboardFeed';
 import type { RunColors } from './runColors';
 import { StudyFeed } from './studyFeed';
 import { webviewHtml, webviewOptions } from './html';
@@ -156,13 +156,15 @@ export class DashboardPanels implements vscode.Disposable {
       view: 'dashboard',
       log,
       snapshot: async () => {
-        const body = await this.feed.snapshot(this.tab);
+        // Tabs that draw no statistics open from infos and curves; the statistics follow (afterSnapshot).
+        const body = await this.feed.snapshot(this.tab, { statisticsLater: !statisticsTab(this.tab) });
         if (body.type === 'snapshot') {
           this.opts.colors?.paint([...body.allRuns, ...body.runs.map((r) => r.info)]);
         }
         return vscode.workspace.isTrusted ? body : { ...body, restricted: RESTRICTED_MODE_TEXT };
       },
       onMessage: (m) => this.onMessage(m),
+      afterSnapshot: () => this.feed.takeLater(),
     });
     const colors = this.opts.colors;
     this.feed.attach({

@@ -47,6 +47,11 @@ export interface ChannelOptions {
   pending?: () => QueuedBody[];
   /** Minimum time between two pushes (ms). */
   intervalMs?: number;
+  /**
+   * Data the snapshot left out (the dashboard's statistics), taken right after a snapshot is sent and pushed as
+   * `appended` messages at the next flush, before newer data: the page draws its first view from a smaller message.
+   */
+  afterSnapshot?: () => Delta[];
 }
 
 function appendCurves(into: Record<string, CurveSeries>, from: Record<string, CurveSeries>): void {
@@ -66,6 +71,8 @@ export class WebviewChannel implements Disposable {
   /** A snapshot is being built: everything else waits for it (the snapshot covers it). */
   private building = false;
   private pendingDeltas = new Map<RunId, Delta>();
+  /** What the last snapshot left out (afterSnapshot), sent whole before the pending deltas. */
+  private followUps: Delta[] = [];
   private queued: QueuedBody[] = [];
   private timer: ReturnType<typeof setTimeout> | undefined;
   private lastPush = 0;
@@ -138,6 +145,7 @@ export class WebviewChannel implements Disposable {
     this.subscription.dispose();
     if (this.timer) clearTimeout(this.timer);
     this.pendingDeltas.clear();
+    this.followUps = [];
     this.queued = [];
   }
 
@@ -188,6 +196,8 @@ export class WebviewChannel implements Disposable {
     const bodies = [...this.queued, ...(this.o.pending?.() ?? [])];
     this.queued = [];
     for (const body of bodies) void this.send({ ...body, seq: ++this.seq } as HostToWebview);
+    for (const delta of this.followUps) void this.send({ type: 'appended', seq: ++this.seq, ...delta });
+    this.followUps = [];
     for (const delta of this.pendingDeltas.values()) {
       void this.send({ type: 'appended', seq: ++this.seq, ...delta });
     }
@@ -203,6 +213,7 @@ export class WebviewChannel implements Disposable {
     }
     this.snapshotDue = false;
     this.pendingDeltas.clear();
+    this.followUps = [];
     this.queued = [];
     this.o.pending?.(); // what the owner had pending is part of the snapshot
     let body: SnapshotBody | undefined;
@@ -221,7 +232,8 @@ export class WebviewChannel implements Disposable {
     this.seq += 1;
     void this.send({ ...body, seq: this.seq, protocolVersion: PROTOCOL_VERSION } as HostToWebview);
     this.lastPush = Date.now();
-    if (this.snapshotDue) this.schedule();
+    this.followUps = this.o.afterSnapshot?.() ?? [];
+    if (this.snapshotDue || this.followUps.length > 0) this.schedule();
   }
 
   private async send(message: HostToWebview): Promise<void> {

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { RunId } from '../../../src/protocol/ids';
 import { PROTOCOL_VERSION } from '../../../src/protocol/version';
-import type { HostToWebview, WebviewToHost } from '../../../src/protocol/webview';
+import type { FrameColumns, HostToWebview, WebviewToHost } from '../../../src/protocol/webview';
 import {
   type ChannelOptions,
   type SnapshotBody,
@@ -189,6 +189,54 @@ describe('WebviewChannel: queued messages and asynchronous snapshots', () => {
       ],
     );
     assert.equal(builds, 1);
+    channel.dispose();
+  });
+
+  test('what the snapshot left out follows it at the next flush, before newer data, once', async () => {
+    const posted: HostToWebview[] = [];
+    let listener: (m: unknown) => unknown = () => undefined;
+    const frame = { step: 0, epoch: 0 } as unknown as FrameColumns;
+    const held = [{ runId: run, curves: {}, frames: [frame], histograms: [] }];
+    const channel = new WebviewChannel({
+      webview: {
+        postMessage: (m) => {
+          posted.push(m as HostToWebview);
+          return Promise.resolve(true);
+        },
+        onDidReceiveMessage: (l) => {
+          listener = l;
+          return { dispose: () => undefined };
+        },
+      },
+      view: 'dashboard',
+      log: { info: () => undefined, warn: () => undefined, error: () => undefined },
+      snapshot: (): SnapshotBody => ({ type: 'snapshot', allRuns: [], selected: [], runs: [] }),
+      afterSnapshot: () => held.splice(0),
+      onMessage: () => undefined,
+      intervalMs: 5,
+    });
+    listener({ type: 'ready', protocolVersion: PROTOCOL_VERSION, view: 'dashboard' });
+    await tick(1);
+    assert.deepEqual(
+      posted.map((m) => m.type),
+      ['snapshot'],
+      'the snapshot goes alone',
+    );
+    channel.append(delta(5));
+    await tick(30);
+    const sent = posted.map((m) => [
+      m.type,
+      'seq' in m ? m.seq : -1,
+      m.type === 'appended' ? m.frames.length : -1,
+    ]);
+    assert.deepEqual(sent, [
+      ['snapshot', 1, -1],
+      ['appended', 2, 1],
+      ['appended', 3, 0],
+    ]);
+    channel.append(delta(6));
+    await tick(30);
+    assert.equal(posted.length, 4, 'the held data is sent once');
     channel.dispose();
   });
 });

@@ -13,7 +13,7 @@ import { expandRuns } from '../../../src/core/config/expand';
 import { parseExperiment } from '../../../src/core/config/parse';
 import { RunStore } from '../../../src/runs/runStore';
 import type { RunStoreApi } from '../../../src/runs/runTypes';
-import { DashboardFeed, type FeedSink } from '../../../src/host/webviews/dashboardFeed';
+import { DashboardFeed, statisticsTab, type FeedSink } from '../../../src/host/webviews/dashboardFeed';
 import { BUDGET, budgetFor, share } from '../../../src/host/webviews/payload';
 import type { Delta, QueuedBody } from '../../../src/host/webviews/webviewChannel';
 import { SidebarRows } from '../../../src/host/webviews/sidebarRows';
@@ -202,6 +202,32 @@ describe('DashboardFeed over a real RunStore', () => {
     const c = run.curves.batch_loss!;
     assert.equal(c.epoch.at(-1), c.step.at(-1)! / 400);
     assert.equal(run.info.config?.model.depth, 8);
+  });
+
+  test('statisticsLater: the snapshot carries infos and curves; the statistics are taken once, whole', async () => {
+    const store = newStore();
+    const ids = startRuns(store);
+    report(store, ids[0]!, 200);
+    const feed = new DashboardFeed(store);
+    feed.select(ids);
+    const whole = await feed.snapshot();
+    assert.deepEqual(feed.takeLater(), [], 'a whole snapshot leaves nothing out');
+    const light = await feed.snapshot('curves', { statisticsLater: true });
+    if (whole.type !== 'snapshot' || light.type !== 'snapshot') throw new Error('not a dashboard snapshot');
+    const full = whole.runs.find((r) => r.info.runId === ids[0])!;
+    const part = light.runs.find((r) => r.info.runId === ids[0])!;
+    assert.deepEqual(part.curves, full.curves);
+    assert.deepEqual(part.info, full.info);
+    assert.equal(part.frames.length + part.histograms.length, 0);
+    const later = feed.takeLater();
+    const held = later.find((d) => d.runId === ids[0])!;
+    assert.ok(full.frames.length > 0);
+    assert.deepEqual(held.frames, full.frames);
+    assert.deepEqual(held.histograms, full.histograms);
+    assert.deepEqual(held.curves, {});
+    assert.deepEqual(feed.takeLater(), [], 'taken once');
+    assert.equal(statisticsTab('curves') || statisticsTab(undefined) || statisticsTab('theory'), false);
+    assert.ok(statisticsTab('layers') && statisticsTab('distributions') && statisticsTab('fixedPoint'));
   });
 
   test('a first load reads a bounded sample of layers.jsonl; later snapshots read no file at all', async () => {
