@@ -88,7 +88,11 @@ describe('Restricted Mode, queued runs and empty states in the webviews', () => 
     await waitSettled(page, 1);
     const text = (await page.textContent('table.runs')) ?? '';
     assert.match(text, /3 \/ 110 steps/);
-    assert.equal(await page.locator('table.runs vscode-button:has-text("Stop")').count(), 0);
+    assert.equal(await page.locator('table.runs button:has-text("Stop")').count(), 0);
+    assert.equal(await page.locator('table.runs button:has-text("Export")').count(), 2, 'exporting stays');
+    await page.click(`table.runs tr[data-run-id="${b!.info.runId}"] button:has-text("Export")`);
+    const posted = await page.evaluate(() => window.__snnLabReplayTransport!.posted.at(-1));
+    assert.deepEqual(posted, { type: 'exportRun', runId: b!.info.runId });
     await page.close();
   });
 });

@@ -11,7 +11,7 @@ import type { RunInfo, WebviewToHost } from '../../src/protocol/webview';
 import type { DashboardData } from '../shared/store';
 import { selectedRuns } from '../shared/store';
 import type { Theme } from '../shared/theme';
-import { button, checkbox, el } from './controls';
+import { checkbox, el } from './controls';
 import type { RunStyles } from './runStyles';
 import { backendText, durationMs, formatDuration } from './selectors';
 import type { UiState } from './uiState';
@@ -64,6 +64,18 @@ function backendCell(info: RunInfo): HTMLElement {
   return cell;
 }
 
+/**
+ * A native button styled as VS Code's secondary button: a table of 100 compared runs holds 100-200 of them, and a
+ * web component each (shadow root, styles, its own render) was a large part of the dashboard's first render.
+ */
+function rowButton(label: string, title: string, onClick: () => void): HTMLButtonElement {
+  const b = el('button', 'row-button', label);
+  b.type = 'button';
+  b.title = title;
+  b.addEventListener('click', onClick);
+  return b;
+}
+
 export function createHeader(parent: HTMLElement, o: HeaderOptions): (data: DashboardData) => void {
   const root = el('div', 'run-header');
   const notice = el('p', 'notice');
@@ -95,12 +107,20 @@ export function createHeader(parent: HTMLElement, o: HeaderOptions): (data: Dash
     }
   };
   pickerFilter.addEventListener('input', filterPicker);
+  picker.addEventListener('toggle', () => {
+    if (picker.open && pickerData) renderPicker(pickerData);
+  });
 
+  // The list of every run is built when the picker is opened (and kept current while it is open): with 100 runs
+  // its checkboxes were a large part of the dashboard's first render, for a list the user may never open.
+  let pickerData: DashboardData | undefined;
   const renderPicker = (data: DashboardData): void => {
+    pickerData = data;
+    pickerSummary.textContent = `Runs (${data.selected.length} of ${data.allRuns.length} compared)`;
+    if (!picker.open) return;
     const key = JSON.stringify([data.allRuns.map((r) => [r.runId, r.name, r.status]), data.selected]);
     if (key === pickerKey) return;
     pickerKey = key;
-    pickerSummary.textContent = `Runs (${data.selected.length} of ${data.allRuns.length} compared)`;
     const labels = labelsByExperiment(data.allRuns);
     const groups = new Map<string, RunInfo[]>();
     for (const r of [...data.allRuns].reverse()) {
@@ -235,11 +255,11 @@ export function createHeader(parent: HTMLElement, o: HeaderOptions): (data: Dash
       // No process actions in Restricted Mode: the workspace's files could claim any process (a crafted run).
       if ((info.status === 'running' || info.status === 'queued') && !data.restricted) {
         actions.append(
-          button('Stop', () => o.post({ type: 'stopRun', runId: info.runId }), true, `Stop ${info.name}`),
+          rowButton('Stop', `Stop ${info.name}`, () => o.post({ type: 'stopRun', runId: info.runId })),
         );
       }
       actions.append(
-        button('Export', () => o.post({ type: 'exportRun', runId: info.runId }), true, `Export ${info.name}`),
+        rowButton('Export', `Export ${info.name}`, () => o.post({ type: 'exportRun', runId: info.runId })),
       );
       live.set(info.runId, (next) => {
         durationCell.textContent = formatDuration(durationMs(next));
