@@ -97,24 +97,53 @@ function order(parent: HTMLElement, children: readonly HTMLElement[]): void {
   while (parent.children.length > children.length) parent.lastElementChild?.remove();
 }
 
-function render(redraw = false): void {
+/** What a render derives from the rows (labels, colour slots, groups newest first), kept while `data` is the same. */
+let derived:
+  | {
+      of: SidebarData;
+      labels: Map<string, string>;
+      slots: Map<string, number>;
+      byGroup: Map<string, SidebarRun[]>;
+    }
+  | undefined;
+function derive(of: SidebarData): NonNullable<typeof derived> {
+  if (derived?.of === of) return derived;
+  const infos = of.runs.map((r) => r.info);
+  const byGroup = new Map<string, SidebarRun[]>();
+  // Newest first: the host lists runs oldest first.
+  for (const run of [...of.runs].reverse()) {
+    const experiment = nameValue(run.info.name, 'experiment');
+    let list = byGroup.get(experiment);
+    if (!list) byGroup.set(experiment, (list = []));
+    list.push(run);
+  }
+  derived = { of, labels: labelsByExperiment(infos), slots: slotsByCreation(infos), byGroup };
+  return derived;
+}
+
+/**
+ * Rows built in the first render: more than a tall sidebar shows. The rest are built in slices of ~8 ms between
+ * which the page paints and handles input, so 500 runs show their first screen at once instead of after every row.
+ */
+const FIRST_ROWS = 12;
+const SLICE_MS = 8;
+let rest: ReturnType<typeof setTimeout> | undefined;
+
+function render(redraw = false, first = true): void {
+  const started = performance.now();
+  let built = 0;
+  let unbuilt = false;
   restricted.hidden = !data.restricted;
   if (restricted.textContent !== (data.restricted ?? '')) restricted.textContent = data.restricted ?? '';
   empty.hidden = data.runs.length > 0;
-  const labels = labelsByExperiment(data.runs.map((r) => r.info));
-  const slots = slotsByCreation(data.runs.map((r) => r.info));
-  // Newest first: the host lists runs oldest first.
-  const newest = [...data.runs].reverse();
-  const byGroup = new Map<string, SidebarRun[]>();
-  for (const run of newest) {
-    const experiment = nameValue(run.info.name, 'experiment');
-    byGroup.set(experiment, [...(byGroup.get(experiment) ?? []), run]);
-  }
-  const live = new Set(newest.map((r) => r.info.runId));
-  for (const [id, row] of rows) {
-    if (!live.has(id)) {
-      row.element.remove();
-      rows.delete(id);
+  const { labels, slots, byGroup } = derive(data);
+  if (first) {
+    const live = new Set(data.runs.map((r) => r.info.runId));
+    for (const [id, row] of rows) {
+      if (!live.has(id)) {
+        row.element.remove();
+        rows.delete(id);
+      }
     }
   }
   const sections: HTMLElement[] = [];
@@ -122,11 +151,19 @@ function render(redraw = false): void {
     const g = group(experiment);
     const text = `${experiment} (${runs.length} run${runs.length === 1 ? '' : 's'})`;
     if (g.title.textContent !== text) g.title.textContent = text;
-    const items = runs.map((run) => {
+    const items = runs.flatMap((run) => {
       let row = rows.get(run.info.runId);
+      // A later slice only adds rows: the ones built are current.
+      if (row && !first) return [row.element];
       if (!row) {
+        const budget = first ? built < FIRST_ROWS : built < 4 || performance.now() - started < SLICE_MS;
+        if (!budget) {
+          unbuilt = true;
+          return [];
+        }
         row = new RunRow(run, ctx);
         rows.set(run.info.runId, row);
+        built++;
       }
       row.update(
         run,
@@ -144,6 +181,8 @@ function render(redraw = false): void {
     if (!byGroup.has(experiment)) groups.delete(experiment);
   }
   order(groupsRoot, sections);
+  if (rest !== undefined) clearTimeout(rest);
+  rest = unbuilt ? setTimeout(() => ((rest = undefined), render(false, false)), 0) : undefined;
 }
 
 transport.onMessage((m) => {

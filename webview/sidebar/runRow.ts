@@ -7,7 +7,7 @@ import type { RunId } from '../../src/protocol/ids';
 import type { SidebarRun, WebviewToHost } from '../../src/protocol/webview';
 import type { Theme } from '../shared/theme';
 import { runColor } from '../shared/theme';
-import { drawSparkline } from './sparkline';
+import { queueSparkline } from './sparkline';
 
 export interface RowContext {
   post: (m: WebviewToHost) => void;
@@ -118,17 +118,22 @@ export class RunRow {
     }
     set(this.badge, info.status);
     set(this.meta, metaText(run));
-    this.canvas.setAttribute('aria-label', `training loss of ${label}`);
-    this.dashboard.title = `Open the dashboard for ${info.name}`;
-    this.stop.title = `Stop ${info.name}`;
-    this.exporter.title = `Export ${info.name}`;
+    const lossLabel = `training loss of ${label}`;
+    if (this.canvas.getAttribute('aria-label') !== lossLabel) {
+      this.canvas.setAttribute('aria-label', lossLabel);
+    }
+    if (this.dashboard.title !== `Open the dashboard for ${info.name}`) {
+      this.dashboard.title = `Open the dashboard for ${info.name}`;
+      this.stop.title = `Stop ${info.name}`;
+      this.exporter.title = `Export ${info.name}`;
+    }
     const active = isActive(info.status) && !this.ctx.restricted();
     if (active && !this.stop.isConnected) this.actions.insertBefore(this.stop, this.exporter);
     if (!active && this.stop.isConnected) this.stop.remove();
     const key = `${color}|${run.spark.join(',')}`;
     if (redraw || key !== this.sparkKey) {
       this.sparkKey = key;
-      requestAnimationFrame(() => drawSparkline(this.canvas, this.run.spark, color));
+      queueSparkline(this.canvas, run.spark, color);
     }
   }
 }

@@ -1,18 +1,64 @@
-/** Draws a loss sparkline on a small canvas (a chart.js instance per run would cost more than the whole sidebar). */
+/**
+ * Draws loss sparklines on small canvases (a chart.js instance per run would cost more than the whole sidebar), each
+ * when its row comes into view: an IntersectionObserver hands over the canvas's size with the notice, so drawing
+ * forces no layout, and 500 rows draw the dozen on screen instead of all of them.
+ */
+
+interface Pending {
+  values: readonly number[];
+  color: string;
+}
+
+const pending = new WeakMap<HTMLCanvasElement, Pending>();
+let observer: IntersectionObserver | undefined;
+
+function onVisible(entries: IntersectionObserverEntry[]): void {
+  for (const entry of entries) {
+    if (!entry.isIntersecting) continue;
+    const canvas = entry.target as HTMLCanvasElement;
+    observer?.unobserve(canvas);
+    const job = pending.get(canvas);
+    if (!job) continue;
+    pending.delete(canvas);
+    const { width, height } = entry.boundingClientRect;
+    drawSparkline(canvas, job.values, job.color, { width: width || 160, height: height || 24 });
+  }
+}
+
+/** Draws `values` in `color` on `canvas` once it is in (or near) view; the latest request per canvas wins. */
+export function queueSparkline(canvas: HTMLCanvasElement, values: readonly number[], color: string): void {
+  pending.set(canvas, { values, color });
+  observer ??= new IntersectionObserver(onVisible, { rootMargin: '200px 0px' });
+  // Observing again reports the current state: a canvas in view is drawn with the next notice.
+  observer.unobserve(canvas);
+  observer.observe(canvas);
+}
 
 /** Strokes `values` across the canvas in `color` (the run's colour); fewer than 2 finite values draw nothing. */
-export function drawSparkline(canvas: HTMLCanvasElement, values: readonly number[], color: string): void {
+export function drawSparkline(
+  canvas: HTMLCanvasElement,
+  values: readonly number[],
+  color: string,
+  size: { width: number; height: number } = {
+    width: canvas.clientWidth || 160,
+    height: canvas.clientHeight || 24,
+  },
+): void {
   const ratio = window.devicePixelRatio || 1;
-  const width = canvas.clientWidth || 160;
-  const height = canvas.clientHeight || 24;
+  const { width, height } = size;
   canvas.width = Math.round(width * ratio);
   canvas.height = Math.round(height * ratio);
+  canvas.dataset.drawn = 'true';
   const ctx = canvas.getContext('2d');
   const finite = values.filter(Number.isFinite);
   if (!ctx || finite.length < 2) return;
   ctx.scale(ratio, ratio);
-  const lo = Math.min(...finite);
-  const hi = Math.max(...finite);
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const v of finite) {
+    lo = Math.min(lo, v);
+    hi = Math.max(hi, v);
+  }
   const span = hi - lo || 1;
   ctx.strokeStyle = color;
   ctx.lineWidth = 1.5;
