@@ -83,10 +83,11 @@ function appendCurves(
   const out = { ...into };
   for (const [name, add] of Object.entries(from)) {
     const old = out[name] ?? { step: [], epoch: [], value: [] };
+    // concat copies packed arrays in bulk: a push of 100 runs extends 100 × 3 arrays of up to 6,000 numbers.
     let next: CurveSeries = {
-      step: [...old.step, ...add.step],
-      epoch: [...old.epoch, ...add.epoch],
-      value: [...old.value, ...add.value],
+      step: old.step.concat(add.step),
+      epoch: old.epoch.concat(add.epoch),
+      value: old.value.concat(add.value),
     };
     if (next.step.length > LIMITS.curvePoints * 1.5) {
       const keep = thin(

@@ -10,6 +10,7 @@ import type { DashboardData } from '../../shared/store';
 import { selectedRuns } from '../../shared/store';
 import { toCsv } from '../charts/card';
 import type { LineSeries } from '../charts/lineChart';
+import type { RunStyle } from '../runStyles';
 import { LineChart } from '../charts/lineChart';
 import { checkbox, el, select, slider } from '../controls';
 import { aggregateToggle, aggregateSubtitle } from '../study/aggregateToggle';
@@ -71,65 +72,93 @@ export function createCurvesTab(ctx: TabContext): TabView {
   const signatures = new Map<string, string>();
   let current: { runs: RunView[]; metric: string }[] = [];
 
+  /** Each run's drawn series per metric, kept while its data and look are the same (a push extends a few runs). */
+  const made = new Map<string, { key: string; series: LineSeries[] }>();
   const seriesFor = (metric: string, runs: readonly RunView[]): LineSeries[] => {
     const { smoothing, xAxis } = ctx.ui();
     const styles = ctx.styles();
+    const live = new Set(runs.map((run) => `${metric}\n${run.info.runId}`));
+    for (const k of made.keys()) if (k.startsWith(`${metric}\n`) && !live.has(k)) made.delete(k);
     return runs.flatMap((run) => {
       const c: CurveSeries | undefined = run.curves[metric];
       const style = styles.byId.get(run.info.runId);
       if (!c || !style || c.value.length === 0) return [];
-      const xs = xAxis === 'step' ? c.step : c.epoch;
-      // Smooth the whole series, then draw about one point per pixel column (LTTB keeps spikes and NaN).
-      const smooth = debiasedEma(c.value, smoothing);
-      const keep = lttbIndices(xs, c.value, MAX_POINTS);
-      const { color, label, dash, marker } = style;
-      const runId = run.info.runId;
-      const at = (ys: readonly number[]): number[] => keep.map((k) => ys[k] as number);
-      const px = at(xs);
-      const few = c.value.length < FEW_POINTS;
-      // The last recorded value, always drawn: a smoothed line may end far from it (3 epochs at smoothing 0.6).
-      let lastIndex = c.value.length - 1;
-      while (lastIndex > 0 && !Number.isFinite(c.value[lastIndex] as number)) lastIndex--;
-      const lastPoint: LineSeries = {
-        label: `${label}: last value`,
-        color,
-        run: runId,
-        line: false,
-        radius: 3.5,
-        marker,
-        xs: [xs[lastIndex] as number],
-        ys: [c.value[lastIndex] as number],
-      };
-      if (smoothing === 0) {
-        return [
-          {
-            label,
-            color,
-            dash,
-            run: runId,
-            width: 1.5,
-            radius: few ? 2.5 : 0,
-            marker,
-            xs: px,
-            ys: at(c.value),
-          },
-          lastPoint,
-        ];
-      }
-      const raw: LineSeries = {
-        label: `${label} (raw)`,
-        color,
-        alpha: 0.25,
-        quiet: true,
-        run: runId,
-        radius: few ? 2 : 0,
-        xs: px,
-        ys: at(c.value),
-      };
-      const smoothed: LineSeries = { label, color, dash, run: runId, width: 2, xs: px, ys: at(smooth) };
-      // TensorBoard keeps the raw line faint behind the smoothed one; past LEGEND_RUNS runs it is only clutter.
-      return runs.length <= LEGEND_RUNS || few ? [raw, smoothed, lastPoint] : [smoothed, lastPoint];
+      const id = `${metric}\n${run.info.runId}`;
+      const key = JSON.stringify([
+        c.step.length,
+        c.step.at(-1),
+        c.value.at(-1),
+        smoothing,
+        xAxis,
+        style,
+        runs.length <= LEGEND_RUNS,
+      ]);
+      const kept = made.get(id);
+      if (kept?.key === key) return kept.series;
+      const series = runSeries(c, style, xAxis, smoothing, runs.length);
+      made.set(id, { key, series });
+      return series;
     });
+  };
+
+  const runSeries = (
+    c: CurveSeries,
+    style: RunStyle,
+    xAxis: 'step' | 'epoch',
+    smoothing: number,
+    compared: number,
+  ): LineSeries[] => {
+    const xs = xAxis === 'step' ? c.step : c.epoch;
+    // Smooth the whole series, then draw about one point per pixel column (LTTB keeps spikes and NaN).
+    const smooth = debiasedEma(c.value, smoothing);
+    const keep = lttbIndices(xs, c.value, MAX_POINTS);
+    const { color, label, dash, marker } = style;
+    const runId = style.runId;
+    const at = (ys: readonly number[]): number[] => keep.map((k) => ys[k] as number);
+    const px = at(xs);
+    const few = c.value.length < FEW_POINTS;
+    // The last recorded value, always drawn: a smoothed line may end far from it (3 epochs at smoothing 0.6).
+    let lastIndex = c.value.length - 1;
+    while (lastIndex > 0 && !Number.isFinite(c.value[lastIndex] as number)) lastIndex--;
+    const lastPoint: LineSeries = {
+      label: `${label}: last value`,
+      color,
+      run: runId,
+      line: false,
+      radius: 3.5,
+      marker,
+      xs: [xs[lastIndex] as number],
+      ys: [c.value[lastIndex] as number],
+    };
+    if (smoothing === 0) {
+      return [
+        {
+          label,
+          color,
+          dash,
+          run: runId,
+          width: 1.5,
+          radius: few ? 2.5 : 0,
+          marker,
+          xs: px,
+          ys: at(c.value),
+        },
+        lastPoint,
+      ];
+    }
+    const raw: LineSeries = {
+      label: `${label} (raw)`,
+      color,
+      alpha: 0.25,
+      quiet: true,
+      run: runId,
+      radius: few ? 2 : 0,
+      xs: px,
+      ys: at(c.value),
+    };
+    const smoothed: LineSeries = { label, color, dash, run: runId, width: 2, xs: px, ys: at(smooth) };
+    // TensorBoard keeps the raw line faint behind the smoothed one; past LEGEND_RUNS runs it is only clutter.
+    return compared <= LEGEND_RUNS || few ? [raw, smoothed, lastPoint] : [smoothed, lastPoint];
   };
 
   return {
