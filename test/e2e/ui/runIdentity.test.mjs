@@ -358,6 +358,9 @@ describe('run identity in the VS Code workbench', { timeout: 900_000 }, () => {
       ]);
       await waitForWorkbench(page);
       await page.waitForTimeout(2000);
+      // The reloaded window may restore the SNN Lab side bar open, and clicking its icon then would close it: the
+      // view container's "Show" command opens it either way.
+      await runCommand(page, 'View: Show SNN Lab');
       assert.equal(
         await page.locator('.tabs-container .tab', { hasText: 'SNN Lab Dashboard' }).count(),
         0,
@@ -378,6 +381,20 @@ describe('run identity in the VS Code workbench', { timeout: 900_000 }, () => {
       for (const s of styles) {
         assert.equal(s.color, colorsBefore.get(s.runId), `colour of ${s.label} after reload`);
       }
+      // The sidebar after the reload: the same 12 rows in the same colours, and each run drawn in its colour.
+      const side = await sidebar(page);
+      const rows = await poll(
+        async () => {
+          const all = (await sidebarRows(side)).filter((r) => r.name.startsWith('sweep12/'));
+          return all.length === SWEEP_RUNS && all.every((r) => r.swatch) ? all : undefined;
+        },
+        { message: 'the sweep runs in the sidebar after the reload' },
+      );
+      for (const r of rows) assert.equal(r.swatch, colorsBefore.get(r.runId), `sidebar colour of ${r.label}`);
+      await eachRunDrawnInItsColour(dash, 'curves:batch_loss', styles, (s) => ({
+        run: s.runId,
+        label: s.label,
+      }));
       await screenshot(page, ARTIFACTS, 'identity-05-after-reload');
     }),
   );
