@@ -1,0 +1,173 @@
+/**
+ * The dashboard benchmark's page side: a stand-in for vscode.Webview that delivers a host push (every message the
+ * channel posts in one turn of the event loop) to the real page as VS Code does — one `message` event per message,
+ * each in its own task — and times it in the page until the frame that shows it is painted; plus a CPU profiler.
+ */
+import type { CDPSession, Page } from 'playwright-core';
+import { PROTOCOL_VERSION } from '../src/protocol/version';
+import type { HostToWebview } from '../src/protocol/webview';
+import type { TestServer } from '../test/webview/harness';
+
+/** One delivered push, timed by the page clock (ms, performance.now()). */
+export interface PushTiming {
+  messages: number;
+  /** The push's script (its JSON) arrived and was parsed: the harness's transport, not VS Code's IPC. */
+  loadedAt: number;
+  /** The last message was handed to the page (reduced into its state). */
+  emittedAt: number;
+  /** The frame that rendered the last message was painted. */
+  paintedAt: number;
+  /** loadedAt -> paintedAt: what the user waits for once the push is in the page. */
+  ms: number;
+}
+
+declare global {
+  interface Window {
+    __benchPushes?: PushTiming[];
+  }
+}
+
+/**
+ * A fake vscode.Webview feeding `page`. Messages posted in the same turn (a channel flush: queued messages, then one
+ * `appended` per run) travel together as one script from the test server (allowed by the page's CSP through its
+ * nonce) and are then emitted one task apart, as VS Code dispatches one `message` event per postMessage. Each push's
+ * timing lands in window.__benchPushes. (Playwright's evaluate() argument channel is far slower for megabytes and
+ * would measure the harness, not the dashboard.)
+ */
+export function pageWebview(page: Page, server: TestServer) {
+  let receive: (m: unknown) => unknown = () => undefined;
+  let sent = 0;
+  let batch: HostToWebview[] = [];
+  let delivered: Promise<unknown> = Promise.resolve();
+  const deliver = async (messages: HostToWebview[]): Promise<void> => {
+    const name = `push-${process.pid}-${++sent}`;
+    server.addStream(name, messages);
+    await page.evaluate(
+      async (src) => {
+        const nonce = document.querySelector<HTMLScriptElement>('script[nonce]')?.nonce ?? '';
+        await new Promise((resolve, reject) => {
+          const script = document.createElement('script');
+          script.nonce = nonce;
+          script.src = src;
+          script.onload = resolve;
+          script.onerror = reject;
+          document.head.append(script);
+        });
+        const loadedAt = performance.now();
+        const list = window.__snnLabReplay ?? [];
+        const nextTask = (): Promise<void> =>
+          new Promise((resolve) => {
+            const channel = new MessageChannel();
+            channel.port1.onmessage = () => resolve();
+            channel.port2.postMessage(0);
+          });
+        for (const m of list) {
+          window.__snnLabReplayTransport!.emit(m);
+          await nextTask();
+        }
+        const emittedAt = performance.now();
+        const lastSeq = Math.max(-1, ...list.map((m) => ('seq' in m ? m.seq : -1)));
+        const hook = window.__snnLab!;
+        // Rendered: the state holds the last message and no render is pending. The frame's paint follows the
+        // animation-frame callbacks, so a task posted from the callback that saw the render runs after the paint.
+        await new Promise<void>((resolve) => {
+          const check = (): void => {
+            if (hook.data().seq >= lastSeq && hook.settled() && hook.renders.length > 0) {
+              setTimeout(resolve, 0);
+            } else requestAnimationFrame(check);
+          };
+          requestAnimationFrame(check);
+        });
+        const paintedAt = performance.now();
+        (window.__benchPushes ??= []).push({
+          messages: list.length,
+          loadedAt,
+          emittedAt,
+          paintedAt,
+          ms: paintedAt - loadedAt,
+        });
+      },
+      `${server.origin}/fixture/${encodeURIComponent(name)}.js`,
+    );
+  };
+  const post = (m: unknown): Promise<boolean> => {
+    if (batch.length === 0) {
+      // Everything posted in this turn is one push.
+      setImmediate(() => {
+        const messages = batch;
+        batch = [];
+        delivered = delivered.then(() => deliver(messages));
+      });
+    }
+    batch.push(m as HostToWebview);
+    return Promise.resolve(true);
+  };
+  return {
+    webview: {
+      postMessage: post,
+      onDidReceiveMessage: (l: (m: unknown) => unknown) => {
+        receive = l;
+        return { dispose: () => undefined };
+      },
+    },
+    ready: () => receive({ type: 'ready', protocolVersion: PROTOCOL_VERSION, view: 'dashboard' }),
+    /** Resolves when every push posted so far is painted. */
+    idle: async (): Promise<void> => {
+      await new Promise((resolve) => setImmediate(resolve));
+      await delivered;
+    },
+  };
+}
+
+export interface CpuProfile {
+  nodes: { id: number; callFrame: { functionName: string; url: string; lineNumber: number } }[];
+  samples?: number[];
+  timeDeltas?: number[];
+}
+
+/** Starts a CDP CPU profile of `page` when `SNN_BENCH_PROFILE` names `phase`; stop() prints the top self times. */
+export async function profileIf(page: Page, phase: string): Promise<{ stop: () => Promise<void> }> {
+  if (process.env.SNN_BENCH_PROFILE !== phase) return { stop: async () => undefined };
+  const cdp: CDPSession = await page.context().newCDPSession(page);
+  await cdp.send('Performance.enable');
+  const metrics = async (): Promise<Map<string, number>> =>
+    new Map(
+      (
+        (await cdp.send('Performance.getMetrics')) as { metrics: { name: string; value: number }[] }
+      ).metrics.map((m) => [m.name, m.value]),
+    );
+  const before = await metrics();
+  await cdp.send('Profiler.enable');
+  await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
+  await cdp.send('Profiler.start');
+  return {
+    stop: async () => {
+      const { profile } = (await cdp.send('Profiler.stop')) as { profile: CpuProfile };
+      console.log(`    CPU profile of the page (${phase}), top self time:`);
+      printProfile(profile);
+      const after = await metrics();
+      const delta = (name: string): number => (after.get(name) ?? 0) - (before.get(name) ?? 0);
+      console.log(
+        `    layouts ${delta('LayoutCount')} (${(delta('LayoutDuration') * 1000).toFixed(0)} ms), style recalcs ` +
+          `${delta('RecalcStyleCount')} (${(delta('RecalcStyleDuration') * 1000).toFixed(0)} ms), script ` +
+          `${(delta('ScriptDuration') * 1000).toFixed(0)} ms, task ${(delta('TaskDuration') * 1000).toFixed(0)} ms, ` +
+          `nodes ${after.get('Nodes')}`,
+      );
+    },
+  };
+}
+
+/** Top self-time functions of a CDP CPU profile. */
+function printProfile(p: CpuProfile): void {
+  const self = new Map<number, number>();
+  (p.samples ?? []).forEach((id, i) => self.set(id, (self.get(id) ?? 0) + (p.timeDeltas?.[i] ?? 0) / 1000));
+  const byName = new Map<string, number>();
+  for (const node of p.nodes) {
+    const f = node.callFrame;
+    const key = `${f.functionName || '(anonymous)'} ${f.url.split('/').pop()}:${f.lineNumber}`;
+    byName.set(key, (byName.get(key) ?? 0) + (self.get(node.id) ?? 0));
+  }
+  for (const [k, v] of [...byName].sort((a, b) => b[1] - a[1]).slice(0, 30)) {
+    console.log(`    ${v.toFixed(1).padStart(8)} ms  ${k}`);
+  }
+}
