@@ -5,7 +5,7 @@
  */
 import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
 import { parse as parseCsv } from 'csv-parse/sync';
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, lstatSync, readFileSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
 /** Repository root, found from this file's bundle location (out/test/<tier>/...) or the source tree. */
@@ -92,9 +92,22 @@ function check(validate: ValidateFunction, value: unknown, where: string, proble
   if (!validate(value)) problems.push(`${where}: ${describeErrors(validate.errors)}`);
 }
 
+/**
+ * The text of a run file, or undefined (with a problem) when it is not a regular file: opening a FIFO a test put
+ * in place of a run file would block this process for good (the run store refuses such files the same way).
+ */
+function readRegular(path: string, problems: string[]): string | undefined {
+  const stats = lstatSync(path);
+  if (stats.isFile()) return readFileSync(path, 'utf8');
+  const kind = stats.isFIFO() ? 'a FIFO' : stats.isSymbolicLink() ? 'a symbolic link' : 'not a file';
+  problems.push(`${path}: not a regular file (${kind})`);
+  return undefined;
+}
+
 function readJson(path: string, where: string, problems: string[]): unknown {
   try {
-    return JSON.parse(readFileSync(path, 'utf8')) as unknown;
+    const text = readRegular(path, problems);
+    return text === undefined ? undefined : (JSON.parse(text) as unknown);
   } catch (error) {
     problems.push(`${where}: not JSON (${(error as Error).message})`);
     return undefined;
@@ -109,7 +122,8 @@ function checkJsonl(
   version: unknown,
   problems: string[],
 ): number {
-  const text = readFileSync(path, 'utf8');
+  const text = readRegular(path, problems);
+  if (text === undefined) return 0;
   const complete = text.slice(0, text.lastIndexOf('\n') + 1);
   const lines = complete.split('\n').filter((line) => line !== '');
   lines.forEach((line, index) => {
@@ -137,7 +151,9 @@ function checkJsonl(
 }
 
 function checkPredictions(path: string, validators: Validators, problems: string[]): void {
-  const rows = parseCsv(readFileSync(path, 'utf8'), { relax_column_count: false }) as string[][];
+  const text = readRegular(path, problems);
+  if (text === undefined) return;
+  const rows = parseCsv(text, { relax_column_count: false }) as string[][];
   const header = rows[0] ?? [];
   check(validators.predictionsHeader, header, `${path}:1`, problems);
   rows.slice(1).forEach((cells, index) => {

@@ -1,7 +1,9 @@
 // The run-store JSON Schemas (schemas/run-store/) accept what the TypeScript run store writes on every path (a
 // whole run, diverged with NaN, stopped, probe, interrupted, Slurm), the recorded PyTorch run fixture and valid
-// predictions.csv files, and reject each kind of broken file with the file (and line) named.
+// predictions.csv files, and reject each kind of broken file with the file (and line) named; a FIFO in place of a
+// run file is reported, never opened.
 import assert from 'node:assert/strict';
+import { execFileSync, spawn } from 'node:child_process';
 import {
   cpSync,
   mkdtempSync,
@@ -80,6 +82,36 @@ describe('run-store schemas: the TypeScript writer', () => {
       JSON.parse(readFileSync(join(store.runDir(diverged), 'meta.json'), 'utf8')).progress.loss,
       null,
     );
+  });
+
+  it('accept metric names like Object.prototype members, and check their values like any other', () => {
+    const line = (value: string): string =>
+      `{"kind":"epoch","step":4,"epoch":2,"time":1,"metrics":{"__proto__":${value},"constructor":2,"toString":3}}\n`;
+    assert.equal(
+      problemsAfter((d) => appendFileSync(join(d, 'metrics.jsonl'), line('1'))),
+      '',
+    );
+    assert.match(
+      problemsAfter((d) => appendFileSync(join(d, 'metrics.jsonl'), line('"one"'))),
+      /metrics\.jsonl:6: \/metrics\/__proto__/,
+    );
+  });
+
+  it('report a FIFO in place of a run file instead of opening it (which would block for good)', async () => {
+    const { dir } = finishedRun();
+    const layers = join(dir, 'layers.jsonl');
+    rmSync(layers);
+    execFileSync('mkfifo', [layers]);
+    // Should the check open the FIFO after all, this writer opens and closes it after 3 s: the open then returns
+    // and the assertion below fails instead of the test hanging.
+    const unblock = spawn('sh', ['-c', `sleep 3; : > '${layers}'`], { stdio: 'ignore' });
+    const exited = new Promise((resolve) => unblock.on('exit', resolve));
+    try {
+      assert.match(validateRunDir(dir).problems.join('\n'), /layers\.jsonl: not a regular file \(a FIFO\)/);
+    } finally {
+      unblock.kill();
+      await exited;
+    }
   });
 
   it('accept probe, queued, interrupted and Slurm runs', () => {
