@@ -25,6 +25,7 @@ const SCHEMA_FILES = [
   'summary',
   'metrics-line',
   'layers-line',
+  'frames-line',
   'predictions',
 ] as const;
 const BASE = 'https://snn-lab.invalid/schemas/';
@@ -35,6 +36,7 @@ interface Validators {
   summary: ValidateFunction;
   metrics: ValidateFunction;
   layers: ValidateFunction;
+  frames: ValidateFunction;
   predictionsHeader: ValidateFunction;
   predictionsRow: ValidateFunction;
 }
@@ -73,6 +75,7 @@ export function runStoreValidators(): Validators {
     summary: get('summary.schema.json'),
     metrics: get('metrics-line.schema.json'),
     layers: get('layers-line.schema.json'),
+    frames: get('frames-line.schema.json'),
     predictionsHeader: get('predictions.schema.json#/definitions/header'),
     predictionsRow: get('predictions.schema.json#/definitions/row'),
   };
@@ -114,18 +117,28 @@ function readJson(path: string, where: string, problems: string[]): unknown {
   }
 }
 
-/** Checks one jsonl file: a header first (naming `file`), records after it; a final partial line is skipped. */
+interface JsonlRecord {
+  /** "path:line" */
+  where: string;
+  value: unknown;
+}
+
+/**
+ * Checks one jsonl file: a header first (naming `file`), records after it; a final partial line is skipped. Returns
+ * how many lines were checked and the records (the header left out).
+ */
 function checkJsonl(
   path: string,
-  file: 'metrics' | 'layers',
+  file: 'metrics' | 'layers' | 'frames',
   validate: ValidateFunction,
   version: unknown,
   problems: string[],
-): number {
+): { lines: number; records: JsonlRecord[] } {
   const text = readRegular(path, problems);
-  if (text === undefined) return 0;
+  if (text === undefined) return { lines: 0, records: [] };
   const complete = text.slice(0, text.lastIndexOf('\n') + 1);
   const lines = complete.split('\n').filter((line) => line !== '');
+  const records: JsonlRecord[] = [];
   lines.forEach((line, index) => {
     const where = `${path}:${index + 1}`;
     let value: unknown;
@@ -146,8 +159,52 @@ function checkJsonl(
       }
     }
     if (index > 0 && isHeader) problems.push(`${where}: a header after the first line`);
+    if (index > 0 && !isHeader) records.push({ where, value });
   });
-  return lines.length;
+  return { lines: lines.length, records };
+}
+
+/** Every column path of a frames.jsonl record: one entry per layer each. */
+const FRAME_COLUMNS = [
+  ...['pre', 'post'].flatMap((part) =>
+    ['mean', 'variance', 'min', 'max', 'percentiles'].map((key) => [part, key]),
+  ),
+  ['saturated'],
+  ['dead'],
+  ['gradNorm'],
+  ['updateRatio'],
+  ...['mean', 'variance', 'omegaMean', 'omegaStd', 'tauMean', 'tauStd'].map((key) => ['weights', key]),
+];
+
+function stepOf(value: unknown): unknown {
+  return typeof value === 'object' && value !== null ? (value as { step?: unknown }).step : undefined;
+}
+
+/**
+ * What the schema cannot say about frames.jsonl: each column has one entry per layer (`units`), and the frames are
+ * layers.jsonl's reports, in order (one frame per report; a frame whose write failed may be missing).
+ */
+function checkFrames(frames: JsonlRecord[], layers: JsonlRecord[], problems: string[]): void {
+  const steps = layers.map((r) => stepOf(r.value));
+  let next = 0;
+  for (const { where, value } of frames) {
+    const units =
+      typeof value === 'object' && value !== null ? (value as { units?: unknown }).units : undefined;
+    if (!Array.isArray(units)) continue; // the schema check named it
+    for (const path of FRAME_COLUMNS) {
+      let column: unknown = value;
+      for (const key of path) column = (column as Record<string, unknown> | undefined)?.[key];
+      if (Array.isArray(column) && column.length !== units.length) {
+        problems.push(`${where}: ${path.join('.')} has ${column.length} entries for ${units.length} layers`);
+      }
+    }
+    const found = steps.indexOf(stepOf(value), next);
+    if (found < 0) {
+      problems.push(`${where}: step ${String(stepOf(value))} is not a later layers.jsonl report`);
+    } else {
+      next = found + 1;
+    }
+  }
 }
 
 function checkPredictions(path: string, validators: Validators, problems: string[]): void {
@@ -170,7 +227,7 @@ function checkPredictions(path: string, validators: Validators, problems: string
 export interface RunDirReport {
   /** Every file and line that does not satisfy its schema, as "path[:line]: what". */
   problems: string[];
-  /** Lines checked in metrics.jsonl + layers.jsonl (headers included). */
+  /** Lines checked in metrics.jsonl + layers.jsonl (+ frames.jsonl when there is one; headers included). */
   lines: number;
 }
 
@@ -195,10 +252,22 @@ export function validateRunDir(dir: string): RunDirReport {
     if (summary !== undefined) check(validators.summary, summary, summaryPath, problems);
   }
   let lines = 0;
+  const records: Record<'metrics' | 'layers', JsonlRecord[]> = { metrics: [], layers: [] };
   for (const file of ['metrics', 'layers'] as const) {
     const path = join(dir, `${file}.jsonl`);
     if (!existsSync(path)) problems.push(`${path}: missing`);
-    else lines += checkJsonl(path, file, validators[file], version, problems);
+    else {
+      const checked = checkJsonl(path, file, validators[file], version, problems);
+      records[file] = checked.records;
+      lines += checked.lines;
+    }
+  }
+  // frames.jsonl is derived and optional (other writers leave it out); when present, every line is checked.
+  const framesPath = join(dir, 'frames.jsonl');
+  if (existsSync(framesPath)) {
+    const frames = checkJsonl(framesPath, 'frames', validators.frames, version, problems);
+    checkFrames(frames.records, records.layers, problems);
+    lines += frames.lines;
   }
   const predictions = join(dir, 'predictions.csv');
   if (existsSync(predictions)) checkPredictions(predictions, validators, problems);

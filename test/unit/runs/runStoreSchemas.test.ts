@@ -1,11 +1,12 @@
 // The run-store JSON Schemas (schemas/run-store/) accept what the TypeScript run store writes on every path (a
-// whole run, diverged with NaN, stopped, probe, interrupted, Slurm), the recorded PyTorch run fixture and valid
-// predictions.csv files, and reject each kind of broken file with the file (and line) named; a FIFO in place of a
-// run file is reported, never opened.
+// whole run with its derived frames.jsonl, diverged with NaN, stopped, probe, interrupted, Slurm), the recorded
+// PyTorch run fixture and valid predictions.csv files, and reject each kind of broken file with the file (and line)
+// named; a FIFO in place of a run file is reported, never opened.
 import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
 import {
   cpSync,
+  existsSync,
   mkdtempSync,
   readFileSync,
   readdirSync,
@@ -82,6 +83,16 @@ describe('run-store schemas: the TypeScript writer', () => {
       JSON.parse(readFileSync(join(store.runDir(diverged), 'meta.json'), 'utf8')).progress.loss,
       null,
     );
+  });
+
+  it('accept the frames.jsonl the store derives from layers.jsonl, every line of it', () => {
+    const { dir } = finishedRun();
+    const count = (file: string): number => readFileSync(join(dir, file), 'utf8').trim().split('\n').length;
+    assert.ok(existsSync(join(dir, 'frames.jsonl')), 'the TypeScript writer derives frames.jsonl');
+    assert.equal(count('frames.jsonl'), count('layers.jsonl'), 'one frame per statistics report');
+    const { problems, lines } = validateRunDir(dir);
+    assert.deepEqual(problems, []);
+    assert.equal(lines, count('metrics.jsonl') + count('layers.jsonl') + count('frames.jsonl'));
   });
 
   it('accept metric names like Object.prototype members, and check their values like any other', () => {
@@ -171,7 +182,7 @@ function asVersion1(dir: string): void {
       JSON.stringify({ ...(JSON.parse(readFileSync(path, 'utf8')) as object), schemaVersion: 1 }),
     );
   }
-  for (const file of ['metrics.jsonl', 'layers.jsonl']) {
+  for (const file of ['metrics.jsonl', 'layers.jsonl', 'frames.jsonl']) {
     const path = join(dir, file);
     writeFileSync(path, readFileSync(path, 'utf8').replace('{"schemaVersion":2,', '{"schemaVersion":1,'));
   }
@@ -190,6 +201,15 @@ function rewriteJson(path: string, change: (value: Record<string, unknown>) => v
   const value = JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>;
   change(value);
   writeFileSync(path, JSON.stringify(value));
+}
+
+/** Rewrites the first record (line 2) of a run's frames.jsonl. */
+function rewriteFrame(dir: string, change: (frame: Record<string, unknown>) => void): void {
+  const path = join(dir, 'frames.jsonl');
+  const [header, record, ...rest] = readFileSync(path, 'utf8').split('\n');
+  const frame = JSON.parse(record ?? '{}') as Record<string, unknown>;
+  change(frame);
+  writeFileSync(path, [header, JSON.stringify(frame), ...rest].join('\n'));
 }
 
 describe('run-store schemas reject broken files, naming the file and line', () => {
@@ -250,6 +270,35 @@ describe('run-store schemas reject broken files, naming the file and line', () =
         writeFileSync(path, readFileSync(path, 'utf8').replace('"percentiles":[-2,', '"percentiles":['));
       },
       /percentiles/,
+    ],
+    [
+      'a frames line with a column one entry short',
+      (d) => rewriteFrame(d, (f) => (f.saturated as unknown[]).pop()),
+      /frames\.jsonl:2: saturated has 1 entries for 2 layers/,
+    ],
+    [
+      'a frames line with a typo field',
+      (d) => rewriteFrame(d, (f) => (f.gradnorm = f.gradNorm)),
+      /frames\.jsonl:2: .*additionalProperty.*gradnorm/,
+    ],
+    [
+      'a frames line with eight percentiles',
+      (d) =>
+        rewriteFrame(d, (f) => ((f.post as { percentiles: unknown[][] }).percentiles[1] as unknown[]).pop()),
+      /frames\.jsonl:2: \/post\/percentiles\/1/,
+    ],
+    [
+      'a frame of a step layers.jsonl has no report of',
+      (d) => rewriteFrame(d, (f) => (f.step = 7)),
+      /frames\.jsonl:2: step 7 is not a later layers\.jsonl report/,
+    ],
+    [
+      'a frames header that names another file',
+      (d) => {
+        const path = join(d, 'frames.jsonl');
+        writeFileSync(path, readFileSync(path, 'utf8').replace('"file":"frames"', '"file":"layers"'));
+      },
+      /frames\.jsonl:1: /,
     ],
     [
       'a missing header line',
