@@ -1,6 +1,7 @@
 """The README's PyTorch example (the python block after the `pytorch-example` marker) runs as printed and produces
 what the README says: a finished run with statistics for each of the 9 Linear layers every 10 steps, 3 epochs."""
 
+import math
 import re
 
 from .support import PYTHON_DIR, RunsDirTestCase, read_json, read_jsonl, run_script
@@ -29,5 +30,23 @@ class ReadmeExampleTest(RunsDirTestCase):
         records = read_jsonl(directory / "layers.jsonl")
         self.assertEqual([r["step"] for r in records], [0, 10, 20])
         self.assertTrue(all(len(r["layers"]) == 9 for r in records))
-        epochs = [m for m in read_jsonl(directory / "metrics.jsonl") if m["kind"] == "epoch"]
+        # "the same statistics SNN Lab's trainer does": moments, percentiles and histograms before and after the
+        # activation, SELU saturation, weight omega/tau, gradient norm and update ratio, for every layer.
+        for record in records:
+            for layer in record["layers"]:
+                for part in ("pre", "post"):
+                    self.assertEqual(len(layer[part]["percentiles"]), 9)
+                    self.assertEqual(sum(layer[part]["histogram"]["counts"]) + layer[part]["histogram"]["under"]
+                                     + layer[part]["histogram"]["over"], 128 * layer["units"])
+                    self.assertTrue(math.isfinite(layer[part]["mean"]) and layer[part]["variance"] > 0)
+                self.assertTrue(0 <= layer["saturated"] < 1)
+                self.assertTrue(all(math.isfinite(layer["weights"][k]) for k in ("omegaMean", "tauMean")))
+                self.assertGreater(layer["gradNorm"], 0)
+                self.assertGreater(layer["updateRatio"], 0)
+        metrics = read_jsonl(directory / "metrics.jsonl")
+        epochs = [m for m in metrics if m["kind"] == "epoch"]
         self.assertEqual([e["epoch"] for e in epochs], [0, 1, 2])
+        # The loss is logged with the whole epoch the loop is in (8 steps per epoch): the Curves tab places it there.
+        progress = [m for m in metrics if m["kind"] == "progress"]
+        self.assertGreaterEqual(len(progress), 3)
+        self.assertEqual([m["epoch"] for m in progress], [m["step"] // 8 for m in progress])

@@ -77,8 +77,9 @@ export interface RunPredictions {
 }
 
 /**
- * One metric over time as parallel arrays (same length). `epoch` is fractional for per-step points
- * (step / stepsPerEpoch) and the 1-based count of finished epochs for epoch-end points.
+ * One metric over time as parallel arrays (same length). `epoch` is, for per-step points, fractional
+ * (step / stepsPerEpoch) in SNN Lab's runs and the whole 0-based epoch the script reported in runs from other
+ * sources (they have no configured epoch count); for epoch-end points, the 1-based count of finished epochs.
  */
 export interface CurveSeries {
   step: number[];

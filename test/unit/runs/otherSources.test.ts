@@ -126,7 +126,10 @@ describe('runs from PyTorch in the dashboard payload', () => {
     const payload = series.payload(budget);
     assert.equal(payload.info.source?.kind, 'pytorch');
     assert.equal(payload.info.model?.layers.length, 3);
-    assert.ok((payload.curves.batch_loss?.step.length ?? 0) >= 3);
+    // Loss points at whole epochs (the epoch the script was in: no configured epoch count to make them fractional),
+    // epoch metrics at the number of epochs finished.
+    assert.deepEqual(payload.curves.batch_loss?.step, [0, 2, 4]);
+    assert.deepEqual(payload.curves.batch_loss?.epoch, [0, 0, 1]);
     assert.deepEqual(payload.curves.accuracy?.value, [0.5, 0.6]);
     assert.deepEqual(payload.curves.val_loss?.epoch, [1, 2]);
     assert.deepEqual(
