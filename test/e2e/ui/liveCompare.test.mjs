@@ -107,6 +107,8 @@ describe(
           timeout: 10_000,
           message: 'two editor groups',
         });
+        // The dashboard opens in the active group: make that the second one, whatever the split left active.
+        await page.locator('.editor-group-container').nth(1).locator('.view-lines').click();
         await page.locator('.activitybar .action-item a[aria-label^="SNN Lab"]').first().click();
         const sidebar = await findWebviewFrame(page, isSidebar, { what: 'the SNN Lab sidebar webview' });
         await poll(async () => (await sidebar.locator('li.run').count()) === COMPARED, {
@@ -129,11 +131,11 @@ describe(
           },
         );
         const before = await dashboardState(await dashboard());
-        // The first group's Run lens (the second group's copy of the file is behind the dashboard).
+        // The Run lens of the file's visible copy (the other group's copy is behind the dashboard).
         const lens = page
-          .locator('.editor-group-container')
-          .first()
-          .locator('.contentWidgets .codelens-decoration a', { hasText: /^\s*Run\s*$/ })
+          .locator('.editor-group-container .contentWidgets .codelens-decoration a:visible', {
+            hasText: /^\s*Run\s*$/,
+          })
           .first();
         await lens.waitFor({ timeout: 30_000 });
         const started = Date.now();
