@@ -8,7 +8,7 @@ process (on a shared machine wall time also counts the time other processes held
      49 other steps (the logger's whole work there: hooks are not even registered), and as a cross-check the
      watched/plain ratio of each block pair (noisy on a shared machine);
   2. single steps alternating plain / reporting (a third model watched with every=1): the cost of one report
-     (hooks, copies, reductions, the write), as reporting-step time minus plain-step time.
+     (hooks, weight copies, reductions, the write), as reporting-step time minus plain-step time.
 The overhead at every=50 is (run.step() on a plain step + report cost / 50) / plain step time.
 Times are summarised by their 20th percentile: other processes only ever add time, so a low quantile is the least
 disturbed estimate; medians and wall-clock figures are printed beside it.

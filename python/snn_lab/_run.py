@@ -111,14 +111,16 @@ class Run:
         if lifecycle.is_terminal(self.status):
             return
         step = self._step
-        reported = False
+        reported = retake = False
         loss_value: Optional[float] = None
         nonfinite: Optional[Dict[str, Any]] = None
         if self.capture.armed:
             self.capture.disarm()
             if self.capture.seen:
-                loss_value, nonfinite = self._report(step, loss)
-                reported = True
+                retake = self._changed_in_place(step)
+                if not retake:
+                    loss_value, nonfinite = self._report(step, loss)
+                    reported = True
             elif not self._warned_no_capture:
                 self._warned_no_capture = True
                 self._log_warning(
@@ -145,7 +147,7 @@ class Run:
             self._diverge(step, f"non-finite activations at step {step} (first: layer {nonfinite['layer']}, "
                           f"{nonfinite['name']})", nonfinite)
         self._step = step + 1
-        if self.layers and self._step % self.every == 0:
+        if self.layers and (retake or self._step % self.every == 0):
             self.capture.arm()
 
     def log_epoch(self, metrics: Mapping[str, Any], epoch: Optional[int] = None) -> None:
@@ -215,6 +217,19 @@ class Run:
         return f"<snn_lab.Run {self.run_id} {self.status} step={self._step} dir={self.dir}>"
 
     # -- internals ------------------------------------------------------------------------------------------
+    def _changed_in_place(self, step: int) -> bool:
+        """True when an output kept by reference changed in place after the forward pass (the model took another
+        path than in earlier reports): this report is dropped and taken again at the next step, with copies."""
+        changed = self.capture.changed_in_place()
+        if not changed:
+            return False
+        self.capture.release()
+        self.writer.log(
+            f"[info] step {step}: {', '.join(changed)} changed in place after the forward pass; the statistics "
+            f"report is taken at step {step + 1} instead (those outputs are copied from now on)"
+        )
+        return True
+
     def _report(self, step: int, loss: Any) -> Tuple[Optional[float], Optional[Dict[str, Any]]]:
         """Reduces the captured statistics (and the loss) and moves them to the host in one transfer; returns the
         loss and the first layer with non-finite statistics ({"layer", "name"}) if any."""

@@ -169,6 +169,82 @@ class WatchStatisticsTest(RunsDirTestCase):
         self.assertEqual(record["post"]["min"], 0.0)
         self.assertGreaterEqual(record["dead"], 0.0)
 
+    def _reports_equal_direct_computation(self, model, steps, every):
+        """Trains `model` (first module a Linear) and checks that each report's layer-0 pre statistics are those of
+        the Linear output for the training batch, computed directly before the step. Returns the reported steps."""
+        generator = torch.Generator().manual_seed(5)
+        optimizer = torch.optim.SGD(model.parameters(), lr=0.05)
+        expected = {}
+        with snn_lab.watch(model, runs_dir=self.runs_dir, every=every) as run:
+            for step in range(steps):
+                x = torch.randn(32, 16, generator=generator)
+                y = torch.randint(0, 3, (32,), generator=generator)
+                with torch.no_grad():
+                    expected[step] = stats.distribution_vector(model[0](x), 5.0, 40).tolist()
+                optimizer.zero_grad()
+                loss = nn.functional.cross_entropy(model(x), y)
+                loss.backward()
+                optimizer.step()
+                run.step(loss=loss)
+        records = read_jsonl(self.only_run() / "layers.jsonl")
+        for record in records:
+            direct = stats.unpack_distribution(expected[record["step"]], 0, 40, 5.0)
+            self.assertEqual(record["layers"][0]["pre"], direct, f"step {record['step']}")
+        return [r["step"] for r in records]
+
+    def test_later_reports_hold_the_forward_pass_values_kept_by_reference(self):
+        torch.manual_seed(4)
+        model = nn.Sequential(nn.Linear(16, 32), nn.SELU(), nn.Linear(32, 3))
+        self.assertEqual(self._reports_equal_direct_computation(model, 7, 3), [0, 3, 6])
+
+    def test_later_reports_with_an_in_place_activation_copy_the_layer_output(self):
+        torch.manual_seed(4)
+        model = nn.Sequential(nn.Linear(16, 32), nn.ReLU(inplace=True), nn.Linear(32, 3))
+        self.assertEqual(self._reports_equal_direct_computation(model, 7, 3), [0, 3, 6])
+        records = read_jsonl(self.only_run() / "layers.jsonl")
+        self.assertTrue(all(r["layers"][0]["post"]["min"] == 0.0 for r in records))
+
+    def test_an_output_changed_in_place_on_a_new_path_drops_the_report_and_takes_it_again(self):
+        class Net(nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.fc = nn.Linear(16, 32)
+                self.act = nn.SELU()
+                self.out = nn.Linear(32, 3)
+                self.shift = False
+
+            def forward(self, x):
+                h = self.fc(x)
+                if self.shift:
+                    h.add_(1.0)  # after the hook: the Linear output it kept changes
+                return self.out(self.act(h))
+
+        torch.manual_seed(6)
+        model = Net()
+        generator = torch.Generator().manual_seed(5)
+        optimizer = torch.optim.SGD(model.parameters(), lr=0.05)
+        expected = {}
+        with snn_lab.watch(model, runs_dir=self.runs_dir, every=2) as run:
+            for step in range(7):
+                model.shift = step >= 4
+                x = torch.randn(32, 16, generator=generator)
+                y = torch.randint(0, 3, (32,), generator=generator)
+                with torch.no_grad():
+                    expected[step] = stats.distribution_vector(model.fc(x), 5.0, 40).tolist()
+                optimizer.zero_grad()
+                loss = nn.functional.cross_entropy(model(x), y)
+                loss.backward()
+                optimizer.step()
+                run.step(loss=loss)
+        directory = self.only_run()
+        records = read_jsonl(directory / "layers.jsonl")
+        self.assertEqual([r["step"] for r in records], [0, 2, 5, 6], "the step-4 report is taken at step 5")
+        for record in records:
+            direct = stats.unpack_distribution(expected[record["step"]], 0, 40, 5.0)
+            self.assertEqual(record["layers"][0]["pre"], direct, f"step {record['step']}")
+        log = (directory / "trainer.log").read_text(encoding="utf-8")
+        self.assertIn("step 4: fc (raw) changed in place after the forward pass", log)
+
     def test_one_activation_module_reused_after_every_layer(self):
         class Net(nn.Module):
             def __init__(self):
