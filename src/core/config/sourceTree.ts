@@ -4,7 +4,7 @@
  */
 import { parseTree, printParseErrorCode, type Node as JsonNode, type ParseError } from 'jsonc-parser';
 import { isAlias, isMap, isScalar, isSeq, parseDocument, type Document, type Node as YamlNode } from 'yaml';
-import { MAX_NESTING, MAX_TEXT_CHARS } from './limits';
+import { clip, MAX_NESTING, MAX_TEXT_CHARS } from './limits';
 import { jsonTooDeep, yamlTooDeep } from './nesting';
 
 /** A character range, 0-based offset and length. */
@@ -160,12 +160,23 @@ function fromJson(node: JsonNode, issues: SyntaxIssue[]): SourceNode {
 /** Most nodes all aliases of a YAML file may expand to (the yaml package's maxAliasCount). */
 const MAX_ALIAS_EXPANSIONS = 100;
 
+/**
+ * The yaml package's message with every quoted token it echoes cut to a readable length (a 10,000-character scalar
+ * where a key was expected made a 10,000-character problem), and the whole bounded too.
+ */
+function yamlMessage(message: string): string {
+  const cut = message.replace(/"(?:[^"\\]|\\.)*"/g, (quoted) =>
+    quoted.length > 62 ? `"${clip(quoted.slice(1, -1))}"` : quoted,
+  );
+  return clip(cut, 300);
+}
+
 function parseYaml(text: string): SourceTree {
   // uniqueKeys off: the yaml package compares each key with every earlier one (20,000 keys took seconds);
   // fromYaml reports duplicates in linear time instead.
   const doc = parseDocument(text, { prettyErrors: false, uniqueKeys: false, merge: true });
   const issues: SyntaxIssue[] = doc.errors.map((e) => ({
-    message: e.message,
+    message: yamlMessage(e.message),
     offset: e.pos[0],
     length: Math.max(1, e.pos[1] - e.pos[0]),
   }));

@@ -211,3 +211,15 @@ test('a long sweep value is cut in the message that names it (found by the fuzz 
   assert.ok(error.message.length < 400, `a message of ${error.message.length} characters: ${error.message}`);
   assert.match(error.message, /model\.depth=\{"":"x+…/);
 });
+
+test('a YAML syntax error echoing a 3,000-character token says so in a message of readable length', () => {
+  // Found by the experiment-file fuzz target (seed 20261207): a long quoted scalar where a mapping was expected.
+  const token = 'x'.repeat(3_000);
+  const text = `"x"}${token}"\nname: a\n`;
+  const result = check(text, 'long-token.snn.yaml');
+  firstError(result);
+  for (const problem of result.problems) {
+    assert.ok(problem.message.length <= 300, `message of ${problem.message.length} characters`);
+    assert.ok(!problem.message.includes(token), 'the whole token is not echoed');
+  }
+});
