@@ -294,7 +294,7 @@ test(
     await runFuzz(property, {
       name: 'experiment files',
       file: 'experimentFiles.test.js',
-      budgetMs: 30_000,
+      budgetMs: 15_000,
       minCases: 150,
       maxPeakRssMiB: 400,
     });

@@ -171,7 +171,7 @@ test(
     await runFuzz(property, {
       name: 'trainer messages',
       file: 'trainerMessages.test.js',
-      budgetMs: 20_000,
+      budgetMs: 12_000,
       minCases: 40,
       maxPeakRssMiB: 400,
     });

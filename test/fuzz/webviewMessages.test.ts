@@ -191,7 +191,7 @@ test(
     await runFuzz(property, {
       name: 'webview messages',
       file: 'webviewMessages.test.js',
-      budgetMs: 20_000,
+      budgetMs: 12_000,
       minCases: 150,
       maxPeakRssMiB: 400,
     });
