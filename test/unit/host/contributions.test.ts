@@ -179,3 +179,22 @@ test('files referenced by contributions exist', () => {
     assert.ok(existsSync(join(root, v.url)), `${v.url} exists`);
   }
 });
+
+test('Restricted Mode: every command that starts, stops or deletes runs is hidden from the palette', () => {
+  const trainingCommands = [
+    'snnLab.runExperiment',
+    'snnLab.runSweep',
+    'snnLab.runStudy',
+    'snnLab.runVariant',
+    'snnLab.probeAtInit',
+    'snnLab.stopRun',
+    'snnLab.stopAll',
+    'snnLab.deleteRun',
+  ];
+  const palette = pkg.contributes.menus.commandPalette ?? [];
+  for (const command of trainingCommands) {
+    const entry = palette.find((e) => e.command === command);
+    assert.ok(entry, `${command} has a command palette entry`);
+    assert.match(entry.when ?? '', /\bisWorkspaceTrusted\b/, `${command} is hidden in Restricted Mode`);
+  }
+});
