@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import {
   COMMAND_IDS,
+  type CommandId,
   CONTEXT_KEYS,
   EXPERIMENT_ITEM_CONTEXT,
   RUN_ITEM_CONTEXT,
@@ -181,7 +182,8 @@ test('files referenced by contributions exist', () => {
 });
 
 test('Restricted Mode: every command that starts, stops or deletes runs is hidden from the palette', () => {
-  const trainingCommands = [
+  // Typed against COMMAND_IDS: a renamed or removed command fails to compile here.
+  const trainingCommands: readonly CommandId[] = [
     'snnLab.runExperiment',
     'snnLab.runSweep',
     'snnLab.runStudy',
