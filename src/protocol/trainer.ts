@@ -13,6 +13,22 @@ export const DEFAULT_PROBE_SAMPLES = 2048;
 /** Largest probe batch accepted (the memory budget usually refuses far smaller ones first). */
 export const MAX_PROBE_SAMPLES = 1_000_000;
 
+/**
+ * Bounds on what one trainer message may hold. IPC input is untrusted like any other: these are far above any real
+ * run (the experiment schema allows 1,000 layers and 512 histogram bins; TensorBoard's percentiles are 9) and far
+ * below sizes that would make the store or a dashboard hold unbounded data. Longer texts are cut, not refused, so a
+ * failure is never lost for its length.
+ */
+export const MESSAGE_LIMITS = {
+  layers: 10_000,
+  histogramBins: 512,
+  percentiles: 64,
+  metrics: 1_000,
+  nameChars: 200,
+  dataFiles: 10_000,
+  textChars: 65_536,
+} as const;
+
 export type BackendChoice = 'auto' | 'tensorflow' | 'wasm' | 'cpu';
 
 /** Commands from the host. */

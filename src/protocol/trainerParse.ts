@@ -6,7 +6,13 @@ import type { RunConfig } from '../core/config/experimentConfig';
 import { isRunId } from './ids';
 import type { Distribution, Histogram, WeightStats } from '../core/statisticsTypes';
 import type { BackendInfo, LayerInfo, LayerStats, Metrics, RunSummary } from './stats';
-import { MAX_PROBE_SAMPLES, type FailureReason, type HostToTrainer, type TrainerToHost } from './trainer';
+import {
+  MAX_PROBE_SAMPLES,
+  MESSAGE_LIMITS,
+  type FailureReason,
+  type HostToTrainer,
+  type TrainerToHost,
+} from './trainer';
 
 type Obj = Record<string, unknown>;
 
@@ -17,17 +23,32 @@ const isNum = (v: unknown): v is number => typeof v === 'number';
 const isInt = (v: unknown): v is number => Number.isSafeInteger(v) && (v as number) >= 0;
 const isStr = (v: unknown): v is string => typeof v === 'string';
 const optional = (v: unknown, guard: (x: unknown) => boolean): boolean => v === undefined || guard(v);
-const isNumArray = (v: unknown): v is number[] => Array.isArray(v) && v.every(isNum);
-const arrayOf = <T>(v: unknown, guard: (x: unknown) => x is T): v is T[] =>
-  Array.isArray(v) && v.every(guard);
-const isRecordOf = (v: unknown, guard: (x: unknown) => boolean): boolean =>
-  isObj(v) && Object.values(v).every(guard);
+const isNumArray = (v: unknown, maxLength: number): v is number[] =>
+  Array.isArray(v) && v.length <= maxLength && v.every(isNum);
+const arrayOf = (v: unknown, guard: (x: unknown) => boolean, maxLength: number): boolean =>
+  Array.isArray(v) && v.length <= maxLength && v.every(guard);
+/** A name -> value record of at most MESSAGE_LIMITS.metrics entries with names of at most nameChars characters. */
+function isRecordOf(v: unknown, guard: (x: unknown) => boolean): boolean {
+  if (!isObj(v)) return false;
+  const entries = Object.entries(v);
+  return (
+    entries.length <= MESSAGE_LIMITS.metrics &&
+    entries.every(([key, x]) => key.length <= MESSAGE_LIMITS.nameChars && guard(x))
+  );
+}
 
 const FAILURE_REASONS: readonly FailureReason[] = ['diverged', 'data', 'internal', 'stopped', 'crashed'];
 const BACKENDS = ['tensorflow', 'wasm', 'cpu'];
 
 function isHistogram(v: unknown): v is Histogram {
-  return isObj(v) && isNum(v.lo) && isNum(v.hi) && isNumArray(v.counts) && isNum(v.under) && isNum(v.over);
+  return (
+    isObj(v) &&
+    isNum(v.lo) &&
+    isNum(v.hi) &&
+    isNumArray(v.counts, MESSAGE_LIMITS.histogramBins) &&
+    isNum(v.under) &&
+    isNum(v.over)
+  );
 }
 
 function isDistribution(v: unknown): v is Distribution {
@@ -37,7 +58,7 @@ function isDistribution(v: unknown): v is Distribution {
     isNum(v.variance) &&
     isNum(v.min) &&
     isNum(v.max) &&
-    isNumArray(v.percentiles) &&
+    isNumArray(v.percentiles, MESSAGE_LIMITS.percentiles) &&
     isHistogram(v.histogram)
   );
 }
@@ -150,17 +171,21 @@ const TRAINER_GUARDS: Record<TrainerToHost['type'], (v: Obj) => boolean> = {
   ready: (v) => isInt(v.protocolVersion) && isBackendInfo(v.backend) && isInt(v.pid),
   started: (v) =>
     isRunId(v.runId) &&
-    arrayOf(v.layers, isLayerInfo) &&
+    arrayOf(v.layers, isLayerInfo, MESSAGE_LIMITS.layers) &&
     isInt(v.totalSteps) &&
     isInt(v.stepsPerEpoch) &&
     isSamples(v.samples) &&
     isInt(v.features) &&
     isInt(v.classes) &&
-    optional(v.dataFiles, (files) => Array.isArray(files) && files.every(isDataFile)),
+    optional(v.dataFiles, (files) => arrayOf(files, isDataFile, MESSAGE_LIMITS.dataFiles)),
   progress: (v) =>
     isRunId(v.runId) && isInt(v.step) && isInt(v.epoch) && isNum(v.loss) && isNum(v.samplesPerSec),
   epochEnd: (v) => isRunId(v.runId) && isInt(v.epoch) && isInt(v.step) && isMetrics(v.metrics),
-  layerStats: (v) => isRunId(v.runId) && isInt(v.step) && isInt(v.epoch) && arrayOf(v.layers, isLayerStats),
+  layerStats: (v) =>
+    isRunId(v.runId) &&
+    isInt(v.step) &&
+    isInt(v.epoch) &&
+    arrayOf(v.layers, isLayerStats, MESSAGE_LIMITS.layers),
   log: (v) => (v.level === 'info' || v.level === 'warn' || v.level === 'error') && isStr(v.message),
   finished: (v) => isRunId(v.runId) && isRunSummary(v.summary),
   failed: (v) =>
@@ -212,5 +237,21 @@ export function parseTrainerToHost(raw: unknown): TrainerToHost | undefined {
   const value = reviveNulls(raw);
   if (!isObj(value) || !isStr(value.type) || !Object.hasOwn(TRAINER_GUARDS, value.type)) return undefined;
   const guard = TRAINER_GUARDS[value.type as TrainerToHost['type']];
-  return guard(value) ? (value as unknown as TrainerToHost) : undefined;
+  if (!guard(value)) return undefined;
+  const message = value as unknown as TrainerToHost;
+  if (message.type === 'log') return { ...message, message: cutText(message.message) };
+  if (message.type === 'failed') {
+    return {
+      ...message,
+      message: cutText(message.message),
+      ...(message.stack !== undefined ? { stack: cutText(message.stack) } : {}),
+    };
+  }
+  return message;
+}
+
+/** A text of at most MESSAGE_LIMITS.textChars characters, saying how much was cut. */
+function cutText(text: string): string {
+  const max = MESSAGE_LIMITS.textChars;
+  return text.length <= max ? text : `${text.slice(0, max)}... (${text.length - max} characters cut)`;
 }

@@ -5,6 +5,7 @@
  */
 import { isLayerStats } from '../protocol/trainerParse';
 import type { LayerInfo, Metrics, RunSummary } from '../protocol/stats';
+import { MESSAGE_LIMITS } from '../protocol/trainer';
 import type { FrameColumns } from '../protocol/webview';
 import type { LayerStatsRecord, MetricRecord, RunMeta } from './runTypes';
 
@@ -15,7 +16,7 @@ const isIndex = (v: unknown): v is number => Number.isSafeInteger(v) && (v as nu
 const isStr = (v: unknown): v is string => typeof v === 'string';
 
 /** Longest metric or sweep key kept (longer ones are not names a person typed). */
-const MAX_NAME = 200;
+const MAX_NAME = MESSAGE_LIMITS.nameChars;
 
 /** A name -> value record without a prototype, keeping only entries `keep` accepts. */
 export function nameRecord<T>(value: unknown, keep: (v: unknown) => v is T): Record<string, T> {
@@ -46,8 +47,8 @@ export function toMetricRecord(value: unknown): MetricRecord | undefined {
   return undefined;
 }
 
-/** Most hidden layers a statistics line may hold (a 10,000-layer net is not an MLP anyone trains). */
-const MAX_LAYERS = 10_000;
+/** Most hidden layers a statistics line may hold (the bound a trainer message has too). */
+const MAX_LAYERS = MESSAGE_LIMITS.layers;
 
 /** A layers.jsonl line as a LayerStatsRecord, or undefined when any layer lacks a field the views read. */
 export function toLayerStatsRecord(value: unknown): LayerStatsRecord | undefined {
@@ -68,7 +69,10 @@ function isMomentColumns(v: unknown, n: number): boolean {
     ['mean', 'variance', 'min', 'max'].every((key) => isColumn(v[key], n)) &&
     Array.isArray(v.percentiles) &&
     v.percentiles.length === n &&
-    v.percentiles.every((p) => Array.isArray(p) && p.length <= 64 && p.every((x) => x === null || isNum(x)))
+    v.percentiles.every(
+      (p) =>
+        Array.isArray(p) && p.length <= MESSAGE_LIMITS.percentiles && p.every((x) => x === null || isNum(x)),
+    )
   );
 }
 

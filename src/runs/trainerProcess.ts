@@ -205,8 +205,12 @@ export class TrainerProcess implements Disposable {
     const message = parseTrainerToHost(value);
     if (!message) {
       const kind =
-        typeof value === 'object' && value !== null && 'type' in value ? String(value.type) : typeof value;
-      if (!this.invalidKinds.has(kind)) {
+        typeof value === 'object' && value !== null && 'type' in value
+          ? String(value.type).slice(0, MAX_KIND_CHARS)
+          : typeof value;
+      // One warning per kind, for at most MAX_INVALID_KINDS kinds: a trainer sending a new type with every message
+      // must not grow the set (or the log) without bound.
+      if (!this.invalidKinds.has(kind) && this.invalidKinds.size < MAX_INVALID_KINDS) {
         this.invalidKinds.add(kind);
         this.logger.warn(
           `[${this.label}] ignored an invalid or unknown trainer message (type ${kind}): ${preview(value)}`,
@@ -233,6 +237,10 @@ export class TrainerProcess implements Disposable {
     });
   }
 }
+
+/** Distinct invalid message kinds warned about per trainer, and how much of a kind's name a warning shows. */
+const MAX_INVALID_KINDS = 32;
+const MAX_KIND_CHARS = 60;
 
 function preview(value: unknown): string {
   let text: string;

@@ -104,6 +104,48 @@ describe('parseTrainerToHost: counts the run store can read back', () => {
   });
 });
 
+describe('parseTrainerToHost: bounded sizes (hostile IPC)', () => {
+  const withCounts = (n: number) => ({
+    ...layerStats,
+    pre: { ...dist, histogram: { ...dist.histogram, counts: new Array<number>(n).fill(1) } },
+  });
+  const stats = (layers: unknown[]) => ({ ...(valid.layerStats as object), layers });
+  it('accepts 512 histogram bins (the schema maximum) and refuses 513', () => {
+    assert.ok(parseTrainerToHost(stats([withCounts(512)])));
+    assert.equal(parseTrainerToHost(stats([withCounts(513)])), undefined);
+  });
+  it('refuses more than 64 percentiles and more than 10,000 layers', () => {
+    const percentiles = new Array<number>(65).fill(0);
+    assert.equal(parseTrainerToHost(stats([{ ...layerStats, pre: { ...dist, percentiles } }])), undefined);
+    assert.ok(parseTrainerToHost(stats(new Array(10_000).fill(layerStats))));
+    assert.equal(parseTrainerToHost(stats(new Array(10_001).fill(layerStats))), undefined);
+    const started = valid.started as { layers: unknown[] };
+    assert.equal(
+      parseTrainerToHost({ ...started, layers: new Array(10_001).fill(started.layers[0]) }),
+      undefined,
+    );
+  });
+  it('refuses metrics with more than 1,000 names or a name longer than 200 characters', () => {
+    const many = Object.fromEntries(Array.from({ length: 1001 }, (_, i) => [`m${i}`, i]));
+    assert.equal(parseTrainerToHost({ ...(valid.epochEnd as object), metrics: many }), undefined);
+    const longName = { ['x'.repeat(201)]: 1 };
+    assert.equal(parseTrainerToHost({ ...(valid.epochEnd as object), metrics: longName }), undefined);
+    assert.ok(parseTrainerToHost({ ...(valid.epochEnd as object), metrics: { ['x'.repeat(200)]: 1 } }));
+  });
+  it('cuts log and failure texts to 65,536 characters and says how much was cut, keeping the failure', () => {
+    const long = 'y'.repeat(100_000);
+    const log = parseTrainerToHost({ ...(valid.log as object), message: long });
+    assert.ok(log?.type === 'log');
+    assert.equal(log.message.length, 65_536 + '... (34464 characters cut)'.length);
+    assert.match(log.message, /\.\.\. \(34464 characters cut\)$/);
+    const failed = parseTrainerToHost({ ...(valid.failed as object), message: long, stack: long });
+    assert.ok(failed?.type === 'failed');
+    assert.equal(failed.reason, 'diverged');
+    assert.ok(failed.message.length < 65_600 && (failed.stack ?? '').length < 65_600);
+    assert.deepEqual(parseTrainerToHost(valid.log), valid.log, 'short texts unchanged');
+  });
+});
+
 describe('parseHostToTrainer', () => {
   const start = { type: 'start', runId: 'r', mode: 'train', config: { seed: 1 }, baseDir: '/tmp' };
   it('accepts start (with optional fields) and stop', () => {

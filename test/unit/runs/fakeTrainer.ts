@@ -15,6 +15,7 @@ send({ type: 'ready', protocolVersion: mode === 'badversion' ? 999 : 1,
   backend: { name: 'cpu', versions: { fake: '1' } }, pid: process.pid });
 if (mode === 'execargv') send({ type: 'log', level: 'info', message: 'execArgv ' + JSON.stringify(process.execArgv) });
 if (mode === 'invalid') { send({ type: 'progress', step: 'x' }); send({ type: 'progress', step: 'y' }); send({ type: 'bogus' }); }
+if (mode === 'manykinds') for (let i = 0; i < 500; i++) send({ type: 'kind-' + i + '-' + 'x'.repeat(1000) });
 let stop = false;
 let started = false;
 process.on('message', (m) => {

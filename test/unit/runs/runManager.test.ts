@@ -96,6 +96,19 @@ describe('RunManager with a fake trainer', () => {
     await manager.dispose();
   });
 
+  it('warns about at most 32 invalid kinds, each name cut, when a trainer sends a new type with every message', async () => {
+    const { manager, logs } = setup({ FAKE_MODE: 'manykinds' });
+    const [runId] = manager.enqueue([tinyPlan()], start) as [never];
+    assert.equal(await manager.whenDone(runId), 'finished');
+    const invalid = logs.filter((l) => l.includes('ignored an invalid or unknown trainer message'));
+    assert.equal(invalid.length, 32, `500 distinct kinds sent; warnings: ${invalid.length}`);
+    assert.ok(
+      invalid.every((l) => l.length < 600),
+      'each warning shows a cut kind and a 200-character preview',
+    );
+    await manager.dispose();
+  });
+
   it('stops a running run, and kills one that ignores stop after the grace period', async () => {
     for (const mode of ['normal', 'ignorestop']) {
       const { store, manager } = setup({ FAKE_MODE: mode, FAKE_STEPS: '1000' }, 1, 300);
