@@ -14,7 +14,6 @@ import type { SaveFile } from './charts/card';
 import { el } from './controls';
 import { createHeader } from './header';
 import { createLegend } from './legend';
-import { newRunsToPick } from './pickup';
 import { runFocus } from './runFocus';
 import type { RunStyles } from './runStyles';
 import { runStyles } from './runStyles';
@@ -159,7 +158,6 @@ function showTab(tab: DashboardTab): void {
 }
 
 let resyncAt = -1;
-let previous: DashboardData | undefined;
 transport.onMessage((m) => {
   hook.received(m);
   data = reduceDashboard(data, m);
@@ -174,10 +172,6 @@ transport.onMessage((m) => {
   }
   if (m.type === 'snapshot') {
     snapshots++;
-    // Nothing compared: runs that start while the dashboard is open are picked up.
-    const pick = newRunsToPick(previous, data);
-    previous = data;
-    if (pick.length > 0) post({ type: 'selectRuns', runIds: pick });
     persist();
   }
   schedule();
