@@ -174,10 +174,13 @@ export class DashboardFeed {
     }
   }
 
-  /** Whether a new run joins the comparison: always while following, else when it belongs to a compared experiment. */
+  /**
+   * Whether a new run joins the comparison: always while following or when nothing is compared (the user unticked
+   * every run: an empty dashboard shows what starts next), else when it belongs to a compared experiment.
+   */
   private joins(meta: RunMeta): boolean {
     if (this.selected.length >= MAX_SELECTED || this.selected.includes(meta.runId)) return false;
-    if (this.auto) return true;
+    if (this.auto || this.selected.length === 0) return true;
     return this.selected.some((id) => this.store.readMeta(id)?.experiment === meta.experiment);
   }
 

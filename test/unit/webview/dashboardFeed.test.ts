@@ -403,6 +403,20 @@ describe('DashboardFeed over a real RunStore', () => {
     store.setStatus(elsewhere, 'cancelled');
     store.delete(elsewhere);
     assert.deepEqual(other.bodies.at(-1), { type: 'runs', upsert: [], removed: [elsewhere] });
+
+    await explicit.changeSelection([]);
+    assert.deepEqual(explicit.selection, [], 'the user unticked every run');
+    const next = store.create(plans[0]!, { experiment: '/elsewhere/third.snn.json', mode: 'train' });
+    const sentNext = (): boolean =>
+      other.bodies.some((b) => b.type === 'selection' && b.runs.some((r) => r.info.runId === next));
+    await until(sentNext, 'a run started into an emptied dashboard');
+    const last = other.bodies.filter((b) => b.type === 'selection').at(-1);
+    assert.deepEqual(explicit.selection, [next]);
+    assert.deepEqual(
+      last?.type === 'selection' && last.runs.map((r) => r.info.runId),
+      [next],
+      'it is sent with its payload, as in a dashboard that follows new runs',
+    );
   });
 
   test('picking runs in the dashboard sends only the new runs, not a snapshot', async () => {
