@@ -9,7 +9,7 @@ import { describe, test } from 'node:test';
 import type { Page } from 'playwright-core';
 import type { HostToWebview } from '../../src/protocol/webview';
 import { screenshot, waitSettled, watchProblems, useBrowser } from './harness';
-import { probeSnapshot, realSnapshot, sweepSidebar, sweepSnapshot, SWEEP_DEPTHS } from './fixtures';
+import { probeSnapshot, sweepSidebar, sweepSnapshot, SWEEP_DEPTHS } from './fixtures';
 import { colorAlongPath, mostly } from './pixels';
 
 const fx = useBrowser();
@@ -180,26 +180,6 @@ describe('dashboard states', () => {
       /One reported step/,
     );
     assert.deepEqual(problems, []);
-    await page.close();
-  });
-
-  test('an empty dashboard picks up a run that starts', async () => {
-    const real = realSnapshot();
-    const empty = { ...real, seq: 1, allRuns: [], selected: [], runs: [], tab: undefined };
-    const { page } = await open('empty', [empty]);
-    const started = { ...real.runs[0]!.info, status: 'running' as const, summary: undefined };
-    await page.evaluate((m) => window.__snnLabReplayTransport!.emit(m), {
-      ...empty,
-      seq: 2,
-      allRuns: [started],
-    } as HostToWebview);
-    await page.waitForFunction(() =>
-      window.__snnLabReplayTransport!.posted.some((m) => m.type === 'selectRuns'),
-    );
-    const posted = await page.evaluate(() =>
-      window.__snnLabReplayTransport!.posted.filter((m) => m.type === 'selectRuns'),
-    );
-    assert.deepEqual(posted, [{ type: 'selectRuns', runIds: [started.runId] }]);
     await page.close();
   });
 });
