@@ -9,6 +9,7 @@ import {
   extent,
   formatTick,
   fromPixel,
+  grownMax,
   logDomain,
   niceDomain,
   niceStep,
@@ -59,6 +60,20 @@ describe('plot scales', () => {
     assert.deepEqual(niceDomain(-3.2, 41, 4), [-20, 60], '44.2 / 4 rounds up to steps of 20');
     assert.deepEqual(niceDomain(2, 2, 5), [1.8, 2.2]);
     assert.deepEqual(niceDomain(0, 0, 5), [-0.5, 0.5]);
+  });
+
+  test('a growing range ends at the next twentieth of its power of ten, so one more step rarely moves it', () => {
+    assert.equal(grownMax(0, 1030), 1050, 'span 1,030: units of 1,000 / 20 = 50');
+    assert.equal(grownMax(0, 1050), 1050, 'already on a unit');
+    assert.equal(grownMax(0, 1051), 1100);
+    assert.equal(grownMax(1, 9.33), 9.35, 'span 8.33: units of 1 / 20 = 0.05');
+    assert.equal(grownMax(0, 0.123), 0.125, 'span 0.123: units of 0.005, no float noise');
+    assert.equal(grownMax(5, 5), 5, 'flat range unchanged');
+    // Every push of one step from 1,000 to 2,000 keeps the same upper end for at least 40 steps in a row.
+    const ends = new Set<number>();
+    for (let hi = 1000; hi <= 2000; hi++) ends.add(grownMax(0, hi));
+    assert.ok(ends.size <= 21, `${ends.size} different upper ends over 1,000 pushes`);
+    for (let hi = 1; hi <= 2000; hi++) assert.ok(grownMax(0, hi) >= hi && grownMax(0, hi) <= hi * 1.1);
   });
 
   test('log domains run over whole decades', () => {

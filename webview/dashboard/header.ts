@@ -37,6 +37,10 @@ export function finalMetrics(info: RunInfo): Record<string, number> {
 }
 
 /** Steps done of the total: `step` is the 0-based last step reported, so one more (the Runs tree counts the same). */
+const setText = (cell: HTMLElement, text: string): void => {
+  if (cell.textContent !== text) cell.textContent = text;
+};
+
 function progress(info: RunInfo): string {
   if (info.step === undefined) return '—';
   return `${info.step + 1}${info.totalSteps ? ` / ${info.totalSteps}` : ''} steps`;
@@ -116,7 +120,7 @@ export function createHeader(parent: HTMLElement, o: HeaderOptions): (data: Dash
   let pickerData: DashboardData | undefined;
   const renderPicker = (data: DashboardData): void => {
     pickerData = data;
-    pickerSummary.textContent = `Runs (${data.selected.length} of ${data.allRuns.length} compared)`;
+    setText(pickerSummary, `Runs (${data.selected.length} of ${data.allRuns.length} compared)`);
     if (!picker.open) return;
     const key = JSON.stringify([data.allRuns.map((r) => [r.runId, r.name, r.status]), data.selected]);
     if (key === pickerKey) return;
@@ -156,7 +160,7 @@ export function createHeader(parent: HTMLElement, o: HeaderOptions): (data: Dash
   return (data) => {
     notice.hidden = !data.notice;
     notice.className = `notice ${data.notice?.level ?? ''}`;
-    notice.textContent = data.notice?.message ?? '';
+    setText(notice, data.notice?.message ?? '');
     renderPicker(data);
     const runs = selectedRuns(data);
     const styles = o.styles();
@@ -164,7 +168,7 @@ export function createHeader(parent: HTMLElement, o: HeaderOptions): (data: Dash
     const metrics = [...new Set(runs.flatMap((r) => Object.keys(finalMetrics(r.info))))].sort();
     root.hidden = data.allRuns.length === 0;
     tableBox.hidden = runs.length === 0;
-    tableSummary.textContent = `Compared runs (${runs.length})`;
+    setText(tableSummary, `Compared runs (${runs.length})`);
     const rowKey = JSON.stringify([
       runs.map((r) => [
         r.info.runId,
@@ -261,9 +265,10 @@ export function createHeader(parent: HTMLElement, o: HeaderOptions): (data: Dash
       actions.append(
         rowButton('Export', `Export ${info.name}`, () => o.post({ type: 'exportRun', runId: info.runId })),
       );
+      // Written only when changed: every write is a DOM mutation (100 rows at each push, seen by chart.js's observers).
       live.set(info.runId, (next) => {
-        durationCell.textContent = formatDuration(durationMs(next));
-        stepCell.textContent = progress(next);
+        setText(durationCell, formatDuration(durationMs(next)));
+        setText(stepCell, progress(next));
       });
       const backend = withBackend ? [backendCell(info)] : [];
       tr.append(swatchCell, name, status, ...backend, stepCell, ...metricCells, durationCell, actions);

@@ -66,6 +66,8 @@ export interface LineOptions {
   logY?: boolean;
   /** Integer ticks on x (layer indices). */
   integerX?: boolean;
+  /** x grows while the chart is live (steps, epochs): its upper end is rounded up so a push rarely moves it. */
+  growingX?: boolean;
   reference?: Reference;
   /** Show the legend (default true). */
   legend?: boolean;
@@ -100,7 +102,7 @@ export class LineChart {
     const ref = o.reference;
     const color = this.theme.reference;
     this.card.draw({
-      x: { title: o.xTitle, integer: o.integerX ?? false },
+      x: { title: o.xTitle, integer: o.integerX ?? false, ...(o.growingX ? { grows: true } : {}) },
       y: { title: o.yTitle, log: o.logY ?? false },
       lines,
       legend: o.legend ?? true,

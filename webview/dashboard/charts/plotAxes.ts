@@ -3,7 +3,7 @@
  * extent widened to nice values), chart.js's scale options, and the tooltip drawn next to the hovered point.
  */
 import type { Chart, ChartOptions, LegendItem, ScaleOptionsByType } from 'chart.js';
-import { extent, formatTick, logDomain, niceDomain } from '../../shared/plot/scale';
+import { extent, formatTick, grownMax, logDomain, niceDomain } from '../../shared/plot/scale';
 import type { AxisSpec, PlotLine } from '../../shared/plot/spec';
 import type { Theme } from '../../shared/theme';
 
@@ -52,7 +52,8 @@ export function domain(spec: AxisSpec, lists: ArrayLike<number>[], niceByDefault
     const [a, b] = niceDomain(lo, hi, 6);
     return [spec.min ?? a, spec.max ?? b];
   }
-  return hi > lo ? [lo, hi] : niceDomain(lo, hi, 6);
+  if (!(hi > lo)) return niceDomain(lo, hi, 6);
+  return [lo, spec.grows && spec.max === undefined ? grownMax(lo, hi) : hi];
 }
 
 export function scaleOptions(spec: AxisSpec, range: [number, number], theme: Theme, x: boolean): Scale {

@@ -218,7 +218,12 @@ export function createCurvesTab(ctx: TabContext): TabView {
         if (signatures.get(metric) === signature) continue;
         signatures.set(metric, signature);
         const withMetric = runs.filter((r) => r.curves[metric]).length;
-        const axes = { xTitle: xAxis, yTitle: metric, logY: logScale && !/accuracy|auc/.test(metric) };
+        const axes = {
+          xTitle: xAxis,
+          yTitle: metric,
+          logY: logScale && !/accuracy|auc/.test(metric),
+          growingX: true,
+        };
         if (aggregateCurves) {
           const drawn = curveGroups(metric, groups, {
             xAxis,

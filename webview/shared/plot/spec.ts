@@ -46,6 +46,8 @@ export interface AxisSpec {
   integer?: boolean;
   /** Widens the data range to nice tick values (default: y yes, x no). */
   nice?: boolean;
+  /** The data grows at the upper end (steps of a live run): that end is rounded up (`grownMax`). */
+  grows?: boolean;
   format?: (v: number) => string;
   grid?: boolean;
 }
