@@ -55,6 +55,8 @@ export class RunSeries {
   private lastStep = { progress: -1, epoch: -1, layers: -1 };
   private loading: Promise<void> | undefined;
   private loaded = false;
+  /** The curves (metrics.jsonl) are read for `resolution.curvePoints`: the statistics may not be. */
+  private curvesLoaded = false;
   /** Records that arrived while the first load was reading the files. */
   private pending: (MetricRecord | LayerStatsRecord)[] = [];
 
@@ -76,11 +78,37 @@ export class RunSeries {
     );
   }
 
+  /** True when the curves are read (a dashboard on the Curves tab can draw the run while its statistics load). */
+  get hasCurves(): boolean {
+    return this.curvesLoaded || this.loaded;
+  }
+
+  /**
+   * Resolves once the run's curves are read for `budget` (the statistics may still be loading: `load` goes on).
+   * metrics.jsonl is read before the statistics, and the statistics are ~90 % of a first load's time.
+   */
+  loadCurves(budget: RunBudget): Promise<void> {
+    if (this.coversCurves(budget)) return Promise.resolve();
+    return this.chain(() => (this.coversCurves(budget) ? Promise.resolve() : this.readCurves(budget)));
+  }
+
   /** Reads the run's files for `budget` (once; again only for a larger budget), in slices. */
   load(budget: RunBudget): Promise<void> {
     if (this.covers(budget)) return Promise.resolve();
-    const previous = this.loading ?? Promise.resolve();
-    const next = previous.then(() => (this.covers(budget) ? undefined : this.read(budget)));
+    return this.chain(async () => {
+      if (this.covers(budget)) return;
+      if (!this.coversCurves(budget)) await this.readCurves(budget);
+      await this.readStatistics(budget);
+    });
+  }
+
+  private coversCurves(budget: RunBudget): boolean {
+    return this.covers(budget) || (this.curvesLoaded && this.resolution.curvePoints >= budget.curvePoints);
+  }
+
+  /** Runs `read` after the loads already asked for (one read of the files at a time). */
+  private chain(read: () => Promise<void>): Promise<void> {
+    const next = (this.loading ?? Promise.resolve()).then(read);
     this.loading = next.finally(() => {
       if (this.loading === next) this.loading = undefined;
     });
@@ -102,8 +130,12 @@ export class RunSeries {
     return this.info;
   }
 
-  /** Adds a record that was just written; returns what to send, or undefined (duplicate, or not loaded yet). */
+  /**
+   * Adds a record that was just written; returns what to send, or undefined (duplicate, or not loaded yet). Once
+   * the curves are read, metric records are added (and returned) while the statistics still load.
+   */
   add(record: MetricRecord | LayerStatsRecord): SeriesDelta | undefined {
+    if (!this.loaded && this.curvesLoaded && !('layers' in record)) return this.addMetric(record);
     if (!this.loaded) {
       if (this.loading) this.pending.push(record);
       return undefined;
@@ -135,7 +167,8 @@ export class RunSeries {
     this.resolution = { ...budget };
   }
 
-  private async read(budget: RunBudget): Promise<void> {
+  /** Reads meta, setup, summary and metrics.jsonl (in slices): the curves, new from the file. */
+  private async readCurves(budget: RunBudget): Promise<void> {
     const { store, runId } = this;
     const meta = store.readMeta(runId);
     const setup = store.readSetup(runId) ?? {};
@@ -145,11 +178,11 @@ export class RunSeries {
       this.spe = stepsPerEpoch(meta, setup.config);
     }
     this.loaded = false;
-    this.resolution = { ...budget };
+    this.curvesLoaded = false;
+    this.resolution.curvePoints = budget.curvePoints;
     this.curves = curveRecord();
-    this.frames = [];
-    this.histograms = [];
-    this.lastStep = { progress: -1, epoch: -1, layers: -1 };
+    this.lastStep.progress = -1;
+    this.lastStep.epoch = -1;
     let offset: number | undefined;
     for (let more = true; more;) {
       const read = store.readRecords(runId, 'metrics', (r) => this.addMetric(r), {
@@ -160,6 +193,21 @@ export class RunSeries {
       more = read.more;
       await nextTurn();
     }
+    // Metric records that arrived meanwhile are added in order (layer records wait for the statistics).
+    this.curvesLoaded = true;
+    const metrics = this.pending.filter((r): r is MetricRecord => !('layers' in r));
+    this.pending = this.pending.filter((r) => 'layers' in r);
+    for (const record of metrics) this.addMetric(record);
+  }
+
+  /** Reads a bounded sample of the statistics (frames.jsonl, layers.jsonl), in slices. */
+  private async readStatistics(budget: RunBudget): Promise<void> {
+    const { store, runId } = this;
+    this.loaded = false;
+    this.resolution = { ...budget, curvePoints: this.resolution.curvePoints };
+    this.frames = [];
+    this.histograms = [];
+    this.lastStep.layers = -1;
     // Frames from frames.jsonl (written in wire form), histograms from a few layers.jsonl lines; runs without a
     // frames file (older versions, other writers) take both from a sample of layers.jsonl.
     const framePlan = store.planFrameSamples(runId, budget.frames);
@@ -188,7 +236,9 @@ export class RunSeries {
       if (!framePlan) this.addFrame(toFrame(record));
       if (histogramSteps.has(record.step)) this.addHistogram(toHistogramFrame(record));
     }
-    this.lastStep.layers = Math.max(this.lastStep.layers, ...records.map((r) => r.step));
+    // The frames decide which records are new: the histogram sample, read after them, may already hold records that
+    // arrived during the load (pending below), and their frames must not be taken for duplicates.
+    if (!framePlan) this.lastStep.layers = Math.max(this.lastStep.layers, ...records.map((r) => r.step));
     this.loaded = true;
     const pending = this.pending;
     this.pending = [];

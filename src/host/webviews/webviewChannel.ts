@@ -50,8 +50,10 @@ export interface ChannelOptions {
   /**
    * Data the snapshot left out (the dashboard's statistics), taken right after a snapshot is sent and pushed as
    * `appended` messages at the next flush, before newer data: the page draws its first view from a smaller message.
+   * A promise (the data is still being read) is sent at the first flush after it resolves, unless a newer snapshot
+   * went out meanwhile; the owner must not send that data's records as deltas before it.
    */
-  afterSnapshot?: () => Delta[];
+  afterSnapshot?: () => Delta[] | Promise<Delta[]>;
 }
 
 function appendCurves(into: Record<string, CurveSeries>, from: Record<string, CurveSeries>): void {
@@ -74,6 +76,8 @@ export class WebviewChannel implements Disposable {
   /** What the last snapshot left out (afterSnapshot), sent whole before the pending deltas. */
   private followUps: Delta[] = [];
   private queued: QueuedBody[] = [];
+  /** The seq of the last snapshot sent (what follows a snapshot belongs to it). */
+  private lastSnapshotSeq = -1;
   private timer: ReturnType<typeof setTimeout> | undefined;
   private lastPush = 0;
   private readonly subscription: Disposable;
@@ -232,7 +236,22 @@ export class WebviewChannel implements Disposable {
     this.seq += 1;
     void this.send({ ...body, seq: this.seq, protocolVersion: PROTOCOL_VERSION } as HostToWebview);
     this.lastPush = Date.now();
-    this.followUps = this.o.afterSnapshot?.() ?? [];
+    const later = this.o.afterSnapshot?.() ?? [];
+    const snapshotSeq = this.seq;
+    if (later instanceof Promise) {
+      this.followUps = [];
+      later.then(
+        (deltas) => {
+          // Dropped when the page was sent a newer snapshot (or the channel went) meanwhile.
+          if (this.disposed || this.lastSnapshotSeq !== snapshotSeq) return;
+          this.followUps.push(...deltas);
+          if (this.followUps.length > 0) this.schedule();
+        },
+        (error: unknown) =>
+          this.o.log.error(`${this.o.view} webview: cannot read what follows a snapshot: ${String(error)}`),
+      );
+    } else this.followUps = later;
+    this.lastSnapshotSeq = snapshotSeq;
     if (this.snapshotDue || this.followUps.length > 0) this.schedule();
   }
 

@@ -6,6 +6,7 @@ import { PROTOCOL_VERSION } from '../../../src/protocol/version';
 import type { FrameColumns, HostToWebview, WebviewToHost } from '../../../src/protocol/webview';
 import {
   type ChannelOptions,
+  type Delta,
   type SnapshotBody,
   WebviewChannel,
 } from '../../../src/host/webviews/webviewChannel';
@@ -237,6 +238,62 @@ describe('WebviewChannel: queued messages and asynchronous snapshots', () => {
     channel.append(delta(6));
     await tick(30);
     assert.equal(posted.length, 4, 'the held data is sent once');
+    channel.dispose();
+  });
+  test('what follows a snapshot may still be loading: sent once it is read, dropped if a newer snapshot went out', async () => {
+    const posted: HostToWebview[] = [];
+    let listener: (m: unknown) => unknown = () => undefined;
+    const frame = { step: 0, epoch: 0 } as unknown as FrameColumns;
+    const reads: ((d: Delta[]) => void)[] = [];
+    const channel = new WebviewChannel({
+      webview: {
+        postMessage: (m) => {
+          posted.push(m as HostToWebview);
+          return Promise.resolve(true);
+        },
+        onDidReceiveMessage: (l) => {
+          listener = l;
+          return { dispose: () => undefined };
+        },
+      },
+      view: 'dashboard',
+      log: { info: () => undefined, warn: () => undefined, error: () => undefined },
+      snapshot: (): SnapshotBody => ({ type: 'snapshot', allRuns: [], selected: [], runs: [] }),
+      afterSnapshot: () => new Promise<Delta[]>((resolve) => reads.push(resolve)),
+      onMessage: () => undefined,
+      intervalMs: 5,
+    });
+    listener({ type: 'ready', protocolVersion: PROTOCOL_VERSION, view: 'dashboard' });
+    await tick(1);
+    channel.append(delta(5));
+    await tick(30);
+    const types = (): string[] =>
+      posted.map((m) => `${m.type}${m.type === 'appended' ? m.frames.length : ''}`);
+    assert.deepEqual(
+      types(),
+      ['snapshot', 'appended0'],
+      'newer curves are not held back by the loading statistics',
+    );
+    reads[0]!([{ runId: run, curves: {}, frames: [frame], histograms: [] }]);
+    await tick(30);
+    assert.deepEqual(types(), ['snapshot', 'appended0', 'appended1'], 'the statistics follow once read');
+    assert.deepEqual(
+      posted.map((m) => ('seq' in m ? m.seq : -1)),
+      [1, 2, 3],
+      'in sequence',
+    );
+    // A resync sends a newer snapshot before the second read ends: its statistics belong to it, not the old one.
+    listener({ type: 'resync', lastSeq: 3 });
+    await tick(1);
+    assert.equal(reads.length, 2);
+    listener({ type: 'resync', lastSeq: 4 });
+    await tick(1);
+    reads[1]!([{ runId: run, curves: {}, frames: [frame], histograms: [] }]);
+    await tick(30);
+    assert.deepEqual(types().slice(3), ['snapshot', 'snapshot'], 'the stale statistics are dropped');
+    reads[2]!([{ runId: run, curves: {}, frames: [frame], histograms: [] }]);
+    await tick(30);
+    assert.deepEqual(types().slice(3), ['snapshot', 'snapshot', 'appended1']);
     channel.dispose();
   });
 });

@@ -222,7 +222,7 @@ describe('DashboardFeed over a real RunStore', () => {
     assert.deepEqual(part.curves, full.curves);
     assert.deepEqual(part.info, full.info);
     assert.equal(part.frames.length + part.histograms.length, 0);
-    const later = feed.takeLater();
+    const later = await feed.takeLater();
     const held = later.find((d) => d.runId === ids[0])!;
     assert.ok(full.frames.length > 0);
     assert.deepEqual(held.frames, full.frames);
@@ -231,6 +231,85 @@ describe('DashboardFeed over a real RunStore', () => {
     assert.deepEqual(feed.takeLater(), [], 'taken once');
     assert.equal(statisticsTab('curves') || statisticsTab(undefined) || statisticsTab('theory'), false);
     assert.ok(statisticsTab('layers') && statisticsTab('distributions') && statisticsTab('fixedPoint'));
+  });
+
+  test('a light snapshot waits for the curves only; the statistics follow whole, with what arrived meanwhile, once', async () => {
+    const store = newStore();
+    const ids = startRuns(store);
+    report(store, ids[0]!, 300);
+    report(store, ids[1]!, 300);
+    const { api, reads } = counting(store);
+    const feed = new DashboardFeed(api);
+    const sink = recorder();
+    store.onDidChange((c) => feed.apply(c));
+    feed.select(ids);
+    feed.attach(sink);
+    const light = await feed.snapshot('curves', { statisticsLater: true });
+    // The statistics are read after a turn of the event loop at least: none of layers.jsonl is read yet.
+    assert.equal(reads.readLayersAt, 0, 'the snapshot did not wait for the statistics');
+    if (light.type !== 'snapshot') throw new Error('not a dashboard snapshot');
+    assert.equal(light.runs.length, 2);
+    for (const run of light.runs) {
+      assert.equal(run.curves.batch_loss?.step.at(-1), 299, 'every curve point is in the snapshot');
+      assert.equal(run.frames.length + run.histograms.length, 0);
+    }
+    // Written while the statistics load: the curve point is sent at once, the frames come with the statistics.
+    for (let step = 300; step < 305; step++) {
+      store.record(ids[0]!, { type: 'layerStats', runId: ids[0]!, step, epoch: 0, layers: layers(step) });
+      store.record(ids[0]!, { type: 'progress', runId: ids[0]!, step, epoch: 0, loss: 1, samplesPerSec: 1 });
+    }
+    const later = feed.takeLater();
+    assert.ok(later instanceof Promise, 'the statistics were still loading');
+    const held = await later;
+    assert.ok(reads.readLayersAt! > 0);
+    assert.deepEqual(
+      sink.deltas.flatMap((d) => d.frames),
+      [],
+      'no frame was sent before the statistics that hold it',
+    );
+    assert.deepEqual(
+      sink.deltas.flatMap((d) => d.curves.batch_loss?.step ?? []),
+      [300, 301, 302, 303, 304],
+    );
+    const first = held.find((d) => d.runId === ids[0])!;
+    const steps = first.frames.map((f) => f.step);
+    assert.deepEqual(steps.slice(-5), [300, 301, 302, 303, 304]);
+    assert.equal(new Set(steps).size, steps.length, 'no step twice');
+    assert.deepEqual(
+      steps,
+      [...steps].sort((a, b) => a - b),
+      'in step order',
+    );
+    assert.ok(first.histograms.length > 0);
+    assert.deepEqual(first.curves, {});
+    // The second run's statistics are what a whole snapshot of a fresh feed holds.
+    const whole = new DashboardFeed(store);
+    whole.select(ids);
+    const full = await whole.snapshot();
+    if (full.type !== 'snapshot') throw new Error('not a dashboard snapshot');
+    const second = held.find((d) => d.runId === ids[1])!;
+    assert.deepEqual(second.frames, full.runs.find((r) => r.info.runId === ids[1])!.frames);
+    assert.deepEqual(second.histograms, full.runs.find((r) => r.info.runId === ids[1])!.histograms);
+    // From now on a new record is sent on its own.
+    store.record(ids[0]!, { type: 'layerStats', runId: ids[0]!, step: 305, epoch: 0, layers: layers(305) });
+    assert.deepEqual(
+      sink.deltas.flatMap((d) => d.frames.map((f) => f.step)),
+      [305],
+    );
+    assert.deepEqual(feed.takeLater(), [], 'taken once');
+  });
+
+  test('a newer snapshot drops the statistics an older one left to follow', async () => {
+    const store = newStore();
+    const ids = startRuns(store);
+    report(store, ids[0]!, 100);
+    const feed = new DashboardFeed(store);
+    feed.select([ids[0]!]);
+    await feed.snapshot('curves', { statisticsLater: true });
+    const stale = feed.takeLater();
+    const fresh = await feed.snapshot();
+    assert.deepEqual(await stale, [], 'the whole snapshot already carries them');
+    assert.ok(fresh.type === 'snapshot' && fresh.runs[0]!.frames.length > 0);
   });
 
   test('a first load reads a bounded sample of layers.jsonl; later snapshots read no file at all', async () => {
