@@ -106,13 +106,17 @@ export class RunSeries {
     return this.covers(budget) || (this.curvesLoaded && this.resolution.curvePoints >= budget.curvePoints);
   }
 
-  /** Runs `read` after the loads already asked for (one read of the files at a time). */
+  /**
+   * Runs `read` after the loads already asked for (one read of the files at a time). A failed load rejects its own
+   * callers only: the next load reads again, and `loading` is cleared once the last load settles.
+   */
   private chain(read: () => Promise<void>): Promise<void> {
-    const next = (this.loading ?? Promise.resolve()).then(read);
-    this.loading = next.finally(() => {
-      if (this.loading === next) this.loading = undefined;
+    const next = (this.loading ?? Promise.resolve()).catch(() => undefined).then(read);
+    const tracked = next.finally(() => {
+      if (this.loading === tracked) this.loading = undefined;
     });
-    return this.loading;
+    this.loading = tracked;
+    return tracked;
   }
 
   /** Updates the run's info from its meta (a status change brings config, summary and steps per epoch). */

@@ -16,6 +16,7 @@ import type { RunStoreApi } from '../../../src/runs/runTypes';
 import { DashboardFeed, statisticsTab, type FeedSink } from '../../../src/host/webviews/dashboardFeed';
 import { BUDGET, budgetFor, share } from '../../../src/host/webviews/payload';
 import type { Delta, QueuedBody } from '../../../src/host/webviews/webviewChannel';
+import { RunSeries } from '../../../src/host/webviews/runSeries';
 import { SidebarRows } from '../../../src/host/webviews/sidebarRows';
 import type { RunId } from '../../../src/protocol/ids';
 import type { Distribution } from '../../../src/core/statisticsTypes';
@@ -541,6 +542,36 @@ describe('DashboardFeed over a real RunStore', () => {
       runs: { curves: Record<string, { value: number[] }> }[];
     };
     assert.deepEqual(Object.getOwnPropertyDescriptor(wire.runs[0]!.curves, 'constructor')?.value?.value, [1]);
+  });
+});
+
+describe('a run cache whose read failed', () => {
+  test('reads the files again on the next load, and then streams', async () => {
+    const store = newStore();
+    const [id] = startRuns(store) as [RunId];
+    report(store, id, 3);
+    const budget = budgetFor(1);
+    let failures = 1;
+    // The store as the cache sees it, with one failing read of frames.jsonl (a disk error, a file swapped mid-read).
+    const flaky = Object.create(store) as RunStore;
+    flaky.planFrameSamples = (...args) => {
+      if (failures-- > 0) throw new Error('EIO: i/o error, read');
+      return store.planFrameSamples(...args);
+    };
+    const series = new RunSeries(id, store.readMeta(id)!, flaky);
+    await assert.rejects(series.load(budget), /EIO/);
+    // Before, the failed read stayed the cache's chain: every later load was rejected with it, and records arriving
+    // meanwhile piled up as pending without bound.
+    await series.load(budget);
+    assert.ok(series.covers(budget));
+    assert.deepEqual(
+      series.payload(budget).frames.map((f) => f.step),
+      [0, 1, 2],
+    );
+    store.record(id, { type: 'layerStats', runId: id, step: 3, epoch: 0, layers: layers(3) });
+    const record = store.readLayersAt(id, store.planLayerSamples(id, 100).starts).at(-1);
+    assert.equal(record?.step, 3);
+    assert.equal(series.add(record)?.frames.length, 1, 'a new record streams after the reload');
   });
 });
 
