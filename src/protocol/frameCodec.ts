@@ -34,15 +34,22 @@ function momentColumns(ms: readonly Moments[]): FrameColumns['pre'] {
   };
 }
 
+/** Moments of a layer without the series: NaN moments (written "NaN") and no percentiles. */
+const ABSENT: Moments = { mean: NaN, variance: NaN, min: NaN, max: NaN, percentiles: [] };
+
 /** Encodes all layers of one step column-wise. */
 export function encodeFrame(frame: LayerFrame): FrameColumns {
   const l = frame.layers;
+  const linear = l.some((p) => p.linear !== undefined)
+    ? { linear: momentColumns(l.map((p) => p.linear ?? ABSENT)) }
+    : {};
   return {
     step: frame.step,
     epoch: frame.epoch,
     units: l.map((p) => p.units),
     pre: momentColumns(l.map((p) => p.pre)),
     post: momentColumns(l.map((p) => p.post)),
+    ...linear,
     saturated: col(l, (p) => p.saturated),
     dead: col(l, (p) => p.dead),
     gradNorm: col(l, (p) => p.gradNorm),
@@ -78,6 +85,7 @@ export function decodeFrame(c: FrameColumns): LayerFrame {
     units,
     pre: moments(c.pre, i),
     post: moments(c.post, i),
+    ...(c.linear && (c.linear.percentiles[i]?.length ?? 0) > 0 ? { linear: moments(c.linear, i) } : {}),
     saturated: num(c.saturated[i]),
     dead: num(c.dead[i]),
     gradNorm: num(c.gradNorm[i]),

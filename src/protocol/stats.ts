@@ -12,9 +12,12 @@ export interface LayerStats {
   name?: string;
   /** Runs from other sources: linear, conv1d, conv2d or conv3d. */
   kind?: string;
-  /** Runs from other sources: the raw layer output, when a normalisation layer sits before the activation. */
+  /**
+   * W x + b before the normalisation: present only when a normalisation (BatchNorm, LayerNorm, ...) sits between the
+   * layer and its activation (then `pre` is the normalised value). Runs from other sources: the raw layer output.
+   */
   linear?: Distribution;
-  /** Pre-activation z = W x + b (after normalisation when the model has it). */
+  /** Pre-activation: the input of f (W x + b, or its normalised value when the model normalises). */
   pre: Distribution;
   /** Activation y = f(z) (after dropout in training mode). */
   post: Distribution;

@@ -78,6 +78,7 @@ export function isLayerStats(v: unknown): v is LayerStats {
     isInt(v.units) &&
     isDistribution(v.pre) &&
     isDistribution(v.post) &&
+    (v.linear === undefined || isDistribution(v.linear)) &&
     isNum(v.saturated) &&
     isNum(v.dead) &&
     isWeightStats(v.weights) &&

@@ -91,7 +91,12 @@ export interface CurveSeries {
 export type Moments = Omit<Distribution, 'histogram'>;
 
 /** LayerStats with histograms removed (they travel in {@link HistogramFrame}s, at fewer steps). */
-export type LayerPoint = Omit<LayerStats, 'pre' | 'post'> & { pre: Moments; post: Moments };
+export type LayerPoint = Omit<LayerStats, 'pre' | 'post' | 'linear'> & {
+  pre: Moments;
+  post: Moments;
+  /** W x + b before the normalisation (normalised layers only). */
+  linear?: Moments;
+};
 
 /** All hidden layers at one reported step (0-based step and epoch, as in protocol/trainer.ts). */
 export interface LayerFrame {
@@ -119,6 +124,11 @@ export interface FrameColumns {
   units: number[];
   pre: MomentColumns;
   post: MomentColumns;
+  /**
+   * W x + b before the normalisation, when some layer has one: a layer without it has NaN moments and no
+   * percentiles (an empty array).
+   */
+  linear?: MomentColumns;
   saturated: number[];
   dead: number[];
   gradNorm: number[];
@@ -138,6 +148,8 @@ export interface HistogramFrame {
   step: number;
   pre: Histogram[];
   post: Histogram[];
+  /** W x + b before the normalisation, when some layer has one (null for a layer without it). */
+  linear?: (Histogram | null)[];
 }
 
 /** Everything the dashboard shows of one run, already thinned by the host (src/core/series.ts). */

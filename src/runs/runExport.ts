@@ -55,8 +55,12 @@ export const LAYER_COLUMNS = [
   'update_ratio',
 ] as const;
 
-/** One row per (reported step, hidden layer) with the scalar statistics; histograms are left to the JSON export. */
+/**
+ * One row per (reported step, hidden layer) with the scalar statistics; histograms are left to the JSON export. A
+ * run with a normalisation also gets `linear_mean` and `linear_variance` (W x + b before the normalisation).
+ */
 export function layersCsv(data: RunData): string {
+  const linear = data.layers.some((record) => record.layers.some((l) => l.linear));
   const rows = data.layers.flatMap((record) =>
     record.layers.map((l) => [
       record.step,
@@ -77,9 +81,11 @@ export function layersCsv(data: RunData): string {
       l.weights.tauMean,
       l.gradNorm,
       l.updateRatio,
+      ...(linear ? [l.linear?.mean, l.linear?.variance] : []),
     ]),
   );
-  return toCsv(['step', 'epoch', 'layer', 'units', ...LAYER_COLUMNS], rows);
+  const extra = linear ? ['linear_mean', 'linear_variance'] : [];
+  return toCsv(['step', 'epoch', 'layer', 'units', ...LAYER_COLUMNS, ...extra], rows);
 }
 
 /**

@@ -87,6 +87,7 @@ export function toFrameColumns(value: unknown): FrameColumns | undefined {
     value.units.every(isIndex) &&
     isMomentColumns(value.pre, n) &&
     isMomentColumns(value.post, n) &&
+    (value.linear === undefined || isMomentColumns(value.linear, n)) &&
     ['saturated', 'dead', 'gradNorm', 'updateRatio'].every((key) => isColumn(value[key], n)) &&
     isObj(value.weights) &&
     ['mean', 'variance', 'omegaMean', 'omegaStd', 'tauMean', 'tauStd'].every((key) =>

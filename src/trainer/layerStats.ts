@@ -1,6 +1,6 @@
 /**
- * tfjs glue for per-layer statistics: the tensors kept from the training pass (pre-activations, activations,
- * the weights used, gradient and update norms) are read back in one batch (one Promise.all of .data()) and
+ * tfjs glue for per-layer statistics: the tensors kept from the training pass (pre-activations, W x + b before a
+ * normalisation, activations, the weights used, gradient and update norms) are read back in one batch (one Promise.all of .data()) and
  * reduced in JS by src/core/statistics.ts (docs/tfjs.md §3: cheapest on both wasm and cpu).
  */
 import type { Tensor } from '@tensorflow/tfjs-core';
@@ -18,6 +18,8 @@ export interface StatsTensors {
   layers: number[];
   pre: Map<number, Tensor>;
   post: Map<number, Tensor>;
+  /** W x + b before the normalisation, for the layers of a normalised model (empty without one). */
+  linear?: Map<number, Tensor>;
   /** Copies of the weight matrices used by the forward pass. */
   weights: Map<number, Tensor>;
   /** [layers.length] gradient L2 norms, absent in probe mode. */
@@ -92,6 +94,11 @@ export async function reduceLayerStats(
   }
   if (tensors.gradNorms) order.push(tensors.gradNorms);
   if (tensors.updateRatios) order.push(tensors.updateRatios);
+  const linearAt = new Map<number, number>();
+  for (const i of tensors.layers) {
+    const t = tensors.linear?.get(i);
+    if (t) linearAt.set(i, order.push(t) - 1);
+  }
   let data: ArrayLike<number>[];
   try {
     data = (await Promise.all(order.map((t) => t.data()))) as ArrayLike<number>[];
@@ -106,7 +113,11 @@ export async function reduceLayerStats(
     const layer = model.layers[index] as HiddenLayer;
     const pre = data[3 * k] as ArrayLike<number>;
     const post = data[3 * k + 1] as ArrayLike<number>;
+    const linear = linearAt.get(index);
     return layerStatsFrom(layer, {
+      ...(linear === undefined
+        ? {}
+        : { linear: distribution(data[linear] as ArrayLike<number>, stats.range, stats.bins) }),
       pre: distribution(pre, stats.range, stats.bins),
       post: distribution(post, stats.range, stats.bins),
       saturated: reports.saturation(activation) ? saturatedFraction(post, alphaPrimeOf(selu)) : 0,

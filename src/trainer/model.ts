@@ -32,7 +32,10 @@ export interface HiddenLayer {
 
 export interface ForwardOptions {
   training: boolean;
-  /** Keep (tf.keep) and return pre-activations and activations of these hidden layers. */
+  /**
+   * Keep (tf.keep) and return pre-activations and activations of these hidden layers (and W x + b before the
+   * normalisation, when the layers have one).
+   */
   capture?: ReadonlySet<number>;
   /** Normalise BatchNorm with the batch's own moments even when not training (probe mode). */
   batchStats?: boolean;
@@ -42,6 +45,8 @@ export interface ForwardResult {
   output: Tensor2D;
   pre: Map<number, Tensor>;
   post: Map<number, Tensor>;
+  /** W x + b before BatchNorm/LayerNorm (captured layers of a normalised model only). */
+  linear: Map<number, Tensor>;
   /** BatchNorm batch moments (kept) for the moving-average update after the step. */
   bnMoments: { layer: HiddenLayer; mean: Tensor; variance: Tensor }[];
 }
@@ -140,20 +145,24 @@ export function buildModel(
   }
 
   function forward(x: Tensor2D, options: ForwardOptions): ForwardResult {
-    const result: ForwardResult = { output: x, pre: new Map(), post: new Map(), bnMoments: [] };
+    const result: ForwardResult = {
+      ...{ output: x, pre: new Map(), post: new Map(), linear: new Map() },
+      bnMoments: [],
+    };
     let h: Tensor = x;
     for (const layer of layers) {
-      const z = normalise(
-        layer,
-        (layer.index === 0 ? firstDense : dense)(h as Tensor2D, layer.w as Tensor2D, layer.b as Tensor1D),
-        options,
-        result,
+      const a = (layer.index === 0 ? firstDense : dense)(
+        h as Tensor2D,
+        layer.w as Tensor2D,
+        layer.b as Tensor1D,
       );
+      const z = normalise(layer, a, options, result);
       let y = activate(tf, config.activation, z, selu);
       if (options.training) y = applyDropout(tf, y, dropout, dropoutRng);
       if (options.capture?.has(layer.index)) {
         result.pre.set(layer.index, tf.keep(z));
         result.post.set(layer.index, tf.keep(y));
+        if (z !== a) result.linear.set(layer.index, tf.keep(a));
       }
       h = y;
     }

@@ -61,14 +61,18 @@ export async function probe(config: RunConfig, options: ProbeOptions): Promise<R
     });
     let pre = new Map<number, Tensor>();
     let post = new Map<number, Tensor>();
+    let linear = new Map<number, Tensor>();
     tf.tidy(() => {
       const x = tf.tensor2d(input, [rows, features]);
-      ({ pre, post } = model.forward(x, { training: false, batchStats: true, capture: new Set(layers) }));
+      ({ pre, post, linear } = model.forward(x, {
+        ...{ training: false, batchStats: true },
+        capture: new Set(layers),
+      }));
     });
     const weights = new Map(
       layers.map((i) => [i, tf.clone((model.layers[i] as (typeof model.layers)[number]).w) as Tensor]),
     );
-    const stats = await reduceLayerStats({ layers, pre, post, weights }, model, {
+    const stats = await reduceLayerStats({ layers, pre, post, linear, weights }, model, {
       stats: config.stats,
       activation: config.model.activation,
       selu,

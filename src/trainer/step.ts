@@ -68,6 +68,7 @@ export async function trainStep(ctx: StepContext, input: StepInput): Promise<Ste
       layers: statsLayers,
       pre: fwd.pre,
       post: fwd.post,
+      linear: fwd.linear,
       weights: new Map(statsLayers.map((index, k) => [index, oldWeights[k] as Tensor])),
       gradNorms: stackedNorms(
         tf,
@@ -85,7 +86,7 @@ export async function trainStep(ctx: StepContext, input: StepInput): Promise<Ste
 
 function disposeAll(grads: NamedTensorMap, fwd: ForwardResult): void {
   disposeTensors(Object.values(grads));
-  disposeTensors([...fwd.pre.values(), ...fwd.post.values()]);
+  disposeTensors([...fwd.pre.values(), ...fwd.post.values(), ...fwd.linear.values()]);
   for (const m of fwd.bnMoments) disposeTensors([m.mean, m.variance]);
 }
 

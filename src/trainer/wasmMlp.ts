@@ -181,7 +181,7 @@ export class WasmMlp {
 
   /**
    * What the statistics read, taken before the update and reduced in wasm where the values lie (wasmStats.ts): the
-   * distributions of each reported layer's pre-activations and outputs, its saturated or dead fraction, and the
+   * distributions of each reported layer's pre-activations (and W x + b before a normalisation) and outputs, its saturated or dead fraction, and the
    * weights the forward pass used (copied within the heap for the update ratio).
    */
   private capture(layers: number[], rows: number): { layer: HiddenLayer; parts: Captured; before: number }[] {
@@ -202,6 +202,8 @@ export class WasmMlp {
       const at = this.at(w);
       heap.copyWithin(b.wBefore / 4, at / 4, at / 4 + w.size);
       const parts: Captured = {
+        // W x + b before the normalisation: the product buffer, which the normalisation does not overwrite.
+        ...(plan.norm ? { linear: reduce.of(b.a, n) } : {}),
         pre: reduce.of(b.z, n),
         post: reduce.of(b.h, n),
         saturated: reports.saturation(activation) ? reduce.saturated(b.h, n, alphaPrimeOf(selu)) : 0,

@@ -166,7 +166,7 @@ function checkJsonl(
 
 /** Every column path of a frames.jsonl record: one entry per layer each. */
 const FRAME_COLUMNS = [
-  ...['pre', 'post'].flatMap((part) =>
+  ...['pre', 'post', 'linear'].flatMap((part) =>
     ['mean', 'variance', 'min', 'max', 'percentiles'].map((key) => [part, key]),
   ),
   ['saturated'],

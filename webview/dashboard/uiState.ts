@@ -62,7 +62,10 @@ export interface UiState {
   study: StudyUi;
 }
 
-export type Quantity = 'post' | 'pre';
+/** Activations, pre-activations (input of f) or W x + b before a normalisation (webview/dashboard/quantity.ts). */
+export type Quantity = 'post' | 'pre' | 'linear';
+
+const quantity = (v: unknown): Quantity => (v === 'pre' || v === 'linear' ? v : 'post');
 
 export const defaultUi: UiState = {
   tab: 'curves',
@@ -134,8 +137,8 @@ export function restoreUi(saved: unknown): UiState {
     xAxis: s.xAxis === 'epoch' ? 'epoch' : 'step',
     step: s.step === 'live' || typeof s.step !== 'number' ? 'live' : s.step,
     layer: Math.round(num(s.layer, 0, 0)),
-    layersQuantity: s.layersQuantity === 'pre' ? 'pre' : 'post',
-    distQuantity: s.distQuantity === 'pre' ? 'pre' : 'post',
+    layersQuantity: quantity(s.layersQuantity),
+    distQuantity: quantity(s.distQuantity),
     heatmap: s.heatmap === 'gradNorm' ? 'gradNorm' : 'variance',
     logVariance: s.logVariance === true,
     heatmapRun: text(s.heatmapRun),

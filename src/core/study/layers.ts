@@ -23,6 +23,8 @@ export interface LayerStats {
   units: number;
   pre: DistributionLike;
   post: DistributionLike;
+  /** W x + b before a normalisation (normalised layers only). */
+  linear?: DistributionLike;
   saturated: number;
   dead: number;
   weights: WeightStats;
@@ -50,6 +52,7 @@ export interface LayerSpread {
   layer: number;
   pre: DistributionSpread;
   post: DistributionSpread;
+  linear?: DistributionSpread;
   saturated: number;
   dead: number;
   weights: WeightStats;
@@ -133,6 +136,9 @@ function aggregateLayer(layers: readonly LayerStats[]): LayerAggregate {
   const first = layers[0] as LayerStats;
   const pre = aggregateDistribution(layers.map((l) => l.pre));
   const post = aggregateDistribution(layers.map((l) => l.post));
+  // Averaged only when every run of the group has it (one experiment: all or none of its runs normalise).
+  const linears = layers.flatMap((l) => (l.linear ? [l.linear] : []));
+  const linear = linears.length === layers.length ? aggregateDistribution(linears) : undefined;
   const scalar = (pick: (l: LayerStats) => number): { mean: number; std: number } =>
     meanStd(layers.map(pick));
   const saturated = scalar((l) => l.saturated);
@@ -153,6 +159,7 @@ function aggregateLayer(layers: readonly LayerStats[]): LayerAggregate {
       units: first.units,
       pre: pre.mean,
       post: post.mean,
+      ...(linear ? { linear: linear.mean } : {}),
       saturated: saturated.mean,
       dead: dead.mean,
       weights: weightMean,
@@ -163,6 +170,7 @@ function aggregateLayer(layers: readonly LayerStats[]): LayerAggregate {
       layer: first.layer,
       pre: pre.std,
       post: post.std,
+      ...(linear ? { linear: linear.std } : {}),
       saturated: saturated.std,
       dead: dead.std,
       weights: weightStd,

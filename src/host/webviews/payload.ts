@@ -141,6 +141,7 @@ export function toHistogramFrame(r: LayerStatsRecord): HistogramFrame {
     step: r.step,
     pre: r.layers.map((l) => l.pre.histogram),
     post: r.layers.map((l) => l.post.histogram),
+    ...(r.layers.some((l) => l.linear) ? { linear: r.layers.map((l) => l.linear?.histogram ?? null) } : {}),
   };
 }
 

@@ -73,6 +73,19 @@ test('layers CSV has one row per step and layer with the scalar statistics', () 
   assert.equal(rows[3]?.weight_variance, '0.125');
 });
 
+test('layers CSV of a run with a norm adds W x + b before it (linear_mean, linear_variance)', () => {
+  const normed = {
+    ...data,
+    layers: data.layers.map((r) => ({ ...r, layers: r.layers.map((l) => ({ ...l, linear: dist(2.5, 7) })) })),
+  } as RunData;
+  const rows = parse(layersCsv(normed), { columns: true }) as Record<string, string>[];
+  assert.deepEqual(Object.keys(rows[0] ?? {}), [
+    ...['step', 'epoch', 'layer', 'units', ...LAYER_COLUMNS],
+    ...['linear_mean', 'linear_variance'],
+  ]);
+  assert.deepEqual([rows[2]?.linear_mean, rows[2]?.linear_variance], ['2.5', '7']);
+});
+
 test('CSV cells with commas, quotes or line breaks are quoted and round-trip', () => {
   const text = toCsv(
     ['a', 'b'],

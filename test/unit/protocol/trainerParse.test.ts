@@ -86,6 +86,11 @@ describe('parseTrainerToHost', () => {
       pre: { ...dist, histogram: { lo: 0, hi: 1, counts: ['x'], under: 0, over: 0 } },
     };
     assert.equal(parseTrainerToHost({ ...(valid.layerStats as object), layers: [badLayer] }), undefined);
+    // W x + b before a norm is optional, and when present it is a distribution.
+    const withLinear = { ...layerStats, linear: dist };
+    assert.ok(parseTrainerToHost({ ...(valid.layerStats as object), layers: [withLinear] }));
+    const badLinear = { ...layerStats, linear: { mean: 0 } };
+    assert.equal(parseTrainerToHost({ ...(valid.layerStats as object), layers: [badLinear] }), undefined);
     const badBackend = { name: 'webgl', versions: {} };
     assert.equal(parseTrainerToHost({ ...(valid.ready as object), backend: badBackend }), undefined);
   });

@@ -95,6 +95,38 @@ describe('run-store schemas: the TypeScript writer', () => {
     assert.equal(lines, count('metrics.jsonl') + count('layers.jsonl') + count('frames.jsonl'));
   });
 
+  it('accept W x + b before the norm (`linear`) on some layers, and reject a linear frames column of the wrong shape', () => {
+    const store = new RunStore(tempRoot(), { progressFlushMs: 0 });
+    const runId = store.create(tinyPlan(), { experiment: '/x/e.snn.json', mode: 'train' });
+    store.setStatus(runId, 'running');
+    const normed = { ...layer(0), linear: { ...layer(0).pre, mean: 4.5, variance: 30 } };
+    store.record(runId, { type: 'layerStats', runId, step: 0, epoch: 0, layers: [normed, layer(1)] });
+    store.flush();
+    const dir = store.runDir(runId);
+    const frame = JSON.parse(
+      readFileSync(join(dir, 'frames.jsonl'), 'utf8').trim().split('\n')[1] ?? '{}',
+    ) as {
+      linear?: { mean: unknown[]; percentiles: unknown[][] };
+    };
+    assert.deepEqual(frame.linear?.mean, [4.5, 'NaN'], 'the layer without a norm has NaN moments');
+    assert.deepEqual(frame.linear?.percentiles[1], [], 'and no percentiles');
+    assertValid(dir);
+    const broken = (change: (linear: { mean: unknown[]; percentiles: unknown[][] }) => void): string => {
+      const copy = join(tempRoot(), 'copy');
+      cpSync(dir, copy, { recursive: true });
+      rewriteFrame(copy, (f) => change(f.linear as { mean: unknown[]; percentiles: unknown[][] }));
+      return validateRunDir(copy).problems.join('\n');
+    };
+    assert.match(
+      broken((l) => l.percentiles[0]?.pop()),
+      /frames\.jsonl:2: \/linear\/percentiles\/0/,
+    );
+    assert.match(
+      broken((l) => l.mean.pop()),
+      /frames\.jsonl:2: linear\.mean has 1 entries for 2 layers/,
+    );
+  });
+
   it('accept metric names like Object.prototype members, and check their values like any other', () => {
     const line = (value: string): string =>
       `{"kind":"epoch","step":4,"epoch":2,"time":1,"metrics":{"__proto__":${value},"constructor":2,"toString":3}}\n`;

@@ -72,3 +72,20 @@ test('encode -> JSON -> decode restores every field to 6 significant digits, NaN
   });
   assert.ok(JSON.stringify(wire).length < JSON.stringify(frame).length * 0.75, 'the wire form is smaller');
 });
+
+test('W x + b before the norm travels as its own columns only when a layer has it, and comes back per layer', () => {
+  assert.equal(encodeFrame(frame).linear, undefined, 'no norm: no linear columns');
+  // A PyTorch-style model: a norm after layers 0 and 2 only.
+  const normed: LayerFrame = {
+    ...frame,
+    layers: frame.layers.map((l, i) => (i === 1 ? l : { ...l, linear: m(2 + i) })),
+  };
+  const wire = JSON.parse(JSON.stringify(encodeFrame(normed))) as ReturnType<typeof encodeFrame>;
+  assert.deepEqual(wire.linear?.mean, [2, null, 4]);
+  assert.deepEqual(wire.linear?.percentiles[1], []);
+  const back = decodeFrame(wire);
+  assert.equal(back.layers[1]?.linear, undefined);
+  assert.equal(back.layers[0]?.linear?.mean, 2);
+  assert.deepEqual(back.layers[2]?.linear?.percentiles, m(4).percentiles);
+  assert.equal(back.layers[2]?.linear?.variance, round6(1.23456789));
+});

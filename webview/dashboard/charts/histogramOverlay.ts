@@ -49,7 +49,8 @@ export class HistogramOverlayChart {
     this.card = new PlotCard(o);
   }
 
-  set(series: readonly OverlaySeries[], quantity: 'pre' | 'post', xTitle: string): void {
+  /** `quantity` picks the reference: N(0, 1) for pre-activations, selu(N(0, 1)) for activations, none for W x + b. */
+  set(series: readonly OverlaySeries[], quantity: 'pre' | 'post' | 'linear', xTitle: string): void {
     const lines: PlotLine[] = series.map((s) => ({
       label: s.label,
       color: s.color,
@@ -63,7 +64,7 @@ export class HistogramOverlayChart {
       ...(series.length <= 2 ? { fill: { base: 0, color: withAlpha(s.color, 0.15) } } : {}),
     }));
     const first = series[0]?.histogram;
-    if (first) {
+    if (first && quantity !== 'linear') {
       const lo = first.lo;
       const hi = first.hi;
       const ref = quantity === 'pre' ? normalPdf : seluOfNormalPdf;

@@ -15,6 +15,10 @@ import { binCenters, RidgelineChart } from '../charts/ridgeline';
 import { checkbox, el, select } from '../controls';
 import { runFocus } from '../runFocus';
 import { histogramsAt } from '../selectors';
+import type { Histogram } from '../../../src/core/statisticsTypes';
+import type { LayerPoint } from '../../../src/protocol/webview';
+import { histogramsOf, momentsOf, QUANTITY_NAMES } from '../quantity';
+import type { Quantity } from '../uiState';
 import { quantitySelect, runSelect, stepControl } from './stepControl';
 import type { TabContext, TabView } from './tab';
 
@@ -32,7 +36,7 @@ const layersOf = (r: RunView): number => r.info.layers.length || (r.frames[0]?.l
 export function bandRange(
   runs: readonly RunView[],
   l: number,
-  q: 'pre' | 'post',
+  q: Quantity,
   full: boolean,
 ): [number, number] | undefined {
   let lo = Infinity;
@@ -40,7 +44,8 @@ export function bandRange(
   const [a, b] = full ? [0, 8] : [1, 7];
   for (const run of runs) {
     for (const f of thin(run.frames, BAND_POINTS)) {
-      const p = f.layers[l]?.[q].percentiles;
+      const layer = f.layers[l];
+      const p = layer ? momentsOf(layer, q)?.percentiles : undefined;
       const x = p?.[a];
       const y = p?.[b];
       if (x !== undefined && Number.isFinite(x) && x < lo) lo = x;
@@ -53,6 +58,8 @@ export function bandRange(
 export function createDistributionsTab(ctx: TabContext): TabView {
   const root = el('section', 'tab tab-distributions');
   const steps = stepControl(ctx, 'dist');
+  const values = quantitySelect(ctx, 'dist-quantity', 'distQuantity');
+  let chosen: Quantity = 'post';
   const layerSelect = select(
     'Layer',
     [{ value: '0', label: 'layer 0' }],
@@ -73,7 +80,7 @@ export function createDistributionsTab(ctx: TabContext): TabView {
   const runPick = runSelect(ctx, 'Run', 'dist-run', (v) => ctx.update({ distRun: v }));
   steps.element.append(
     layerSelect.element,
-    quantitySelect(ctx, 'dist-quantity', 'distQuantity'),
+    values.element,
     view.element,
     runPick.element,
     checkbox(
@@ -92,7 +99,7 @@ export function createDistributionsTab(ctx: TabContext): TabView {
   let step = 0;
   let layerKey = '';
   const base = { parent: grid, save: ctx.save, theme: ctx.theme };
-  const q = (): 'pre' | 'post' => ctx.ui().distQuantity;
+  const q = (): Quantity => chosen;
   const layer = (): number => ctx.ui().layer;
   const bandCharts = new Map<string, PercentileBandsChart>();
   const bandCsv = (run: RunView | undefined) => (): string =>
@@ -101,7 +108,7 @@ export function createDistributionsTab(ctx: TabContext): TabView {
       (run?.frames ?? []).map((f) => [
         run?.info.name,
         f.step,
-        ...(f.layers[layer()]?.[q()].percentiles ?? []),
+        ...((f.layers[layer()] && momentsOf(f.layers[layer()] as LayerPoint, q())?.percentiles) ?? []),
       ]),
     );
   let ridgeRun: RunView | undefined;
@@ -110,8 +117,8 @@ export function createDistributionsTab(ctx: TabContext): TabView {
       ['run', 'step', 'layer', 'bin_center', 'count'],
       (all ? runs : ridgeRun ? [ridgeRun] : []).flatMap((run) => {
         const frame = histogramsAt(run, step);
-        return (frame?.[q()] ?? []).flatMap((h, l) =>
-          all && l !== layer()
+        return histogramsOf(frame, q()).flatMap((h, l) =>
+          !h || (all && l !== layer())
             ? []
             : binCenters(h).map((x, i) => [run.info.name, frame?.step, l, x, h.counts[i]]),
         );
@@ -135,6 +142,7 @@ export function createDistributionsTab(ctx: TabContext): TabView {
     render(data: DashboardData) {
       runs = selectedRuns(data);
       step = steps.sync(runs);
+      chosen = values.sync(runs);
       const { distView, distRun, distFullRange } = ctx.ui();
       const styles = ctx.styles();
       const layers = Math.max(0, ...runs.map(layersOf));
@@ -156,7 +164,7 @@ export function createDistributionsTab(ctx: TabContext): TabView {
         );
       }
       runPick.sync(having, distRun);
-      const what = q() === 'post' ? 'activations' : 'pre-activations';
+      const what = QUANTITY_NAMES[q()];
       const visible = having.filter((r) => runFocus.visible(r.info.runId));
       const shown =
         distView === 'single'
@@ -202,7 +210,8 @@ export function createDistributionsTab(ctx: TabContext): TabView {
         chart.card.setTitle(`${style?.label ?? run.info.name}`, `layer ${l} ${what}: percentiles over steps`);
         const points = thin(run.frames, BAND_POINTS).flatMap((f) => {
           const s = f.layers[l];
-          return s ? [{ x: f.step, percentiles: s[q()].percentiles }] : [];
+          const m = s ? momentsOf(s, q()) : undefined;
+          return m ? [{ x: f.step, percentiles: m.percentiles }] : [];
         });
         chart.card.setEmpty(
           points.length === 0
@@ -234,9 +243,16 @@ export function createDistributionsTab(ctx: TabContext): TabView {
           : '',
       );
       ridge.card.setEmpty(!ridgeRun ? 'No compared run has this layer.' : !frame ? 'No histograms yet.' : '');
-      ridge.set(frame?.[q()] ?? [], ridgeStyle?.color ?? ctx.theme.foreground, what);
+      // Layers without the series (a PyTorch layer with no norm after it) end the ridgeline's run of layers.
+      const ridges = histogramsOf(frame, q());
+      const firstMissing = ridges.findIndex((h) => !h);
+      ridge.set(
+        (firstMissing < 0 ? ridges : ridges.slice(0, firstMissing)) as Histogram[],
+        ridgeStyle?.color ?? ctx.theme.foreground,
+        what,
+      );
       const series = having.flatMap((run) => {
-        const h = histogramsAt(run, step)?.[q()][l];
+        const h = histogramsOf(histogramsAt(run, step), q())[l];
         const style = styles.byId.get(run.info.runId);
         return h && style
           ? [{ label: style.label, color: style.color, dash: style.dash, run: run.info.runId, histogram: h }]

@@ -2,7 +2,8 @@
  * Layers tab: at one step, the mean and variance of every layer against depth with the self-normalising target
  * bands (Theorem 1's mean/variance box; variance optionally on a log axis), gradient norm against depth on a log
  * axis (vanishing or exploding at a glance), and a layer x step heatmap of one chosen run with a colour bar and a
- * marker at the chosen step. The tab keeps its own "Values" choice (pre- or post-activation).
+ * marker at the chosen step. The tab keeps its own "Values" choice (activations, pre-activations, or W x + b before
+ * the norm for runs that normalise).
  */
 import { thin } from '../../../src/core/series';
 import type { DashboardData, RunView } from '../../shared/store';
@@ -15,6 +16,8 @@ import { LineChart } from '../charts/lineChart';
 import { checkbox, el, select } from '../controls';
 import { frameAt } from '../selectors';
 import { LEGEND_RUNS } from './curvesTab';
+import { hasLinear, QUANTITY_NAMES, statOf } from '../quantity';
+import type { Quantity } from '../uiState';
 import { quantitySelect, runSelect, stepControl } from './stepControl';
 import type { LayerAggregate } from '../../../src/core/study/layers';
 import type { PlotArea } from '../../shared/plot/spec';
@@ -28,12 +31,25 @@ const HEAT_COLUMNS = 120;
 
 type Layer = RunView['frames'][number]['layers'][number];
 
+/** A group's mean and spread of one statistic of the series (NaN when the group lacks the series). */
+function aggregateOf(
+  a: LayerAggregate,
+  q: Quantity,
+  key: 'mean' | 'variance',
+): { mean: number; std: number } {
+  const mean = q === 'linear' ? a.mean.linear : a.mean[q];
+  const std = q === 'linear' ? a.std.linear : a.std[q];
+  return { mean: mean?.[key] ?? Number.NaN, std: std?.[key] ?? Number.NaN };
+}
+
 export function createLayersTab(ctx: TabContext): TabView {
   const root = el('section', 'tab tab-layers');
   const steps = stepControl(ctx, 'layers');
+  const valuesSelect = quantitySelect(ctx, 'layers-quantity', 'layersQuantity');
+  let q: Quantity = 'post';
   const heatRun = runSelect(ctx, 'Heatmap run', 'heatmap-run', (v) => ctx.update({ heatmapRun: v }));
   steps.element.append(
-    quantitySelect(ctx, 'layers-quantity', 'layersQuantity'),
+    valuesSelect.element,
     checkbox('Log variance', ctx.ui().logVariance, (v) => ctx.update({ logVariance: v }), 'log-variance'),
     aggregateToggle(ctx.ui().aggregateLayers, (v) => ctx.update({ aggregateLayers: v }), 'layers-aggregate'),
     select(
@@ -67,6 +83,8 @@ export function createLayersTab(ctx: TabContext): TabView {
         'grad_norm',
         'omega',
         'tau',
+        'linear_mean',
+        'linear_variance',
       ],
       runs.flatMap((run) => {
         const f = frameAt(run, step);
@@ -81,6 +99,8 @@ export function createLayersTab(ctx: TabContext): TabView {
           l.gradNorm,
           l.weights.omegaMean,
           l.weights.tauMean,
+          l.linear?.mean,
+          l.linear?.variance,
         ]);
       }),
     );
@@ -105,7 +125,6 @@ export function createLayersTab(ctx: TabContext): TabView {
     className: 'wide',
     csv: () => {
       const key = ctx.ui().heatmap;
-      const q = ctx.ui().layersQuantity;
       return toCsv(
         ['run', 'step', 'layer', key],
         (heatSource?.frames ?? []).flatMap((f) =>
@@ -113,7 +132,7 @@ export function createLayersTab(ctx: TabContext): TabView {
             heatSource?.info.name,
             f.step,
             l.layer,
-            key === 'gradNorm' ? l.gradNorm : l[q].variance,
+            key === 'gradNorm' ? l.gradNorm : statOf(l, q, 'variance'),
           ]),
         ),
       );
@@ -162,22 +181,28 @@ export function createLayersTab(ctx: TabContext): TabView {
       runs = selectedRuns(data);
       step = steps.sync(runs);
       atStepFrames = runs.map((run) => frameAt(run, step));
-      const { layersQuantity: q, heatmap, logVariance, heatmapRun, aggregateLayers } = ctx.ui();
+      const { heatmap, logVariance, heatmapRun, aggregateLayers } = ctx.ui();
+      q = valuesSelect.sync(runs);
       groups = aggregateLayers ? groupCompared(runs) : [];
-      const which = q === 'post' ? 'activations' : 'pre-activations';
+      const which = QUANTITY_NAMES[q];
       // Runs from other sources report every Linear/Conv layer, the output layer included.
       const xTitle = runs.some((r) => r.info.source) ? 'layer' : 'hidden layer';
       const withStats = atStepFrames.filter((f) => (f?.layers.length ?? 0) > 0).length;
+      const withSeries = runs.filter(hasLinear).length;
+      const counted =
+        q === 'linear'
+          ? `${withSeries} of ${runs.length} runs have a norm (Wx + b recorded)`
+          : `${withStats} of ${runs.length} run${runs.length === 1 ? '' : 's'} with statistics`;
       const sub = aggregateLayers
         ? `step ${step} · ${aggregateSubtitle(groups.length, runs.length)}`
-        : `step ${step} · ${withStats} of ${runs.length} run${runs.length === 1 ? '' : 's'} with statistics`;
+        : `step ${step} · ${counted}`;
       const none =
         runs.length === 0 ? 'No runs compared.' : withStats === 0 ? 'No layer statistics yet.' : '';
       mean.card.setTitle(`Mean of ${which} vs depth`, sub);
       mean.card.setEmpty(none);
       const means = depthSeries(
-        (l) => l[q].mean,
-        (a) => ({ mean: a.mean[q].mean, std: a.std[q].mean }),
+        (l) => statOf(l, q, 'mean'),
+        (a) => aggregateOf(a, q, 'mean'),
       );
       mean.set(means.series, {
         ...(means.areas ? { areas: means.areas } : {}),
@@ -189,8 +214,8 @@ export function createLayersTab(ctx: TabContext): TabView {
       variance.card.setTitle(`Variance of ${which} vs depth`, `${sub}${logVariance ? ' · log axis' : ''}`);
       variance.card.setEmpty(none);
       const variances = depthSeries(
-        (l) => l[q].variance,
-        (a) => ({ mean: a.mean[q].variance, std: a.std[q].variance }),
+        (l) => statOf(l, q, 'variance'),
+        (a) => aggregateOf(a, q, 'variance'),
       );
       variance.set(variances.series, {
         ...(variances.areas ? { areas: variances.areas } : {}),
@@ -235,7 +260,7 @@ export function createLayersTab(ctx: TabContext): TabView {
           : '',
       );
       const values = frames.map((f) =>
-        f.layers.map((l) => (heatmap === 'gradNorm' ? l.gradNorm : l[q].variance)),
+        f.layers.map((l) => (heatmap === 'gradNorm' ? l.gradNorm : statOf(l, q, 'variance'))),
       );
       const finite = values.some((c) => c.some((v) => Number.isFinite(v) && v > 0));
       heat.card.setEmpty(
@@ -245,9 +270,11 @@ export function createLayersTab(ctx: TabContext): TabView {
             ? 'No layer statistics yet.'
             : !finite && heatmap === 'gradNorm' && primary.info.mode === 'probe'
               ? 'A probe run has no gradients: choose "variance" or a training run.'
-              : !finite
-                ? 'No finite values to colour.'
-                : '',
+              : heatmap === 'variance' && q === 'linear' && !hasLinear(primary)
+                ? 'This run has no BatchNorm/LayerNorm, so no Wx + b before a norm: choose a run that has one.'
+                : !finite
+                  ? 'No finite values to colour.'
+                  : '',
       );
       heat.set(
         heatmap,

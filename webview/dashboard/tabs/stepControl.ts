@@ -5,6 +5,8 @@
 import type { RunView } from '../../shared/store';
 import { checkbox, el, select, slider } from '../controls';
 import { frameSteps, resolveStep } from '../selectors';
+import { effectiveQuantity, hasLinear, QUANTITY_LABELS } from '../quantity';
+import type { Quantity } from '../uiState';
 import type { TabContext } from './tab';
 
 export interface StepControl {
@@ -50,24 +52,45 @@ export function stepControl(ctx: TabContext, idPrefix: string): StepControl {
   };
 }
 
-/** The pre/post choice of a statistics tab; each tab keeps its own (`key` in the settings). */
+/**
+ * The Values choice of a statistics tab; each tab keeps its own (`key` in the settings). "Wx + b (before norm)" is
+ * offered only while a compared run recorded it (a run with BatchNorm/LayerNorm); `sync` refills the options and
+ * returns the series to draw.
+ */
 export function quantitySelect(
   ctx: TabContext,
   id: string,
   key: 'layersQuantity' | 'distQuantity',
-): HTMLElement {
-  return select(
+): { element: HTMLElement; sync: (runs: readonly RunView[]) => Quantity } {
+  const options = (withLinear: boolean): { value: Quantity; label: string }[] =>
+    (withLinear ? QUANTITIES : QUANTITIES.filter((q) => q !== 'linear')).map((q) => ({
+      value: q,
+      label: QUANTITY_LABELS[q],
+    }));
+  const s = select<Quantity>(
     'Values',
-    [
-      { value: 'post', label: 'activations (after f)' },
-      // Recorded after BatchNorm/LayerNorm (the input of f), so nets that normalise show normalised values.
-      { value: 'pre', label: 'pre-activations (input to f, after any norm)' },
-    ],
+    options(false),
     ctx.ui()[key],
-    (v) => ctx.update({ [key]: v }),
+    (v) => ctx.update({ [key]: QUANTITIES.includes(v) ? v : 'post' }),
     id,
-  ).element;
+  );
+  let shown = '';
+  return {
+    element: s.element,
+    sync(runs) {
+      const withLinear = runs.some(hasLinear);
+      const q = effectiveQuantity(ctx.ui()[key], runs);
+      const next = `${withLinear} ${q}`;
+      if (next !== shown) {
+        shown = next;
+        s.setOptions(options(withLinear), q);
+      }
+      return q;
+    },
+  };
 }
+
+const QUANTITIES: readonly Quantity[] = ['post', 'pre', 'linear'];
 
 /** A picker of one compared run (by short label); `sync` refills it when the compared runs change. */
 export function runSelect(
