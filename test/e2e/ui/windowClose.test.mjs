@@ -1,0 +1,134 @@
+// @ts-check
+// Shutdown on window close in a real VS Code workbench: a run started from its code lens trains in a trainer process;
+// reloading the window (the extension host shuts down as on close) ends that process, and the run is recorded as
+// stopped or interrupted (never left "running"), its reports kept; the reloaded window's sidebar shows that status.
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import {
+  findWebviewFrame,
+  openFile,
+  poll,
+  runCommand,
+  screenshot,
+  waitForWorkbench,
+} from '../../../scripts/e2e/browser.mjs';
+import { REPO_ROOT } from '../../../scripts/e2e/codeServer.mjs';
+import { copyExamples, removeExamplesCopy } from '../../../scripts/e2e/hostBuild.mjs';
+import { ARTIFACTS, openWorkbench } from '../../../scripts/e2e/workbench.mjs';
+
+/** @typedef {import('playwright-core').Frame} Frame */
+
+const isSidebar = () => !!document.querySelector('.run-groups');
+
+/** True when `pid` names a live process (EPERM: it exists but is not ours). @param {number} pid */
+function alive(pid) {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return /** @type {NodeJS.ErrnoException} */ (err).code === 'EPERM';
+  }
+}
+
+/** The status badge of the sidebar row named `name`. @param {Frame} frame @param {string} name */
+const badge = (frame, name) =>
+  frame.evaluate(
+    (n) =>
+      [...document.querySelectorAll('li.run')]
+        .find((li) => (li.getAttribute('data-name') ?? '').startsWith(n))
+        ?.querySelector('vscode-badge')
+        ?.textContent?.trim(),
+    name,
+  );
+
+describe('shutdown on window close', { timeout: 600_000 }, () => {
+  /** @type {import('../../../scripts/e2e/workbench.mjs').Workbench} set by before() */
+  let wb;
+  /** @type {string} set by before() */
+  let ws;
+  /** @type {string | undefined} */
+  let failedStep;
+
+  before(async () => {
+    ws = copyExamples();
+    const long = {
+      name: 'close-me',
+      data: { source: 'synthetic', kind: 'moons', samples: 512 },
+      model: { depth: 4, width: 16 },
+      train: { epochs: 10000, batchSize: 32 },
+    };
+    writeFileSync(join(ws, 'close-me.snn.json'), JSON.stringify(long, null, 2) + '\n');
+    wb = await openWorkbench({ folder: ws, devPath: REPO_ROOT, env: { SNN_LAB_E2E: '1' } });
+  });
+
+  after(async () => {
+    await wb?.close(failedStep !== undefined);
+    if (ws) removeExamplesCopy(ws);
+  });
+
+  it('reloading the window ends the running trainer process and records the run honestly', async () => {
+    const { page } = wb;
+    try {
+      await openFile(page, 'close-me.snn.json');
+      const lens = page.locator('.contentWidgets .codelens-decoration a', { hasText: /^\s*Run\b/ }).first();
+      await lens.waitFor({ timeout: 60_000 });
+      await lens.click();
+      const runsDir = join(ws, '.snn-lab', 'runs');
+      const runDir = await poll(
+        () => {
+          const [id] = existsSync(runsDir) ? readdirSync(runsDir) : [];
+          return id ? join(runsDir, id) : undefined;
+        },
+        { timeout: 60_000, message: 'the run directory' },
+      );
+      const meta = () => JSON.parse(readFileSync(join(runDir, 'meta.json'), 'utf8'));
+      // Running with a trainer process and its first reports on disk.
+      const pid = await poll(
+        () => {
+          const m = meta();
+          const layers = join(runDir, 'layers.jsonl');
+          const reported = existsSync(layers) && statSync(layers).size > 0;
+          return m.status === 'running' && m.executor?.pid && reported ? m.executor.pid : undefined;
+        },
+        { timeout: 90_000, message: 'a running trainer with reports' },
+      );
+      assert.ok(alive(pid), `trainer ${pid} runs`);
+      await screenshot(page, ARTIFACTS, 'window-close-01-running');
+      await Promise.all([
+        page.waitForEvent('load', { timeout: 60_000 }),
+        runCommand(page, 'Developer: Reload Window'),
+      ]);
+      await poll(() => !alive(pid), { timeout: 30_000, message: `trainer ${pid} gone after the reload` });
+      const ended = await poll(
+        () => {
+          const m = meta();
+          return m.status !== 'running' ? m : undefined;
+        },
+        { timeout: 30_000, message: 'the run no longer recorded as running' },
+      );
+      assert.ok(['stopped', 'interrupted'].includes(ended.status), `recorded as ${ended.status}`);
+      assert.ok(
+        statSync(join(runDir, 'layers.jsonl')).size > 0,
+        'the reports made before the close are kept',
+      );
+      await waitForWorkbench(page);
+      // The reloaded window restores the SNN Lab view when it was open; a click on its icon would close it.
+      const sidebar = await findWebviewFrame(page, isSidebar, { timeout: 10_000 }).catch(async () => {
+        await page.locator('.activitybar .action-item a[aria-label^="SNN Lab"]').first().click();
+        return findWebviewFrame(page, isSidebar, { what: 'the SNN Lab sidebar webview' });
+      });
+      const shown = await poll(() => badge(sidebar, 'close-me'), {
+        timeout: 30_000,
+        message: 'the run in the reloaded sidebar',
+      });
+      assert.equal(shown, ended.status);
+      await screenshot(page, ARTIFACTS, 'window-close-02-after-reload');
+    } catch (err) {
+      failedStep = 'window-close';
+      await screenshot(page, ARTIFACTS, 'window-close-fail').catch(() => {});
+      throw err;
+    }
+  });
+});
