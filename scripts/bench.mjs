@@ -7,6 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { experimentValidatorPlugin } from './experimentValidator.mjs';
+import { externalsExceptTfjs, TFJS_MAIN_FIELDS } from './tfjsBundling.mjs';
 
 const filters = process.argv.slice(2);
 const benches = existsSync('bench')
@@ -31,7 +32,8 @@ await esbuild.build({
   platform: 'node',
   format: 'cjs',
   target: 'node20',
-  packages: 'external',
+  external: externalsExceptTfjs('.'),
+  mainFields: TFJS_MAIN_FIELDS,
   sourcemap: true,
   logLevel: 'warning',
   // Benchmarks that parse experiments or start runs import the build-time schema validator, as the bundles do.

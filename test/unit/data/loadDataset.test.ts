@@ -1,5 +1,6 @@
 // loadDataset: seeded synthetic tasks, splits (stratified, k-fold), train-only standardisation and MNIST.
 import assert from 'node:assert/strict';
+import { resolve } from 'node:path';
 import { test } from 'node:test';
 import type {
   SplitConfig,
@@ -8,6 +9,9 @@ import type {
 } from '../../../src/core/config/experimentConfig';
 import type { DataSplit } from '../../../src/node/data/dataset';
 import { loadDataset } from '../../../src/node/data/loadDataset';
+
+// The bundled trainer finds the digits beside itself (dist/mnist); this test bundle lives in out/test/unit/data.
+process.env.SNN_LAB_MNIST_DIR = resolve(__dirname, '../../../../dist/mnist');
 
 const SPLIT: SplitConfig = { test: 0.2, validation: 0.1, folds: 0, stratify: true };
 
