@@ -24,6 +24,8 @@ export function experimentValidatorSource(root = process.cwd()) {
   // VS Code's JSON language service reads these two at the schema root (JSONC editing); ajv ignores them.
   ajv.addKeyword({ keyword: 'allowComments', schemaType: 'boolean' });
   ajv.addKeyword({ keyword: 'allowTrailingCommas', schemaType: 'boolean' });
+  // Snippets offered by editors (VS Code's JSON language service, SNN Lab's YAML completion); no validation meaning.
+  ajv.addKeyword({ keyword: 'defaultSnippets', schemaType: 'array' });
   return standaloneCode.default(ajv, ajv.compile(schema));
 }
 

@@ -6,6 +6,7 @@ import { ExperimentCodeLensProvider } from './host/editor/experimentCodeLensProv
 import { ExperimentDiagnostics } from './host/editor/experimentDiagnostics';
 import { EXPERIMENT_SELECTOR, ParseCache } from './host/editor/parseCache';
 import { QuickFixProvider } from './host/editor/quickFixProvider';
+import { YamlAssistRegistration } from './host/editor/yamlAssistProvider';
 import { ExportFolder } from './host/exportFolder';
 import { loadForRun, variantsOf } from './host/experimentLoader';
 import { currentSettings, offerReload, runsRoot, watchSettings } from './host/vscodeSettings';
@@ -89,6 +90,7 @@ export function activate(context: vscode.ExtensionContext): SnnLabApi {
       providedCodeActionKinds: QuickFixProvider.kinds,
     }),
     python,
+    new YamlAssistRegistration(),
     new RunProgress(store, runs, slurm.onDidChangeRun, stopRun, log),
     studies,
     store.watch(),

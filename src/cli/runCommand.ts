@@ -2,12 +2,12 @@
  * `snn-lab run <file>` and `snn-lab probe <file>`: run plans of an experiment headlessly through the same
  * RunManager/RunStore as the extension, N trainer processes at a time, and report the results.
  */
-import { mkdirSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import type { RunPlan } from '../core/config/experimentConfig';
 import type { Logger } from '../runs/logger';
 import { RunManager } from '../runs/runManager';
 import { RunStore, RunStoreError } from '../runs/runStore';
+import { createRunsFolder, gitignoreFromEnv } from '../runs/runsFolder';
 import type { RunMode, RunOverview } from '../runs/runTypes';
 import type { StorageBudget } from '../runs/storageBudget';
 import type { RunId } from '../protocol/ids';
@@ -57,7 +57,7 @@ export async function executePlans(
 ): Promise<{ store: RunStore; runs: RunOverview[]; notStarted: number }> {
   const jobs = options.jobs ?? availableParallelism();
   try {
-    mkdirSync(options.runsDir, { recursive: true });
+    createRunsFolder(options.runsDir, { gitignore: gitignoreFromEnv() });
   } catch (error) {
     throw new CliError(`cannot create the runs directory ${options.runsDir}: ${(error as Error).message}`);
   }

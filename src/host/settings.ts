@@ -19,6 +19,7 @@ export const SETTING_KEYS = [
   'nodePath',
   'pythonPath',
   'allowDatasetsOutsideWorkspace',
+  'createGitignore',
   'executor',
   'slurm.partition',
   'slurm.timeLimit',
@@ -47,6 +48,8 @@ export interface Settings {
   /** Python for "Run with SNN Lab"; empty: the Python extension's interpreter, else python3 on the PATH. */
   pythonPath: string;
   allowDatasetsOutsideWorkspace: boolean;
+  /** Write `.snn-lab/.gitignore` when SNN Lab creates `.snn-lab/`. */
+  createGitignore: boolean;
   executor: 'local' | 'slurm';
   slurm: SlurmExecutorConfig;
 }
@@ -113,6 +116,7 @@ export function readSettings(get: Get): Settings {
     nodePath: str('nodePath'),
     pythonPath: str('pythonPath'),
     allowDatasetsOutsideWorkspace: get('allowDatasetsOutsideWorkspace') === true,
+    createGitignore: get('createGitignore') !== false,
     executor: choice<'local' | 'slurm'>('executor'),
     slurm,
   };

@@ -2,9 +2,9 @@
  * Reads SNN Lab's settings from VS Code (typed by settings.ts), resolves the runs directory, and reacts to
  * setting changes: every setting applies at once (a new runs directory waits only for runs that are live).
  */
-import { mkdirSync } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { createRunsFolder } from '../runs/runsFolder';
 import { readSettings, SETTINGS_SECTION, type Settings } from './settings';
 
 export function currentSettings(): Settings {
@@ -15,7 +15,8 @@ export function currentSettings(): Settings {
 /**
  * Absolute runs directory: an absolute setting as is, a relative one (default `.snn-lab/runs`) against the first
  * workspace folder, else global storage. In a trusted workspace the directory is created at once, so the CLI run on
- * any file below the folder finds the same `.snn-lab/` by its walk up (src/runs/runsDirectory.ts).
+ * any file below the folder finds the same `.snn-lab/` by its walk up (src/runs/runsDirectory.ts); creating
+ * `.snn-lab/` also writes its `.gitignore` unless snnLab.createGitignore is off (src/runs/runsFolder.ts).
  */
 export function runsRoot(context: vscode.ExtensionContext, settings: Settings): string {
   const folder = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
@@ -26,7 +27,7 @@ export function runsRoot(context: vscode.ExtensionContext, settings: Settings): 
       : path.join(context.globalStorageUri.fsPath, 'runs');
   if (vscode.workspace.isTrusted) {
     try {
-      mkdirSync(root, { recursive: true });
+      createRunsFolder(root, { gitignore: settings.createGitignore });
     } catch {
       // Reported by the first write that needs it (run start), with the path and the reason.
     }

@@ -28,7 +28,7 @@ const SCHEMA_FILES = [
   'frames-line',
   'predictions',
 ] as const;
-const BASE = 'https://snn-lab.invalid/schemas/';
+const BASE = 'https://github.com/snn-lab/snn-lab/raw/main/schemas/';
 
 interface Validators {
   meta: ValidateFunction;
@@ -58,6 +58,8 @@ export function runStoreValidators(): Validators {
   for (const keyword of ['x-applyDefault', 'allowComments', 'allowTrailingCommas']) {
     ajv.addKeyword({ keyword, schemaType: 'boolean' });
   }
+  // The editors' completion snippets in the experiment schema (VS Code's keyword, no validation meaning).
+  ajv.addKeyword({ keyword: 'defaultSnippets', schemaType: 'array' });
   ajv.addSchema(JSON.parse(readFileSync(join(root, 'schemas', 'experiment.schema.json'), 'utf8')) as object);
   for (const name of SCHEMA_FILES) {
     ajv.addSchema(

@@ -8,7 +8,7 @@ import { didYouMean, renameKeyFix, type Issue } from './messages';
 import { sweepKeys } from './schema';
 
 /** Data keys each source reads (besides source, split, standardize). */
-const DATA_KEYS_BY_SOURCE: Record<string, string[]> = {
+export const DATA_KEYS_BY_SOURCE: Record<string, string[]> = {
   csv: ['path', 'header', 'target', 'task', 'features', 'foldColumn'],
   mnist: ['samples'],
   idx: ['path', 'train', 'test', 'samples', 'testSamples'],

@@ -1,7 +1,8 @@
 /**
- * Live feedback for running trainers: one notification per running run (progress bar, Cancel stops it), a
- * status-bar summary, the `snnLab.hasActiveRuns` context key, and one message per failed/diverged run and per
- * finished batch. Slurm runs count in the status bar too (their progress arrives through the store).
+ * Live feedback for runs: one progress notification per batch of local runs (a sweep of 8 shows one: runs done /
+ * total, the latest run's epoch, step and loss, Cancel stops the batch), a status-bar summary, the
+ * `snnLab.hasActiveRuns` context key, and one message per failed/diverged run and per finished batch. Slurm runs
+ * count in the status bar too (their progress arrives through the store).
  */
 import * as vscode from 'vscode';
 import type { Event } from '../../core/events';
@@ -9,6 +10,7 @@ import type { RunId } from '../../protocol/ids';
 import { Disposable } from '../disposable';
 import { CONTEXT_KEYS } from '../contributionIds';
 import { isActive } from '../runLabels';
+import { BatchProgress } from './batchProgress';
 import type { RunManagerApi, RunMeta } from '../../runs/runTypes';
 import type { RunStatus } from '../../core/runStatus';
 
@@ -17,13 +19,13 @@ export interface MetaReader {
   readMeta(runId: RunId): RunMeta | undefined;
 }
 
-interface Live {
-  total?: number;
-  reported: number;
+/** The open batch notification. */
+interface Notification {
+  batch: BatchProgress;
   report?: (value: { message?: string; increment?: number }) => void;
   /** Closes the notification; safe before VS Code has called the progress task. */
-  done: () => void;
-  ended: boolean;
+  close: () => void;
+  closed: boolean;
   resolve?: () => void;
 }
 
@@ -31,7 +33,7 @@ export class RunProgress extends Disposable {
   private readonly status = this._register(
     vscode.window.createStatusBarItem('snnLab.runs', vscode.StatusBarAlignment.Left, 50),
   );
-  private readonly live = new Map<RunId, Live>();
+  private notification: Notification | undefined;
   private readonly active = new Map<RunId, RunStatus>();
   private batch = { finished: 0, failed: 0, ids: [] as RunId[], shown: new Set<string>() };
 
@@ -48,13 +50,15 @@ export class RunProgress extends Disposable {
     if (slurmChanges) this._register(slurmChanges((e) => this.onStatus(e.runId, e.status, false)));
     this._register(
       runs.onMessage(({ runId, message }) => {
-        const live = this.live.get(runId);
-        if (!live) return;
-        if (message.type === 'started') live.total = message.totalSteps;
-        if (message.type === 'progress') this.reportProgress(live, message.step, message.epoch, message.loss);
+        const open = this.notification;
+        if (!open?.batch.has(runId)) return;
+        if (message.type === 'started') open.report?.(open.batch.started(runId, message.totalSteps));
+        if (message.type === 'progress') {
+          open.report?.(open.batch.progress(runId, message.step, message.epoch, message.loss));
+        }
       }),
     );
-    this._register({ dispose: () => [...this.live.values()].forEach((l) => l.done()) });
+    this._register({ dispose: () => this.notification?.close() });
     this.render();
   }
 
@@ -62,45 +66,58 @@ export class RunProgress extends Disposable {
     if (isActive(status)) {
       if (!this.active.has(runId)) this.batch.ids.push(runId);
       this.active.set(runId, status);
-      if (status === 'running' && local && !this.live.has(runId)) this.showNotification(runId);
+      if (local) this.joinNotification(runId);
     } else if (this.active.delete(runId)) {
-      this.live.get(runId)?.done();
-      this.live.delete(runId);
+      this.leaveNotification(runId);
       this.outcome(runId, status);
     }
     this.render();
   }
 
-  private showNotification(runId: RunId): void {
-    const name = this.store.readMeta(runId)?.name ?? runId;
-    const live: Live = {
-      reported: 0,
-      ended: false,
-      done: () => {
-        live.ended = true;
-        live.resolve?.();
-      },
-    };
-    this.live.set(runId, live);
-    void vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: `SNN Lab: ${name}`, cancellable: true },
-      (progress, token) =>
-        new Promise<void>((resolve) => {
-          live.report = (value) => progress.report(value);
-          live.resolve = resolve;
-          if (live.ended) resolve();
-          token.onCancellationRequested(() => void this.stop(runId));
-          progress.report({ message: 'starting trainer…' });
-        }),
-    );
+  /** Adds a local run to the open batch notification, opening one when none is open. */
+  private joinNotification(runId: RunId): void {
+    const open = this.notification ?? this.openNotification();
+    if (open.batch.has(runId)) return;
+    open.batch.add(runId, this.store.readMeta(runId)?.name ?? runId);
+    open.report?.(open.batch.report());
   }
 
-  private reportProgress(live: Live, step: number, epoch: number, loss: number): void {
-    const percent = live.total ? Math.min(100, (100 * step) / live.total) : 0;
-    const increment = Math.max(0, percent - live.reported);
-    live.reported = Math.max(live.reported, percent);
-    const steps = live.total ? ` · step ${step}/${live.total}` : '';
-    live.report?.({ message: `epoch ${epoch + 1}${steps} · loss ${loss.toPrecision(4)}`, increment });
+  private leaveNotification(runId: RunId): void {
+    const open = this.notification;
+    if (!open?.batch.has(runId)) return;
+    open.report?.(open.batch.ended(runId));
+    if (open.batch.complete) {
+      open.close();
+      this.notification = undefined;
+    }
+  }
+
+  private openNotification(): Notification {
+    const open: Notification = {
+      batch: new BatchProgress(),
+      closed: false,
+      close: () => {
+        open.closed = true;
+        open.resolve?.();
+      },
+    };
+    this.notification = open;
+    void vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: 'SNN Lab', cancellable: true },
+      (progress, token) =>
+        new Promise<void>((resolve) => {
+          open.report = (value) => progress.report(value);
+          open.resolve = resolve;
+          if (open.closed) resolve();
+          token.onCancellationRequested(() => {
+            const ids = open.batch.activeIds();
+            this.log.info(`progress notification: Cancel stops ${ids.length} run(s) of the batch`);
+            for (const id of ids) void this.stop(id);
+          });
+          progress.report(open.batch.report());
+        }),
+    );
+    return open;
   }
 
   private outcome(runId: RunId, status: RunStatus): void {

@@ -1,5 +1,5 @@
-// In-host tests of the editor features on real example files: code lenses where the runs are, and problems of a
-// broken file reported as diagnostics at the offending line.
+// In-host tests of the editor features on real example files: code lenses where the runs are, problems of a
+// broken file reported as diagnostics at the offending line, and schema completion and hover in a YAML file.
 import * as assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import * as vscode from 'vscode';
@@ -75,5 +75,45 @@ suite('editor', () => {
       !found.some((l) => l.command.command === 'snnLab.runExperiment'),
       'no Run lens on a broken file',
     );
+  });
+
+  test('a *.snn.yaml file gets schema completion (keys, values, snippets) and hover from SNN Lab', async () => {
+    const uri = wsUri('typing.snn.yaml');
+    const text = ['name: typing', 'model:', '  depth: 4', '  ', 'train:', '  optimizer: ', ''].join('\n');
+    writeFileSync(uri.fsPath, text);
+    const doc = await open('typing.snn.yaml');
+    const complete = async (line: number, character: number) =>
+      (
+        await vscode.commands.executeCommand<vscode.CompletionList>(
+          'vscode.executeCompletionItemProvider',
+          doc.uri,
+          new vscode.Position(line, character),
+        )
+      ).items.filter((i) => i.kind !== vscode.CompletionItemKind.Text);
+    const label = (i: vscode.CompletionItem) => (typeof i.label === 'string' ? i.label : i.label.label);
+    const keys = await waitFor('key completions under model:', async () => {
+      const items = await complete(3, 2);
+      return items.some((i) => label(i) === 'activation') ? items : undefined;
+    });
+    assert.ok(!keys.some((i) => label(i) === 'depth'), 'a key already in the mapping is not offered');
+    const activation = keys.find((i) => label(i) === 'activation');
+    assert.match(String((activation?.documentation as vscode.MarkdownString | undefined)?.value), /selu/);
+    const values = (await complete(5, 13)).map(label);
+    assert.ok(
+      ['sgd', 'momentum', 'adam', 'rmsprop'].every((v) => values.includes(v)),
+      values.join(', '),
+    );
+    const root = (await complete(6, 0)).map(label);
+    assert.ok(root.includes('variants: SNN vs ReLU+BN') && root.includes('sweep: depth x activation grid'));
+    const hovers = await vscode.commands.executeCommand<vscode.Hover[]>(
+      'vscode.executeHoverProvider',
+      doc.uri,
+      new vscode.Position(2, 3),
+    );
+    const hoverText = hovers
+      .flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : c.value)))
+      .join('\n');
+    assert.match(hoverText, /\*\*model\.depth\*\*/, hoverText);
+    assert.match(hoverText, /hidden layers/i, 'the schema description of model.depth');
   });
 });

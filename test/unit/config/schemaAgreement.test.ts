@@ -20,6 +20,7 @@ const ajv = new Ajv({ allErrors: true, strictRequired: false, allowUnionTypes: t
 ajv.addKeyword({ keyword: 'x-applyDefault', schemaType: 'boolean' });
 ajv.addKeyword({ keyword: 'allowComments', schemaType: 'boolean' });
 ajv.addKeyword({ keyword: 'allowTrailingCommas', schemaType: 'boolean' });
+ajv.addKeyword({ keyword: 'defaultSnippets', schemaType: 'array' });
 const validate = ajv.compile(schema);
 
 /**

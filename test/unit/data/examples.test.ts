@@ -6,6 +6,9 @@ import { formatProblem, loadExperiment } from '../../../src/node/loadExperiment'
 import { loadDataset } from '../../../src/node/data/loadDataset';
 import { experimentFiles, repoPath } from '../config/fixtures';
 
+// The bundled trainer finds the MNIST digits beside itself (dist/mnist); this test bundle lives in out/test.
+process.env.SNN_LAB_MNIST_DIR = repoPath('dist', 'mnist');
+
 test('each example loads without errors and its first run gets a data set', async () => {
   const examples = experimentFiles('examples');
   assert.ok(examples.length >= 5);

@@ -29,6 +29,7 @@ interface Manifest {
     viewsContainers: { activitybar: { id: string; icon: string }[] };
     viewsWelcome: { view: string; contents: string }[];
     jsonValidation: { fileMatch: string[]; url: string }[];
+    yamlValidation: { fileMatch: string[]; url: string }[];
   };
 }
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as Manifest;
@@ -179,6 +180,28 @@ test('files referenced by contributions exist', () => {
     assert.deepEqual(v.fileMatch, ['*.snn.json']);
     assert.ok(existsSync(join(root, v.url)), `${v.url} exists`);
   }
+  for (const v of c.yamlValidation) {
+    assert.deepEqual(v.fileMatch, ['*.snn.yaml', '*.snn.yml']);
+    assert.equal(v.url, c.jsonValidation[0]?.url, 'YAML and JSON files use the same schema');
+  }
+});
+
+test('menus users look for: the editor run button and File > New File', () => {
+  // Python files have their own entry (Run with SNN Lab, docs/pytorch.md); the rest are for experiment files.
+  const run = (c.menus['editor/title/run'] ?? []).filter((i) => i.command !== 'snnLab.runPythonScript');
+  assert.deepEqual(
+    run.map((i) => i.command),
+    ['snnLab.runExperiment', 'snnLab.runSweep', 'snnLab.probeAtInit'],
+  );
+  for (const item of run) assert.equal(item.when, 'resourceFilename =~ /\\.snn\\.(json|ya?ml)$/');
+  assert.ok(
+    !(c.menus['editor/title'] ?? []).some((i) => i.command === 'snnLab.runExperiment'),
+    'no second Run',
+  );
+  assert.deepEqual(
+    (c.menus['file/newFile'] ?? []).map((i) => i.command),
+    ['snnLab.newExperiment'],
+  );
 });
 
 test('Restricted Mode: every command that starts, stops or deletes runs is hidden from the palette', () => {
