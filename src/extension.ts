@@ -19,6 +19,7 @@ import { RunsTreeProvider } from './host/views/runsTree';
 import { DashboardPanels } from './host/webviews/dashboardPanels';
 import { RunColors } from './host/webviews/runColors';
 import { SidebarView } from './host/webviews/sidebarView';
+import { putCliOnPath } from './host/terminalEnvironment';
 
 /** What activate() returns: lets in-host (e2e) tests await runs that commands start, and read diagnostics. */
 export interface SnnLabApi {
@@ -110,6 +111,16 @@ export function activate(context: vscode.ExtensionContext): SnnLabApi {
     }),
     ...registerCommands(handlers, log),
   );
+  try {
+    const binDir = putCliOnPath({
+      context,
+      nodePath: settings.nodePath || process.execPath,
+      version: String((context.extension.packageJSON as { version?: unknown }).version),
+    });
+    log.info(`snn-lab CLI on the integrated terminals' PATH (${binDir})`);
+  } catch (error) {
+    log.warn(`could not put the snn-lab CLI on the terminals' PATH: ${(error as Error).message}`);
+  }
   return { runs, store, diagnostics };
 }
 

@@ -4,6 +4,7 @@
  * went away (output.ts).
  */
 import { Command, CommanderError } from 'commander';
+import { version } from '../../package.json';
 import { registerExportCommand } from './exportCommand';
 import { registerRunCommands } from './runCommands';
 import { registerSlurmCommands } from './slurmCommands';
@@ -16,6 +17,7 @@ exitQuietlyOnBrokenPipe();
 
 const program = new Command('snn-lab')
   .description('Self-Normalizing Neural Network lab: theory, validation, training, probing')
+  .version(version, '-V, --version', 'print the SNN Lab version')
   .exitOverride()
   .configureOutput({ writeOut, writeErr, outputError: (text, write) => write(text) });
 
