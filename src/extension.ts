@@ -20,6 +20,9 @@ import { DashboardPanels } from './host/webviews/dashboardPanels';
 import { RunColors } from './host/webviews/runColors';
 import { SidebarView } from './host/webviews/sidebarView';
 import { putCliOnPath } from './host/terminalEnvironment';
+import { BackendStatus } from './host/views/backendStatus';
+import { installNativeBackendCommand, nativeModulesDir } from './host/nativeBackend';
+import { NATIVE_MODULES_ENV } from './protocol/trainer';
 
 /** What activate() returns: lets in-host (e2e) tests await runs that commands start, and read diagnostics. */
 export interface SnnLabApi {
@@ -74,6 +77,7 @@ export function activate(context: vscode.ExtensionContext): SnnLabApi {
     studies,
     exports,
     problemsOf: (document) => cache.get(document).problems,
+    installNativeBackend: () => installNativeBackendCommand(context, log),
   });
 
   context.subscriptions.push(
@@ -94,6 +98,7 @@ export function activate(context: vscode.ExtensionContext): SnnLabApi {
     new YamlAssistRegistration(),
     new RunProgress(store, runs, slurm.onDidChangeRun, stopRun, log),
     studies,
+    new BackendStatus(runs, store.list(), () => currentSettings().backend),
     store.watch(),
     watchSettings((s) => {
       limit = s.maxConcurrentRuns;
@@ -115,6 +120,7 @@ export function activate(context: vscode.ExtensionContext): SnnLabApi {
     const binDir = putCliOnPath({
       context,
       nodePath: settings.nodePath || process.execPath,
+      cliEnv: { [NATIVE_MODULES_ENV]: nativeModulesDir(context) },
       version: String((context.extension.packageJSON as { version?: unknown }).version),
     });
     log.info(`snn-lab CLI on the integrated terminals' PATH (${binDir})`);

@@ -54,6 +54,8 @@ export interface CommandDeps {
   exports: ExportFolder;
   /** The problems of an open experiment document (the editor's parse cache). */
   problemsOf(document: vscode.TextDocument): readonly Problem[];
+  /** "Install Native Backend" (needs the extension context, so the entry point supplies it). */
+  installNativeBackend(): Promise<unknown>;
 }
 
 export function createCommandHandlers(deps: CommandDeps): Record<CommandId, CommandHandler> {
@@ -157,6 +159,7 @@ export function createCommandHandlers(deps: CommandDeps): Record<CommandId, Comm
     'snnLab.runPythonScript': (...args) =>
       deps.python.run(args[0] instanceof vscode.Uri ? args[0] : undefined),
     'snnLab.usePythonInTerminals': () => deps.python.useInTerminals(),
+    'snnLab.installNativeBackend': () => deps.installNativeBackend(),
     'snnLab.refreshRuns': () => {
       store.refresh();
       deps.tree.refresh();

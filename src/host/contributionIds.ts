@@ -24,6 +24,7 @@ export const COMMAND_IDS = [
   'snnLab.showProblems',
   'snnLab.runPythonScript',
   'snnLab.usePythonInTerminals',
+  'snnLab.installNativeBackend',
 ] as const;
 
 export type CommandId = (typeof COMMAND_IDS)[number];

@@ -8,12 +8,14 @@
  */
 import type * as vscode from 'vscode';
 import type { RunId } from '../protocol/ids';
+import { NATIVE_MODULES_ENV } from '../protocol/trainer';
 import { isOwnerAlive } from '../runs/liveness';
 import { RunManager } from '../runs/runManager';
 import { RunStoreSwitch } from '../runs/runStoreSwitch';
 import { SlurmExecutor } from '../runs/slurm/slurmExecutor';
 import { parseStatsBudgetMb } from '../runs/storageBudget';
 import { isActive } from './runLabels';
+import { nativeModulesDir } from './nativeBackend';
 import type { Settings } from './settings';
 
 export interface RunServices {
@@ -56,6 +58,8 @@ export function createRunServices(
     store,
     logger: log,
     maxConcurrent: settings.maxConcurrentRuns,
+    // Where "Install Native Backend" puts tfjs-node; the trainer looks there first (src/trainer/backend.ts).
+    env: { [NATIVE_MODULES_ENV]: nativeModulesDir(context) },
     ...node,
   });
   const slurm = new SlurmExecutor({

@@ -31,6 +31,12 @@ export const MESSAGE_LIMITS = {
 
 export type BackendChoice = 'auto' | 'tensorflow' | 'wasm' | 'cpu';
 
+/**
+ * Environment variable the host (and the CLI launcher) sets for trainers: the npm prefix holding
+ * node_modules/@tensorflow/tfjs-node, installed by "SNN Lab: Install Native Backend" into global storage.
+ */
+export const NATIVE_MODULES_ENV = 'SNN_LAB_NATIVE_MODULES';
+
 /** Commands from the host. */
 export type HostToTrainer =
   | {

@@ -11,9 +11,10 @@ import '@tensorflow/tfjs-core/dist/register_all_gradients';
 import '@tensorflow/tfjs-core/dist/public/chained_ops/register_all_chained_ops';
 import { version_cpu } from '@tensorflow/tfjs-backend-cpu';
 import { setWasmPaths, version_wasm } from '@tensorflow/tfjs-backend-wasm';
+import { createRequire } from 'node:module';
 import * as path from 'node:path';
 import type { BackendInfo } from '../protocol/stats';
-import type { BackendChoice } from '../protocol/trainer';
+import { NATIVE_MODULES_ENV, type BackendChoice } from '../protocol/trainer';
 import type { Tf } from './tf';
 import { enableWasmKernels } from './wasmKernels';
 
@@ -23,6 +24,7 @@ export interface BackendHandle {
 }
 
 const CHOICES: readonly BackendChoice[] = ['auto', 'tensorflow', 'wasm', 'cpu'];
+const TFJS_NODE = '@tensorflow/tfjs-node';
 
 /** Parses `--backend <choice>` from argv (default 'auto'); throws on an unknown value. */
 export function backendFromArgv(argv: readonly string[]): BackendChoice {
@@ -35,19 +37,39 @@ export function backendFromArgv(argv: readonly string[]): BackendChoice {
   return value as BackendChoice;
 }
 
-/** Loads tfjs-node with a plain runtime require (esbuild leaves it external); returns its tf or the reason. */
+/** The package itself is missing (not a file it requires, e.g. its native binding: that is a load failure). */
+function isNotFound(error: unknown): boolean {
+  const code = (error as { code?: string }).code;
+  return (
+    code === 'MODULE_NOT_FOUND' &&
+    String((error as Error).message).startsWith(`Cannot find module '${TFJS_NODE}'`)
+  );
+}
+
+/**
+ * Loads tfjs-node with a runtime require (esbuild leaves it external): first from the npm prefix the host names in
+ * $SNN_LAB_NATIVE_MODULES (where "SNN Lab: Install Native Backend" installs it, in the extension's global storage,
+ * so it survives extension updates), then from node_modules beside the trainer (a development checkout). Returns
+ * its tf, or why it is not used.
+ */
 function loadTfjsNode(): { tf?: Tf; reason?: string } {
-  try {
+  const dir = process.env[NATIVE_MODULES_ENV];
+  const places: { where: string; load: () => unknown }[] = [
+    ...(dir ? [{ where: dir, load: () => createRequire(path.join(dir, 'package.json'))(TFJS_NODE) }] : []),
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const tf = require('@tensorflow/tfjs-node') as Tf;
-    return { tf };
-  } catch (error) {
-    const code = (error as { code?: string }).code;
-    if (code === 'MODULE_NOT_FOUND' && String((error as Error).message).includes('@tensorflow/tfjs-node')) {
-      return { reason: 'tfjs-node not installed' };
+    { where: 'node_modules beside the trainer', load: () => require('@tensorflow/tfjs-node') },
+  ];
+  for (const place of places) {
+    try {
+      return { tf: place.load() as Tf };
+    } catch (error) {
+      if (isNotFound(error)) continue;
+      return {
+        reason: `tfjs-node failed to load from ${place.where}: ${(error as Error).message.split('\n')[0]}`,
+      };
     }
-    return { reason: `tfjs-node failed to load: ${(error as Error).message.split('\n')[0]}` };
   }
+  return { reason: `tfjs-node not installed (looked in ${places.map((p) => p.where).join(' and ')})` };
 }
 
 /** Directory holding tfjs-backend-wasm*.wasm: dist/wasm next to the bundle (override: SNN_LAB_WASM_DIR). */

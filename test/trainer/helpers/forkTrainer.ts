@@ -75,11 +75,19 @@ export interface TrainerRun {
 
 /** Forks the trainer; with `start` it is sent as soon as `ready` arrives. */
 export function forkTrainer(
-  options: { backend?: string; start?: Omit<Extract<HostToTrainer, { type: 'start' }>, 'type'> } = {},
+  options: {
+    backend?: string;
+    start?: Omit<Extract<HostToTrainer, { type: 'start' }>, 'type'>;
+    /** Another copy of the trainer bundle (default dist/trainer.js). */
+    trainerPath?: string;
+    /** Extra environment variables for the trainer. */
+    env?: Record<string, string>;
+  } = {},
 ): TrainerRun {
-  const child = fork(TRAINER_JS, ['--backend', options.backend ?? 'auto'], {
+  const child = fork(options.trainerPath ?? TRAINER_JS, ['--backend', options.backend ?? 'auto'], {
     stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
     serialization: 'advanced',
+    ...(options.env ? { env: { ...process.env, ...options.env } } : {}),
   });
   const messages: TrainerToHost[] = [];
   const invalid: unknown[] = [];
