@@ -16,7 +16,13 @@ import { RunStore } from '../runStore';
 import type { RunMeta, RunStoreApi } from '../runTypes';
 import { SlurmMissingError, runTool, systemSlurm, type SlurmCli } from './slurmCli';
 import { SlurmPoller, type Tracked } from './slurmPoller';
-import { makeSubmissionDir, readSubmissions, writeSubmission, type Submission } from './sweepFiles';
+import {
+  copyBundle,
+  makeSubmissionDir,
+  readSubmissions,
+  writeSubmission,
+  type Submission,
+} from './sweepFiles';
 import { isTerminal, type RunStatus } from '../../core/runStatus';
 
 /** How long after a run ended Slurm is still asked for its final state (Slurm's default MinJobAge is 300 s). */
@@ -30,7 +36,10 @@ function awaitsFinalState(meta: RunMeta): boolean {
 export interface SlurmExecutorOptions {
   store: RunStoreApi;
   log: { info(m: string): void; warn(m: string): void; error(m: string): void };
-  /** Absolute path of dist/cli.js (tasks run `node <cliPath> slurm task ...`). */
+  /**
+   * Absolute path of dist/cli.js. At submission it is copied, with trainer.js and the wasm (and MNIST) files beside
+   * it, into the sweep's folder, and tasks run that copy (`node <sweep>/bundle/cli.js slurm task ...`).
+   */
   cliPath: string;
   /** Node binary for the tasks (default: this process's). */
   nodePath?: string;
@@ -130,6 +139,11 @@ export class SlurmExecutor {
     const scriptPath = join(dir, 'job.sh');
     let jobId: string;
     try {
+      // The job runs a copy of the bundle inside the sweep's folder: an extension update (which replaces the
+      // folder cliPath is in) must not break jobs still waiting in the queue.
+      const bundledCli = copyBundle(resolve(this.opts.cliPath), dir, {
+        mnist: plans.some((plan) => plan.config.data.source === 'mnist'),
+      });
       const script = renderBatchScript({
         jobName: `snn-lab:${sweepName}`,
         experiment,
@@ -138,7 +152,7 @@ export class SlurmExecutor {
         runIds,
         runNames: plans.map((plan) => plan.name),
         nodePath: this.nodePath ?? process.execPath,
-        cliPath: resolve(this.opts.cliPath),
+        cliPath: bundledCli,
         executor,
         generatedBy: new Date().toISOString(),
       });

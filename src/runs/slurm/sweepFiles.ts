@@ -1,9 +1,12 @@
 /**
  * Files of one Slurm submission, kept beside the runs in `<runsDir>/.slurm/<sweepId>/` (the run store skips
- * dot-directories): the generated `job.sh`, `submission.json` (job id -> run ids) and the task output files.
+ * dot-directories): the generated `job.sh`, `submission.json` (job id -> run ids), the task output files, and
+ * `bundle/`, a copy of the CLI and what it loads, which the job runs (queued jobs survive extension updates).
  * Also the one writer of meta.json for runs whose Slurm task ended without recording an end.
  */
 import {
+  copyFileSync,
+  cpSync,
   existsSync,
   mkdirSync,
   readdirSync,
@@ -13,7 +16,7 @@ import {
   readSync,
   closeSync,
 } from 'node:fs';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { tailLines } from '../../core/slurm/status';
 import type { RunId } from '../../protocol/ids';
 import { writeJsonAtomic } from '../runFiles';
@@ -48,6 +51,25 @@ export function makeSubmissionDir(root: string, sweepId: string): string {
   const dir = join(root, SLURM_DIR, sweepId);
   mkdirSync(dir, { recursive: true });
   return dir;
+}
+
+/**
+ * Copies the CLI bundle and the files it loads at run time (`trainer.js`, `wasm/`, and `mnist/` when a run reads
+ * MNIST) from beside `cliPath` into `<dir>/bundle/`, so a queued job does not depend on the extension folder it was
+ * submitted from, which an extension update replaces. Source maps are left out. Returns the copied CLI's path.
+ */
+export function copyBundle(cliPath: string, dir: string, options: { mnist: boolean }): string {
+  const from = dirname(cliPath);
+  const to = join(dir, 'bundle');
+  mkdirSync(to, { recursive: true });
+  const cli = join(to, basename(cliPath));
+  copyFileSync(cliPath, cli);
+  if (existsSync(join(from, 'trainer.js'))) copyFileSync(join(from, 'trainer.js'), join(to, 'trainer.js'));
+  for (const folder of ['wasm', ...(options.mnist ? ['mnist'] : [])]) {
+    if (!existsSync(join(from, folder))) continue;
+    cpSync(join(from, folder), join(to, folder), { recursive: true, filter: (f) => !f.endsWith('.map') });
+  }
+  return cli;
 }
 
 export function writeSubmission(submission: Submission): void {

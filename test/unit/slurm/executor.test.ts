@@ -3,9 +3,9 @@
  * `slurm` tier) checks submission, refusals, polling decisions, stop and reconnection against a real run store.
  */
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { test } from 'node:test';
 import type { RunPlan, RunConfig } from '../../../src/core/config/experimentConfig';
 import type { SlurmTaskState } from '../../../src/core/slurm/parse';
@@ -89,6 +89,23 @@ class FakeSlurm implements SlurmCli {
   }
 }
 
+/** A stand-in for an installed extension's dist/: the CLI, the trainer, wasm and MNIST files, a source map. */
+function fakeDist(dir: string): string {
+  const dist = join(dir, 'extension', 'dist');
+  mkdirSync(join(dist, 'wasm'), { recursive: true });
+  mkdirSync(join(dist, 'mnist'), { recursive: true });
+  for (const [file, text] of [
+    ['cli.js', '// cli'],
+    ['cli.js.map', '{}'],
+    ['trainer.js', '// trainer'],
+    ['wasm/tfjs-backend-wasm-simd.wasm', 'wasm'],
+    ['mnist/digits-u8.bin.gz', 'digits'],
+  ] as const) {
+    writeFileSync(join(dist, file), text);
+  }
+  return join(dist, 'cli.js');
+}
+
 function setup(slurm = new FakeSlurm()) {
   const dir = mkdtempSync(join(tmpdir(), 'snn-slurm-exec-'));
   const store = new RunStore(join(dir, 'runs'));
@@ -96,7 +113,7 @@ function setup(slurm = new FakeSlurm()) {
   const executor = new SlurmExecutor({
     store,
     log,
-    cliPath: '/opt/snn/dist/cli.js',
+    cliPath: fakeDist(dir),
     nodePath: '/usr/bin/node',
     pollMs: 20,
     slurm,
@@ -134,6 +151,23 @@ test('submit creates queued runs, submits held, records the job id, then release
   assert.match(script, /^#SBATCH --array=0-1%1$/m);
   assert.match(script, /^#SBATCH --partition=cpu$/m);
   assert.match(script, new RegExp(`^RUN_IDS=\\(${ids.join(' ')}\\)$`, 'm'));
+  // The job runs a copy of the bundle in the sweep's folder, not the extension folder an update replaces.
+  const sweepDir = dirname((slurm.calls[0] ?? '').split(' ').at(-1) ?? '');
+  assert.match(script, new RegExp(`^exec /usr/bin/node ${sweepDir}/bundle/cli\\.js slurm task`, 'm'));
+  assert.deepEqual(readdirSync(join(sweepDir, 'bundle')).sort(), ['cli.js', 'trainer.js', 'wasm']);
+  assert.deepEqual(readdirSync(join(sweepDir, 'bundle', 'wasm')), ['tfjs-backend-wasm-simd.wasm']);
+  executor.dispose();
+});
+
+test('a sweep that reads MNIST gets the digits in its bundle too', async () => {
+  const { slurm, executor } = setup();
+  const mnist = plans.map((p) => ({
+    ...p,
+    config: { ...p.config, data: { ...p.config.data, source: 'mnist' } } as RunConfig,
+  }));
+  await executor.submit(mnist, { experiment: '/home/a/exp.snn.json', executor: { kind: 'slurm' } });
+  const sweepDir = dirname((slurm.calls[0] ?? '').split(' ').at(-1) ?? '');
+  assert.deepEqual(readdirSync(join(sweepDir, 'bundle', 'mnist')), ['digits-u8.bin.gz']);
   executor.dispose();
 });
 
