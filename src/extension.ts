@@ -19,7 +19,7 @@ import { RunsTreeProvider } from './host/views/runsTree';
 import { DashboardPanels } from './host/webviews/dashboardPanels';
 import { RunColors } from './host/webviews/runColors';
 import { SidebarView } from './host/webviews/sidebarView';
-import { putCliOnPath } from './host/terminalEnvironment';
+import { putCliOnPath, TerminalEnvironment } from './host/terminalEnvironment';
 import { BackendStatus } from './host/views/backendStatus';
 import { installNativeBackendCommand, nativeModulesDir } from './host/nativeBackend';
 import { NATIVE_MODULES_ENV } from './protocol/trainer';
@@ -46,6 +46,8 @@ export function activate(context: vscode.ExtensionContext): SnnLabApi {
   let limit = settings.maxConcurrentRuns;
   const queue = () => ({ running: runs.active().length, limit });
   const exports = new ExportFolder(context.workspaceState);
+  // Every feature's terminal variables go through this one object (see terminalEnvironment.ts).
+  const terminal = new TerminalEnvironment(context.environmentVariableCollection);
   const colors = new RunColors(context.workspaceState);
   const webviewOptions = { extensionUri: context.extensionUri, store, runs, log, colors, queue, exports };
   const dashboard = new DashboardPanels(webviewOptions);
@@ -119,6 +121,7 @@ export function activate(context: vscode.ExtensionContext): SnnLabApi {
   try {
     const binDir = putCliOnPath({
       context,
+      terminal,
       nodePath: settings.nodePath || process.execPath,
       cliEnv: { [NATIVE_MODULES_ENV]: nativeModulesDir(context) },
       version: String((context.extension.packageJSON as { version?: unknown }).version),
