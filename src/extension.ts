@@ -59,6 +59,7 @@ export function activate(context: vscode.ExtensionContext): SnnLabApi {
   const launcher = new RunLauncher({ runs, slurm, log, settings: currentSettings, load: loadForRun });
   const python = new PythonScripts({
     context,
+    terminal,
     store,
     runsDir: store.root,
     pythonPath: () => currentSettings().pythonPath,

@@ -10,12 +10,15 @@ import * as vscode from 'vscode';
 import type { RunId } from '../../protocol/ids';
 import { UserError } from '../errors';
 import type { RunStoreApi } from '../../runs/runTypes';
+import type { TerminalEnvironment } from '../terminalEnvironment';
 import { requireTrust } from '../trust';
 import { pythonInterpreter } from './interpreter';
 import { ScriptProcess, scriptEnvironment } from '../../runs/scriptProcess';
 
 export interface PythonScriptsOptions {
   context: vscode.ExtensionContext;
+  /** The integrated terminals' environment, shared with the other features (src/host/terminalEnvironment.ts). */
+  terminal: TerminalEnvironment;
   store: RunStoreApi;
   /** The workspace's runs directory (absolute). */
   runsDir: string;
@@ -24,6 +27,9 @@ export interface PythonScriptsOptions {
   log: vscode.LogOutputChannel;
 }
 
+/** workspaceState: "Use SNN Lab in Python Terminals" was chosen in this workspace. */
+const IN_TERMINALS_KEY = 'pythonInTerminals';
+
 export class PythonScripts implements vscode.Disposable {
   private readonly processes = new Map<number, ScriptProcess>();
   private output: vscode.OutputChannel | undefined;
@@ -31,17 +37,25 @@ export class PythonScripts implements vscode.Disposable {
 
   constructor(private readonly options: PythonScriptsOptions) {
     this.packageDir = options.context.asAbsolutePath('python');
+    // The collection is re-applied as a whole at activation, so a workspace that chose this keeps it across reloads.
+    if (options.context.workspaceState.get<boolean>(IN_TERMINALS_KEY) === true) this.setTerminalPart();
   }
 
   /** Sets PYTHONPATH (prepended) and SNN_LAB_RUNS_DIR for integrated terminals opened from now on. */
   useInTerminals(): void {
-    const collection = this.options.context.environmentVariableCollection;
-    collection.prepend('PYTHONPATH', `${this.packageDir}${path.delimiter}`);
-    collection.replace('SNN_LAB_RUNS_DIR', this.options.runsDir);
-    collection.description = 'SNN Lab: `import snn_lab` works; runs go to the workspace runs directory';
+    this.setTerminalPart();
+    void this.options.context.workspaceState.update(IN_TERMINALS_KEY, true);
     void vscode.window.showInformationMessage(
       `New terminals can \`import snn_lab\`; its runs go to ${this.options.runsDir}. (Terminals opened before keep their environment.)`,
     );
+  }
+
+  private setTerminalPart(): void {
+    this.options.terminal.set('python', {
+      description: 'SNN Lab: `import snn_lab` works; runs go to the workspace runs directory',
+      prepend: { PYTHONPATH: [this.packageDir] },
+      replace: { SNN_LAB_RUNS_DIR: this.options.runsDir },
+    });
   }
 
   /** Runs a Python file (the argument, else the active editor's) with snn_lab; returns the process id. */
