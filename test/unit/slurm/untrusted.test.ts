@@ -4,7 +4,7 @@
  * with their ids, until the workspace is trusted and it reconnects.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
@@ -57,9 +57,12 @@ test('in an untrusted workspace no Slurm command runs with a job id read from it
   dirs.push(dir);
   const store = new RunStore(join(dir, 'runs'));
   const slurm = new RecordingSlurm();
+  // Submission copies the CLI beside the sweep (a bundle that survives extension updates): a stand-in file.
+  const cliPath = join(dir, 'cli.js');
+  writeFileSync(cliPath, '');
   // A submission recorded in the workspace's run store (as a crafted or an earlier one would be).
   const plan: RunPlan = { name: 'exp/a', sweepPoint: {}, config: tinyConfig() as RunConfig };
-  const first = new SlurmExecutor({ store, log, cliPath: '/x/cli.js', pollMs: 10, slurm });
+  const first = new SlurmExecutor({ store, log, cliPath, pollMs: 10, slurm });
   const [runId] = (await first.submit([plan], {
     experiment: join(dir, 'e.snn.json'),
     executor: { kind: 'slurm' },
@@ -70,7 +73,7 @@ test('in an untrusted workspace no Slurm command runs with a job id read from it
   const untrusted = new SlurmExecutor({
     store,
     log,
-    cliPath: '/x/cli.js',
+    cliPath,
     pollMs: 10,
     slurm,
     reconnect: false,
