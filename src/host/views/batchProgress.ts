@@ -24,9 +24,15 @@ export class BatchProgress {
   private reportedPercent = 0;
   private detail = '';
 
-  /** Adds a run to the batch (a run queued while the batch is live joins it; the total grows). */
+  /**
+   * Adds a run to the batch (a run queued while the batch is live joins it; the total grows), or renames a member:
+   * a queued run may have no meta yet (its directory is created shortly before it starts), so it joins under its
+   * id and gets its name when it runs.
+   */
   add(runId: RunId, name: string): void {
-    if (!this.members.has(runId)) this.members.set(runId, { name, fraction: 0, ended: false });
+    const member = this.members.get(runId);
+    if (member) member.name = name;
+    else this.members.set(runId, { name, fraction: 0, ended: false });
   }
 
   has(runId: RunId): boolean {

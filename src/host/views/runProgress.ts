@@ -77,8 +77,12 @@ export class RunProgress extends Disposable {
   /** Adds a local run to the open batch notification, opening one when none is open. */
   private joinNotification(runId: RunId): void {
     const open = this.notification ?? this.openNotification();
-    if (open.batch.has(runId)) return;
-    open.batch.add(runId, this.store.readMeta(runId)?.name ?? runId);
+    const name = this.store.readMeta(runId)?.name;
+    if (open.batch.has(runId)) {
+      if (name) open.batch.add(runId, name);
+      return;
+    }
+    open.batch.add(runId, name ?? runId);
     open.report?.(open.batch.report());
   }
 

@@ -59,3 +59,16 @@ test('progress of a run outside the batch or after its end changes nothing', () 
   batch.ended(a);
   assert.equal(batch.progress(a, 5, 0, 1).message, '1/1 run done');
 });
+
+test('a run that joined while queued under its id (no meta yet) is named by its name once it runs', () => {
+  const batch = new BatchProgress();
+  const [id] = ids(1) as [RunId];
+  batch.add(id, id);
+  batch.add(id, 'long-moons');
+  assert.equal(batch.total, 1, 'renaming does not add a member');
+  batch.started(id, 100);
+  assert.equal(
+    batch.progress(id, 10, 0, 0.25).message,
+    '0/1 run done · long-moons: epoch 1 · step 10/100 · loss 0.2500',
+  );
+});
