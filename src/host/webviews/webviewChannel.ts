@@ -65,6 +65,9 @@ function appendCurves(into: Record<string, CurveSeries>, from: Record<string, Cu
   }
 }
 
+/** The longest a push waits for the previous one's delivery before it is sent anyway (ms). */
+const MAX_HOLD_MS = 10_000;
+
 /** One webview document's connection. Create one per webview; dispose with it. */
 export class WebviewChannel implements Disposable {
   private seq = 0;
@@ -80,6 +83,11 @@ export class WebviewChannel implements Disposable {
   private lastSnapshotSeq = -1;
   private timer: ReturnType<typeof setTimeout> | undefined;
   private lastPush = 0;
+  /** Messages posted whose delivery VS Code has not confirmed yet, and since when the oldest is out. */
+  private inFlight = 0;
+  private inFlightSince = 0;
+  /** A flush found messages still in flight: it runs again once they are delivered. */
+  private flushWaits = false;
   private readonly subscription: Disposable;
   private readonly intervalMs: number;
   private disposed = false;
@@ -193,6 +201,13 @@ export class WebviewChannel implements Disposable {
 
   private flush(): void {
     if (!this.ready || this.disposed || this.building) return;
+    // Back-pressure: while the workbench has not taken the last push, new data is merged into the next one instead of
+    // queueing behind it, so a busy window shows the newest state (a stopped run) when it catches up rather than
+    // working through seconds of stale pushes. A delivery that never confirms stops holding data back after a while.
+    if (this.inFlight > 0 && Date.now() - this.inFlightSince < MAX_HOLD_MS) {
+      this.flushWaits = true;
+      return;
+    }
     if (this.snapshotDue) {
       void this.flushSnapshot();
       return;
@@ -257,12 +272,20 @@ export class WebviewChannel implements Disposable {
 
   private async send(message: HostToWebview): Promise<void> {
     if (this.disposed) return;
+    if (this.inFlight === 0) this.inFlightSince = Date.now();
+    this.inFlight += 1;
     try {
       const delivered = await this.o.webview.postMessage(message);
       // A hidden (torn down) document misses messages; it re-sends `ready` when shown and gets a snapshot.
       if (!delivered && message.type !== 'showTab' && message.type !== 'notice') this.ready = false;
     } catch (error) {
       this.o.log.warn(`${this.o.view} webview: postMessage failed: ${String(error)}`);
+    } finally {
+      this.inFlight -= 1;
+      if (this.inFlight === 0 && this.flushWaits) {
+        this.flushWaits = false;
+        this.schedule();
+      }
     }
   }
 }

@@ -296,4 +296,52 @@ describe('WebviewChannel: queued messages and asynchronous snapshots', () => {
     assert.deepEqual(types().slice(3), ['snapshot', 'snapshot', 'appended1']);
     channel.dispose();
   });
+
+  test('back-pressure: while a push is undelivered, new data merges into one push sent after delivery', async () => {
+    const posted: HostToWebview[] = [];
+    const undelivered: (() => void)[] = [];
+    let listener: (m: unknown) => unknown = () => undefined;
+    const channel = new WebviewChannel({
+      webview: {
+        // A busy workbench: a message is confirmed only when the test says so.
+        postMessage: (m) => {
+          posted.push(m as HostToWebview);
+          return new Promise<boolean>((resolve) => undelivered.push(() => resolve(true)));
+        },
+        onDidReceiveMessage: (l) => {
+          listener = l;
+          return { dispose: () => undefined };
+        },
+      },
+      view: 'dashboard',
+      log: { info: () => undefined, warn: () => undefined, error: () => undefined },
+      snapshot: (): SnapshotBody => ({ type: 'snapshot', allRuns: [], selected: [], runs: [] }),
+      onMessage: () => undefined,
+      intervalMs: 10,
+    });
+    listener({ type: 'ready', protocolVersion: PROTOCOL_VERSION, view: 'dashboard' });
+    await tick(5);
+    assert.deepEqual(
+      posted.map((m) => m.type),
+      ['snapshot'],
+    );
+    for (let step = 1; step <= 3; step++) {
+      channel.append(delta(step));
+      await tick(30);
+    }
+    assert.deepEqual(
+      posted.map((m) => m.type),
+      ['snapshot'],
+      'nothing queued behind an undelivered push',
+    );
+    undelivered.splice(0).forEach((deliver) => deliver());
+    await tick(40);
+    const appended = posted.filter((m) => m.type === 'appended');
+    assert.equal(appended.length, 1, 'the three appends arrive as one push');
+    assert.deepEqual(
+      (appended[0] as { curves: Record<string, { step: number[] }> }).curves.batch_loss?.step,
+      [1, 2, 3],
+    );
+    channel.dispose();
+  });
 });
