@@ -2,7 +2,7 @@
 // Build script: one esbuild call per target (extension host, trainer, CLI, webviews, tests).
 // It does not type-check; `npm run check-types` does. Usage: node esbuild.mjs [--production] [--watch] [--no-tests]
 import * as esbuild from 'esbuild';
-import { copyFileSync, existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildKernels } from './scripts/build-kernels.mjs';
 import { writeEditorSchema } from './scripts/editorSchema.mjs';
@@ -147,6 +147,24 @@ if (watch) {
   await Promise.all(contexts.map((c) => c.watch()));
   console.log('[watch] build started');
 } else {
-  await Promise.all(active.map((b) => esbuild.build(b)));
+  const results = await Promise.all(active.map((b) => esbuild.build(b)));
+  writeBundleInputs(results);
   console.log(`built ${active.length} bundle group(s)${production ? ' (production)' : ''}`);
+}
+
+/**
+ * Records which source files each shipped bundle contains (`out/bundle-inputs.json`), for the third-party notices
+ * (scripts/notices.mjs): every npm package in it is named with its licence.
+ * @param {import('esbuild').BuildResult[]} results
+ */
+function writeBundleInputs(results) {
+  /** @type {Record<string, string[]>} */
+  const inputs = {};
+  for (const result of results) {
+    for (const [output, info] of Object.entries(result.metafile?.outputs ?? {})) {
+      if (output.startsWith('dist/') && output.endsWith('.js')) inputs[output] = Object.keys(info.inputs);
+    }
+  }
+  mkdirSync('out', { recursive: true });
+  writeFileSync(join('out', 'bundle-inputs.json'), JSON.stringify(inputs, null, 1) + '\n');
 }

@@ -142,6 +142,9 @@ export default tseslint.config(
     languageOptions: { globals: { ...globals.node } },
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
-  // Playwright callbacks in these tests run inside the page.
-  { files: ['test/e2e/**/*.mjs'], languageOptions: { globals: { ...globals.node, ...globals.browser } } },
+  // Playwright callbacks in these tests and in the listing-images script run inside the page.
+  {
+    files: ['test/e2e/**/*.mjs', 'scripts/listing-images.mjs'],
+    languageOptions: { globals: { ...globals.node, ...globals.browser } },
+  },
 );

@@ -20,6 +20,8 @@ import { DashboardPanels } from './host/webviews/dashboardPanels';
 import { RunColors } from './host/webviews/runColors';
 import { SidebarView } from './host/webviews/sidebarView';
 import { putCliOnPath, TerminalEnvironment } from './host/terminalEnvironment';
+import { WALKTHROUGH_ID } from './host/contributionIds';
+import { openExample } from './host/openExample';
 import { BackendStatus } from './host/views/backendStatus';
 import { installNativeBackendCommand, nativeModulesDir } from './host/nativeBackend';
 import { NATIVE_MODULES_ENV } from './protocol/trainer';
@@ -81,6 +83,13 @@ export function activate(context: vscode.ExtensionContext): SnnLabApi {
     exports,
     problemsOf: (document) => cache.get(document).problems,
     installNativeBackend: () => installNativeBackendCommand(context, log),
+    openExample: (name) => openExample(context.extensionUri, name),
+    getStarted: () =>
+      vscode.commands.executeCommand(
+        'workbench.action.openWalkthrough',
+        `${context.extension.id}#${WALKTHROUGH_ID}`,
+        false,
+      ),
   });
 
   context.subscriptions.push(

@@ -56,6 +56,10 @@ export interface CommandDeps {
   problemsOf(document: vscode.TextDocument): readonly Problem[];
   /** "Install Native Backend" (needs the extension context, so the entry point supplies it). */
   installNativeBackend(): Promise<unknown>;
+  /** Copies a shipped example (by file name, or picked) into the workspace and opens it. */
+  openExample(name?: string): Promise<unknown>;
+  /** Opens the Get Started walkthrough. */
+  getStarted(): Thenable<unknown>;
 }
 
 export function createCommandHandlers(deps: CommandDeps): Record<CommandId, CommandHandler> {
@@ -160,6 +164,8 @@ export function createCommandHandlers(deps: CommandDeps): Record<CommandId, Comm
       deps.python.run(args[0] instanceof vscode.Uri ? args[0] : undefined),
     'snnLab.usePythonInTerminals': () => deps.python.useInTerminals(),
     'snnLab.installNativeBackend': () => deps.installNativeBackend(),
+    'snnLab.openExample': (...args) => deps.openExample(typeof args[0] === 'string' ? args[0] : undefined),
+    'snnLab.getStarted': () => deps.getStarted(),
     'snnLab.refreshRuns': () => {
       store.refresh();
       deps.tree.refresh();

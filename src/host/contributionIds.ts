@@ -25,9 +25,14 @@ export const COMMAND_IDS = [
   'snnLab.runPythonScript',
   'snnLab.usePythonInTerminals',
   'snnLab.installNativeBackend',
+  'snnLab.openExample',
+  'snnLab.getStarted',
 ] as const;
 
 export type CommandId = (typeof COMMAND_IDS)[number];
+
+/** The Get Started walkthrough (`contributes.walkthroughs`); VS Code's full id is `<extension id>#<this>`. */
+export const WALKTHROUGH_ID = 'getStarted';
 
 /** View container and views contributed in package.json. */
 export const VIEW_CONTAINER_ID = 'snnLab';

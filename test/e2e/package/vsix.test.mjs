@@ -1,6 +1,8 @@
 // @ts-check
-// Packaged-extension smoke test: `npm run package` makes a .vsix offline, code-server installs it like a user would
-// (--install-extension), and the installed copy (no development path) activates, runs a command and trains.
+// Packaged-extension smoke test: `npm run package` makes a .vsix offline (no development files, the listing as its
+// README with every link inside the package, third-party notices, within the size budget), code-server installs it
+// like a user would (--install-extension), and the installed copy (no development path) activates, runs a command
+// and trains.
 import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -10,7 +12,8 @@ import { findWebviewFrame, openFile, poll, runCommand, screenshot } from '../../
 import { copyExamples, removeExamplesCopy } from '../../../scripts/e2e/hostBuild.mjs';
 import { installVsix, makeScratch } from '../../../scripts/e2e/server.mjs';
 import { ARTIFACTS, openWorkbench } from '../../../scripts/e2e/workbench.mjs';
-import { packageExtension } from '../../../scripts/package.mjs';
+import { BUDGET, LISTING_README, mib, packageExtension } from '../../../scripts/package.mjs';
+import { REPO_ROOT } from '../../../scripts/e2e/codeServer.mjs';
 
 /** window.__snnLab of the dashboard webview (declares it on Window). */
 /** @typedef {import('../../../webview/dashboard/testHook.ts').TestHook} TestHook */
@@ -56,11 +59,27 @@ describe('the packaged .vsix', { timeout: 400_000 }, () => {
   it(
     'packages offline and installs into code-server with only the shipped files',
     step('vsix-install', () => {
-      const { vsix, files } = packageExtension({ out: join(out, 'snn-lab.vsix'), log: () => {} });
+      const { vsix, files, packedBytes, installedBytes } = packageExtension({
+        out: join(out, 'snn-lab.vsix'),
+        log: () => {},
+      });
+      console.log(
+        `# .vsix: ${files.length} files, ${mib(packedBytes)} packed, ${mib(installedBytes)} installed`,
+      );
+      assert.ok(packedBytes <= BUDGET.packed && installedBytes <= BUDGET.installed, 'within the size budget');
       assert.ok(files.includes('dist/wasm/tfjs-backend-wasm-simd.wasm'));
       assert.ok(files.includes('dist/wasm/snn-kernels.wasm'));
       assert.ok(files.includes('dist/wasm/snn-kernels-relaxed.wasm'));
-      assert.ok(!files.some((f) => f.startsWith('src/') || f.startsWith('node_modules/')), files.join(', '));
+      assert.ok(
+        !files.includes('dist/wasm/tfjs-backend-wasm.wasm'),
+        'the never-loaded non-SIMD wasm is gone',
+      );
+      const devFiles = files.filter((f) =>
+        /^(src|test|scripts|node_modules|out|assembly|webview|bench|\.ci|\.devcontainer)\/|^python\/(?!snn_lab\/[^/]+\.py$)|\.map$|\.ts$|\.pyc$/.test(
+          f,
+        ),
+      );
+      assert.deepEqual(devFiles, [], 'no development files');
       const log = installVsix(vsix, scratch);
       assert.match(log, /successfully installed/);
       [installed] = readdirSync(scratch.extensions).filter((d) => d.startsWith('snn-lab.snn-lab-'));
@@ -71,6 +90,26 @@ describe('the packaged .vsix', { timeout: 400_000 }, () => {
         'snn_lab ships',
       );
       assert.ok(!existsSync(join(scratch.extensions, installed, 'src')), 'sources are not shipped');
+      // What VS Code shows on the extension's page: the listing as its README, every relative link and image of it
+      // a file of the installed extension (case-sensitive, as vsce renames some files), the third-party notices.
+      const root = join(scratch.extensions, installed);
+      const readme = readFileSync(join(root, 'readme.md'), 'utf8');
+      assert.equal(
+        readme,
+        readFileSync(join(REPO_ROOT, LISTING_README), 'utf8'),
+        'the listing is the README',
+      );
+      const links = [...readme.matchAll(/\]\(([^)\s]+)\)/g)]
+        .map((m) => m[1] ?? '')
+        .filter((l) => !/^(https?|command):/.test(l));
+      assert.ok(links.length >= 15, `the listing links its images and docs (${links.length})`);
+      for (const link of links) {
+        assert.ok(existsSync(join(root, decodeURI(link.split('#')[0] ?? ''))), `${link} is in the extension`);
+      }
+      const notices = readFileSync(join(root, 'ThirdPartyNotices.txt'), 'utf8');
+      for (const name of ['@tensorflow/tfjs-core', 'chart.js', '@vscode-elements/elements', 'ajv', 'MNIST']) {
+        assert.ok(notices.includes(name), `third-party notices name ${name}`);
+      }
     }),
   );
 

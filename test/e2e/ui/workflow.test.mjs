@@ -1,10 +1,10 @@
 // @ts-check
 // UI tests in a real VS Code workbench (code-server + headless Chromium): a user opens an example, clicks the Run
 // code lens, watches the sidebar and dashboard fill with live layer statistics, stops a run, opens the theory
-// explorer. Each step saves a screenshot under test-artifacts/e2e/; with SNN_LAB_UPDATE_SCREENSHOTS=1 the Layers
-// view also replaces media/screenshot-dashboard.png (the README image).
+// explorer. Each step saves a screenshot under test-artifacts/e2e/ (the README's and the listing's images are made
+// by scripts/listing-images.mjs from the installed .vsix).
 import assert from 'node:assert/strict';
-import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import jsonc from 'jsonc-parser';
@@ -168,11 +168,7 @@ describe('SNN Lab in the VS Code workbench', { timeout: 900_000 }, () => {
       assert.ok(charts['layers:variance'].datasets >= 2);
       await runCommand(page, 'Notifications: Clear All Notifications');
       await page.waitForTimeout(800);
-      const shot = await screenshot(page, ARTIFACTS, '03-dashboard-layers');
-      // The README's image; refreshed only on request so test runs leave the tree clean.
-      if (process.env.SNN_LAB_UPDATE_SCREENSHOTS === '1') {
-        copyFileSync(shot, join(REPO_ROOT, 'media', 'screenshot-dashboard.png'));
-      }
+      await screenshot(page, ARTIFACTS, '03-dashboard-layers');
     }),
   );
 

@@ -7,6 +7,7 @@ import {
   COMMAND_IDS,
   type CommandId,
   CONTEXT_KEYS,
+  WALKTHROUGH_ID,
   EXPERIMENT_ITEM_CONTEXT,
   RUN_ITEM_CONTEXT,
   VIEW_CONTAINER_ID,
@@ -30,6 +31,17 @@ interface Manifest {
     viewsWelcome: { view: string; contents: string }[];
     jsonValidation: { fileMatch: string[]; url: string }[];
     yamlValidation: { fileMatch: string[]; url: string }[];
+    walkthroughs: {
+      id: string;
+      title: string;
+      steps: {
+        id: string;
+        title: string;
+        description: string;
+        media: { image?: string; altText?: string };
+        completionEvents: string[];
+      }[];
+    }[];
   };
 }
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as Manifest;
@@ -224,5 +236,27 @@ test('Restricted Mode: every command that starts, stops or deletes runs is hidde
     const entry = palette.find((e) => e.command === command);
     assert.ok(entry, `${command} has a command palette entry`);
     assert.match(entry.when ?? '', /\bisWorkspaceTrusted\b/, `${command} is hidden in Restricted Mode`);
+  }
+});
+
+test('the Get Started walkthrough: the tour’s steps, each with its image, a button and a completion event', () => {
+  const [walkthrough] = c.walkthroughs;
+  assert.equal(c.walkthroughs.length, 1);
+  assert.equal(walkthrough?.id, WALKTHROUGH_ID);
+  assert.deepEqual(
+    walkthrough?.steps.map((s) => s.id),
+    ['openExample', 'run', 'layers', 'theory', 'writeYourOwn'],
+  );
+  for (const step of walkthrough?.steps ?? []) {
+    const image = step.media.image ?? '';
+    assert.ok(
+      existsSync(join(root, image)),
+      `${step.id}: image ${image} exists (node scripts/listing-images.mjs)`,
+    );
+    assert.ok((step.media.altText ?? '').length > 20, `${step.id}: the image has alt text`);
+    const [event] = step.completionEvents;
+    const command = /^onCommand:(snnLab\.[A-Za-z]+)$/.exec(event ?? '')?.[1] ?? '';
+    assert.ok(declaredCommands.has(command), `${step.id} completes on a declared command (${event})`);
+    assert.ok(step.description.includes(`(command:${command})`), `${step.id}'s button runs ${command}`);
   }
 });
