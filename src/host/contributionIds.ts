@@ -39,7 +39,11 @@ export const VIEW_CONTAINER_ID = 'snnLab';
 export const VIEW_IDS = { dashboard: 'snnLab.dashboardView', runs: 'snnLab.runs' } as const;
 
 /** Context keys set by the extension and used in `when` clauses. */
-export const CONTEXT_KEYS = { hasActiveRuns: 'snnLab.hasActiveRuns' } as const;
+export const CONTEXT_KEYS = {
+  hasActiveRuns: 'snnLab.hasActiveRuns',
+  /** An example is open (Open Example…): the walkthrough's first step completes on it. */
+  exampleOpened: 'snnLab.exampleOpened',
+} as const;
 
 /** `contextValue` prefix of run items in the runs tree; the suffix is the run status. */
 export const RUN_ITEM_CONTEXT = 'snnLabRun';

@@ -7,6 +7,7 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import * as vscode from 'vscode';
+import { CONTEXT_KEYS } from './contributionIds';
 import { exampleForWorkspace, exampleSummary } from './exampleText';
 
 /** The example the walkthrough suggests first (the README's 5-minute tour). */
@@ -25,7 +26,13 @@ export async function openExample(extensionUri: vscode.Uri, name?: string): Prom
           label: file,
           detail: exampleSummary(readFileSync(join(source, file), 'utf8')),
         })),
-        { title: 'SNN Lab: Open Example', placeHolder: 'Copy an example experiment into your workspace' },
+        // ignoreFocusOut: run from the walkthrough's button, the picker opened and the Get Started page took the focus
+        // back at once, which closed it before the user could choose (the e2e tier saw it on a quiet machine).
+        {
+          title: 'SNN Lab: Open Example',
+          placeHolder: 'Copy an example experiment into your workspace',
+          ignoreFocusOut: true,
+        },
       )
     )?.label;
   if (!chosen || !files.includes(chosen)) return undefined;
@@ -46,6 +53,10 @@ export async function openExample(extensionUri: vscode.Uri, name?: string): Prom
   }
   const uri = vscode.Uri.file(target);
   await vscode.window.showTextDocument(uri);
+  // The walkthrough's first step completes on this key once the example is open. Completing on the command itself
+  // (`onCommand`) ticked the step as the picker opened, and the walkthrough's re-render could take the focus and
+  // close the picker before the user chose (seen once in the e2e tier).
+  await vscode.commands.executeCommand('setContext', CONTEXT_KEYS.exampleOpened, true);
   return uri;
 }
 
