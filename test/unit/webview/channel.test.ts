@@ -11,8 +11,14 @@ import {
   WebviewChannel,
 } from '../../../src/host/webviews/webviewChannel';
 
-/** A channel over a fake webview that records what it is sent; `o` replaces the snapshot, pending rows, interval. */
-function setup(o: Partial<Pick<ChannelOptions, 'snapshot' | 'pending' | 'intervalMs'>> = {}) {
+/**
+ * A channel over a fake webview that records what it is sent; `o` replaces the snapshot, pending rows, interval and
+ * what follows a snapshot, and `deliver` how VS Code confirms a posted message (at once by default).
+ */
+function setup(
+  o: Partial<Pick<ChannelOptions, 'snapshot' | 'pending' | 'intervalMs' | 'afterSnapshot'>> = {},
+  deliver: () => Promise<boolean> = () => Promise.resolve(true),
+) {
   const posted: HostToWebview[] = [];
   const logs: string[] = [];
   const handled: WebviewToHost[] = [];
@@ -22,7 +28,7 @@ function setup(o: Partial<Pick<ChannelOptions, 'snapshot' | 'pending' | 'interva
     webview: {
       postMessage: (m) => {
         posted.push(m as HostToWebview);
-        return Promise.resolve(true);
+        return deliver();
       },
       onDidReceiveMessage: (l) => {
         listener = l;
@@ -194,29 +200,10 @@ describe('WebviewChannel: queued messages and asynchronous snapshots', () => {
   });
 
   test('what the snapshot left out follows it at the next flush, before newer data, once', async () => {
-    const posted: HostToWebview[] = [];
-    let listener: (m: unknown) => unknown = () => undefined;
     const frame = { step: 0, epoch: 0 } as unknown as FrameColumns;
     const held = [{ runId: run, curves: {}, frames: [frame], histograms: [] }];
-    const channel = new WebviewChannel({
-      webview: {
-        postMessage: (m) => {
-          posted.push(m as HostToWebview);
-          return Promise.resolve(true);
-        },
-        onDidReceiveMessage: (l) => {
-          listener = l;
-          return { dispose: () => undefined };
-        },
-      },
-      view: 'dashboard',
-      log: { info: () => undefined, warn: () => undefined, error: () => undefined },
-      snapshot: (): SnapshotBody => ({ type: 'snapshot', allRuns: [], selected: [], runs: [] }),
-      afterSnapshot: () => held.splice(0),
-      onMessage: () => undefined,
-      intervalMs: 5,
-    });
-    listener({ type: 'ready', protocolVersion: PROTOCOL_VERSION, view: 'dashboard' });
+    const { channel, posted, ready } = setup({ afterSnapshot: () => held.splice(0), intervalMs: 5 });
+    ready();
     await tick(1);
     assert.deepEqual(
       posted.map((m) => m.type),
@@ -241,29 +228,13 @@ describe('WebviewChannel: queued messages and asynchronous snapshots', () => {
     channel.dispose();
   });
   test('what follows a snapshot may still be loading: sent once it is read, dropped if a newer snapshot went out', async () => {
-    const posted: HostToWebview[] = [];
-    let listener: (m: unknown) => unknown = () => undefined;
     const frame = { step: 0, epoch: 0 } as unknown as FrameColumns;
     const reads: ((d: Delta[]) => void)[] = [];
-    const channel = new WebviewChannel({
-      webview: {
-        postMessage: (m) => {
-          posted.push(m as HostToWebview);
-          return Promise.resolve(true);
-        },
-        onDidReceiveMessage: (l) => {
-          listener = l;
-          return { dispose: () => undefined };
-        },
-      },
-      view: 'dashboard',
-      log: { info: () => undefined, warn: () => undefined, error: () => undefined },
-      snapshot: (): SnapshotBody => ({ type: 'snapshot', allRuns: [], selected: [], runs: [] }),
+    const { channel, posted, ready, send } = setup({
       afterSnapshot: () => new Promise<Delta[]>((resolve) => reads.push(resolve)),
-      onMessage: () => undefined,
       intervalMs: 5,
     });
-    listener({ type: 'ready', protocolVersion: PROTOCOL_VERSION, view: 'dashboard' });
+    ready();
     await tick(1);
     channel.append(delta(5));
     await tick(30);
@@ -283,10 +254,10 @@ describe('WebviewChannel: queued messages and asynchronous snapshots', () => {
       'in sequence',
     );
     // A resync sends a newer snapshot before the second read ends: its statistics belong to it, not the old one.
-    listener({ type: 'resync', lastSeq: 3 });
+    send({ type: 'resync', lastSeq: 3 });
     await tick(1);
     assert.equal(reads.length, 2);
-    listener({ type: 'resync', lastSeq: 4 });
+    send({ type: 'resync', lastSeq: 4 });
     await tick(1);
     reads[1]!([{ runId: run, curves: {}, frames: [frame], histograms: [] }]);
     await tick(30);
@@ -298,28 +269,11 @@ describe('WebviewChannel: queued messages and asynchronous snapshots', () => {
   });
 
   test('back-pressure: while a push is undelivered, new data merges into one push sent after delivery', async () => {
-    const posted: HostToWebview[] = [];
     const undelivered: (() => void)[] = [];
-    let listener: (m: unknown) => unknown = () => undefined;
-    const channel = new WebviewChannel({
-      webview: {
-        // A busy workbench: a message is confirmed only when the test says so.
-        postMessage: (m) => {
-          posted.push(m as HostToWebview);
-          return new Promise<boolean>((resolve) => undelivered.push(() => resolve(true)));
-        },
-        onDidReceiveMessage: (l) => {
-          listener = l;
-          return { dispose: () => undefined };
-        },
-      },
-      view: 'dashboard',
-      log: { info: () => undefined, warn: () => undefined, error: () => undefined },
-      snapshot: (): SnapshotBody => ({ type: 'snapshot', allRuns: [], selected: [], runs: [] }),
-      onMessage: () => undefined,
-      intervalMs: 10,
-    });
-    listener({ type: 'ready', protocolVersion: PROTOCOL_VERSION, view: 'dashboard' });
+    // A busy workbench: a message is confirmed only when the test says so.
+    const busy = () => new Promise<boolean>((resolve) => undelivered.push(() => resolve(true)));
+    const { channel, posted, ready } = setup({ intervalMs: 10 }, busy);
+    ready();
     await tick(5);
     assert.deepEqual(
       posted.map((m) => m.type),
