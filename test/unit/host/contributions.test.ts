@@ -219,9 +219,10 @@ test('menus users look for: the editor run button and File > New File', () => {
   );
 });
 
-test('Restricted Mode: every command that starts, stops or deletes runs is hidden from the palette', () => {
+test('Restricted Mode: every command that starts, stops or deletes runs is hidden from the palette and every menu', () => {
   // Typed against COMMAND_IDS: a renamed or removed command fails to compile here.
   const trainingCommands: readonly CommandId[] = [
+    'snnLab.runPythonScript',
     'snnLab.runExperiment',
     'snnLab.runSweep',
     'snnLab.runStudy',
@@ -236,6 +237,17 @@ test('Restricted Mode: every command that starts, stops or deletes runs is hidde
     const entry = palette.find((e) => e.command === command);
     assert.ok(entry, `${command} has a command palette entry`);
     assert.match(entry.when ?? '', /\bisWorkspaceTrusted\b/, `${command} is hidden in Restricted Mode`);
+  }
+  // The context and title menus too: a menu entry the host would refuse is an inconsistency a user meets first.
+  for (const [menu, entries] of Object.entries(pkg.contributes.menus)) {
+    for (const entry of entries ?? []) {
+      if (!trainingCommands.includes(entry.command as CommandId)) continue;
+      assert.match(
+        entry.when ?? '',
+        /\bisWorkspaceTrusted\b/,
+        `${menu}: ${entry.command} is hidden in Restricted Mode`,
+      );
+    }
   }
 });
 
