@@ -5,6 +5,9 @@
  */
 import type { RunId } from '../../protocol/ids';
 
+/** Fewest milliseconds between two reports of training progress (each trainer sends up to ten a second). */
+export const PROGRESS_REPORT_INTERVAL_MS = 250;
+
 export interface ProgressReport {
   message: string;
   /** Percent to add to the bar (never negative: VS Code's bar only moves forward). */
@@ -23,6 +26,7 @@ export class BatchProgress {
   private readonly members = new Map<RunId, Member>();
   private reportedPercent = 0;
   private detail = '';
+  private lastThrottledMs = -Infinity;
 
   /**
    * Adds a run to the batch (a run queued while the batch is live joins it; the total grows), or renames a member:
@@ -67,6 +71,12 @@ export class BatchProgress {
   }
 
   progress(runId: RunId, step: number, epoch: number, loss: number): ProgressReport {
+    this.record(runId, step, epoch, loss);
+    return this.report();
+  }
+
+  /** Takes a run's step, epoch and loss without reporting (see `throttled`). */
+  record(runId: RunId, step: number, epoch: number, loss: number): void {
     const member = this.members.get(runId);
     if (member && !member.ended) {
       const total = member.totalSteps;
@@ -74,6 +84,16 @@ export class BatchProgress {
       const steps = total ? ` · step ${step}/${total}` : '';
       this.detail = `${member.name}: epoch ${epoch + 1}${steps} · loss ${loss.toPrecision(4)}`;
     }
+  }
+
+  /**
+   * A report if `PROGRESS_REPORT_INTERVAL_MS` passed since the last one given here, else undefined: a sweep's
+   * trainers together send tens of progress messages a second, more than a notification can show. Nothing is
+   * lost by skipping: the next report carries the bar's increments since the last one.
+   */
+  throttled(nowMs: number): ProgressReport | undefined {
+    if (nowMs - this.lastThrottledMs < PROGRESS_REPORT_INTERVAL_MS) return undefined;
+    this.lastThrottledMs = nowMs;
     return this.report();
   }
 

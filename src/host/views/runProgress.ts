@@ -54,7 +54,9 @@ export class RunProgress extends Disposable {
         if (!open?.batch.has(runId)) return;
         if (message.type === 'started') open.report?.(open.batch.started(runId, message.totalSteps));
         if (message.type === 'progress') {
-          open.report?.(open.batch.progress(runId, message.step, message.epoch, message.loss));
+          open.batch.record(runId, message.step, message.epoch, message.loss);
+          const report = open.batch.throttled(Date.now());
+          if (report) open.report?.(report);
         }
       }),
     );

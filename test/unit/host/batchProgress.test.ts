@@ -72,3 +72,26 @@ test('a run that joined while queued under its id (no meta yet) is named by its 
     '0/1 run done · long-moons: epoch 1 · step 10/100 · loss 0.2500',
   );
 });
+
+test('progress is reported at most every 250 ms; the skipped increments arrive with the next report', () => {
+  const batch = new BatchProgress();
+  const runs = ids(2);
+  runs.forEach((id) => {
+    batch.add(id, id);
+    batch.started(id, 100);
+  });
+  const reports: ProgressReport[] = [];
+  // Two trainers sending a progress message every 10 ms each for one second: 200 messages.
+  for (let t = 0; t < 1000; t += 10) {
+    for (const id of runs) {
+      batch.record(id, Math.round(t / 10) + 1, 0, 0.5);
+      const report = batch.throttled(t);
+      if (report) reports.push(report);
+    }
+  }
+  assert.equal(reports.length, 4, 'at 0, 250, 500 and 750 ms');
+  for (const id of runs) reports.push(batch.ended(id));
+  const sum = reports.reduce((acc, r) => acc + r.increment, 0);
+  assert.ok(Math.abs(sum - 100) < 1e-9, `increments still add up to 100 %, got ${sum}`);
+  assert.equal(reports.at(-1)?.message, '2/2 runs done');
+});
