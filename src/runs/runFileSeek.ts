@@ -4,15 +4,45 @@ import { parseNumericJson } from './numericJson';
 import { isBlank, parseLine, type ParsedLine } from './runFileLines';
 import { CHUNK_BYTES, MAX_LINE_BYTES, openRegular, readAt } from './runFiles';
 
+/**
+ * The bytes of a file by position: an open file (a read per call) or a file already read whole (a view per call),
+ * so the same sampling and tail code serves a short file read in one call and a long one read by seeking.
+ */
+export interface ByteSource {
+  readonly size: number;
+  read(position: number, length: number): Buffer;
+}
+
+/** An open file descriptor of `size` bytes as a ByteSource (every read is a system call). */
+export function fileSource(fd: number, size: number): ByteSource {
+  return { size, read: (position, length) => readAt(fd, position, length) };
+}
+
+/** A file's bytes already in memory as a ByteSource (reads are views, no copies). */
+export function bufferSource(buffer: Buffer): ByteSource {
+  return { size: buffer.length, read: (position, length) => buffer.subarray(position, position + length) };
+}
+
+/** Runs `use` on the regular file at `path` opened as a ByteSource (closed after), or returns `missing`. */
+function withSource<T>(path: string, missing: T, use: (source: ByteSource) => T): T {
+  const file = openRegular(path);
+  if (!file) return missing;
+  try {
+    return use(fileSource(file.fd, file.size));
+  } finally {
+    closeSync(file.fd);
+  }
+}
+
 /** First read when searching for a line end; grows 4x per read (metrics lines are ~130 B, statistics ~50 KB). */
 const FIRST_READ = 1024;
 
 /** Position of the last '\n' before `end`, or -1. Reads backwards in growing chunks. */
-function lastNewline(fd: number, end: number): number {
+function lastNewline(source: ByteSource, end: number): number {
   let chunk = FIRST_READ;
   for (let stop = end; stop > 0;) {
     const start = Math.max(0, stop - chunk);
-    const index = readAt(fd, start, stop - start).lastIndexOf(0x0a);
+    const index = source.read(start, stop - start).lastIndexOf(0x0a);
     if (index >= 0) return start + index;
     stop = start;
     chunk = Math.min(chunk * 4, CHUNK_BYTES);
@@ -22,25 +52,19 @@ function lastNewline(fd: number, end: number): number {
 
 /** Byte length of the complete lines of a file (up to and including its last '\n'), reading from the end. */
 export function completeLength(path: string): number {
-  const file = openRegular(path);
-  if (!file) return 0;
-  try {
-    return lastNewline(file.fd, file.size) + 1;
-  } finally {
-    closeSync(file.fd);
-  }
+  return withSource(path, 0, (source) => lastNewline(source, source.size) + 1);
 }
 
 /**
  * The line starting at `start` (without its '\n', which must lie before `end`), or undefined when it is longer
  * than `limit` or has no end. Reads forward in growing chunks.
  */
-function lineAt(fd: number, start: number, end: number, limit: number): Buffer | undefined {
+function lineAt(source: ByteSource, start: number, end: number, limit: number): Buffer | undefined {
   const parts: Buffer[] = [];
   let length = 0;
   let chunk = FIRST_READ;
   for (let position = start; position < end && length <= limit;) {
-    const bytes = readAt(fd, position, Math.min(chunk, end - position));
+    const bytes = source.read(position, Math.min(chunk, end - position));
     if (bytes.length === 0) break;
     const index = bytes.indexOf(0x0a);
     if (index >= 0) {
@@ -57,9 +81,9 @@ function lineAt(fd: number, start: number, end: number, limit: number): Buffer |
 }
 
 /** Start of the first line that begins at or after `from` (after a '\n' at from - 1 or later), or -1. */
-function nextLineStart(fd: number, from: number, end: number, limit: number): number {
+function nextLineStart(source: ByteSource, from: number, end: number, limit: number): number {
   if (from === 0) return 0;
-  const rest = lineAt(fd, from - 1, end, limit);
+  const rest = lineAt(source, from - 1, end, limit);
   return rest === undefined ? -1 : from + rest.length;
 }
 
@@ -80,24 +104,20 @@ export function planSamples(
   count: number,
   maxLineBytes = MAX_LINE_BYTES,
 ): { starts: number[]; end: number } {
-  const file = openRegular(path);
-  if (!file) return { starts: [], end: from };
-  try {
-    const end = lastNewline(file.fd, file.size) + 1;
+  return withSource(path, { starts: [], end: from }, (source) => {
+    const end = lastNewline(source, source.size) + 1;
     if (end <= from) return { starts: [], end: Math.max(end, from) };
-    const lastStart = end >= 2 ? lastNewline(file.fd, end - 1) + 1 : 0;
+    const lastStart = end >= 2 ? lastNewline(source, end - 1) + 1 : 0;
     const starts = new Set<number>([from]);
     for (let k = 1; k < count - 1; k++) {
       const target = from + Math.floor(((end - from) * k) / (count - 1));
       if (target >= lastStart) break;
-      const start = nextLineStart(file.fd, target, end, maxLineBytes);
+      const start = nextLineStart(source, target, end, maxLineBytes);
       if (start >= 0 && start < end) starts.add(start);
     }
     if (lastStart >= from) starts.add(lastStart);
     return { starts: [...starts].sort((a, b) => a - b), end };
-  } finally {
-    closeSync(file.fd);
-  }
+  });
 }
 
 /** Reads and parses the lines starting at `starts` (lines longer than `maxLineBytes` or without an end are skipped). */
@@ -106,18 +126,14 @@ export function readLinesAt(
   starts: readonly number[],
   maxLineBytes = MAX_LINE_BYTES,
 ): SampledLine[] {
-  const file = openRegular(path);
-  if (!file) return [];
-  try {
+  return withSource(path, [], (source) => {
     const lines: SampledLine[] = [];
     for (const start of starts) {
-      const bytes = lineAt(file.fd, start, file.size, maxLineBytes);
+      const bytes = lineAt(source, start, source.size, maxLineBytes);
       if (bytes && bytes.length > 0 && !isBlank(bytes)) lines.push({ start, line: parseLine(bytes) });
     }
     return lines;
-  } finally {
-    closeSync(file.fd);
-  }
+  });
 }
 
 /**
@@ -130,40 +146,59 @@ export function sampleLines(
   count: number,
   maxLineBytes = MAX_LINE_BYTES,
 ): { lines: SampledLine[]; end: number } {
-  const file = openRegular(path);
-  if (!file) return { lines: [], end: from };
-  try {
-    const end = lastNewline(file.fd, file.size) + 1;
-    if (end <= from) return { lines: [], end: Math.max(end, from) };
-    const lines: SampledLine[] = [];
-    const lastStart = Math.max(from, lastNewline(file.fd, end - 1) + 1);
-    let last = -1;
-    for (let k = 0; k < count; k++) {
-      const target =
-        k === count - 1 ? lastStart : from + Math.floor(((end - from) * k) / Math.max(1, count - 1));
-      const begin = Math.max(from, target - 1);
-      const window = readAt(file.fd, begin, Math.min(4 * FIRST_READ, end - begin));
-      let start = target === from || target === lastStart ? target : -1;
-      let stop = -1;
-      if (start < 0) {
-        const nl = window.indexOf(0x0a);
-        if (nl >= 0) start = begin + nl + 1;
-      }
-      if (start >= 0 && start < end) {
-        const nl = window.indexOf(0x0a, start - begin);
-        if (nl >= 0) stop = begin + nl;
-      }
-      if (start < 0 || start >= end) continue;
-      if (start <= last) continue;
-      const bytes =
-        stop >= 0 ? window.subarray(start - begin, stop - begin) : lineAt(file.fd, start, end, maxLineBytes);
-      last = start;
-      if (bytes && bytes.length > 0 && !isBlank(bytes)) lines.push({ start, line: parseLine(bytes) });
+  return withSource(path, { lines: [], end: from }, (source) =>
+    sampleLinesOf(source, from, count, maxLineBytes),
+  );
+}
+
+/** {@link sampleLines} on an open ByteSource. */
+export function sampleLinesOf(
+  source: ByteSource,
+  from: number,
+  count: number,
+  maxLineBytes = MAX_LINE_BYTES,
+): { lines: SampledLine[]; end: number } {
+  const end = lastNewline(source, source.size) + 1;
+  if (end <= from) return { lines: [], end: Math.max(end, from) };
+  const lines: SampledLine[] = [];
+  const lastStart = Math.max(from, lastNewline(source, end - 1) + 1);
+  let last = -1;
+  for (let k = 0; k < count; k++) {
+    const target =
+      k === count - 1 ? lastStart : from + Math.floor(((end - from) * k) / Math.max(1, count - 1));
+    const begin = Math.max(from, target - 1);
+    const window = source.read(begin, Math.min(4 * FIRST_READ, end - begin));
+    let start = target === from || target === lastStart ? target : -1;
+    let stop = -1;
+    if (start < 0) {
+      const nl = window.indexOf(0x0a);
+      if (nl >= 0) start = begin + nl + 1;
     }
-    return { lines, end };
-  } finally {
-    closeSync(file.fd);
+    if (start >= 0 && start < end) {
+      const nl = window.indexOf(0x0a, start - begin);
+      if (nl >= 0) stop = begin + nl;
+    }
+    if (start < 0 || start >= end) continue;
+    if (start <= last) continue;
+    const bytes =
+      stop >= 0 ? window.subarray(start - begin, stop - begin) : lineAt(source, start, end, maxLineBytes);
+    last = start;
+    if (bytes && bytes.length > 0 && !isBlank(bytes)) lines.push({ start, line: parseLine(bytes) });
   }
+  return { lines, end };
+}
+
+/**
+ * The complete lines of a ByteSource within its final `maxBytes` (a line cut by the window's start is dropped), as
+ * one buffer: callers find and parse only the lines they need.
+ */
+export function tailWindow(source: ByteSource, maxBytes: number): Buffer {
+  const end = lastNewline(source, source.size) + 1;
+  const start = Math.max(0, end - maxBytes);
+  const window = source.read(start, end - start);
+  if (start === 0) return window;
+  const first = window.indexOf(0x0a) + 1;
+  return first <= 0 ? window.subarray(0, 0) : window.subarray(first);
 }
 
 /**
@@ -171,25 +206,18 @@ export function sampleLines(
  * file order. A line cut by the window's start is dropped.
  */
 export function tailLines(path: string, maxBytes: number): unknown[] {
-  const file = openRegular(path);
-  if (!file) return [];
-  try {
-    const end = lastNewline(file.fd, file.size) + 1;
-    const start = Math.max(0, end - maxBytes);
-    const window = readAt(file.fd, start, end - start);
-    const first = start === 0 ? 0 : window.indexOf(0x0a) + 1;
-    const out: unknown[] = [];
-    if (first <= 0 && start !== 0) return out;
-    for (const text of window.subarray(first).toString('utf8').split('\n')) {
-      if (text.trim() === '') continue;
-      try {
-        out.push(parseNumericJson(text));
-      } catch {
-        // a damaged line in the tail: the caller looks for the last good record
-      }
-    }
-    return out;
-  } finally {
-    closeSync(file.fd);
-  }
+  return withSource(path, [], (source) =>
+    tailWindow(source, maxBytes)
+      .toString('utf8')
+      .split('\n')
+      .flatMap((text) => {
+        if (text.trim() === '') return [];
+        try {
+          return [parseNumericJson(text)];
+        } catch {
+          // a damaged line in the tail: the caller looks for the last good record
+          return [];
+        }
+      }),
+  );
 }

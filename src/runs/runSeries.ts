@@ -1,22 +1,17 @@
 /** Reads the series files of run directories (metrics, layers, frames): streamed, sampled by seeking, or tailed. */
 import { join } from 'node:path';
-import { evenIndices } from '../core/series';
 import type { RunId } from '../protocol/ids';
 import type { Metrics } from '../protocol/stats';
 import type { FrameColumns } from '../protocol/webview';
 import { countLines, forEachLine } from './runFileLines';
-import { planSamples, readLinesAt, sampleLines, tailLines } from './runFileSeek';
-import { regularSize } from './runFiles';
+import { planSamples, readLinesAt, tailLines } from './runFileSeek';
+import { recentMetricsAt } from './runOverview';
 import { toFrameColumns, toLayerStatsRecord, toMetricRecord } from './runRecords';
 import { RUN_FILES, checkJsonlHeader, type JsonlHeader, type SeriesFile } from './runSchema';
 import type { LayerStatsRecord, MetricRecord } from './runTypes';
 
-/** Loss points a sidebar sparkline shows (sampled evenly over metrics.jsonl). */
-export const SPARK_POINTS = 48;
-/** How much of the end of metrics.jsonl a summary reads for the latest epoch metrics (~120 lines). */
+/** How much of the end of metrics.jsonl lastRecordTime reads (~140 lines). */
 const TAIL_BYTES = 16 * 1024;
-/** metrics.jsonl up to this size (~500 reports) is read whole for a summary; larger ones are sampled. */
-const WHOLE_METRICS_BYTES = 64 * 1024;
 
 const message = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 
@@ -29,39 +24,14 @@ export interface SeriesSource {
 export class RunSeriesReader {
   constructor(private readonly source: SeriesSource) {}
 
-  /**
-   * The latest epoch metrics and ~56 loss values evenly over the run: from one read of a metrics.jsonl up to 64 KB,
-   * else from its last 16 KB and ~56 sampled lines. Costs a few small reads whatever the run's size.
-   */
+  /** The latest epoch metrics and ~56 losses over the run (runOverview.ts); never throws (warned once). */
   recentMetrics(runId: RunId): { lastEpoch?: Metrics; losses: number[] } {
-    const path = join(this.source.runDir(runId), RUN_FILES.metrics);
-    let lastEpoch: Metrics | undefined;
-    let losses: number[] = [];
-    const visit = (value: unknown): void => {
-      const record = toMetricRecord(value);
-      if (record?.kind === 'epoch') lastEpoch = record.metrics;
-      else if (record) losses.push(record.loss);
-    };
     try {
-      const size = regularSize(path) ?? 0;
-      if (size <= WHOLE_METRICS_BYTES) {
-        // A short run's file (~130 bytes per report): one read is cheaper than ~60 seeks.
-        forEachLine(path, 0, (line) => line.ok && visit(line.value));
-        losses = evenIndices(losses.length, SPARK_POINTS + 8).map((i) => losses[i] as number);
-      } else {
-        for (const value of tailLines(path, TAIL_BYTES)) {
-          const record = toMetricRecord(value);
-          if (record?.kind === 'epoch') lastEpoch = record.metrics;
-        }
-        losses = sampleLines(path, 0, SPARK_POINTS + 8).lines.flatMap(({ line }) => {
-          const record = line.ok ? toMetricRecord(line.value) : undefined;
-          return record?.kind === 'progress' ? [record.loss] : [];
-        });
-      }
+      return recentMetricsAt(join(this.source.runDir(runId), RUN_FILES.metrics));
     } catch (error) {
       this.source.warnOnce(`run ${runId}: ${message(error)}`);
+      return { losses: [] };
     }
-    return { ...(lastEpoch ? { lastEpoch } : {}), losses };
   }
 
   /**

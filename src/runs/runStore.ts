@@ -177,9 +177,11 @@ export class RunStore implements RunStoreApi, Disposable {
     return this.reader.loadData(runId, meta);
   }
 
-  /** Meta, summary, latest epoch metrics and a loss sparkline: what lists and tables show (no layers.jsonl). */
-  overview(runId: RunId): RunOverview | undefined {
-    const meta = this.readMeta(runId);
+  /**
+   * Meta, summary, latest epoch metrics and a loss sparkline: what lists and tables show (no layers.jsonl). `meta`,
+   * when the caller has just read it (e.g. from list()), saves reading meta.json again.
+   */
+  overview(runId: RunId, meta: RunMeta | undefined = this.readMeta(runId)): RunOverview | undefined {
     return meta ? this.reader.readOverview(runId, meta) : undefined;
   }
 

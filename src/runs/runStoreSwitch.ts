@@ -76,7 +76,7 @@ export class RunStoreSwitch implements RunStoreApi, Disposable {
   readonly listing: RunStore['listing'] = () => this.store.listing();
   readonly read: RunStore['read'] = (runId) => this.store.read(runId);
   readonly readOrReason: RunStore['readOrReason'] = (runId) => this.store.readOrReason(runId);
-  readonly overview: RunStore['overview'] = (runId) => this.store.overview(runId);
+  readonly overview: RunStore['overview'] = (runId, meta) => this.store.overview(runId, meta);
   readonly readConfig: RunStore['readConfig'] = (runId) => this.store.readConfig(runId);
   readonly readConfigOrReason: RunStore['readConfigOrReason'] = (runId) =>
     this.store.readConfigOrReason(runId);

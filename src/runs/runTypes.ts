@@ -157,8 +157,11 @@ export interface RunStoreApi {
   readMeta(runId: RunId): RunMeta | undefined;
   /** Everything stored for a run (streams the series files: for exports and tests, not for views). */
   read(runId: RunId): RunData | undefined;
-  /** What lists and tables show: meta, summary, latest epoch metrics, a loss sparkline; never layers.jsonl. */
-  overview(runId: RunId): RunOverview | undefined;
+  /**
+   * What lists and tables show: meta, summary, latest epoch metrics, a loss sparkline; never layers.jsonl. Pass
+   * `meta` when just read (list(), readMeta()) to save reading meta.json again.
+   */
+  overview(runId: RunId, meta?: RunMeta): RunOverview | undefined;
   /** config.json's RunConfig, or undefined when unreadable (or a run from another source). */
   readConfig(runId: RunId): RunConfig | undefined;
   /** config.json's setup (a config, or a model description and hyperparameters), or undefined when unreadable. */

@@ -148,11 +148,15 @@ export function toHistogramFrame(r: LayerStatsRecord): HistogramFrame {
 /** Preferred headline metrics, best first. */
 const KEY_METRICS = ['val_accuracy', 'val_auc', 'val_mse', 'val_loss', 'accuracy', 'loss'];
 
-/** The sidebar row of a run from its overview: a training-loss sparkline and its headline metric. */
+/**
+ * The sidebar row of a run from its overview: a training-loss sparkline and its headline metric. The row's info
+ * leaves out the layer list, which the sidebar never shows (a depth-32 run's is ~2 KB: most of a 500-run snapshot).
+ */
 export function toSidebarRun(run: RunOverview): SidebarRun {
   const spark = evenIndices(run.losses.length, BUDGET.sparkPoints).map((i) => run.losses[i] as number);
   const source = run.summary?.final ?? run.lastEpoch ?? {};
-  const row: SidebarRun = { info: toRunInfo(run.meta, run.summary ? { summary: run.summary } : {}), spark };
+  const info = { ...toRunInfo(run.meta, run.summary ? { summary: run.summary } : {}), layers: [] };
+  const row: SidebarRun = { info, spark };
   const name = KEY_METRICS.find((k) => Object.hasOwn(source, k) && Number.isFinite(source[k]));
   if (name !== undefined) row.keyMetric = { name, value: source[name] as number };
   else if (run.meta.progress) row.keyMetric = { name: 'loss', value: run.meta.progress.loss };

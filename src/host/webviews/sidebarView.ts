@@ -7,7 +7,7 @@ import * as vscode from 'vscode';
 import { RESTRICTED_MODE_TEXT } from '../contributionIds';
 import type { WebviewHostOptions } from './dashboardPanels';
 import { webviewHtml, webviewOptions } from './html';
-import { SidebarRows } from './sidebarRows';
+import { FIRST_SCREEN_ROWS, SidebarRows } from './sidebarRows';
 import { runSafely, runWebviewAction } from './webviewActions';
 import { WebviewChannel } from './webviewChannel';
 
@@ -37,9 +37,14 @@ export class SidebarView implements vscode.WebviewViewProvider, vscode.Disposabl
       webview: view.webview,
       view: 'sidebar',
       log: this.opts.log,
-      snapshot: async () => {
-        await this.rows.load();
-        const runs = this.rows.all();
+      snapshot: () => {
+        // Every row, with the overviews (sparkline, summary) of the first screen's; the others follow as updates.
+        const runs = this.rows.all(FIRST_SCREEN_ROWS);
+        this.rows
+          .loadRest(() => this.channel?.poke())
+          .catch((error: unknown) =>
+            this.opts.log.error(`sidebar: cannot read run overviews: ${String(error)}`),
+          );
         this.opts.colors?.paint(runs.map((r) => r.info));
         return {
           type: 'sidebarSnapshot',
