@@ -177,4 +177,57 @@ describe('sidebar webview (replayed real runs)', () => {
     assert.deepEqual(problems, []);
     await page.close();
   });
+  test('500 runs: the first screen shows its rows with their sparklines drawn by the task that got the snapshot', async () => {
+    const base = last.runs[0]!;
+    const many: SidebarRun[] = Array.from({ length: 500 }, (_, i) => ({
+      ...structuredClone(base),
+      info: {
+        ...structuredClone(base.info),
+        runId: `many-${i}` as SidebarRun['info']['runId'],
+        name: `many/seed=${i}`,
+      },
+    }));
+    fx.server.addStream('sidebar-empty', []);
+    const page = await fx.browser.newPage({ viewport: { width: 300, height: 600 } });
+    const problems = watchProblems(page);
+    await page.goto(fx.server.url('sidebar', 'sidebar-empty'));
+    const snapshot = { type: 'sidebarSnapshot', seq: 1, protocolVersion: last.protocolVersion, runs: many };
+    // A timer set after the emit runs right after the task that handles the snapshot, before any frame of it.
+    const first = await page.evaluate((m) => {
+      window.__snnLabReplayTransport!.emit(m as HostToWebview);
+      return new Promise<{ rows: number; inView: number; inked: number[] }>((resolve) =>
+        setTimeout(() => {
+          const rows = [...document.querySelectorAll('li.run')];
+          const inView = rows.filter((r) => r.getBoundingClientRect().top < window.innerHeight);
+          const inked = inView.map((r) => {
+            const canvas = r.querySelector('canvas.spark') as HTMLCanvasElement;
+            const px = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data;
+            let n = 0;
+            for (let k = 3; k < px.length; k += 4) if (px[k]! > 0) n++;
+            return n;
+          });
+          resolve({ rows: rows.length, inView: inView.length, inked });
+        }, 0),
+      );
+    }, snapshot);
+    assert.ok(
+      first.rows < 500 && first.inView < first.rows,
+      `${first.rows} rows built first, ${first.inView} in view`,
+    );
+    assert.ok(first.inView >= 4, `${first.inView} rows in view`);
+    assert.ok(
+      first.inked.every((n) => n > 50),
+      `sparkline pixels per row in view: ${first.inked.join(', ')}`,
+    );
+    // The others follow in slices; a row scrolled to gets its sparkline.
+    await page.waitForFunction(() => document.querySelectorAll('li.run').length === 500);
+    await page.evaluate(() => document.querySelector('li[data-run-id="many-0"]')!.scrollIntoView());
+    await page.waitForFunction(
+      () =>
+        (document.querySelector('li[data-run-id="many-0"] canvas.spark') as HTMLCanvasElement).dataset
+          .drawn === 'true',
+    );
+    assert.deepEqual(problems, []);
+    await page.close();
+  });
 });

@@ -17,6 +17,7 @@ import { createTransport } from '../shared/transport';
 import { slotsByCreation } from '../shared/palette';
 import { NO_RUNS_TEXT } from './emptyState';
 import { RunRow } from './runRow';
+import { drawQueuedNow } from './sparkline';
 
 const transport = createTransport();
 const post = (m: WebviewToHost): void => transport.post(m);
@@ -128,11 +129,41 @@ function derive(of: SidebarData): NonNullable<typeof derived> {
 const FIRST_ROWS = 12;
 const SLICE_MS = 8;
 let rest: ReturnType<typeof setTimeout> | undefined;
+let restFrame: number | undefined;
+
+function cancelRest(): void {
+  if (rest !== undefined) clearTimeout(rest);
+  if (restFrame !== undefined) cancelAnimationFrame(restFrame);
+  rest = restFrame = undefined;
+}
+
+/**
+ * Builds the rows left out in a later slice; after a full render, only once the frame showing it is painted (slices
+ * queued before it would delay it), or after 100 ms in a hidden view, which paints no frames.
+ */
+function scheduleRest(afterPaint: boolean): void {
+  cancelRest();
+  const next = (): void => {
+    cancelRest();
+    render(false, false);
+  };
+  if (!afterPaint) {
+    rest = setTimeout(next, 0);
+    return;
+  }
+  rest = setTimeout(next, 100);
+  restFrame = requestAnimationFrame(() => {
+    restFrame = undefined;
+    if (rest !== undefined) clearTimeout(rest);
+    rest = setTimeout(next, 0);
+  });
+}
 
 function render(redraw = false, first = true): void {
   const started = performance.now();
   let built = 0;
   let unbuilt = false;
+  const fresh: HTMLCanvasElement[] = [];
   restricted.hidden = !data.restricted;
   if (restricted.textContent !== (data.restricted ?? '')) restricted.textContent = data.restricted ?? '';
   empty.hidden = data.runs.length > 0;
@@ -164,6 +195,7 @@ function render(redraw = false, first = true): void {
         row = new RunRow(run, ctx);
         rows.set(run.info.runId, row);
         built++;
+        if (first) fresh.push(row.canvas);
       }
       row.update(
         run,
@@ -181,8 +213,10 @@ function render(redraw = false, first = true): void {
     if (!byGroup.has(experiment)) groups.delete(experiment);
   }
   order(groupsRoot, sections);
-  if (rest !== undefined) clearTimeout(rest);
-  rest = unbuilt ? setTimeout(() => ((rest = undefined), render(false, false)), 0) : undefined;
+  // The first screen's sparklines are drawn now (one layout), so its first frame shows them; later rows' when in view.
+  if (fresh.length > 0) drawQueuedNow(fresh);
+  if (unbuilt) scheduleRest(first);
+  else cancelRest();
 }
 
 transport.onMessage((m) => {
@@ -194,3 +228,30 @@ onThemeChange((next) => {
   render(true);
 });
 post({ type: 'ready', protocolVersion: PROTOCOL_VERSION, view: 'sidebar' });
+
+/**
+ * While the host reads the runs for the first snapshot, one hidden row's elements are rendered once, so the
+ * first screen does not pay for each element class's first use (its styles and template).
+ */
+function warmUp(): void {
+  if (rows.size > 0) return;
+  const warm = new RunRow(
+    {
+      info: {
+        runId: 'warm-up' as RunId,
+        name: 'warm-up',
+        mode: 'train',
+        status: 'running',
+        createdAt: '',
+        layers: [],
+      },
+      spark: [],
+    },
+    { ...ctx, post: () => undefined, savePicked: () => undefined },
+  );
+  warm.element.hidden = true;
+  warm.element.setAttribute('aria-hidden', 'true');
+  main.append(warm.element);
+  setTimeout(() => warm.element.remove(), 0);
+}
+setTimeout(warmUp, 0);

@@ -50,7 +50,8 @@ export class RunRow {
   private readonly swatch: HTMLElement;
   private readonly badge: HTMLElement;
   private readonly meta: HTMLElement;
-  private readonly canvas: HTMLCanvasElement;
+  /** The loss sparkline (drawn when in view: sparkline.ts). */
+  readonly canvas: HTMLCanvasElement;
   private readonly actions: HTMLElement;
   private readonly stop: HTMLElement;
   private readonly dashboard: HTMLElement;

@@ -34,6 +34,25 @@ export function queueSparkline(canvas: HTMLCanvasElement, values: readonly numbe
   observer.observe(canvas);
 }
 
+/**
+ * Draws now the queued sparklines of `canvases` (the rows of a first screen), all at the size of the first one's box
+ * (every sparkline is as wide as the list): one layout for the lot, and the first frame shows them instead of the
+ * frame after the observer's notice. When the first is not laid out (a hidden view) they stay with the observer.
+ */
+export function drawQueuedNow(canvases: readonly HTMLCanvasElement[]): void {
+  const first = canvases.find((canvas) => pending.has(canvas) && canvas.isConnected);
+  if (!first) return;
+  const { width, height } = first.getBoundingClientRect();
+  if (width === 0 || height === 0) return;
+  for (const canvas of canvases) {
+    const job = pending.get(canvas);
+    if (!job || !canvas.isConnected) continue;
+    pending.delete(canvas);
+    observer?.unobserve(canvas);
+    drawSparkline(canvas, job.values, job.color, { width, height });
+  }
+}
+
 /** Strokes `values` across the canvas in `color` (the run's colour); fewer than 2 finite values draw nothing. */
 export function drawSparkline(
   canvas: HTMLCanvasElement,
