@@ -1,6 +1,6 @@
 /**
  * A small tmpfs for disk-full tests: mounted by root (as in CI), else the test is skipped with a printed reason.
- * `fill` takes every free byte with a filler file, `release` frees it again.
+ * `fill` takes every free byte (or `kb` KB) with a filler file, `release` frees it again.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, rmdirSync, writeFileSync } from 'node:fs';
@@ -9,8 +9,8 @@ import { join } from 'node:path';
 
 export interface Tmpfs {
   dir: string;
-  /** Fills the file system completely (a filler file written until ENOSPC). */
-  fill(): void;
+  /** Fills the file system completely (a filler file written until ENOSPC), or takes only `kb` KB of it. */
+  fill(kb?: number): void;
   /** Deletes the filler file. */
   release(): void;
   unmount(): void;
@@ -31,9 +31,9 @@ export function mountTmpfs(kb: number): Tmpfs | { skip: string } {
   const filler = join(dir, 'filler');
   return {
     dir,
-    fill() {
+    fill(kb?: number) {
       const block = Buffer.alloc(4096, 1);
-      for (let i = 0; ; i++) {
+      for (let i = 0; kb === undefined || i < kb / 4; i++) {
         try {
           writeFileSync(filler, block, { flag: 'a' });
         } catch {

@@ -39,6 +39,10 @@ describe('snn-lab run on a full disk', () => {
     if ('skip' in fs) return t.skip(fs.skip);
     try {
       const runsDir = join(fs.dir, 'runs');
+      // Other files take 64 KB, freed after the run: that is the space that returns. (Without it, whether the next
+      // reader could record the failure depended on the few bytes the run happened to leave free, which the timing
+      // of its meta.json rewrites changes: the test failed under load.)
+      fs.fill(64);
       const r = cliRun('run', experiment, '--runs-dir', runsDir);
       assert.equal(r.status, 1, r.out);
       assert.match(
@@ -57,7 +61,9 @@ describe('snn-lab run on a full disk', () => {
       assert.equal(listed.status, 0, listed.out);
       assert.match(listed.out, new RegExp(`${runId}\\s+failed`));
       fs.release();
-      assert.equal(cliRun('runs', 'list', '--runs-dir', runsDir).status, 0);
+      const relisted = cliRun('runs', 'list', '--runs-dir', runsDir);
+      assert.equal(relisted.status, 0, relisted.out);
+      assert.match(relisted.out, new RegExp(`${runId}\\s+failed`));
       const meta = JSON.parse(readFileSync(join(runDir, 'meta.json'), 'utf8')) as RunMeta;
       assert.equal(meta.status, 'failed');
       assert.equal(meta.failure?.reason, 'disk-full');
