@@ -9,6 +9,7 @@ import { writeEditorSchema } from './scripts/editorSchema.mjs';
 import { experimentValidatorPlugin } from './scripts/experimentValidator.mjs';
 import { MNIST_FILE, writeMnistDigits } from './scripts/mnistDigits.mjs';
 import { externalsExceptTfjs, TFJS_MAIN_FIELDS } from './scripts/tfjsBundling.mjs';
+import { webviewBuildOptions } from './scripts/webviewBuild.mjs';
 
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
@@ -83,14 +84,7 @@ const builds = [
     banner: { js: '#!/usr/bin/env node' },
     external: ['@tensorflow/tfjs-node'],
   },
-  {
-    ...base,
-    entryPoints: { dashboard: 'webview/dashboard/main.ts', sidebar: 'webview/sidebar/main.ts' },
-    outdir: 'dist/webview',
-    platform: 'browser',
-    format: 'iife',
-    target: 'es2022',
-  },
+  { ...base, ...webviewBuildOptions({ production, outdir: 'dist/webview' }) },
 ];
 
 if (withTests) {

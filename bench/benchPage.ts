@@ -3,6 +3,8 @@
  * channel posts in one turn of the event loop) to the real page as VS Code does — one `message` event per message,
  * each in its own task — and times it in the page until the frame that shows it is painted; plus a CPU profiler.
  */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { CDPSession, Page } from 'playwright-core';
 import { PROTOCOL_VERSION } from '../src/protocol/version';
 import type { HostToWebview } from '../src/protocol/webview';
@@ -39,6 +41,9 @@ export function pageWebview(page: Page, server: TestServer) {
   let sent = 0;
   let batch: HostToWebview[] = [];
   let delivered: Promise<unknown> = Promise.resolve();
+  /** Resolves when the first push is painted (awaited in Node: polling from the page would take the page's CPU). */
+  let firstPainted: () => void = () => undefined;
+  const first = new Promise<void>((resolve) => (firstPainted = resolve));
   const deliver = async (messages: HostToWebview[]): Promise<void> => {
     const name = `push-${process.pid}-${++sent}`;
     server.addStream(name, messages);
@@ -96,7 +101,7 @@ export function pageWebview(page: Page, server: TestServer) {
       setImmediate(() => {
         const messages = batch;
         batch = [];
-        delivered = delivered.then(() => deliver(messages));
+        delivered = delivered.then(() => deliver(messages)).then(() => firstPainted());
       });
     }
     batch.push(m as HostToWebview);
@@ -111,6 +116,8 @@ export function pageWebview(page: Page, server: TestServer) {
       },
     },
     ready: () => receive({ type: 'ready', protocolVersion: PROTOCOL_VERSION, view: 'dashboard' }),
+    /** Resolves when the first push (the snapshot) is painted. */
+    firstPainted: (): Promise<void> => first,
     /** Resolves when every push posted so far is painted. */
     idle: async (): Promise<void> => {
       await new Promise((resolve) => setImmediate(resolve));
@@ -126,7 +133,11 @@ export interface CpuProfile {
 }
 
 /** Starts a CDP CPU profile of `page` when `SNN_BENCH_PROFILE` names `phase`; stop() prints the top self times. */
-export async function profileIf(page: Page, phase: string): Promise<{ stop: () => Promise<void> }> {
+export async function profileIf(
+  page: Page,
+  phase: string,
+  webviewDir: string,
+): Promise<{ stop: () => Promise<void> }> {
   if (process.env.SNN_BENCH_PROFILE !== phase) return { stop: async () => undefined };
   const cdp: CDPSession = await page.context().newCDPSession(page);
   await cdp.send('Performance.enable');
@@ -144,7 +155,7 @@ export async function profileIf(page: Page, phase: string): Promise<{ stop: () =
     stop: async () => {
       const { profile } = (await cdp.send('Profiler.stop')) as { profile: CpuProfile };
       console.log(`    CPU profile of the page (${phase}), top self time:`);
-      printProfile(profile);
+      printProfile(profile, webviewDir);
       const after = await metrics();
       const delta = (name: string): number => (after.get(name) ?? 0) - (before.get(name) ?? 0);
       console.log(
@@ -157,8 +168,27 @@ export async function profileIf(page: Page, phase: string): Promise<{ stop: () =
   };
 }
 
-/** Top self-time functions of a CDP CPU profile. */
-function printProfile(p: CpuProfile): void {
+/**
+ * The source module of each line of a development bundle (esbuild writes `// path` before each module), so a profile
+ * can be summed per module; empty for a minified bundle.
+ */
+function moduleLines(file: string): { line: number; module: string }[] {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch {
+    return [];
+  }
+  const out: { line: number; module: string }[] = [];
+  text.split('\n').forEach((line, i) => {
+    const m = /^ {2}\/\/ ((?:src|webview|node_modules)\/\S+)$/.exec(line);
+    if (m) out.push({ line: i, module: m[1]!.replace(/^node_modules\/((?:@[^/]+\/)?[^/]+).*$/, '$1') });
+  });
+  return out;
+}
+
+/** Top self-time functions of a CDP CPU profile, and (development bundle) self time per source module. */
+function printProfile(p: CpuProfile, webviewDir: string): void {
   const self = new Map<number, number>();
   (p.samples ?? []).forEach((id, i) => self.set(id, (self.get(id) ?? 0) + (p.timeDeltas?.[i] ?? 0) / 1000));
   const byName = new Map<string, number>();
@@ -169,5 +199,23 @@ function printProfile(p: CpuProfile): void {
   }
   for (const [k, v] of [...byName].sort((a, b) => b[1] - a[1]).slice(0, 30)) {
     console.log(`    ${v.toFixed(1).padStart(8)} ms  ${k}`);
+  }
+  const bundles = new Map<string, { line: number; module: string }[]>();
+  const byModule = new Map<string, number>();
+  for (const node of p.nodes) {
+    const url = node.callFrame.url;
+    const name = /\/(dashboard|sidebar)\.js$/.exec(url)?.[1];
+    if (!name) continue;
+    let lines = bundles.get(name);
+    if (!lines) bundles.set(name, (lines = moduleLines(join(webviewDir, `${name}.js`))));
+    let at = `${name}.js`;
+    for (const l of lines) if (l.line <= node.callFrame.lineNumber) at = l.module;
+    byModule.set(at, (byModule.get(at) ?? 0) + (self.get(node.id) ?? 0));
+  }
+  if ([...bundles.values()].some((l) => l.length > 0)) {
+    console.log('    self time per source module:');
+    for (const [k, v] of [...byModule].sort((a, b) => b[1] - a[1]).slice(0, 20)) {
+      console.log(`    ${v.toFixed(1).padStart(8)} ms  ${k}`);
+    }
   }
 }

@@ -26,6 +26,9 @@ import { launchChromium, startServer, type TestServer } from '../test/webview/ha
 import { benchStores, EXPERIMENT, layerStats, rng, SHAPE, writeRun } from './benchStore';
 
 const UPDATES = 30;
+const WEBVIEW_DIR = process.env.SNN_BENCH_DEV_BUNDLE
+  ? join(__dirname, '..', '..', 'dist', 'webview')
+  : join(__dirname, 'webview');
 /** SNN_BENCH_PARTS=open,live,sidebar,cli runs only those parts (default: all). */
 const want = (part: string): boolean =>
   !process.env.SNN_BENCH_PARTS || process.env.SNN_BENCH_PARTS.split(',').includes(part);
@@ -71,7 +74,7 @@ async function openDashboard(
   renderMs: number;
   parts: string;
 }> {
-  const profile = await profileIf(page, phase);
+  const profile = await profileIf(page, phase, WEBVIEW_DIR);
   const start = performance.now();
   const view = pageWebview(page, server);
   const channel = new WebviewChannel({
@@ -94,19 +97,32 @@ async function openDashboard(
   view.ready();
   // The snapshot is built (from the caches once read) and posted in the channel's next turns.
   await new Promise((resolve) => setTimeout(resolve, 0));
-  await page.waitForFunction(
-    (n) => (window.__snnLab?.data().selected.length ?? 0) >= n && (window.__benchPushes?.length ?? 0) > 0,
-    feed.selection.length,
-    { timeout: 120_000, polling: 10 },
-  );
+  // The first push is the snapshot; its delivery resolves once the page painted it (no polling in the page).
+  await view.firstPainted();
   const wallMs = performance.now() - start;
+  const shown = await page.evaluate(() => window.__snnLab?.data().selected.length ?? 0);
+  if (shown < feed.selection.length) {
+    throw new Error(`the first push showed ${shown} of ${feed.selection.length} runs`);
+  }
   const readyToPainted = performance.now() - t;
   await profile.stop();
   const read = await warming;
   const [push] = await pushesSince(page, 0);
   const renderMs = await page.evaluate(() => window.__snnLab!.renders.at(-1)!);
+  // The page clock (from navigation start): HTML received, bundle received, bundle evaluated up to `ready`.
+  const clock = await page.evaluate(() => {
+    const nav = performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming | undefined;
+    const bundle = performance.getEntriesByType('resource').find((e) => e.name.endsWith('/dashboard.js')) as
+      PerformanceResourceTiming | undefined;
+    const ready = performance.getEntriesByName('snn-lab-ready')[0];
+    return {
+      html: nav?.responseEnd ?? NaN,
+      bundle: bundle?.responseEnd ?? NaN,
+      ready: ready?.startTime ?? NaN,
+    };
+  });
   const parts =
-    `page booted ${ms(booted)}, host read (curves, then statistics) done ${ms(read)}; ready -> painted ${ms(readyToPainted)}: ` +
+    `page booted ${ms(booted)} (page clock: HTML ${ms(clock.html)}, bundle loaded ${ms(clock.bundle)}, ready ${ms(clock.ready)}), host read (curves, then statistics) done ${ms(read)}; ready -> painted ${ms(readyToPainted)}: ` +
     `in the page: render ${ms(renderMs)}, loaded -> painted ${ms(push?.ms ?? NaN)}`;
   return { channel, idle: view.idle, wallMs, renderMs, parts };
 }
@@ -125,11 +141,17 @@ async function main(): Promise<void> {
     return;
   }
   const rssBefore = process.memoryUsage().rss;
-  const server = await startServer();
+  // The production bundles users get (minified), built by scripts/bench.mjs into out/bench/webview;
+  // SNN_BENCH_DEV_BUNDLE=1 serves the development build in dist/ instead (readable names in a profile).
+  const server = await startServer({ webviewDir: WEBVIEW_DIR });
   server.addStream('empty', []);
   const browser = await launchChromium();
   const viewer = new RunStore(stores.big);
   const ids = viewer.list().map((m) => m.runId);
+  row(
+    `dashboard bundle (${process.env.SNN_BENCH_DEV_BUNDLE ? 'development' : 'production, minified'})`,
+    `${(statSync(join(WEBVIEW_DIR, 'dashboard.js')).size / 1e3).toFixed(0)} kB`,
+  );
   row(
     'store',
     `${ids.length} runs x ${SHAPE.layers} layers x ${SHAPE.reports} reports, layers.jsonl ${mb(statSync(join(viewer.runDir(ids[0]!), 'layers.jsonl')).size)} each`,
@@ -213,7 +235,7 @@ async function main(): Promise<void> {
           { timeout: 120_000 },
         );
         for (const live of [4, 100]) {
-          const profile = await profileIf(page2, `live${live}`);
+          const profile = await profileIf(page2, `live${live}`, WEBVIEW_DIR);
           const times: number[] = [];
           const hostMs: number[] = [];
           let pushes = 0;
@@ -322,7 +344,7 @@ async function main(): Promise<void> {
         },
         { type: 'sidebarSnapshot', seq: 1, protocolVersion: PROTOCOL_VERSION, runs: sidebarRows },
       );
-      const profile = await profileIf(side, 'sidebar');
+      const profile = await profileIf(side, 'sidebar', WEBVIEW_DIR);
       // Painted: every row that reaches into the viewport is there with its sparkline drawn, and the frame that
       // showed them was painted (a task posted from the animation-frame callback that saw them runs after it).
       const sideMs = await side.evaluate(async () => {

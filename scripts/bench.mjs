@@ -8,6 +8,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { experimentValidatorPlugin } from './experimentValidator.mjs';
 import { externalsExceptTfjs, TFJS_MAIN_FIELDS } from './tfjsBundling.mjs';
+import { webviewBuildOptions } from './webviewBuild.mjs';
 
 const filters = process.argv.slice(2);
 const benches = existsSync('bench')
@@ -25,6 +26,9 @@ if (!existsSync(join('dist', 'trainer.js'))) {
   const build = spawnSync('node', ['esbuild.mjs', '--no-tests'], { stdio: 'inherit' });
   if (build.status !== 0) process.exit(1);
 }
+// Benchmarks that load a webview page measure the production bundles users get (minified), built into out/bench/webview
+// so the development build in dist/ is left alone (bench/dashboard.bench.ts serves them from there).
+await esbuild.build(webviewBuildOptions({ production: true, outdir: join('out', 'bench', 'webview') }));
 await esbuild.build({
   entryPoints: benches.map((name) => join('bench', name)),
   outdir: join('out', 'bench'),

@@ -74,7 +74,13 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
-export async function startServer(): Promise<TestServer> {
+/** Options of {@link startServer}. */
+export interface ServerOptions {
+  /** Where the page's `dist/webview/*.js` come from (default: the repository's dist/webview, the development build). */
+  webviewDir?: string;
+}
+
+export async function startServer(options: ServerOptions = {}): Promise<TestServer> {
   const streams = new Map<string, string>();
   let origin = '';
   const server: Server = createServer((req, res) => {
@@ -117,8 +123,12 @@ export async function startServer(): Promise<TestServer> {
       res.writeHead(404).end();
       return;
     }
+    const file =
+      options.webviewDir !== undefined && path.startsWith('dist/webview/')
+        ? join(options.webviewDir, path.slice('dist/webview/'.length))
+        : resolve(ROOT, path);
     try {
-      const body = readFileSync(resolve(ROOT, path));
+      const body = readFileSync(file);
       res.writeHead(200, { 'content-type': TYPES[extname(path)] ?? 'application/octet-stream' });
       res.end(body);
     } catch {
