@@ -251,10 +251,7 @@ describe('dashboard webview (replayed real run pair)', () => {
     // Issue 16 item 5: nets with BatchNorm/LayerNorm record the normalised value, so the label must not say "Wx + b".
     const preLabel = await page.$eval(
       '#layers-quantity',
-      (sel) =>
-        [...sel.querySelectorAll('vscode-option')].find(
-          (o) => (o as HTMLElement & { value: string }).value === 'pre',
-        )?.textContent ?? '',
+      (sel) => [...sel.querySelectorAll('option')].find((o) => o.value === 'pre')?.textContent ?? '',
     );
     assert.match(preLabel, /after any norm/);
     assert.doesNotMatch(preLabel, /Wx \+ b/);
@@ -344,8 +341,8 @@ describe('dashboard webview (replayed real run pair)', () => {
 
   test('PNG export: at least 2x device pixels, opaque theme background, title drawn; CSV of the data', async () => {
     const { page } = await open();
-    await page.click('[data-chart="curves:val_loss"] vscode-button:has-text("CSV")');
-    await page.click('[data-chart="curves:val_loss"] vscode-button:has-text("PNG")');
+    await page.click('[data-chart="curves:val_loss"] button:has-text("CSV")');
+    await page.click('[data-chart="curves:val_loss"] button:has-text("PNG")');
     const saved = await page.evaluate(() =>
       window.__snnLabReplayTransport!.posted.flatMap((m) => (m.type === 'saveFile' ? [m] : [])),
     );

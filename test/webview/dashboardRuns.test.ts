@@ -150,7 +150,7 @@ describe('dashboard with a 12-run sweep', () => {
       'no depth-4 run among the band charts',
     );
     assert.equal(all['dist:overlay']?.runs?.length, 6);
-    const option = await page.$$eval('#dist-layer vscode-option', (os) => os.map((o) => o.textContent));
+    const option = await page.$$eval('#dist-layer option', (os) => os.map((o) => o.textContent));
     assert.equal(option[6], 'layer 6 (6 of 12 runs)');
     await screenshot(page, 'sweep-distributions');
     assert.deepEqual(problems, []);

@@ -61,9 +61,7 @@ async function showTab(page: Page, id: string): Promise<void> {
 }
 
 const options = (page: Page, selector: string): Promise<string[]> =>
-  page.$eval(selector, (sel) =>
-    [...sel.querySelectorAll('vscode-option')].map((o) => (o as HTMLElement & { value: string }).value),
-  );
+  page.$eval(selector, (sel) => [...sel.querySelectorAll('option')].map((o) => o.value));
 
 async function choose(page: Page, selector: string, value: string): Promise<void> {
   await page.evaluate(

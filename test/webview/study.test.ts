@@ -52,7 +52,7 @@ async function settle(page: Page): Promise<void> {
   await page.evaluate(() => new Promise<void>((ok) => requestAnimationFrame(() => ok())));
 }
 
-/** Sets a vscode-single-select's value as a pick would (keyboard picking is tested once, below). */
+/** Sets a select's value as a pick would (keyboard picking is tested once, below). */
 async function pick(page: Page, id: string, value: string): Promise<void> {
   await page.evaluate(
     ({ id, value }) => {
@@ -184,9 +184,9 @@ describe('Study tab (replayed real study)', () => {
       // Beyond the bar's end (by 4 px) there is no bar.
       assert.equal(await colorAtPoints(page, chart, [[b.x, b.top - 5]], b.color, { radius: 0 }), 0);
     }
-    // Keyboard: the error-bar picker opens with Enter; ArrowDown moves to "95 % CI"; Enter picks it.
+    // Keyboard: ArrowDown on the focused error-bar picker (a native select) picks the next choice, "95 % CI".
     await page.focus('#study-plot-bars');
-    for (const key of ['Enter', 'ArrowDown', 'Enter']) await page.keyboard.press(key);
+    await page.keyboard.press('ArrowDown');
     await page.waitForFunction(() => window.__snnLab!.ui().study.errorBars === 'ci');
     await settle(page);
     const after = await probe(page);

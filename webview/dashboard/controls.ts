@@ -1,11 +1,9 @@
 /**
- * Small DOM builders for the dashboard's controls (slider with live value, select, checkbox, button) on top of
- * @vscode-elements/elements; native range inputs for sliders (vscode-elements has none). Keyboard-operable.
+ * Small DOM builders for the dashboard's controls (slider with live value, select, checkbox, button): native elements
+ * styled with VS Code's theme colours (media/dashboard.css), keyboard-operable as the platform makes them. Native, not
+ * @vscode-elements/elements (which the sidebar uses): the custom elements' upgrades, shadow roots and a select that
+ * reads its options' innerText (a forced layout each) were ~110 ms of opening a 100-run dashboard (docs/performance.md).
  */
-import '@vscode-elements/elements/dist/vscode-button/index.js';
-import '@vscode-elements/elements/dist/vscode-checkbox/index.js';
-import '@vscode-elements/elements/dist/vscode-option/index.js';
-import '@vscode-elements/elements/dist/vscode-single-select/index.js';
 
 /** Creates an element with a class and optional text. */
 export function el<K extends keyof HTMLElementTagNameMap>(
@@ -82,7 +80,7 @@ export function slider(o: SliderOptions): SliderHandle {
   };
 }
 
-/** A labelled vscode-single-select. */
+/** A labelled native select (its accessible name is the wrapping label's text). */
 export function select<T extends string>(
   label: string,
   options: readonly { value: T; label: string }[],
@@ -92,17 +90,13 @@ export function select<T extends string>(
 ): { element: HTMLElement; setOptions: (opts: readonly { value: T; label: string }[], v: T) => void } {
   const wrap = el('label', 'control');
   wrap.append(el('span', 'control-label', label));
-  const sel = document.createElement('vscode-single-select');
+  const sel = el('select', 'select');
   sel.id = id;
-  // The accessible name of the combobox inside the element (a wrapping <label> does not reach its shadow DOM).
-  sel.label = label;
   const fill = (opts: readonly { value: T; label: string }[], v: T): void => {
     sel.replaceChildren(
       ...opts.map((o) => {
-        const opt = document.createElement('vscode-option');
+        const opt = el('option', '', o.label);
         opt.value = o.value;
-        opt.textContent = o.label;
-        if (o.value === v) opt.selected = true;
         return opt;
       }),
     );
@@ -114,26 +108,33 @@ export function select<T extends string>(
   return { element: wrap, setOptions: fill };
 }
 
-/** A vscode-checkbox with a label. */
+/** A labelled native checkbox; the input carries `id` (see {@link setChecked}). */
 export function checkbox(
   label: string,
   checked: boolean,
   onChange: (v: boolean) => void,
   id: string,
-): HTMLElement {
-  const box = document.createElement('vscode-checkbox');
+): HTMLLabelElement {
+  const wrap = el('label', 'checkbox');
+  const box = el('input');
+  box.type = 'checkbox';
   box.id = id;
-  box.label = label;
   box.checked = checked;
   box.addEventListener('change', () => onChange(box.checked));
-  return box;
+  wrap.append(box, el('span', '', label));
+  return wrap;
 }
 
-/** A vscode-button. */
-export function button(label: string, onClick: () => void, secondary = true, title = ''): HTMLElement {
-  const b = document.createElement('vscode-button');
-  if (secondary) b.secondary = true;
-  b.textContent = label;
+/** Ticks or clears a {@link checkbox} without firing its onChange. */
+export function setChecked(box: HTMLElement, on: boolean): void {
+  const input = box.querySelector('input');
+  if (input) input.checked = on;
+}
+
+/** A native button in VS Code's (secondary) button colours. */
+export function button(label: string, onClick: () => void, secondary = true, title = ''): HTMLButtonElement {
+  const b = el('button', secondary ? 'button secondary' : 'button', label);
+  b.type = 'button';
   if (title) b.title = title;
   b.addEventListener('click', onClick);
   return b;

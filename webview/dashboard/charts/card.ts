@@ -96,8 +96,9 @@ export function cardShell(o: CardOptions, png: () => string): CardShell {
 }
 
 function button(label: string, title: string, onClick: () => void): HTMLElement {
-  const b = document.createElement('vscode-button');
-  b.setAttribute('secondary', '');
+  const b = document.createElement('button');
+  b.type = 'button';
+  b.className = 'button secondary';
   b.setAttribute('title', title);
   b.setAttribute('aria-label', title);
   b.textContent = label;

@@ -14,8 +14,6 @@ import { keyValues } from './studyModel';
 import { section, type StudySectionContext } from './studySection';
 import type { ErrorBars, StudyUi } from './studyUi';
 
-type Checkbox = HTMLElement & { checked: boolean };
-
 const DASHES = [[], [6, 4], [2, 3], [10, 3, 2, 3]];
 const BARS: { value: ErrorBars; label: string }[] = [
   { value: 'std', label: '± std' },
@@ -34,7 +32,7 @@ export class KeyPlotPanel {
   private readonly held = el('div', 'toolbar held');
   private readonly empty = el('p', 'empty');
   private heldKey = '';
-  private readonly logX: Checkbox;
+  private readonly logX: HTMLElement;
 
   constructor(private readonly ctx: StudySectionContext) {
     const { element } = section('study-plot', 'Metric against a key');
@@ -44,7 +42,7 @@ export class KeyPlotPanel {
     this.pickX = select('x', none, '', (v) => ctx.update({ plotX: v }), 'study-plot-x');
     this.pickLine = select('Lines by', none, '', (v) => ctx.update({ plotLine: v }), 'study-plot-line');
     this.pickBars = select('Error bars', BARS, 'std', (v) => ctx.update({ errorBars: v }), 'study-plot-bars');
-    this.logX = checkbox('Log x', false, (v) => ctx.update({ logX: v }), 'study-plot-logx') as Checkbox;
+    this.logX = checkbox('Log x', false, (v) => ctx.update({ logX: v }), 'study-plot-logx');
     const logX = this.logX;
     const bar = el('div', 'toolbar');
     bar.append(

@@ -3,7 +3,7 @@
  * "Follow live" checkbox (on by default: the newest step is shown as it arrives; Aim#2832 asks for exactly this).
  */
 import type { RunView } from '../../shared/store';
-import { checkbox, el, select, slider } from '../controls';
+import { checkbox, el, select, setChecked, slider } from '../controls';
 import { frameSteps, resolveStep } from '../selectors';
 import { effectiveQuantity, hasLinear, QUANTITY_LABELS } from '../quantity';
 import type { Quantity } from '../uiState';
@@ -46,7 +46,7 @@ export function stepControl(ctx: TabContext, idPrefix: string): StepControl {
       let index = steps.findIndex((x) => x >= chosen);
       if (index < 0) index = Math.max(0, steps.length - 1);
       s.set(index, Math.max(0, steps.length - 1));
-      (live as HTMLElement & { checked: boolean }).checked = ctx.ui().step === 'live';
+      setChecked(live, ctx.ui().step === 'live');
       return chosen;
     },
   };
