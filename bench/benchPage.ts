@@ -44,7 +44,9 @@ export function pageWebview(page: Page, server: TestServer) {
   /** Resolves when the first push is painted (awaited in Node: polling from the page would take the page's CPU). */
   let firstPainted: () => void = () => undefined;
   const first = new Promise<void>((resolve) => (firstPainted = resolve));
-  const deliver = async (messages: HostToWebview[]): Promise<void> => {
+  /** Node's clock when each push's first message was posted and when the page had painted it. */
+  const hostTimes: { postedAt: number; paintedAt: number }[] = [];
+  const deliver = async (messages: HostToWebview[], postedAt: number): Promise<void> => {
     const name = `push-${process.pid}-${++sent}`;
     server.addStream(name, messages);
     await page.evaluate(
@@ -94,14 +96,16 @@ export function pageWebview(page: Page, server: TestServer) {
       },
       `${server.origin}/fixture/${encodeURIComponent(name)}.js`,
     );
+    hostTimes.push({ postedAt, paintedAt: performance.now() });
   };
   const post = (m: unknown): Promise<boolean> => {
     if (batch.length === 0) {
       // Everything posted in this turn is one push.
+      const postedAt = performance.now();
       setImmediate(() => {
         const messages = batch;
         batch = [];
-        delivered = delivered.then(() => deliver(messages)).then(() => firstPainted());
+        delivered = delivered.then(() => deliver(messages, postedAt)).then(() => firstPainted());
       });
     }
     batch.push(m as HostToWebview);
@@ -116,6 +120,8 @@ export function pageWebview(page: Page, server: TestServer) {
       },
     },
     ready: () => receive({ type: 'ready', protocolVersion: PROTOCOL_VERSION, view: 'dashboard' }),
+    /** Node's clock (performance.now) when each push was posted and when the page had painted it. */
+    hostTimes,
     /** Resolves when the first push (the snapshot) is painted. */
     firstPainted: (): Promise<void> => first,
     /** Resolves when every push posted so far is painted. */

@@ -123,6 +123,8 @@ async function openDashboard(
   });
   const parts =
     `page booted ${ms(booted)} (page clock: HTML ${ms(clock.html)}, bundle loaded ${ms(clock.bundle)}, ready ${ms(clock.ready)}), host read (curves, then statistics) done ${ms(read)}; ready -> painted ${ms(readyToPainted)}: ` +
+    `ready -> snapshot posted (host) ${ms((view.hostTimes[0]?.postedAt ?? NaN) - t)}, posted -> painted ` +
+    `${ms((view.hostTimes[0]?.paintedAt ?? NaN) - (view.hostTimes[0]?.postedAt ?? NaN))} of which ` +
     `in the page: render ${ms(renderMs)}, loaded -> painted ${ms(push?.ms ?? NaN)}`;
   return { channel, idle: view.idle, wallMs, renderMs, parts };
 }

@@ -158,6 +158,54 @@ describe('dashboard with a 12-run sweep', () => {
   });
 });
 
+describe('dashboard with 48 compared runs', () => {
+  test('the run table scrolls in a bounded box (the charts stay on the first screen) and holds every run in sort order', async () => {
+    const base = sweepSnapshot();
+    // Four repeats of the 12-run sweep: 48 distinct runs, more than the table builds with the first render.
+    const runs = [0, 1, 2, 3].flatMap((r) =>
+      base.runs.map((run) => {
+        const copy = structuredClone(run);
+        copy.info.runId = `${run.info.runId}-r${r}` as typeof run.info.runId;
+        copy.info.name = `${run.info.name}#r${r}`;
+        return copy;
+      }),
+    );
+    const snapshot = {
+      ...base,
+      allRuns: runs.map((r) => r.info),
+      selected: runs.map((r) => r.info.runId),
+      runs,
+    };
+    const { page, problems } = await open('sweep48', [snapshot]);
+    await page.waitForFunction(() => document.querySelectorAll('.runs tbody tr').length === 48);
+    const layout = await page.evaluate(() => {
+      const box = document.querySelector('.runs')!.getBoundingClientRect();
+      const card = document.querySelector('[data-chart="curves:batch_loss"]')!.getBoundingClientRect();
+      return { tableHeight: box.height, cardTop: card.top, viewport: window.innerHeight };
+    });
+    assert.ok(layout.tableHeight <= layout.viewport * 0.45 + 1, JSON.stringify(layout));
+    assert.ok(
+      layout.cardTop < layout.viewport,
+      `the first chart starts on the first screen: ${JSON.stringify(layout)}`,
+    );
+    // Sorted by run label, every row (those built after the first paint too) is in order.
+    await page.click('.runs thead button.sort:text-is("run")');
+    await page.waitForFunction(() => document.querySelectorAll('.runs tbody tr').length === 48);
+    await page.waitForTimeout(50);
+    const shown = await page.$$eval('.runs tbody tr th.name', (cells) =>
+      cells.map((c) => c.textContent ?? ''),
+    );
+    const labels = await page.evaluate(() => window.__snnLab!.styles().list.map((s) => s.label));
+    assert.equal(new Set(shown).size, 48);
+    assert.deepEqual(
+      shown,
+      [...labels].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)),
+    );
+    assert.deepEqual(problems, []);
+    await page.close();
+  });
+});
+
 describe('dashboard states', () => {
   test('probe runs: each panel says what is shown and why', async () => {
     const { page, problems } = await open('probe', [probeSnapshot()]);

@@ -80,6 +80,10 @@ function rowButton(label: string, title: string, onClick: () => void): HTMLButto
   return b;
 }
 
+/** Rows of the run table built with the first render; the rest follow in slices of at most SLICE_MS. */
+const FIRST_ROWS = 24;
+const SLICE_MS = 8;
+
 export function createHeader(parent: HTMLElement, o: HeaderOptions): (data: DashboardData) => void {
   const root = el('div', 'run-header');
   const notice = el('p', 'notice');
@@ -102,6 +106,9 @@ export function createHeader(parent: HTMLElement, o: HeaderOptions): (data: Dash
   parent.append(notice, root);
   let pickerKey = '';
   let tableKey = '';
+  let tableGeneration = 0;
+  /** The compared runs' newest infos (rows built in later slices read them). */
+  let latest = new Map<RunId, RunInfo>();
   const live = new Map<RunId, (info: RunInfo) => void>();
 
   const filterPicker = (): void => {
@@ -163,6 +170,7 @@ export function createHeader(parent: HTMLElement, o: HeaderOptions): (data: Dash
     setText(notice, data.notice?.message ?? '');
     renderPicker(data);
     const runs = selectedRuns(data);
+    latest = new Map(runs.map((r) => [r.info.runId, r.info]));
     const styles = o.styles();
     const { sortKey, sortDescending } = o.ui();
     const metrics = [...new Set(runs.flatMap((r) => Object.keys(finalMetrics(r.info))))].sort();
@@ -233,8 +241,7 @@ export function createHeader(parent: HTMLElement, o: HeaderOptions): (data: Dash
     const thead = el('thead');
     thead.append(head);
     const tbody = el('tbody');
-    for (const run of sorted) {
-      const info = run.info;
+    const buildRow = (info: RunInfo): void => {
       const style = styles.byId.get(info.runId);
       const tr = el('tr');
       tr.dataset.runId = info.runId;
@@ -273,8 +280,24 @@ export function createHeader(parent: HTMLElement, o: HeaderOptions): (data: Dash
       const backend = withBackend ? [backendCell(info)] : [];
       tr.append(swatchCell, name, status, ...backend, stepCell, ...metricCells, durationCell, actions);
       tbody.append(tr);
-    }
+    };
+    const generation = ++tableGeneration;
+    for (const run of sorted.slice(0, FIRST_ROWS)) buildRow(run.info);
     table.replaceChildren(thead, tbody);
+    // The rest of a long table (below the scroll box's first screen) is built after the first paint, in short slices,
+    // from the newest info of each run; a newer table stops it.
+    const rest = sorted.slice(FIRST_ROWS).map((run) => run.info.runId);
+    const slice = (): void => {
+      if (generation !== tableGeneration) return;
+      const until = performance.now() + SLICE_MS;
+      while (rest.length > 0 && performance.now() < until) {
+        const id = rest.shift() as RunId;
+        const info = latest.get(id);
+        if (info) buildRow(info);
+      }
+      if (rest.length > 0) setTimeout(slice, 0);
+    };
+    if (rest.length > 0) setTimeout(slice, 0);
     warnings.replaceChildren(
       ...sorted.flatMap((run) =>
         (run.info.warnings ?? []).map((w) =>
