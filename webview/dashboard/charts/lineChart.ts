@@ -75,6 +75,23 @@ export interface LineOptions {
   areas?: readonly PlotArea[];
 }
 
+/** A series as the plot card draws it. */
+function plotLine(s: LineSeries): PlotLine {
+  return {
+    label: s.label,
+    color: withAlpha(s.color, s.alpha ?? 1),
+    xs: s.xs,
+    ys: s.ys,
+    width: s.width ?? 1.5,
+    ...(s.dash && s.dash.length > 0 ? { dash: [...s.dash] } : s.dashed ? { dash: [6, 4] } : {}),
+    radius: s.radius ?? 0,
+    quiet: s.quiet ?? false,
+    ...(s.run !== undefined ? { run: s.run } : {}),
+    ...(s.line === false ? { line: false } : {}),
+    ...(s.marker ? { marker: s.marker } : {}),
+  };
+}
+
 export class LineChart {
   readonly card: PlotCard;
   private readonly theme: Theme;
@@ -84,21 +101,19 @@ export class LineChart {
     this.card = new PlotCard(o);
   }
 
-  /** Shows `series` (one paint; nothing is kept between updates but the hidden legend entries). */
+  /** The plot line made of each series object, kept while the caller keeps the object (an unchanged run). */
+  private made = new WeakMap<LineSeries, PlotLine>();
+
+  /** Shows `series` (one paint; a series object passed again gives the same plot line: see seriesLayer.ts). */
   set(series: readonly LineSeries[], o: LineOptions): void {
-    const lines: PlotLine[] = series.map((s) => ({
-      label: s.label,
-      color: withAlpha(s.color, s.alpha ?? 1),
-      xs: s.xs,
-      ys: s.ys,
-      width: s.width ?? 1.5,
-      ...(s.dash && s.dash.length > 0 ? { dash: [...s.dash] } : s.dashed ? { dash: [6, 4] } : {}),
-      radius: s.radius ?? 0,
-      quiet: s.quiet ?? false,
-      ...(s.run !== undefined ? { run: s.run } : {}),
-      ...(s.line === false ? { line: false } : {}),
-      ...(s.marker ? { marker: s.marker } : {}),
-    }));
+    const lines = series.map((s) => {
+      let line = this.made.get(s);
+      if (!line) {
+        line = plotLine(s);
+        this.made.set(s, line);
+      }
+      return line;
+    });
     const ref = o.reference;
     const color = this.theme.reference;
     this.card.draw({

@@ -15,7 +15,7 @@ import {
   LogarithmicScale,
   PointElement,
 } from 'chart.js';
-import type { ChartDataset, Plugin } from 'chart.js';
+import type { ChartDataset, ChartOptions, Plugin } from 'chart.js';
 import type { Frame, PlotLine, PlotSpec } from '../../shared/plot/spec';
 import { fromPixel } from '../../shared/plot/scale';
 import { nearestPoint } from '../../shared/plot/series';
@@ -25,8 +25,9 @@ import { cardShell } from './card';
 import { dataTable, describe, exportPng } from './cardExport';
 import type { Hit } from './plotAxes';
 import { chartOptions, defaultDescribe, domain, drawTooltip, scaleOptions } from './plotAxes';
-import { chartFrame, paintSeries } from './plotPainter';
+import { chartFrame, lit, paintLines, paintSeries } from './plotPainter';
 import { paintedSeries, type PlotSummary } from './plotSummary';
+import { SeriesLayer } from './seriesLayer';
 
 // Only what is used (chart.js 4 is tree-shakable): a line chart type for the layout, two scale kinds, the legend.
 Chart.register(LineController, LineElement, PointElement, LinearScale, LogarithmicScale, Legend);
@@ -42,7 +43,8 @@ export class PlotCard {
   onClick: ((x: number, y: number) => void) | undefined;
   readonly canvas: HTMLCanvasElement;
   private readonly shell: CardShell;
-  private readonly chart: Chart<'line'>;
+  /** Made at the first draw (see `make`). */
+  private chart: Chart<'line'> | undefined;
   private subtitle = '';
   private readonly unsubscribe: () => void;
   private spec: PlotSpec | undefined;
@@ -54,6 +56,9 @@ export class PlotCard {
   /** What the last chart.js layout was made for (axis specs and ranges). */
   private layoutKey: unknown[] = [];
   private last: PlotSummary = { type: 'plot', datasets: 0, points: [], labels: [] };
+  /** The last full render without the recently changed lines, for redraws that repaint only those. */
+  private readonly layer = new SeriesLayer();
+  private paint: PlotSummary['paint'] = 'full';
 
   /** `describe` writes the tooltip of a hovered point (default: "label: x, y"). */
   constructor(
@@ -61,18 +66,17 @@ export class PlotCard {
     private readonly describe: (line: PlotLine, index: number) => string[] = defaultDescribe,
   ) {
     const shell = cardShell(o, () =>
-      exportPng(this.chart, o.theme, this.shell.caption.textContent ?? '', this.subtitle),
+      exportPng(
+        this.chart ?? this.make([], {}),
+        o.theme,
+        this.shell.caption.textContent ?? '',
+        this.subtitle,
+      ),
     );
     this.shell = shell;
     this.element = shell.element;
     this.canvas = shell.canvas;
     shell.data.addEventListener('toggle', () => this.fillTable());
-    this.chart = new Chart(this.canvas, {
-      type: 'line',
-      data: { datasets: [] },
-      options: chartOptions(o.theme, (label) => this.toggle(label)),
-      plugins: [this.painter()],
-    });
     this.canvas.addEventListener('mousemove', (e) => this.pointer(e.offsetX, e.offsetY));
     this.canvas.addEventListener('mouseleave', () => this.pointer(undefined, undefined));
     this.canvas.addEventListener('click', (e) => this.click(e.offsetX, e.offsetY));
@@ -89,11 +93,30 @@ export class PlotCard {
     return !this.hidden.has(line.label) && runFocus.visible(line.run);
   }
 
+  /**
+   * chart.js's chart, made at the first draw with that draw's axes and legend: made with the card, it would lay out
+   * and render default axes once more per card (their ticks formatted by Intl.NumberFormat, whose first use costs
+   * 20-100 ms) before the first draw's own layout.
+   */
+  private make(datasets: ChartDataset<'line'>[], scales: ChartOptions<'line'>['scales']): Chart<'line'> {
+    const options = chartOptions(this.o.theme, (label) => this.toggle(label));
+    options.scales = { ...options.scales, ...scales };
+    const legend = options.plugins?.legend;
+    if (legend) legend.display = datasets.length > 0;
+    this.chart = new Chart(this.canvas, {
+      type: 'line',
+      data: { datasets },
+      options,
+      plugins: [this.painter()],
+    });
+    return this.chart;
+  }
+
   private repaint(): void {
     if (this.pending) return;
     this.pending = requestAnimationFrame(() => {
       this.pending = 0;
-      this.chart.draw();
+      this.redraw();
     });
   }
 
@@ -110,6 +133,7 @@ export class PlotCard {
   /** Shows `spec`: a chart.js update (layout) when axes or legend changed, else only a redraw (no animation). */
   draw(spec: PlotSpec): void {
     this.spec = spec;
+    this.layer.next(spec, (l) => this.shows(l));
     const shown = spec.lines.filter((l) => runFocus.visible(l.run));
     const xs: ArrayLike<number>[] = shown.map((l) => l.xs);
     const ys: ArrayLike<number>[] = shown.map((l) => l.ys);
@@ -122,16 +146,26 @@ export class PlotCard {
     // Same axes and legend as the last layout (the usual live push: nice ranges rarely move): chart.js only redraws.
     const axes = [spec.x, spec.y].flatMap((a) => [a.title, a.log, a.grid, a.integer, a.format]);
     const key = [...axes, ...xRange, ...yRange];
-    const legendChanged = this.setLegend(spec);
-    if (!legendChanged && this.chart.chartArea && key.every((v, i) => v === this.layoutKey[i])) {
-      this.chart.draw();
+    const datasets = this.legendData(spec);
+    const chart = this.chart;
+    const scales = (): ChartOptions<'line'>['scales'] => ({
+      x: scaleOptions(spec.x, xRange, this.o.theme, true),
+      y: scaleOptions(spec.y, yRange, this.o.theme, false),
+    });
+    if (!chart) {
+      this.layoutKey = key;
+      this.make(datasets ?? [], scales());
+    } else if (!datasets && chart.chartArea && key.every((v, i) => v === this.layoutKey[i])) {
+      this.redraw();
     } else {
       this.layoutKey = key;
-      this.chart.options.scales = {
-        x: scaleOptions(spec.x, xRange, this.o.theme, true),
-        y: scaleOptions(spec.y, yRange, this.o.theme, false),
-      };
-      this.chart.update('none');
+      if (datasets) {
+        const legend = chart.options.plugins?.legend;
+        if (legend) legend.display = datasets.length > 0;
+        chart.data.datasets = datasets;
+      }
+      chart.options.scales = scales();
+      chart.update('none');
     }
     this.last = {
       type: 'plot',
@@ -191,18 +225,22 @@ export class PlotCard {
       ...paintedSeries(spec, f, (l) => this.shows(l)),
       title: this.shell.caption.textContent ?? '',
       subtitle: this.subtitle,
+      paint: this.paint,
     };
   }
 
   destroy(): void {
     this.unsubscribe();
-    this.chart.destroy();
+    this.chart?.destroy();
     if (plotRegistry.get(this.o.id) === this) plotRegistry.delete(this.o.id);
     this.element.remove();
   }
 
-  /** chart.js datasets carry only the legend entries (label, colour, hidden); the plugin paints the data. */
-  private setLegend(spec: PlotSpec): boolean {
+  /**
+   * chart.js datasets carry only the legend entries (label, colour, hidden); the plugin paints the data. Undefined
+   * when they are the same as at the last draw.
+   */
+  private legendData(spec: PlotSpec): ChartDataset<'line'>[] | undefined {
     const entries = spec.legend
       ? [
           ...new Map(
@@ -211,18 +249,15 @@ export class PlotCard {
         ]
       : [];
     const key = JSON.stringify([entries, [...this.hidden]]);
-    if (key === this.legendKey) return false;
+    if (key === this.legendKey) return undefined;
     this.legendKey = key;
-    const legend = this.chart.options.plugins?.legend;
-    if (legend) legend.display = entries.length > 0;
-    this.chart.data.datasets = entries.map(([label, color]): ChartDataset<'line'> => ({
+    return entries.map(([label, color]): ChartDataset<'line'> => ({
       label,
       data: [],
       borderColor: color,
       backgroundColor: color,
       hidden: this.hidden.has(label),
     }));
-    return true;
   }
 
   private toggle(label: string): void {
@@ -231,7 +266,28 @@ export class PlotCard {
     if (this.spec) this.draw(this.spec);
   }
 
-  /** Paints areas, then lines and markers, inside chart.js's chart area; then the hovered point's tooltip. */
+  /**
+   * Redraws without a new layout: the kept bitmap and the hot lines when the bitmap still holds every other line as
+   * a full render would paint it (seriesLayer.ts), else chart.js's whole render.
+   */
+  private redraw(): void {
+    const spec = this.spec;
+    const chart = this.chart;
+    const f = this.frameOf(chart);
+    if (!chart) return;
+    if (spec && f && this.layer.active(lit(spec)) && this.layer.restore(this.canvas, chart.ctx)) {
+      paintLines(chart.ctx, spec, f, (l) => this.shows(l) && this.layer.isHot(l));
+      this.tooltip(chart);
+      this.paint = 'cached';
+    } else {
+      chart.draw();
+    }
+  }
+
+  /**
+   * Paints areas, then lines and markers, inside chart.js's chart area; then the hovered point's tooltip. With the
+   * series layer on, the hot lines are left out, the render is kept as the bitmap, and they are painted above it.
+   */
   private painter(): Plugin<'line'> {
     return {
       id: 'snnSeries',
@@ -239,19 +295,34 @@ export class PlotCard {
         const spec = this.spec;
         const f = this.frameOf(chart);
         if (!spec || !f) return;
-        paintSeries(chart, spec, f, (line) => this.shows(line));
+        const layered = this.layer.active(lit(spec));
+        paintSeries(chart, spec, f, (l) => this.shows(l) && !(layered && this.layer.isHot(l)));
       },
       afterDraw: (chart) => {
         const spec = this.spec;
         const f = this.frameOf(chart);
-        const at = this.pointerAt;
-        this.hit =
-          spec && f && at ? nearestPoint(spec, f, at.x, at.y, this.hidden, (l) => this.shows(l)) : undefined;
-        if (this.hit) {
-          drawTooltip(chart, this.o.theme, this.describe(this.hit.line, this.hit.index), this.hit);
+        if (spec && f && this.layer.active(lit(spec))) {
+          this.layer.take(chart.canvas);
+          paintLines(chart.ctx, spec, f, (l) => this.shows(l) && this.layer.isHot(l));
+        } else {
+          this.layer.drop();
         }
+        this.tooltip(chart);
+        this.paint = 'full';
       },
     };
+  }
+
+  /** The tooltip of the point nearest the pointer, if any. */
+  private tooltip(chart: Chart<'line'>): void {
+    const spec = this.spec;
+    const f = this.frameOf(chart);
+    const at = this.pointerAt;
+    this.hit =
+      spec && f && at ? nearestPoint(spec, f, at.x, at.y, this.hidden, (l) => this.shows(l)) : undefined;
+    if (this.hit) {
+      drawTooltip(chart, this.o.theme, this.describe(this.hit.line, this.hit.index), this.hit);
+    }
   }
 
   private pointer(x: number | undefined, y: number | undefined): void {

@@ -31,6 +31,8 @@ export interface PlotSummary {
   areas?: { color: string; pixels: [number, number, number][] }[];
   title?: string;
   subtitle?: string;
+  /** How the last paint was made: chart.js's whole render, or the kept bitmap plus the changed lines (seriesLayer.ts). */
+  paint?: 'full' | 'cached';
 }
 
 /** The runs, series paths and band samples of `spec` that `shows` lets through, in canvas CSS pixels of frame `f`. */
