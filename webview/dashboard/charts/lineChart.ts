@@ -101,7 +101,11 @@ export class LineChart {
     this.card = new PlotCard(o);
   }
 
-  /** The plot line made of each series object, kept while the caller keeps the object (an unchanged run). */
+  /**
+   * The plot line made of each series object, kept while the caller keeps the object (an unchanged run): the plot
+   * card then knows the line is unchanged (its extents and pixels are reused), so a series object passed again must
+   * hold the same data (the tabs make new objects and arrays for new data).
+   */
   private made = new WeakMap<LineSeries, PlotLine>();
 
   /** Shows `series` (one paint; a series object passed again gives the same plot line: see seriesLayer.ts). */

@@ -41,10 +41,43 @@ export function chartOptions(t: Theme, toggle: (label: string) => void): ChartOp
   };
 }
 
-/** The axis range: fixed min/max, else the data's extent (widened to nice values where asked). */
-export function domain(spec: AxisSpec, lists: ArrayLike<number>[], niceByDefault: boolean): [number, number] {
+type Extent = [number, number] | undefined;
+
+/** Each line's extents by axis and kind, kept per line object: a line object passed again holds the same data
+ * (lineChart.ts keeps one per series object the tab keeps), so a push that changes 4 of 100 runs scans 4 lines. */
+const lineExtents = new WeakMap<PlotLine, Map<string, Extent>>();
+
+/** The extent of a line's xs or ys (positive values only on a log axis). */
+function lineExtent(line: PlotLine, axis: 'xs' | 'ys', positive: boolean): Extent {
+  let kept = lineExtents.get(line);
+  if (!kept) lineExtents.set(line, (kept = new Map()));
+  const key = `${axis}${positive}`;
+  if (!kept.has(key)) kept.set(key, extent([line[axis]], positive));
+  return kept.get(key);
+}
+
+/** The data extent of `lines` (and of the extra lists, e.g. areas) on one axis. */
+export function dataExtent(
+  lines: readonly PlotLine[],
+  axis: 'xs' | 'ys',
+  extra: ArrayLike<number>[],
+  positive: boolean,
+): Extent {
+  let lo = Infinity;
+  let hi = -Infinity;
+  const parts = [...lines.map((l) => lineExtent(l, axis, positive)), extent(extra, positive)];
+  for (const e of parts) {
+    if (!e) continue;
+    lo = Math.min(lo, e[0]);
+    hi = Math.max(hi, e[1]);
+  }
+  return lo <= hi ? [lo, hi] : undefined;
+}
+
+/** The axis range: fixed min/max, else the data's extent `data` (widened to nice values where asked). */
+export function fitDomain(spec: AxisSpec, data: Extent, niceByDefault: boolean): [number, number] {
   if (spec.min !== undefined && spec.max !== undefined) return [spec.min, spec.max];
-  const e = extent(lists, spec.log) ?? (spec.log ? [1, 10] : [0, 1]);
+  const e = data ?? (spec.log ? [1, 10] : [0, 1]);
   const lo = spec.min ?? e[0];
   const hi = spec.max ?? e[1];
   if (spec.log) return logDomain(lo, hi);

@@ -24,7 +24,7 @@ import type { CardOptions, CardShell } from './card';
 import { cardShell } from './card';
 import { dataTable, describe, exportPng } from './cardExport';
 import type { Hit } from './plotAxes';
-import { chartOptions, defaultDescribe, domain, drawTooltip, scaleOptions } from './plotAxes';
+import { chartOptions, dataExtent, defaultDescribe, drawTooltip, fitDomain, scaleOptions } from './plotAxes';
 import { chartFrame, lit, paintLines, paintSeries } from './plotPainter';
 import { paintedSeries, type PlotSummary } from './plotSummary';
 import { SeriesLayer } from './seriesLayer';
@@ -135,14 +135,21 @@ export class PlotCard {
     this.spec = spec;
     this.layer.next(spec, (l) => this.shows(l));
     const shown = spec.lines.filter((l) => runFocus.visible(l.run));
-    const xs: ArrayLike<number>[] = shown.map((l) => l.xs);
-    const ys: ArrayLike<number>[] = shown.map((l) => l.ys);
-    for (const a of spec.areas ?? []) {
-      xs.push(a.xs);
-      ys.push(a.lower, a.upper);
-    }
-    const xRange = domain(spec.x, xs, false);
-    const yRange = domain(spec.y, ys, true);
+    const areas = spec.areas ?? [];
+    const xData = dataExtent(
+      shown,
+      'xs',
+      areas.map((a) => a.xs),
+      spec.x.log ?? false,
+    );
+    const yData = dataExtent(
+      shown,
+      'ys',
+      areas.flatMap((a) => [a.lower, a.upper]),
+      spec.y.log ?? false,
+    );
+    const xRange = fitDomain(spec.x, xData, false);
+    const yRange = fitDomain(spec.y, yData, true);
     // Same axes and legend as the last layout (the usual live push: nice ranges rarely move): chart.js only redraws.
     const axes = [spec.x, spec.y].flatMap((a) => [a.title, a.log, a.grid, a.integer, a.format]);
     const key = [...axes, ...xRange, ...yRange];

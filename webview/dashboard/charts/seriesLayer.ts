@@ -51,6 +51,8 @@ export class SeriesLayer {
   /** Whether the lines changed since the bitmap was taken include one painted into it. */
   private stale = true;
   private bitmap: HTMLCanvasElement | undefined;
+  /** Most hot lines a bitmap is taken for (more, and copying it would not save enough drawing). */
+  private limit = HOT_MIN;
 
   /** Records the lines of the next paint; their changes since the last one decide the hot set. */
   next(spec: PlotSpec, shows: (line: PlotLine) => boolean): void {
@@ -75,7 +77,8 @@ export class SeriesLayer {
     }
     const coldChanged = removedCold || [...changed].some((id) => !this.hot.has(id));
     const union = new Set([...this.hot, ...changed].filter((id) => looks.has(id)));
-    if (union.size > Math.max(HOT_MIN, spec.lines.length * HOT_SHARE)) {
+    this.limit = Math.max(HOT_MIN, spec.lines.length * HOT_SHARE);
+    if (union.size > this.limit) {
       this.hot = changed;
       this.stale = true;
     } else {
@@ -95,11 +98,12 @@ export class SeriesLayer {
   }
 
   /**
-   * Keeps the canvas as painted so far (a full render, before the hot lines) as the bitmap. Not when every line is
-   * hot (a first render: copying would only rasterise the axes early, for cards that may not even be on screen).
+   * Keeps the canvas as painted so far (a full render, before the hot lines) as the bitmap. Not when too many lines
+   * are hot (a first render, all 100 runs appending): copying makes the canvas rasterise its paths at once, and
+   * repainting that many lines over it would save little.
    */
   take(canvas: HTMLCanvasElement): void {
-    if (this.hot.size >= this.looks.size) {
+    if (this.hot.size > this.limit) {
       this.stale = true;
       return;
     }
