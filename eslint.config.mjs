@@ -142,9 +142,9 @@ export default tseslint.config(
     languageOptions: { globals: { ...globals.node } },
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
-  // Playwright callbacks in these tests and in the listing-images script run inside the page.
+  // Playwright callbacks in these tests, the shared pixel sampler and the listing-images script run inside the page.
   {
-    files: ['test/e2e/**/*.mjs', 'scripts/listing-images.mjs'],
+    files: ['test/e2e/**/*.mjs', 'test/shared/pixels.mjs', 'scripts/listing-images.mjs'],
     languageOptions: { globals: { ...globals.node, ...globals.browser } },
   },
 );

@@ -9,7 +9,7 @@ import type { Page } from 'playwright-core';
 import type { HostToWebview, RunPayload } from '../../src/protocol/webview';
 import { heatRgba } from '../../webview/dashboard/charts/heatmap';
 import { readStream, screenshot, waitSettled, watchProblems, useBrowser } from './harness';
-import { colorAlongPath, countColor, mostly } from './pixels';
+import { colorAlongPath, countColor, mostly } from '../shared/pixels.mjs';
 
 const STREAM = 'snn-vs-relu';
 const messages = readStream(STREAM);

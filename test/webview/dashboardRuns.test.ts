@@ -10,7 +10,7 @@ import type { Page } from 'playwright-core';
 import type { HostToWebview } from '../../src/protocol/webview';
 import { screenshot, waitSettled, watchProblems, useBrowser } from './harness';
 import { probeSnapshot, sweepSidebar, sweepSnapshot, SWEEP_DEPTHS } from './fixtures';
-import { colorAlongPath, mostly } from './pixels';
+import { colorAlongPath, mostly } from '../shared/pixels.mjs';
 
 const fx = useBrowser();
 

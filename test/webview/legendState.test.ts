@@ -9,7 +9,7 @@ import { describe, test } from 'node:test';
 import type { Page } from 'playwright-core';
 import { waitSettled, useBrowser } from './harness';
 import { sweepSnapshot } from './fixtures';
-import { colorAlongPath, countColor, mostly } from './pixels';
+import { colorAlongPath, countColor, mostly } from '../shared/pixels.mjs';
 
 const fx = useBrowser();
 const CHART = 'curves:batch_loss';

@@ -10,7 +10,7 @@ import type { Page } from 'playwright-core';
 import type { FrameColumns, HostToWebview, RunPayload } from '../../src/protocol/webview';
 import { realSnapshot, type Snapshot } from './fixtures';
 import { screenshot, waitSettled, watchProblems, useBrowser } from './harness';
-import { colorAlongPath, mostly } from './pixels';
+import { colorAlongPath, mostly } from '../shared/pixels.mjs';
 
 const fx = useBrowser();
 

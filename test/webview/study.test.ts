@@ -15,7 +15,7 @@ import { studyView } from '../../webview/dashboard/study/studyModel';
 import { defaultStudyUi } from '../../webview/dashboard/study/studyUi';
 import { decodeStudy } from '../../webview/shared/studyData';
 import { readStream, screenshot, useBrowser, waitSettled, watchProblems } from './harness';
-import { colorAlongPath, colorAtPoints, mostly } from './pixels';
+import { colorAlongPath, colorAtPoints, mostly } from '../shared/pixels.mjs';
 
 const STREAM = 'study';
 const messages = readStream(STREAM);

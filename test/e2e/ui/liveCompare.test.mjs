@@ -9,10 +9,11 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import * as esbuild from 'esbuild';
-import { findWebviewFrame, openFile, poll, runCommand, screenshot } from '../../../scripts/e2e/browser.mjs';
+import { openFile, poll, runCommand, screenshot } from '../../../scripts/e2e/browser.mjs';
 import { REPO_ROOT } from '../../../scripts/e2e/codeServer.mjs';
 import { copyExamples, removeExamplesCopy } from '../../../scripts/e2e/hostBuild.mjs';
 import { ARTIFACTS, openWorkbench } from '../../../scripts/e2e/workbench.mjs';
+import { codeLens, dashboardFrame, openSidebar, sidebarFrame } from '../workbenchSteps.mjs';
 
 /** @typedef {import('../../../webview/dashboard/testHook.ts').TestHook} TestHook */
 /** @typedef {import('playwright-core').Frame} Frame */
@@ -20,9 +21,6 @@ import { ARTIFACTS, openWorkbench } from '../../../scripts/e2e/workbench.mjs';
 const COMPARED = 6;
 const LAYERS = 16;
 const REPORTS = 1000;
-
-const isSidebar = () => !!document.querySelector('ul.run-list');
-const isDashboard = () => !!window.__snnLab;
 
 /** The dashboard's runs: name -> { frames, status }, and the types of the messages it received. @param {Frame} frame */
 const dashboardState = (frame) =>
@@ -109,8 +107,8 @@ describe(
         });
         // The dashboard opens in the active group: make that the second one, whatever the split left active.
         await page.locator('.editor-group-container').nth(1).locator('.view-lines').click();
-        await page.locator('.activitybar .action-item a[aria-label^="SNN Lab"]').first().click();
-        const sidebar = await findWebviewFrame(page, isSidebar, { what: 'the SNN Lab sidebar webview' });
+        await openSidebar(page);
+        const sidebar = await sidebarFrame(page);
         await poll(async () => (await sidebar.locator('li.run').count()) === COMPARED, {
           timeout: 60_000,
           message: `${COMPARED} runs in the sidebar`,
@@ -119,7 +117,7 @@ describe(
           await sidebar.locator(`li[data-run-id="${runId}"] vscode-checkbox`).click();
         }
         await sidebar.locator('#open-compare').click();
-        const dashboard = async () => findWebviewFrame(page, isDashboard, { what: 'the dashboard webview' });
+        const dashboard = async () => dashboardFrame(page);
         await poll(
           async () => {
             const s = await dashboardState(await dashboard());

@@ -7,10 +7,11 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { findWebviewFrame, openFile, poll, runCommand, screenshot } from '../../../scripts/e2e/browser.mjs';
+import { openFile, poll, runCommand, screenshot } from '../../../scripts/e2e/browser.mjs';
 import { REPO_ROOT } from '../../../scripts/e2e/codeServer.mjs';
 import { copyExamples, removeExamplesCopy } from '../../../scripts/e2e/hostBuild.mjs';
 import { ARTIFACTS, openWorkbench } from '../../../scripts/e2e/workbench.mjs';
+import { dashboardFrame, openSidebar, sidebarFrame, stepTracker } from '../workbenchSteps.mjs';
 
 /** @typedef {import('playwright-core').Frame} Frame */
 /** @typedef {import('../../../webview/dashboard/testHook.ts').TestHook} TestHook */
@@ -50,9 +51,6 @@ function pythonWithTorch() {
   return found;
 }
 
-const isSidebar = () => !!document.querySelector('.run-groups');
-const isDashboard = () => !!window.__snnLab;
-
 describe('a PyTorch script run with SNN Lab in the VS Code workbench', { timeout: 400_000 }, () => {
   /** @type {import('../../../scripts/e2e/workbench.mjs').Workbench} set by before() */
   let wb;
@@ -76,25 +74,13 @@ describe('a PyTorch script run with SNN Lab in the VS Code workbench', { timeout
     if (ws) removeExamplesCopy(ws);
   });
 
-  /**
-   * @param {string} name
-   * @param {() => Promise<void>} fn
-   */
-  const track = (name, fn) => async () => {
-    try {
-      await fn();
-    } catch (err) {
-      failed = true;
-      await screenshot(wb.page, ARTIFACTS, `${name}-fail`).catch(() => {});
-      throw err;
-    }
-  };
+  const track = stepTracker(
+    () => wb.page,
+    () => (failed = true),
+  );
 
   /** The sidebar row of the script's run. */
-  const row = async () =>
-    (await findWebviewFrame(wb.page, isSidebar, { what: 'the SNN Lab sidebar webview' }))
-      .locator('li.run', { hasText: 'train_selu' })
-      .first();
+  const row = async () => (await sidebarFrame(wb.page)).locator('li.run', { hasText: 'train_selu' }).first();
   const badge = async () =>
     (await row())
       .locator('vscode-badge')
@@ -106,7 +92,7 @@ describe('a PyTorch script run with SNN Lab in the VS Code workbench', { timeout
     track('pytorch-01-run', async () => {
       const { page } = wb;
       await openFile(page, 'train_selu.py');
-      await page.locator('.activitybar .action-item a[aria-label^="SNN Lab"]').first().click();
+      await openSidebar(page);
       await runCommand(page, 'SNN Lab: Run with SNN Lab');
       await poll(async () => (await badge()) === 'running', {
         timeout: 90_000,
@@ -123,7 +109,7 @@ describe('a PyTorch script run with SNN Lab in the VS Code workbench', { timeout
     track('pytorch-02-layers', async () => {
       const { page } = wb;
       await (await row()).locator('vscode-button', { hasText: 'Dashboard' }).click();
-      const dash = await findWebviewFrame(page, isDashboard, { what: 'the dashboard webview' });
+      const dash = await dashboardFrame(page);
       await dash.locator('[role="tab"][data-tab="layers"]').first().click();
       const charts = await poll(
         async () => {

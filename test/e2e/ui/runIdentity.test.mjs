@@ -8,22 +8,22 @@ import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import {
-  findWebviewFrame,
-  openFile,
-  poll,
-  runCommand,
-  screenshot,
-  waitForWorkbench,
-} from '../../../scripts/e2e/browser.mjs';
+import { openFile, poll, runCommand, screenshot, waitForWorkbench } from '../../../scripts/e2e/browser.mjs';
 import { REPO_ROOT } from '../../../scripts/e2e/codeServer.mjs';
 import { copyExamples, removeExamplesCopy } from '../../../scripts/e2e/hostBuild.mjs';
-import { colorAlongPath, hexOf, mostly } from '../pixels.mjs';
+import { colorAlongPath, hexOf, mostly } from '../../shared/pixels.mjs';
 import { makeScratch } from '../../../scripts/e2e/server.mjs';
 import { ARTIFACTS, openWorkbench } from '../../../scripts/e2e/workbench.mjs';
+import {
+  clickLens,
+  codeLens,
+  dashboardFrame as dashboard,
+  openSidebar,
+  sidebarFrame as sidebar,
+  stepTracker,
+} from '../workbenchSteps.mjs';
 
 /** @typedef {import('playwright-core').Frame} Frame */
-/** @typedef {import('playwright-core').Page} Page */
 /** @typedef {import('../../../webview/dashboard/testHook.ts').TestHook} TestHook */
 /** @typedef {import('@vscode-elements/elements/dist/vscode-checkbox/index.js').VscodeCheckbox} VscodeCheckbox */
 
@@ -45,14 +45,6 @@ const PICKUP = {
   model: { depth: 3, width: 16 },
   train: { epochs: 40, batchSize: 32 },
 };
-
-const isSidebar = () => !!document.querySelector('.run-groups');
-const isDashboard = () => !!window.__snnLab;
-
-/** @param {Page} page */
-const dashboard = (page) => findWebviewFrame(page, isDashboard, { what: 'the dashboard webview' });
-/** @param {Page} page */
-const sidebar = (page) => findWebviewFrame(page, isSidebar, { what: 'the SNN Lab sidebar webview' });
 
 /**
  * Sidebar rows: run id, full name, status, visible label and swatch colour ('#rrggbb').
@@ -99,17 +91,6 @@ const legendEntries = (frame) =>
       stroke: item.querySelector('.legend-swatch line')?.getAttribute('stroke') ?? '',
     })),
   );
-
-/**
- * Clicks a visible code lens of the editors on screen by its text (hidden editors keep theirs in the DOM).
- * @param {Page} page
- * @param {string | RegExp} text
- */
-async function clickLens(page, text) {
-  const lens = page.locator('.contentWidgets .codelens-decoration a:visible', { hasText: text }).first();
-  await lens.waitFor({ timeout: 30_000 });
-  await lens.click();
-}
 
 /**
  * Isolates each run with a click on its legend entry, checks its colour along its path in `chart`, and clicks
@@ -164,32 +145,20 @@ describe('run identity in the VS Code workbench', { timeout: 900_000 }, () => {
     if (ws) removeExamplesCopy(ws);
   });
 
-  /**
-   * Runs a step; on failure saves `<name>-fail.png` at once (later steps change the screen).
-   * @param {string} name
-   * @param {() => Promise<void>} fn
-   */
-  const track = (name, fn) => async () => {
-    try {
-      await fn();
-    } catch (err) {
-      failedStep ??= name;
-      await screenshot(wb.page, ARTIFACTS, `${name}-fail`).catch(() => {});
-      throw err;
-    }
-  };
+  /** Runs a step; on failure saves `<name>-fail.png` at once (later steps change the screen). */
+  const track = stepTracker(
+    () => wb.page,
+    (name) => (failedStep ??= name),
+  );
 
   it(
     'an open dashboard with nothing compared shows a run as soon as Run is clicked',
     track('identity-01-pickup', async () => {
       const { page } = wb;
-      await page.locator('.activitybar .action-item a[aria-label^="SNN Lab"]').first().click();
+      await openSidebar(page);
       await openFile(page, 'pickup-moons.snn.json');
       // The extension activates on the workspace's experiment files; its lenses show once it has.
-      await page
-        .locator('.contentWidgets .codelens-decoration a', { hasText: 'Run' })
-        .first()
-        .waitFor({ timeout: 60_000 });
+      await codeLens(page, 'Run').waitFor({ timeout: 60_000 });
       // The experiment file on the left, the dashboard on the right: both in view, as one works with them.
       await runCommand(page, 'View: Split Editor Right');
       await runCommand(page, 'SNN Lab: Open Dashboard');

@@ -8,10 +8,11 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { findWebviewFrame, openFile, poll, screenshot } from '../../../scripts/e2e/browser.mjs';
+import { openFile, poll, screenshot } from '../../../scripts/e2e/browser.mjs';
 import { REPO_ROOT } from '../../../scripts/e2e/codeServer.mjs';
 import { copyExamples, removeExamplesCopy } from '../../../scripts/e2e/hostBuild.mjs';
 import { ARTIFACTS, openWorkbench } from '../../../scripts/e2e/workbench.mjs';
+import { codeLens, dashboardFrame, openSidebar, sidebarFrame } from '../workbenchSteps.mjs';
 
 /** @typedef {import('playwright-core').Frame} Frame */
 /** @typedef {import('../../../webview/dashboard/testHook.ts').TestHook} TestHook */
@@ -62,9 +63,6 @@ function cliStudy(file, runsDir, extra) {
   return JSON.parse(r.stdout);
 }
 
-const isSidebar = () => !!document.querySelector('.run-groups');
-const isDashboard = () => !!window.__snnLab;
-
 describe('the Study tab in the VS Code workbench', { timeout: 900_000 }, () => {
   /** @type {import('../../../scripts/e2e/workbench.mjs').Workbench} set by before() */
   let wb;
@@ -87,16 +85,14 @@ describe('the Study tab in the VS Code workbench', { timeout: 900_000 }, () => {
     const { page } = wb;
     try {
       await openFile(page, 'e2e-study.snn.json');
-      const runStudy = page.locator('.contentWidgets .codelens-decoration a', {
-        hasText: `Run study (${RUNS} runs)`,
-      });
+      const runStudy = codeLens(page, `Run study (${RUNS} runs)`);
       // Code lenses wait for the extension to activate: on a loaded 2-core machine that took over a minute once.
-      await runStudy.first().waitFor({ timeout: 180_000 });
-      await page.locator('.activitybar .action-item a[aria-label^="SNN Lab"]').first().click();
-      await runStudy.first().click();
+      await runStudy.waitFor({ timeout: 180_000 });
+      await openSidebar(page);
+      await runStudy.click();
       await poll(
         async () => {
-          const sidebar = await findWebviewFrame(page, isSidebar, { what: 'the SNN Lab sidebar webview' });
+          const sidebar = await sidebarFrame(page);
           const statuses = await sidebar.$$eval('li.run', (lis) =>
             lis
               .filter((li) => (li.getAttribute('data-name') ?? '').startsWith('e2e-study/'))
@@ -111,11 +107,8 @@ describe('the Study tab in the VS Code workbench', { timeout: 900_000 }, () => {
         },
       );
 
-      await page
-        .locator('.contentWidgets .codelens-decoration a', { hasText: 'Open dashboard' })
-        .first()
-        .click();
-      const dash = await findWebviewFrame(page, isDashboard, { what: 'the dashboard webview' });
+      await codeLens(page, 'Open dashboard').click();
+      const dash = await dashboardFrame(page);
       await dash.locator('[role="tab"][data-tab="study"]').first().click();
       const rows = await poll(
         async () => {

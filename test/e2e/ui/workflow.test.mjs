@@ -8,13 +8,20 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import jsonc from 'jsonc-parser';
-import { findWebviewFrame, openFile, poll, runCommand, screenshot } from '../../../scripts/e2e/browser.mjs';
+import { openFile, poll, runCommand, screenshot } from '../../../scripts/e2e/browser.mjs';
 import { REPO_ROOT } from '../../../scripts/e2e/codeServer.mjs';
 import { copyExamples, removeExamplesCopy } from '../../../scripts/e2e/hostBuild.mjs';
 import { ARTIFACTS, openWorkbench } from '../../../scripts/e2e/workbench.mjs';
+import {
+  clickLens,
+  codeLens,
+  dashboardFrame,
+  openSidebar,
+  sidebarFrame,
+  stepTracker,
+} from '../workbenchSteps.mjs';
 
 /** @typedef {import('playwright-core').Frame} Frame */
-/** @typedef {import('playwright-core').Page} Page */
 /** window.__snnLab of the dashboard webview (declares it on Window). */
 /** @typedef {import('../../../webview/dashboard/testHook.ts').TestHook} TestHook */
 /** The sidebar's run checkbox (declares `vscode-checkbox` in the tag name map). */
@@ -24,9 +31,6 @@ import { ARTIFACTS, openWorkbench } from '../../../scripts/e2e/workbench.mjs';
 const MNIST_DEPTH = /** @type {{ model: { depth: number } }} */ (
   jsonc.parse(readFileSync(join(REPO_ROOT, 'examples', 'snn-vs-relu-bn-mnist.snn.json'), 'utf8'))
 ).model.depth;
-
-const isSidebar = () => !!document.querySelector('.run-groups');
-const isDashboard = () => !!window.__snnLab;
 
 /** Sidebar rows as { name, status } (read from the webview's DOM). @param {Frame} frame */
 const sidebarRuns = (frame) =>
@@ -49,17 +53,6 @@ const dashboardFrames = (frame) =>
       ]),
     );
   });
-
-/**
- * Clicks a code lens of the active editor by its visible text.
- * @param {Page} page
- * @param {string | RegExp} text
- */
-async function clickLens(page, text) {
-  const lens = page.locator('.contentWidgets .codelens-decoration a', { hasText: text }).first();
-  await lens.waitFor({ timeout: 30_000 });
-  await lens.click();
-}
 
 describe('SNN Lab in the VS Code workbench', { timeout: 900_000 }, () => {
   /** @type {import('../../../scripts/e2e/workbench.mjs').Workbench} set by before() */
@@ -87,30 +80,18 @@ describe('SNN Lab in the VS Code workbench', { timeout: 900_000 }, () => {
     if (ws) removeExamplesCopy(ws);
   });
 
-  /**
-   * Runs a step; on failure saves `<name>-fail.png` at once (later steps change the screen).
-   * @param {string} name
-   * @param {() => Promise<void>} fn
-   */
-  const track = (name, fn) => async () => {
-    try {
-      await fn();
-    } catch (err) {
-      failedStep ??= name;
-      await screenshot(wb.page, ARTIFACTS, `${name}-fail`).catch(() => {});
-      throw err;
-    }
-  };
+  /** Runs a step; on failure saves `<name>-fail.png` at once (later steps change the screen). */
+  const track = stepTracker(
+    () => wb.page,
+    (name) => (failedStep ??= name),
+  );
 
   it(
     'opens an example and shows its Run code lens',
     track('01-example', async () => {
       const { page } = wb;
       await openFile(page, 'snn-vs-relu-bn-mnist.snn.json');
-      await page
-        .locator('.contentWidgets .codelens-decoration a', { hasText: 'Run' })
-        .first()
-        .waitFor({ timeout: 60_000 });
+      await codeLens(page, 'Run').waitFor({ timeout: 60_000 });
       await screenshot(page, ARTIFACTS, '01-example-code-lens');
     }),
   );
@@ -119,9 +100,9 @@ describe('SNN Lab in the VS Code workbench', { timeout: 900_000 }, () => {
     'Run fills the sidebar with both variants and the dashboard with their per-layer statistics',
     track('02-run', async () => {
       const { page } = wb;
-      await page.locator('.activitybar .action-item a[aria-label^="SNN Lab"]').first().click();
+      await openSidebar(page);
       await clickLens(page, /^\s*Run\s*$/);
-      const sidebar = await findWebviewFrame(page, isSidebar, { what: 'the SNN Lab sidebar webview' });
+      const sidebar = await sidebarFrame(page);
       const rows = await poll(
         async () => {
           const runs = await sidebarRuns(sidebar);
@@ -141,7 +122,7 @@ describe('SNN Lab in the VS Code workbench', { timeout: 900_000 }, () => {
         message: 'all six runs (2 variants x 3 repeats) finished in the sidebar',
       });
       await clickLens(page, 'Open dashboard');
-      const dash = await findWebviewFrame(page, isDashboard, { what: 'the dashboard webview' });
+      const dash = await dashboardFrame(page);
       const frames = await poll(
         async () => {
           const f = await dashboardFrames(dash);
@@ -179,10 +160,7 @@ describe('SNN Lab in the VS Code workbench', { timeout: 900_000 }, () => {
       await openFile(page, 'long-moons.snn.json');
       await clickLens(page, /^\s*Run\s*$/);
       // Webview frames are looked up afresh for each use: VS Code may re-create a webview's iframe.
-      const row = async () =>
-        (await findWebviewFrame(page, isSidebar, { what: 'the SNN Lab sidebar webview' }))
-          .locator('li.run', { hasText: 'long-moons' })
-          .first();
+      const row = async () => (await sidebarFrame(page)).locator('li.run', { hasText: 'long-moons' }).first();
       const badge = async () =>
         (await row())
           .locator('vscode-badge')
@@ -193,7 +171,7 @@ describe('SNN Lab in the VS Code workbench', { timeout: 900_000 }, () => {
         message: 'long-moons running',
       });
       await (await row()).locator('vscode-button', { hasText: 'Dashboard' }).click();
-      const dash = await findWebviewFrame(page, isDashboard, { what: 'the dashboard webview' });
+      const dash = await dashboardFrame(page);
       const count = async () => (await dashboardFrames(dash))['long-moons']?.length ?? 0;
       const before = await poll(count, { timeout: 60_000, message: 'first statistics of long-moons' });
       const later = await poll(async () => ((await count()) > before ? count() : undefined), {
@@ -220,7 +198,7 @@ describe('SNN Lab in the VS Code workbench', { timeout: 900_000 }, () => {
     track('06-theory', async () => {
       const { page } = wb;
       await runCommand(page, 'SNN Lab: Open Theory Explorer');
-      const dash = await findWebviewFrame(page, isDashboard, { what: 'the dashboard webview' });
+      const dash = await dashboardFrame(page);
       await poll(
         async () =>
           (await dash.evaluate(() => /** @type {TestHook} */ (window.__snnLab).ui().tab)) === 'theory',
