@@ -68,10 +68,37 @@ export async function launchBrowser({ width = 1400, height = 900 } = {}) {
   };
 }
 
-/** Waits for the workbench and its status bar (60 s, docs/e2e-notes.md step 3). @param {Page} page */
-export async function waitForWorkbench(page) {
-  await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
-  await page.locator('#workbench\\.parts\\.statusbar').waitFor({ timeout: 60_000 });
+/**
+ * Opens the workbench at `url` and waits until it shows. The navigation waits only for the server's answer: the
+ * page's load event (every workbench script fetched and run) is not what a person waits for, and took over 30 s
+ * (playwright's default bound) at load 15.
+ * @param {Page} page
+ * @param {string} url
+ */
+export async function gotoWorkbench(page, url) {
+  await page.goto(url, { waitUntil: 'commit', timeout: 60_000 });
+  await waitForWorkbench(page);
+}
+
+/**
+ * Waits for the workbench and its status bar (120 s; docs/e2e-notes.md step 3), then names what did not appear.
+ * @param {Page} page
+ * @param {{ timeout?: number }} [options]
+ */
+export async function waitForWorkbench(page, { timeout = 120_000 } = {}) {
+  const deadline = Date.now() + timeout;
+  for (const [selector, what] of [
+    ['.monaco-workbench', 'the VS Code workbench'],
+    ['#workbench\\.parts\\.statusbar', "the workbench's status bar"],
+  ]) {
+    try {
+      await page.locator(selector).waitFor({ timeout: Math.max(1000, deadline - Date.now()) });
+    } catch {
+      throw new Error(
+        `${what} (${selector}) did not appear within ${timeout / 1000} s of opening ${page.url()}`,
+      );
+    }
+  }
 }
 
 /**

@@ -65,7 +65,11 @@ export async function runHostTests({
     });
     await page.exposeFunction('codeAutomationExit', (/** @type {number} */ code) => exited(code));
     await page.exposeFunction('codeAutomationLog', () => {});
-    await page.goto(workbenchUrl(server.url, { folder, devPath, testsPath }));
+    // Only until the server answers (the load event took over 30 s at load 15); the suite's end is awaited below.
+    await page.goto(workbenchUrl(server.url, { folder, devPath, testsPath }), {
+      waitUntil: 'commit',
+      timeout: 60_000,
+    });
     /** @type {NodeJS.Timeout | undefined} */
     let timer;
     /** @type {Promise<'timeout'>} */

@@ -2,7 +2,7 @@
 // One call to get a real VS Code workbench in headless Chromium (server + browser + page) for UI tests,
 // and one to tear both down. Tests save step and failure screenshots under ARTIFACTS (test-artifacts/e2e/).
 import { join } from 'node:path';
-import { launchBrowser, waitForWorkbench } from './browser.mjs';
+import { gotoWorkbench, launchBrowser } from './browser.mjs';
 import { REPO_ROOT } from './codeServer.mjs';
 import { startServer, workbenchUrl } from './server.mjs';
 
@@ -23,8 +23,7 @@ export async function openWorkbench({ folder, devPath, scratch, env = {}, width,
   let browser;
   try {
     browser = await launchBrowser({ width, height });
-    await browser.page.goto(workbenchUrl(server.url, { folder, devPath }));
-    await waitForWorkbench(browser.page);
+    await gotoWorkbench(browser.page, workbenchUrl(server.url, { folder, devPath }));
   } catch (err) {
     await browser?.close();
     await server.stop();

@@ -1,6 +1,7 @@
 // @ts-check
 // Steps the UI tests take in the workbench as a person would: open the SNN Lab sidebar from the activity bar, find the
-// sidebar and dashboard webviews, click a code lens by its text; and a step wrapper that screenshots a failed step.
+// sidebar and dashboard webviews, wait for a code lens and click it; and a step wrapper that screenshots a failed
+// step. Each wait names what it waited for when it gives up (docs/testing.md, "Writing a reliable e2e wait").
 import { findWebviewFrame, screenshot } from '../../scripts/e2e/browser.mjs';
 import { ARTIFACTS } from '../../scripts/e2e/workbench.mjs';
 
@@ -14,18 +15,32 @@ export const isSidebar = () => !!document.querySelector('.run-groups');
 /** True inside the dashboard webview (evaluated in each frame). */
 export const isDashboard = () => !!window.__snnLab;
 
-/** Clicks SNN Lab in the activity bar, which shows its sidebar. @param {Page} page */
+/**
+ * Shows the SNN Lab sidebar with a click on its activity bar icon, unless it is shown already (a second click on
+ * the icon of the shown view hides it).
+ * @param {Page} page
+ */
 export async function openSidebar(page) {
-  await page.locator('.activitybar .action-item a[aria-label^="SNN Lab"]').first().click();
+  const icon = page.locator('.activitybar .action-item a[aria-label^="SNN Lab"]').first();
+  await icon.waitFor({ timeout: 60_000 });
+  const shown = await page.locator('.activitybar .action-item.checked a[aria-label^="SNN Lab"]').count();
+  if (shown === 0) await icon.click();
 }
 
-/** The SNN Lab sidebar webview's content frame. @param {Page} page */
-export const sidebarFrame = (page) =>
-  findWebviewFrame(page, isSidebar, { what: 'the SNN Lab sidebar webview' });
+/**
+ * The SNN Lab sidebar webview's content frame.
+ * @param {Page} page
+ * @param {{ timeout?: number }} [options]
+ */
+export const sidebarFrame = (page, { timeout } = {}) =>
+  findWebviewFrame(page, isSidebar, { timeout, what: 'the SNN Lab sidebar webview' });
 
 /** The dashboard webview's content frame. @param {Page} page */
 export const dashboardFrame = (page) =>
   findWebviewFrame(page, isDashboard, { what: 'the dashboard webview' });
+
+/** A code lens (`.codelens-decoration a`: one with a command; a lens shown from VS Code's cache is a bare span). */
+const LENS = '.contentWidgets .codelens-decoration a';
 
 /**
  * The first visible code lens with this text in `scope` (the page, or one editor group); hidden editors keep their
@@ -33,18 +48,42 @@ export const dashboardFrame = (page) =>
  * @param {Page | Locator} scope
  * @param {string | RegExp} text
  */
-export const codeLens = (scope, text) =>
-  scope.locator('.contentWidgets .codelens-decoration a:visible', { hasText: text }).first();
+export const codeLens = (scope, text) => scope.locator(`${LENS}:visible`, { hasText: text }).first();
+
+/**
+ * The texts of the visible code lenses in `scope`.
+ * @param {Page | Locator} scope
+ */
+export const lensTexts = (scope) => scope.locator(`${LENS}:visible`).allTextContents();
+
+/**
+ * Waits until a visible code lens with this text is shown and returns it; gives up after `timeout` ms with an error
+ * naming the lens (`what`) and the lenses shown instead.
+ * @param {Page | Locator} scope
+ * @param {string | RegExp} text
+ * @param {{ timeout?: number, what?: string }} [options]
+ */
+export async function waitForLens(scope, text, { timeout = 60_000, what = `the "${text}" code lens` } = {}) {
+  const lens = codeLens(scope, text);
+  try {
+    await lens.waitFor({ timeout });
+  } catch {
+    const shown = await lensTexts(scope).catch(() => []);
+    throw new Error(
+      `${what} was not shown within ${timeout / 1000} s (lenses shown: ${shown.map((t) => `"${t.trim()}"`).join(', ') || 'none'})`,
+    );
+  }
+  return lens;
+}
 
 /**
  * Clicks a visible code lens by its text once it is shown.
  * @param {Page | Locator} scope
  * @param {string | RegExp} text
+ * @param {{ timeout?: number, what?: string }} [options]
  */
-export async function clickLens(scope, text) {
-  const lens = codeLens(scope, text);
-  await lens.waitFor({ timeout: 30_000 });
-  await lens.click();
+export async function clickLens(scope, text, options) {
+  await (await waitForLens(scope, text, options)).click();
 }
 
 /**

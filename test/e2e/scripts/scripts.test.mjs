@@ -7,9 +7,10 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { launchBrowser, openFile, poll, waitForWorkbench } from '../../../scripts/e2e/browser.mjs';
+import { gotoWorkbench, launchBrowser, openFile, poll } from '../../../scripts/e2e/browser.mjs';
 import { REPO_ROOT } from '../../../scripts/e2e/codeServer.mjs';
 import { freePort } from '../../../scripts/e2e/server.mjs';
+import { waitForLens } from '../workbenchSteps.mjs';
 
 describe('developer scripts', { timeout: 300_000 }, () => {
   it('npm start (browser mode) serves VS Code with SNN Lab on examples/ and stops on SIGINT', async () => {
@@ -33,11 +34,9 @@ describe('developer scripts', { timeout: 300_000 }, () => {
       assert.ok(url.startsWith(`http://127.0.0.1:${port}/`), url);
       assert.match(decodeURIComponent(url), /extensionDevelopmentPath/);
       browser = await launchBrowser();
-      await browser.page.goto(url);
-      await waitForWorkbench(browser.page);
+      await gotoWorkbench(browser.page, url);
       await openFile(browser.page, 'moons-quick.snn.json');
-      const lens = browser.page.locator('.contentWidgets .codelens-decoration a', { hasText: 'Run' }).first();
-      await lens.waitFor({ timeout: 60_000 });
+      await waitForLens(browser.page, 'Run', { what: 'the Run code lens of moons-quick.snn.json' });
     } finally {
       await browser?.close();
       child.kill('SIGINT');

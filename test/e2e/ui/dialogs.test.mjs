@@ -8,14 +8,13 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { findWebviewFrame, openFile, poll, runCommand, screenshot } from '../../../scripts/e2e/browser.mjs';
+import { openFile, poll, runCommand, screenshot } from '../../../scripts/e2e/browser.mjs';
 import { REPO_ROOT } from '../../../scripts/e2e/codeServer.mjs';
 import { copyExamples, removeExamplesCopy } from '../../../scripts/e2e/hostBuild.mjs';
 import { ARTIFACTS, openWorkbench } from '../../../scripts/e2e/workbench.mjs';
+import { clickLens, dashboardFrame, stepTracker } from '../workbenchSteps.mjs';
 
 /** @typedef {import('playwright-core').Page} Page */
-
-const isDashboard = () => !!window.__snnLab;
 
 /** The open quick input: its title and the text in its box. @param {Page} page */
 async function quickInput(page) {
@@ -83,20 +82,11 @@ describe('New Experiment and Export dialogs', { timeout: 600_000 }, () => {
     if (ws) removeExamplesCopy(ws);
   });
 
-  /**
-   * Runs a step; on failure saves `<name>-fail.png` at once.
-   * @param {string} name
-   * @param {() => Promise<void>} fn
-   */
-  const track = (name, fn) => async () => {
-    try {
-      await fn();
-    } catch (err) {
-      failedStep ??= name;
-      await screenshot(wb.page, ARTIFACTS, `${name}-fail`).catch(() => {});
-      throw err;
-    }
-  };
+  /** Runs a step; on failure saves `<name>-fail.png` at once. */
+  const track = stepTracker(
+    () => wb.page,
+    (name) => (failedStep ??= name),
+  );
 
   it(
     'New Experiment proposes a free file name and warns before saving under a clashing experiment name',
@@ -142,12 +132,10 @@ describe('New Experiment and Export dialogs', { timeout: 600_000 }, () => {
     track('dialogs-02-export', async () => {
       const { page } = wb;
       await openFile(page, 'moons-quick.snn.json');
-      const lens = page
-        .locator('.contentWidgets .codelens-decoration a', { hasText: 'Open dashboard' })
-        .first();
-      await lens.waitFor({ timeout: 60_000 });
-      await lens.click();
-      const dash = await findWebviewFrame(page, isDashboard, { what: 'the dashboard webview' });
+      await clickLens(page, 'Open dashboard', {
+        what: 'the Open dashboard code lens of moons-quick.snn.json',
+      });
+      const dash = await dashboardFrame(page);
       // The Export button of the run's row in the compared-runs table.
       const exportButton = dash.locator('button.row-button', { hasText: /^Export$/ }).first();
       await exportButton.waitFor({ timeout: 30_000 });

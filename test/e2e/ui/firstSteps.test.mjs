@@ -10,6 +10,7 @@ import { poll, runCommand, screenshot } from '../../../scripts/e2e/browser.mjs';
 import { REPO_ROOT } from '../../../scripts/e2e/codeServer.mjs';
 import { removeOnExit } from '../../../scripts/e2e/server.mjs';
 import { ARTIFACTS, openWorkbench } from '../../../scripts/e2e/workbench.mjs';
+import { stepTracker } from '../workbenchSteps.mjs';
 
 describe('first steps in the VS Code workbench', { timeout: 600_000 }, () => {
   /** @type {import('../../../scripts/e2e/workbench.mjs').Workbench} set by before() */
@@ -29,20 +30,11 @@ describe('first steps in the VS Code workbench', { timeout: 600_000 }, () => {
     if (ws) rmSync(ws, { recursive: true, force: true });
   });
 
-  /**
-   * Runs a step; on failure saves `<name>-fail.png` at once.
-   * @param {string} name
-   * @param {() => Promise<void>} fn
-   */
-  const track = (name, fn) => async () => {
-    try {
-      await fn();
-    } catch (err) {
-      failedStep ??= name;
-      await screenshot(wb.page, ARTIFACTS, `${name}-fail`).catch(() => {});
-      throw err;
-    }
-  };
+  /** Runs a step; on failure saves `<name>-fail.png` at once. */
+  const track = stepTracker(
+    () => wb.page,
+    (name) => (failedStep ??= name),
+  );
 
   it(
     'Get Started opens the walkthrough, and its first step completes when its button opens an example',

@@ -13,7 +13,7 @@ import { openFile, poll, runCommand, screenshot } from '../../../scripts/e2e/bro
 import { REPO_ROOT } from '../../../scripts/e2e/codeServer.mjs';
 import { copyExamples, removeExamplesCopy } from '../../../scripts/e2e/hostBuild.mjs';
 import { ARTIFACTS, openWorkbench } from '../../../scripts/e2e/workbench.mjs';
-import { codeLens, dashboardFrame, openSidebar, sidebarFrame } from '../workbenchSteps.mjs';
+import { dashboardFrame, openSidebar, sidebarFrame, waitForLens } from '../workbenchSteps.mjs';
 
 /** @typedef {import('../../../webview/dashboard/testHook.ts').TestHook} TestHook */
 /** @typedef {import('playwright-core').Frame} Frame */
@@ -21,6 +21,7 @@ import { codeLens, dashboardFrame, openSidebar, sidebarFrame } from '../workbenc
 const COMPARED = 6;
 const LAYERS = 16;
 const REPORTS = 1000;
+const RUN = /^\s*Run\s*$/;
 
 /** The dashboard's runs: name -> { frames, status }, and the types of the messages it received. @param {Frame} frame */
 const dashboardState = (frame) =>
@@ -100,6 +101,8 @@ describe(
         // The experiment file in the first editor group, a second group beside it for the dashboard: both stay
         // visible (a hidden webview is torn down and would start again from a snapshot).
         await openFile(page, 'long-moons.snn.json');
+        // Split once the file shows its Run lens, as a person would see it before splitting.
+        await waitForLens(page, RUN, { what: 'the Run code lens of long-moons.snn.json' });
         await runCommand(page, 'View: Split Editor Right');
         await poll(async () => (await page.locator('.editor-group-container').count()) === 2, {
           timeout: 10_000,
@@ -129,13 +132,15 @@ describe(
           },
         );
         const before = await dashboardState(await dashboard());
-        // The Run lens of the file's visible copy (the other group's copy is behind the dashboard).
-        const lens = page
-          .locator('.editor-group-container .contentWidgets .codelens-decoration a:visible', {
-            hasText: /^\s*Run\s*$/,
-          })
-          .first();
-        await lens.waitFor({ timeout: 30_000 });
+        // A click into the file's visible copy (the first group; the second group's copy is behind the dashboard),
+        // then its Run lens, as a person would. The click matters: VS Code asks for an editor's lenses again when
+        // it gets focus, and drops a pending request when it loses focus, so an editor that lost focus to the split
+        // before its lenses came (a loaded machine) shows none until then, or only the cached, unclickable titles.
+        const firstGroup = page.locator('.editor-group-container').first();
+        await firstGroup.locator('.view-lines').click();
+        const lens = await waitForLens(firstGroup, RUN, {
+          what: 'the Run code lens of long-moons.snn.json in the first editor group',
+        });
         const started = Date.now();
         await lens.click();
         const live = async () => {

@@ -10,11 +10,12 @@ import { cpSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { findWebviewFrame, openFile, poll, screenshot } from '../../../scripts/e2e/browser.mjs';
+import { openFile, poll, screenshot } from '../../../scripts/e2e/browser.mjs';
 import { REPO_ROOT } from '../../../scripts/e2e/codeServer.mjs';
 import { copyExamples, removeExamplesCopy } from '../../../scripts/e2e/hostBuild.mjs';
 import { makeScratch } from '../../../scripts/e2e/server.mjs';
 import { ARTIFACTS, openWorkbench } from '../../../scripts/e2e/workbench.mjs';
+import { clickLens, lensTexts, openSidebar, sidebarFrame, stepTracker } from '../workbenchSteps.mjs';
 
 /** @typedef {import('playwright-core').Frame} Frame */
 /** @typedef {import('playwright-core').Page} Page */
@@ -22,8 +23,6 @@ import { ARTIFACTS, openWorkbench } from '../../../scripts/e2e/workbench.mjs';
 /** The sentence every Restricted Mode surface shows (src/host/contributionIds.ts). */
 const RESTRICTED_TEXT = /Restricted Mode: past runs, dashboards, problems and exports work/;
 const CRAFTED = 'crafted-running-run';
-
-const isSidebar = () => !!document.querySelector('.run-groups');
 
 /** Sidebar rows: name, status badge and the buttons offered. @param {Frame} frame */
 const sidebarRows = (frame) =>
@@ -34,9 +33,6 @@ const sidebarRows = (frame) =>
       buttons: [...li.querySelectorAll('vscode-button')].map((b) => b.textContent?.trim() ?? ''),
     })),
   );
-
-/** The texts of the code lenses of the active editor. @param {Page} page */
-const lensTexts = (page) => page.locator('.contentWidgets .codelens-decoration a').allTextContents();
 
 /**
  * The palette rows offered for `query` (typed after ">"), then closes the palette.
@@ -101,20 +97,11 @@ describe('Restricted Mode in the VS Code workbench', { timeout: 600_000 }, () =>
     if (ws) removeExamplesCopy(ws);
   });
 
-  /**
-   * Runs a step; on failure saves `<name>-fail.png` at once.
-   * @param {string} name
-   * @param {() => Promise<void>} fn
-   */
-  const track = (name, fn) => async () => {
-    try {
-      await fn();
-    } catch (err) {
-      failedStep ??= name;
-      await screenshot(wb.page, ARTIFACTS, `${name}-fail`).catch(() => {});
-      throw err;
-    }
-  };
+  /** Runs a step; on failure saves `<name>-fail.png` at once. */
+  const track = stepTracker(
+    () => wb.page,
+    (name) => (failedStep ??= name),
+  );
 
   it(
     'an untrusted folder: the lens and the sidebar say what works; run, stop and delete are not offered',
@@ -151,8 +138,8 @@ describe('Restricted Mode in the VS Code workbench', { timeout: 600_000 }, () =>
           `"${hidden}" offered in Restricted Mode: ${rows.join(' | ')}`,
         );
       }
-      await page.locator('.activitybar .action-item a[aria-label^="SNN Lab"]').first().click();
-      const sidebar = await findWebviewFrame(page, isSidebar, { what: 'the SNN Lab sidebar webview' });
+      await openSidebar(page);
+      const sidebar = await sidebarFrame(page);
       const note = await poll(() => sidebar.locator('p.restricted').textContent(), {
         message: 'the sidebar Restricted Mode note',
       });
@@ -173,12 +160,7 @@ describe('Restricted Mode in the VS Code workbench', { timeout: 600_000 }, () =>
     track('restricted-02', async () => {
       const { page } = wb;
       await openFile(page, 'moons-quick.snn.json');
-      await page
-        .locator('.contentWidgets .codelens-decoration a', {
-          hasText: 'Restricted Mode: trust this folder to run',
-        })
-        .first()
-        .click();
+      await clickLens(page, 'Restricted Mode: trust this folder to run');
       // The Workspace Trust editor: one click on its Trust button.
       const trust = page.locator('.workspace-trust-editor .monaco-button', { hasText: /^Trust$/ }).first();
       await trust.waitFor({ timeout: 30_000 });
@@ -198,7 +180,7 @@ describe('Restricted Mode in the VS Code workbench', { timeout: 600_000 }, () =>
         rows.some((r) => r.includes('Run Experiment')),
         `palette: ${rows.join(' | ')}`,
       );
-      const sidebar = await findWebviewFrame(page, isSidebar, { what: 'the SNN Lab sidebar webview' });
+      const sidebar = await sidebarFrame(page);
       await poll(async () => !(await sidebar.locator('p.restricted').isVisible()), {
         message: 'the sidebar note gone',
       });

@@ -6,21 +6,13 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import {
-  findWebviewFrame,
-  openFile,
-  poll,
-  runCommand,
-  screenshot,
-  waitForWorkbench,
-} from '../../../scripts/e2e/browser.mjs';
+import { openFile, poll, runCommand, screenshot, waitForWorkbench } from '../../../scripts/e2e/browser.mjs';
 import { REPO_ROOT } from '../../../scripts/e2e/codeServer.mjs';
 import { copyExamples, removeExamplesCopy } from '../../../scripts/e2e/hostBuild.mjs';
 import { ARTIFACTS, openWorkbench } from '../../../scripts/e2e/workbench.mjs';
+import { clickLens, openSidebar, sidebarFrame } from '../workbenchSteps.mjs';
 
 /** @typedef {import('playwright-core').Frame} Frame */
-
-const isSidebar = () => !!document.querySelector('.run-groups');
 
 /** True when `pid` names a live process (EPERM: it exists but is not ours). @param {number} pid */
 function alive(pid) {
@@ -72,9 +64,7 @@ describe('shutdown on window close', { timeout: 600_000 }, () => {
     const { page } = wb;
     try {
       await openFile(page, 'close-me.snn.json');
-      const lens = page.locator('.contentWidgets .codelens-decoration a', { hasText: /^\s*Run\b/ }).first();
-      await lens.waitFor({ timeout: 60_000 });
-      await lens.click();
+      await clickLens(page, /^\s*Run\b/, { what: 'the Run code lens of close-me.snn.json' });
       const runsDir = join(ws, '.snn-lab', 'runs');
       const runDir = await poll(
         () => {
@@ -114,10 +104,11 @@ describe('shutdown on window close', { timeout: 600_000 }, () => {
         'the reports made before the close are kept',
       );
       await waitForWorkbench(page);
-      // The reloaded window restores the SNN Lab view when it was open; a click on its icon would close it.
-      const sidebar = await findWebviewFrame(page, isSidebar, { timeout: 10_000 }).catch(async () => {
-        await page.locator('.activitybar .action-item a[aria-label^="SNN Lab"]').first().click();
-        return findWebviewFrame(page, isSidebar, { what: 'the SNN Lab sidebar webview' });
+      // The reloaded window restores the SNN Lab view when it was open; else it is opened (openSidebar never clicks
+      // the icon of a shown view, which would hide it).
+      const sidebar = await sidebarFrame(page, { timeout: 10_000 }).catch(async () => {
+        await openSidebar(page);
+        return sidebarFrame(page);
       });
       const shown = await poll(() => badge(sidebar, 'close-me'), {
         timeout: 30_000,
