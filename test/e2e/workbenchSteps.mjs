@@ -77,12 +77,16 @@ export async function waitForLens(scope, text, { timeout = 60_000, what = `the "
 }
 
 /**
- * Clicks a visible code lens by its text once it is shown.
- * @param {Page | Locator} scope
+ * Clicks into the editor's text, then clicks its code lens with this text once it is shown, as a person would.
+ * The first click matters: VS Code asks for an editor's lenses again when the editor gets focus, and drops a pending
+ * request when it loses focus (to the sidebar, a split), so such an editor shows no lens, or only the cached titles
+ * that no click runs (a span, not a link), until it is focused again.
+ * @param {Page | Locator} scope the page (one editor shown) or one editor group
  * @param {string | RegExp} text
  * @param {{ timeout?: number, what?: string }} [options]
  */
 export async function clickLens(scope, text, options) {
+  await scope.locator('.monaco-editor .view-lines:visible').first().click();
   await (await waitForLens(scope, text, options)).click();
 }
 

@@ -13,7 +13,7 @@ import { openFile, poll, runCommand, screenshot } from '../../../scripts/e2e/bro
 import { REPO_ROOT } from '../../../scripts/e2e/codeServer.mjs';
 import { copyExamples, removeExamplesCopy } from '../../../scripts/e2e/hostBuild.mjs';
 import { ARTIFACTS, openWorkbench } from '../../../scripts/e2e/workbench.mjs';
-import { dashboardFrame, openSidebar, sidebarFrame, waitForLens } from '../workbenchSteps.mjs';
+import { clickLens, dashboardFrame, openSidebar, sidebarFrame, waitForLens } from '../workbenchSteps.mjs';
 
 /** @typedef {import('../../../webview/dashboard/testHook.ts').TestHook} TestHook */
 /** @typedef {import('playwright-core').Frame} Frame */
@@ -132,17 +132,13 @@ describe(
           },
         );
         const before = await dashboardState(await dashboard());
-        // A click into the file's visible copy (the first group; the second group's copy is behind the dashboard),
-        // then its Run lens, as a person would. The click matters: VS Code asks for an editor's lenses again when
-        // it gets focus, and drops a pending request when it loses focus, so an editor that lost focus to the split
-        // before its lenses came (a loaded machine) shows none until then, or only the cached, unclickable titles.
+        // The Run lens of the file's visible copy (the first group; the second group's copy is behind the dashboard),
+        // after a click into that copy (clickLens): the split took its focus, which under load left it without lens.
         const firstGroup = page.locator('.editor-group-container').first();
-        await firstGroup.locator('.view-lines').click();
-        const lens = await waitForLens(firstGroup, RUN, {
+        const started = Date.now();
+        await clickLens(firstGroup, RUN, {
           what: 'the Run code lens of long-moons.snn.json in the first editor group',
         });
-        const started = Date.now();
-        await lens.click();
         const live = async () => {
           const s = await dashboardState(await dashboard());
           const newRun = Object.entries(s.runs).find(([name]) => name === 'long-moons');

@@ -12,7 +12,7 @@ import { openFile, poll, screenshot } from '../../../scripts/e2e/browser.mjs';
 import { REPO_ROOT } from '../../../scripts/e2e/codeServer.mjs';
 import { copyExamples, removeExamplesCopy } from '../../../scripts/e2e/hostBuild.mjs';
 import { ARTIFACTS, openWorkbench } from '../../../scripts/e2e/workbench.mjs';
-import { codeLens, dashboardFrame, openSidebar, sidebarFrame } from '../workbenchSteps.mjs';
+import { clickLens, codeLens, dashboardFrame, openSidebar, sidebarFrame } from '../workbenchSteps.mjs';
 
 /** @typedef {import('playwright-core').Frame} Frame */
 /** @typedef {import('../../../webview/dashboard/testHook.ts').TestHook} TestHook */
@@ -89,7 +89,7 @@ describe('the Study tab in the VS Code workbench', { timeout: 900_000 }, () => {
       // Code lenses wait for the extension to activate: on a loaded 2-core machine that took over a minute once.
       await runStudy.waitFor({ timeout: 180_000 });
       await openSidebar(page);
-      await runStudy.click();
+      await clickLens(page, `Run study (${RUNS} runs)`, { what: 'the Run study lens of e2e-study.snn.json' });
       await poll(
         async () => {
           const sidebar = await sidebarFrame(page);
@@ -107,7 +107,7 @@ describe('the Study tab in the VS Code workbench', { timeout: 900_000 }, () => {
         },
       );
 
-      await codeLens(page, 'Open dashboard').click();
+      await clickLens(page, 'Open dashboard', { what: 'the Open dashboard lens of e2e-study.snn.json' });
       const dash = await dashboardFrame(page);
       await dash.locator('[role="tab"][data-tab="study"]').first().click();
       const rows = await poll(
