@@ -10,7 +10,7 @@ import type { Page } from 'playwright-core';
 import type { HostToWebview } from '../../src/protocol/webview';
 import { sweepSnapshot } from './fixtures';
 import { useBrowser, waitSettled } from './harness';
-import { colorAlongPath, countColor, mostly } from './pixels';
+import { colorAlongPath, countColor, mostly } from '../shared/pixels.mjs';
 
 const fx = useBrowser();
 const CHART = 'curves:batch_loss';
