@@ -143,10 +143,7 @@ async function runCase(view: 'dashboard' | 'sidebar', messages: unknown[]): Prom
     snapshot:
       view === 'dashboard'
         ? () => feed.snapshot()
-        : async () => {
-            await rows.load();
-            return { type: 'sidebarSnapshot', runs: rows.all() };
-          },
+        : async () => ({ type: 'sidebarSnapshot', runs: rows.all() }),
     // What DashboardPanels.onMessage does with the messages it handles itself (the rest are VS Code commands).
     onMessage: (m) => {
       checkAction(m);

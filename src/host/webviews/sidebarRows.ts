@@ -93,23 +93,6 @@ export class SidebarRows {
   }
 
   /**
-   * Reads the overviews of rows not cached yet in slices of ~15 ms that yield to the event loop (500 runs take
-   * about a second the first time), so the sidebar's first snapshot never blocks the host.
-   */
-  async load(): Promise<void> {
-    let slice = performance.now();
-    for (const meta of this.store.list()) {
-      const entry = this.rows.get(meta.runId);
-      if (entry && entry.status === meta.status) continue;
-      this.row(meta);
-      if (performance.now() - slice > 15) {
-        await new Promise((resolve) => setImmediate(resolve));
-        slice = performance.now();
-      }
-    }
-  }
-
-  /**
    * Every row, in the store's order (oldest first). Overviews not cached yet are read for the first `readFirst`
    * rows in display order (all by default); the other rows carry meta.json's fields until loadRest reads them.
    */
