@@ -1,9 +1,13 @@
 // @ts-check
 // Steps the UI tests take in the workbench as a person would: open the SNN Lab sidebar from the activity bar, find the
-// sidebar and dashboard webviews, wait for a code lens and click it; and a step wrapper that screenshots a failed
-// step. Each wait names what it waited for when it gives up (docs/testing.md, "Writing a reliable e2e wait").
+// sidebar and dashboard webviews, wait for a code lens and click it; a step wrapper that screenshots a failed step;
+// and the before/after frame of a test file (useWorkbench). Each wait names what it waited for when it gives up
+// (docs/testing.md, "Writing a reliable e2e wait").
+import { after, before } from 'node:test';
 import { findWebviewFrame, screenshot } from '../../scripts/e2e/browser.mjs';
-import { ARTIFACTS } from '../../scripts/e2e/workbench.mjs';
+import { REPO_ROOT } from '../../scripts/e2e/codeServer.mjs';
+import { copyExamples, removeExamplesCopy } from '../../scripts/e2e/hostBuild.mjs';
+import { ARTIFACTS, openWorkbench } from '../../scripts/e2e/workbench.mjs';
 
 /** @typedef {import('playwright-core').Page} Page */
 /** @typedef {import('playwright-core').Locator} Locator */
@@ -106,3 +110,45 @@ export const stepTracker = (page, onFail) => (name, fn) => async () => {
     throw err;
   }
 };
+
+/**
+ * @typedef {object} WorkbenchSuite
+ * @property {import('../../scripts/e2e/workbench.mjs').Workbench} wb VS Code, opened by before()
+ * @property {string} ws the copy of the examples it has open, made by before()
+ * @property {(name: string, fn: () => Promise<void>) => () => Promise<void>} track a step that screenshots its failure
+ */
+
+/**
+ * The frame every UI test file shares: before() copies the examples, lets `prepare` add to the copy (it may return
+ * a scratch profile for openWorkbench) and opens VS Code on it; after() runs `cleanup`, closes VS Code (keeping its
+ * log when a step failed) and removes the copy.
+ * @param {{ prepare?: (ws: string) => { scratch?: import('../../scripts/e2e/server.mjs').Scratch } | void,
+ *   cleanup?: () => void }} [options]
+ * @returns {WorkbenchSuite}
+ */
+export function useWorkbench({ prepare, cleanup } = {}) {
+  /** @type {string | undefined} */
+  let failedStep;
+  const suite = /** @type {WorkbenchSuite} */ ({
+    track: stepTracker(
+      () => suite.wb.page,
+      (name) => (failedStep ??= name),
+    ),
+  });
+  before(async () => {
+    suite.ws = copyExamples();
+    const { scratch } = prepare?.(suite.ws) ?? {};
+    suite.wb = await openWorkbench({
+      folder: suite.ws,
+      devPath: REPO_ROOT,
+      scratch,
+      env: { SNN_LAB_E2E: '1' },
+    });
+  });
+  after(async () => {
+    cleanup?.();
+    await suite.wb?.close(failedStep !== undefined);
+    if (suite.ws) removeExamplesCopy(suite.ws);
+  });
+  return suite;
+}

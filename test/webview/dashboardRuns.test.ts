@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { Page } from 'playwright-core';
 import type { HostToWebview } from '../../src/protocol/webview';
-import { screenshot, waitSettled, watchProblems, useBrowser } from './harness';
+import { choose, screenshot, useBrowser, waitSettled, watchProblems } from './harness';
 import { probeSnapshot, sweepSidebar, sweepSnapshot, SWEEP_DEPTHS } from './fixtures';
 import { colorAlongPath, mostly } from '../shared/pixels.mjs';
 
@@ -31,17 +31,6 @@ async function showTab(page: Page, id: string, count = 1): Promise<void> {
   await page.click(`[role="tab"][data-tab="${id}"]`);
   await page.waitForFunction((tab) => window.__snnLab?.ui().tab === tab, id);
   await waitSettled(page, count);
-}
-
-async function choose(page: Page, selector: string, value: string): Promise<void> {
-  await page.evaluate(
-    ({ selector, value }) => {
-      const sel = document.querySelector(selector) as HTMLElement & { value: string };
-      sel.value = value;
-      sel.dispatchEvent(new Event('change'));
-    },
-    { selector, value },
-  );
 }
 
 describe('dashboard with a 12-run sweep', () => {

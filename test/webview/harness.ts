@@ -160,6 +160,18 @@ export function watchProblems(page: Page): string[] {
   return problems;
 }
 
+/** Sets a select of the page to `value` and fires its change event, as choosing an option does. */
+export async function choose(page: Page, selector: string, value: string): Promise<void> {
+  await page.evaluate(
+    ({ selector, value }) => {
+      const sel = document.querySelector(selector) as HTMLElement & { value: string };
+      sel.value = value;
+      sel.dispatchEvent(new Event('change'));
+    },
+    { selector, value },
+  );
+}
+
 /** Waits until the page received `count` messages and rendered all of them. */
 export async function waitSettled(page: Page, count: number): Promise<void> {
   await page.waitForFunction(

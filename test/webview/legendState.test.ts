@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { Page } from 'playwright-core';
-import { waitSettled, useBrowser } from './harness';
+import { choose, useBrowser, waitSettled } from './harness';
 import { sweepSnapshot } from './fixtures';
 import { colorAlongPath, countColor, mostly } from '../shared/pixels.mjs';
 
@@ -25,17 +25,6 @@ async function open(name: string): Promise<Page> {
 async function reload(page: Page): Promise<void> {
   await page.reload();
   await waitSettled(page, 1);
-}
-
-async function choose(page: Page, selector: string, value: string): Promise<void> {
-  await page.evaluate(
-    ({ selector, value }) => {
-      const sel = document.querySelector(selector) as HTMLElement & { value: string };
-      sel.value = value;
-      sel.dispatchEvent(new Event('change'));
-    },
-    { selector, value },
-  );
 }
 
 const drawnRuns = (page: Page): Promise<string[]> =>

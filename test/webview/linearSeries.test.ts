@@ -9,7 +9,7 @@ import { describe, test } from 'node:test';
 import type { Page } from 'playwright-core';
 import type { FrameColumns, HostToWebview, RunPayload } from '../../src/protocol/webview';
 import { realSnapshot, type Snapshot } from './fixtures';
-import { screenshot, waitSettled, watchProblems, useBrowser } from './harness';
+import { choose, screenshot, useBrowser, waitSettled, watchProblems } from './harness';
 import { colorAlongPath, mostly } from '../shared/pixels.mjs';
 
 const fx = useBrowser();
@@ -62,17 +62,6 @@ async function showTab(page: Page, id: string): Promise<void> {
 
 const options = (page: Page, selector: string): Promise<string[]> =>
   page.$eval(selector, (sel) => [...sel.querySelectorAll('option')].map((o) => o.value));
-
-async function choose(page: Page, selector: string, value: string): Promise<void> {
-  await page.evaluate(
-    ({ selector, value }) => {
-      const sel = document.querySelector(selector) as HTMLElement & { value: string };
-      sel.value = value;
-      sel.dispatchEvent(new Event('change'));
-    },
-    { selector, value },
-  );
-}
 
 describe('Values: Wx + b (before norm)', () => {
   test('Layers draws W x + b of the normalised run when chosen; Distributions offers it with its own choice', async () => {

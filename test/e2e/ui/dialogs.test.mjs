@@ -7,12 +7,11 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { openFile, poll, runCommand, screenshot } from '../../../scripts/e2e/browser.mjs';
 import { REPO_ROOT } from '../../../scripts/e2e/codeServer.mjs';
-import { copyExamples, removeExamplesCopy } from '../../../scripts/e2e/hostBuild.mjs';
-import { ARTIFACTS, openWorkbench } from '../../../scripts/e2e/workbench.mjs';
-import { clickLens, dashboardFrame, stepTracker } from '../workbenchSteps.mjs';
+import { ARTIFACTS } from '../../../scripts/e2e/workbench.mjs';
+import { clickLens, dashboardFrame, useWorkbench } from '../workbenchSteps.mjs';
 
 /** @typedef {import('playwright-core').Page} Page */
 
@@ -53,46 +52,28 @@ async function pickRow(page, label) {
 }
 
 describe('New Experiment and Export dialogs', { timeout: 600_000 }, () => {
-  /** @type {import('../../../scripts/e2e/workbench.mjs').Workbench} set by before() */
-  let wb;
-  /** @type {string} set by before() */
-  let ws;
-  /** @type {string | undefined} */
-  let failedStep;
-
-  before(async () => {
-    ws = copyExamples();
-    const cli = spawnSync(
-      process.execPath,
-      [
-        join(REPO_ROOT, 'dist', 'cli.js'),
-        'run',
-        join(ws, 'moons-quick.snn.json'),
-        '--runs-dir',
-        join(ws, '.snn-lab', 'runs'),
-      ],
-      { encoding: 'utf8' },
-    );
-    assert.equal(cli.status, 0, cli.stderr);
-    wb = await openWorkbench({ folder: ws, devPath: REPO_ROOT, env: { SNN_LAB_E2E: '1' } });
+  const suite = useWorkbench({
+    prepare: (ws) => {
+      const cli = spawnSync(
+        process.execPath,
+        [
+          join(REPO_ROOT, 'dist', 'cli.js'),
+          'run',
+          join(ws, 'moons-quick.snn.json'),
+          '--runs-dir',
+          join(ws, '.snn-lab', 'runs'),
+        ],
+        { encoding: 'utf8' },
+      );
+      assert.equal(cli.status, 0, cli.stderr);
+    },
   });
-
-  after(async () => {
-    await wb?.close(failedStep !== undefined);
-    if (ws) removeExamplesCopy(ws);
-  });
-
-  /** Runs a step; on failure saves `<name>-fail.png` at once. */
-  const track = stepTracker(
-    () => wb.page,
-    (name) => (failedStep ??= name),
-  );
 
   it(
     'New Experiment proposes a free file name and warns before saving under a clashing experiment name',
-    track('dialogs-01-new', async () => {
-      const { page } = wb;
-      const before = readdirSync(ws).sort();
+    suite.track('dialogs-01-new', async () => {
+      const { page } = suite.wb;
+      const before = readdirSync(suite.ws).sort();
       await runCommand(page, 'SNN Lab: New Experiment');
       await dialogTitled(page, /New Experiment/);
       await pickRow(page, 'Depth sweep');
@@ -113,14 +94,14 @@ describe('New Experiment and Export dialogs', { timeout: 600_000 }, () => {
       await screenshot(page, ARTIFACTS, 'dialogs-01-new-clash');
       await dialog.locator('.monaco-button', { hasText: 'Cancel' }).click();
       await dialog.waitFor({ state: 'detached', timeout: 15_000 });
-      assert.deepEqual(readdirSync(ws).sort(), before, 'nothing written after Cancel');
+      assert.deepEqual(readdirSync(suite.ws).sort(), before, 'nothing written after Cancel');
       // Accepting the proposal writes and opens the file, its experiment named after it.
       await runCommand(page, 'SNN Lab: New Experiment');
       await dialogTitled(page, /New Experiment/);
       await pickRow(page, 'Depth sweep');
       await dialogTitled(page, /Save the new experiment/, { file: true });
       await page.keyboard.press('Enter');
-      const created = join(ws, 'depth-sweep-2.snn.json');
+      const created = join(suite.ws, 'depth-sweep-2.snn.json');
       await poll(() => existsSync(created), { message: 'depth-sweep-2.snn.json written' });
       assert.match(readFileSync(created, 'utf8'), /"name": "depth-sweep-2"/);
       await page.locator('.tabs-container .tab', { hasText: 'depth-sweep-2.snn.json' }).first().waitFor();
@@ -129,8 +110,8 @@ describe('New Experiment and Export dialogs', { timeout: 600_000 }, () => {
 
   it(
     'Export is titled with the run name and proposes the experiment folder, then the folder last used',
-    track('dialogs-02-export', async () => {
-      const { page } = wb;
+    suite.track('dialogs-02-export', async () => {
+      const { page } = suite.wb;
       await openFile(page, 'moons-quick.snn.json');
       await clickLens(page, 'Open dashboard', {
         what: 'the Open dashboard code lens of moons-quick.snn.json',
@@ -149,11 +130,14 @@ describe('New Experiment and Export dialogs', { timeout: 600_000 }, () => {
       await pickRow(page, 'Metrics (CSV)');
       const first = await dialogTitled(page, /Metrics \(CSV\)/, { file: true });
       assert.equal(first.title, `Export ${runName}: Metrics (CSV)`);
-      assert.ok(first.value.startsWith(`${ws}/`), `proposed in the experiment's folder: ${first.value}`);
+      assert.ok(
+        first.value.startsWith(`${suite.ws}/`),
+        `proposed in the experiment's folder: ${first.value}`,
+      );
       assert.ok(!first.value.includes('.snn-lab'), 'never inside the run store');
       await screenshot(page, ARTIFACTS, 'dialogs-02-export-first');
       // Save into another folder.
-      const exports = join(ws, 'exports');
+      const exports = join(suite.ws, 'exports');
       mkdirSync(exports);
       const fileName = first.value.split('/').at(-1) ?? 'metrics.csv';
       const widget = page.locator('.quick-input-widget');

@@ -9,13 +9,12 @@ import { spawn, spawnSync } from 'node:child_process';
 import { cpSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { openFile, poll, screenshot } from '../../../scripts/e2e/browser.mjs';
 import { REPO_ROOT } from '../../../scripts/e2e/codeServer.mjs';
-import { copyExamples, removeExamplesCopy } from '../../../scripts/e2e/hostBuild.mjs';
 import { makeScratch } from '../../../scripts/e2e/server.mjs';
-import { ARTIFACTS, openWorkbench } from '../../../scripts/e2e/workbench.mjs';
-import { clickLens, lensTexts, openSidebar, sidebarFrame, stepTracker } from '../workbenchSteps.mjs';
+import { ARTIFACTS } from '../../../scripts/e2e/workbench.mjs';
+import { clickLens, lensTexts, openSidebar, sidebarFrame, useWorkbench } from '../workbenchSteps.mjs';
 
 /** @typedef {import('playwright-core').Frame} Frame */
 /** @typedef {import('playwright-core').Page} Page */
@@ -51,62 +50,48 @@ async function paletteRows(page, query) {
 }
 
 describe('Restricted Mode in the VS Code workbench', { timeout: 600_000 }, () => {
-  /** @type {import('../../../scripts/e2e/workbench.mjs').Workbench} set by before() */
-  let wb;
-  /** @type {string} set by before() */
-  let ws;
-  /** @type {string | undefined} */
-  let failedStep;
   /** A live process the crafted run names as its owner. */
   const sleeper = spawn('sleep', ['600'], { stdio: 'ignore' });
 
-  before(async () => {
-    ws = copyExamples();
-    // A finished run made by the CLI, and a copy whose meta.json claims a running Slurm job.
-    const runsDir = join(ws, '.snn-lab', 'runs');
-    const cli = spawnSync(
-      process.execPath,
-      [join(REPO_ROOT, 'dist', 'cli.js'), 'run', join(ws, 'moons-quick.snn.json'), '--runs-dir', runsDir],
-      { encoding: 'utf8' },
-    );
-    assert.equal(cli.status, 0, cli.stderr);
-    const [finished] = readdirSync(runsDir);
-    assert.ok(finished);
-    cpSync(join(runsDir, finished), join(runsDir, CRAFTED), { recursive: true });
-    const metaFile = join(runsDir, CRAFTED, 'meta.json');
-    const meta = JSON.parse(readFileSync(metaFile, 'utf8'));
-    Object.assign(meta, {
-      runId: CRAFTED,
-      name: CRAFTED,
-      status: 'running',
-      owner: { pid: sleeper.pid, hostname: hostname() },
-    });
-    writeFileSync(metaFile, JSON.stringify(meta));
-    const scratch = makeScratch({
-      settings: {
-        'security.workspace.trust.enabled': true,
-        'security.workspace.trust.startupPrompt': 'never',
-      },
-    });
-    wb = await openWorkbench({ folder: ws, devPath: REPO_ROOT, scratch, env: { SNN_LAB_E2E: '1' } });
+  const suite = useWorkbench({
+    prepare: (ws) => {
+      // A finished run made by the CLI, and a copy whose meta.json claims a running Slurm job.
+      const runsDir = join(ws, '.snn-lab', 'runs');
+      const cli = spawnSync(
+        process.execPath,
+        [join(REPO_ROOT, 'dist', 'cli.js'), 'run', join(ws, 'moons-quick.snn.json'), '--runs-dir', runsDir],
+        { encoding: 'utf8' },
+      );
+      assert.equal(cli.status, 0, cli.stderr);
+      const [finished] = readdirSync(runsDir);
+      assert.ok(finished);
+      cpSync(join(runsDir, finished), join(runsDir, CRAFTED), { recursive: true });
+      const metaFile = join(runsDir, CRAFTED, 'meta.json');
+      const meta = JSON.parse(readFileSync(metaFile, 'utf8'));
+      Object.assign(meta, {
+        runId: CRAFTED,
+        name: CRAFTED,
+        status: 'running',
+        owner: { pid: sleeper.pid, hostname: hostname() },
+      });
+      writeFileSync(metaFile, JSON.stringify(meta));
+      const scratch = makeScratch({
+        settings: {
+          'security.workspace.trust.enabled': true,
+          'security.workspace.trust.startupPrompt': 'never',
+        },
+      });
+      return { scratch };
+    },
+    cleanup: () => {
+      sleeper.kill();
+    },
   });
-
-  after(async () => {
-    sleeper.kill();
-    await wb?.close(failedStep !== undefined);
-    if (ws) removeExamplesCopy(ws);
-  });
-
-  /** Runs a step; on failure saves `<name>-fail.png` at once. */
-  const track = stepTracker(
-    () => wb.page,
-    (name) => (failedStep ??= name),
-  );
 
   it(
     'an untrusted folder: the lens and the sidebar say what works; run, stop and delete are not offered',
-    track('restricted-01', async () => {
-      const { page } = wb;
+    suite.track('restricted-01', async () => {
+      const { page } = suite.wb;
       await openFile(page, 'moons-quick.snn.json');
       const lenses = await poll(
         async () => {
@@ -157,8 +142,8 @@ describe('Restricted Mode in the VS Code workbench', { timeout: 600_000 }, () =>
 
   it(
     'trusting the folder from the lens brings Run, Stop and the run commands back at once',
-    track('restricted-02', async () => {
-      const { page } = wb;
+    suite.track('restricted-02', async () => {
+      const { page } = suite.wb;
       await openFile(page, 'moons-quick.snn.json');
       await clickLens(page, 'Restricted Mode: trust this folder to run');
       // The Workspace Trust editor: one click on its Trust button.

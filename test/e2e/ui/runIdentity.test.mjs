@@ -7,20 +7,18 @@
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { openFile, poll, runCommand, screenshot, waitForWorkbench } from '../../../scripts/e2e/browser.mjs';
-import { REPO_ROOT } from '../../../scripts/e2e/codeServer.mjs';
-import { copyExamples, removeExamplesCopy } from '../../../scripts/e2e/hostBuild.mjs';
 import { colorAlongPath, hexOf, mostly } from '../../shared/pixels.mjs';
 import { makeScratch } from '../../../scripts/e2e/server.mjs';
-import { ARTIFACTS, openWorkbench } from '../../../scripts/e2e/workbench.mjs';
+import { ARTIFACTS } from '../../../scripts/e2e/workbench.mjs';
 import {
   clickLens,
   codeLens,
   dashboardFrame as dashboard,
   openSidebar,
   sidebarFrame as sidebar,
-  stepTracker,
+  useWorkbench,
 } from '../workbenchSteps.mjs';
 
 /** @typedef {import('playwright-core').Frame} Frame */
@@ -122,39 +120,23 @@ async function eachRunDrawnInItsColour(frame, chart, styles, match) {
 }
 
 describe('run identity in the VS Code workbench', { timeout: 900_000 }, () => {
-  /** @type {import('../../../scripts/e2e/workbench.mjs').Workbench} set by before() */
-  let wb;
-  /** @type {string} set by before() */
-  let ws;
-  /** @type {string | undefined} */
-  let failedStep;
   /** Colour of each sweep run before the reload. @type {Map<string, string>} */
   const colorsBefore = new Map();
 
-  before(async () => {
-    ws = copyExamples();
-    writeFileSync(join(ws, 'sweep12.snn.json'), JSON.stringify(SWEEP, null, 2) + '\n');
-    writeFileSync(join(ws, 'pickup-moons.snn.json'), JSON.stringify(PICKUP, null, 2) + '\n');
-    // Two trainers at a time so the sweep takes about half as long.
-    const scratch = makeScratch({ settings: { 'snnLab.maxConcurrentRuns': 2 } });
-    wb = await openWorkbench({ folder: ws, devPath: REPO_ROOT, scratch, env: { SNN_LAB_E2E: '1' } });
+  const suite = useWorkbench({
+    prepare: (ws) => {
+      writeFileSync(join(ws, 'sweep12.snn.json'), JSON.stringify(SWEEP, null, 2) + '\n');
+      writeFileSync(join(ws, 'pickup-moons.snn.json'), JSON.stringify(PICKUP, null, 2) + '\n');
+      // Two trainers at a time so the sweep takes about half as long.
+      const scratch = makeScratch({ settings: { 'snnLab.maxConcurrentRuns': 2 } });
+      return { scratch };
+    },
   });
-
-  after(async () => {
-    await wb?.close(failedStep !== undefined);
-    if (ws) removeExamplesCopy(ws);
-  });
-
-  /** Runs a step; on failure saves `<name>-fail.png` at once (later steps change the screen). */
-  const track = stepTracker(
-    () => wb.page,
-    (name) => (failedStep ??= name),
-  );
 
   it(
     'an open dashboard with nothing compared shows a run as soon as Run is clicked',
-    track('identity-01-pickup', async () => {
-      const { page } = wb;
+    suite.track('identity-01-pickup', async () => {
+      const { page } = suite.wb;
       await openSidebar(page);
       await openFile(page, 'pickup-moons.snn.json');
       // The extension activates on the workspace's experiment files; its lenses show once it has.
@@ -206,8 +188,8 @@ describe('run identity in the VS Code workbench', { timeout: 900_000 }, () => {
 
   it(
     'a 12-run sweep: distinct colours matching in Curves, Layers, legend and sidebar, distinct labels',
-    track('identity-03-sweep', async () => {
-      const { page } = wb;
+    suite.track('identity-03-sweep', async () => {
+      const { page } = suite.wb;
       await runCommand(page, 'View: Focus First Editor Group');
       await openFile(page, 'sweep12.snn.json');
       // "Run" trains the base point; the whole 3 x 4 grid is the study lens.
@@ -271,8 +253,8 @@ describe('run identity in the VS Code workbench', { timeout: 900_000 }, () => {
 
   it(
     'a run hidden in the legend stays hidden when the dashboard tab is put in the background and shown again',
-    track('identity-05-legend-state', async () => {
-      const { page } = wb;
+    suite.track('identity-05-legend-state', async () => {
+      const { page } = suite.wb;
       let dash = await dashboard(page);
       const [first] = await dashboardStyles(dash);
       assert.ok(first, 'the dashboard compares runs');
@@ -312,9 +294,9 @@ describe('run identity in the VS Code workbench', { timeout: 900_000 }, () => {
 
   it(
     'the 12 colours stay the same after the dashboard is closed, the window reloaded and the dashboard reopened',
-    track('identity-05-reload', async () => {
+    suite.track('identity-05-reload', async () => {
       assert.equal(colorsBefore.size, SWEEP_RUNS, 'the sweep test recorded the colours');
-      const { page } = wb;
+      const { page } = suite.wb;
       const tab = page.locator('.tabs-container .tab', { hasText: 'SNN Lab Dashboard' }).first();
       await tab.click();
       await runCommand(page, 'View: Close Editor');

@@ -5,12 +5,10 @@
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { openFile, poll, runCommand, screenshot, waitForWorkbench } from '../../../scripts/e2e/browser.mjs';
-import { REPO_ROOT } from '../../../scripts/e2e/codeServer.mjs';
-import { copyExamples, removeExamplesCopy } from '../../../scripts/e2e/hostBuild.mjs';
-import { ARTIFACTS, openWorkbench } from '../../../scripts/e2e/workbench.mjs';
-import { clickLens, openSidebar, sidebarFrame } from '../workbenchSteps.mjs';
+import { ARTIFACTS } from '../../../scripts/e2e/workbench.mjs';
+import { clickLens, openSidebar, sidebarFrame, useWorkbench } from '../workbenchSteps.mjs';
 
 /** @typedef {import('playwright-core').Frame} Frame */
 
@@ -36,36 +34,25 @@ const badge = (frame, name) =>
   );
 
 describe('shutdown on window close', { timeout: 600_000 }, () => {
-  /** @type {import('../../../scripts/e2e/workbench.mjs').Workbench} set by before() */
-  let wb;
-  /** @type {string} set by before() */
-  let ws;
-  /** @type {string | undefined} */
-  let failedStep;
-
-  before(async () => {
-    ws = copyExamples();
-    const long = {
-      name: 'close-me',
-      data: { source: 'synthetic', kind: 'moons', samples: 512 },
-      model: { depth: 4, width: 16 },
-      train: { epochs: 10000, batchSize: 32 },
-    };
-    writeFileSync(join(ws, 'close-me.snn.json'), JSON.stringify(long, null, 2) + '\n');
-    wb = await openWorkbench({ folder: ws, devPath: REPO_ROOT, env: { SNN_LAB_E2E: '1' } });
+  const suite = useWorkbench({
+    prepare: (ws) => {
+      const long = {
+        name: 'close-me',
+        data: { source: 'synthetic', kind: 'moons', samples: 512 },
+        model: { depth: 4, width: 16 },
+        train: { epochs: 10000, batchSize: 32 },
+      };
+      writeFileSync(join(ws, 'close-me.snn.json'), JSON.stringify(long, null, 2) + '\n');
+    },
   });
 
-  after(async () => {
-    await wb?.close(failedStep !== undefined);
-    if (ws) removeExamplesCopy(ws);
-  });
-
-  it('reloading the window ends the running trainer process and records the run honestly', async () => {
-    const { page } = wb;
-    try {
+  it(
+    'reloading the window ends the running trainer process and records the run honestly',
+    suite.track('window-close', async () => {
+      const { page } = suite.wb;
       await openFile(page, 'close-me.snn.json');
       await clickLens(page, /^\s*Run\b/, { what: 'the Run code lens of close-me.snn.json' });
-      const runsDir = join(ws, '.snn-lab', 'runs');
+      const runsDir = join(suite.ws, '.snn-lab', 'runs');
       const runDir = await poll(
         () => {
           const [id] = existsSync(runsDir) ? readdirSync(runsDir) : [];
@@ -116,10 +103,6 @@ describe('shutdown on window close', { timeout: 600_000 }, () => {
       });
       assert.equal(shown, ended.status);
       await screenshot(page, ARTIFACTS, 'window-close-02-after-reload');
-    } catch (err) {
-      failedStep = 'window-close';
-      await screenshot(page, ARTIFACTS, 'window-close-fail').catch(() => {});
-      throw err;
-    }
-  });
+    }),
+  );
 });

@@ -6,19 +6,18 @@
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import jsonc from 'jsonc-parser';
 import { openFile, poll, runCommand, screenshot } from '../../../scripts/e2e/browser.mjs';
 import { REPO_ROOT } from '../../../scripts/e2e/codeServer.mjs';
-import { copyExamples, removeExamplesCopy } from '../../../scripts/e2e/hostBuild.mjs';
-import { ARTIFACTS, openWorkbench } from '../../../scripts/e2e/workbench.mjs';
+import { ARTIFACTS } from '../../../scripts/e2e/workbench.mjs';
 import {
   clickLens,
   codeLens,
   dashboardFrame,
   openSidebar,
   sidebarFrame,
-  stepTracker,
+  useWorkbench,
 } from '../workbenchSteps.mjs';
 
 /** @typedef {import('playwright-core').Frame} Frame */
@@ -55,41 +54,23 @@ const dashboardFrames = (frame) =>
   });
 
 describe('SNN Lab in the VS Code workbench', { timeout: 900_000 }, () => {
-  /** @type {import('../../../scripts/e2e/workbench.mjs').Workbench} set by before() */
-  let wb;
-  /** @type {string} set by before() */
-  let ws;
-  /** @type {string | undefined} */
-  let failedStep;
-
-  before(async () => {
-    ws = copyExamples();
-    // A run that cannot finish before the user stops it (10,000 epochs of a small synthetic problem).
-    const long = {
-      name: 'long-moons',
-      data: { source: 'synthetic', kind: 'moons', samples: 512 },
-      model: { depth: 6, width: 32 },
-      train: { epochs: 10000, batchSize: 32 },
-    };
-    writeFileSync(join(ws, 'long-moons.snn.json'), JSON.stringify(long, null, 2) + '\n');
-    wb = await openWorkbench({ folder: ws, devPath: REPO_ROOT, env: { SNN_LAB_E2E: '1' } });
+  const suite = useWorkbench({
+    prepare: (ws) => {
+      // A run that cannot finish before the user stops it (10,000 epochs of a small synthetic problem).
+      const long = {
+        name: 'long-moons',
+        data: { source: 'synthetic', kind: 'moons', samples: 512 },
+        model: { depth: 6, width: 32 },
+        train: { epochs: 10000, batchSize: 32 },
+      };
+      writeFileSync(join(ws, 'long-moons.snn.json'), JSON.stringify(long, null, 2) + '\n');
+    },
   });
-
-  after(async () => {
-    await wb?.close(failedStep !== undefined);
-    if (ws) removeExamplesCopy(ws);
-  });
-
-  /** Runs a step; on failure saves `<name>-fail.png` at once (later steps change the screen). */
-  const track = stepTracker(
-    () => wb.page,
-    (name) => (failedStep ??= name),
-  );
 
   it(
     'opens an example and shows its Run code lens',
-    track('01-example', async () => {
-      const { page } = wb;
+    suite.track('01-example', async () => {
+      const { page } = suite.wb;
       await openFile(page, 'snn-vs-relu-bn-mnist.snn.json');
       await codeLens(page, 'Run').waitFor({ timeout: 60_000 });
       await screenshot(page, ARTIFACTS, '01-example-code-lens');
@@ -98,8 +79,8 @@ describe('SNN Lab in the VS Code workbench', { timeout: 900_000 }, () => {
 
   it(
     'Run fills the sidebar with both variants and the dashboard with their per-layer statistics',
-    track('02-run', async () => {
-      const { page } = wb;
+    suite.track('02-run', async () => {
+      const { page } = suite.wb;
       await openSidebar(page);
       await clickLens(page, /^\s*Run\s*$/);
       const sidebar = await sidebarFrame(page);
@@ -155,8 +136,8 @@ describe('SNN Lab in the VS Code workbench', { timeout: 900_000 }, () => {
 
   it(
     'the dashboard follows a running run live, and Stop in the sidebar stops it',
-    track('04-live-and-stop', async () => {
-      const { page } = wb;
+    suite.track('04-live-and-stop', async () => {
+      const { page } = suite.wb;
       await openFile(page, 'long-moons.snn.json');
       await clickLens(page, /^\s*Run\s*$/);
       // Webview frames are looked up afresh for each use: VS Code may re-create a webview's iframe.
@@ -195,8 +176,8 @@ describe('SNN Lab in the VS Code workbench', { timeout: 900_000 }, () => {
 
   it(
     'the theory explorer opens from the command palette and draws its charts',
-    track('06-theory', async () => {
-      const { page } = wb;
+    suite.track('06-theory', async () => {
+      const { page } = suite.wb;
       await runCommand(page, 'SNN Lab: Open Theory Explorer');
       const dash = await dashboardFrame(page);
       await poll(
