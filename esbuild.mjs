@@ -2,7 +2,7 @@
 // Build script: one esbuild call per target (extension host, trainer, CLI, webviews, tests).
 // It does not type-check; `npm run check-types` does. Usage: node esbuild.mjs [--production] [--watch] [--no-tests]
 import * as esbuild from 'esbuild';
-import { copyFileSync, existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildKernels } from './scripts/build-kernels.mjs';
 import { writeEditorSchema } from './scripts/editorSchema.mjs';
@@ -132,6 +132,8 @@ function packMnist() {
 }
 
 const active = builds.filter(present);
+// The tiers run every compiled file under out/test, so a test deleted or renamed in test/ must not survive there.
+if (withTests) rmSync('out/test', { recursive: true, force: true });
 copyWasm();
 await buildKernels();
 packMnist();
