@@ -1,11 +1,12 @@
 /**
- * Streams a CSV file (csv-parse) into a RawTable: picks the target and feature columns, parses numbers, turns
+ * Streams a CSV file (plain files by csvPlain.ts, others by csv-parse) into a RawTable: picks the target and feature columns, parses numbers, turns
  * categorical targets into class indices, and reports bad cells by file, line and column name. Messages never
  * quote the file's cells (a wrong path must not print another file's content into a run's failure).
  */
 import { constants } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 import { resolve } from 'node:path';
+import { StringDecoder } from 'node:string_decoder';
 import { parse } from 'csv-parse';
 import type { CsvDataConfig } from '../../core/config/experimentConfig';
 import { clip } from '../../core/config/limits';
@@ -14,6 +15,7 @@ import { printable } from '../../core/printable';
 import { isInside, realPathOf } from '../confinement';
 import { DataError } from './dataError';
 import type { LoadOptions } from './dataset';
+import { plainCsvRecords } from './csvPlain';
 import type { RawTable } from './table';
 
 /**
@@ -115,9 +117,9 @@ const FLOAT32_MAX = 3.4028234663852886e38;
 /** Parses one numeric cell; throws a DataError naming line and column (never quoting the cell). */
 function parseCell(cell: string, file: string, line: number, column: string): number {
   const text = cell.trim();
-  const where = `${file}:${line}: column ${named(column)}`;
+  // The location is formatted only for a message: per cell it cost more than the parse (docs/performance.md).
   const fail = (what: string): never => {
-    throw new DataError(`${where} ${what}`, { file, line, column });
+    throw new DataError(`${file}:${line}: column ${named(column)} ${what}`, { file, line, column });
   };
   if (text === '') fail('is empty: fill or drop the row');
   if (!DECIMAL.test(text)) {
@@ -190,70 +192,115 @@ function orderLabels(labels: Iterable<string>): string[] {
   return numeric ? list.sort((a, b) => Number(a) - Number(b)) : list.sort();
 }
 
-/** Reads a CSV file into a RawTable (`path` as resolveCsvPath returns it). */
-export async function readCsv(path: string, config: CsvDataConfig): Promise<RawTable> {
-  const file = config.path;
-  const handle = await openCsvFile(path, file);
+/** Turns records into a table: the header's columns, then one row per record (errors name file, line, column). */
+class TableBuilder {
+  private names: string[] | undefined;
+  private featureCols: number[] = [];
+  private targetCol = 0;
+  private foldCol = -1;
+  private readonly rows: number[][] = [];
+  private readonly targets: string[] = [];
+  private readonly foldIds: string[] = [];
+
+  constructor(
+    private readonly config: CsvDataConfig,
+    private readonly file: string,
+  ) {}
+
+  add(record: string[], line: number): void {
+    const { config, file } = this;
+    let names = this.names;
+    if (!names) {
+      names = headerNames(record, config.header, file);
+      this.names = names;
+      this.targetCol = columnIndex(config.target, names, file, 'target');
+      if (config.foldColumn !== undefined) this.foldCol = columnIndex(config.foldColumn, names, file, 'fold');
+      if (this.foldCol >= 0 && this.foldCol === this.targetCol) {
+        throw new DataError(
+          `${file}: data.foldColumn and data.target name the same column ${named(names[this.foldCol] as string)}`,
+          { file },
+        );
+      }
+      this.featureCols = featureColumns(config, names, { target: this.targetCol, fold: this.foldCol }, file);
+      if (config.header) return;
+    }
+    if (record.length !== names.length) {
+      throw new DataError(`${file}:${line}: expected ${names.length} columns, found ${record.length}`, {
+        file,
+        line,
+      });
+    }
+    const row = new Array<number>(this.featureCols.length);
+    for (const [i, j] of this.featureCols.entries()) {
+      row[i] = parseCell(record[j] as string, file, line, names[j] as string);
+    }
+    this.rows.push(row);
+    const target = (record[this.targetCol] as string).trim();
+    const targetName = names[this.targetCol] as string;
+    if (target === '') {
+      throw new DataError(`${file}:${line}: target column ${named(targetName)} is empty`, {
+        file,
+        line,
+        column: targetName,
+      });
+    }
+    this.targets.push(
+      config.task === 'regression' ? String(parseCell(target, file, line, targetName)) : target,
+    );
+    if (this.foldCol >= 0) {
+      const foldId = (record[this.foldCol] as string).trim();
+      if (foldId === '') {
+        const column = names[this.foldCol] as string;
+        throw new DataError(`${file}:${line}: fold column ${named(column)} is empty`, { file, line, column });
+      }
+      this.foldIds.push(foldId);
+    }
+  }
+
+  finish(): RawTable {
+    const { names, rows, file } = this;
+    if (!names || rows.length === 0) throw new DataError(`${file}: no data rows`, { file });
+    const columns = { names, featureCols: this.featureCols, targetName: names[this.targetCol] as string };
+    const table = toTable(rows, this.targets, columns, this.config, file);
+    if (this.foldCol < 0) return table;
+    const foldNames = orderLabels(new Set(this.foldIds));
+    const position = new Map(foldNames.map((name, k) => [name, k]));
+    table.folds = {
+      names: foldNames,
+      index: Int32Array.from(this.foldIds, (id) => position.get(id) as number),
+    };
+    table.notes.push(
+      `${file}: ${foldNames.length} folds from column ${named(names[this.foldCol] as string)}`,
+    );
+    return table;
+  }
+}
+
+/** The file's text in chunks of up to 64 KB, read at explicit positions (the handle stays readable from 0). */
+async function* textChunks(handle: FileHandle): AsyncGenerator<string> {
+  const decoder = new StringDecoder('utf8');
+  const buffer = Buffer.allocUnsafe(64 * 1024);
+  let position = 0;
+  for (;;) {
+    const { bytesRead } = await handle.read(buffer, 0, buffer.length, position);
+    if (bytesRead === 0) break;
+    position += bytesRead;
+    yield decoder.write(buffer.subarray(0, bytesRead));
+  }
+  yield decoder.end();
+}
+
+/** Feeds every record of the file to `builder` through csv-parse (any CSV: quotes, mixed line endings). */
+async function parseRecords(handle: FileHandle, builder: TableBuilder, file: string): Promise<void> {
   const parser = handle
-    .createReadStream()
+    .createReadStream({ start: 0 })
     .pipe(parse({ relax_column_count: true, skip_empty_lines: true, trim: true, info: true, bom: true }));
-  let names: string[] | undefined;
-  let featureCols: number[] = [];
-  let targetCol = 0;
-  let foldCol = -1;
-  const rows: number[][] = [];
-  const targets: string[] = [];
-  const foldIds: string[] = [];
   try {
     for await (const { record, info } of parser as AsyncIterable<{
       record: string[];
       info: { lines: number };
     }>) {
-      const line = info.lines;
-      if (!names) {
-        names = headerNames(record, config.header, file);
-        targetCol = columnIndex(config.target, names, file, 'target');
-        if (config.foldColumn !== undefined) foldCol = columnIndex(config.foldColumn, names, file, 'fold');
-        if (foldCol >= 0 && foldCol === targetCol) {
-          throw new DataError(
-            `${file}: data.foldColumn and data.target name the same column ${named(names[foldCol] as string)}`,
-            { file },
-          );
-        }
-        featureCols = featureColumns(config, names, { target: targetCol, fold: foldCol }, file);
-        if (config.header) continue;
-      }
-      if (record.length !== names.length) {
-        throw new DataError(`${file}:${line}: expected ${names.length} columns, found ${record.length}`, {
-          file,
-          line,
-        });
-      }
-      rows.push(
-        featureCols.map((j) => parseCell(record[j] as string, file, line, (names as string[])[j] as string)),
-      );
-      const target = (record[targetCol] as string).trim();
-      const targetName = names[targetCol] as string;
-      if (target === '') {
-        throw new DataError(`${file}:${line}: target column ${named(targetName)} is empty`, {
-          file,
-          line,
-          column: targetName,
-        });
-      }
-      targets.push(config.task === 'regression' ? String(parseCell(target, file, line, targetName)) : target);
-      if (foldCol >= 0) {
-        const foldId = (record[foldCol] as string).trim();
-        if (foldId === '') {
-          const column = names[foldCol] as string;
-          throw new DataError(`${file}:${line}: fold column ${named(column)} is empty`, {
-            file,
-            line,
-            column,
-          });
-        }
-        foldIds.push(foldId);
-      }
+      builder.add(record, info.lines);
     }
   } catch (error) {
     if (error instanceof DataError) throw error;
@@ -264,22 +311,26 @@ export async function readCsv(path: string, config: CsvDataConfig): Promise<RawT
     throw new DataError(`${file}${line}: ${what}`, { file });
   } finally {
     parser.destroy();
+  }
+}
+
+/**
+ * Reads a CSV file into a RawTable (`path` as resolveCsvPath returns it): by the fast path for plain files
+ * (csvPlain.ts), else, from the start again, by csv-parse.
+ */
+export async function readCsv(path: string, config: CsvDataConfig): Promise<RawTable> {
+  const file = config.path;
+  const handle = await openCsvFile(path, file);
+  try {
+    const plain = new TableBuilder(config, file);
+    const read = await plainCsvRecords(textChunks(handle), (record, line) => plain.add(record, line));
+    if (read) return plain.finish();
+    const parsed = new TableBuilder(config, file);
+    await parseRecords(handle, parsed, file);
+    return parsed.finish();
+  } finally {
     await handle.close().catch(() => undefined);
   }
-  if (!names || rows.length === 0) throw new DataError(`${file}: no data rows`, { file });
-  const table = toTable(
-    rows,
-    targets,
-    { names, featureCols, targetName: names[targetCol] as string },
-    config,
-    file,
-  );
-  if (foldCol < 0) return table;
-  const foldNames = orderLabels(new Set(foldIds));
-  const position = new Map(foldNames.map((name, k) => [name, k]));
-  table.folds = { names: foldNames, index: Int32Array.from(foldIds, (id) => position.get(id) as number) };
-  table.notes.push(`${file}: ${foldNames.length} folds from column ${named(names[foldCol] as string)}`);
-  return table;
 }
 
 function toTable(

@@ -52,6 +52,21 @@ test('reads features and a categorical target, with class counts', async () => {
   assert.ok(data.notes.some((note) => note === 'classes: cat=2, dog=1'));
 });
 
+test('a file with quotes (read by csv-parse) gives the table its plain form gives; errors before the quote too', async () => {
+  const plain = await csv('plain.csv', 'a,b,label\r\n1,2,cat\r\n3,4,dog\r\n\r\n5,6,cat\r\n');
+  const quoted = await csv('quoted.csv', '"a","b",label\r\n1,"2",cat\r\n3,4,"dog"\r\n\r\n5,6,cat');
+  for (const data of [plain, quoted]) {
+    assert.deepEqual(data.featureNames, ['a', 'b']);
+    assert.deepEqual(data.classNames, ['cat', 'dog']);
+  }
+  assert.deepEqual([...quoted.train.x], [...plain.train.x]);
+  assert.deepEqual([...quoted.train.y], [...plain.train.y]);
+  await rejects(
+    csv('late.csv', 'a,label\n1,x\n2,y\nbad,x\n"3",y\n'),
+    'late.csv:4: column "a" is not a decimal number',
+  );
+});
+
 test('target and features by name or index; headerless files; numeric labels sort numerically', async () => {
   const named = await csv('n.csv', 'y,x1,x2,skip\n10,1,2,9\n2,3,4,9\n', { target: 'y', features: ['x2', 1] });
   assert.deepEqual(named.featureNames, ['x2', 'x1']);
