@@ -38,19 +38,44 @@ export function binaryAuc(scores: ArrayLike<number>, positive: ArrayLike<boolean
  * the unweighted mean of the one-vs-rest AUCs over classes that have both positive and negative samples.
  */
 export function macroAuc(probs: ArrayLike<number>, labels: ArrayLike<number>, classes: number): number {
-  const n = labels.length;
-  const aucOf = (c: number): number => {
-    const scores = new Float64Array(n);
-    const positive = new Array<boolean>(n);
-    for (let i = 0; i < n; i++) {
-      scores[i] = probs[i * classes + c] as number;
-      positive[i] = labels[i] === c;
-    }
-    return binaryAuc(scores, positive);
-  };
-  if (classes === 2) return aucOf(1);
-  const aucs = Array.from({ length: classes }, (_, c) => aucOf(c)).filter((a) => !Number.isNaN(a));
+  if (classes === 2) return oneVsRestAuc(probs, labels, classes, 1);
+  const aucs = Array.from({ length: classes }, (_, c) => oneVsRestAuc(probs, labels, classes, c)).filter(
+    (a) => !Number.isNaN(a),
+  );
   return aucs.length === 0 ? NaN : aucs.reduce((s, a) => s + a, 0) / aucs.length;
+}
+
+/**
+ * The AUC of class `c` against the rest. Module-level functions, not a closure made per call, and the loop apart
+ * from the call: with either, V8 deoptimised this code at every epoch's evaluation (docs/performance.md, "Sweep
+ * (session 6)").
+ */
+function oneVsRestAuc(
+  probs: ArrayLike<number>,
+  labels: ArrayLike<number>,
+  classes: number,
+  c: number,
+): number {
+  const n = labels.length;
+  const scores = new Float64Array(n);
+  const positive = new Array<boolean>(n);
+  classColumn(probs, labels, classes, c, { scores, positive });
+  return binaryAuc(scores, positive);
+}
+
+/** Fills `into` with class `c`'s scores and whether each row is of class `c`. */
+function classColumn(
+  probs: ArrayLike<number>,
+  labels: ArrayLike<number>,
+  classes: number,
+  c: number,
+  into: { scores: Float64Array; positive: boolean[] },
+): void {
+  const { scores, positive } = into;
+  for (let i = 0; i < scores.length; i++) {
+    scores[i] = probs[i * classes + c] as number;
+    positive[i] = labels[i] === c;
+  }
 }
 
 /** Row-wise softmax of logits ([n, classes] row-major), numerically stable (max subtracted). */

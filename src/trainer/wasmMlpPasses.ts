@@ -24,8 +24,6 @@ export interface PassContext {
   param(v: Variable | undefined): Param;
 }
 
-const NO_DROPOUT: DropoutCodes = { kind: 0, threshold: 0, scale: 1, offset: 0, dropped: 0 };
-
 /** C[m×n] = A[m×k]·B[k×n] (+ bias), all row-major. */
 function product(
   c: PassContext,
@@ -77,7 +75,10 @@ function productT(
  */
 export function forwardPass(c: PassContext, rows: number, training: boolean, state: number): number {
   const { plan, act } = c;
-  const d = training ? c.drop : NO_DROPOUT;
+  // Plain arguments, no spreads or closures: this runs every step and TurboFan compiles it on a helper thread
+  // (docs/performance.md, "Sweep (session 6)"); the inference call reads no dropout object of another shape.
+  const d = c.drop;
+  const dropKind = training ? d.kind : 0;
   let input = plan.x;
   let fanIn = c.features;
   for (const b of plan.layers) {
@@ -86,11 +87,34 @@ export function forwardPass(c: PassContext, rows: number, training: boolean, sta
     const moving = plan.norm === 1 && !training && l.movingMean && l.movingVar;
     const mean = moving ? c.at(l.movingMean as Variable) : b.mean;
     const variance = moving ? c.at(l.movingVar as Variable) : b.variance;
-    const [gamma, beta] = [l.gamma, l.beta].map((v) => (v ? c.at(v) : 0)) as [number, number];
-    const norm = [plan.norm, gamma, beta, mean, variance, b.istd, NORM_EPSILON, training ? 1 : 0] as const;
+    const gamma = l.gamma ? c.at(l.gamma) : 0;
+    const beta = l.beta ? c.at(l.beta) : 0;
     state = c.k.layerForward(
-      ...[b.a, b.xhat, b.z, b.y, b.h, b.gm, rows, l.units, ...act, ...norm],
-      ...[d.kind, d.threshold, d.scale, d.offset, d.dropped, state],
+      b.a,
+      b.xhat,
+      b.z,
+      b.y,
+      b.h,
+      b.gm,
+      rows,
+      l.units,
+      act[0],
+      act[1],
+      act[2],
+      plan.norm,
+      gamma,
+      beta,
+      mean,
+      variance,
+      b.istd,
+      NORM_EPSILON,
+      training ? 1 : 0,
+      dropKind,
+      training ? d.threshold : 0,
+      training ? d.scale : 1,
+      training ? d.offset : 0,
+      training ? d.dropped : 0,
+      state,
     );
     input = training ? b.h : b.y;
     fanIn = l.units;
@@ -113,12 +137,27 @@ export function backwardPass(c: PassContext, rows: number): void {
   for (let i = layers.length - 1; i >= 0; i--) {
     const b = layers[i] as MlpPlan['layers'][number];
     const l = b.layer;
-    const norm = l.gamma && l.beta;
-    const normArgs = [
-      ...[plan.norm, b.xhat, norm ? c.at(l.gamma as Variable) : 0, b.istd],
-      ...[norm ? c.param(l.gamma).grad : 0, norm ? c.param(l.beta).grad : 0, c.param(l.b).grad],
-    ] as const;
-    k.layerBackward(dh, b.y, b.z, b.gm, plan.da, rows, l.units, ...act, c.drop.kind, ...normArgs);
+    const norm = l.gamma !== undefined && l.beta !== undefined;
+    k.layerBackward(
+      dh,
+      b.y,
+      b.z,
+      b.gm,
+      plan.da,
+      rows,
+      l.units,
+      act[0],
+      act[1],
+      act[2],
+      c.drop.kind,
+      plan.norm,
+      b.xhat,
+      norm ? c.at(l.gamma as Variable) : 0,
+      b.istd,
+      norm ? c.param(l.gamma).grad : 0,
+      norm ? c.param(l.beta).grad : 0,
+      c.param(l.b).grad,
+    );
     const input = i > 0 ? (layers[i - 1] as MlpPlan['layers'][number]).h : plan.x;
     productT(c, 'At', input, plan.da, c.param(l.w).grad, l.fanIn, rows, l.units);
     if (i > 0) {
