@@ -24,9 +24,11 @@ export function gatherRows(
   const rows = to - from;
   const x = new Float32Array(rows * features);
   const y = new Float32Array(rows);
+  const source = split.x;
+  // Element by element: a subarray per row allocated a view object 128 times a step (garbage for the GC threads).
   for (let r = 0; r < rows; r++) {
     const i = indices[from + r] as number;
-    x.set(split.x.subarray(i * features, (i + 1) * features), r * features);
+    for (let f = 0; f < features; f++) x[r * features + f] = source[i * features + f] as number;
     y[r] = split.y[i] as number;
   }
   return { x, y };

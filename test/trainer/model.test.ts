@@ -10,6 +10,7 @@ import { activate, LEAKY_RELU_SLOPE } from '../../src/trainer/activations';
 import { initBackend } from '../../src/trainer/backend';
 import { initWeights } from '../../src/trainer/init';
 import { layerWidths } from '../../src/core/config/modelShape';
+import { gatherRows } from '../../src/trainer/evaluate';
 import { buildModel } from '../../src/trainer/model';
 
 const model = (over: Partial<ModelConfig>): ModelConfig => ({
@@ -124,4 +125,23 @@ describe('model structure', () => {
       m.dispose();
     });
   }
+});
+
+describe('gatherRows', () => {
+  it('copies the indexed rows and labels in order, a partial last batch included', () => {
+    const features = 3;
+    const n = 7;
+    const split = {
+      x: Float32Array.from({ length: n * features }, (_, k) => k + 0.5),
+      y: Float32Array.from({ length: n }, (_, i) => 10 + i),
+      n,
+    };
+    const order = [6, 2, 0, 5, 1, 3, 4];
+    const batch = gatherRows(split, features, order, 4, 7);
+    assert.deepEqual([...batch.y], [11, 13, 14]);
+    assert.deepEqual(
+      [...batch.x],
+      [1, 3, 4].flatMap((i) => [0, 1, 2].map((f) => i * features + f + 0.5)),
+    );
+  });
 });

@@ -8,6 +8,7 @@ import {
   meanSquaredError,
   softmax,
 } from '../../src/core/metrics';
+import { createRng } from '../../src/core/random';
 
 /** Closed-form expectations of a few float64 operations: agree to rounding. */
 const close = (actual: number, expected: number, tol = 1e-12): void =>
@@ -28,6 +29,54 @@ describe('binaryAuc', () => {
   });
   it('is NaN when one class is missing', () => {
     assert.ok(Number.isNaN(binaryAuc([0.1, 0.2], [true, true])));
+  });
+});
+
+/** binaryAuc as it was before the sorted-copy version: an index sort with a comparator, ties grouped in order. */
+function aucByIndexSort(scores: ArrayLike<number>, positive: ArrayLike<boolean>): number {
+  const n = scores.length;
+  const order = Array.from({ length: n }, (_, i) => i).sort(
+    (a, b) => (scores[a] as number) - (scores[b] as number),
+  );
+  let positives = 0;
+  let rankSum = 0;
+  let i = 0;
+  while (i < n) {
+    let j = i;
+    while (j + 1 < n && scores[order[j + 1] as number] === scores[order[i] as number]) j++;
+    for (let k = i; k <= j; k++) {
+      if (positive[order[k] as number]) {
+        positives++;
+        rankSum += (i + j) / 2 + 1;
+      }
+    }
+    i = j + 1;
+  }
+  const negatives = n - positives;
+  if (positives === 0 || negatives === 0) return NaN;
+  return (rankSum - (positives * (positives + 1)) / 2) / (positives * negatives);
+}
+
+describe('binaryAuc against the index sort it replaced', () => {
+  it('gives the same value, bit for bit, on random scores with many ties, signed zeros and infinities', () => {
+    const rng = createRng(19);
+    const values = [0, -0, 1, -1, 0.5, Infinity, -Infinity, 1e-300, 0.25];
+    for (let trial = 0; trial < 400; trial++) {
+      const n = 1 + rng.int(300);
+      const tied = rng.next() < 0.5;
+      const scores = Array.from({ length: n }, () =>
+        tied ? (values[rng.int(values.length)] as number) : rng.normal(),
+      );
+      const positive = Array.from({ length: n }, () => rng.next() < 0.4);
+      const expected = aucByIndexSort(scores, positive);
+      const got = binaryAuc(Float64Array.from(scores), positive);
+      assert.ok(Object.is(got, expected), `trial ${trial}: ${got} != ${expected}`);
+    }
+  });
+  it('keeps the index sort for scores with a NaN', () => {
+    const scores = [0.3, NaN, 0.1, 0.7, NaN, 0.2];
+    const positive = [true, false, false, true, true, false];
+    assert.ok(Object.is(binaryAuc(scores, positive), aucByIndexSort(scores, positive)));
   });
 });
 
