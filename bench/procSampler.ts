@@ -113,3 +113,16 @@ export function describeChild(c: ChildCpu): string {
   const list = helpers.length > 0 ? helpers.join(', ') : '0';
   return `main thread ${c.mainCpuS.toFixed(2)} s, other threads ${list}; main thread waited for a core ${c.waitS.toFixed(2)} s`;
 }
+
+/** This process's CPU seconds so far: its main thread's, and all its other threads' (libuv's pool, V8's workers). */
+export function ownThreadsCpuS(): { mainS: number; otherS: number } {
+  let mainS = 0;
+  let otherS = 0;
+  for (const tid of readdirSync('/proc/self/task')) {
+    const stat = readOr(`/proc/self/task/${tid}/stat`);
+    if (stat === '') continue;
+    if (Number(tid) === process.pid) mainS = statCpuS(stat);
+    else otherS += statCpuS(stat);
+  }
+  return { mainS, otherS };
+}

@@ -17,7 +17,7 @@ import { createRng } from '../src/core/random';
 import { RunManager } from '../src/runs/runManager';
 import { RunStore } from '../src/runs/runStore';
 import { probeRelaxedSimdFlag, trainerWasmFlags } from '../src/runs/wasmFlags';
-import { ChildCpuSampler, describeChild, type ChildCpu } from './procSampler';
+import { ChildCpuSampler, describeChild, ownThreadsCpuS, type ChildCpu } from './procSampler';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 /** The trainer under test; SNN_BENCH_TRAINER points at another build's (e.g. an earlier release, for comparison). */
@@ -29,7 +29,13 @@ const EPOCHS = Number(process.env.SNN_BENCH_EPOCHS ?? 20);
 const PARTS = new Set((process.env.SNN_BENCH_PARTS ?? 'runs,sweep,first').split(','));
 /** Extra flags for every trainer's Node (space-separated), to measure their effect: SNN_BENCH_TRAINER_FLAGS. */
 const TRAINER_FLAGS = (process.env.SNN_BENCH_TRAINER_FLAGS ?? '').split(' ').filter((f) => f !== '');
-const logger = { info(): void {}, warn(): void {}, error: (m: string): void => console.error(m) };
+/** SNN_BENCH_TRAINER_LOG=1 prints the trainers' log lines (stdout/stderr, e.g. of --trace-gc in the flags above). */
+const TRAINER_LOG = process.env.SNN_BENCH_TRAINER_LOG === '1';
+const logger = {
+  info: (m: string): void => void (TRAINER_LOG && console.log(m)),
+  warn: (m: string): void => void (TRAINER_LOG && console.log(m)),
+  error: (m: string): void => console.error(m),
+};
 
 /** A CSV both sides read: 8 standard-normal features, labels from a random 8 → 32 → 2 ReLU teacher. */
 function writeCsv(file: string): void {
@@ -80,6 +86,9 @@ interface Timed {
   parentCpuS: number;
   /** Where each trainer's CPU went, sampled from /proc (one entry per trainer of the batch). */
   children: ChildCpu[];
+  /** Of parentCpuS: kernel time (system calls: IPC reads, file writes), and the main thread's (JS, user + system). */
+  parentSysS: number;
+  parentMainS: number;
   /** Of parentCpuS, the seconds spent sampling /proc for `children`. */
   samplingS: number;
 }
@@ -125,6 +134,7 @@ async function runPlans(
   const t0 = performance.now();
   const cpu0 = childCpuS();
   const parent0 = process.cpuUsage();
+  const threads0 = ownThreadsCpuS();
   const sampler = new ChildCpuSampler();
   const ids = manager.enqueue(plans, { experiment: experimentFile, mode: 'train' });
   const first = new Map<string, number>();
@@ -137,6 +147,7 @@ async function runPlans(
   await manager.dispose();
   const parentUsage = process.cpuUsage(parent0);
   const parentCpuS = (parentUsage.user + parentUsage.system) / 1e6;
+  const parentMainS = ownThreadsCpuS().mainS - threads0.mainS;
   await childrenReaped();
   const children = sampler.stop();
   // With one run at a time the children's CPU is that run's trainer (split evenly when several ran).
@@ -150,6 +161,8 @@ async function runPlans(
       trainMs: run?.summary?.durationMs ?? NaN,
       ok: ends[i]?.status === 'finished',
       parentCpuS,
+      parentSysS: parentUsage.system / 1e6,
+      parentMainS,
       children,
       samplingS: sampler.ownMs / 1000,
     };
@@ -285,8 +298,10 @@ async function sweep(dir: string, plan: RunPlan, rounds: number, file: string): 
     const wallS = Math.max(...batch.map((t) => t.wallMs)) / 1000;
     const parentS = batch[0]?.parentCpuS ?? NaN;
     const samplingS = batch[0]?.samplingS ?? NaN;
+    const sysS = batch[0]?.parentSysS ?? NaN;
+    const mainS = batch[0]?.parentMainS ?? NaN;
     console.log(
-      `  ${label} (best round, ${wallS.toFixed(2)} s): host process CPU ${parentS.toFixed(2)} s (${((100 * parentS) / wallS).toFixed(1)} % of a core; of it ${samplingS.toFixed(2)} s this bench's /proc sampling)`,
+      `  ${label} (best round, ${wallS.toFixed(2)} s): host process CPU ${parentS.toFixed(2)} s (${((100 * parentS) / wallS).toFixed(1)} % of a core; kernel ${sysS.toFixed(2)} s; main thread ${mainS.toFixed(2)} s, other threads ${(parentS - mainS).toFixed(2)} s; of it ${samplingS.toFixed(2)} s this bench's /proc sampling)`,
     );
     for (const c of batch[0]?.children ?? []) console.log(`    trainer ${c.pid}: ${describeChild(c)}`);
   }
