@@ -9,24 +9,31 @@ import type { Dataset, DataSplit } from '../node/data/dataset';
 
 export const PREDICTIONS_FILE = 'predictions.csv';
 
-/** Probabilities of one row of logits (max-shifted, so large logits do not overflow). */
-function softmaxRow(outputs: Float32Array, offset: number, classes: number): number[] {
-  let max = Number.NEGATIVE_INFINITY;
-  for (let k = 0; k < classes; k++) max = Math.max(max, outputs[offset + k] as number);
-  const e = Array.from({ length: classes }, (_, k) => Math.exp((outputs[offset + k] as number) - max));
-  const sum = e.reduce((s, v) => s + v, 0);
-  return e.map((v) => v / sum);
-}
-
-/** The CSV lines of one split (no header). */
+/**
+ * The CSV lines of one split (no header): probabilities are the max-shifted softmax of each row of logits (large
+ * logits do not overflow). Plain loops into one string per row: this runs once, at the end of a run, and arrays made
+ * per row gave V8's compiler and GC threads work that competes with a sweep's other runs (docs/performance.md).
+ */
 function rows(data: Dataset, split: DataSplit, outputs: Float32Array, name: string, fold: string): string[] {
   const width = data.task === 'regression' ? 1 : data.classes;
+  const exps = new Float64Array(width);
   const lines: string[] = [];
   for (let i = 0; i < split.n; i++) {
     const sample = split.index?.[i] ?? i;
-    const scores =
-      data.task === 'regression' ? [outputs[i] as number] : softmaxRow(outputs, i * width, width);
-    lines.push([sample, fold, name, split.y[i] as number, ...scores].join(','));
+    let line = `${sample},${fold},${name},${split.y[i] as number}`;
+    if (data.task === 'regression') line += `,${outputs[i] as number}`;
+    else {
+      const offset = i * width;
+      let max = Number.NEGATIVE_INFINITY;
+      for (let k = 0; k < width; k++) max = Math.max(max, outputs[offset + k] as number);
+      let sum = 0;
+      for (let k = 0; k < width; k++) {
+        exps[k] = Math.exp((outputs[offset + k] as number) - max);
+        sum += exps[k] as number;
+      }
+      for (let k = 0; k < width; k++) line += `,${(exps[k] as number) / sum}`;
+    }
+    lines.push(line);
   }
   return lines;
 }

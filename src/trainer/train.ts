@@ -11,7 +11,7 @@ import type { TrainerToHost } from '../protocol/trainer';
 import type { Dataset } from '../node/data/dataset';
 import type { Tf } from './tf';
 import { EarlyStopping } from './earlyStopping';
-import { createStepper } from './batchStep';
+import { createStepper, type Stepper } from './batchStep';
 import { evaluateSplit, gatherRows, metricsOf, predictSplit } from './evaluate';
 import { statsLayers } from './layerStats';
 import { buildModel } from './model';
@@ -48,6 +48,72 @@ export interface TrainOptions {
 }
 
 const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+/** What an epoch's batches read, and the counters they advance (one object for the whole run). */
+interface EpochLoop {
+  data: Dataset;
+  stepper: Stepper;
+  sink: (message: TrainerToHost) => void;
+  signal: AbortSignal;
+  now: () => number;
+  runId: RunId;
+  order: number[];
+  batchSize: number;
+  outputs: number;
+  reported: number[];
+  everySteps: number;
+  started: number;
+  step: number;
+  samples: number;
+  lastProgress: number;
+}
+
+/**
+ * One epoch's batches in `loop.order`: steps, statistics reports and progress; the epoch's training outputs and
+ * labels. A function of its own, not part of train(): V8 optimises this hot loop as a small unit instead of the
+ * whole run's function, less work for its compiler threads (docs/performance.md, "Sweep (session 6)").
+ */
+async function trainEpoch(
+  loop: EpochLoop,
+  epoch: number,
+): Promise<{ epochOutputs: Float32Array; epochLabels: Float32Array }> {
+  const { data, stepper, sink, signal, now, runId, order, batchSize, outputs, reported } = loop;
+  const epochOutputs = new Float32Array(data.train.n * outputs);
+  const epochLabels = new Float32Array(data.train.n);
+  for (let from = 0; from < data.train.n; from += batchSize) {
+    const step = loop.step;
+    if (signal.aborted) {
+      throw new TrainFailure('stopped', `stopped after ${step} step${step === 1 ? '' : 's'}`, step);
+    }
+    const to = Math.min(data.train.n, from + batchSize);
+    const batch = gatherRows(data.train, data.features, order, from, to);
+    const report = step % loop.everySteps === 0 && reported.length > 0;
+    const result = await stepper.step(batch.x, batch.y, to - from, report ? reported : undefined);
+    if (result.diverged) {
+      const layer = result.diverged.layer;
+      const where = layer === undefined ? 'the output layer' : `hidden layer ${layer}`;
+      throw new TrainFailure(
+        'diverged',
+        `loss is ${result.loss} at step ${step} (first non-finite: ${where})`,
+        step,
+        layer,
+      );
+    }
+    epochOutputs.set(result.outputs, from * outputs);
+    epochLabels.set(batch.y, from);
+    if (result.layers) sink({ type: 'layerStats', runId, step, epoch, layers: result.layers });
+    const t = now();
+    if (t - loop.lastProgress >= PROGRESS_INTERVAL_MS || to === data.train.n) {
+      loop.lastProgress = t;
+      const samplesPerSec = (loop.samples + to - from) / Math.max(1e-3, (t - loop.started) / 1000);
+      sink({ type: 'progress', runId, step, epoch, loss: result.loss, samplesPerSec });
+    }
+    loop.step = step + 1;
+    loop.samples += to - from;
+    await yieldToEventLoop();
+  }
+  return { epochOutputs, epochLabels };
+}
 
 /** Trains one run and returns its summary. */
 export async function train(config: RunConfig, options: TrainOptions): Promise<RunSummary> {
@@ -92,49 +158,18 @@ export async function train(config: RunConfig, options: TrainOptions): Promise<R
     classes: data.classes,
     ...(data.files.length > 0 ? { dataFiles: data.files } : {}),
   });
-  const started = now();
-  let step = 0;
-  let samples = 0;
+  const loop: EpochLoop = {
+    ...{ data, stepper, sink, signal, now, runId, order, batchSize, outputs, reported },
+    ...{ everySteps: config.stats.everySteps, started: now(), step: 0, samples: 0, lastProgress: -Infinity },
+  };
+  const started = loop.started;
   let epochsDone = 0;
-  let lastProgress = -Infinity;
   let final: Metrics = {};
   const history: Metrics[] = [];
   try {
     for (let epoch = 0; epoch < config.train.epochs; epoch++) {
       shuffleRng.shuffle(order);
-      const epochOutputs = new Float32Array(data.train.n * outputs);
-      const epochLabels = new Float32Array(data.train.n);
-      for (let from = 0; from < data.train.n; from += batchSize) {
-        if (signal.aborted) {
-          throw new TrainFailure('stopped', `stopped after ${step} step${step === 1 ? '' : 's'}`, step);
-        }
-        const to = Math.min(data.train.n, from + batchSize);
-        const batch = gatherRows(data.train, data.features, order, from, to);
-        const report = step % config.stats.everySteps === 0 && reported.length > 0;
-        const result = await stepper.step(batch.x, batch.y, to - from, report ? reported : undefined);
-        if (result.diverged) {
-          const layer = result.diverged.layer;
-          const where = layer === undefined ? 'the output layer' : `hidden layer ${layer}`;
-          throw new TrainFailure(
-            'diverged',
-            `loss is ${result.loss} at step ${step} (first non-finite: ${where})`,
-            step,
-            layer,
-          );
-        }
-        epochOutputs.set(result.outputs, from * outputs);
-        epochLabels.set(batch.y, from);
-        if (result.layers) sink({ type: 'layerStats', runId, step, epoch, layers: result.layers });
-        const t = now();
-        if (t - lastProgress >= PROGRESS_INTERVAL_MS || to === data.train.n) {
-          lastProgress = t;
-          const samplesPerSec = (samples + to - from) / Math.max(1e-3, (t - started) / 1000);
-          sink({ type: 'progress', runId, step, epoch, loss: result.loss, samplesPerSec });
-        }
-        step++;
-        samples += to - from;
-        await yieldToEventLoop();
-      }
+      const { epochOutputs, epochLabels } = await trainEpoch(loop, epoch);
       const metrics = {
         ...metricsOf(data, epochOutputs, epochLabels),
         ...(await evaluateSplit(tf, model, data, data.validation, 'val_', stepper.predict)),
@@ -142,7 +177,7 @@ export async function train(config: RunConfig, options: TrainOptions): Promise<R
       final = metrics;
       history.push(metrics);
       epochsDone = epoch + 1;
-      sink({ type: 'epochEnd', runId, epoch, step, metrics });
+      sink({ type: 'epochEnd', runId, epoch, step: loop.step, metrics });
       if (early?.update(metrics, epoch, (m) => sink({ type: 'log', level: 'warn', message: m }))) break;
     }
     const testedEpoch = early?.restoreBest(epochsDone - 1) ?? epochsDone - 1;
@@ -157,6 +192,7 @@ export async function train(config: RunConfig, options: TrainOptions): Promise<R
       await writePredictions(options.runDir, data, { validation, test: testOutputs }, options.fold);
     }
     const durationMs = now() - started;
+    const { step, samples } = loop;
     return {
       steps: step,
       epochs: epochsDone,

@@ -230,8 +230,10 @@ class TableBuilder {
         line,
       });
     }
-    const row = new Array<number>(this.featureCols.length);
-    for (const [i, j] of this.featureCols.entries()) {
+    const cols = this.featureCols;
+    const row = new Array<number>(cols.length);
+    for (let i = 0; i < cols.length; i++) {
+      const j = cols[i] as number;
       row[i] = parseCell(record[j] as string, file, line, names[j] as string);
     }
     this.rows.push(row);
