@@ -9,6 +9,7 @@ import type { CDPSession, Page } from 'playwright-core';
 import { PROTOCOL_VERSION } from '../src/protocol/version';
 import type { HostToWebview } from '../src/protocol/webview';
 import type { TestServer } from '../test/webview/harness';
+import type { TestHook } from '../webview/dashboard/testHook';
 
 /** One delivered push, timed by the page clock (ms, performance.now()). */
 export interface PushTiming {
@@ -26,7 +27,82 @@ export interface PushTiming {
 declare global {
   interface Window {
     __benchPushes?: PushTiming[];
+    /** Resolves (page clock) once the frame that shows the first snapshot was painted: see watchFirstPaint. */
+    __benchFirstPaint?: Promise<FirstPaint>;
   }
+}
+
+/**
+ * Hands what the page posts to the host (`onPost`) as it posts it, through a Playwright binding, as VS Code's IPC
+ * would: the replay transport only records posts in the page, and waiting for goto()'s `load` and then polling for
+ * `ready` held the page's `ready` back from the host (170–290 ms of every open before 2026-12-07, session 6).
+ */
+export async function forwardPosts(page: Page, onPost: (message: unknown) => void): Promise<void> {
+  await page.exposeFunction('__benchHostPost', onPost);
+  await page.addInitScript(() => {
+    let transport: unknown;
+    Object.defineProperty(window, '__snnLabReplayTransport', {
+      configurable: true,
+      get: () => transport,
+      set: (value: { post: (m: unknown) => void }) => {
+        const post = value.post.bind(value);
+        value.post = (m) => {
+          post(m);
+          void (window as unknown as { __benchHostPost: (m: unknown) => Promise<void> }).__benchHostPost(m);
+        };
+        transport = value;
+      },
+    });
+  });
+}
+
+/** When a page showed its first snapshot (page clock, ms). */
+export interface FirstPaint {
+  /** The frame that shows it was painted (the cards on the first screen drawn). */
+  paintedAt: number;
+  /** That frame's render and when it ended. */
+  renderMs: number;
+  renderedAt: number;
+  /** Every card drawn (cards below the first screen follow right after the first paint) and painted. */
+  completeAt: number;
+}
+
+/**
+ * Makes every document `page` loads from now on watch for the paint of its first snapshot, however it came (in the
+ * HTML or posted): the test hook's render list is wrapped so that the render which shows a snapshot posts a task from
+ * its animation-frame callback, and that task runs after the frame's paint (as pageWebview's deliveries check).
+ * Node awaits window.__benchFirstPaint (no polling).
+ */
+export async function watchFirstPaint(page: Page): Promise<void> {
+  await page.addInitScript(() => {
+    let hook: TestHook | undefined;
+    let resolve: (v: FirstPaint) => void = () => undefined;
+    window.__benchFirstPaint = new Promise((r) => (resolve = r));
+    let first: Omit<FirstPaint, 'completeAt'> | undefined;
+    Object.defineProperty(window, '__snnLab', {
+      configurable: true,
+      get: () => hook,
+      set: (value: TestHook) => {
+        hook = value;
+        let seen = false;
+        let complete = false;
+        const push = value.renders.push.bind(value.renders);
+        value.renders.push = (...ms: number[]): number => {
+          const n = push(...ms);
+          if (!seen && value.data().seq >= 0) {
+            seen = true;
+            const renderedAt = performance.now();
+            setTimeout(() => (first = { paintedAt: performance.now(), renderMs: ms[0]!, renderedAt }), 0);
+          }
+          if (seen && !complete && value.settled()) {
+            complete = true;
+            setTimeout(() => resolve({ ...first!, completeAt: performance.now() }), 0);
+          }
+          return n;
+        };
+      },
+    });
+  });
 }
 
 /**
@@ -119,7 +195,9 @@ export function pageWebview(page: Page, server: TestServer) {
         return { dispose: () => undefined };
       },
     },
-    ready: () => receive({ type: 'ready', protocolVersion: PROTOCOL_VERSION, view: 'dashboard' }),
+    /** Hands the host the page's `ready` (what it posted, e.g. with `shown`), or a plain one. */
+    ready: (message?: unknown) =>
+      receive(message ?? { type: 'ready', protocolVersion: PROTOCOL_VERSION, view: 'dashboard' }),
     /** Node's clock (performance.now) when each push was posted and when the page had painted it. */
     hostTimes,
     /** Resolves when the first push (the snapshot) is painted. */

@@ -12,7 +12,14 @@ import { appendFileSync, readFileSync, statSync, truncateSync, writeFileSync } f
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { pageWebview, profileIf, type PushTiming } from './benchPage';
+import {
+  type FirstPaint,
+  forwardPosts,
+  pageWebview,
+  profileIf,
+  watchFirstPaint,
+  type PushTiming,
+} from './benchPage';
 import { DashboardFeed } from '../src/host/webviews/dashboardFeed';
 import { FIRST_SCREEN_ROWS, SidebarRows } from '../src/host/webviews/sidebarRows';
 import { WebviewChannel } from '../src/host/webviews/webviewChannel';
@@ -58,9 +65,14 @@ const log = {
 const pushesSince = (page: Page, from: number): Promise<PushTiming[]> =>
   page.evaluate((n) => (window.__benchPushes ?? []).slice(n), from);
 
+let firstPages = 0;
+
 /**
  * Opens a dashboard page and a channel fed by `feed`; resolves when the page has painted the first snapshot.
  * `wallMs` runs from the open (the host starts reading while the page boots) to that paint, as the user sees it.
+ * As DashboardPanels.adopt: when the caches cover the snapshot (a reopened dashboard) the host builds it at once and
+ * embeds it in the page's HTML, and the page draws it when its script runs; otherwise the page boots, says `ready`
+ * and is sent the snapshot.
  */
 async function openDashboard(
   server: TestServer,
@@ -74,6 +86,12 @@ async function openDashboard(
   renderMs: number;
   parts: string;
 }> {
+  const embed = feed.cached('curves');
+  await watchFirstPaint(page);
+  let onReady: (message: unknown) => void = () => undefined;
+  await forwardPosts(page, (m) => {
+    if (typeof m === 'object' && m !== null && (m as { type?: unknown }).type === 'ready') onReady(m);
+  });
   const profile = await profileIf(page, phase, WEBVIEW_DIR);
   const start = performance.now();
   const view = pageWebview(page, server);
@@ -89,26 +107,51 @@ async function openDashboard(
   feed.attach({ append: (d) => channel.append(d), queue: (b) => channel.queue(b) });
   // DashboardPanels.open starts reading while the webview boots.
   const warming = feed.warm().then(() => performance.now() - start);
-  await page.goto(server.url('dashboard', 'empty'));
-  await page.waitForFunction(() => window.__snnLabReplayTransport?.posted.some((m) => m.type === 'ready'));
-  const booted = performance.now() - start;
-  // As in VS Code, the page says `ready` when booted, whether or not the host has read the runs yet.
-  const t = performance.now();
-  view.ready();
-  // The snapshot is built (from the caches once read) and posted in the channel's next turns.
-  await new Promise((resolve) => setTimeout(resolve, 0));
-  // The first push is the snapshot; its delivery resolves once the page painted it (no polling in the page).
-  await view.firstPainted();
+  let firstName: string | undefined;
+  if (embed) {
+    const first = await channel.firstSnapshot();
+    if (first) server.addFirst((firstName = `first-${process.pid}-${++firstPages}`), first);
+  }
+  const embedded = performance.now() - start;
+  let t = NaN;
+  let booted = NaN;
+  // The page's own `ready` (with `shown` when it drew the snapshot of its HTML) goes to the host when posted.
+  const ready = new Promise<{ shown?: number }>((resolve) => {
+    onReady = (m) => {
+      booted = performance.now() - start;
+      t = performance.now();
+      view.ready(m);
+      resolve(m as { shown?: number });
+    };
+  });
+  const gotoAt = performance.now();
+  // Committed is enough: the page's `ready` and first paint are awaited below (goto's `load` may come later).
+  const navigated = page.goto(server.url('dashboard', 'empty', firstName), { waitUntil: 'commit' });
+  let painted: FirstPaint | undefined;
+  if (firstName !== undefined) {
+    await navigated;
+    painted = await page.evaluate(() => window.__benchFirstPaint!);
+    if (!('shown' in (await ready))) {
+      throw new Error('the page did not draw the snapshot embedded in its HTML');
+    }
+  } else {
+    await ready;
+    // The snapshot is built (from the caches once read) and posted in the channel's next turns.
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    // The first push is the snapshot; its delivery resolves once the page painted it (no polling in the page).
+    await view.firstPainted();
+  }
   const wallMs = performance.now() - start;
   const shown = await page.evaluate(() => window.__snnLab?.data().selected.length ?? 0);
   if (shown < feed.selection.length) {
-    throw new Error(`the first push showed ${shown} of ${feed.selection.length} runs`);
+    throw new Error(`the first snapshot showed ${shown} of ${feed.selection.length} runs`);
   }
   const readyToPainted = performance.now() - t;
+  await navigated;
   await profile.stop();
   const read = await warming;
   const [push] = await pushesSince(page, 0);
-  const renderMs = await page.evaluate(() => window.__snnLab!.renders.at(-1)!);
+  const renderMs = painted?.renderMs ?? (await page.evaluate(() => window.__snnLab!.renders.at(-1)!));
   // The page clock (from navigation start): HTML received, bundle received, bundle evaluated up to `ready`.
   const clock = await page.evaluate(() => {
     const nav = performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming | undefined;
@@ -116,16 +159,26 @@ async function openDashboard(
       PerformanceResourceTiming | undefined;
     const ready = performance.getEntriesByName('snn-lab-ready')[0];
     return {
+      origin: performance.timeOrigin,
       html: nav?.responseEnd ?? NaN,
       bundle: bundle?.responseEnd ?? NaN,
       ready: ready?.startTime ?? NaN,
     };
   });
-  const parts =
-    `page booted ${ms(booted)} (page clock: HTML ${ms(clock.html)}, bundle loaded ${ms(clock.bundle)}, ready ${ms(clock.ready)}), host read (curves, then statistics) done ${ms(read)}; ready -> painted ${ms(readyToPainted)}: ` +
-    `ready -> snapshot posted (host) ${ms((view.hostTimes[0]?.postedAt ?? NaN) - t)}, posted -> painted ` +
-    `${ms((view.hostTimes[0]?.paintedAt ?? NaN) - (view.hostTimes[0]?.postedAt ?? NaN))} of which ` +
-    `in the page: render ${ms(renderMs)}, loaded -> painted ${ms(push?.ms ?? NaN)}`;
+  // Both clocks count from the same system clock: Node's goto() call to the page's navigation start.
+  const toNavigation = clock.origin - (performance.timeOrigin + gotoAt);
+  const boot =
+    `page booted ${ms(booted)} (goto -> navigation start ${ms(toNavigation)}; page clock: HTML ${ms(clock.html)}, ` +
+    `bundle loaded ${ms(clock.bundle)}, ready ${ms(clock.ready)}), host read (curves, then statistics) done ${ms(read)}`;
+  const parts = painted
+    ? `host snapshot built and embedded in the HTML ${ms(embedded)}; ${boot}; page clock: first screen painted ` +
+      `${ms(painted.paintedAt)} (its render ${ms(painted.renderMs)}, ended ${ms(painted.renderedAt)}), every card ` +
+      `painted ${ms(painted.completeAt)}; so the first screen was painted ` +
+      `${ms(wallMs - (painted.completeAt - painted.paintedAt))} after the open (wall, derived)`
+    : `${boot}; ready -> painted ${ms(readyToPainted)}: ` +
+      `ready -> snapshot posted (host) ${ms((view.hostTimes[0]?.postedAt ?? NaN) - t)}, posted -> painted ` +
+      `${ms((view.hostTimes[0]?.paintedAt ?? NaN) - (view.hostTimes[0]?.postedAt ?? NaN))} of which ` +
+      `in the page: render ${ms(renderMs)}, loaded -> painted ${ms(push?.ms ?? NaN)}`;
   return { channel, idle: view.idle, wallMs, renderMs, parts };
 }
 

@@ -16,6 +16,9 @@ import type { LayerInfo, LayerStats, ModelDescription, RunSource, RunSummary, Ru
 export const DASHBOARD_TABS = ['curves', 'layers', 'distributions', 'fixedPoint', 'study', 'theory'] as const;
 export type DashboardTab = (typeof DASHBOARD_TABS)[number];
 
+/** The id of the JSON data block that carries a page's first host message in its HTML (src/host/webviews/html.ts). */
+export const FIRST_MESSAGE_ID = 'snn-lab-first';
+
 /** Which webview a message belongs to. */
 export type WebviewKind = 'dashboard' | 'sidebar';
 
@@ -245,7 +248,11 @@ export type HostToWebview =
 
 /** Messages from a webview. Parse with {@link parseWebviewToHost}: the webview is untrusted. */
 export type WebviewToHost =
-  | { type: 'ready'; protocolVersion: number; view: WebviewKind }
+  /**
+   * The page is booted. `shown`: the seq of the snapshot its HTML carried and it drew (the host embeds the first
+   * snapshot when it has it at once, docs/dashboard.md); the host then sends only what followed that snapshot.
+   */
+  | { type: 'ready'; protocolVersion: number; view: WebviewKind; shown?: number }
   | { type: 'resync'; lastSeq: number }
   | { type: 'selectRuns'; runIds: RunId[] }
   | { type: 'openDashboard'; runIds: RunId[]; tab?: DashboardTab }
@@ -312,7 +319,12 @@ const parsers: { [K in WebviewToHost['type']]: (m: Rec) => Extract<WebviewToHost
     if (view !== 'dashboard' && view !== 'sidebar') {
       throw new Error('field "view" must be "dashboard" or "sidebar"');
     }
-    return { type: 'ready', protocolVersion: int(m, 'protocolVersion'), view };
+    const ready = {
+      type: 'ready' as const,
+      protocolVersion: int(m, 'protocolVersion'),
+      view: view as WebviewKind,
+    };
+    return m.shown === undefined ? ready : { ...ready, shown: int(m, 'shown') };
   },
   resync: (m) => ({ type: 'resync', lastSeq: int(m, 'lastSeq') }),
   selectRuns: (m) => ({ type: 'selectRuns', runIds: runIds(m) }),

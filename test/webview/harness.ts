@@ -70,7 +70,9 @@ export interface TestServer {
   origin: string;
   /** Registers an in-memory stream under a name (pages load it as /fixture/<name>.js). */
   addStream(name: string, messages: readonly HostToWebview[]): void;
-  url(view: 'dashboard' | 'sidebar', stream: string): string;
+  /** Registers a first message for a page's HTML (see buildHtml's `first`); pages ask for it with url(..., first). */
+  addFirst(name: string, message: HostToWebview): void;
+  url(view: 'dashboard' | 'sidebar', stream: string, first?: string): string;
   close(): Promise<void>;
 }
 
@@ -82,6 +84,7 @@ export interface ServerOptions {
 
 export async function startServer(options: ServerOptions = {}): Promise<TestServer> {
   const streams = new Map<string, string>();
+  const firsts = new Map<string, HostToWebview>();
   let origin = '';
   const server: Server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
@@ -93,9 +96,12 @@ export async function startServer(options: ServerOptions = {}): Promise<TestServ
     if (page) {
       const view = page[1] as 'dashboard' | 'sidebar';
       const stream = url.searchParams.get('stream') ?? '';
+      const first = firsts.get(url.searchParams.get('first') ?? '');
       res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
       res.end(
         buildHtml({
+          // One key per registered message, as VS Code serves a panel's document from the same HTML each time.
+          ...(first ? { first: { key: url.searchParams.get('first') ?? '', message: first } } : {}),
           cspSource: origin,
           nonce: newNonce(),
           title: `SNN Lab ${view} (replay)`,
@@ -140,7 +146,9 @@ export async function startServer(options: ServerOptions = {}): Promise<TestServ
   return {
     origin,
     addStream: (name, messages) => streams.set(name, JSON.stringify(messages)),
-    url: (view, stream) => `${origin}/${view}.html?stream=${encodeURIComponent(stream)}`,
+    addFirst: (name, message) => firsts.set(name, message),
+    url: (view, stream, first) =>
+      `${origin}/${view}.html?stream=${encodeURIComponent(stream)}${first === undefined ? '' : `&first=${encodeURIComponent(first)}`}`,
     close: () => new Promise((ok) => server.close(() => ok())),
   };
 }

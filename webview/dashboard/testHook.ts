@@ -24,6 +24,8 @@ export interface TestHook {
   renderedAt: number[];
   /** Types and seqs of every message received. */
   received: { type: string; seq?: number }[];
+  /** The seq of the snapshot this page drew from its HTML (a reopened dashboard), if it did. */
+  firstFromHtml?: number;
   /** True when no render is scheduled (all received data is on screen). */
   settled(): boolean;
   /** The theme colours in use (changes when VS Code switches theme). */
@@ -67,6 +69,9 @@ export function installTestHook(sources: HookSources) {
     rendered: (ms: number) => {
       hook.renders.push(ms);
       hook.renderedAt.push(performance.now());
+    },
+    fromHtml: (seq: number) => {
+      hook.firstFromHtml = seq;
     },
     received: (m: HostToWebview) =>
       hook.received.push({ type: m.type, ...('seq' in m ? { seq: m.seq } : {}) }),

@@ -3,6 +3,7 @@
  * plays a recorded message stream instead, so a dashboard runs in a plain browser page (tests, development).
  */
 import type { HostToWebview, RunPayload, WebviewToHost } from '../../src/protocol/webview';
+import { FIRST_MESSAGE_ID } from '../../src/protocol/webview';
 
 /** What the UI code talks to. */
 export interface HostTransport {
@@ -136,6 +137,32 @@ function replayAnswer(
     (id) => known.find((r) => r.runId === id) ?? { runId: id, note: 'no predictions.csv' },
   );
   return { type: 'predictions', runs };
+}
+
+/**
+ * The first host message the page's HTML carried (a JSON data block, src/host/webviews/html.ts), unless this document
+ * drew that block before (`drawnKey`, kept in the webview state: VS Code re-creates a hidden panel's document from the
+ * same HTML, whose data is then stale and the host sends a fresh snapshot after `ready`). The block is removed.
+ */
+export function embeddedFirst(drawnKey: unknown): { key: string; message: HostToWebview } | undefined {
+  const block = document.getElementById(FIRST_MESSAGE_ID);
+  if (!block) return undefined;
+  block.remove();
+  const key = block.dataset.key;
+  if (!key || key === drawnKey) return undefined;
+  try {
+    const message = JSON.parse(block.textContent ?? '') as unknown;
+    if (
+      typeof message !== 'object' ||
+      message === null ||
+      typeof (message as { type?: unknown }).type !== 'string'
+    ) {
+      return undefined;
+    }
+    return { key, message: message as HostToWebview };
+  } catch {
+    return undefined;
+  }
 }
 
 /** Replay messages a test page put on window (see test/webview/harness), if any. */

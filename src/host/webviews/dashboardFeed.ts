@@ -165,6 +165,15 @@ export class DashboardFeed {
     };
   }
 
+  /** Whether a snapshot for `tab` comes from the caches alone, reading no file first (a reopened dashboard). */
+  cached(tab?: DashboardTab): boolean {
+    const budget = budgetFor(this.selected.length);
+    return this.selected.every((id) => {
+      const series = this.caches.get(id);
+      return series !== undefined && (statisticsTab(tab) ? series.covers(budget) : series.hasCurves);
+    });
+  }
+
   /** The statistics the last snapshot left out (see {@link snapshot}), once: the channel sends them after it. */
   takeLater(): Delta[] | Promise<Delta[]> {
     const later = this.later;

@@ -179,8 +179,10 @@ export class DashboardPanels implements vscode.Disposable {
       },
     });
     const disposables: vscode.Disposable[] = [channel];
+    let gone = false;
     disposables.push(
       panel.onDidDispose(() => {
+        gone = true;
         for (const d of disposables) d.dispose();
         if (this.current?.panel === panel) {
           this.current = undefined;
@@ -189,7 +191,21 @@ export class DashboardPanels implements vscode.Disposable {
       }),
     );
     panel.iconPath = vscode.Uri.joinPath(this.opts.extensionUri, 'media', 'snn-lab.svg');
-    panel.webview.html = webviewHtml(panel.webview, this.opts.extensionUri, 'dashboard');
+    const html = (first?: unknown): string =>
+      webviewHtml(panel.webview, this.opts.extensionUri, 'dashboard', first);
+    if (this.feed.cached(this.tab)) {
+      // Reopened: the snapshot comes from the caches (~10 ms for 100 runs) and travels in the HTML, so the page
+      // draws it as soon as its script runs instead of asking for it after booting (docs/dashboard.md).
+      void channel.firstSnapshot().then(
+        (first) => {
+          if (!gone) panel.webview.html = html(first);
+        },
+        (error: unknown) => {
+          log.warn(`dashboard: cannot embed the first snapshot: ${String(error)}`);
+          if (!gone) panel.webview.html = html();
+        },
+      );
+    } else panel.webview.html = html();
     this.current = { panel, channel, disposables };
   }
 

@@ -4,6 +4,7 @@
  * so the browser tests serve exactly this page.
  */
 import type * as vscode from 'vscode';
+import { FIRST_MESSAGE_ID } from '../../protocol/webview';
 
 /** The inputs of {@link buildHtml}; URIs are already webview URIs (asWebviewUri) or test-server URLs. */
 export interface HtmlOptions {
@@ -16,6 +17,13 @@ export interface HtmlOptions {
   styles: string[];
   /** Becomes `data-view` on <body>, so CSS can tell the dashboard from the sidebar. */
   view: 'dashboard' | 'sidebar';
+  /**
+   * The page's first host message, carried in the HTML as a JSON data block (`<script type="application/json">`,
+   * never executed, so the CSP does not govern it) so the page draws it as soon as its script runs, without a
+   * round trip. `key` tells the page whether it drew this block before: VS Code re-creates a hidden panel's document
+   * from the same HTML, whose data is then stale.
+   */
+  first?: { key: string; message: unknown };
 }
 
 /** A 128-bit random nonce, base64 (crypto.getRandomValues exists in Node 20 and in browsers). */
@@ -26,6 +34,18 @@ export function newNonce(): string {
 
 const escapeAttr = (s: string): string =>
   s.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+
+/**
+ * JSON that cannot end or bend its `<script>` element: every `<`, `>` and `&` (and the line separators JavaScript
+ * once treated as line ends) becomes a `\u` escape, which JSON reads back as the same character. A run named
+ * `</script><script>alert(1)</script>` stays text inside the block.
+ */
+export function jsonForHtml(value: unknown): string {
+  return JSON.stringify(value).replace(
+    /[<>&\u2028\u2029]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
+}
 
 /**
  * The Content-Security-Policy. chart.js draws on <canvas> and sets canvas sizes through the CSSOM (element.style),
@@ -48,6 +68,9 @@ export function buildHtml(o: HtmlOptions): string {
   const scripts = o.scripts
     .map((src) => `<script nonce="${escapeAttr(o.nonce)}" src="${escapeAttr(src)}"></script>`)
     .join('\n    ');
+  const first = o.first
+    ? `<script type="application/json" id="${FIRST_MESSAGE_ID}" data-key="${escapeAttr(o.first.key)}">${jsonForHtml(o.first.message)}</script>\n    `
+    : '';
   return `<!DOCTYPE html>
 <html lang="en">
   <head>
@@ -59,7 +82,7 @@ export function buildHtml(o: HtmlOptions): string {
   </head>
   <body data-view="${o.view}">
     <div id="app" role="application" aria-label="${escapeAttr(o.title)}"></div>
-    ${scripts}
+    ${first}${scripts}
   </body>
 </html>`;
 }
@@ -82,8 +105,10 @@ export function webviewHtml(
   webview: vscode.Webview,
   extensionUri: vscode.Uri,
   view: 'dashboard' | 'sidebar',
+  first?: unknown,
 ): string {
   return buildHtml({
+    ...(first === undefined ? {} : { first: { key: newNonce(), message: first } }),
     cspSource: webview.cspSource,
     nonce: newNonce(),
     title: view === 'dashboard' ? 'SNN Lab Dashboard' : 'SNN Lab Runs',

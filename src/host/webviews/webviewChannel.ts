@@ -86,6 +86,10 @@ export class WebviewChannel implements Disposable {
   /** Messages posted whose delivery VS Code has not confirmed yet, and since when the oldest is out. */
   private inFlight = 0;
   private inFlightSince = 0;
+  /** The seq of the snapshot handed out for the page's HTML ({@link firstSnapshot}), until `ready`. */
+  private embedded: number | undefined;
+  /** Something was for the page between that snapshot and `ready`: the page gets a fresh snapshot instead. */
+  private embeddedStale = false;
   /** A flush found messages still in flight: it runs again once they are delivered. */
   private flushWaits = false;
   private readonly subscription: Disposable;
@@ -104,8 +108,24 @@ export class WebviewChannel implements Disposable {
     return this.ready;
   }
 
+  /**
+   * The first snapshot, to embed in the page's HTML instead of posting it after `ready` (the page draws it as soon as
+   * its script runs). Sequenced like a posted one; what the owner leaves for later (afterSnapshot) follows `ready`. If
+   * anything else is for the page before its `ready` (it cannot take messages yet), or the page did not draw it,
+   * `ready` gets a fresh snapshot as usual.
+   */
+  async firstSnapshot(): Promise<Snapshot | undefined> {
+    const message = await this.buildSnapshot();
+    if (message) {
+      this.embedded = message.seq;
+      this.embeddedStale = false;
+    }
+    return message;
+  }
+
   /** Queues new data for a run; merged and pushed with the next flush. */
   append(delta: Delta): void {
+    this.noteEmbeddedStale();
     if (!this.accepting()) return;
     const p = this.pendingDeltas.get(delta.runId);
     if (!p) {
@@ -129,6 +149,7 @@ export class WebviewChannel implements Disposable {
 
   /** Queues a sequenced message for the next flush (sent before the appended data, in order). */
   queue(body: QueuedBody): void {
+    this.noteEmbeddedStale();
     if (!this.accepting()) return;
     this.queued.push(body);
     this.schedule();
@@ -141,6 +162,7 @@ export class WebviewChannel implements Disposable {
 
   /** Replaces anything pending with a full snapshot at the next flush. */
   invalidate(): void {
+    this.noteEmbeddedStale();
     this.snapshotDue = true;
     this.pendingDeltas.clear();
     this.queued = [];
@@ -159,6 +181,10 @@ export class WebviewChannel implements Disposable {
     this.pendingDeltas.clear();
     this.followUps = [];
     this.queued = [];
+  }
+
+  private noteEmbeddedStale(): void {
+    if (!this.ready && this.embedded !== undefined) this.embeddedStale = true;
   }
 
   /** Whether incremental data is wanted now (not before `ready`, not while a snapshot is due or being built). */
@@ -181,7 +207,12 @@ export class WebviewChannel implements Disposable {
         return;
       }
       this.ready = true;
-      void this.flushSnapshot();
+      const embedded = this.embedded;
+      this.embedded = undefined;
+      if (embedded !== undefined && m.shown === embedded && !this.embeddedStale && !this.snapshotDue) {
+        // The page drew the snapshot of its HTML and nothing came since: only what follows it is sent.
+        if (this.followUps.length > 0) this.schedule();
+      } else void this.flushSnapshot();
     } else if (m.type === 'resync') {
       this.o.log.info(`${this.o.view} webview: resync after seq ${m.lastSeq}`);
       void this.flushSnapshot();
@@ -226,9 +257,18 @@ export class WebviewChannel implements Disposable {
 
   /** Builds and sends a snapshot; an asynchronous builder holds back everything else until it is sent. */
   private async flushSnapshot(): Promise<void> {
+    const message = await this.buildSnapshot();
+    if (message) void this.send(message);
+  }
+
+  /**
+   * Builds the next snapshot (sequenced) and takes what follows it (afterSnapshot); undefined when a build is already
+   * running (it is built again once that one is out), it failed, or the channel went.
+   */
+  private async buildSnapshot(): Promise<Snapshot | undefined> {
     if (this.building) {
       this.snapshotDue = true; // build again once this one is sent: something changed meanwhile
-      return;
+      return undefined;
     }
     this.snapshotDue = false;
     this.pendingDeltas.clear();
@@ -247,9 +287,9 @@ export class WebviewChannel implements Disposable {
     } finally {
       this.building = false;
     }
-    if (!body || this.disposed) return;
+    if (!body || this.disposed) return undefined;
     this.seq += 1;
-    void this.send({ ...body, seq: this.seq, protocolVersion: PROTOCOL_VERSION } as HostToWebview);
+    const message = { ...body, seq: this.seq, protocolVersion: PROTOCOL_VERSION } as Snapshot;
     this.lastPush = Date.now();
     const later = this.o.afterSnapshot?.() ?? [];
     const snapshotSeq = this.seq;
@@ -268,6 +308,7 @@ export class WebviewChannel implements Disposable {
     } else this.followUps = later;
     this.lastSnapshotSeq = snapshotSeq;
     if (this.snapshotDue || this.followUps.length > 0) this.schedule();
+    return message;
   }
 
   private async send(message: HostToWebview): Promise<void> {

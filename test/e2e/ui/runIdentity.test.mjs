@@ -2,8 +2,8 @@
 // Run identity in a real VS Code workbench (code-server + headless Chromium), checked on what the user sees: an open
 // dashboard with nothing compared picks up a run started with one click on Run; a 12-point sweep started the same
 // way gets 12 distinct colours that match between the Curves and Layers charts (drawn pixels), the legend and the
-// sidebar (DOM), 12 labels that differ for every pair, and the same colours after the dashboard is closed, the
-// window reloaded and the dashboard opened again.
+// sidebar (DOM), 12 labels that differ for every pair, and the same colours after the dashboard is closed and
+// reopened (its first snapshot then inside its HTML), the window reloaded and the dashboard opened again.
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -298,6 +298,32 @@ describe('run identity in the VS Code workbench', { timeout: 900_000 }, () => {
       assert.equal(colorsBefore.size, SWEEP_RUNS, 'the sweep test recorded the colours');
       const { page } = suite.wb;
       const tab = page.locator('.tabs-container .tab', { hasText: 'SNN Lab Dashboard' }).first();
+      await tab.click();
+      await runCommand(page, 'View: Close Editor');
+      await tab.waitFor({ state: 'detached', timeout: 15_000 });
+      // Reopened in the same window, the host has the runs cached: the first snapshot comes inside the page's HTML
+      // (on the tab last shown, Layers).
+      await runCommand(page, 'SNN Lab: Open Dashboard');
+      const reopened = await poll(
+        async () => {
+          const frame = await dashboard(page);
+          const fromHtml = await frame.evaluate(
+            () => /** @type {TestHook} */ (window.__snnLab)?.firstFromHtml,
+          );
+          const drawn = await chartRuns(frame, 'layers:variance');
+          return fromHtml !== undefined && drawn.length === SWEEP_RUNS ? frame : undefined;
+        },
+        {
+          timeout: 60_000,
+          message: 'the reopened dashboard drawing the 12 runs from the snapshot in its HTML',
+        },
+      );
+      const again = await dashboardStyles(reopened);
+      for (const s of again) {
+        assert.equal(s.color, colorsBefore.get(s.runId), `colour of ${s.label} reopened`);
+      }
+      await eachRunDrawnInItsColour(reopened, 'layers:variance', again, (s) => ({ run: s.runId }));
+      await screenshot(page, ARTIFACTS, 'identity-05-reopened');
       await tab.click();
       await runCommand(page, 'View: Close Editor');
       await tab.waitFor({ state: 'detached', timeout: 15_000 });

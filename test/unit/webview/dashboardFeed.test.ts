@@ -214,7 +214,12 @@ describe('DashboardFeed over a real RunStore', () => {
     report(store, ids[0]!, 200);
     const feed = new DashboardFeed(store);
     feed.select(ids);
+    assert.equal(feed.cached('curves'), false, 'nothing read yet: no snapshot from the caches alone');
     const whole = await feed.snapshot();
+    assert.ok(
+      feed.cached('curves') && feed.cached('layers'),
+      'read: a reopened dashboard embeds its snapshot',
+    );
     assert.deepEqual(feed.takeLater(), [], 'a whole snapshot leaves nothing out');
     const light = await feed.snapshot('curves', { statisticsLater: true });
     if (whole.type !== 'snapshot' || light.type !== 'snapshot') throw new Error('not a dashboard snapshot');

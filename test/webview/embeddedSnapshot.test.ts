@@ -1,0 +1,113 @@
+/**
+ * A reopened dashboard gets its first snapshot inside its HTML (a JSON data block, src/host/webviews/html.ts): the
+ * page draws it without asking, says `ready` with the seq it shows, paints the same pixels as when the snapshot is
+ * posted, keeps a hostile run name as text, and a document re-created from the same HTML does not draw stale data.
+ */
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import type { Page } from 'playwright-core';
+import type { HostToWebview } from '../../src/protocol/webview';
+import { readStream, useBrowser, watchProblems } from './harness';
+
+const last = readStream('snn-vs-relu').at(-1);
+if (last?.type !== 'snapshot') throw new Error('snn-vs-relu.jsonl must end with the final snapshot');
+const HOSTILE =
+  '</script><script>window.__pwned = 1</script><img src=x onerror="window.__pwned = 2"> & \u2028';
+const snapshot: HostToWebview = {
+  ...last,
+  seq: 1,
+  allRuns: last.allRuns.map((info, i) => (i === 0 ? { ...info, name: HOSTILE } : info)),
+  runs: last.runs.map((run, i) => (i === 0 ? { ...run, info: { ...run.info, name: HOSTILE } } : run)),
+};
+
+const fx = useBrowser();
+
+/** Waits until the page painted seq `seq` (a frame after the render that showed it). */
+async function painted(page: Page, seq: number): Promise<void> {
+  await page.waitForFunction(
+    (n) => {
+      const hook = window.__snnLab;
+      return hook !== undefined && hook.data().seq === n && hook.settled() && hook.renders.length > 0;
+    },
+    seq,
+    { timeout: 20_000 },
+  );
+  await page.evaluate(() => new Promise<void>((ok) => requestAnimationFrame(() => ok())));
+}
+
+const pixels = (page: Page, chart: string) =>
+  page.evaluate(
+    (id) => document.querySelector<HTMLCanvasElement>(`[data-chart="${id}"] canvas`)?.toDataURL() ?? '',
+    chart,
+  );
+
+describe('the first snapshot in the page HTML', () => {
+  test('drawn without a round trip, with the pixels of a posted snapshot, and a hostile name kept as text', async () => {
+    fx.server.addStream('nothing', []);
+    fx.server.addStream('posted', [snapshot]);
+    fx.server.addFirst('embedded', snapshot);
+    const embedded = await fx.browser.newPage({ viewport: { width: 1280, height: 900 } });
+    const problems = watchProblems(embedded);
+    await embedded.goto(fx.server.url('dashboard', 'nothing', 'embedded'));
+    await painted(embedded, 1);
+    const ready = await embedded.evaluate(() =>
+      window.__snnLabReplayTransport!.posted.filter((m) => m.type === 'ready'),
+    );
+    assert.deepEqual(
+      ready.map((m) => (m as { shown?: number }).shown),
+      [1],
+      'ready says which snapshot the page shows',
+    );
+    const names = await embedded.evaluate(() => window.__snnLab!.data().allRuns.map((r) => r.name));
+    assert.equal(names[0], HOSTILE, 'the name arrives intact');
+    assert.equal(await embedded.evaluate(() => (window as { __pwned?: number }).__pwned), undefined);
+    assert.equal(
+      await embedded.locator('script:not([src])').count(),
+      0,
+      'the data block was read and removed',
+    );
+    const shownAsText = await embedded.evaluate(
+      (name) =>
+        [...document.querySelectorAll('*')].some(
+          (e) =>
+            e.getAttribute('title')?.includes(name) ||
+            (e.children.length === 0 && e.textContent?.includes(name)),
+        ),
+      HOSTILE,
+    );
+    assert.ok(shownAsText, 'the full name is shown as text (a label or a tooltip)');
+    assert.deepEqual(problems, []);
+
+    const posted = await fx.browser.newPage({ viewport: { width: 1280, height: 900 } });
+    await posted.goto(fx.server.url('dashboard', 'posted'));
+    await painted(posted, 1);
+    for (const chart of ['curves:batch_loss', 'curves:val_loss']) {
+      const a = await pixels(embedded, chart);
+      assert.ok(a.length > 1000, `${chart} drew something`);
+      assert.equal(
+        a,
+        await pixels(posted, chart),
+        `${chart}: the same pixels whichever way the snapshot came`,
+      );
+    }
+    await posted.close();
+
+    // VS Code re-creates a hidden panel's document from the same HTML: its data is stale by then.
+    await embedded.reload();
+    await embedded.waitForFunction(() =>
+      window.__snnLabReplayTransport?.posted.some((m) => m.type === 'ready'),
+    );
+    const again = await embedded.evaluate(() =>
+      window.__snnLabReplayTransport!.posted.filter((m) => m.type === 'ready'),
+    );
+    assert.deepEqual(again, [
+      { type: 'ready', protocolVersion: again[0]!.protocolVersion, view: 'dashboard' },
+    ]);
+    assert.equal(
+      await embedded.evaluate(() => window.__snnLab!.data().seq),
+      -1,
+      'the stale block is not drawn',
+    );
+    await embedded.close();
+  });
+});
