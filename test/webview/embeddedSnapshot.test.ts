@@ -111,3 +111,49 @@ describe('the first snapshot in the page HTML', () => {
     await embedded.close();
   });
 });
+
+describe('cards below the first screen', () => {
+  test('are drawn right after the first paint, with the pixels of a render that drew every card', async () => {
+    fx.server.addStream('posted-cards', [snapshot]);
+    const pages: Page[] = [];
+    const cards: string[][] = [];
+    const renders: number[] = [];
+    // A tall viewport shows every Curves card at once; a short one has some below the first screen.
+    for (const height of [3000, 500]) {
+      const page = await fx.browser.newPage({ viewport: { width: 1280, height } });
+      pages.push(page);
+      await page.goto(fx.server.url('dashboard', 'posted-cards'));
+      await painted(page, 1);
+      const ids = await page.evaluate(() =>
+        [...document.querySelectorAll<HTMLElement>('[data-chart^="curves:"]')].map((e) => e.dataset.chart!),
+      );
+      cards.push(ids);
+      renders.push(await page.evaluate(() => window.__snnLab!.renders.length));
+    }
+    const [tall, short] = pages as [Page, Page];
+    assert.ok(cards[0]!.length >= 4, `curves cards: ${cards[0]!.join(', ')}`);
+    assert.deepEqual(cards[1], cards[0]);
+    const below = await short.evaluate(
+      (ids) =>
+        ids.filter(
+          (id) => document.querySelector(`[data-chart="${id}"]`)!.getBoundingClientRect().top >= innerHeight,
+        ),
+      cards[1]!,
+    );
+    assert.ok(below.length > 0, 'the short page has cards below its first screen');
+    assert.ok(
+      renders[1]! > renders[0]!,
+      `renders: tall ${renders[0]}, short ${renders[1]} (the later cards' own)`,
+    );
+    for (const id of cards[0]!) {
+      const a = await pixels(tall, id);
+      assert.ok(a.length > 1000, `${id} drew something`);
+      assert.equal(
+        await pixels(short, id),
+        a,
+        `${id}: the same pixels drawn at once or after the first paint`,
+      );
+    }
+    for (const page of pages) await page.close();
+  });
+});

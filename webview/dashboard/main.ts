@@ -96,6 +96,7 @@ function view(tab: DashboardTab): TabView {
       update: (patch) => setUi(patch),
       styles: () => styles,
       post,
+      redraw: () => schedule(),
     };
     v = FACTORIES[tab](ctx);
     tabList.panels.get(tab)?.append(v.root);
@@ -126,7 +127,7 @@ let frame = 0;
 const hook = installTestHook({
   data: () => data,
   ui: () => ui,
-  settled: () => frame === 0,
+  settled: () => frame === 0 && !views.get(ui.tab)?.pending?.(),
   theme: () => theme,
   styles: () => styles,
 });

@@ -71,6 +71,13 @@ export function createCurvesTab(ctx: TabContext): TabView {
   const charts = new Map<string, LineChart>();
   const signatures = new Map<string, string>();
   let current: { runs: RunView[]; metric: string }[] = [];
+  /**
+   * The tab's first render draws the cards in view and leaves the others for right after that frame is painted:
+   * with 100 runs each card costs chart.js's set-up and the canvas's rasterisation before the first paint
+   * (docs/performance.md, reopening). Once drawn, a card's pixels are those of a render that drew every card.
+   */
+  let first = true;
+  let later = false;
 
   /** Each run's drawn series per metric, kept while its data and look are the same (a push extends a few runs). */
   const made = new Map<string, { key: string; series: LineSeries[] }>();
@@ -200,9 +207,24 @@ export function createCurvesTab(ctx: TabContext): TabView {
         });
         charts.set(metric, chart);
       }
+      const deferring = first;
+      if (metrics.length > 0) first = false;
       for (const metric of metrics) {
         const chart = charts.get(metric);
         if (!chart) continue;
+        // Cards are drawn in page order, so the ones above have their final height here; the layout this reads is
+        // the one the card's own first draw needs (it measures its box).
+        if (deferring && chart.card.element.getBoundingClientRect().top >= innerHeight) {
+          if (!later) {
+            later = true;
+            // The shell renders in a frame callback: a task posted now runs after this frame's paint.
+            setTimeout(() => {
+              later = false;
+              ctx.redraw();
+            }, 0);
+          }
+          continue;
+        }
         // Redraw only charts whose inputs changed (a live push usually extends batch_loss alone).
         const signature = JSON.stringify([
           aggregateCurves,
@@ -242,6 +264,7 @@ export function createCurvesTab(ctx: TabContext): TabView {
         chart.set(seriesFor(metric, runs), { ...axes, legend: true });
       }
     },
+    pending: () => later,
     destroy() {
       for (const chart of charts.values()) chart.card.destroy();
       root.remove();

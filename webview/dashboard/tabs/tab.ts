@@ -17,11 +17,15 @@ export interface TabContext {
   styles: () => RunStyles;
   /** Sends a message to the host (the Study tab asks for a study's runs and predictions). */
   post: (message: WebviewToHost) => void;
+  /** Asks for another render of the visible tab (a tab that left part of its first render for later). */
+  redraw: () => void;
 }
 
 export interface TabView {
   readonly root: HTMLElement;
   /** Draws the tab from the data and the current settings. Called only while the tab is visible. */
   render(data: DashboardData): void;
+  /** True while the tab still has part of its last render to draw (the page is not settled). */
+  pending?(): boolean;
   destroy(): void;
 }
