@@ -145,6 +145,8 @@ function schedule(): void {
     renderHeader(data);
     view(ui.tab).render(data);
     hook.rendered(performance.now() - started);
+    // A task posted from a frame callback runs after that frame's paint.
+    if (readyWhenDrawn && !views.get(ui.tab)?.pending?.()) setTimeout(sayReady, 0);
   });
 }
 
@@ -160,6 +162,19 @@ function showTab(tab: DashboardTab): void {
   setUi({ tab });
   post({ type: 'tabChanged', tab });
 }
+
+/** `ready` waits for the embedded snapshot to be drawn (see below). */
+let readyWhenDrawn = false;
+let saidReady = false;
+function sayReady(): void {
+  readyWhenDrawn = false;
+  if (saidReady) return;
+  saidReady = true;
+  const shown = firstSeq === undefined ? {} : { shown: firstSeq };
+  post({ type: 'ready', protocolVersion: PROTOCOL_VERSION, view: 'dashboard', ...shown });
+}
+/** The seq of the snapshot drawn from the page's HTML. */
+let firstSeq: number | undefined;
 
 let resyncAt = -1;
 function receive(m: HostToWebview): void {
@@ -204,22 +219,19 @@ const first = embeddedFirst(firstKey);
 if (first) {
   firstKey = first.key;
   receive(first.message);
-  if (first.message.type === 'snapshot') hook.fromHtml(first.message.seq);
+  if (first.message.type === 'snapshot') {
+    firstSeq = first.message.seq;
+    hook.fromHtml(firstSeq);
+  }
 }
 performance.mark('snn-lab-ready');
-const shown = first?.message.type === 'snapshot' ? { shown: first.message.seq } : {};
-let saidReady = false;
-const sayReady = (): void => {
-  if (saidReady) return;
-  saidReady = true;
-  post({ type: 'ready', protocolVersion: PROTOCOL_VERSION, view: 'dashboard', ...shown });
-};
 if (first) {
   // What follows the embedded snapshot (the statistics: ~13 MB for 100 runs) is sent when the page says `ready`:
-  // only after the frame that shows the snapshot was painted (a task posted from a frame callback runs after that
-  // frame's paint), so its delivery does not hold that paint back. A page that paints no frame (hidden) says it soon.
-  requestAnimationFrame(() => setTimeout(sayReady, 0));
-  setTimeout(sayReady, 1000);
+  // only once the snapshot is drawn whole and painted (cards below the first screen follow the first paint), so its
+  // delivery holds back none of it. A hidden page paints no frame: it says `ready` at once (and any page in 5 s).
+  readyWhenDrawn = true;
+  if (document.visibilityState === 'hidden') sayReady();
+  else setTimeout(sayReady, 5000);
 } else {
   sayReady();
   // Work the first render needs, done while the page waits for the snapshot (an embedded one is drawn at once).
