@@ -1,7 +1,8 @@
 /**
  * Host <-> webview messages (postMessage) for the dashboard panel and the sidebar view, plus guards for what the
- * webview sends (untrusted). Order: webview `ready` -> host `snapshot` -> host `appended`* (seq + 1 each); a webview
- * that sees a seq gap posts `resync` and gets a fresh snapshot. No behaviour beyond guards. See docs/dashboard.md.
+ * webview sends (untrusted). Order: webview `ready` -> host `snapshot` -> host `appended`* (seq + 1 each; one per
+ * push, carrying every run's new data); a webview that sees a seq gap posts `resync` and gets a fresh snapshot. No
+ * behaviour beyond guards. See docs/dashboard.md.
  */
 import type { RunConfig } from '../core/config/experimentConfig';
 import type { TestScores } from '../core/study/delongPairs';
@@ -175,6 +176,17 @@ export interface SidebarRun {
   detail?: string;
 }
 
+/** New data of one run in an `appended` message. */
+export interface RunDelta {
+  runId: RunId;
+  /** Latest info when it changed (status, progress). */
+  info?: RunInfo;
+  /** New points per metric, to append after the existing ones. */
+  curves: Record<string, CurveSeries>;
+  frames: FrameColumns[];
+  histograms: HistogramFrame[];
+}
+
 /** Messages from the host. `seq` increases by 1 per sequenced message; a snapshot resets the count. */
 export type HostToWebview =
   | {
@@ -191,15 +203,14 @@ export type HostToWebview =
       restricted?: string;
     }
   | {
+      /**
+       * Everything one push appends, for every run that has new data, in one message (one `message` event, so the
+       * page renders a push once): applied in order; a run may appear more than once (the statistics a snapshot left
+       * out, then newer data).
+       */
       type: 'appended';
       seq: number;
-      runId: RunId;
-      /** Latest info when it changed (status, progress). */
-      info?: RunInfo;
-      /** New points per metric, to append after the existing ones. */
-      curves: Record<string, CurveSeries>;
-      frames: FrameColumns[];
-      histograms: HistogramFrame[];
+      runs: RunDelta[];
     }
   | {
       /** Runs created, changed (status) or deleted anywhere in the store: `allRuns` follows without a snapshot. */

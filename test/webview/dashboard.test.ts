@@ -283,10 +283,7 @@ describe('dashboard webview (replayed real run pair)', () => {
     const appended = (s: number, step: number): HostToWebview => ({
       type: 'appended',
       seq: s,
-      runId,
-      curves: {},
-      frames: [{ ...frame, step }],
-      histograms: [],
+      runs: [{ runId, curves: {}, frames: [{ ...frame, step }], histograms: [] }],
     });
     await page.evaluate((m) => window.__snnLabReplayTransport!.emit(m), appended(seq + 2, frame.step + 500));
     await page.waitForFunction(() => window.__snnLabReplayTransport!.posted.some((m) => m.type === 'resync'));

@@ -2,7 +2,7 @@
  * The series layer of the plot cards (webview/dashboard/charts/seriesLayer.ts): a live push that extends 2 of 12
  * compared runs repaints the Curves card from its kept bitmap plus those runs' lines, and what that draws is what a
  * whole chart.js render draws; a run hidden in the legend stays gone after pushes, whether its lines were in the
- * bitmap or painted above it.
+ * bitmap or painted above it. A push is one `appended` message: 4 runs' new data is drawn in one render.
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
@@ -24,23 +24,25 @@ async function open(name: string): Promise<Page> {
   return page;
 }
 
-/** One point appended to `runs`' batch_loss at `step` (their last value again: the y axis stays). */
+/** One push (one message) appending a point to `runs`' batch_loss at `step` (their last value: the y axis stays). */
 async function push(page: Page, runs: readonly number[], step: number): Promise<void> {
   const seq = await page.evaluate(() => window.__snnLab!.data().seq);
   const received = await page.evaluate(() => window.__snnLab!.received.length);
-  const messages: HostToWebview[] = runs.map((k, i) => {
-    const c = snapshot.runs[k]!.curves.batch_loss!;
-    return {
-      type: 'appended',
-      seq: seq + 1 + i,
-      runId: snapshot.runs[k]!.info.runId,
-      curves: { batch_loss: { step: [step], epoch: [c.epoch.at(-1)!], value: [c.value.at(-1)!] } },
-      frames: [],
-      histograms: [],
-    };
-  });
-  for (const m of messages) await page.evaluate((msg) => window.__snnLabReplayTransport!.emit(msg), m);
-  await waitSettled(page, received + messages.length);
+  const message: HostToWebview = {
+    type: 'appended',
+    seq: seq + 1,
+    runs: runs.map((k) => {
+      const c = snapshot.runs[k]!.curves.batch_loss!;
+      return {
+        runId: snapshot.runs[k]!.info.runId,
+        curves: { batch_loss: { step: [step], epoch: [c.epoch.at(-1)!], value: [c.value.at(-1)!] } },
+        frames: [],
+        histograms: [],
+      };
+    }),
+  };
+  await page.evaluate((msg) => window.__snnLabReplayTransport!.emit(msg), message);
+  await waitSettled(page, received + 1);
 }
 
 const paintOf = (page: Page): Promise<string | undefined> =>
@@ -138,6 +140,56 @@ describe('series layer: a live push repaints the changed runs over the kept bitm
     await waitSettled(page, 1);
     await page.evaluate(() => new Promise<void>((ok) => requestAnimationFrame(() => ok())));
     assert.ok((await countColor(page, CHART, cold.color, 12)) > 20, `${cold.label} drawn again`);
+    await page.close();
+  });
+});
+
+describe('one-message push', () => {
+  test("a push to 4 of 12 runs is rendered once, and every run's new segment is drawn", async () => {
+    const page = await open('push-one');
+    const styles = await page.evaluate(() => window.__snnLab!.styles().list);
+    const pushed = [0, 3, 6, 9];
+    const idle = styles[5]!;
+    // Right of the last old point: an unpushed run's painted path ends there (its last sampled pixel, + 3 px).
+    const lastStep = Math.max(...snapshot.runs.map((r) => r.curves.batch_loss!.step.at(-1)!));
+    const rendersBefore = await page.evaluate(() => window.__snnLab!.renders.length);
+    // Twice the steps: the x axis doubles, so the right part of the plot holds only the new segments.
+    await push(page, pushed, lastStep * 2);
+    assert.equal(
+      (await page.evaluate(() => window.__snnLab!.renders.length)) - rendersBefore,
+      1,
+      'the 4 runs of the push are drawn in one render',
+    );
+    const idlePath = await page.evaluate(
+      ({ chart, label }) => window.__snnLab!.charts()[chart]?.paths?.find((p) => p.label === label)?.pixels,
+      { chart: CHART, label: idle.label },
+    );
+    assert.ok(idlePath && idlePath.length > 0, `${idle.label} is painted`);
+    const from = Math.max(...idlePath.map(([x]) => x)) + 3;
+    /** Pixels of `color` (RGB within 40 summed, alpha > 200) right of x = `from` CSS px in the card's canvas. */
+    const countRight = (color: string): Promise<number> =>
+      page.evaluate(
+        ({ chart, color, from }) => {
+          const canvas = document.querySelector(`[data-chart="${chart}"] canvas`) as HTMLCanvasElement;
+          const ratio = canvas.width / canvas.clientWidth;
+          const x0 = Math.ceil(from * ratio);
+          const { data } = canvas.getContext('2d')!.getImageData(x0, 0, canvas.width - x0, canvas.height);
+          const want = [1, 3, 5].map((i) => Number.parseInt(color.slice(i, i + 2), 16));
+          let n = 0;
+          for (let i = 0; i < data.length; i += 4) {
+            const d = [0, 1, 2].reduce((sum, c) => sum + Math.abs(data[i + c]! - want[c]!), 0);
+            if (d <= 40 && data[i + 3]! > 200) n++;
+          }
+          return n;
+        },
+        { chart: CHART, color, from },
+      );
+    for (const k of pushed) {
+      // A segment across the right part of the plot is hundreds of pixels long; 20 rules out stray antialiasing.
+      const n = await countRight(styles[k]!.color);
+      assert.ok(n > 20, `${styles[k]!.label}: ${n} pixels of its new segment`);
+    }
+    assert.equal(await countRight(idle.color), 0, `${idle.label} (not pushed) has nothing there`);
     await page.close();
   });
 });

@@ -12,6 +12,7 @@ import type {
   DashboardTab,
   HostToWebview,
   LayerFrame,
+  RunDelta,
   RunInfo,
   RunPayload,
   SidebarRun,
@@ -118,6 +119,18 @@ function mergeInfo(old: RunInfo | undefined, next: RunInfo): RunInfo {
   };
 }
 
+const mergeAllRunsInfo = (r: RunInfo, info: RunInfo | undefined): RunInfo => (info ? mergeInfo(r, info) : r);
+
+/** A run with one delta of an `appended` message applied (a new object; unchanged runs keep theirs). */
+function appendRun(run: RunView, delta: RunDelta): RunView {
+  return {
+    info: delta.info ? mergeInfo(run.info, delta.info) : run.info,
+    curves: appendCurves(run.curves, delta.curves),
+    frames: bound([...run.frames, ...delta.frames.map(lazyFrame)], LIMITS.frames),
+    histograms: bound([...run.histograms, ...delta.histograms], LIMITS.histograms),
+  };
+}
+
 /** The dashboard reducer. Unknown message kinds leave the state unchanged. */
 export function reduceDashboard(state: DashboardData, m: HostToWebview): DashboardData {
   switch (m.type) {
@@ -138,27 +151,19 @@ export function reduceDashboard(state: DashboardData, m: HostToWebview): Dashboa
       };
     }
     case 'appended': {
-      if (state.seq < 0 || state.needsResync) return state;
+      // A page newer than its host (a window not reloaded after an update) would get one run per message: ignored.
+      if (state.seq < 0 || state.needsResync || !Array.isArray(m.runs)) return state;
       if (m.seq !== state.seq + 1) return { ...state, needsResync: true, revision: state.revision + 1 };
-      const run = state.runs[m.runId];
-      const info = m.info;
-      const allRuns = info
-        ? state.allRuns.map((r) => (r.runId === info.runId ? mergeInfo(r, info) : r))
-        : state.allRuns;
-      if (!run) return { ...state, seq: m.seq, allRuns, revision: state.revision + 1 };
-      const next: RunView = {
-        info: info ? mergeInfo(run.info, info) : run.info,
-        curves: appendCurves(run.curves, m.curves),
-        frames: bound([...run.frames, ...m.frames.map(lazyFrame)], LIMITS.frames),
-        histograms: bound([...run.histograms, ...m.histograms], LIMITS.histograms),
-      };
-      return {
-        ...state,
-        seq: m.seq,
-        allRuns,
-        runs: { ...state.runs, [m.runId]: next },
-        revision: state.revision + 1,
-      };
+      const runs = { ...state.runs };
+      const infos = new Map<string, RunInfo>();
+      for (const delta of m.runs) {
+        if (delta.info) infos.set(delta.runId, mergeInfo(infos.get(delta.runId), delta.info));
+        const run = runs[delta.runId];
+        if (run) runs[delta.runId] = appendRun(run, delta);
+      }
+      const allRuns =
+        infos.size === 0 ? state.allRuns : state.allRuns.map((r) => mergeAllRunsInfo(r, infos.get(r.runId)));
+      return { ...state, seq: m.seq, allRuns, runs, revision: state.revision + 1 };
     }
     case 'runs': {
       if (state.seq < 0 || state.needsResync) return state;

@@ -2,13 +2,20 @@
  * Typed channel between the host and one webview document: validates what the webview sends, answers `ready` and
  * `resync` with a full snapshot (built asynchronously, so loading long runs never blocks the host), and coalesces
  * everything else into at most one push per interval (~10/s): queued messages (run list, selection, sidebar rows)
- * first, then the appended data merged per run. Runtime-free of `vscode` (the webview is passed in through a narrow
- * interface) so it is unit-tested in Node.
+ * first, then one `appended` message with the data merged per run. Runtime-free of `vscode` (the webview is passed
+ * in through a narrow interface) so it is unit-tested in Node.
  */
 import type { Disposable } from '../../core/events';
 import type { RunId } from '../../protocol/ids';
 import { PROTOCOL_VERSION } from '../../protocol/version';
-import type { CurveSeries, HostToWebview, RunInfo, WebviewKind, WebviewToHost } from '../../protocol/webview';
+import type {
+  CurveSeries,
+  HostToWebview,
+  RunDelta,
+  RunInfo,
+  WebviewKind,
+  WebviewToHost,
+} from '../../protocol/webview';
 import { parseWebviewToHost } from '../../protocol/webview';
 
 /** The part of vscode.Webview the channel uses. */
@@ -29,7 +36,7 @@ type DistributeOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> :
 /** What the owner supplies: a snapshot without seq and protocolVersion. */
 export type SnapshotBody = DistributeOmit<Snapshot, 'seq' | 'protocolVersion'>;
 /** New data for one run, merged with other pending data for it until the next flush. */
-export type Delta = Omit<Extract<HostToWebview, { type: 'appended' }>, 'type' | 'seq'>;
+export type Delta = RunDelta;
 /** A sequenced message other than a snapshot or appended data, without its seq. */
 export type QueuedBody = DistributeOmit<
   Extract<HostToWebview, { type: 'runs' | 'selection' | 'sidebarUpdate' }>,
@@ -48,8 +55,8 @@ export interface ChannelOptions {
   /** Minimum time between two pushes (ms). */
   intervalMs?: number;
   /**
-   * Data the snapshot left out (the dashboard's statistics), taken right after a snapshot is sent and pushed as
-   * `appended` messages at the next flush, before newer data: the page draws its first view from a smaller message.
+   * Data the snapshot left out (the dashboard's statistics), taken right after a snapshot is sent and pushed in the
+   * `appended` message of the next flush, before newer data: the page draws its first view from a smaller message.
    * A promise (the data is still being read) is sent at the first flush after it resolves, unless a newer snapshot
    * went out meanwhile; the owner must not send that data's records as deltas before it.
    */
@@ -246,12 +253,12 @@ export class WebviewChannel implements Disposable {
     const bodies = [...this.queued, ...(this.o.pending?.() ?? [])];
     this.queued = [];
     for (const body of bodies) void this.send({ ...body, seq: ++this.seq } as HostToWebview);
-    for (const delta of this.followUps) void this.send({ type: 'appended', seq: ++this.seq, ...delta });
+    // The appended data of a push is one message (the statistics a snapshot left out first): VS Code dispatches one
+    // `message` event per postMessage, and a push spread over several events could be drawn over two frames.
+    const runs = [...this.followUps, ...this.pendingDeltas.values()];
     this.followUps = [];
-    for (const delta of this.pendingDeltas.values()) {
-      void this.send({ type: 'appended', seq: ++this.seq, ...delta });
-    }
     this.pendingDeltas.clear();
+    if (runs.length > 0) void this.send({ type: 'appended', seq: ++this.seq, runs });
     this.lastPush = Date.now();
   }
 

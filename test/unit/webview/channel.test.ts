@@ -55,8 +55,8 @@ function setup(
 }
 const tick = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const run = 'r1' as RunId;
-const delta = (step: number) => ({
-  runId: run,
+const delta = (step: number, runId: RunId = run) => ({
+  runId,
   curves: { batch_loss: { step: [step], epoch: [0], value: [1] } },
   frames: [],
   histograms: [],
@@ -87,12 +87,35 @@ describe('WebviewChannel', () => {
     const appended = t.posted.filter((m) => m.type === 'appended');
     assert.equal(appended.length, 1);
     assert.equal(appended[0]!.seq, 2);
-    assert.deepEqual(appended[0]!.curves.batch_loss?.step, [0, 1, 2, 3, 4]);
+    assert.deepEqual(
+      appended[0]!.runs.map((r) => [r.runId, r.curves.batch_loss?.step]),
+      [[run, [0, 1, 2, 3, 4]]],
+    );
     t.channel.append(delta(5));
     await tick(80);
     assert.deepEqual(
       t.posted.filter((m) => m.type === 'appended').map((m) => m.seq),
       [2, 3],
+    );
+    t.channel.dispose();
+  });
+
+  test("a push is ONE appended message carrying every run's data, in the order the runs first appended", async () => {
+    const t = setup({ intervalMs: 30 });
+    t.ready();
+    const runs = ['r4', 'r2', 'r3', 'r1'] as RunId[];
+    for (const step of [7, 8]) for (const id of runs) t.channel.append(delta(step, id));
+    await tick(80);
+    const appended = t.posted.filter((m) => m.type === 'appended');
+    assert.equal(appended.length, 1, 'one message (one message event, one render in the page)');
+    assert.deepEqual(
+      appended[0]!.runs.map((r) => [r.runId, r.curves.batch_loss?.step]),
+      runs.map((id) => [id, [7, 8]]),
+    );
+    assert.deepEqual(
+      t.posted.map((m) => ('seq' in m ? m.seq : -1)),
+      [1, 2],
+      'one seq for the push',
     );
     t.channel.dispose();
   });
@@ -215,16 +238,20 @@ describe('WebviewChannel: queued messages and asynchronous snapshots', () => {
     const sent = posted.map((m) => [
       m.type,
       'seq' in m ? m.seq : -1,
-      m.type === 'appended' ? m.frames.length : -1,
+      m.type === 'appended' ? m.runs.map((r) => r.frames.length) : [],
     ]);
-    assert.deepEqual(sent, [
-      ['snapshot', 1, -1],
-      ['appended', 2, 1],
-      ['appended', 3, 0],
-    ]);
+    assert.deepEqual(
+      sent,
+      [
+        ['snapshot', 1, []],
+        ['appended', 2, [1, 0]],
+      ],
+      'in the push, the held statistics come before the newer curves of the same run',
+    );
     channel.append(delta(6));
     await tick(30);
-    assert.equal(posted.length, 4, 'the held data is sent once');
+    assert.equal(posted.length, 3, 'the held data is sent once');
+    assert.deepEqual(posted[2]?.type === 'appended' && posted[2].runs.map((r) => r.frames.length), [0]);
     channel.dispose();
   });
   test('what follows a snapshot may still be loading: sent once it is read, dropped if a newer snapshot went out', async () => {
@@ -239,7 +266,9 @@ describe('WebviewChannel: queued messages and asynchronous snapshots', () => {
     channel.append(delta(5));
     await tick(30);
     const types = (): string[] =>
-      posted.map((m) => `${m.type}${m.type === 'appended' ? m.frames.length : ''}`);
+      posted.map(
+        (m) => `${m.type}${m.type === 'appended' ? m.runs.map((r) => r.frames.length).join('+') : ''}`,
+      );
     assert.deepEqual(
       types(),
       ['snapshot', 'appended0'],
@@ -293,8 +322,8 @@ describe('WebviewChannel: queued messages and asynchronous snapshots', () => {
     const appended = posted.filter((m) => m.type === 'appended');
     assert.equal(appended.length, 1, 'the three appends arrive as one push');
     assert.deepEqual(
-      (appended[0] as { curves: Record<string, { step: number[] }> }).curves.batch_loss?.step,
-      [1, 2, 3],
+      appended[0]?.type === 'appended' && appended[0].runs.map((r) => r.curves.batch_loss?.step),
+      [[1, 2, 3]],
     );
     channel.dispose();
   });

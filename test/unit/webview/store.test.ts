@@ -85,6 +85,37 @@ describe('reduceDashboard', () => {
     assert.equal(reduceDashboard(initialDashboard, appended), initialDashboard);
   });
 
+  test("one appended message holding several pushes' runs lands like those pushes one by one", () => {
+    // The recording's appended messages after its first snapshot each carry one run; the channel now sends a push's
+    // runs in one message, a run possibly twice (statistics a snapshot left out, then newer data): applied in order.
+    const start = messages.findIndex((m) => m.type === 'appended');
+    const end = messages.findIndex((m, i) => i > start && m.type !== 'appended');
+    const pushes = messages.slice(start, end).filter((m) => m.type === 'appended');
+    assert.ok(new Set(pushes.flatMap((m) => m.runs.map((r) => r.runId))).size >= 2, 'several runs');
+    const before = replay(messages.slice(0, start));
+    const oneByOne = pushes.reduce(reduceDashboard, before);
+    const merged = reduceDashboard(before, {
+      type: 'appended',
+      seq: before.seq + 1,
+      runs: pushes.flatMap((m) => m.runs),
+    });
+    assert.equal(merged.seq, before.seq + 1);
+    assert.equal(merged.needsResync, false);
+    assert.deepEqual(selectedRuns(merged), selectedRuns(oneByOne));
+    assert.deepEqual(merged.allRuns, oneByOne.allRuns);
+  });
+
+  test('an appended message without a runs list (a host of the older form) is ignored, not thrown on', () => {
+    const state = replay(
+      messages.slice(
+        0,
+        messages.findIndex((m) => m.type === 'appended'),
+      ),
+    );
+    const old = { type: 'appended', seq: state.seq + 1, runId: 'x', curves: {} } as unknown as HostToWebview;
+    assert.equal(reduceDashboard(state, old), state);
+  });
+
   test('frames stay bounded (thinned evenly, newest kept) on a long live run', () => {
     const snapshot = messages.at(-1) as Extract<HostToWebview, { type: 'snapshot' }>;
     const run = snapshot.runs[0]!;
@@ -95,10 +126,14 @@ describe('reduceDashboard', () => {
       state = reduceDashboard(state, {
         type: 'appended',
         seq: state.seq + 1,
-        runId: run.info.runId,
-        curves: { batch_loss: { step: [10_000 + i], epoch: [99], value: [1 / i] } },
-        frames: [{ ...template, step: 10_000 + i }],
-        histograms: [],
+        runs: [
+          {
+            runId: run.info.runId,
+            curves: { batch_loss: { step: [10_000 + i], epoch: [99], value: [1 / i] } },
+            frames: [{ ...template, step: 10_000 + i }],
+            histograms: [],
+          },
+        ],
       });
     }
     const frames = state.runs[run.info.runId]!.frames;
