@@ -152,14 +152,16 @@ export function pageWebview(page: Page, server: TestServer) {
         const lastSeq = Math.max(-1, ...list.map((m) => ('seq' in m ? m.seq : -1)));
         const hook = window.__snnLab!;
         // Rendered: the state holds the last message and no render is pending. The frame's paint follows the
-        // animation-frame callbacks, so a task posted from the callback that saw the render runs after the paint.
+        // animation-frame callbacks, so a task posted from an animation-frame callback runs after that frame's paint:
+        // the check runs there, whichever of its callback and the page's render comes first in the frame, and at once
+        // when a frame already rendered the push while the loop above waited for its task (else it would count a
+        // frame that came after the one showing the push).
         await new Promise<void>((resolve) => {
           const check = (): void => {
-            if (hook.data().seq >= lastSeq && hook.settled() && hook.renders.length > 0) {
-              setTimeout(resolve, 0);
-            } else requestAnimationFrame(check);
+            if (hook.data().seq >= lastSeq && hook.settled() && hook.renders.length > 0) resolve();
+            else requestAnimationFrame(() => setTimeout(check, 0));
           };
-          requestAnimationFrame(check);
+          check();
         });
         const paintedAt = performance.now();
         (window.__benchPushes ??= []).push({
