@@ -192,4 +192,52 @@ describe('one-message push', () => {
     assert.equal(await countRight(idle.color), 0, `${idle.label} (not pushed) has nothing there`);
     await page.close();
   });
+
+  test("a push's progress reaches the table rows of the runs it carries, in place; the other rows are untouched", async () => {
+    const page = await open('push-table');
+    const pushed = [1, 4];
+    const ids = snapshot.runs.map((r) => r.info.runId);
+    const stepText = (id: string): Promise<string> =>
+      page.evaluate(
+        (runId) =>
+          [...document.querySelectorAll(`tr[data-run-id="${runId}"] td`)]
+            .map((td) => td.textContent ?? '')
+            .find((t) => t.endsWith('steps')) ?? '',
+        id,
+      );
+    // Marks every row element: a rebuilt table would lose the marks.
+    await page.evaluate(() => {
+      for (const tr of document.querySelectorAll<HTMLElement>('tr[data-run-id]')) tr.dataset.kept = 'yes';
+    });
+    const before = await Promise.all(ids.map(stepText));
+    const seq = await page.evaluate(() => window.__snnLab!.data().seq);
+    const received = await page.evaluate(() => window.__snnLab!.received.length);
+    const message: HostToWebview = {
+      type: 'appended',
+      seq: seq + 1,
+      runs: pushed.map((k) => {
+        const run = snapshot.runs[k]!;
+        return {
+          runId: run.info.runId,
+          info: { ...run.info, step: 4_321, totalSteps: 9_000 },
+          curves: {},
+          frames: [],
+          histograms: [],
+        };
+      }),
+    };
+    await page.evaluate((msg) => window.__snnLabReplayTransport!.emit(msg), message);
+    await waitSettled(page, received + 1);
+    const after = await Promise.all(ids.map(stepText));
+    ids.forEach((id, k) => {
+      if (pushed.includes(k)) assert.equal(after[k], '4322 / 9000 steps', id);
+      else assert.equal(after[k], before[k], `${id} unchanged`);
+    });
+    const kept = await page.evaluate(
+      () =>
+        [...document.querySelectorAll<HTMLElement>('tr[data-run-id]')].filter((tr) => tr.dataset.kept).length,
+    );
+    assert.equal(kept, ids.length, 'the rows were updated in place, not rebuilt');
+    await page.close();
+  });
 });

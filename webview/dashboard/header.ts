@@ -3,7 +3,7 @@
  * filter), and a compact table of the compared runs, sortable by any column (one column per final metric),
  * collapsible, with Stop/Export actions; when a run from another source is compared, a backend column (framework,
  * versions, device) and one line per pitfall found in its model. Rows are rebuilt only when what they show changes;
- * live text (duration, progress) is updated in place. Hidden on the Theory explorer tab (main.ts).
+ * live text (duration, progress) is updated in place, for the runs whose info changed (every row's once a second). Hidden on the Theory explorer tab (main.ts).
  */
 import { labelsByExperiment, nameValue } from '../../src/core/runNames';
 import type { RunId } from '../../src/protocol/ids';
@@ -83,6 +83,35 @@ function rowButton(label: string, title: string, onClick: () => void): HTMLButto
 /** Rows of the run table built with the first render; the rest follow in slices of at most SLICE_MS. */
 const FIRST_ROWS = 24;
 const SLICE_MS = 8;
+/** Every row's live text (a running run's duration) is refreshed at most this often; a changed run's at once. */
+const TICK_MS = 1000;
+
+/**
+ * What a run's row is built from, by info object (the reducer makes a new info only for runs whose info changed: a
+ * push of 4 of 100 runs looks at 4). The final metrics' names are part of the table's columns.
+ */
+interface RowFacts {
+  key: string;
+  metrics: string[];
+}
+const facts = new WeakMap<RunInfo, RowFacts>();
+function rowFacts(info: RunInfo): RowFacts {
+  let f = facts.get(info);
+  if (!f) {
+    f = {
+      key: JSON.stringify([
+        info.runId,
+        info.status,
+        info.backend,
+        info.summary !== undefined,
+        info.warnings?.length ?? 0,
+      ]),
+      metrics: Object.keys(finalMetrics(info)),
+    };
+    facts.set(info, f);
+  }
+  return f;
+}
 
 export function createHeader(parent: HTMLElement, o: HeaderOptions): (data: DashboardData) => void {
   const root = el('div', 'run-header');
@@ -110,6 +139,12 @@ export function createHeader(parent: HTMLElement, o: HeaderOptions): (data: Dash
   /** The compared runs' newest infos (rows built in later slices read them). */
   let latest = new Map<RunId, RunInfo>();
   const live = new Map<RunId, (info: RunInfo) => void>();
+  /** The infos each row's live text was last written from, and when every row's was (TICK_MS). */
+  const shown = new Map<RunId, RunInfo>();
+  let tickedAt = -Infinity;
+  /** The styles object and the table key made from it: styles change far less often than data. */
+  let stylesSeen: RunStyles | undefined;
+  let stylesKey = '';
 
   const filterPicker = (): void => {
     const q = pickerFilter.value.trim().toLowerCase();
@@ -173,30 +208,37 @@ export function createHeader(parent: HTMLElement, o: HeaderOptions): (data: Dash
     latest = new Map(runs.map((r) => [r.info.runId, r.info]));
     const styles = o.styles();
     const { sortKey, sortDescending } = o.ui();
-    const metrics = [...new Set(runs.flatMap((r) => Object.keys(finalMetrics(r.info))))].sort();
+    const rows = runs.map((r) => rowFacts(r.info));
+    const metrics = [...new Set(rows.flatMap((f) => f.metrics))].sort();
     root.hidden = data.allRuns.length === 0;
     tableBox.hidden = runs.length === 0;
     setText(tableSummary, `Compared runs (${runs.length})`);
-    const rowKey = JSON.stringify([
-      runs.map((r) => [
-        r.info.runId,
-        r.info.status,
-        r.info.backend,
-        r.info.summary !== undefined,
-        r.info.warnings?.length ?? 0,
-      ]),
-      data.restricted ?? '',
-      styles.list.map((s) => [s.label, s.color, s.dash]),
-      sortKey,
-      sortDescending,
-      metrics,
-    ]);
+    if (styles !== stylesSeen) {
+      stylesSeen = styles;
+      stylesKey = JSON.stringify(styles.list.map((s) => [s.label, s.color, s.dash]));
+    }
+    const rowKey = [
+      rows.map((f) => f.key).join(),
+      JSON.stringify([data.restricted ?? '', sortKey, sortDescending, metrics]),
+      stylesKey,
+    ].join('\n');
     if (rowKey === tableKey) {
-      for (const run of runs) live.get(run.info.runId)?.(run.info);
+      // Live text (progress, duration): the runs whose info changed, and every row once per TICK_MS (durations).
+      const now = performance.now();
+      const all = now - tickedAt >= TICK_MS;
+      if (all) tickedAt = now;
+      for (const run of runs) {
+        const info = run.info;
+        if (!all && shown.get(info.runId) === info) continue;
+        shown.set(info.runId, info);
+        live.get(info.runId)?.(info);
+      }
       return;
     }
     tableKey = rowKey;
     live.clear();
+    shown.clear();
+    tickedAt = performance.now();
     // Runs from other sources bring their framework: the backend column appears when one is compared.
     const withBackend = runs.some((r) => r.info.source);
     const columns = ['run', 'status', ...(withBackend ? ['backend'] : []), 'step', ...metrics, 'duration'];
@@ -277,6 +319,7 @@ export function createHeader(parent: HTMLElement, o: HeaderOptions): (data: Dash
         setText(durationCell, formatDuration(durationMs(next)));
         setText(stepCell, progress(next));
       });
+      shown.set(info.runId, info);
       const backend = withBackend ? [backendCell(info)] : [];
       tr.append(swatchCell, name, status, ...backend, stepCell, ...metricCells, durationCell, actions);
       tbody.append(tr);

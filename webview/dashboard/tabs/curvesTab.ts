@@ -69,7 +69,8 @@ export function createCurvesTab(ctx: TabContext): TabView {
   empty.setAttribute('role', 'status');
   root.append(bar, grid, empty);
   const charts = new Map<string, LineChart>();
-  const signatures = new Map<string, string>();
+  /** What each chart was last drawn from: the settings, the styles object and every run's series by identity. */
+  const drawnFrom = new Map<string, unknown[]>();
   let current: { runs: RunView[]; metric: string }[] = [];
   /**
    * The tab's first render draws the cards in view and leaves the others for right after that frame is painted:
@@ -79,8 +80,12 @@ export function createCurvesTab(ctx: TabContext): TabView {
   let first = true;
   let later = false;
 
-  /** Each run's drawn series per metric, kept while its data and look are the same (a push extends a few runs). */
-  const made = new Map<string, { key: string; series: LineSeries[] }>();
+  /**
+   * Each run's drawn series per metric, kept while its data and look are the same (a push extends a few runs): the
+   * reducer makes new curve objects only for the metrics a push extends, and run styles are new objects only when
+   * they changed, so identity tells.
+   */
+  const made = new Map<string, { from: unknown[]; series: LineSeries[] }>();
   const seriesFor = (metric: string, runs: readonly RunView[]): LineSeries[] => {
     const { smoothing, xAxis } = ctx.ui();
     const styles = ctx.styles();
@@ -91,19 +96,11 @@ export function createCurvesTab(ctx: TabContext): TabView {
       const style = styles.byId.get(run.info.runId);
       if (!c || !style || c.value.length === 0) return [];
       const id = `${metric}\n${run.info.runId}`;
-      const key = JSON.stringify([
-        c.step.length,
-        c.step.at(-1),
-        c.value.at(-1),
-        smoothing,
-        xAxis,
-        style,
-        runs.length <= LEGEND_RUNS,
-      ]);
+      const from = [c, smoothing, xAxis, style, runs.length <= LEGEND_RUNS];
       const kept = made.get(id);
-      if (kept?.key === key) return kept.series;
+      if (kept && sameItems(kept.from, from)) return kept.series;
       const series = runSeries(c, style, xAxis, smoothing, runs.length);
-      made.set(id, { key, series });
+      made.set(id, { from, series });
       return series;
     });
   };
@@ -187,7 +184,7 @@ export function createCurvesTab(ctx: TabContext): TabView {
         if (!metrics.includes(name)) {
           chart.card.destroy();
           charts.delete(name);
-          signatures.delete(name);
+          drawnFrom.delete(name);
         }
       }
       const { logScale, xAxis, smoothing, aggregateCurves } = ctx.ui();
@@ -226,19 +223,17 @@ export function createCurvesTab(ctx: TabContext): TabView {
           continue;
         }
         // Redraw only charts whose inputs changed (a live push usually extends batch_loss alone).
-        const signature = JSON.stringify([
+        const from = [
           aggregateCurves,
           logScale,
           xAxis,
           smoothing,
-          ctx.styles().list.map((st) => [st.label, st.color, st.dash]),
-          runs.map((r) => {
-            const c = r.curves[metric];
-            return [r.info.runId, c?.step.length ?? 0, c?.step.at(-1) ?? -1];
-          }),
-        ]);
-        if (signatures.get(metric) === signature) continue;
-        signatures.set(metric, signature);
+          ctx.styles(),
+          ...runs.flatMap((r) => [r.info.runId, r.curves[metric]]),
+        ];
+        const before = drawnFrom.get(metric);
+        if (before && sameItems(before, from)) continue;
+        drawnFrom.set(metric, from);
         const withMetric = runs.filter((r) => r.curves[metric]).length;
         const axes = {
           xTitle: xAxis,
@@ -270,6 +265,11 @@ export function createCurvesTab(ctx: TabContext): TabView {
       root.remove();
     },
   };
+}
+
+/** Whether two lists hold the same items (by identity) in the same order. */
+function sameItems(a: readonly unknown[], b: readonly unknown[]): boolean {
+  return a.length === b.length && a.every((v, i) => v === b[i]);
 }
 
 /** run,step,epoch,value rows of one metric (raw values). */
