@@ -159,8 +159,21 @@ export async function train(config: RunConfig, options: TrainOptions): Promise<R
     ...(data.files.length > 0 ? { dataFiles: data.files } : {}),
   });
   const loop: EpochLoop = {
-    ...{ data, stepper, sink, signal, now, runId, order, batchSize, outputs, reported },
-    ...{ everySteps: config.stats.everySteps, started: now(), step: 0, samples: 0, lastProgress: -Infinity },
+    data,
+    stepper,
+    sink,
+    signal,
+    now,
+    runId,
+    order,
+    batchSize,
+    outputs,
+    reported,
+    everySteps: config.stats.everySteps,
+    started: now(),
+    step: 0,
+    samples: 0,
+    lastProgress: -Infinity,
   };
   const started = loop.started;
   let epochsDone = 0;

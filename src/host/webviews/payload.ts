@@ -10,6 +10,7 @@ import type { CurveSeries, FrameColumns, HistogramFrame, RunInfo, SidebarRun } f
 import type { RunConfig } from '../../core/config/experimentConfig';
 import type { LayerStatsRecord, MetricRecord, RunMeta, RunOverview, RunSetup } from '../../runs/runTypes';
 import type { RunSummary } from '../../protocol/stats';
+import { SPARK_POINTS } from '../../runs/runOverview';
 import { studyCoordinatesOf } from '../../runs/studyRuns';
 
 /**
@@ -23,7 +24,7 @@ export const BUDGET = {
   framesPerRun: { min: 8, max: 300 },
   histogramsTotal: 96,
   histogramsPerRun: { min: 2, max: 32 },
-  sparkPoints: 48,
+  sparkPoints: SPARK_POINTS,
 } as const;
 
 /** Per-run share of a total budget, clamped to [min, max]. */
