@@ -3,7 +3,7 @@
  * channel posts in one turn of the event loop) to the real page as VS Code does — one `message` event per message,
  * each in its own task — and times it in the page until the frame that shows it is painted; plus a CPU profiler.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CDPSession, Page } from 'playwright-core';
 import { PROTOCOL_VERSION } from '../src/protocol/version';
@@ -240,6 +240,9 @@ export async function profileIf(
   return {
     stop: async () => {
       const { profile } = (await cdp.send('Profiler.stop')) as { profile: CpuProfile };
+      // SNN_BENCH_PROFILE_FILE keeps the whole profile (.cpuprofile: Chrome DevTools' Performance panel opens it).
+      if (process.env.SNN_BENCH_PROFILE_FILE)
+        writeFileSync(process.env.SNN_BENCH_PROFILE_FILE, JSON.stringify(profile));
       console.log(`    CPU profile of the page (${phase}), top self time:`);
       printProfile(profile, webviewDir);
       const after = await metrics();
@@ -304,4 +307,33 @@ function printProfile(p: CpuProfile, webviewDir: string): void {
       console.log(`    ${v.toFixed(1).padStart(8)} ms  ${k}`);
     }
   }
+}
+
+/**
+ * Records a Chrome trace of `page` when `SNN_BENCH_TRACE` names `phase` (written to SNN_BENCH_TRACE_FILE or
+ * /tmp/snn-bench-<phase>.trace.json, for chrome://tracing or Perfetto) and prints the renderer main thread's longest
+ * top-level tasks in time order: what the page did between navigation and the paint, by Chromium's own account.
+ */
+export async function traceIf(page: Page, phase: string): Promise<{ stop: () => Promise<void> }> {
+  if (process.env.SNN_BENCH_TRACE !== phase) return { stop: async () => undefined };
+  const browser = page.context().browser();
+  if (!browser) return { stop: async () => undefined };
+  const file = process.env.SNN_BENCH_TRACE_FILE ?? `/tmp/snn-bench-${phase}.trace.json`;
+  await browser.startTracing(page, {
+    path: file,
+    categories: [
+      'devtools.timeline',
+      'disabled-by-default-devtools.timeline',
+      'blink.user_timing',
+      'loading',
+      'v8.execute',
+      'disabled-by-default-v8.compile',
+    ],
+  });
+  return {
+    stop: async () => {
+      await browser.stopTracing();
+      console.log(`    trace of the page (${phase}) written to ${file}`);
+    },
+  };
 }

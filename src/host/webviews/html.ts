@@ -66,7 +66,7 @@ export function contentSecurityPolicy(cspSource: string, nonce: string): string 
 export function buildHtml(o: HtmlOptions): string {
   const styles = o.styles.map((href) => `<link rel="stylesheet" href="${escapeAttr(href)}">`).join('\n    ');
   const scripts = o.scripts
-    .map((src) => `<script nonce="${escapeAttr(o.nonce)}" src="${escapeAttr(src)}"></script>`)
+    .map((src) => `<script defer nonce="${escapeAttr(o.nonce)}" src="${escapeAttr(src)}"></script>`)
     .join('\n    ');
   const first = o.first
     ? `<script type="application/json" id="${FIRST_MESSAGE_ID}" data-key="${escapeAttr(o.first.key)}">${jsonForHtml(o.first.message)}</script>\n    `
@@ -78,12 +78,12 @@ export function buildHtml(o: HtmlOptions): string {
     <meta http-equiv="Content-Security-Policy" content="${escapeAttr(contentSecurityPolicy(o.cspSource, o.nonce))}">
     <meta name="viewport" content="width=device-width, initial-scale=1.0">
     ${styles}
+    ${scripts}
     <title>${escapeAttr(o.title)}</title>
   </head>
   <body data-view="${o.view}">
     <div id="app" role="application" aria-label="${escapeAttr(o.title)}"></div>
-    ${first}${scripts}
-  </body>
+    ${first}</body>
 </html>`;
 }
 

@@ -133,4 +133,20 @@ describe('the first snapshot in the HTML', () => {
     assert.equal(html.match(/<script/g)?.length, 2, 'the data block and the bundle, nothing else');
     assert.equal(jsonForHtml('a<b'), '"a\\u003cb"');
   });
+
+  test('the bundle is fetched from <head> before the data block and runs after the document is parsed', () => {
+    const html = buildHtml({
+      cspSource: 'https://example.invalid',
+      nonce: 'abc',
+      title: 'T',
+      scripts: ['https://example.invalid/dashboard.js'],
+      styles: [],
+      view: 'dashboard',
+      first: { key: 'k', message: { type: 'snapshot', seq: 1, allRuns: [] } },
+    });
+    const bundle = html.indexOf('<script defer nonce="abc" src="https://example.invalid/dashboard.js">');
+    assert.ok(bundle >= 0, 'a deferred, nonced bundle script');
+    assert.ok(bundle < html.indexOf('</head>'), 'in the head, where the parser meets it first');
+    assert.ok(bundle < html.indexOf(FIRST_MESSAGE_ID), 'before the embedded snapshot');
+  });
 });
