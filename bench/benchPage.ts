@@ -241,8 +241,9 @@ export async function profileIf(
     stop: async () => {
       const { profile } = (await cdp.send('Profiler.stop')) as { profile: CpuProfile };
       // SNN_BENCH_PROFILE_FILE keeps the whole profile (.cpuprofile: Chrome DevTools' Performance panel opens it).
-      if (process.env.SNN_BENCH_PROFILE_FILE)
+      if (process.env.SNN_BENCH_PROFILE_FILE) {
         writeFileSync(process.env.SNN_BENCH_PROFILE_FILE, JSON.stringify(profile));
+      }
       console.log(`    CPU profile of the page (${phase}), top self time:`);
       printProfile(profile, webviewDir);
       const after = await metrics();

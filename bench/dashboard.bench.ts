@@ -113,8 +113,9 @@ async function openDashboard(
   if (embed) {
     const first = await channel.firstSnapshot();
     if (first) server.addFirst((firstName = `first-${process.pid}-${++firstPages}`), first);
-    if (first && process.env.SNN_BENCH_SIZES)
+    if (first && process.env.SNN_BENCH_SIZES) {
       console.log(`    embedded snapshot: ${(JSON.stringify(first).length / 1e6).toFixed(2)} MB`);
+    }
   }
   const embedded = performance.now() - start;
   let t = NaN;
