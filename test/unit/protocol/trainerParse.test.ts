@@ -1,6 +1,7 @@
 // Unit tests of the host <-> trainer message validators (src/protocol/trainerParse.ts).
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { deserialize, serialize } from 'node:v8';
 import { parseHostToTrainer, parseTrainerToHost } from '../../../src/protocol/trainerParse';
 
 const dist = {
@@ -188,5 +189,35 @@ describe('parseTrainerToHost over JSON IPC', () => {
   });
   it('still rejects a null where a string is required', () => {
     assert.equal(parseTrainerToHost({ ...(valid.log as object), message: null }), undefined);
+  });
+});
+
+describe('parseTrainerToHost over structured-clone IPC (no nulls: validated as it arrived, not copied)', () => {
+  it('returns every well-formed message equal to what was sent, NaN kept', () => {
+    for (const message of Object.values(valid)) {
+      const cloned = deserialize(serialize(message)) as unknown;
+      assert.deepStrictEqual(parseTrainerToHost(cloned), message);
+    }
+  });
+  it('gives the same result for a message with and without a null to revive', () => {
+    const clean = deserialize(serialize(valid.layerStats)) as { layers: { gradNorm: number }[] };
+    const withNull = JSON.parse(JSON.stringify(valid.layerStats)) as unknown;
+    assert.deepStrictEqual(parseTrainerToHost(withNull), parseTrainerToHost(clean));
+  });
+  it('keeps a "__proto__" key as data and leaves Object.prototype alone', () => {
+    const hostile = JSON.parse(
+      '{"type":"epochEnd","runId":"run-1","epoch":1,"step":2,"metrics":{"loss":0.5,"__proto__":{"polluted":1}}}',
+    ) as unknown;
+    const parsed = parseTrainerToHost(hostile);
+    assert.equal(parsed, undefined, 'a metric that is not a number is refused');
+    assert.equal(({} as Record<string, unknown>).polluted, undefined);
+  });
+  it('walks no deeper than a message can be: a 100,000-level nest is refused without a stack overflow', () => {
+    let deep: unknown = 1;
+    for (let i = 0; i < 100_000; i++) deep = { x: deep };
+    assert.equal(parseTrainerToHost({ ...(valid.epochEnd as object), metrics: deep }), undefined);
+    let deepArray: unknown = [null];
+    for (let i = 0; i < 100_000; i++) deepArray = [deepArray];
+    assert.equal(parseTrainerToHost({ ...(valid.epochEnd as object), metrics: deepArray }), undefined);
   });
 });
