@@ -27,8 +27,11 @@ export interface BatchResult {
 export interface Stepper {
   /** Which implementation trains: the fused wasm step or tfjs's ops. */
   kind: 'wasm-fused' | 'tfjs';
-  /** Trains on `rows` rows of x (row-major) with labels or targets y; reports statistics of `report` layers. */
-  step(x: Float32Array, y: Float32Array, rows: number, report?: number[]): Promise<BatchResult>;
+  /**
+   * Trains on `rows` rows of x (row-major) with labels or targets y; reports statistics of `report` layers. The fused
+   * step answers at once (no promise) unless the loss diverged; tfjs's step is asynchronous.
+   */
+  step(x: Float32Array, y: Float32Array, rows: number, report?: number[]): BatchResult | Promise<BatchResult>;
   /** Inference outputs for `rows` rows of x; undefined: use tfjs (evaluate.ts). */
   predict?: (x: Float32Array, rows: number) => Float32Array;
   dispose(): void;
@@ -62,11 +65,16 @@ export function createStepper(options: StepperOptions): Stepper {
   if (fused) {
     return {
       kind: 'wasm-fused',
-      async step(x, y, rows, report) {
+      step(x, y, rows, report) {
         const out = fused.step(x, y, rows, report);
         const result: BatchResult = { loss: out.loss, outputs: out.outputs };
-        if (out.nonFinite) result.diverged = { layer: await divergedLayer(tf, model, x, rows, features) };
-        else if (out.layers) result.layers = out.layers;
+        if (out.nonFinite) {
+          return divergedLayer(tf, model, x, rows, features).then((layer) => ({
+            ...result,
+            diverged: { layer },
+          }));
+        }
+        if (out.layers) result.layers = out.layers;
         return result;
       },
       predict: (x, rows) => fused.predict(x, rows),

@@ -49,6 +49,14 @@ export interface TrainOptions {
 
 const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
+/**
+ * Longest time between two yields to the event loop within an epoch (a stop request and the IPC channel's writes are
+ * handled there). A yield per step cost a promise, an immediate and their async bookkeeping every step (garbage for
+ * the GC and code for V8's compiler threads, docs/performance.md "Sweep (session 7)"); every 20 ms a stop still
+ * lands within a step or a few.
+ */
+const YIELD_MS = 20;
+
 /** What an epoch's batches read, and the counters they advance (one object for the whole run). */
 interface EpochLoop {
   data: Dataset;
@@ -66,6 +74,7 @@ interface EpochLoop {
   step: number;
   samples: number;
   lastProgress: number;
+  lastYield: number;
 }
 
 /**
@@ -88,7 +97,8 @@ async function trainEpoch(
     const to = Math.min(data.train.n, from + batchSize);
     const batch = gatherRows(data.train, data.features, order, from, to);
     const report = step % loop.everySteps === 0 && reported.length > 0;
-    const result = await stepper.step(batch.x, batch.y, to - from, report ? reported : undefined);
+    const stepped = stepper.step(batch.x, batch.y, to - from, report ? reported : undefined);
+    const result = stepped instanceof Promise ? await stepped : stepped;
     if (result.diverged) {
       const layer = result.diverged.layer;
       const where = layer === undefined ? 'the output layer' : `hidden layer ${layer}`;
@@ -110,7 +120,10 @@ async function trainEpoch(
     }
     loop.step = step + 1;
     loop.samples += to - from;
-    await yieldToEventLoop();
+    if (t - loop.lastYield >= YIELD_MS) {
+      await yieldToEventLoop();
+      loop.lastYield = now();
+    }
   }
   return { epochOutputs, epochLabels };
 }
@@ -174,6 +187,7 @@ export async function train(config: RunConfig, options: TrainOptions): Promise<R
     step: 0,
     samples: 0,
     lastProgress: -Infinity,
+    lastYield: -Infinity,
   };
   const started = loop.started;
   let epochsDone = 0;
