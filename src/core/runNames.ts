@@ -104,6 +104,12 @@ export function varyingKeys(runs: readonly NamedRun[]): string[] {
   });
 }
 
+/** A run name's experiment: the part before the first '/' (as nameValue(name, 'experiment'), without parsing the rest). */
+export function experimentOf(name: string): string {
+  const slash = name.indexOf('/');
+  return slash < 0 ? name : name.slice(0, slash);
+}
+
 /** The value of name key `key` in a run's name ('' when the name has no such part). */
 export function nameValue(name: string, key: string): string {
   return nameTokens(name).find((t) => t.key === key)?.value ?? '';

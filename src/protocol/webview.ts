@@ -174,6 +174,12 @@ export interface SidebarRun {
   keyMetric?: { name: string; value: number };
   /** A line that replaces backend/progress, e.g. why a queued run waits. */
   detail?: string;
+  /**
+   * The run's short label within its experiment (core/runNames `labelsByExperiment` over every run the sidebar
+   * lists), made by the host, whose code is warm, so the page's first screen does not label 500 runs itself; the host
+   * re-sends the rows whose label changed when runs come or go. The page labels runs without one itself.
+   */
+  label?: string;
 }
 
 /** New data of one run in an `appended` message. */

@@ -177,6 +177,44 @@ describe('sidebar webview (replayed real runs)', () => {
     assert.deepEqual(problems, []);
     await page.close();
   });
+  test("the host's labels are shown as sent, and an update that relabels a row changes it in place", async () => {
+    const base = last.runs[0]!;
+    const runs: SidebarRun[] = [0, 1, 2].map((i) => ({
+      ...structuredClone(base),
+      info: {
+        ...structuredClone(base.info),
+        runId: `host-${i}` as SidebarRun['info']['runId'],
+        name: `e/seed=${i}`,
+      },
+      // Not what the page would make from the names (seed=0 ...): proves which labels it shows.
+      label: `host label ${i}`,
+    }));
+    fx.server.addStream('sidebar-host-labels', [
+      { type: 'sidebarSnapshot', seq: 1, protocolVersion: last.protocolVersion, runs },
+    ]);
+    const { page, problems } = await open('sidebar-host-labels', runs.length);
+    const labels = (): Promise<string[]> =>
+      page.$$eval('li.run vscode-checkbox', (boxes) =>
+        boxes.map((b) => (b as HTMLElement & { label: string }).label).sort(),
+      );
+    assert.deepEqual(await labels(), ['host label 0', 'host label 1', 'host label 2']);
+    const relabelled: SidebarRun = { ...structuredClone(runs[1]!), label: 'host label 1, renamed' };
+    await page.evaluate((m) => window.__snnLabReplayTransport!.emit(m), {
+      type: 'sidebarUpdate',
+      seq: 2,
+      upsert: [relabelled],
+      removed: [],
+    } as HostToWebview);
+    await page.waitForFunction(() =>
+      [...document.querySelectorAll('li.run vscode-checkbox')].some(
+        (b) => (b as HTMLElement & { label: string }).label === 'host label 1, renamed',
+      ),
+    );
+    assert.deepEqual(await labels(), ['host label 0', 'host label 1, renamed', 'host label 2']);
+    assert.deepEqual(problems, []);
+    await page.close();
+  });
+
   test('500 runs: the first screen shows its rows with their sparklines drawn by the task that got the snapshot', async () => {
     const base = last.runs[0]!;
     const many: SidebarRun[] = Array.from({ length: 500 }, (_, i) => ({

@@ -6,7 +6,7 @@
 import '@vscode-elements/elements/dist/vscode-badge/index.js';
 import '@vscode-elements/elements/dist/vscode-button/index.js';
 import '@vscode-elements/elements/dist/vscode-checkbox/index.js';
-import { labelsByExperiment, nameValue } from '../../src/core/runNames';
+import { experimentOf, labelsByExperiment } from '../../src/core/runNames';
 import type { RunId } from '../../src/protocol/ids';
 import { PROTOCOL_VERSION } from '../../src/protocol/version';
 import type { SidebarRun, WebviewToHost } from '../../src/protocol/webview';
@@ -113,12 +113,16 @@ function derive(of: SidebarData): NonNullable<typeof derived> {
   const byGroup = new Map<string, SidebarRun[]>();
   // Newest first: the host lists runs oldest first.
   for (const run of [...of.runs].reverse()) {
-    const experiment = nameValue(run.info.name, 'experiment');
+    const experiment = experimentOf(run.info.name);
     let list = byGroup.get(experiment);
     if (!list) byGroup.set(experiment, (list = []));
     list.push(run);
   }
-  derived = { of, labels: labelsByExperiment(infos), slots: slotsByCreation(infos), byGroup };
+  // The host labels every row (SidebarRun.label); rows from elsewhere (an older recording) are labelled here.
+  const labels = of.runs.every((r) => r.label !== undefined)
+    ? new Map(of.runs.map((r) => [r.info.runId as string, r.label as string]))
+    : labelsByExperiment(infos);
+  derived = { of, labels, slots: slotsByCreation(infos), byGroup };
   return derived;
 }
 

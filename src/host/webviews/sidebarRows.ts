@@ -8,7 +8,7 @@
 import type { RunId } from '../../protocol/ids';
 import type { SidebarRun } from '../../protocol/webview';
 import type { Metrics } from '../../protocol/stats';
-import { nameValue } from '../../core/runNames';
+import { labelsByExperiment, nameValue } from '../../core/runNames';
 import { evenIndices } from '../../core/series';
 import type { RunChange, RunMeta, RunStoreApi } from '../../runs/runTypes';
 import { queueReason, type QueueContext } from '../runLabels';
@@ -51,6 +51,9 @@ export class SidebarRows {
   private readonly dirty = new Set<RunId>();
   private readonly removed = new Set<RunId>();
   private loading: Promise<void> | undefined;
+  /** Each run's label among all listed runs (the page shows it); relabelled when runs come, go or change. */
+  private labels = new Map<string, string>();
+  private labelsStale = true;
 
   /** `queue` says why queued runs wait (their row's detail line). */
   constructor(
@@ -63,12 +66,14 @@ export class SidebarRows {
     const { runId } = change;
     switch (change.kind) {
       case 'deleted':
+        this.labelsStale = true;
         this.rows.delete(runId);
         this.dirty.delete(runId);
         this.removed.add(runId);
         return true;
       case 'created':
       case 'updated':
+        this.labelsStale = true;
         this.removed.delete(runId);
         this.dirty.add(runId);
         return true;
@@ -100,6 +105,8 @@ export class SidebarRows {
     const metas = this.store.list();
     const live = new Set(metas.map((m) => m.runId));
     for (const id of this.rows.keys()) if (!live.has(id)) this.rows.delete(id);
+    this.labelsStale = true;
+    this.relabel(metas);
     this.dirty.clear();
     this.removed.clear();
     const first =
@@ -144,6 +151,8 @@ export class SidebarRows {
 
   /** The rows that changed since the last call (or all()), and the runs deleted; undefined when nothing did. */
   takeUpdate(): { upsert: SidebarRun[]; removed: RunId[] } | undefined {
+    // A run that came, went or was renamed can change the labels of the others in its experiment: their rows too.
+    if (this.labelsStale) this.relabel(this.store.list());
     if (this.dirty.size === 0 && this.removed.size === 0) return undefined;
     // Why a queued run waits depends on the other runs (how many run now).
     for (const [id, entry] of this.rows) if (entry.status === 'queued') this.dirty.add(id);
@@ -155,6 +164,18 @@ export class SidebarRows {
     this.dirty.clear();
     this.removed.clear();
     return { upsert, removed };
+  }
+
+  /** Labels every listed run; a row whose label changed is marked changed. */
+  private relabel(metas: readonly RunMeta[]): void {
+    this.labelsStale = false;
+    const next = labelsByExperiment(
+      metas.map((m) => ({ runId: m.runId, name: m.name, createdAt: m.createdAt })),
+    );
+    for (const [id, label] of next) {
+      if (this.labels.get(id) !== label && this.rows.has(id as RunId)) this.dirty.add(id as RunId);
+    }
+    this.labels = next;
   }
 
   /** The row of `meta`; `read` false builds a row not cached yet from meta alone (its overview read later). */
@@ -181,6 +202,8 @@ export class SidebarRows {
     });
     const waiting = queueReason(meta, this.queue?.());
     if (waiting) row.detail = waiting;
+    const label = this.labels.get(meta.runId);
+    if (label !== undefined) row.label = label;
     entry.row = row;
     return row;
   }

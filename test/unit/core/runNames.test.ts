@@ -4,7 +4,14 @@ import { test } from 'node:test';
 import { expandRuns } from '../../../src/core/config/expand';
 import { withDefaults } from '../../../src/core/config/defaults';
 import type { ExperimentFile } from '../../../src/core/config/experimentConfig';
-import { labelsByExperiment, nameTokens, shortLabels, varyingKeys } from '../../../src/core/runNames';
+import {
+  experimentOf,
+  labelsByExperiment,
+  nameTokens,
+  nameValue,
+  shortLabels,
+  varyingKeys,
+} from '../../../src/core/runNames';
 
 const run = (name: string, i = 0, createdAt?: string) => ({
   runId: `id-${i}`,
@@ -87,4 +94,17 @@ test('one run: every part of its name but the experiment; labels by experiment i
     run('b/ReLU', 3),
   ]);
   assert.deepEqual([...labels.values()], ['depth=4', 'depth=8', 'SNN', 'ReLU']);
+});
+
+test("experimentOf is nameValue(name, 'experiment') without parsing the rest", () => {
+  const names = [
+    'depth-sweep/model.depth=32,model.activation=relu',
+    'moons',
+    'e/variant~2/fold=1#r3',
+    '/leading-slash',
+    'a/b/c',
+    '',
+    'x=1,y=2',
+  ];
+  for (const name of names) assert.equal(experimentOf(name), nameValue(name, 'experiment'), name);
 });

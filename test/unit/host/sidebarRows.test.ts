@@ -5,6 +5,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
+import { labelsByExperiment } from '../../../src/core/runNames';
 import { displayOrder, SidebarRows } from '../../../src/host/webviews/sidebarRows';
 import type { RunId } from '../../../src/protocol/ids';
 import { RunStore } from '../../../src/runs/runStore';
@@ -108,5 +109,37 @@ test('loadRest on an empty store, then again once runs exist: the second load re
   await rows.loadRest(() => undefined);
   const update = rows.takeUpdate();
   assert.ok((update?.upsert.find((r) => r.info.runId === id)?.spark.length ?? 0) > 0);
+  s.dispose();
+});
+
+test("rows carry the page's labels, and a run that changes other runs' labels re-sends their rows", () => {
+  const { store: s, ids } = store(['e/model.depth=8,model.activation=selu', 'f/model.depth=8']);
+  const [e8, f8] = ids as [RunId, RunId];
+  const rows = new SidebarRows(s);
+  const labelsOf = (): Map<string, string> =>
+    labelsByExperiment(s.list().map((m) => ({ runId: m.runId, name: m.name, createdAt: m.createdAt })));
+  const first = rows.all();
+  const before = labelsOf();
+  // The oracle is what the page computed itself before the host sent labels: labelsByExperiment over every row.
+  assert.deepEqual(
+    first.map((r) => r.label),
+    first.map((r) => labelsByExperiment(first.map((row) => row.info)).get(r.info.runId)),
+  );
+  assert.deepEqual(
+    first.map((r) => r.label),
+    ids.map((id) => before.get(id)),
+  );
+  assert.equal(rows.takeUpdate(), undefined, 'nothing changed yet');
+  const e32 = s.create(tinyPlan('e/model.depth=32,model.activation=selu'), {
+    experiment: '/x/e.snn.json',
+    mode: 'train',
+  });
+  rows.apply({ kind: 'created', runId: e32 } as Parameters<SidebarRows['apply']>[0]);
+  const after = labelsOf();
+  assert.notEqual(after.get(e8), before.get(e8), "the fixture changes experiment e's first label");
+  const upserted = new Map(rows.takeUpdate()?.upsert.map((r) => [r.info.runId as string, r.label]));
+  assert.equal(upserted.get(e8), after.get(e8), "e's first run is re-sent with its new label");
+  assert.equal(upserted.get(e32), after.get(e32), 'the new run comes with its label');
+  assert.ok(!upserted.has(f8), 'a run of another experiment, its label unchanged, is not re-sent');
   s.dispose();
 });
