@@ -54,6 +54,8 @@ export class SidebarRows {
   /** Each run's label among all listed runs (the page shows it); relabelled when runs come, go or change. */
   private labels = new Map<string, string>();
   private labelsStale = true;
+  /** The runs (id, name, creation time) the labels were made for: a snapshot of the same runs keeps them. */
+  private labelledFor = '';
 
   /** `queue` says why queued runs wait (their row's detail line). */
   constructor(
@@ -105,7 +107,6 @@ export class SidebarRows {
     const metas = this.store.list();
     const live = new Set(metas.map((m) => m.runId));
     for (const id of this.rows.keys()) if (!live.has(id)) this.rows.delete(id);
-    this.labelsStale = true;
     this.relabel(metas);
     this.dirty.clear();
     this.removed.clear();
@@ -169,6 +170,9 @@ export class SidebarRows {
   /** Labels every listed run; a row whose label changed is marked changed. */
   private relabel(metas: readonly RunMeta[]): void {
     this.labelsStale = false;
+    const key = metas.map((m) => `${m.runId}\u0000${m.name}\u0000${m.createdAt}`).join('\n');
+    if (key === this.labelledFor) return;
+    this.labelledFor = key;
     const next = labelsByExperiment(
       metas.map((m) => ({ runId: m.runId, name: m.name, createdAt: m.createdAt })),
     );
