@@ -366,12 +366,18 @@ function torchWork(csv: string, out: string): Promise<{ wallS: number; cpuS: num
   const script = path.join(ROOT, 'bench', 'torch_tabular.py');
   const child = spawn('/usr/bin/python3', [script, csv, 'selu', out, String(EPOCHS)], {
     env: { ...process.env, OPENBLAS_NUM_THREADS: '1', OMP_NUM_THREADS: '1' },
-    stdio: ['ignore', 'pipe', 'ignore'],
+    stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stdout = '';
+  let stderr = '';
   child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
+  child.stderr.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString('utf8')).slice(-2000)));
   return new Promise((resolve) =>
     child.on('close', (code) => {
+      // A peer that cannot run (e.g. python3-scipy missing) says why instead of leaving NaN figures unexplained.
+      if (code !== 0) {
+        console.log(`  pytorch peer failed: ${stderr.trim().split('\n').at(-1) ?? `exit ${code}`}`);
+      }
       const last = stdout.trim().split('\n').at(-1) ?? '{}';
       const row = code === 0 ? (JSON.parse(last) as { work_s?: number; work_cpu_s?: number }) : {};
       resolve({ wallS: row.work_s ?? NaN, cpuS: row.work_cpu_s ?? NaN });
