@@ -111,19 +111,23 @@ describe('the first snapshot in the HTML', () => {
     assert.equal(bad.ok, false);
   });
 
-  test('a hostile run name stays JSON text inside the data block', () => {
-    const name = '</script><script>alert(1)</script><!-- & \u2028';
-    const info = { runId: run, name } as unknown as RunInfo;
-    const message = { type: 'snapshot', seq: 1, allRuns: [info] };
-    const html = buildHtml({
+  /** A dashboard page's HTML with `first` embedded (nonce 'abc', one bundle script). */
+  const dashboardHtml = (first: NonNullable<Parameters<typeof buildHtml>[0]['first']>): string =>
+    buildHtml({
       cspSource: 'https://example.invalid',
       nonce: 'abc',
       title: 'T',
       scripts: ['https://example.invalid/dashboard.js'],
       styles: [],
       view: 'dashboard',
-      first: { key: 'k"1', message },
+      first,
     });
+
+  test('a hostile run name stays JSON text inside the data block', () => {
+    const name = '</script><script>alert(1)</script><!-- & \u2028';
+    const info = { runId: run, name } as unknown as RunInfo;
+    const message = { type: 'snapshot', seq: 1, allRuns: [info] };
+    const html = dashboardHtml({ key: 'k"1', message });
     const open = `<script type="application/json" id="${FIRST_MESSAGE_ID}" data-key="k&quot;1">`;
     const at = html.indexOf(open);
     assert.ok(at >= 0, 'the data block is there');
@@ -135,15 +139,7 @@ describe('the first snapshot in the HTML', () => {
   });
 
   test('the bundle is fetched from <head> before the data block and runs after the document is parsed', () => {
-    const html = buildHtml({
-      cspSource: 'https://example.invalid',
-      nonce: 'abc',
-      title: 'T',
-      scripts: ['https://example.invalid/dashboard.js'],
-      styles: [],
-      view: 'dashboard',
-      first: { key: 'k', message: { type: 'snapshot', seq: 1, allRuns: [] } },
-    });
+    const html = dashboardHtml({ key: 'k', message: { type: 'snapshot', seq: 1, allRuns: [] } });
     const bundle = html.indexOf('<script defer nonce="abc" src="https://example.invalid/dashboard.js">');
     assert.ok(bundle >= 0, 'a deferred, nonced bundle script');
     assert.ok(bundle < html.indexOf('</head>'), 'in the head, where the parser meets it first');
