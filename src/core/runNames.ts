@@ -172,7 +172,7 @@ export function shortLabels(runs: readonly NamedRun[]): string[] {
 export function labelsByExperiment(runs: readonly NamedRun[]): Map<string, string> {
   const groups = new Map<string, NamedRun[]>();
   for (const run of runs) {
-    const experiment = nameValue(run.name, 'experiment');
+    const experiment = experimentOf(run.name);
     const list = groups.get(experiment) ?? [];
     list.push(run);
     groups.set(experiment, list);

@@ -202,6 +202,9 @@ const TRAINER_GUARDS: Record<TrainerToHost['type'], (v: Obj) => boolean> = {
 /**
  * JSON (the default IPC serialisation, and JSON-lines logs) turns NaN and +-Infinity into null. No message field
  * is legitimately null, so every null is read back as NaN (infinities are not recoverable and become NaN too).
+ * Copy on write: an object or array is copied only when something below it changed, so a message without a null
+ * (structured-clone IPC, the trainer's, never sends one) comes back as it arrived, with no copy (the copy of a
+ * statistics report, ~400 properties, was a third of the host's parsing time per message).
  */
 function reviveNulls(value: unknown, depth = 0): unknown {
   if (value === null) return NaN;
@@ -209,44 +212,41 @@ function reviveNulls(value: unknown, depth = 0): unknown {
   // never walked (a hostile 100,000-level message would overflow the stack).
   if (typeof value !== 'object' || depth > MAX_MESSAGE_DEPTH) return value;
   if (Array.isArray(value)) {
-    return value.some((v) => v === null || typeof v === 'object')
-      ? value.map((v) => reviveNulls(v, depth + 1))
-      : value;
+    let copy: unknown[] | undefined;
+    for (let i = 0; i < value.length; i++) {
+      const v: unknown = value[i];
+      if (v !== null && typeof v !== 'object') continue;
+      const revived = reviveNulls(v, depth + 1);
+      if (revived !== v) (copy ??= value.slice())[i] = revived;
+    }
+    return copy ?? value;
   }
+  let copy: Obj | undefined;
+  for (const key of Object.keys(value as Obj)) {
+    const v = (value as Obj)[key];
+    if (v !== null && typeof v !== 'object') continue;
+    const revived = reviveNulls(v, depth + 1);
+    if (revived === v) continue;
+    copy ??= ownCopy(value as Obj);
+    setOwn(copy, key, revived);
+  }
+  return copy ?? value;
+}
+
+/** A plain copy of `o`'s own enumerable properties (a key "__proto__" stays a property: see setOwn). */
+function ownCopy(o: Obj): Obj {
   const out: Obj = {};
-  for (const [key, v] of Object.entries(value as Obj)) {
-    // defineProperty: a key "__proto__" stays a property, as it arrived, instead of replacing the prototype.
-    Object.defineProperty(out, key, {
-      value: reviveNulls(v, depth + 1),
-      enumerable: true,
-      writable: true,
-      configurable: true,
-    });
-  }
+  for (const key of Object.keys(o)) setOwn(out, key, o[key]);
   return out;
+}
+
+/** defineProperty: a key "__proto__" stays a property, as it arrived, instead of replacing the prototype. */
+function setOwn(o: Obj, key: string, value: unknown): void {
+  Object.defineProperty(o, key, { value, enumerable: true, writable: true, configurable: true });
 }
 
 /** Deeper than any well-formed message (layerStats.layers[i].pre.histogram.counts is 5 levels). */
 const MAX_MESSAGE_DEPTH = 8;
-
-/**
- * Whether reviveNulls would replace anything: a null within the depth it walks. Structured-clone IPC (the trainer's)
- * never sends null, so a message is copied only when it came as JSON with a non-finite number in it: the copy of a
- * statistics report (~400 properties defined one by one) was a third of the host's parsing time per message.
- */
-function hasNull(value: unknown, depth = 0): boolean {
-  if (value === null) return true;
-  if (typeof value !== 'object' || depth > MAX_MESSAGE_DEPTH) return false;
-  if (Array.isArray(value)) {
-    for (const v of value) if ((v === null || typeof v === 'object') && hasNull(v, depth + 1)) return true;
-    return false;
-  }
-  for (const key of Object.keys(value as Obj)) {
-    const v = (value as Obj)[key];
-    if ((v === null || typeof v === 'object') && hasNull(v, depth + 1)) return true;
-  }
-  return false;
-}
 
 /**
  * Validates a message sent by the trainer to the host. Statistics may be NaN (structured-clone IPC) or null (JSON
@@ -254,7 +254,7 @@ function hasNull(value: unknown, depth = 0): boolean {
  * @returns the typed message, or undefined when `value` is not a well-formed TrainerToHost.
  */
 export function parseTrainerToHost(raw: unknown): TrainerToHost | undefined {
-  const value = hasNull(raw) ? reviveNulls(raw) : raw;
+  const value = reviveNulls(raw);
   if (!isObj(value) || !isStr(value.type) || !Object.hasOwn(TRAINER_GUARDS, value.type)) return undefined;
   const guard = TRAINER_GUARDS[value.type as TrainerToHost['type']];
   if (!guard(value)) return undefined;

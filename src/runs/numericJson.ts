@@ -29,6 +29,5 @@ export function parseNumericJson(text: string): unknown {
  */
 export function toJsonLine(value: unknown): string {
   const text = JSON.stringify(value) as string | undefined;
-  if (text === undefined) return `${text}\n`;
-  return `${text.includes('null') ? JSON.stringify(value, encodeNonFinite) : text}\n`;
+  return `${text?.includes('null') ? JSON.stringify(value, encodeNonFinite) : text}\n`;
 }

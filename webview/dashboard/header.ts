@@ -5,7 +5,7 @@
  * versions, device) and one line per pitfall found in its model. Rows are rebuilt only when what they show changes;
  * live text (duration, progress) is updated in place, for the runs whose info changed (every row's once a second). Hidden on the Theory explorer tab (main.ts).
  */
-import { labelsByExperiment, nameValue } from '../../src/core/runNames';
+import { experimentOf, labelsByExperiment } from '../../src/core/runNames';
 import type { RunId } from '../../src/protocol/ids';
 import type { RunInfo, WebviewToHost } from '../../src/protocol/webview';
 import type { DashboardData } from '../shared/store';
@@ -170,7 +170,7 @@ export function createHeader(parent: HTMLElement, o: HeaderOptions): (data: Dash
     const labels = labelsByExperiment(data.allRuns);
     const groups = new Map<string, RunInfo[]>();
     for (const r of [...data.allRuns].reverse()) {
-      const g = nameValue(r.name, 'experiment');
+      const g = experimentOf(r.name);
       groups.set(g, [...(groups.get(g) ?? []), r]);
     }
     const children: HTMLElement[] = [];

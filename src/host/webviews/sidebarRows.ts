@@ -8,7 +8,7 @@
 import type { RunId } from '../../protocol/ids';
 import type { SidebarRun } from '../../protocol/webview';
 import type { Metrics } from '../../protocol/stats';
-import { labelsByExperiment, nameValue } from '../../core/runNames';
+import { experimentOf, labelsByExperiment } from '../../core/runNames';
 import { evenIndices } from '../../core/series';
 import type { RunChange, RunMeta, RunStoreApi } from '../../runs/runTypes';
 import { queueReason, type QueueContext } from '../runLabels';
@@ -35,7 +35,7 @@ export function displayOrder(metas: readonly RunMeta[]): RunMeta[] {
   const groups = new Map<string, RunMeta[]>();
   for (let i = metas.length - 1; i >= 0; i--) {
     const meta = metas[i] as RunMeta;
-    const experiment = nameValue(meta.name, 'experiment');
+    const experiment = experimentOf(meta.name);
     let list = groups.get(experiment);
     if (!list) groups.set(experiment, (list = []));
     list.push(meta);

@@ -187,6 +187,14 @@ describe('parseTrainerToHost over JSON IPC', () => {
     assert.ok(Number.isNaN(parsed.layers[0]?.gradNorm));
     assert.equal(parsed.layers[0]?.pre.mean, 0);
   });
+  it('revives a null by copy on write: the message as received is left as it was', () => {
+    const overJson = JSON.parse(JSON.stringify(valid.layerStats)) as { layers: { gradNorm: unknown }[] };
+    const before = JSON.stringify(overJson);
+    const parsed = parseTrainerToHost(overJson);
+    assert.ok(parsed && parsed.type === 'layerStats' && Number.isNaN(parsed.layers[0]?.gradNorm));
+    assert.equal(JSON.stringify(overJson), before, 'the received object still holds its null');
+    assert.equal(overJson.layers[0]?.gradNorm, null);
+  });
   it('still rejects a null where a string is required', () => {
     assert.equal(parseTrainerToHost({ ...(valid.log as object), message: null }), undefined);
   });
