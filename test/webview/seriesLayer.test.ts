@@ -1,7 +1,7 @@
 /**
  * The series layer of the plot cards (webview/dashboard/charts/seriesLayer.ts): a live push that extends 2 of 12
  * compared runs repaints the Curves card from its kept bitmap plus those runs' lines, and what that draws is what a
- * whole chart.js render draws; a run hidden in the legend stays gone after pushes, whether its lines were in the
+ * whole render draws; a run hidden in the legend stays gone after pushes, whether its lines were in the
  * bitmap or painted above it. A push is one `appended` message: 4 runs' new data is drawn in one render.
  */
 import assert from 'node:assert/strict';
@@ -79,7 +79,7 @@ const differing = (page: Page, by: number): Promise<{ diff: number; total: numbe
     { chart: CHART, by },
   );
 
-/** A whole chart.js render with nothing changed: hover a run in the legend (full render, others faded), leave it. */
+/** A whole render with nothing changed: hover a run in the legend (full render, others faded), leave it. */
 async function fullRender(page: Page, runId: string): Promise<void> {
   await page.hover(`.legend-item[data-run-id="${runId}"] .legend-entry`);
   await page.waitForTimeout(50);
@@ -94,7 +94,7 @@ describe('series layer: a live push repaints the changed runs over the kept bitm
     const styles = await page.evaluate(() => window.__snnLab!.styles().list);
     // Step 151 grows the x axis to 155 (grownMax): the pushes at 152-154 keep the layout, the only case cached.
     await push(page, [0, 1], 151);
-    assert.equal(await paintOf(page), 'full', 'the axis moved: chart.js lays the card out and renders it');
+    assert.equal(await paintOf(page), 'full', 'the axis moved: the card is laid out and rendered whole');
     await push(page, [0, 1], 152);
     assert.equal(await paintOf(page), 'cached', 'same axes, only runs 0 and 1 changed');
     await keepPixels(page);

@@ -314,7 +314,7 @@ export function createHeader(parent: HTMLElement, o: HeaderOptions): (data: Dash
       actions.append(
         rowButton('Export', `Export ${info.name}`, () => o.post({ type: 'exportRun', runId: info.runId })),
       );
-      // Written only when changed: every write is a DOM mutation (100 rows at each push, seen by chart.js's observers).
+      // Written only when changed: every write is a DOM mutation (100 rows at each push) and a style invalidation.
       live.set(info.runId, (next) => {
         setText(durationCell, formatDuration(durationMs(next)));
         setText(stepCell, progress(next));

@@ -59,7 +59,7 @@ export function installTestHook(sources: HookSources) {
     study: () => studyProbe.read?.(),
     charts() {
       const out: Record<string, ChartSummary> = {};
-      // Chart cards (chart.js + our series painter) report what they painted last (series, points, bands, cells).
+      // Chart cards (our plot frame and series painter) report what they painted last (series, points, bands, cells).
       for (const [id, plot] of plotRegistry) out[id] = { ...plot.summary() };
       return out;
     },

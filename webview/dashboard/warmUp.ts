@@ -1,16 +1,15 @@
 /**
  * One-time work the first chart render would otherwise do, done while the page waits for the host's first snapshot
- * after saying `ready`: the first Intl.NumberFormat (ICU set-up, 20–80 ms in Chromium; chart.js formats numbers with
- * one) and the first canvas text measurement in the theme's fonts (font loading, 10–30 ms). The page is idle then, so
- * this costs the user nothing; it is work the first render needs anyway (docs/performance.md, issue 14).
+ * after saying `ready`: the first canvas text measurement in the theme's fonts (font loading, 10–30 ms; the plot
+ * frame measures its tick labels). The page is idle then, so this costs the user nothing; it is work the first render
+ * needs anyway (docs/performance.md, issue 14). The first Intl.NumberFormat (20–80 ms) was warmed up too while
+ * chart.js formatted ticks with it; nothing in the dashboard uses one now.
  */
 import type { Theme } from '../shared/theme';
 
 /** Runs the warm-up once, in its own task, so a message already queued for the page is handled first. */
 export function warmUpSoon(theme: () => Theme): void {
   setTimeout(() => {
-    new Intl.NumberFormat(navigator.language).format(0.5);
-    new Intl.NumberFormat('en-US', { maximumFractionDigits: 3 }).format(0.5);
     const ctx = document.createElement('canvas').getContext('2d');
     if (!ctx) return;
     const t = theme();

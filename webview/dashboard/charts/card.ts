@@ -1,7 +1,7 @@
 /**
  * The frame every dashboard chart sits in: title and subtitle (both wrap: never cut), PNG/CSV export buttons, a
  * canvas in a sized box, and the chart's data as an accessible table behind a "Data" disclosure; plus the CSV
- * helpers of the exports. The charts under charts/ are chart.js charts in it (plotCard.ts).
+ * helpers of the exports. The charts under charts/ are plot cards in it (plotCard.ts).
  */
 import type { Theme } from '../../shared/theme';
 

@@ -3,9 +3,9 @@
  * background, with the title and subtitle drawn above the plot) and the chart's data as an accessible table and a
  * one-sentence description for screen readers.
  */
-import type { Chart } from 'chart.js';
 import type { PlotLine } from '../../shared/plot/spec';
 import type { Theme } from '../../shared/theme';
+import { drawLegend, type LegendEntry } from './plotLegend';
 
 /** Splits `text` into lines no wider than `width` px in the context's font. */
 function wrap(ctx: CanvasRenderingContext2D, text: string, width: number): string[] {
@@ -24,58 +24,63 @@ function wrap(ctx: CanvasRenderingContext2D, text: string, width: number): strin
   return lines;
 }
 
+/** What a PNG export draws: the plot's CSS size, the titles, the legend entries and the plot itself. */
+export interface PngSource {
+  width: number;
+  height: number;
+  theme: Theme;
+  title: string;
+  subtitle: string;
+  legend: readonly LegendEntry[];
+  hidden: ReadonlySet<string>;
+  /** Lays out and paints the plot in a `width` x `height` CSS px box at the context's origin. */
+  plot: (ctx: CanvasRenderingContext2D, width: number, height: number) => void;
+}
+
 /**
- * The chart as a PNG data URL: chart.js renders again at `scale` = max(2, devicePixelRatio) device pixels per CSS
- * pixel, the image goes below the wrapped title on the theme's background, then the chart returns to its ratio.
+ * The chart as a PNG data URL at `scale` = max(2, devicePixelRatio) device pixels per CSS pixel: the wrapped title
+ * and subtitle, the legend's entries, then the plot laid out and painted again at that scale, on the theme's
+ * background.
  */
-export function exportPng(chart: Chart<'line'>, theme: Theme, title: string, subtitle: string): string {
+export function exportPng(o: PngSource): string {
   const scale = Math.max(2, window.devicePixelRatio || 1);
-  const previous = chart.options.devicePixelRatio;
-  chart.options.devicePixelRatio = scale;
-  chart.resize();
-  try {
-    const src = chart.canvas;
-    const measure = document.createElement('canvas').getContext('2d');
-    const pad = 8 * scale;
-    const fs = (theme.fontSize + 1) * scale;
-    const sub = Math.max(10, theme.fontSize - 1) * scale;
-    const width = src.width;
-    let titleLines: string[] = [];
-    let subLines: string[] = [];
-    if (measure) {
-      measure.font = `600 ${fs}px ${theme.fontFamily}`;
-      titleLines = wrap(measure, title, width - 2 * pad);
-      measure.font = `${sub}px ${theme.fontFamily}`;
-      subLines = subtitle ? wrap(measure, subtitle, width - 2 * pad) : [];
-    }
-    const head = pad + titleLines.length * fs * 1.3 + subLines.length * sub * 1.3 + pad / 2;
-    const out = document.createElement('canvas');
-    out.width = width;
-    out.height = Math.round(src.height + head + pad);
-    const ctx = out.getContext('2d');
-    if (!ctx) return chart.toBase64Image();
-    ctx.fillStyle = theme.background;
-    ctx.fillRect(0, 0, out.width, out.height);
-    ctx.textBaseline = 'top';
-    let y = pad;
-    ctx.fillStyle = theme.foreground;
-    ctx.font = `600 ${fs}px ${theme.fontFamily}`;
-    for (const l of titleLines) {
-      ctx.fillText(l, pad, y);
-      y += fs * 1.3;
-    }
-    ctx.fillStyle = theme.muted;
-    ctx.font = `${sub}px ${theme.fontFamily}`;
-    for (const l of subLines) {
-      ctx.fillText(l, pad, y);
-      y += sub * 1.3;
-    }
-    ctx.drawImage(src, 0, Math.round(head));
-    return out.toDataURL('image/png');
-  } finally {
-    chart.options.devicePixelRatio = previous;
-    chart.resize();
+  const { width, theme } = o;
+  const out = document.createElement('canvas');
+  const ctx = out.getContext('2d');
+  if (!ctx) return '';
+  const pad = 8;
+  const fs = theme.fontSize + 1;
+  const sub = Math.max(10, theme.fontSize - 1);
+  ctx.font = `600 ${fs}px ${theme.fontFamily}`;
+  const titleLines = wrap(ctx, o.title, width - 2 * pad);
+  ctx.font = `${sub}px ${theme.fontFamily}`;
+  const subLines = o.subtitle ? wrap(ctx, o.subtitle, width - 2 * pad) : [];
+  const head = pad + titleLines.length * fs * 1.3 + subLines.length * sub * 1.3 + pad / 2;
+  const legend = drawLegend(ctx, o.legend, o.hidden, theme, pad, 0, width - 2 * pad, false);
+  out.width = Math.round(width * scale);
+  out.height = Math.round((head + legend + o.height + pad) * scale);
+  // Resizing reset the context: draw in CSS pixels from here on.
+  ctx.scale(scale, scale);
+  ctx.fillStyle = theme.background;
+  ctx.fillRect(0, 0, out.width, out.height);
+  ctx.textBaseline = 'top';
+  let y = pad;
+  ctx.fillStyle = theme.foreground;
+  ctx.font = `600 ${fs}px ${theme.fontFamily}`;
+  for (const l of titleLines) {
+    ctx.fillText(l, pad, y);
+    y += fs * 1.3;
   }
+  ctx.fillStyle = theme.muted;
+  ctx.font = `${sub}px ${theme.fontFamily}`;
+  for (const l of subLines) {
+    ctx.fillText(l, pad, y);
+    y += sub * 1.3;
+  }
+  drawLegend(ctx, o.legend, o.hidden, theme, pad, head, width - 2 * pad);
+  ctx.translate(0, head + legend);
+  o.plot(ctx, width, o.height);
+  return out.toDataURL('image/png');
 }
 
 const num = (v: number): string => (Number.isFinite(v) ? String(Number(v.toPrecision(4))) : String(v));

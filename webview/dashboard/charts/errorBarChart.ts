@@ -1,7 +1,7 @@
 /**
  * Group means with error bars against a numeric or categorical x (the Study tab's metric-vs-key plot): one line
  * with markers per series, a vertical bar from `lower` to `upper` with caps at every point, painted by our canvas
- * plotter inside a chart.js card. Categorical x puts the values at 0, 1, 2, ... and shifts the series apart
+ * plotter inside a plot card. Categorical x puts the values at 0, 1, 2, ... and shifts the series apart
  * slightly so their bars do not cover each other. The y range covers the bars.
  */
 import type { Frame, PlotLine } from '../../shared/plot/spec';
@@ -130,32 +130,44 @@ export class ErrorBarChart {
     this.card.destroy();
   }
 
-  /** Vertical bars with 4 px caps in each series' colour (under the markers). */
+  /**
+   * Vertical bars with 4 px caps in each series' colour (under the markers): every series' bars first, then every
+   * series' caps, so a cap stays visible over the bar of a neighbouring series dodged only a few pixels away.
+   */
   private paintBars(ctx: CanvasRenderingContext2D, f: Frame): void {
     const painted: PaintedBar[] = [];
-    ctx.save();
-    ctx.lineWidth = 2;
     this.series.forEach((s, k) => {
-      ctx.strokeStyle = withAlpha(s.color, 0.9);
-      ctx.beginPath();
-      const xs = this.shifted[k] ?? [];
-      xs.forEach((xv, i) => {
+      (this.shifted[k] ?? []).forEach((xv, i) => {
         // On whole pixels, so the 2 px bar covers two pixel columns fully.
         const x = Math.round(toPixel(f.x, xv));
         const y = toPixel(f.y, s.ys[i] as number);
         const top = toPixel(f.y, s.upper[i] as number);
         const bottom = toPixel(f.y, s.lower[i] as number);
         painted.push({ label: s.label, color: s.color, x, y, top, bottom });
-        if (!Number.isFinite(x) || !Number.isFinite(top) || !Number.isFinite(bottom)) return;
-        ctx.moveTo(x, top);
-        ctx.lineTo(x, bottom);
-        ctx.moveTo(x - 4, top);
-        ctx.lineTo(x + 4, top);
-        ctx.moveTo(x - 4, bottom);
-        ctx.lineTo(x + 4, bottom);
       });
-      ctx.stroke();
     });
+    const drawn = painted.filter((b) => [b.x, b.top, b.bottom].every(Number.isFinite));
+    ctx.save();
+    ctx.lineWidth = 2;
+    for (const caps of [false, true]) {
+      for (const s of this.series) {
+        ctx.strokeStyle = withAlpha(s.color, 0.9);
+        ctx.beginPath();
+        for (const b of drawn) {
+          if (b.label !== s.label) continue;
+          if (!caps) {
+            ctx.moveTo(b.x, b.top);
+            ctx.lineTo(b.x, b.bottom);
+          } else {
+            for (const end of [b.top, b.bottom]) {
+              ctx.moveTo(b.x - 4, end);
+              ctx.lineTo(b.x + 4, end);
+            }
+          }
+        }
+        ctx.stroke();
+      }
+    }
     ctx.restore();
     this.painted = painted;
   }

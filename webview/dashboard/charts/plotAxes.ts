@@ -1,8 +1,7 @@
 /**
- * The axes and hover text of a plot card: chart.js's chart options, the data range of each axis (fixed, or the data's
- * extent widened to nice values), chart.js's scale options, and the tooltip drawn next to the hovered point.
+ * The ranges and hover text of a plot card: the data range of each axis (fixed, or the data's extent widened to nice
+ * values) and the tooltip drawn next to the hovered point.
  */
-import type { Chart, ChartOptions, LegendItem, ScaleOptionsByType } from 'chart.js';
 import { extent, formatTick, grownMax, logDomain, niceDomain } from '../../shared/plot/scale';
 import type { AxisSpec, PlotLine } from '../../shared/plot/spec';
 import type { Theme } from '../../shared/theme';
@@ -13,32 +12,6 @@ export interface Hit {
   index: number;
   x: number;
   y: number;
-}
-
-type Scale = ScaleOptionsByType<'linear' | 'logarithmic'>;
-
-/** A card's chart.js options: no animation or parsing, theme fonts and colours, a legend whose click toggles a series. */
-export function chartOptions(t: Theme, toggle: (label: string) => void): ChartOptions<'line'> {
-  return {
-    responsive: true,
-    maintainAspectRatio: false,
-    animation: false,
-    parsing: false,
-    normalized: true,
-    events: ['click'],
-    font: { family: t.fontFamily, size: Math.max(10, t.fontSize - 2) },
-    color: t.foreground,
-    layout: { padding: { top: 2, right: 10, bottom: 0, left: 2 } },
-    scales: { x: { type: 'linear' }, y: { type: 'linear' } },
-    plugins: {
-      legend: {
-        display: false,
-        align: 'start',
-        labels: { color: t.foreground, boxWidth: 12, boxHeight: 10 },
-        onClick: (_event, item: LegendItem) => toggle(item.text),
-      },
-    },
-  };
 }
 
 type Extent = [number, number] | undefined;
@@ -89,34 +62,16 @@ export function fitDomain(spec: AxisSpec, data: Extent, niceByDefault: boolean):
   return [lo, spec.grows && spec.max === undefined ? grownMax(lo, hi) : hi];
 }
 
-export function scaleOptions(spec: AxisSpec, range: [number, number], theme: Theme, x: boolean): Scale {
-  const format = spec.format ?? formatTick;
-  return {
-    type: spec.log ? 'logarithmic' : 'linear',
-    min: range[0],
-    max: range[1],
-    title: { display: spec.title !== '', text: spec.title, color: theme.foreground },
-    grid: { display: spec.grid !== false, color: theme.grid },
-    border: { color: theme.grid },
-    ticks: {
-      color: theme.foreground,
-      callback: (v: number | string) => format(Number(v)),
-      maxRotation: 0,
-      // Only nice ticks: the range's own ends (e.g. −0.5 and 7.5 around heatmap cells) are not labelled.
-      includeBounds: false,
-      autoSkipPadding: x ? 12 : 4,
-      sampleSize: 8,
-      ...(spec.integer ? { precision: 0 } : {}),
-    },
-  } as unknown as Scale;
-}
-
 /** A tooltip box next to the hovered point, and a ring around it. */
-export function drawTooltip(chart: Chart<'line'>, t: Theme, lines: string[], hit: Hit): void {
-  const ctx = chart.ctx;
+export function drawTooltip(
+  ctx: CanvasRenderingContext2D,
+  width: number,
+  height: number,
+  t: Theme,
+  lines: string[],
+  hit: Hit,
+): void {
   const fs = Math.max(10, t.fontSize - 2);
-  const width = chart.width;
-  const height = chart.height;
   ctx.save();
   ctx.font = `${fs}px ${t.fontFamily}`;
   ctx.textAlign = 'left';

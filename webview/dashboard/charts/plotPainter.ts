@@ -1,36 +1,18 @@
-/** The snnSeries plugin's painting: a plot spec's areas, lines and markers in chart.js's chart area and scales. */
-import type { Chart } from 'chart.js';
+/** A plot card's series painting: a plot spec's areas, lines and markers inside the plot frame (plotFrame.ts). */
 import { drawArea, drawLine } from '../../shared/plot/series';
 import type { Frame, PlotLine, PlotSpec } from '../../shared/plot/spec';
 import { runFocus } from '../runFocus';
-
-/** chart.js's chart area and scales as our plotter's frame (undefined before the first layout). */
-export function chartFrame(chart: Chart<'line'> | undefined): Frame | undefined {
-  const a = chart?.chartArea;
-  const x = chart?.scales.x;
-  const y = chart?.scales.y;
-  if (!a || !x || !y) return undefined;
-  return {
-    x: { min: x.min, max: x.max, log: x.type === 'logarithmic', from: a.left, to: a.right },
-    y: { min: y.min, max: y.max, log: y.type === 'logarithmic', from: a.bottom, to: a.top },
-    left: a.left,
-    top: a.top,
-    right: a.right,
-    bottom: a.bottom,
-  };
-}
 
 /**
  * Paints areas, then lines and markers (clipped to the plot area widened by the largest marker); the hovered run's
  * lines on top, a little wider, the others faded. `shows` says which lines are drawn.
  */
 export function paintSeries(
-  chart: Chart<'line'>,
+  ctx: CanvasRenderingContext2D,
   spec: PlotSpec,
   f: Frame,
   shows: (line: PlotLine) => boolean,
 ): void {
-  const ctx = chart.ctx;
   ctx.save();
   ctx.beginPath();
   ctx.rect(f.left, f.top, f.right - f.left, f.bottom - f.top);

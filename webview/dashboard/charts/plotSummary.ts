@@ -31,8 +31,10 @@ export interface PlotSummary {
   areas?: { color: string; pixels: [number, number, number][] }[];
   title?: string;
   subtitle?: string;
-  /** How the last paint was made: chart.js's whole render, or the kept bitmap plus the changed lines (seriesLayer.ts). */
+  /** How the last paint was made: the whole render, or the kept bitmap plus the changed lines (seriesLayer.ts). */
   paint?: 'full' | 'cached';
+  /** The plot area of the last layout (canvas CSS px). */
+  frame?: { left: number; top: number; right: number; bottom: number };
 }
 
 /** The runs, series paths and band samples of `spec` that `shows` lets through, in canvas CSS pixels of frame `f`. */

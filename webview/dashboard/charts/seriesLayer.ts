@@ -1,6 +1,6 @@
 /**
  * The series layer of a plot card: a live push that changes a few of a card's many series repaints those few, not
- * all (100 compared runs, 4 of them running: 8 of 200 lines). The card's last full chart.js render is kept as a
+ * all (100 compared runs, 4 of them running: 8 of 200 lines). The card's last full render is kept as a
  * bitmap without the recently changed ("hot") series; while the layout, the canvas size, the hover highlight and
  * every other series are unchanged, a redraw copies that bitmap and paints the hot series on top. Both paths paint in
  * the same order — the other series in spec order, then the hot ones in spec order — so a cached redraw shows the

@@ -74,7 +74,7 @@ export function createCurvesTab(ctx: TabContext): TabView {
   let current: { runs: RunView[]; metric: string }[] = [];
   /**
    * The tab's first render draws the cards in view and leaves the others for right after that frame is painted:
-   * with 100 runs each card costs chart.js's set-up and the canvas's rasterisation before the first paint
+   * with 100 runs each card costs its layout, 200 lines and the canvas's rasterisation before the first paint
    * (docs/performance.md, reopening). Once drawn, a card's pixels are those of a render that drew every card.
    */
   let first = true;

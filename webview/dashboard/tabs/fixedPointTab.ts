@@ -22,7 +22,7 @@ import type { TabContext, TabView } from './tab';
 const BOX = THEOREM_DOMAINS.theorem1.boxes[0];
 /**
  * Points of a training trajectory at most (evenly spaced, first and last kept): 16 runs x 1,000 marked points cost
- * ~10 ms per update in chart.js, and at 1.5 px markers more than ~300 per line overlap anyway.
+ * ~10 ms per update (measured with chart.js's markers), and at 1.5 px markers more than ~300 per line overlap anyway.
  */
 export const TRAJECTORY_POINTS = 300;
 /** "Near the fixed point": every point of a run within this window (mean, variance) is fitted by default. */

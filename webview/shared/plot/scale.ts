@@ -1,7 +1,7 @@
 /**
  * Pure scale maths of the dashboard's plots: data extents, "nice" domains (1-2-5 steps) and whole decades for the
- * ranges handed to chart.js (which makes the ticks), value <-> pixel maps for the series painter, tick label
- * formatting. No DOM: unit-tested in Node.
+ * axis ranges (ticks.ts picks the ticks inside them), value <-> pixel maps for the frame and the series painter, tick
+ * label formatting. No DOM: unit-tested in Node.
  */
 
 /** A numeric axis: its domain, kind and the pixel range it maps onto. */
@@ -61,8 +61,8 @@ export function niceDomain(min: number, max: number, count: number): [number, nu
 
 /**
  * The upper end of a range whose data grows at that end (live curves by step), rounded up to the next twentieth of
- * the span's power of ten: an appended point moves the range (and chart.js lays the card out again, ~10 ms at 100
- * runs) only once the data passes that bound, i.e. about every 5 % of the span instead of at every push.
+ * the span's power of ten: an appended point moves the range (and the card is laid out and rendered whole again)
+ * only once the data passes that bound, i.e. about every 5 % of the span instead of at every push.
  */
 export function grownMax(min: number, max: number): number {
   if (!(max > min) || !Number.isFinite(max - min)) return max;

@@ -1,6 +1,6 @@
 /**
  * The data model of the dashboard's canvas plots: series, filled areas, axes and the pixel frame a paint used.
- * Laid out by chart.js and painted by series.ts inside it (dashboard/charts/plotCard.ts); no DOM.
+ * Laid out by layout.ts, framed and painted by the plot card (dashboard/charts/plotFrame.ts, series.ts); no DOM.
  */
 import type { Axis } from './scale';
 
@@ -67,6 +67,6 @@ export interface PlotSpec {
   lines: readonly PlotLine[];
   areas?: readonly PlotArea[];
   legend?: boolean;
-  /** Painted after chart.js's grid and before the data, clipped to the plot area (reference bands, bitmaps, fields). */
+  /** Painted after the frame's grid and before the data, clipped to the plot area (reference bands, bitmaps, fields). */
   under?: (ctx: CanvasRenderingContext2D, frame: Frame) => void;
 }
