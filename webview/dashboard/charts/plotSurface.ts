@@ -61,7 +61,8 @@ export class PlotSurface {
     this.spec = spec;
     this.ranges = { x, y };
     this.layer.next(spec, this.shows);
-    if (!this.size || moved) this.measure();
+    // Also read again when the pixel ratio changed (a window moved to another screen: no resize is reported).
+    if (!this.size || moved || this.size.ratio !== (window.devicePixelRatio || 1)) this.measure();
     const axes = [spec.x, spec.y].flatMap((a) => [a.title, a.log, a.grid, a.integer, a.format]);
     const s = this.size;
     const key = [...axes, ...x, ...y, s?.width, s?.height, s?.ratio];
