@@ -51,7 +51,11 @@ export function activate(context: vscode.ExtensionContext): SnnLabApi {
   // Every feature's terminal variables go through this one object (see terminalEnvironment.ts).
   const terminal = new TerminalEnvironment(context.environmentVariableCollection);
   const colors = new RunColors(context.workspaceState);
-  const webviewOptions = { extensionUri: context.extensionUri, store, runs, log, colors, queue, exports };
+  const webviewOptions = {
+    extensionUri: context.extensionUri,
+    ...{ store, runs, log, colors, queue, exports },
+    firstSnapshots: vscode.Uri.joinPath(context.globalStorageUri, 'webview-first'),
+  };
   const dashboard = new DashboardPanels(webviewOptions);
   const sidebar = new SidebarView(webviewOptions);
   const tree = new RunsTreeProvider(store, { queue });

@@ -17,8 +17,11 @@ import type { LayerInfo, LayerStats, ModelDescription, RunSource, RunSummary, Ru
 export const DASHBOARD_TABS = ['curves', 'layers', 'distributions', 'fixedPoint', 'study', 'theory'] as const;
 export type DashboardTab = (typeof DASHBOARD_TABS)[number];
 
-/** The id of the JSON data block that carries a page's first host message in its HTML (src/host/webviews/html.ts). */
-export const FIRST_MESSAGE_ID = 'snn-lab-first';
+/**
+ * The window property a reopened dashboard's first-snapshot script sets: [key, the message as JSON text]
+ * (src/host/webviews/firstSnapshotFile.ts).
+ */
+export const FIRST_MESSAGE_GLOBAL = '__snnLabFirst';
 
 /** Which webview a message belongs to. */
 export type WebviewKind = 'dashboard' | 'sidebar';

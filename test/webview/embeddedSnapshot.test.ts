@@ -1,7 +1,8 @@
 /**
- * A reopened dashboard gets its first snapshot inside its HTML (a JSON data block, src/host/webviews/html.ts): the
- * page draws it without asking, says `ready` with the seq it shows, paints the same pixels as when the snapshot is
- * posted, keeps a hostile run name as text, and a document re-created from the same HTML does not draw stale data.
+ * A reopened dashboard gets its first snapshot from a script beside its bundle (src/host/webviews/firstSnapshotFile.ts):
+ * the page draws it without asking, says `ready` with the seq it shows, paints the same pixels as when the snapshot is
+ * posted, keeps a hostile run name as text, a document re-created from the same HTML does not draw stale data, and a
+ * script that is gone (the host removes it at `ready`) leaves a page that asks for its snapshot as a new one does.
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
@@ -41,7 +42,7 @@ const pixels = (page: Page, chart: string) =>
     chart,
   );
 
-describe('the first snapshot in the page HTML', () => {
+describe('the first snapshot beside the bundle', () => {
   test('drawn without a round trip, with the pixels of a posted snapshot, and a hostile name kept as text', async () => {
     fx.server.addStream('nothing', []);
     fx.server.addStream('posted', [snapshot]);
@@ -62,9 +63,9 @@ describe('the first snapshot in the page HTML', () => {
     assert.equal(names[0], HOSTILE, 'the name arrives intact');
     assert.equal(await embedded.evaluate(() => (window as { __pwned?: number }).__pwned), undefined);
     assert.equal(
-      await embedded.locator('script:not([src])').count(),
-      0,
-      'the data block was read and removed',
+      await embedded.evaluate(() => '__snnLabFirst' in window),
+      false,
+      'the carried snapshot was read and let go',
     );
     const shownAsText = await embedded.evaluate(
       (name) =>
@@ -106,9 +107,21 @@ describe('the first snapshot in the page HTML', () => {
     assert.equal(
       await embedded.evaluate(() => window.__snnLab!.data().seq),
       -1,
-      'the stale block is not drawn',
+      'the stale snapshot is not drawn',
     );
     await embedded.close();
+
+    // The host removed the script after `ready`: a document re-created then finds none and asks.
+    const gone = await fx.browser.newPage({ viewport: { width: 1280, height: 900 } });
+    await gone.goto(fx.server.url('dashboard', 'nothing', 'removed-after-ready'));
+    await gone.waitForFunction(() => window.__snnLabReplayTransport?.posted.some((m) => m.type === 'ready'));
+    const asked = await gone.evaluate(() =>
+      window.__snnLabReplayTransport!.posted.filter((m) => m.type === 'ready'),
+    );
+    assert.deepEqual(asked, [
+      { type: 'ready', protocolVersion: asked[0]!.protocolVersion, view: 'dashboard' },
+    ]);
+    await gone.close();
   });
 });
 

@@ -10,6 +10,7 @@ import type { AddressInfo } from 'node:net';
 import { dirname, extname, join, normalize, resolve } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { buildHtml, newNonce } from '../../src/host/webviews/html';
+import { firstScript } from '../../src/host/webviews/firstSnapshotFile';
 import type { HostToWebview } from '../../src/protocol/webview';
 import type {} from '../../webview/dashboard/testHook';
 import type {} from '../../webview/shared/transport';
@@ -70,7 +71,10 @@ export interface TestServer {
   origin: string;
   /** Registers an in-memory stream under a name (pages load it as /fixture/<name>.js). */
   addStream(name: string, messages: readonly HostToWebview[]): void;
-  /** Registers a first message for a page's HTML (see buildHtml's `first`); pages ask for it with url(..., first). */
+  /**
+   * Registers a first message, served as the script DashboardPanels writes (see buildHtml's `firstScript`); pages load
+   * it with url(..., first).
+   */
   addFirst(name: string, message: HostToWebview): void;
   url(view: 'dashboard' | 'sidebar', stream: string, first?: string): string;
   close(): Promise<void>;
@@ -84,7 +88,7 @@ export interface ServerOptions {
 
 export async function startServer(options: ServerOptions = {}): Promise<TestServer> {
   const streams = new Map<string, string>();
-  const firsts = new Map<string, HostToWebview>();
+  const firsts = new Map<string, string>();
   let origin = '';
   const server: Server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
@@ -100,8 +104,10 @@ export async function startServer(options: ServerOptions = {}): Promise<TestServ
       res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
       res.end(
         buildHtml({
-          // One key per registered message, as VS Code serves a panel's document from the same HTML each time.
-          ...(first ? { first: { key: url.searchParams.get('first') ?? '', message: first } } : {}),
+          // One key per registered message (its name), as VS Code serves a panel's document from the same HTML each time.
+          ...(first
+            ? { firstScript: `${origin}/first/${encodeURIComponent(url.searchParams.get('first') ?? '')}.js` }
+            : {}),
           cspSource: origin,
           nonce: newNonce(),
           title: `SNN Lab ${view} (replay)`,
@@ -113,6 +119,15 @@ export async function startServer(options: ServerOptions = {}): Promise<TestServ
           styles: [`${origin}/test/webview/vscode-dark.css`, `${origin}/media/${view}.css`],
         }),
       );
+      return;
+    }
+    const firstFile = /^\/first\/(.+)\.js$/.exec(url.pathname);
+    if (firstFile) {
+      const name = decodeURIComponent(firstFile[1] as string);
+      const script = firsts.get(name);
+      res.writeHead(script === undefined ? 404 : 200, { 'content-type': 'text/javascript' });
+      // The script DashboardPanels writes (made when registered: the host writes it before the page asks).
+      res.end(script ?? '');
       return;
     }
     const fixture = /^\/fixture\/(.+)\.js$/.exec(url.pathname);
@@ -146,7 +161,7 @@ export async function startServer(options: ServerOptions = {}): Promise<TestServ
   return {
     origin,
     addStream: (name, messages) => streams.set(name, JSON.stringify(messages)),
-    addFirst: (name, message) => firsts.set(name, message),
+    addFirst: (name, message) => firsts.set(name, firstScript(name, message)),
     url: (view, stream, first) =>
       `${origin}/${view}.html?stream=${encodeURIComponent(stream)}${first === undefined ? '' : `&first=${encodeURIComponent(first)}`}`,
     close: () => new Promise((ok) => server.close(() => ok())),

@@ -48,7 +48,7 @@ let styles: RunStyles = runStyles([], theme, ui);
 let stylesKey = '';
 /** Snapshots received from the host. */
 let snapshots = 0;
-/** The key of the snapshot embedded in this page's HTML, once drawn (persisted: a re-created document skips it). */
+/** The key of the first snapshot a script beside the bundle carried, once drawn (a re-created document skips it). */
 let firstKey = (transport.getState() as { firstKey?: unknown } | undefined)?.firstKey;
 
 const app = document.getElementById('app') ?? document.body;
@@ -173,7 +173,7 @@ function sayReady(): void {
   const shown = firstSeq === undefined ? {} : { shown: firstSeq };
   post({ type: 'ready', protocolVersion: PROTOCOL_VERSION, view: 'dashboard', ...shown });
 }
-/** The seq of the snapshot drawn from the page's HTML. */
+/** The seq of the snapshot drawn from the script beside the bundle (a reopened dashboard). */
 let firstSeq: number | undefined;
 
 let resyncAt = -1;
@@ -213,7 +213,7 @@ runFocus.onChange((change) => {
 window.addEventListener('error', (e) =>
   post({ type: 'error', message: `${e.message} at ${e.filename}:${e.lineno}:${e.colno}` }),
 );
-// A reopened dashboard's HTML carries its first snapshot: drawn at the next frame, without waiting for the host.
+// A reopened dashboard's first snapshot came in a script beside the bundle: drawn at the next frame, without waiting.
 const first = embeddedFirst(firstKey);
 if (first) {
   firstKey = first.key;

@@ -24,7 +24,7 @@ export interface TestHook {
   renderedAt: number[];
   /** Types and seqs of every message received. */
   received: { type: string; seq?: number }[];
-  /** The seq of the snapshot this page drew from its HTML (a reopened dashboard), if it did. */
+  /** The seq of the snapshot this page drew from the script beside its bundle (a reopened dashboard), if it did. */
   firstFromHtml?: number;
   /** True when no render is scheduled (all received data is on screen). */
   settled(): boolean;

@@ -3,7 +3,7 @@
  * plays a recorded message stream instead, so a dashboard runs in a plain browser page (tests, development).
  */
 import type { HostToWebview, RunPayload, WebviewToHost } from '../../src/protocol/webview';
-import { FIRST_MESSAGE_ID } from '../../src/protocol/webview';
+import { FIRST_MESSAGE_GLOBAL } from '../../src/protocol/webview';
 
 /** What the UI code talks to. */
 export interface HostTransport {
@@ -140,18 +140,20 @@ function replayAnswer(
 }
 
 /**
- * The first host message the page's HTML carried (a JSON data block, src/host/webviews/html.ts), unless this document
- * drew that block before (`drawnKey`, kept in the webview state: VS Code re-creates a hidden panel's document from the
- * same HTML, whose data is then stale and the host sends a fresh snapshot after `ready`). The block is removed.
+ * The first host message a script beside the bundle carried (`window.__snnLabFirst = [key, JSON text]`,
+ * src/host/webviews/firstSnapshotFile.ts), unless this document drew that key before (`drawnKey`, kept in the webview
+ * state: VS Code re-creates a hidden panel's document from the same HTML, whose data is then stale, and the host sends
+ * a fresh snapshot after `ready`). The property is removed; anything malformed counts as no message.
  */
 export function embeddedFirst(drawnKey: unknown): { key: string; message: HostToWebview } | undefined {
-  const block = document.getElementById(FIRST_MESSAGE_ID);
-  if (!block) return undefined;
-  block.remove();
-  const key = block.dataset.key;
-  if (!key || key === drawnKey) return undefined;
+  const holder = window as unknown as Record<string, unknown>;
+  const carried = holder[FIRST_MESSAGE_GLOBAL];
+  delete holder[FIRST_MESSAGE_GLOBAL];
+  if (!Array.isArray(carried) || carried.length !== 2) return undefined;
+  const [key, text] = carried as unknown[];
+  if (typeof key !== 'string' || key === '' || key === drawnKey || typeof text !== 'string') return undefined;
   try {
-    const message = JSON.parse(block.textContent ?? '') as unknown;
+    const message = JSON.parse(text) as unknown;
     if (
       typeof message !== 'object' ||
       message === null ||

@@ -12,6 +12,7 @@ import { RESTRICTED_MODE_TEXT } from '../contributionIds';
 import type { ExportFolder } from '../exportFolder';
 import type { QueueContext } from '../runLabels';
 import { DashboardFeed, statisticsTab } from './dashboardFeed';
+import { FirstSnapshotFiles } from './firstSnapshotFile';
 import type { RunColors } from './runColors';
 import { StudyFeed } from './studyFeed';
 import { webviewHtml, webviewOptions } from './html';
@@ -30,6 +31,11 @@ export interface WebviewHostOptions {
   queue?: () => QueueContext;
   /** Where saved charts and series go (last folder used). */
   exports?: ExportFolder;
+  /**
+   * The folder of reopened dashboards' first-snapshot scripts (firstSnapshotFile.ts), a webview resource root; absent:
+   * a reopened dashboard asks for its snapshot after booting, as a new one does.
+   */
+  firstSnapshots?: vscode.Uri;
 }
 
 /** What the dashboard webview persists with setState (and the serializer gets back after a reload). */
@@ -66,9 +72,16 @@ export class DashboardPanels implements vscode.Disposable {
   private tab: DashboardTab | undefined;
   private readonly subscription: vscode.Disposable;
   private readonly opts: WebviewHostOptions;
+  private readonly firstFiles: FirstSnapshotFiles | undefined;
 
   constructor(opts: WebviewHostOptions) {
     this.opts = opts;
+    this.firstFiles = opts.firstSnapshots && new FirstSnapshotFiles(opts.firstSnapshots.fsPath);
+    void this.firstFiles
+      ?.removeStale()
+      .catch((error: unknown) =>
+        opts.log.warn(`dashboard: cannot tidy ${opts.firstSnapshots?.fsPath}: ${String(error)}`),
+      );
     this.feed = new DashboardFeed(opts.store);
     this.studies = new StudyFeed(opts.store);
     // The feed follows every change (cheap for runs that are not compared), so a reopened dashboard is current.
@@ -96,7 +109,7 @@ export class DashboardPanels implements vscode.Disposable {
       DashboardPanels.viewType,
       'SNN Lab Dashboard',
       vscode.ViewColumn.Active,
-      webviewOptions(this.opts.extensionUri),
+      this.webviewOptions(),
     );
     this.adopt(panel);
   }
@@ -136,11 +149,15 @@ export class DashboardPanels implements vscode.Disposable {
         }
         this.feed.select(restored.selected);
         this.tab = restored.tab;
-        panel.webview.options = webviewOptions(this.opts.extensionUri);
+        panel.webview.options = this.webviewOptions();
         this.adopt(panel);
         return Promise.resolve();
       },
     });
+  }
+
+  private webviewOptions(): vscode.WebviewOptions {
+    return webviewOptions(this.opts.extensionUri, this.opts.firstSnapshots ? [this.opts.firstSnapshots] : []);
   }
 
   dispose(): void {
@@ -151,6 +168,13 @@ export class DashboardPanels implements vscode.Disposable {
 
   private adopt(panel: vscode.WebviewPanel): void {
     const { log } = this.opts;
+    const files = this.firstFiles;
+    /** The first-snapshot script this panel's HTML loads, until its page said `ready` (or the panel went). */
+    let firstFile: string | undefined;
+    const dropFirst = (): void => {
+      if (files && firstFile !== undefined) void files.remove(firstFile).catch(() => undefined);
+      firstFile = undefined;
+    };
     const channel = new WebviewChannel({
       webview: panel.webview,
       view: 'dashboard',
@@ -164,6 +188,7 @@ export class DashboardPanels implements vscode.Disposable {
         return vscode.workspace.isTrusted ? body : { ...body, restricted: RESTRICTED_MODE_TEXT };
       },
       onMessage: (m) => this.onMessage(m),
+      onReady: dropFirst,
       afterSnapshot: () => this.feed.takeLater(),
     });
     const colors = this.opts.colors;
@@ -183,6 +208,7 @@ export class DashboardPanels implements vscode.Disposable {
     disposables.push(
       panel.onDidDispose(() => {
         gone = true;
+        dropFirst();
         for (const d of disposables) d.dispose();
         if (this.current?.panel === panel) {
           this.current = undefined;
@@ -191,20 +217,28 @@ export class DashboardPanels implements vscode.Disposable {
       }),
     );
     panel.iconPath = vscode.Uri.joinPath(this.opts.extensionUri, 'media', 'snn-lab.svg');
-    const html = (first?: unknown): string =>
-      webviewHtml(panel.webview, this.opts.extensionUri, 'dashboard', first);
-    if (this.feed.cached(this.tab)) {
-      // Reopened: the snapshot comes from the caches (~10 ms for 100 runs) and travels in the HTML, so the page
-      // draws it as soon as its script runs instead of asking for it after booting (docs/dashboard.md).
-      void channel.firstSnapshot().then(
-        (first) => {
-          if (!gone) panel.webview.html = html(first);
-        },
-        (error: unknown) => {
-          log.warn(`dashboard: cannot embed the first snapshot: ${String(error)}`);
-          if (!gone) panel.webview.html = html();
-        },
-      );
+    const html = (firstScript?: vscode.Uri): string =>
+      webviewHtml(panel.webview, this.opts.extensionUri, 'dashboard', firstScript);
+    if (files && this.feed.cached(this.tab)) {
+      // Reopened: the snapshot comes from the caches (~10 ms for 100 runs) and travels as a script beside the bundle,
+      // so the page draws it as soon as its bundle runs instead of asking for it after booting (docs/dashboard.md).
+      void channel
+        .firstSnapshot()
+        .then(async (first) => (first && !gone ? files.write(first) : undefined))
+        .then(
+          (written) => {
+            if (gone) {
+              if (written) void files.remove(written.path).catch(() => undefined);
+              return;
+            }
+            firstFile = written?.path;
+            panel.webview.html = html(written && vscode.Uri.file(written.path));
+          },
+          (error: unknown) => {
+            log.warn(`dashboard: cannot embed the first snapshot: ${String(error)}`);
+            if (!gone) panel.webview.html = html();
+          },
+        );
     } else panel.webview.html = html();
     this.current = { panel, channel, disposables };
   }

@@ -4,7 +4,6 @@
  * so the browser tests serve exactly this page.
  */
 import type * as vscode from 'vscode';
-import { FIRST_MESSAGE_ID } from '../../protocol/webview';
 
 /** The inputs of {@link buildHtml}; URIs are already webview URIs (asWebviewUri) or test-server URLs. */
 export interface HtmlOptions {
@@ -18,12 +17,10 @@ export interface HtmlOptions {
   /** Becomes `data-view` on <body>, so CSS can tell the dashboard from the sidebar. */
   view: 'dashboard' | 'sidebar';
   /**
-   * The page's first host message, carried in the HTML as a JSON data block (`<script type="application/json">`,
-   * never executed, so the CSP does not govern it) so the page draws it as soon as its script runs, without a
-   * round trip. `key` tells the page whether it drew this block before: VS Code re-creates a hidden panel's document
-   * from the same HTML, whose data is then stale.
+   * A script that carries the page's first host message (firstSnapshotFile.ts): loaded beside the bundle and run just
+   * before it (both `defer`), so the page draws that message as soon as its bundle runs, without a round trip.
    */
-  first?: { key: string; message: unknown };
+  firstScript?: string;
 }
 
 /** A 128-bit random nonce, base64 (crypto.getRandomValues exists in Node 20 and in browsers). */
@@ -36,20 +33,9 @@ const escapeAttr = (s: string): string =>
   s.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
 /**
- * JSON that cannot end or bend its `<script>` element: every `<`, `>` and `&` (and the line separators JavaScript
- * once treated as line ends) becomes a `\u` escape, which JSON reads back as the same character. A run named
- * `</script><script>alert(1)</script>` stays text inside the block.
- */
-export function jsonForHtml(value: unknown): string {
-  return JSON.stringify(value).replace(
-    /[<>&\u2028\u2029]/g,
-    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
-  );
-}
-
-/**
  * The Content-Security-Policy. The charts draw on <canvas> (sized by the stylesheet) and set legend swatch colours
- * through the CSSOM (element.style), which style-src does not govern, so no 'unsafe-inline' is needed; @vscode-elements/elements (Lit) uses
+ * through the CSSOM (element.style), which style-src does not govern, so no 'unsafe-inline' is needed;
+ * @vscode-elements/elements (Lit) uses
  * constructable stylesheets, also outside style-src. test/webview checks both produce no CSP violation.
  */
 export function contentSecurityPolicy(cspSource: string, nonce: string): string {
@@ -65,12 +51,9 @@ export function contentSecurityPolicy(cspSource: string, nonce: string): string 
 /** The complete HTML document of a webview. */
 export function buildHtml(o: HtmlOptions): string {
   const styles = o.styles.map((href) => `<link rel="stylesheet" href="${escapeAttr(href)}">`).join('\n    ');
-  const scripts = o.scripts
+  const scripts = [...(o.firstScript === undefined ? [] : [o.firstScript]), ...o.scripts]
     .map((src) => `<script defer nonce="${escapeAttr(o.nonce)}" src="${escapeAttr(src)}"></script>`)
     .join('\n    ');
-  const first = o.first
-    ? `<script type="application/json" id="${FIRST_MESSAGE_ID}" data-key="${escapeAttr(o.first.key)}">${jsonForHtml(o.first.message)}</script>\n    `
-    : '';
   return `<!DOCTYPE html>
 <html lang="en">
   <head>
@@ -83,7 +66,7 @@ export function buildHtml(o: HtmlOptions): string {
   </head>
   <body data-view="${o.view}">
     <div id="app" role="application" aria-label="${escapeAttr(o.title)}"></div>
-    ${first}</body>
+  </body>
 </html>`;
 }
 
@@ -92,11 +75,11 @@ function join(base: vscode.Uri, ...segments: string[]): vscode.Uri {
   return base.with({ path: [base.path.replace(/\/+$/, ''), ...segments].join('/') });
 }
 
-/** Webview options: scripts on, resources only from dist/webview and media. */
-export function webviewOptions(extensionUri: vscode.Uri): vscode.WebviewOptions {
+/** Webview options: scripts on, resources only from dist/webview, media and the `extra` folders. */
+export function webviewOptions(extensionUri: vscode.Uri, extra: vscode.Uri[] = []): vscode.WebviewOptions {
   return {
     enableScripts: true,
-    localResourceRoots: [join(extensionUri, 'dist', 'webview'), join(extensionUri, 'media')],
+    localResourceRoots: [join(extensionUri, 'dist', 'webview'), join(extensionUri, 'media'), ...extra],
   };
 }
 
@@ -105,10 +88,10 @@ export function webviewHtml(
   webview: vscode.Webview,
   extensionUri: vscode.Uri,
   view: 'dashboard' | 'sidebar',
-  first?: unknown,
+  firstScript?: vscode.Uri,
 ): string {
   return buildHtml({
-    ...(first === undefined ? {} : { first: { key: newNonce(), message: first } }),
+    ...(firstScript === undefined ? {} : { firstScript: webview.asWebviewUri(firstScript).toString() }),
     cspSource: webview.cspSource,
     nonce: newNonce(),
     title: view === 'dashboard' ? 'SNN Lab Dashboard' : 'SNN Lab Runs',

@@ -50,6 +50,8 @@ export interface ChannelOptions {
   snapshot: () => SnapshotBody | Promise<SnapshotBody>;
   /** Validated messages other than ready/resync. */
   onMessage: (message: WebviewToHost) => void;
+  /** Called at each valid `ready` (the page's scripts have run: e.g. its first-snapshot script can go). */
+  onReady?: () => void;
   /** Called at each flush for messages the owner builds lazily (e.g. the sidebar rows that changed). */
   pending?: () => QueuedBody[];
   /** Minimum time between two pushes (ms). */
@@ -214,6 +216,7 @@ export class WebviewChannel implements Disposable {
         return;
       }
       this.ready = true;
+      this.o.onReady?.();
       const embedded = this.embedded;
       this.embedded = undefined;
       if (embedded !== undefined && m.shown === embedded && !this.embeddedStale && !this.snapshotDue) {

@@ -1,15 +1,16 @@
 /**
- * The first snapshot embedded in the dashboard's HTML: the channel sends only what follows it when the page says it
- * drew it, and a fresh snapshot when anything came for the page in between or the page did not draw it; the HTML
- * carries it as JSON that a hostile run name cannot break out of.
+ * A reopened dashboard's first snapshot, carried by a script beside the bundle: the channel sends only what follows it
+ * when the page says it drew it, and a fresh snapshot when anything came for the page in between or the page did not
+ * draw it; the script carries it as a string a hostile run name cannot break out of, and runs just before the bundle.
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { RunId } from '../../../src/protocol/ids';
 import { PROTOCOL_VERSION } from '../../../src/protocol/version';
 import type { HostToWebview, RunInfo } from '../../../src/protocol/webview';
-import { FIRST_MESSAGE_ID, parseWebviewToHost } from '../../../src/protocol/webview';
-import { buildHtml, jsonForHtml } from '../../../src/host/webviews/html';
+import { FIRST_MESSAGE_GLOBAL, parseWebviewToHost } from '../../../src/protocol/webview';
+import { firstScript } from '../../../src/host/webviews/firstSnapshotFile';
+import { buildHtml } from '../../../src/host/webviews/html';
 import { type Delta, WebviewChannel } from '../../../src/host/webviews/webviewChannel';
 
 const run = 'r1' as RunId;
@@ -19,6 +20,7 @@ const tick = (ms: number) => new Promise((r) => setTimeout(r, ms));
 function setup() {
   const posted: HostToWebview[] = [];
   let listener: (m: unknown) => unknown = () => undefined;
+  let readies = 0;
   const channel = new WebviewChannel({
     webview: {
       postMessage: (m) => {
@@ -35,6 +37,7 @@ function setup() {
     snapshot: () => Promise.resolve({ type: 'snapshot', allRuns: [], selected: [], runs: [] }),
     afterSnapshot: () => [statistics],
     onMessage: () => undefined,
+    onReady: () => readies++,
     intervalMs: 5,
   });
   const ready = (shown?: number) =>
@@ -45,10 +48,10 @@ function setup() {
       ...(shown === undefined ? {} : { shown }),
     });
   const types = () => posted.map((m) => [m.type, 'seq' in m ? m.seq : -1]);
-  return { channel, posted, ready, types };
+  return { channel, posted, ready, types, readies: () => readies };
 }
 
-describe('the first snapshot in the HTML', () => {
+describe('the first snapshot beside the bundle', () => {
   test('a page that drew it gets only what follows it, sequenced after it', async () => {
     const t = setup();
     const first = await t.channel.firstSnapshot();
@@ -56,7 +59,9 @@ describe('the first snapshot in the HTML', () => {
     assert.equal(first?.seq, 1);
     await tick(20);
     assert.deepEqual(t.posted, [], 'nothing is posted before ready');
+    assert.equal(t.readies(), 0);
     t.ready(1);
+    assert.equal(t.readies(), 1, 'the owner hears the ready (its first-snapshot script can go)');
     await tick(20);
     assert.deepEqual(t.types(), [['appended', 2]]);
     t.channel.dispose();
@@ -111,8 +116,8 @@ describe('the first snapshot in the HTML', () => {
     assert.equal(bad.ok, false);
   });
 
-  /** A dashboard page's HTML with `first` embedded (nonce 'abc', one bundle script). */
-  const dashboardHtml = (first: NonNullable<Parameters<typeof buildHtml>[0]['first']>): string =>
+  /** A dashboard page's HTML that loads `first` (nonce 'abc', one bundle script). */
+  const dashboardHtml = (first: string): string =>
     buildHtml({
       cspSource: 'https://example.invalid',
       nonce: 'abc',
@@ -120,29 +125,32 @@ describe('the first snapshot in the HTML', () => {
       scripts: ['https://example.invalid/dashboard.js'],
       styles: [],
       view: 'dashboard',
-      first,
+      firstScript: first,
     });
 
-  test('a hostile run name stays JSON text inside the data block', () => {
-    const name = '</script><script>alert(1)</script><!-- & \u2028';
+  test('a hostile run name stays data in the first-snapshot script', () => {
+    const name = '</script><script>alert(1)</script><!-- & \u2028 \u2029 " \' \\ ${x} `';
     const info = { runId: run, name } as unknown as RunInfo;
     const message = { type: 'snapshot', seq: 1, allRuns: [info] };
-    const html = dashboardHtml({ key: 'k"1', message });
-    const open = `<script type="application/json" id="${FIRST_MESSAGE_ID}" data-key="k&quot;1">`;
-    const at = html.indexOf(open);
-    assert.ok(at >= 0, 'the data block is there');
-    const body = html.slice(at + open.length, html.indexOf('</script>', at));
-    assert.ok(!/[<>&]/.test(body), 'no <, > or & inside the block');
-    assert.deepEqual(JSON.parse(body), message);
-    assert.equal(html.match(/<script/g)?.length, 2, 'the data block and the bundle, nothing else');
-    assert.equal(jsonForHtml('a<b'), '"a\\u003cb"');
+    const text = firstScript('k"1', message);
+    // Run as the page runs it: one statement that sets the window property and nothing else.
+    const window: Record<string, unknown> = {};
+    new Function('window', text)(window);
+    assert.deepEqual(Object.keys(window), [FIRST_MESSAGE_GLOBAL]);
+    const [key, json] = window[FIRST_MESSAGE_GLOBAL] as [string, string];
+    assert.equal(key, 'k"1');
+    assert.deepEqual(JSON.parse(json), message);
+    assert.equal(text.split('\n').filter(Boolean).length, 1, 'one line: the literal holds no raw line break');
   });
 
-  test('the bundle is fetched from <head> before the data block and runs after the document is parsed', () => {
-    const html = dashboardHtml({ key: 'k', message: { type: 'snapshot', seq: 1, allRuns: [] } });
+  test('the first-snapshot script is fetched from <head> beside the bundle and runs just before it', () => {
+    const html = dashboardHtml('https://example.invalid/first/k.js');
+    const first = html.indexOf('<script defer nonce="abc" src="https://example.invalid/first/k.js">');
     const bundle = html.indexOf('<script defer nonce="abc" src="https://example.invalid/dashboard.js">');
-    assert.ok(bundle >= 0, 'a deferred, nonced bundle script');
-    assert.ok(bundle < html.indexOf('</head>'), 'in the head, where the parser meets it first');
-    assert.ok(bundle < html.indexOf(FIRST_MESSAGE_ID), 'before the embedded snapshot');
+    assert.ok(first >= 0 && bundle >= 0, 'both deferred and nonced');
+    assert.ok(first < bundle, 'deferred scripts run in document order: the data first');
+    assert.ok(bundle < html.indexOf('</head>'), 'in the head, where the parser meets them first');
+    assert.equal(html.match(/<script/g)?.length, 2, 'the two scripts, nothing else');
+    assert.ok(html.length < 2000, 'no data in the HTML itself');
   });
 });
