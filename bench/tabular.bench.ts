@@ -396,6 +396,8 @@ async function torchSweep(dir: string, rounds: number): Promise<void> {
   let pair = Infinity;
   let aloneCpuS = Infinity;
   let pairCpuS = Infinity;
+  // The same two estimators as ours: best of N per side, and the median of per-round ratios.
+  const perRound: number[] = [];
   for (let round = 0; round < rounds; round++) {
     const solo = await torchWork(csv, path.join(dir, `torch-solo-${round}`));
     alone = Math.min(alone, solo.wallS);
@@ -403,11 +405,14 @@ async function torchSweep(dir: string, rounds: number): Promise<void> {
     const both = await Promise.all(
       [0, 1].map((k) => torchWork(csv, path.join(dir, `torch-pair-${round}-${k}`))),
     );
-    pair = Math.min(pair, Math.max(...both.map((b) => b.wallS)));
+    const pairS = Math.max(...both.map((b) => b.wallS));
+    perRound.push(solo.wallS / pairS);
+    pair = Math.min(pair, pairS);
     pairCpuS = Math.min(pairCpuS, both.reduce((sum, b) => sum + b.cpuS, 0) / both.length);
   }
+  const medianRatio = medianOf(perRound);
   console.log(
-    `sweep, PyTorch peer: 1 process alone ${alone.toFixed(2)} s, 2 at once ${pair.toFixed(2)} s: throughput ratio ${(alone / pair).toFixed(2)} of 2 × single; CPU per process alone ${aloneCpuS.toFixed(2)} s, side by side ${pairCpuS.toFixed(2)} s: CPU efficiency ${(aloneCpuS / pairCpuS).toFixed(2)} (load ${load()})`,
+    `sweep, PyTorch peer: 1 process alone ${alone.toFixed(2)} s, 2 at once ${pair.toFixed(2)} s: throughput ratio ${(alone / pair).toFixed(2)} of 2 × single, best of ${rounds} per side; median of the ${rounds} per-round ratios ${medianRatio.toFixed(3)} (per round: ${perRound.map((r) => r.toFixed(3)).join(', ')}); CPU per process alone ${aloneCpuS.toFixed(2)} s, side by side ${pairCpuS.toFixed(2)} s: CPU efficiency ${(aloneCpuS / pairCpuS).toFixed(2)} (load ${load()})`,
   );
 }
 
