@@ -58,6 +58,8 @@ export function lttbIndices(x: readonly number[], y: readonly number[], threshol
   const out: number[] = [0];
   const every = (n - 2) / (m - 2);
   let a = 0;
+  /** A non-finite point was kept: indices may repeat or come out of order (else one per bucket, increasing). */
+  let unordered = false;
   for (let i = 0; i < m - 2; i++) {
     const start = Math.floor(i * every) + 1;
     const end = Math.min(Math.floor((i + 1) * every) + 1, n - 1);
@@ -87,6 +89,7 @@ export function lttbIndices(x: readonly number[], y: readonly number[], threshol
       const yj = y[j] as number;
       if (!Number.isFinite(yj)) {
         out.push(j);
+        unordered = true;
         continue;
       }
       const area = Math.abs((ax - avgX) * (yj - ay) - (ax - (x[j] as number)) * (avgY - ay));
@@ -99,7 +102,7 @@ export function lttbIndices(x: readonly number[], y: readonly number[], threshol
     a = best;
   }
   out.push(n - 1);
-  return [...new Set(out)].sort((p, q) => p - q);
+  return unordered ? [...new Set(out)].sort((p, q) => p - q) : out;
 }
 
 /**
@@ -110,17 +113,41 @@ export function lttbIndices(x: readonly number[], y: readonly number[], threshol
  */
 export function debiasedEma(values: readonly number[], smoothing: number): number[] {
   const s = Math.min(Math.max(smoothing, 0), 0.999);
-  const finite = values.filter((v) => Number.isFinite(v));
-  const first = finite[0];
-  if (s === 0 || first === undefined || finite.every((v) => v === first)) return [...values];
+  const n = values.length;
+  // Plain loops (no filter/every/map closures): the first render of a reopened dashboard runs this cold for 300
+  // series, and an interpreter pays for every call and allocation (docs/performance.md, "Reopen (session 8)").
+  let first: number | undefined;
+  let constant = true;
+  for (let i = 0; i < n && constant; i++) {
+    const v = values[i] as number;
+    if (!Number.isFinite(v)) continue;
+    if (first === undefined) first = v;
+    else if (v !== first) constant = false;
+  }
+  if (s === 0 || first === undefined || constant) return [...values];
+  const out: number[] = [];
   let last = 0;
   let t = 0;
-  return values.map((v) => {
-    if (!Number.isFinite(v)) return v;
+  // Once s^t is below half an ulp of 1, 1 - s^t is exactly 1 and dividing by it changes nothing: the power is
+  // skipped from there on (after ~72 values at s = 0.6), bit for bit the same result.
+  let debiased = false;
+  for (let i = 0; i < n; i++) {
+    const v = values[i] as number;
+    if (!Number.isFinite(v)) {
+      out.push(v);
+      continue;
+    }
     last = last * s + (1 - s) * v;
+    if (debiased) {
+      out.push(last);
+      continue;
+    }
     t++;
-    return last / (1 - s ** t);
-  });
+    const weight = 1 - s ** t;
+    if (weight === 1) debiased = true;
+    out.push(last / weight);
+  }
+  return out;
 }
 
 /** Picks `indices` from each of several parallel arrays (e.g. step/epoch/value of a curve). */

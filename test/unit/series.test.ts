@@ -72,3 +72,63 @@ describe('debiasedEma', () => {
 test('pick selects the same indices from parallel columns', () => {
   assert.deepEqual(pick({ a: [1, 2, 3], b: [4, 5, 6] }, [0, 2]), { a: [1, 3], b: [4, 6] });
 });
+
+/** The previous debiasedEma and lttbIndices, kept as oracles: the loops that replaced them must agree bit for bit. */
+function emaBefore(values: readonly number[], smoothing: number): number[] {
+  const s = Math.min(Math.max(smoothing, 0), 0.999);
+  const finite = values.filter((v) => Number.isFinite(v));
+  const first = finite[0];
+  if (s === 0 || first === undefined || finite.every((v) => v === first)) return [...values];
+  let last = 0;
+  let t = 0;
+  return values.map((v) => {
+    if (!Number.isFinite(v)) return v;
+    last = last * s + (1 - s) * v;
+    t++;
+    return last / (1 - s ** t);
+  });
+}
+
+describe('series helpers against their previous forms', () => {
+  const random = (seed: number) => () => {
+    seed = (seed * 1664525 + 1013904223) % 2 ** 32;
+    return seed / 2 ** 32;
+  };
+  test('debiasedEma: the same numbers bit for bit (NaN, infinities, constants, smoothing 0 to 0.999)', () => {
+    const r = random(7);
+    for (let trial = 0; trial < 300; trial++) {
+      const n = Math.floor(r() * 1500);
+      const values = Array.from({ length: n }, () => {
+        const u = r();
+        if (u < 0.02) return NaN;
+        if (u < 0.03) return u < 0.025 ? Infinity : -Infinity;
+        return trial % 17 === 0 ? 3 : (r() - 0.5) * 10 ** Math.floor(r() * 8 - 4);
+      });
+      const smoothing = [0, 0.1, 0.6, 0.9, 0.99, 0.999, 1.5, -1][trial % 8] as number;
+      const got = debiasedEma(values, smoothing);
+      const want = emaBefore(values, smoothing);
+      assert.equal(got.length, want.length);
+      for (let i = 0; i < want.length; i++) {
+        assert.ok(Object.is(got[i], want[i]), `trial ${trial}, index ${i}`);
+      }
+    }
+  });
+
+  test('lttbIndices: increasing unique indices, the same as sorting and de-duplicating, with and without NaN', () => {
+    const r = random(11);
+    for (let trial = 0; trial < 200; trial++) {
+      const n = 3 + Math.floor(r() * 3000);
+      const x = Array.from({ length: n }, (_, i) => i);
+      const y = Array.from({ length: n }, () => (trial % 3 === 0 && r() < 0.01 ? NaN : r()));
+      const idx = lttbIndices(x, y, 3 + Math.floor(r() * 400));
+      assert.deepEqual(
+        idx,
+        [...new Set(idx)].sort((p, q) => p - q),
+        `trial ${trial}`,
+      );
+      for (let i = 0; i < n; i++) {
+        if (Number.isNaN(y[i])) assert.ok(idx.includes(i), `trial ${trial}: NaN at ${i} kept`);
+      }
+    }
+  });
+});
