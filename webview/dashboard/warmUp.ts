@@ -9,6 +9,7 @@
 import { debiasedEma, lttbIndices } from '../../src/core/series';
 import type { Theme } from '../shared/theme';
 import { LineChart } from './charts/lineChart';
+import { tickFontSize } from './charts/plotFrame';
 
 /** Points per warm-up series (a run's batch_loss is ~1,000 reports) and series per card. */
 const POINTS = 1000;
@@ -63,7 +64,7 @@ export function warmUpSoon(theme: () => Theme): void {
     const ctx = document.createElement('canvas').getContext('2d');
     if (!ctx) return;
     const t = theme();
-    for (const size of new Set([Math.max(10, t.fontSize - 2), t.fontSize, 12])) {
+    for (const size of new Set([tickFontSize(t), t.fontSize, 12])) {
       for (const weight of ['', 'bold ', '600 ']) {
         ctx.font = `${weight}${size}px ${t.fontFamily}`;
         ctx.measureText('0.123456789e−+ step loss');

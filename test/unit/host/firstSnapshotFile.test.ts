@@ -38,3 +38,10 @@ test('removeStale: only scripts older than 10 minutes go; other files and fresh 
   assert.deepEqual(readdirSync(files.dir).sort(), [`${fresh.key}.js`, 'notes.txt']);
   assert.equal(await new FirstSnapshotFiles(join(files.dir, 'missing')).removeStale(), 0, 'no folder yet');
 });
+
+test('write: a folder that cannot be made rejects (the panel then boots without the script and asks)', async () => {
+  const parent = folder();
+  writeFileSync(`${parent}-file`, 'a file where the folder should be');
+  const files = new FirstSnapshotFiles(join(`${parent}-file`, 'webview-first'));
+  await assert.rejects(files.write({ type: 'snapshot' }), /ENOTDIR|EEXIST/);
+});

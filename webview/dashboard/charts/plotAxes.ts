@@ -5,6 +5,7 @@
 import { extent, formatTick, grownMax, logDomain, niceDomain } from '../../shared/plot/scale';
 import type { AxisSpec, PlotLine } from '../../shared/plot/spec';
 import type { Theme } from '../../shared/theme';
+import { tickFont, tickFontSize } from './plotFrame';
 
 /** The hovered point of a series, in canvas pixels. */
 export interface Hit {
@@ -71,9 +72,9 @@ export function drawTooltip(
   lines: string[],
   hit: Hit,
 ): void {
-  const fs = Math.max(10, t.fontSize - 2);
+  const fs = tickFontSize(t);
   ctx.save();
-  ctx.font = `${fs}px ${t.fontFamily}`;
+  ctx.font = tickFont(t);
   ctx.textAlign = 'left';
   ctx.textBaseline = 'middle';
   const w = Math.max(...lines.map((l) => ctx.measureText(l).width)) + 12;

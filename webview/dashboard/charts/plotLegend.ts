@@ -5,6 +5,7 @@
  */
 import type { PlotSpec } from '../../shared/plot/spec';
 import type { Theme } from '../../shared/theme';
+import { tickFont, tickFontSize } from './plotFrame';
 
 export interface LegendEntry {
   label: string;
@@ -98,10 +99,9 @@ export function drawLegend(
   draw = true,
 ): number {
   if (entries.length === 0) return 0;
-  const fs = Math.max(10, t.fontSize - 2);
-  const line = Math.ceil(fs * 1.5);
+  const line = Math.ceil(tickFontSize(t) * 1.5);
   ctx.save();
-  ctx.font = `${fs}px ${t.fontFamily}`;
+  ctx.font = tickFont(t);
   ctx.textBaseline = 'middle';
   ctx.textAlign = 'left';
   let cx = x;
