@@ -200,6 +200,8 @@ export function pageWebview(page: Page, server: TestServer) {
     /** Hands the host the page's `ready` (what it posted, e.g. with `shown`), or a plain one. */
     ready: (message?: unknown) =>
       receive(message ?? { type: 'ready', protocolVersion: PROTOCOL_VERSION, view: 'dashboard' }),
+    /** Hands the host another message the page posted (e.g. `drawn`). */
+    fromPage: (message: unknown) => receive(message),
     /** Node's clock (performance.now) when each push was posted and when the page had painted it. */
     hostTimes,
     /** Resolves when the first push (the snapshot) is painted. */
@@ -329,6 +331,8 @@ export async function traceIf(page: Page, phase: string): Promise<{ stop: () => 
       'loading',
       'v8.execute',
       'disabled-by-default-v8.compile',
+      // More when asked (comma-separated), e.g. SNN_BENCH_TRACE_CATEGORIES=blink,toplevel,v8.
+      ...(process.env.SNN_BENCH_TRACE_CATEGORIES?.split(',').filter(Boolean) ?? []),
     ],
   });
   return {

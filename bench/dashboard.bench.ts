@@ -94,25 +94,32 @@ async function openDashboard(
   const embed = feed.cached('curves');
   await watchFirstPaint(page);
   let onReady: (message: unknown) => void = () => undefined;
+  let onDrawn: (message: unknown) => void = () => undefined;
   await forwardPosts(page, (m) => {
-    if (typeof m === 'object' && m !== null && (m as { type?: unknown }).type === 'ready') onReady(m);
+    const type = typeof m === 'object' && m !== null ? (m as { type?: unknown }).type : undefined;
+    if (type === 'ready') onReady(m);
+    // The page drew the snapshot: the host reads the statistics it left for later (DashboardPanels does the same).
+    if (type === 'drawn') onDrawn(m);
   });
   const profile = await profileIf(page, phase, WEBVIEW_DIR);
   const trace = await traceIf(page, phase);
   const start = performance.now();
   const view = pageWebview(page, server);
+  onDrawn = (m) => view.fromPage(m);
   const channel = new WebviewChannel({
     ...view,
     view: 'dashboard',
     log,
-    // As DashboardPanels does: the Curves tab opens from infos and curves, the statistics follow.
-    snapshot: () => feed.snapshot('curves', { statisticsLater: true }),
+    // As DashboardPanels does: the Curves tab opens from infos and curves, the statistics follow once it is drawn.
+    snapshot: () => feed.snapshot('curves', { statisticsLater: true, afterDrawn: true }),
     afterSnapshot: () => feed.takeLater(),
-    onMessage: () => undefined,
+    onMessage: (m) => {
+      if (m.type === 'drawn') feed.pageDrew();
+    },
   });
   feed.attach({ append: (d) => channel.append(d), queue: (b) => channel.queue(b) });
-  // DashboardPanels.open starts reading while the webview boots.
-  const warming = feed.warm().then(() => performance.now() - start);
+  // DashboardPanels.open starts reading while the webview boots (for the Curves tab: the curves).
+  const warming = feed.open('curves').then(() => performance.now() - start);
   let firstName: string | undefined;
   if (embed) {
     const first = await channel.firstSnapshot();
@@ -192,7 +199,7 @@ async function openDashboard(
   const boot =
     `page booted ${ms(booted)} (goto -> navigation start ${ms(toNavigation)}; page clock: HTML ${ms(clock.html)}, ` +
     `parsed ${ms(clock.parsed)}, bundle fetch started ${ms(clock.bundleStart)}, connected ${ms(clock.bundleConnected)}, asked ${ms(clock.bundleAsked)}, its first byte ${ms(clock.bundleFirstByte)}, ` +
-    `loaded ${ms(clock.bundle)}, first-snapshot script loaded ${ms(clock.first)}, ready ${ms(clock.ready)}), host read (curves, then statistics) done ${ms(read)}`;
+    `loaded ${ms(clock.bundle)}, first-snapshot script loaded ${ms(clock.first)}, ready ${ms(clock.ready)}), host read (curves) done ${ms(read)}`;
   const parts =
     firstName !== undefined
       ? `host snapshot built and embedded in the HTML ${ms(embedded)}; ${boot}; page clock: first screen painted ` +

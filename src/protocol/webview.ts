@@ -274,6 +274,11 @@ export type WebviewToHost =
    */
   | { type: 'ready'; protocolVersion: number; view: WebviewKind; shown?: number }
   | { type: 'resync'; lastSeq: number }
+  /**
+   * The page drew the snapshot `seq` whole and painted it: the host starts reading what that snapshot left for later
+   * (the statistics, docs/dashboard.md) only now, so the reading does not take the CPU from the first paint.
+   */
+  | { type: 'drawn'; seq: number }
   | { type: 'selectRuns'; runIds: RunId[] }
   | { type: 'openDashboard'; runIds: RunId[]; tab?: DashboardTab }
   | { type: 'stopRun'; runId: RunId }
@@ -347,6 +352,7 @@ const parsers: { [K in WebviewToHost['type']]: (m: Rec) => Extract<WebviewToHost
     return m.shown === undefined ? ready : { ...ready, shown: int(m, 'shown') };
   },
   resync: (m) => ({ type: 'resync', lastSeq: int(m, 'lastSeq') }),
+  drawn: (m) => ({ type: 'drawn', seq: int(m, 'seq') }),
   selectRuns: (m) => ({ type: 'selectRuns', runIds: runIds(m) }),
   openDashboard: (m) =>
     m.tab === undefined

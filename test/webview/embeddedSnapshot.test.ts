@@ -1,8 +1,9 @@
 /**
  * A reopened dashboard gets its first snapshot from a script beside its bundle (src/host/webviews/firstSnapshotFile.ts):
  * the page draws it without asking, says `ready` with the seq it shows, paints the same pixels as when the snapshot is
- * posted, keeps a hostile run name as text, a document re-created from the same HTML does not draw stale data, and a
- * script that is gone (the host removes it at `ready`) leaves a page that asks for its snapshot as a new one does.
+ * posted (a page that got it posted says `drawn` once it painted it), keeps a hostile run name as text, a document
+ * re-created from the same HTML does not draw stale data, and a script that is gone (the host removes it at `ready`)
+ * leaves a page that asks for its snapshot as a new one does.
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
@@ -82,6 +83,16 @@ describe('the first snapshot beside the bundle', () => {
     const posted = await fx.browser.newPage({ viewport: { width: 1280, height: 900 } });
     await posted.goto(fx.server.url('dashboard', 'posted'));
     await painted(posted, 1);
+    // Once drawn whole and painted, the page says so (the host reads the statistics it left for later only then).
+    await posted.waitForFunction(() =>
+      window.__snnLabReplayTransport?.posted.some((m) => m.type === 'drawn'),
+    );
+    await posted.waitForTimeout(200);
+    assert.deepEqual(
+      await posted.evaluate(() => window.__snnLabReplayTransport!.posted.filter((m) => m.type === 'drawn')),
+      [{ type: 'drawn', seq: 1 }],
+      'drawn once, for the snapshot it shows',
+    );
     for (const chart of ['curves:batch_loss', 'curves:val_loss']) {
       const a = await pixels(embedded, chart);
       assert.ok(a.length > 1000, `${chart} drew something`);

@@ -19,6 +19,8 @@ export const DEFAULT_SELECTION = 2;
 export const MAX_SELECTED = 256;
 /** Caches of runs no longer compared kept for a quick reopen (each shrunk to the smallest budget). */
 const IDLE_CACHES = 128;
+/** How long statistics left for later wait for the page's `drawn` before they are read anyway (a page that never paints). */
+const DRAWN_WAIT_MS = 3000;
 
 /** Tabs that draw the runs' statistics (frames, histograms): a snapshot for them carries the statistics. */
 export function statisticsTab(tab: DashboardTab | undefined): boolean {
@@ -49,8 +51,13 @@ export class DashboardFeed {
   private statisticsPending = new Set<RunId>();
   /** Counts snapshots: a `later` of an older snapshot is dropped. */
   private generation = 0;
+  /** Lets the statistics read of the last `afterDrawn` snapshot start (the page's `drawn`, or the time-out). */
+  private releaseDrawn: (() => void) | undefined;
 
-  constructor(private readonly store: RunStoreApi) {}
+  constructor(
+    private readonly store: RunStoreApi,
+    private readonly options: { drawnWaitMs?: number } = {},
+  ) {}
 
   get selection(): readonly RunId[] {
     return this.selected;
@@ -102,6 +109,35 @@ export class DashboardFeed {
   }
 
   /**
+   * What a dashboard opening on `tab` reads while its webview boots: everything for a tab that draws statistics; for
+   * another, the curves only, so the first view's read and paint have the CPU to themselves (the statistics are read
+   * after the page's `drawn`, see {@link snapshot}'s `afterDrawn`).
+   */
+  async open(tab?: DashboardTab): Promise<void> {
+    if (statisticsTab(tab)) await this.warm();
+    else await this.warmCurves();
+  }
+
+  /** The page drew and painted the last snapshot (its `drawn` message): what that snapshot left out is read now. */
+  pageDrew(): void {
+    this.releaseDrawn?.();
+  }
+
+  /** Resolves at the page's next `drawn` or after DRAWN_WAIT_MS, whichever comes first (an earlier wait is let go). */
+  private untilDrawn(): Promise<void> {
+    this.releaseDrawn?.();
+    return new Promise((resolve) => {
+      const release = (): void => {
+        clearTimeout(timer);
+        if (this.releaseDrawn === release) this.releaseDrawn = undefined;
+        resolve();
+      };
+      const timer = setTimeout(release, this.options.drawnWaitMs ?? DRAWN_WAIT_MS);
+      this.releaseDrawn = release;
+    });
+  }
+
+  /**
    * Loads every compared run the caches do not cover yet (in slices that yield to the event loop): first every
    * run's curves, then the statistics, so a snapshot for the Curves tab waits only for metrics.jsonl (~15 % of the
    * time). The dashboard calls it when it opens, so the files are read while the webview boots; snapshot() awaits
@@ -123,8 +159,14 @@ export class DashboardFeed {
    * A full snapshot body: every run's info, and cached payloads of the compared ones (loaded first if needed).
    * `statisticsLater` leaves the statistics (frames and histograms, ~90 % of the bytes) out of it for a tab that
    * does not draw them: {@link takeLater} hands them over, to follow as `appended` data once the tab is drawn.
+   * `afterDrawn` (with `statisticsLater`): statistics not read yet are read only once the page said it drew this
+   * snapshot ({@link pageDrew}) or 3 s passed: on two cores the read (~1 s of CPU for 100 long runs) otherwise runs
+   * beside the page's first render and slows it (docs/performance.md, "First open (session 9)").
    */
-  async snapshot(tab?: DashboardTab, options: { statisticsLater?: boolean } = {}): Promise<SnapshotBody> {
+  async snapshot(
+    tab?: DashboardTab,
+    options: { statisticsLater?: boolean; afterDrawn?: boolean } = {},
+  ): Promise<SnapshotBody> {
     const generation = ++this.generation;
     this.statisticsPending.clear();
     // A tab without statistics waits only for the curves (metrics.jsonl): the statistics load on and follow.
@@ -141,19 +183,22 @@ export class DashboardFeed {
     else {
       // Every compared run's statistics follow together: until then no run's new frames go on their own.
       this.statisticsPending = new Set(this.sent);
-      this.later = this.warm().then(
-        () => {
-          if (generation !== this.generation) return [];
-          const ids = this.selected.filter((id) => this.sent.has(id) && this.statisticsPending.has(id));
-          this.statisticsPending.clear();
-          return statistics(this.payloads(ids, budgetFor(this.selected.length)));
-        },
-        (error: unknown) => {
-          // Unread statistics hold nothing back: new frames go on their own (the channel logs the error).
-          if (generation === this.generation) this.statisticsPending.clear();
-          throw error;
-        },
-      );
+      const drawn = options.afterDrawn ? this.untilDrawn() : Promise.resolve();
+      this.later = drawn
+        .then(() => this.warm())
+        .then(
+          () => {
+            if (generation !== this.generation) return [];
+            const ids = this.selected.filter((id) => this.sent.has(id) && this.statisticsPending.has(id));
+            this.statisticsPending.clear();
+            return statistics(this.payloads(ids, budgetFor(this.selected.length)));
+          },
+          (error: unknown) => {
+            // Unread statistics hold nothing back: new frames go on their own (the channel logs the error).
+            if (generation === this.generation) this.statisticsPending.clear();
+            throw error;
+          },
+        );
     }
     const runs = options.statisticsLater ? full.map((run) => ({ ...run, frames: [], histograms: [] })) : full;
     return {

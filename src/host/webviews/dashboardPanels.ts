@@ -96,9 +96,9 @@ export class DashboardPanels implements vscode.Disposable {
   open(runIds?: RunId[], tab?: DashboardTab): void {
     if (runIds !== undefined || this.feed.selection.length === 0) this.feed.select(runIds);
     if (tab) this.tab = tab;
-    // Read the compared runs while the webview boots; its `ready` then finds them loaded.
+    // Read what the first view shows while the webview boots; its `ready` then finds it loaded.
     this.feed
-      .warm()
+      .open(this.tab)
       .catch((error: unknown) => this.opts.log.warn(`dashboard: cannot load runs: ${String(error)}`));
     if (this.current) {
       this.current.panel.reveal();
@@ -181,7 +181,10 @@ export class DashboardPanels implements vscode.Disposable {
       log,
       snapshot: async () => {
         // Tabs that draw no statistics open from infos and curves; the statistics follow (afterSnapshot).
-        const body = await this.feed.snapshot(this.tab, { statisticsLater: !statisticsTab(this.tab) });
+        const body = await this.feed.snapshot(this.tab, {
+          statisticsLater: !statisticsTab(this.tab),
+          afterDrawn: true,
+        });
         if (body.type === 'snapshot') {
           this.opts.colors?.paint([...body.allRuns, ...body.runs.map((r) => r.info)]);
         }
@@ -252,6 +255,8 @@ export class DashboardPanels implements vscode.Disposable {
       });
     } else if (m.type === 'tabChanged') {
       this.tab = m.tab;
+    } else if (m.type === 'drawn') {
+      this.feed.pageDrew();
     } else if (m.type === 'requestStudy') {
       channel?.post(this.studies.study(m.file));
     } else if (m.type === 'requestPredictions') {

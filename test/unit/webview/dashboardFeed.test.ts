@@ -305,6 +305,45 @@ describe('DashboardFeed over a real RunStore', () => {
     assert.deepEqual(feed.takeLater(), [], 'taken once');
   });
 
+  test('open reads the curves only for a tab without statistics; afterDrawn reads them once the page drew (or in time)', async () => {
+    const store = newStore();
+    const ids = startRuns(store);
+    report(store, ids[0]!, 300);
+    report(store, ids[1]!, 300);
+    const { api, reads } = counting(store);
+    const feed = new DashboardFeed(api, { drawnWaitMs: 60_000 });
+    feed.select(ids);
+    await feed.open('curves');
+    assert.equal(reads.readLayersAt, 0, 'the Curves tab opens on metrics.jsonl alone');
+    assert.equal(feed.cached('curves'), true);
+    await feed.snapshot('curves', { statisticsLater: true, afterDrawn: true });
+    const later = feed.takeLater();
+    assert.ok(later instanceof Promise);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    assert.equal(reads.readLayersAt, 0, 'no statistics read before the page said it drew the snapshot');
+    feed.pageDrew();
+    const held = await later;
+    assert.ok(reads.readLayersAt! > 0, 'read once the page drew it');
+    assert.ok(held.find((d) => d.runId === ids[0])!.frames.length > 0);
+
+    // A page that never says `drawn` (hidden, gone, an older page) gets them after the wait anyway.
+    const other = counting(store);
+    const patient = new DashboardFeed(other.api, { drawnWaitMs: 30 });
+    patient.select(ids);
+    await patient.snapshot('curves', { statisticsLater: true, afterDrawn: true });
+    const late = await patient.takeLater();
+    assert.ok(other.reads.readLayersAt! > 0);
+    assert.ok(late.find((d) => d.runId === ids[0])!.frames.length > 0);
+
+    // A tab that draws statistics reads them when the dashboard opens.
+    const layers = counting(store);
+    const eager = new DashboardFeed(layers.api);
+    eager.select(ids);
+    await eager.open('layers');
+    assert.ok(layers.reads.readLayersAt! > 0);
+    assert.equal(eager.cached('layers'), true);
+  });
+
   test('a newer snapshot drops the statistics an older one left to follow', async () => {
     const store = newStore();
     const ids = startRuns(store);

@@ -22,6 +22,7 @@ describe('parseWebviewToHost', () => {
       view: 'dashboard',
     });
     assert.deepEqual(ok({ type: 'resync', lastSeq: 4 }), { type: 'resync', lastSeq: 4 });
+    assert.deepEqual(ok({ type: 'drawn', seq: 3 }), { type: 'drawn', seq: 3 });
     assert.deepEqual(ok({ type: 'selectRuns', runIds: ['a-1', 'b.2'] }), {
       type: 'selectRuns',
       runIds: ['a-1', 'b.2'],
@@ -69,6 +70,7 @@ describe('parseWebviewToHost', () => {
       /field "tab" must be one of curves/,
     );
     assert.match(error({ type: 'resync', lastSeq: 1.5 }), /lastSeq/);
+    assert.match(error({ type: 'drawn', seq: '3' }), /seq/);
   });
 
   test('saveFile: no paths in the file name, PNGs must be PNG data URLs', () => {
