@@ -136,6 +136,29 @@ describe('the first snapshot beside the bundle', () => {
   });
 });
 
+describe('a hidden page', () => {
+  test('says `drawn` as soon as a snapshot arrives: it paints no frame, so the host must not wait for one', async () => {
+    fx.server.addStream('posted-hidden', [snapshot]);
+    const page = await fx.browser.newPage({ viewport: { width: 1280, height: 900 } });
+    // A background tab: hidden, and no animation frames (a visible page's `drawn` would come from one).
+    await page.addInitScript(() => {
+      Object.defineProperty(Document.prototype, 'visibilityState', {
+        configurable: true,
+        get: () => 'hidden',
+      });
+      window.requestAnimationFrame = () => 0;
+    });
+    await page.goto(fx.server.url('dashboard', 'posted-hidden'));
+    await page.waitForFunction(() => window.__snnLabReplayTransport?.posted.some((m) => m.type === 'drawn'));
+    assert.deepEqual(
+      await page.evaluate(() => window.__snnLabReplayTransport!.posted.filter((m) => m.type === 'drawn')),
+      [{ type: 'drawn', seq: 1 }],
+    );
+    assert.equal(await page.evaluate(() => window.__snnLab!.renders.length), 0, 'no frame was drawn');
+    await page.close();
+  });
+});
+
 describe('cards below the first screen', () => {
   test('are drawn right after the first paint, with the pixels of a render that drew every card', async () => {
     fx.server.addStream('posted-cards', [snapshot]);
