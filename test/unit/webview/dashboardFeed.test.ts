@@ -619,6 +619,41 @@ describe('a run cache whose read failed', () => {
   });
 });
 
+describe("a run's curves", () => {
+  test('read from metrics.jsonl are the curves the same records give when added live (duplicates, thinning)', async () => {
+    const store = newStore();
+    const [a, b] = startRuns(store) as [RunId, RunId];
+    // 4 x 40 points thin a curve: 1,500 progress reports thin batch_loss many times over.
+    const budget = { ...budgetFor(1), curvePoints: 40 };
+    for (let step = 0; step < 1500; step++) {
+      const epoch = Math.floor(step / 300);
+      const loss = Math.sin(step / 37) + (step % 7) / 10;
+      store.record(a, { type: 'progress', runId: a, step, epoch, loss, samplesPerSec: 1000 });
+      // A repeated step (a resumed writer): not a new point on either path.
+      if (step % 250 === 0) {
+        store.record(a, { type: 'progress', runId: a, step, epoch, loss: 9, samplesPerSec: 1 });
+      }
+      if (step % 300 === 299) {
+        const metrics = { loss: loss / 2, val_loss: loss, val_accuracy: step / 1500 };
+        store.record(a, { type: 'epochEnd', runId: a, epoch, step, metrics });
+      }
+    }
+    const read = new RunSeries(a, store.readMeta(a)!, store);
+    await read.loadCurves(budget);
+    const live = new RunSeries(b, store.readMeta(b)!, store);
+    await live.loadCurves(budget);
+    let added = 0;
+    store.readRecords(a, 'metrics', (record) => {
+      if (live.add(record)) added++;
+    });
+    assert.equal(added, 1500 + 5, 'every new record was a delta live; the repeated steps were not');
+    const curves = read.payload(budget).curves;
+    assert.deepEqual(Object.keys(curves).sort(), ['batch_loss', 'loss', 'val_accuracy', 'val_loss']);
+    assert.deepEqual(live.payload(budget).curves, curves);
+    assert.ok(curves.batch_loss!.step.length <= budget.curvePoints);
+  });
+});
+
 describe('sidebar rows', () => {
   test('loss sparkline and key metric from the run, without reading layers.jsonl; only changed rows are sent', () => {
     const store = newStore();
