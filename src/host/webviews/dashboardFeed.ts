@@ -140,8 +140,8 @@ export class DashboardFeed {
   /**
    * Loads every compared run the caches do not cover yet (in slices that yield to the event loop): first every
    * run's curves, then the statistics, so a snapshot for the Curves tab waits only for metrics.jsonl (~15 % of the
-   * time). The dashboard calls it when it opens, so the files are read while the webview boots; snapshot() awaits
-   * the same loads.
+   * time). A dashboard opening on a statistics tab calls it ({@link open}), so the files are read while the webview
+   * boots; snapshot() awaits the same loads.
    */
   async warm(): Promise<void> {
     await this.warmCurves();
