@@ -201,7 +201,7 @@ export class RunSeries {
     this.curvesLoaded = true;
     const metrics = this.pending.filter((r): r is MetricRecord => !('layers' in r));
     this.pending = this.pending.filter((r) => 'layers' in r);
-    for (const record of metrics) this.addMetric(record);
+    for (const record of metrics) this.readMetric(record);
   }
 
   /** Reads a bounded sample of the statistics (frames.jsonl, layers.jsonl), in slices. */
