@@ -1,4 +1,5 @@
 /** Seeking reads of JSON-lines run files: line ends found from the end, evenly sampled lines, and tails. */
+import { createHash } from 'node:crypto';
 import { closeSync } from 'node:fs';
 import { parseNumericJson } from './numericJson';
 import { isBlank, parseLine, type ParsedLine } from './runFileLines';
@@ -32,6 +33,24 @@ function withSource<T>(path: string, missing: T, use: (source: ByteSource) => T)
   } finally {
     closeSync(file.fd);
   }
+}
+
+/** Bytes before an offset that {@link prefixStamp} hashes. */
+export const STAMP_BYTES = 4096;
+
+/**
+ * The size of the regular file at `path` and the sha256 (hex) of its bytes [max(0, offset − 4096), offset): one read
+ * of at most 4 KB. Undefined when the file is missing or shorter than `offset` (or `offset` is not a byte offset).
+ */
+export function prefixStamp(path: string, offset: number): { size: number; tail: string } | undefined {
+  if (!Number.isSafeInteger(offset) || offset < 0) return undefined;
+  return withSource<{ size: number; tail: string } | undefined>(path, undefined, (source) => {
+    if (offset > source.size) return undefined;
+    const start = Math.max(0, offset - STAMP_BYTES);
+    const bytes = source.read(start, offset - start);
+    if (bytes.length !== offset - start) return undefined;
+    return { size: source.size, tail: createHash('sha256').update(bytes).digest('hex') };
+  });
 }
 
 /** First read when searching for a line end; grows 4x per read (metrics lines are ~130 B, statistics ~50 KB). */

@@ -17,6 +17,7 @@ import type { FrameColumns } from '../protocol/webview';
 import { silentLogger, type Logger } from './logger';
 import { createRunDirectory, type CreateOptions } from './runCreation';
 import { safeRunDir } from './runDirSafety';
+import { prefixStamp } from './runFileSeek';
 import { writeJsonAtomic } from './runFiles';
 import { makeRunId } from './runId';
 import { RunReader } from './runReader';
@@ -278,6 +279,23 @@ export class RunStore implements RunStoreApi, Disposable {
       { offset: options.offset ?? 0, more: false },
       () => this.reader.series.readRecords(runId, file, visit, options),
     );
+  }
+
+  /**
+   * The size of a series file and the sha256 of its bytes [max(0, offset − 4096), offset) (one read of at most 4 KB),
+   * or undefined when the file is missing, shorter than `offset`, or not a regular file in a real run directory
+   * directly inside the runs directory (safeRunDir: never a path outside it).
+   */
+  seriesFileStamp(
+    runId: RunId,
+    file: SeriesFile,
+    offset: number,
+  ): { size: number; tail: string } | undefined {
+    try {
+      return prefixStamp(join(safeRunDir(this.root, runId), RUN_FILES[file]), offset);
+    } catch {
+      return undefined;
+    }
   }
 
   /**

@@ -93,6 +93,8 @@ export class RunStoreSwitch implements RunStoreApi, Disposable {
   readonly readLayersAt: RunStore['readLayersAt'] = (runId, starts) => this.store.readLayersAt(runId, starts);
   readonly readRecords: RunStore['readRecords'] = (runId, file, visit, options) =>
     this.store.readRecords(runId, file, visit, options);
+  readonly seriesFileStamp: RunStore['seriesFileStamp'] = (runId, file, offset) =>
+    this.store.seriesFileStamp(runId, file, offset);
   readonly delete: RunStore['delete'] = (runId) => this.store.delete(runId);
   readonly safeRunDir: RunStore['safeRunDir'] = (runId) => this.store.safeRunDir(runId);
   readonly recoverInterrupted: RunStore['recoverInterrupted'] = (isAlive) =>

@@ -183,6 +183,15 @@ export interface RunStoreApi {
     visit: (record: F extends 'metrics' ? MetricRecord : LayerStatsRecord) => void,
     options?: { offset?: number; maxBytes?: number },
   ): { offset: number; more: boolean };
+  /**
+   * A series file's size and the sha256 (hex) of its bytes [max(0, offset − 4096), offset) (at most 4 KB read), or
+   * undefined when it is missing or shorter than `offset`: tells whether a prefix read earlier is still the file's.
+   */
+  seriesFileStamp(
+    runId: RunId,
+    file: 'metrics' | 'layers',
+    offset: number,
+  ): { size: number; tail: string } | undefined;
   /** Deletes a direct child run directory of `root`; throws when the id or the directory is not one. */
   delete(runId: RunId): void;
   /** Marks runs left 'running' or 'queued' by a dead process as 'interrupted'; returns their ids. */
