@@ -9,6 +9,7 @@
 import type { RunId } from '../../protocol/ids';
 import type { DashboardTab, RunPayload } from '../../protocol/webview';
 import type { RunChange, RunMeta, RunStoreApi } from '../../runs/runTypes';
+import type { CurveCache } from './curveCache';
 import { budgetFor, knownRuns, toRunInfo, type RunBudget } from './payload';
 import { RunSeries } from './runSeries';
 import type { Delta, QueuedBody, SnapshotBody } from './webviewChannel';
@@ -56,7 +57,7 @@ export class DashboardFeed {
 
   constructor(
     private readonly store: RunStoreApi,
-    private readonly options: { drawnWaitMs?: number } = {},
+    private readonly options: { drawnWaitMs?: number; curveCache?: CurveCache } = {},
   ) {}
 
   get selection(): readonly RunId[] {
@@ -303,7 +304,7 @@ export class DashboardFeed {
     } else {
       const meta = this.store.readMeta(runId);
       if (!meta) return undefined;
-      series = new RunSeries(runId, meta, this.store);
+      series = new RunSeries(runId, meta, this.store, this.options.curveCache);
     }
     this.caches.set(runId, series);
     return series;

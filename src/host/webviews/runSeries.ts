@@ -3,12 +3,15 @@
  * frames and histogram frames, already encoded (payload.ts) and thinned, updated record by record from the store's
  * change events. A first load reads a bounded sample of layers.jsonl (seeking, never the whole file) and streams
  * metrics.jsonl, in slices that yield to the event loop, so opening a long run never stalls the extension host.
+ * With a CurveCache, a read of metrics.jsonl starts from the curves a previous read stored, where it stopped.
  */
+import { resolve } from 'node:path';
 import { evenByKey, lttbIndices, pick } from '../../core/series';
 import type { RunId } from '../../protocol/ids';
 import type { CurveSeries, FrameColumns, HistogramFrame, RunInfo, RunPayload } from '../../protocol/webview';
 import type { LayerStatsRecord, MetricRecord, RunMeta, RunStoreApi } from '../../runs/runTypes';
 import { isTerminal } from '../../core/runStatus';
+import type { CurveCache } from './curveCache';
 import {
   addMetricPoints,
   curveRecord,
@@ -64,6 +67,7 @@ export class RunSeries {
     readonly runId: RunId,
     meta: RunMeta,
     private readonly store: RunStoreApi,
+    private readonly curveCache?: CurveCache,
   ) {
     this.info = toRunInfo(meta);
   }
@@ -187,7 +191,9 @@ export class RunSeries {
     this.curves = curveRecord();
     this.lastStep.progress = -1;
     this.lastStep.epoch = -1;
-    let offset: number | undefined;
+    const { spe, resolution } = this; // shrink() replaces resolution (and thins the curves)
+    const restored = this.restoreCurves(budget);
+    let offset = restored;
     for (let more = true; more;) {
       const read = store.readRecords(runId, 'metrics', (r) => this.readMetric(r), {
         ...(offset !== undefined ? { offset } : {}),
@@ -197,11 +203,47 @@ export class RunSeries {
       more = read.more;
       await nextTurn();
     }
+    // The curves are now those of the file's records up to `offset` (records that arrived meanwhile, below, are in
+    // the file after `offset` or are duplicates): what a later read can go on from, unless shrunk or recomputed.
+    const unchanged = spe === this.spe && resolution === this.resolution;
+    if (offset !== undefined && offset !== restored && unchanged) this.saveCurves(offset);
     // Metric records that arrived meanwhile are added in order (layer records wait for the statistics).
     this.curvesLoaded = true;
     const metrics = this.pending.filter((r): r is MetricRecord => !('layers' in r));
     this.pending = this.pending.filter((r) => 'layers' in r);
     for (const record of metrics) this.readMetric(record);
+  }
+
+  /** Where the curve cache keeps this run's curves: its directory's path (unique across stores). */
+  private get cacheKey(): string {
+    return resolve(this.store.runDir(this.runId));
+  }
+
+  /** Restores the curves the cache holds for this read, if metrics.jsonl still holds their bytes; their offset. */
+  private restoreCurves(budget: RunBudget): number | undefined {
+    const want = { curvePoints: budget.curvePoints, stepsPerEpoch: this.spe ?? null };
+    const stampAt = (offset: number) => this.store.seriesFileStamp(this.runId, 'metrics', offset);
+    const entry = this.curveCache?.find(this.cacheKey, want, stampAt);
+    if (!entry) return undefined;
+    this.curves = entry.curves;
+    this.lastStep.progress = entry.lastStep.progress;
+    this.lastStep.epoch = entry.lastStep.epoch;
+    return entry.offset;
+  }
+
+  /** Stores the curves read from metrics.jsonl up to `offset` (in the background; a failure only loses the entry). */
+  private saveCurves(offset: number): void {
+    const stamp =
+      this.curveCache && offset > 0 ? this.store.seriesFileStamp(this.runId, 'metrics', offset) : undefined;
+    if (!this.curveCache || !stamp) return;
+    void this.curveCache.put(this.cacheKey, {
+      curvePoints: this.resolution.curvePoints,
+      stepsPerEpoch: this.spe ?? null,
+      offset,
+      tail: stamp.tail,
+      lastStep: { progress: this.lastStep.progress, epoch: this.lastStep.epoch },
+      curves: this.curves,
+    });
   }
 
   /** Reads a bounded sample of the statistics (frames.jsonl, layers.jsonl), in slices. */
