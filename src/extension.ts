@@ -55,6 +55,7 @@ export function activate(context: vscode.ExtensionContext): SnnLabApi {
     extensionUri: context.extensionUri,
     ...{ store, runs, log, colors, queue, exports },
     firstSnapshots: vscode.Uri.joinPath(context.globalStorageUri, 'webview-first'),
+    curveCache: vscode.Uri.joinPath(context.globalStorageUri, 'curve-cache'),
   };
   const dashboard = new DashboardPanels(webviewOptions);
   const sidebar = new SidebarView(webviewOptions);

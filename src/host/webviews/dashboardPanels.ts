@@ -11,6 +11,7 @@ import type { RunManagerApi, RunStoreApi } from '../../runs/runTypes';
 import { RESTRICTED_MODE_TEXT } from '../contributionIds';
 import type { ExportFolder } from '../exportFolder';
 import type { QueueContext } from '../runLabels';
+import { CurveCache } from './curveCache';
 import { DashboardFeed, statisticsTab } from './dashboardFeed';
 import { FirstSnapshotFiles } from './firstSnapshotFile';
 import type { RunColors } from './runColors';
@@ -36,6 +37,11 @@ export interface WebviewHostOptions {
    * a reopened dashboard asks for its snapshot after booting, as a new one does.
    */
   firstSnapshots?: vscode.Uri;
+  /**
+   * The folder of the dashboard's curve cache (curveCache.ts): compared runs' curves as last read, so a first open
+   * in a later session reads only what metrics.jsonl gained since; absent: every first open reads the whole files.
+   */
+  curveCache?: vscode.Uri;
 }
 
 /** What the dashboard webview persists with setState (and the serializer gets back after a reload). */
@@ -82,7 +88,10 @@ export class DashboardPanels implements vscode.Disposable {
       .catch((error: unknown) =>
         opts.log.warn(`dashboard: cannot tidy ${opts.firstSnapshots?.fsPath}: ${String(error)}`),
       );
-    this.feed = new DashboardFeed(opts.store);
+    const curveCache =
+      opts.curveCache &&
+      new CurveCache(opts.curveCache.fsPath, { log: (message) => opts.log.warn(`dashboard: ${message}`) });
+    this.feed = new DashboardFeed(opts.store, curveCache ? { curveCache } : {});
     this.studies = new StudyFeed(opts.store);
     // The feed follows every change (cheap for runs that are not compared), so a reopened dashboard is current.
     this.subscription = vscode.Disposable.from(
