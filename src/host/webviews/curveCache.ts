@@ -83,8 +83,9 @@ export class CurveCache {
     stampAt: (offset: number) => { size: number; tail: string } | undefined,
   ): CurveEntry | undefined {
     const entry = this.get(key);
-    if (entry?.curvePoints !== want.curvePoints || entry.stepsPerEpoch !== want.stepsPerEpoch)
-      {return undefined;}
+    if (entry?.curvePoints !== want.curvePoints || entry.stepsPerEpoch !== want.stepsPerEpoch) {
+      return undefined;
+    }
     const stamp = stampAt(entry.offset);
     return stamp && stamp.size >= entry.offset && stamp.tail === entry.tail ? entry : undefined;
   }
