@@ -265,7 +265,12 @@ async function main(): Promise<void> {
       // 1. First open: a cold feed reads the 100 runs (sampled statistics, streamed metrics) while the page boots.
       const feed = new DashboardFeed(viewer);
       viewer.onDidChange((change) => feed.apply(change));
-      feed.select(ids);
+      // SNN_BENCH_COMPARE=N compares the first N runs only (with SNN_BENCH_PARTS=open: what the page costs without
+      // the 100 runs' data, e.g. the floor of a reopen on this machine).
+      const compare = Number(process.env.SNN_BENCH_COMPARE ?? ids.length);
+      if (compare !== ids.length && want('live'))
+        throw new Error('SNN_BENCH_COMPARE needs SNN_BENCH_PARTS=open');
+      feed.select(ids.slice(0, compare));
       t = performance.now();
       const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
       const first = await openDashboard(server, page, feed, 'open');
