@@ -9,8 +9,16 @@
  * RSS <= 600 MB, sidebar/tree with 500 runs <= 100 ms, runs list <= 1 s.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { appendFileSync, readFileSync, statSync, truncateSync, writeFileSync } from 'node:fs';
-import { loadavg } from 'node:os';
+import {
+  appendFileSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  truncateSync,
+  writeFileSync,
+} from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import {
@@ -22,6 +30,7 @@ import {
   watchFirstPaint,
   type PushTiming,
 } from './benchPage';
+import { CURVE_CACHE_WRITE_DELAY_MS, CurveCache } from '../src/host/webviews/curveCache';
 import { DashboardFeed } from '../src/host/webviews/dashboardFeed';
 import { FIRST_SCREEN_ROWS, SidebarRows } from '../src/host/webviews/sidebarRows';
 import { WebviewChannel } from '../src/host/webviews/webviewChannel';
@@ -38,7 +47,7 @@ const UPDATES = 30;
 const WEBVIEW_DIR = process.env.SNN_BENCH_DEV_BUNDLE
   ? join(__dirname, '..', '..', 'dist', 'webview')
   : join(__dirname, 'webview');
-/** SNN_BENCH_PARTS=open,live,sidebar,cli runs only those parts (default: all). */
+/** SNN_BENCH_PARTS=open,live,sidebar,cli,later runs only those parts (default: all). */
 const want = (part: string): boolean =>
   !process.env.SNN_BENCH_PARTS || process.env.SNN_BENCH_PARTS.split(',').includes(part);
 const ms = (x: number): string => `${x.toFixed(1)} ms`;
@@ -213,6 +222,59 @@ async function openDashboard(
   return { channel, idle: view.idle, wallMs, screenMs, renderMs, parts };
 }
 
+/**
+ * 7. A first open in a later session: the curve cache (DashboardPanels keeps it in the extension's global storage)
+ *    holds the 100 runs' curves as a previous session read them, so a new feed reads only what metrics.jsonl gained
+ *    since (nothing here). Alternates SNN_BENCH_LATER (default 3) times: a first open without the cache (runs never
+ *    opened before: the headline figure's case), then one with it, each a new feed and a new page; after each, the
+ *    statistics read that the page's `drawn` starts is awaited, so the next open starts from an idle host.
+ */
+async function laterSession(
+  server: TestServer,
+  browser: Awaited<ReturnType<typeof launchChromium>>,
+  store: RunStore,
+  ids: RunId[],
+): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'snn-bench-curve-cache-'));
+  try {
+    const cache = new CurveCache(dir, { writeDelayMs: CURVE_CACHE_WRITE_DELAY_MS });
+    // The previous session: its feed read the curves and stored them (after the write delay, in the background).
+    const before = new DashboardFeed(store, { curveCache: cache });
+    before.select(ids);
+    await before.open('curves');
+    await cache.flush();
+    const figures: Record<'without' | 'with', number[]> = { without: [], with: [] };
+    const rounds = Math.max(1, Number(process.env.SNN_BENCH_LATER ?? 3));
+    for (let k = 0; k < rounds; k++) {
+      for (const kind of ['without', 'with'] as const) {
+        const feed = new DashboardFeed(store, kind === 'with' ? { curveCache: cache } : {});
+        feed.select(ids);
+        const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+        const opened = await openDashboard(server, page, feed, `later-${kind}`);
+        figures[kind].push(opened.screenMs);
+        row(
+          `  first open ${kind} the curve cache, round ${k + 1} (first screen; every card)`,
+          `${ms(opened.screenMs)}; ${ms(opened.wallMs)}; ${opened.parts}`,
+        );
+        await feed.warm();
+        await new Promise((resolve) => setTimeout(resolve, 250));
+        await opened.idle();
+        opened.channel.dispose();
+        await page.close();
+        // The cache's own writes (the entries are unchanged, so none) are done before the next open.
+        await cache.flush();
+      }
+    }
+    const list = (xs: number[]): string => xs.map((x) => x.toFixed(0)).join(', ');
+    row(
+      `first open, a later session (curve cache) against runs never opened: first screen, median of ${rounds}`,
+      `${ms(median(figures.with))} (${list(figures.with)} ms) against ${ms(median(figures.without))} (${list(figures.without)} ms)`,
+    );
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 async function main(): Promise<void> {
   row(
     'started (UTC) / load average 1, 5, 15 min',
@@ -268,8 +330,9 @@ async function main(): Promise<void> {
       // SNN_BENCH_COMPARE=N compares the first N runs only (with SNN_BENCH_PARTS=open: what the page costs without
       // the 100 runs' data, e.g. the floor of a reopen on this machine).
       const compare = Number(process.env.SNN_BENCH_COMPARE ?? ids.length);
-      if (compare !== ids.length && want('live'))
+      if (compare !== ids.length && want('live')) {
         throw new Error('SNN_BENCH_COMPARE needs SNN_BENCH_PARTS=open');
+      }
       feed.select(ids.slice(0, compare));
       t = performance.now();
       const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
@@ -544,6 +607,7 @@ async function main(): Promise<void> {
       }
       row(`snn-lab runs list, ${name} (median of 3, incl. Node start)`, ms(median(times)));
     }
+    if (want('later')) await laterSession(server, browser, viewer, ids);
   } finally {
     clearInterval(rssTimer);
     // The cached store stays as it was written.

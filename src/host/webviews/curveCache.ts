@@ -8,6 +8,8 @@ import { MAX_ENTRY_BYTES, entryText, toEntry, type CurveEntry } from './curveCac
 
 export { MAX_CURVES, MAX_ENTRY_BYTES, type CurveEntry } from './curveCacheEntry';
 
+/** What DashboardPanels (and the dashboard bench) make the first write of a batch wait: past a first open's boot. */
+export const CURVE_CACHE_WRITE_DELAY_MS = 2000;
 /** Default budget of the folder: the least recently written entries go past it. */
 const DEFAULT_BUDGET_BYTES = 64 * 1024 * 1024;
 /** Temp files older than this are left by a write that died (other windows share the folder). */
@@ -20,6 +22,11 @@ export interface CurveCacheOptions {
   budgetBytes?: number;
   /** Where failures go (the cache is an optimisation: they are otherwise ignored). */
   log?: (message: string) => void;
+  /**
+   * How long the first of a batch of writes waits (default 0): a dashboard's first open stores 100 entries while its
+   * page boots, and their serialising and writing would take CPU from that boot (DashboardPanels waits 2 s).
+   */
+  writeDelayMs?: number;
 }
 
 const message = (error: unknown): string => (error instanceof Error ? error.message : String(error));
@@ -32,6 +39,7 @@ const message = (error: unknown): string => (error instanceof Error ? error.mess
 export class CurveCache {
   private readonly budgetBytes: number;
   private readonly log: (message: string) => void;
+  private readonly writeDelayMs: number;
   private queue: Promise<void> = Promise.resolve();
   private queued = 0;
 
@@ -41,6 +49,7 @@ export class CurveCache {
   ) {
     this.budgetBytes = options.budgetBytes ?? DEFAULT_BUDGET_BYTES;
     this.log = options.log ?? (() => undefined);
+    this.writeDelayMs = options.writeDelayMs ?? 0;
   }
 
   /** The entry file of `key`. */
@@ -100,8 +109,15 @@ export class CurveCache {
       curves[name] = { step: c.step.slice(), epoch: c.epoch.slice(), value: c.value.slice() };
     }
     const copy = { ...entry, lastStep: { ...entry.lastStep }, curves };
+    // The first write of a batch waits writeDelayMs (the others queue behind it); the timer keeps no process alive.
+    const start =
+      this.queued === 0 && this.writeDelayMs > 0
+        ? this.queue.then(
+            () => new Promise<void>((resolve) => setTimeout(resolve, this.writeDelayMs).unref()),
+          )
+        : this.queue;
     this.queued++;
-    const done = this.queue
+    const done = start
       .then(() => this.write(key, copy))
       .then(() => (--this.queued === 0 ? this.evict() : undefined))
       .catch((error: unknown) => this.log(`curve cache: ${message(error)}`));

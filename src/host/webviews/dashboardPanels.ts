@@ -11,7 +11,7 @@ import type { RunManagerApi, RunStoreApi } from '../../runs/runTypes';
 import { RESTRICTED_MODE_TEXT } from '../contributionIds';
 import type { ExportFolder } from '../exportFolder';
 import type { QueueContext } from '../runLabels';
-import { CurveCache } from './curveCache';
+import { CURVE_CACHE_WRITE_DELAY_MS, CurveCache } from './curveCache';
 import { DashboardFeed, statisticsTab } from './dashboardFeed';
 import { FirstSnapshotFiles } from './firstSnapshotFile';
 import type { RunColors } from './runColors';
@@ -90,7 +90,10 @@ export class DashboardPanels implements vscode.Disposable {
       );
     const curveCache =
       opts.curveCache &&
-      new CurveCache(opts.curveCache.fsPath, { log: (message) => opts.log.warn(`dashboard: ${message}`) });
+      new CurveCache(opts.curveCache.fsPath, {
+        log: (message) => opts.log.warn(`dashboard: ${message}`),
+        writeDelayMs: CURVE_CACHE_WRITE_DELAY_MS,
+      });
     this.feed = new DashboardFeed(opts.store, curveCache ? { curveCache } : {});
     this.studies = new StudyFeed(opts.store);
     // The feed follows every change (cheap for runs that are not compared), so a reopened dashboard is current.

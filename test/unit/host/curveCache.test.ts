@@ -25,7 +25,10 @@ import {
 const dirs: string[] = [];
 after(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
 
-function newCache(options: { budgetBytes?: number } = {}): { cache: CurveCache; logs: string[] } {
+function newCache(options: { budgetBytes?: number; writeDelayMs?: number } = {}): {
+  cache: CurveCache;
+  logs: string[];
+} {
   const dir = mkdtempSync(join(tmpdir(), 'snn-curve-cache-'));
   dirs.push(dir);
   const logs: string[] = [];
@@ -185,5 +188,17 @@ describe('CurveCache', () => {
     assert.deepEqual(kept, ['k0', 'k4', 'k5']);
     const total = readdirSync(cache.dir).reduce((sum, name) => sum + statSync(join(cache.dir, name)).size, 0);
     assert.ok(total <= 3.5 * size);
+  });
+  it('holds a batch of writes back by writeDelayMs (a first open stores its entries after the page booted)', async () => {
+    const { cache } = newCache({ writeDelayMs: 150 });
+    const started = performance.now();
+    const written = Promise.all([cache.put('a', entry()), cache.put('b', entry())]);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    // Nothing is written (nor the folder made) before the delay has passed.
+    assert.equal(existsSync(cache.dir), false);
+    await written;
+    // Timer granularity: the wait is at least the delay less 5 ms of clock rounding.
+    assert.ok(performance.now() - started >= 145);
+    assert.ok(cache.get('a') && cache.get('b'));
   });
 });
