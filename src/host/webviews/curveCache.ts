@@ -109,12 +109,10 @@ export class CurveCache {
       curves[name] = { step: c.step.slice(), epoch: c.epoch.slice(), value: c.value.slice() };
     }
     const copy = { ...entry, lastStep: { ...entry.lastStep }, curves };
-    // The first write of a batch waits writeDelayMs (the others queue behind it); the timer keeps no process alive.
+    // The first write of a batch waits writeDelayMs (the others queue behind it).
     const start =
       this.queued === 0 && this.writeDelayMs > 0
-        ? this.queue.then(
-            () => new Promise<void>((resolve) => setTimeout(resolve, this.writeDelayMs).unref()),
-          )
+        ? this.queue.then(() => new Promise<void>((resolve) => setTimeout(resolve, this.writeDelayMs)))
         : this.queue;
     this.queued++;
     const done = start
