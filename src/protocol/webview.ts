@@ -41,6 +41,7 @@ export interface RunInfo {
   step?: number;
   epoch?: number;
   totalSteps?: number;
+  /** The hidden layers' shapes; empty in `allRuns` and `runs` upserts (only the compared runs' infos carry them). */
   layers: LayerInfo[];
   /** The resolved config; present for runs whose series are sent (RunPayload.info), absent in `allRuns`. */
   config?: RunConfig;

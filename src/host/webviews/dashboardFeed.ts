@@ -10,7 +10,7 @@ import type { RunId } from '../../protocol/ids';
 import type { DashboardTab, RunPayload } from '../../protocol/webview';
 import type { RunChange, RunMeta, RunStoreApi } from '../../runs/runTypes';
 import type { CurveCache } from './curveCache';
-import { budgetFor, knownRuns, toRunInfo, type RunBudget } from './payload';
+import { budgetFor, knownRuns, toListedRunInfo, type RunBudget } from './payload';
 import { RunSeries } from './runSeries';
 import type { Delta, QueuedBody, SnapshotBody } from './webviewChannel';
 
@@ -204,7 +204,7 @@ export class DashboardFeed {
     const runs = options.statisticsLater ? full.map((run) => ({ ...run, frames: [], histograms: [] })) : full;
     return {
       type: 'snapshot',
-      allRuns: metas.map((m) => toRunInfo(m)),
+      allRuns: metas.map((m) => toListedRunInfo(m)),
       selected: [...this.selected],
       runs,
       ...(tab ? { tab } : {}),
@@ -234,7 +234,7 @@ export class DashboardFeed {
       case 'created': {
         const meta = this.store.readMeta(runId);
         if (!meta) return;
-        this.sink?.queue({ type: 'runs', upsert: [toRunInfo(meta)], removed: [] });
+        this.sink?.queue({ type: 'runs', upsert: [toListedRunInfo(meta)], removed: [] });
         if (this.joins(meta)) {
           this.selected.push(runId);
           void this.sendNew();
@@ -252,7 +252,8 @@ export class DashboardFeed {
         if (!series && !this.sink) return;
         const meta = this.store.readMeta(runId);
         if (!meta) return;
-        const info = series ? series.updateMeta(meta) : toRunInfo(meta);
+        // A run that is not compared: its info only updates the page's run list.
+        const info = series ? series.updateMeta(meta) : toListedRunInfo(meta);
         this.sink?.append({ runId, info, curves: {}, frames: [], histograms: [] });
         return;
       }

@@ -171,6 +171,40 @@ describe('payload budgets', () => {
 });
 
 describe('DashboardFeed over a real RunStore', () => {
+  test('the run list carries no layer shapes (every run of the store), the compared runs’ infos do', async () => {
+    const store = newStore();
+    const ids = startRuns(store);
+    const feed = new DashboardFeed(store);
+    feed.select([ids[0]!]);
+    const snap = await feed.snapshot('curves');
+    assert.equal(snap.type, 'snapshot');
+    if (snap.type !== 'snapshot') return;
+    assert.equal(snap.allRuns.length, 2);
+    assert.ok(snap.allRuns.every((r) => r.layers.length === 0));
+    assert.equal(snap.runs[0]!.info.layers.length, layers(0).length);
+    assert.ok(layers(0).length > 0);
+    // A run created later reaches the list without its layer shapes too.
+    const queued: unknown[] = [];
+    feed.attach({ append: () => undefined, queue: (b) => queued.push(b) });
+    const id = store.create(plans[0]!, { experiment: fixture, mode: 'train' });
+    store.record(id, {
+      type: 'started',
+      runId: id,
+      layers: [{ layer: 0, units: 8, fanIn: 8, activation: 'selu', normalization: 'none', dropout: 'alpha' }],
+      totalSteps: 10,
+      stepsPerEpoch: 5,
+      samples: { train: 10, validation: 0, test: 0 },
+      features: 8,
+      classes: 2,
+    });
+    feed.apply({ kind: 'created', runId: id });
+    const upsert = queued.find((b) => (b as { type?: string }).type === 'runs') as {
+      upsert: { layers: unknown[] }[];
+    };
+    assert.ok(upsert);
+    assert.deepEqual(upsert.upsert[0]!.layers, []);
+  });
+
   test('without a selection the newest runs are shown; a snapshot thins 1,000 reports to the budget', async () => {
     const store = newStore();
     const ids = startRuns(store);
