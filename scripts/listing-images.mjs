@@ -141,7 +141,7 @@ async function tour(page, folder) {
   await clickLens(page, /^\s*Run\s*$/);
   const sidebarRows = async () =>
     (await findWebviewFrame(page, isSidebar, { what: 'the sidebar' })).evaluate(() =>
-      [...document.querySelectorAll('li.run vscode-badge')].map((b) => b.textContent?.trim() ?? ''),
+      [...document.querySelectorAll('li.run .badge')].map((b) => b.textContent?.trim() ?? ''),
     );
   await poll(async () => ((await sidebarRows()).includes('running') ? true : undefined), {
     timeout: 90_000,

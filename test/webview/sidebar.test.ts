@@ -32,7 +32,7 @@ describe('sidebar webview (replayed real runs)', () => {
     const { page, problems } = await open(STREAM, rows.length);
     for (const row of rows) {
       const li = `li[data-run-id="${row.info.runId}"]`;
-      assert.equal(await page.textContent(`${li} vscode-badge`), row.info.status);
+      assert.equal(await page.textContent(`${li} .badge`), row.info.status);
       const meta = (await page.textContent(`${li} .run-meta`)) ?? '';
       assert.match(meta, new RegExp(`^${row.info.backend ?? ''}`));
       assert.ok(row.keyMetric, 'a finished run has a key metric');
@@ -56,10 +56,10 @@ describe('sidebar webview (replayed real runs)', () => {
   test('buttons post openDashboard (one run, or the checked ones) and exportRun', async () => {
     const { page, problems } = await open(STREAM, rows.length);
     const [a, b] = rows;
-    await page.click(`li[data-run-id="${a!.info.runId}"] vscode-button:has-text("Dashboard")`);
-    await page.click(`li[data-run-id="${b!.info.runId}"] vscode-button:has-text("Export")`);
-    await page.click(`li[data-run-id="${a!.info.runId}"] vscode-checkbox`);
-    await page.click(`li[data-run-id="${b!.info.runId}"] vscode-checkbox`);
+    await page.click(`li[data-run-id="${a!.info.runId}"] button.button:has-text("Dashboard")`);
+    await page.click(`li[data-run-id="${b!.info.runId}"] button.button:has-text("Export")`);
+    await page.click(`li[data-run-id="${a!.info.runId}"] label.run-pick`);
+    await page.click(`li[data-run-id="${b!.info.runId}"] label.run-pick`);
     await page.click('#open-compare');
     const actions = (await posted(page)).filter((m) => m.type !== 'ready');
     assert.deepEqual(actions, [
@@ -77,11 +77,11 @@ describe('sidebar webview (replayed real runs)', () => {
     fx.server.addStream('sidebar-running', [running]);
     const { page } = await open('sidebar-running', rows.length);
     const id = running.runs[0]!.info.runId;
-    await page.click(`li[data-run-id="${id}"] vscode-button:has-text("Stop")`);
+    await page.click(`li[data-run-id="${id}"] button.button:has-text("Stop")`);
     assert.deepEqual((await posted(page)).at(-1), { type: 'stopRun', runId: id });
     assert.equal(
       await page
-        .locator(`li[data-run-id="${running.runs[1]!.info.runId}"] vscode-button:has-text("Stop")`)
+        .locator(`li[data-run-id="${running.runs[1]!.info.runId}"] button.button:has-text("Stop")`)
         .count(),
       0,
     );
@@ -95,7 +95,7 @@ describe('sidebar webview (replayed real runs)', () => {
     fx.server.addStream('sidebar-live', [running]);
     const { page, problems } = await open('sidebar-live', rows.length);
     const id = running.runs[0]!.info.runId;
-    const stop = page.locator(`li[data-run-id="${id}"] vscode-button:has-text("Stop")`);
+    const stop = page.locator(`li[data-run-id="${id}"] button.button:has-text("Stop")`);
     await stop.focus();
     await page.evaluate(() => {
       (document.activeElement as HTMLElement & { __mark?: boolean }).__mark = true;
@@ -145,8 +145,9 @@ describe('sidebar webview (replayed real runs)', () => {
     assert.equal(await page.textContent('.group-title'), 'depth-sweep (8 runs)');
     const shown = await page.$$eval('li.run', (lis) =>
       lis.map((li) => {
-        const box = li.querySelector('vscode-checkbox') as HTMLElement & { label: string };
-        return { label: box.label, title: box.title, name: li.getAttribute('data-name') };
+        const pick = li.querySelector<HTMLElement>('label.run-pick')!;
+        const label = pick.querySelector('.run-label')?.textContent ?? '';
+        return { label, title: pick.title, name: li.getAttribute('data-name') };
       }),
     );
     assert.equal(new Set(shown.map((r) => r.label)).size, names.length, 'labels differ for every pair');
@@ -194,9 +195,7 @@ describe('sidebar webview (replayed real runs)', () => {
     ]);
     const { page, problems } = await open('sidebar-host-labels', runs.length);
     const labels = (): Promise<string[]> =>
-      page.$$eval('li.run vscode-checkbox', (boxes) =>
-        boxes.map((b) => (b as HTMLElement & { label: string }).label).sort(),
-      );
+      page.$$eval('li.run .run-label', (labels) => labels.map((l) => l.textContent ?? '').sort());
     assert.deepEqual(await labels(), ['host label 0', 'host label 1', 'host label 2']);
     const relabelled: SidebarRun = { ...structuredClone(runs[1]!), label: 'host label 1, renamed' };
     await page.evaluate((m) => window.__snnLabReplayTransport!.emit(m), {
@@ -206,8 +205,8 @@ describe('sidebar webview (replayed real runs)', () => {
       removed: [],
     } as HostToWebview);
     await page.waitForFunction(() =>
-      [...document.querySelectorAll('li.run vscode-checkbox')].some(
-        (b) => (b as HTMLElement & { label: string }).label === 'host label 1, renamed',
+      [...document.querySelectorAll('li.run .run-label')].some(
+        (l) => l.textContent === 'host label 1, renamed',
       ),
     );
     assert.deepEqual(await labels(), ['host label 0', 'host label 1, renamed', 'host label 2']);

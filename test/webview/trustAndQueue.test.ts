@@ -35,9 +35,9 @@ describe('Restricted Mode, queued runs and empty states in the webviews', () => 
     const { page, problems } = await sidebar('sidebar-restricted', message);
     assert.equal(await page.textContent('.restricted[role="note"]'), NOTE);
     assert.ok(await page.isVisible('.restricted'));
-    assert.equal(await page.locator('vscode-button:has-text("Stop")').count(), 0);
+    assert.equal(await page.locator('button.button:has-text("Stop")').count(), 0);
     // Viewing and exporting stay available.
-    assert.ok((await page.locator('vscode-button:has-text("Export")').count()) > 0);
+    assert.ok((await page.locator('button.button:has-text("Export")').count()) > 0);
     assert.deepEqual(problems, []);
     await page.close();
   });
@@ -47,7 +47,7 @@ describe('Restricted Mode, queued runs and empty states in the webviews', () => 
     message.runs[0]!.info.status = 'running';
     const { page } = await sidebar('sidebar-trusted', message);
     assert.equal(await page.isVisible('.restricted'), false);
-    assert.equal(await page.locator('vscode-button:has-text("Stop")').count(), 1);
+    assert.equal(await page.locator('button.button:has-text("Stop")').count(), 1);
     await page.close();
   });
 

@@ -1,7 +1,7 @@
 /**
  * Small DOM builders for the dashboard's controls (slider with live value, select, checkbox, button): native elements
  * styled with VS Code's theme colours (media/dashboard.css), keyboard-operable as the platform makes them. Native, not
- * @vscode-elements/elements (which the sidebar uses): the custom elements' upgrades, shadow roots and a select that
+ * @vscode-elements/elements (which the sidebar also left): the custom elements' upgrades, shadow roots and a select that
  * reads its options' innerText (a forced layout each) were ~110 ms of opening a 100-run dashboard (docs/performance.md).
  */
 

@@ -3,9 +3,6 @@
  * experiment (full name in the tooltip), in its run colour, with a checkbox to pick runs to compare and buttons that
  * post actions (open dashboard, stop, export); the host runs the commands. Rows are updated in place (runRow.ts).
  */
-import '@vscode-elements/elements/dist/vscode-badge/index.js';
-import '@vscode-elements/elements/dist/vscode-button/index.js';
-import '@vscode-elements/elements/dist/vscode-checkbox/index.js';
 import { experimentOf, labelsByExperiment } from '../../src/core/runNames';
 import type { RunId } from '../../src/protocol/ids';
 import { PROTOCOL_VERSION } from '../../src/protocol/version';
@@ -35,7 +32,9 @@ heading.className = 'sr-only';
 heading.textContent = 'SNN Lab runs';
 const toolbar = document.createElement('div');
 toolbar.className = 'sidebar-toolbar';
-const compare = document.createElement('vscode-button');
+const compare = document.createElement('button');
+compare.type = 'button';
+compare.className = 'button';
 compare.id = 'open-compare';
 compare.textContent = 'Open dashboard';
 compare.title = 'Open the dashboard for the checked runs (or the latest runs when none is checked)';

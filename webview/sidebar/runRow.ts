@@ -22,9 +22,15 @@ const fmt = (v: number): string =>
 
 const isActive = (status: string): boolean => status === 'running' || status === 'queued';
 
-function button(label: string, onClick: () => void): HTMLElement {
-  const b = document.createElement('vscode-button');
-  b.secondary = true;
+/**
+ * Native controls styled with the theme's variables (media/sidebar.css), as in the dashboard: the first screen's 12
+ * rows of vscode-elements (2-3 buttons, a checkbox and a badge each, every one a custom element with a shadow root and
+ * a lit render) were the top of a profile of the sidebar's first paint.
+ */
+function button(label: string, onClick: () => void): HTMLButtonElement {
+  const b = document.createElement('button');
+  b.type = 'button';
+  b.className = 'button secondary';
   b.textContent = label;
   b.addEventListener('click', onClick);
   return b;
@@ -46,16 +52,19 @@ export function metaText(run: SidebarRun): string {
 
 export class RunRow {
   readonly element: HTMLLIElement;
-  private readonly box: HTMLElement & { checked: boolean; label: string };
+  /** The checkbox that picks the run for the dashboard, inside a label that shows the run's short label. */
+  private readonly box: HTMLInputElement;
+  private readonly pick: HTMLLabelElement;
+  private readonly label: HTMLElement;
   private readonly swatch: HTMLElement;
   private readonly badge: HTMLElement;
   private readonly meta: HTMLElement;
   /** The loss sparkline (drawn when in view: sparkline.ts). */
   readonly canvas: HTMLCanvasElement;
   private readonly actions: HTMLElement;
-  private readonly stop: HTMLElement;
-  private readonly dashboard: HTMLElement;
-  private readonly exporter: HTMLElement;
+  private readonly stop: HTMLButtonElement;
+  private readonly dashboard: HTMLButtonElement;
+  private readonly exporter: HTMLButtonElement;
   private sparkKey = '';
   private run: SidebarRun;
 
@@ -72,7 +81,8 @@ export class RunRow {
     this.swatch = document.createElement('span');
     this.swatch.className = 'swatch';
     this.swatch.setAttribute('aria-hidden', 'true');
-    const box = document.createElement('vscode-checkbox');
+    const box = document.createElement('input');
+    box.type = 'checkbox';
     box.checked = ctx.picked.has(id);
     box.addEventListener('change', () => {
       if (box.checked) ctx.picked.add(id);
@@ -80,8 +90,14 @@ export class RunRow {
       ctx.savePicked();
     });
     this.box = box;
-    this.badge = document.createElement('vscode-badge');
-    top.append(this.swatch, box, this.badge);
+    this.label = document.createElement('span');
+    this.label.className = 'run-label';
+    this.pick = document.createElement('label');
+    this.pick.className = 'checkbox run-pick';
+    this.pick.append(box, this.label);
+    this.badge = document.createElement('span');
+    this.badge.className = 'badge';
+    top.append(this.swatch, this.pick, this.badge);
     this.meta = document.createElement('div');
     this.meta.className = 'run-meta';
     this.canvas = document.createElement('canvas');
@@ -108,9 +124,9 @@ export class RunRow {
     const className = `run status-${info.status}`;
     if (li.className !== className) li.className = className;
     if (li.dataset.name !== info.name) li.dataset.name = info.name;
-    if (this.box.label !== label) this.box.label = label;
+    set(this.label, label);
     const title = `${info.name} (${info.runId}): check to compare`;
-    if (this.box.title !== title) this.box.title = title;
+    if (this.pick.title !== title) this.pick.title = title;
     const color = runColor(theme, slot);
     if (this.swatch.dataset.color !== `${slot}:${color}`) {
       this.swatch.dataset.color = `${slot}:${color}`;

@@ -34,9 +34,8 @@ const escapeAttr = (s: string): string =>
 
 /**
  * The Content-Security-Policy. The charts draw on <canvas> (sized by the stylesheet) and set legend swatch colours
- * through the CSSOM (element.style), which style-src does not govern, so no 'unsafe-inline' is needed;
- * @vscode-elements/elements (Lit) uses constructable stylesheets, also outside style-src. test/webview checks both
- * produce no CSP violation.
+ * through the CSSOM (element.style), which style-src does not govern, so no 'unsafe-inline' is needed. test/webview
+ * checks that no CSP violation is reported.
  */
 export function contentSecurityPolicy(cspSource: string, nonce: string): string {
   return [

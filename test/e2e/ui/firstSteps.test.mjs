@@ -140,7 +140,7 @@ describe('first steps in the VS Code workbench', { timeout: 600_000 }, () => {
       await poll(
         async () => {
           const badges = await sidebar.evaluate(() =>
-            [...document.querySelectorAll('li.run vscode-badge')].map((b) => b.textContent?.trim()),
+            [...document.querySelectorAll('li.run .badge')].map((b) => b.textContent?.trim()),
           );
           return badges.length === 4 && badges.every((b) => b === 'finished') ? true : undefined;
         },

@@ -117,7 +117,7 @@ describe(
           message: `${COMPARED} runs in the sidebar`,
         });
         for (const runId of compared) {
-          await sidebar.locator(`li[data-run-id="${runId}"] vscode-checkbox`).click();
+          await sidebar.locator(`li[data-run-id="${runId}"] label.run-pick`).click();
         }
         await sidebar.locator('#open-compare').click();
         const dashboard = async () => dashboardFrame(page);

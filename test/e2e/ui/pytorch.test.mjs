@@ -83,7 +83,7 @@ describe('a PyTorch script run with SNN Lab in the VS Code workbench', { timeout
   const row = async () => (await sidebarFrame(wb.page)).locator('li.run', { hasText: 'train_selu' }).first();
   const badge = async () =>
     (await row())
-      .locator('vscode-badge')
+      .locator('.badge')
       .textContent()
       .then((t) => t?.trim());
 
@@ -108,7 +108,7 @@ describe('a PyTorch script run with SNN Lab in the VS Code workbench', { timeout
     'its dashboard Layers tab shows every Linear layer, then Stop in the sidebar stops it',
     track('pytorch-02-layers', async () => {
       const { page } = wb;
-      await (await row()).locator('vscode-button', { hasText: 'Dashboard' }).click();
+      await (await row()).locator('button.button', { hasText: 'Dashboard' }).click();
       const dash = await dashboardFrame(page);
       await dash.locator('[role="tab"][data-tab="layers"]').first().click();
       const charts = await poll(
@@ -126,7 +126,7 @@ describe('a PyTorch script run with SNN Lab in the VS Code workbench', { timeout
       assert.match(header ?? '', /^pytorch: torch \S+/);
       await screenshot(page, ARTIFACTS, 'pytorch-02-dashboard-layers');
       // One click, as a person would: the sidebar updates rows in place, so the button stays under the pointer.
-      await (await row()).locator('vscode-button', { hasText: 'Stop' }).click();
+      await (await row()).locator('button.button', { hasText: 'Stop' }).click();
       await poll(async () => (await badge()) === 'stopped', {
         timeout: 30_000,
         message: 'the run stopped after one click on Stop',

@@ -28,8 +28,8 @@ const sidebarRows = (frame) =>
   frame.evaluate(() =>
     [...document.querySelectorAll('li.run')].map((li) => ({
       name: li.getAttribute('data-name') ?? '',
-      status: li.querySelector('vscode-badge')?.textContent?.trim(),
-      buttons: [...li.querySelectorAll('vscode-button')].map((b) => b.textContent?.trim() ?? ''),
+      status: li.querySelector('.badge')?.textContent?.trim(),
+      buttons: [...li.querySelectorAll('button.button')].map((b) => b.textContent?.trim() ?? ''),
     })),
   );
 

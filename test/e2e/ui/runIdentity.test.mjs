@@ -23,7 +23,6 @@ import {
 
 /** @typedef {import('playwright-core').Frame} Frame */
 /** @typedef {import('../../../webview/dashboard/testHook.ts').TestHook} TestHook */
-/** @typedef {import('@vscode-elements/elements/dist/vscode-checkbox/index.js').VscodeCheckbox} VscodeCheckbox */
 
 const SWEEP_RUNS = 12;
 /** A 3 x 4 grid of small two-moons runs (a few seconds each): labels differ in depth and learning rate. */
@@ -53,8 +52,8 @@ async function sidebarRows(frame) {
     [...document.querySelectorAll('li.run')].map((li) => ({
       runId: li.getAttribute('data-run-id') ?? '',
       name: li.getAttribute('data-name') ?? '',
-      status: li.querySelector('vscode-badge')?.textContent?.trim() ?? '',
-      label: li.querySelector('vscode-checkbox')?.label ?? '',
+      status: li.querySelector('.badge')?.textContent?.trim() ?? '',
+      label: li.querySelector('.run-label')?.textContent ?? '',
       swatch: /** @type {HTMLElement | null} */ (li.querySelector('.swatch'))?.style.backgroundColor ?? '',
     })),
   );

@@ -96,7 +96,7 @@ describe('the Study tab in the VS Code workbench', { timeout: 900_000 }, () => {
           const statuses = await sidebar.$$eval('li.run', (lis) =>
             lis
               .filter((li) => (li.getAttribute('data-name') ?? '').startsWith('e2e-study/'))
-              .map((li) => li.querySelector('vscode-badge')?.textContent?.trim()),
+              .map((li) => li.querySelector('.badge')?.textContent?.trim()),
           );
           return statuses.length === RUNS && statuses.every((s) => s === 'finished');
         },

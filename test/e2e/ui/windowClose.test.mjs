@@ -28,7 +28,7 @@ const badge = (frame, name) =>
     (n) =>
       [...document.querySelectorAll('li.run')]
         .find((li) => (li.getAttribute('data-name') ?? '').startsWith(n))
-        ?.querySelector('vscode-badge')
+        ?.querySelector('.badge')
         ?.textContent?.trim(),
     name,
   );

@@ -23,8 +23,6 @@ import {
 /** @typedef {import('playwright-core').Frame} Frame */
 /** window.__snnLab of the dashboard webview (declares it on Window). */
 /** @typedef {import('../../../webview/dashboard/testHook.ts').TestHook} TestHook */
-/** The sidebar's run checkbox (declares `vscode-checkbox` in the tag name map). */
-/** @typedef {import('@vscode-elements/elements/dist/vscode-checkbox/index.js').VscodeCheckbox} VscodeCheckbox */
 
 /** Hidden layers of the MNIST comparison, read from the example so the test follows its edits. */
 const MNIST_DEPTH = /** @type {{ model: { depth: number } }} */ (
@@ -36,7 +34,7 @@ const sidebarRuns = (frame) =>
   frame.evaluate(() =>
     [...document.querySelectorAll('li.run')].map((li) => ({
       name: li.getAttribute('data-name') ?? '',
-      status: li.querySelector('vscode-badge')?.textContent?.trim(),
+      status: li.querySelector('.badge')?.textContent?.trim(),
       meta: li.querySelector('.run-meta')?.textContent ?? '',
     })),
   );
@@ -144,14 +142,14 @@ describe('SNN Lab in the VS Code workbench', { timeout: 900_000 }, () => {
       const row = async () => (await sidebarFrame(page)).locator('li.run', { hasText: 'long-moons' }).first();
       const badge = async () =>
         (await row())
-          .locator('vscode-badge')
+          .locator('.badge')
           .textContent()
           .then((t) => t?.trim());
       await poll(async () => (await badge()) === 'running', {
         timeout: 60_000,
         message: 'long-moons running',
       });
-      await (await row()).locator('vscode-button', { hasText: 'Dashboard' }).click();
+      await (await row()).locator('button.button', { hasText: 'Dashboard' }).click();
       const dash = await dashboardFrame(page);
       const count = async () => (await dashboardFrames(dash))['long-moons']?.length ?? 0;
       const before = await poll(count, { timeout: 60_000, message: 'first statistics of long-moons' });
@@ -163,7 +161,7 @@ describe('SNN Lab in the VS Code workbench', { timeout: 900_000 }, () => {
       await screenshot(page, ARTIFACTS, '04-dashboard-live');
       // One click, as a person would: the sidebar updates its rows in place, so the button stays put while
       // progress messages arrive.
-      await (await row()).locator('vscode-button', { hasText: 'Stop' }).click();
+      await (await row()).locator('button.button', { hasText: 'Stop' }).click();
       await poll(async () => (await badge()) === 'stopped', {
         timeout: 15_000,
         message: 'stopped after one click',
